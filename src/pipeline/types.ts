@@ -1,0 +1,47 @@
+/**
+ * The contract between the format adapters (x12/, csv/) and the pipeline: a reader yields claims one at a
+ * time (memory holds one claim per file, never the file); a writer takes each claim back — unchanged claims
+ * are written exactly as read, changed ones re-serialized — and produces a complete, valid file.
+ */
+import type { Writable } from 'node:stream';
+import type { Claim, InputFormat, SourceLocation } from '../encounter/model.js';
+
+/** A claim as read, plus the format-specific data its writer needs (raw segments, raw rows). Opaque to rules. */
+export interface ReadClaim {
+  claim: Claim;
+  raw: unknown;
+}
+
+/**
+ * A problem with the file rather than one claim. `envelope` problems (missing or wrong SE/GE/IEA, counts,
+ * truncation, garbage) mean the file's claims cannot be trusted to go out as they are: the run holds them.
+ * `fatal` problems stopped the reader: claims yielded before it are still written (to held).
+ */
+export interface FileProblem {
+  /** `X12_*` / `CSV_*`. */
+  code: string;
+  /** One line: names the file and the segment number / byte offset / CSV line and what was wrong. */
+  message: string;
+  location: SourceLocation;
+  envelope: boolean;
+  fatal: boolean;
+}
+
+export interface ClaimReader {
+  readonly format: InputFormat;
+  claims(): AsyncGenerator<ReadClaim>;
+  /** File-level problems found so far; complete once claims() is exhausted. */
+  readonly problems: FileProblem[];
+}
+
+export interface ClaimWriter {
+  /**
+   * Write one claim. `claim` is the corrected claim when `changed`, otherwise `read.claim`.
+   * Resolves when the bytes have been handed to the stream (respects back-pressure).
+   */
+  write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void>;
+  /** Write the trailers, end the stream, and resolve once it is flushed. */
+  close(): Promise<{ claims: number }>;
+}
+
+export type WriterFactory = (out: Writable) => ClaimWriter;

@@ -1,0 +1,187 @@
+/**
+ * The rule contract, in the style of ESLint rules (../shared/STYLE.md §1–2):
+ * a rule is a pure module `{ meta, check }`; it reports findings through `context.report`, and a fix is data
+ * (a list of changes), never a mutation. The engine (engine.ts) stamps severity from the policy, applies
+ * non-overlapping fixes, re-runs the rules, and records before/after for every applied change.
+ */
+import type { Cents, Claim, Encounter, IsoDate, ServiceLine, SourceLocation } from '../encounter/model.js';
+import type { HistoryView } from '../history/view.js';
+import type { ResolvedPolicy } from '../policy/types.js';
+import type { ReferenceData } from '../reference/types.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+/** What happened to a finding's claim line: fixed, left open on a held claim, flagged (warning), noted (info). */
+export type FindingAction = 'corrected' | 'held' | 'flagged' | 'noted';
+
+/**
+ * One change to a claim. Lines are addressed by their stable `key` (model.ts), never by position.
+ * `remove-diagnosis` re-maps the pointers of every line (pointers past it shift down by one).
+ */
+export type Change =
+  | { op: 'set-code'; line: string; value: string }
+  | { op: 'set-units'; line: string; value: number }
+  | { op: 'set-modifiers'; line: string; value: string[] }
+  | { op: 'set-pointers'; line: string; value: number[] }
+  | { op: 'set-charge'; line: string; value: Cents }
+  | { op: 'set-ndc'; line: string; value: string }
+  | { op: 'remove-line'; line: string }
+  /** Insert a copy of line `from` right after `after`, with the given overrides; the new key is `${from}+n`. */
+  | { op: 'add-line'; from: string; after: string; value: Partial<Pick<ServiceLine, 'procedure' | 'modifiers' | 'units' | 'chargeCents' | 'pointers'>> }
+  /** 1-based position in claim.diagnoses. */
+  | { op: 'remove-diagnosis'; index: number }
+  | { op: 'set-total'; value: Cents };
+
+/** A fix: changes applied together or not at all. Two fixes overlap when they touch the same line or claim field. */
+export interface Fix {
+  changes: Change[];
+  /** Short human description of what the fix does ("collapse RT + LT into one line with 50"). */
+  description?: string;
+}
+
+/** A change proposed for an analyst (not applied): shown in the exception report. */
+export interface Suggestion {
+  messageId?: string;
+  description: string;
+  fix?: Fix;
+}
+
+/** Where a finding points: the claim, and the line when there is one. */
+export interface FindingLocation {
+  file: string;
+  claimId: string;
+  /** The line's number in the claim as written out (after renumbering), when the finding is about a line. */
+  lineNumber?: number;
+  /** The line's stable key (model.ts). */
+  lineKey?: string;
+  /** X12 segment or CSV row the finding was read from. */
+  source?: SourceLocation;
+}
+
+/** An earlier occurrence the finding rests on (a prior claim in the history, another line). */
+export interface FindingCause {
+  message: string;
+  file?: string;
+  claimId?: string;
+  serviceDate?: IsoDate;
+  lineNumber?: number;
+}
+
+export interface Finding {
+  ruleId: string;
+  /** The policy citation the rule rests on (meta.docs.source). */
+  source: string;
+  severity: Severity;
+  messageId: string;
+  message: string;
+  location: FindingLocation;
+  /** The claim's date of service for this finding (the session's). */
+  serviceDate?: IsoDate;
+  /** The procedure code the finding is about (the line's, when there is one). */
+  procedure?: string;
+  actual?: string;
+  expected?: string[];
+  fix?: Fix;
+  suggestions?: Suggestion[];
+  cause?: FindingCause[];
+  url?: string;
+}
+
+/** A record of one applied fix: the engine emits one per applied fix, with `action: 'corrected'`. */
+export interface AppliedFix {
+  ruleId: string;
+  source: string;
+  severity: Severity;
+  message: string;
+  location: FindingLocation;
+  serviceDate?: IsoDate;
+  procedure?: string;
+  /** Human-readable before/after of what changed ("64483-RT ×2" → "64483-RT, 64484-RT"). */
+  before: string;
+  after: string;
+  changes: Change[];
+}
+
+/** The descriptor a rule passes to `context.report`. */
+export interface ReportDescriptor<MessageIds extends string = string> {
+  messageId: MessageIds;
+  data?: Record<string, string | number>;
+  /** The line the finding is about (omit for claim-level findings). */
+  line?: ServiceLine;
+  actual?: string;
+  expected?: string[];
+  fix?: Fix;
+  suggestions?: Suggestion[];
+  cause?: FindingCause[];
+}
+
+export interface RuleContext<Options = Record<string, unknown>, MessageIds extends string = string> {
+  /** The rule's options: the policy's options for this rule merged over meta.defaultOptions. */
+  options: Options;
+  policy: ResolvedPolicy;
+  reference: ReferenceData;
+  /** Read-only view of prior claims (empty when no history is configured). */
+  history: HistoryView;
+  /** The run date (`--as-of`), never the clock. */
+  asOf: IsoDate;
+  report(descriptor: ReportDescriptor<MessageIds>): void;
+}
+
+export type RuleScope = 'claim' | 'session';
+
+export interface RuleMeta<MessageIds extends string = string> {
+  /** Stable id from rules.md (`esi/interlaminar-units`): never renamed. */
+  id: string;
+  type: 'problem' | 'suggestion';
+  /** 'claim' rules run once per claim with an encounter holding every line; 'session' rules once per session. */
+  scope: RuleScope;
+  docs: {
+    description: string;
+    /** The policy citation: domain-rules.md key(s) and section, cms-indicators.md source, NCCI/LCD id. */
+    source: string;
+    url?: string;
+  };
+  /** Default severity per policy profile (`off` disables it there). */
+  severity: { medicare: SeveritySetting; guide: SeveritySetting };
+  /** 'safe' fixes are applied by the engine; 'review' ones only as suggestions. Undefined: no fix. */
+  fixable?: 'safe' | 'review';
+  /** ⚑ coverage-limit rules (rules.md): their findings feed `coverage/liability-modifier`. */
+  coverageLimit?: boolean;
+  /** Needs the history index (history/*, frequency/*, rfa/*, global/*). */
+  usesHistory?: boolean;
+  messages: Record<MessageIds, string>;
+  /** JSON Schema of the rule's options (validated with ajv when a policy sets them). */
+  schema?: object;
+  /** The rule's place in rules.md's order (lower runs first): see ORDER in engine.ts. */
+  phase: RulePhase;
+}
+
+/** rules.md "Order": claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
+export type RulePhase = 'structure' | 'diagnoses' | 'recodes' | 'removals' | 'coverage' | 'units' | 'history' | 'other';
+
+export interface RuleModule<Options = Record<string, unknown>, MessageIds extends string = string> {
+  meta: RuleMeta<MessageIds>;
+  defaultOptions?: Options;
+  check(encounter: Encounter, context: RuleContext<Options, MessageIds>): void;
+}
+
+/** Typed helper: a mistyped messageId is a compile error (typescript-eslint's createRule). */
+export function defineRule<Options = Record<string, unknown>, MessageIds extends string = string>(
+  rule: RuleModule<Options, MessageIds>,
+): RuleModule<Options, MessageIds> {
+  return rule;
+}
+
+/** What the engine returns for one claim. */
+export interface ClaimResult {
+  /** The claim after the applied fixes (the input claim object when nothing changed). */
+  claim: Claim;
+  changed: boolean;
+  /** Open findings of the final state. */
+  findings: Finding[];
+  /** One record per applied fix. */
+  applied: AppliedFix[];
+  /** held when an error (or, with `--hold-on warning`, a warning) remains open. */
+  fate: 'ready' | 'held';
+}
