@@ -178,3 +178,17 @@ export interface Encounter {
   /** The lines of this session, in claim order (a subset of claim.lines, same objects). */
   lines: ServiceLine[];
 }
+
+/**
+ * The facts a reader puts on a line before normalization (readers know nothing of the reference tables);
+ * encounter/normalize.ts replaces them, and the engine re-normalizes after every fix.
+ */
+export const UNNORMALIZED: LineFacts = Object.freeze({
+  family: 'other',
+  region: 'none',
+  role: 'none',
+  sides: [],
+  sideUnknown: true,
+  levels: 0,
+  includesImaging: false,
+}) as LineFacts;

@@ -1,0 +1,8 @@
+/**
+ * Every `spinescrub` command, listed explicitly (yargs `commandDir` does not work under ESM).
+ * Each command module lives beside this file and exports a yargs CommandModule.
+ */
+import type { CommandModule } from 'yargs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [];
