@@ -4,7 +4,7 @@
  *
  * The history issue owns this interface and may extend it; the engine runs with `emptyHistory` until then.
  */
-import type { IsoDate, Region, Side } from '../encounter/model.js';
+import type { Claim, IsoDate, Region, Role, Side } from '../encounter/model.js';
 
 /** How a patient is identified across files: payer member id, or normalized name + date of birth. */
 export interface PatientKey {
@@ -12,6 +12,11 @@ export interface PatientKey {
   lastName?: string;
   firstName?: string;
   dateOfBirth?: IsoDate;
+  /**
+   * The patient is a dependent (a 2000C patient other than the subscriber). A dependent's member id is the
+   * subscriber's (model.ts), so the store keys dependents on member id + date of birth, not member id alone.
+   */
+  dependent?: boolean;
 }
 
 export type HistoryFamily = 'esi' | 'facet' | 'rfa' | 'em' | 'other';
@@ -22,11 +27,16 @@ export interface PriorSession {
   claimId: string;
   serviceDate: IsoDate;
   family: HistoryFamily;
+  /** The session's region (a junction session, 64490 + 64494 or 64633 + 64636, is lumbar-sacral). */
   region: Region;
   codes: string[];
   sides: Side[];
+  /** True when a line of the session had none of 50/RT/LT (it counts toward both sides). */
+  sideUnknown?: boolean;
   /** A diagnostic facet session: KX on the injection. */
   kx: boolean;
+  /** The rendering NPI of the session's lines, when known. */
+  renderingNpi?: string;
 }
 
 /** One prior line (for duplicates and global-period checks). */
@@ -38,6 +48,15 @@ export interface PriorLine {
   modifiers: string[];
   sides: Side[];
   renderingNpi?: string;
+  /** The line's number in its claim. */
+  lineNumber?: number;
+  units?: number;
+  family?: HistoryFamily;
+  /** The session's region (junction sessions are lumbar-sacral). */
+  region?: Region;
+  role?: Role;
+  /** The claim's billing provider NPI. */
+  billingNpi?: string;
 }
 
 export interface HistoryView {
@@ -57,3 +76,25 @@ export const emptyHistory: HistoryView = {
   linesOn: () => [],
   linesBetween: () => [],
 };
+
+/** The patient key of a claim: its patient, flagged as a dependent when the patient is not the subscriber. */
+export function patientKeyOf(claim: Claim): PatientKey {
+  const { patient, subscriber } = claim;
+  const key: PatientKey = {};
+  const memberId = patient.memberId ?? subscriber.memberId;
+  if (memberId !== undefined) key.memberId = memberId;
+  if (patient.lastName !== undefined) key.lastName = patient.lastName;
+  if (patient.firstName !== undefined) key.firstName = patient.firstName;
+  if (patient.dateOfBirth !== undefined) key.dateOfBirth = patient.dateOfBirth;
+  if (patient !== subscriber && !samePerson(patient, subscriber)) key.dependent = true;
+  return key;
+}
+
+function samePerson(a: Claim['patient'], b: Claim['subscriber']): boolean {
+  const norm = (value: string | undefined) => (value ?? '').trim().toUpperCase();
+  return (
+    norm(a.lastName) === norm(b.lastName) &&
+    norm(a.firstName) === norm(b.firstName) &&
+    norm(a.dateOfBirth) === norm(b.dateOfBirth)
+  );
+}
