@@ -1,0 +1,186 @@
+/**
+ * The reference data as one ready-to-query object. Tables are data modules in ./data; this file indexes them
+ * in Maps (lookups run per line on gigabyte files), picks the entry whose effective window covers the date of
+ * service, derives the procedure entries of the drug codes, and fills each category header's billable
+ * children per date window.
+ */
+import type { IsoDate } from '../encounter/model.js';
+import { CODE_LISTS, CODE_LISTS_VERSION } from './data/code-lists.js';
+import { DIAGNOSES, DIAGNOSES_VERSION } from './data/diagnoses.js';
+import { DRUGS, DRUGS_VERSION } from './data/drugs.js';
+import { PROCEDURES, PROCEDURES_VERSION } from './data/procedures.js';
+import type {
+  CodeListName,
+  DiagnosisInfo,
+  DrugInfo,
+  Effective,
+  ProcedureInfo,
+  ReferenceData,
+  ReferenceVersion,
+} from './types.js';
+
+export type * from './types.js';
+
+/** True when `date` falls in the half-open window [from, to). ISO dates compare as strings. */
+export function isEffective(effective: Effective, date: IsoDate): boolean {
+  return (effective.from === undefined || effective.from <= date) && (effective.to === undefined || date < effective.to);
+}
+
+/** Entries of one table by code; several entries for a code have disjoint windows. */
+class DatedIndex<T extends { code: string; effective: Effective }> {
+  readonly #byCode = new Map<string, T[]>();
+
+  constructor(readonly table: string, entries: Iterable<T>) {
+    for (const entry of entries) {
+      const list = this.#byCode.get(entry.code);
+      if (list) list.push(entry);
+      else this.#byCode.set(entry.code, [entry]);
+    }
+    for (const [code, list] of this.#byCode) {
+      list.sort((a, b) => (a.effective.from ?? '').localeCompare(b.effective.from ?? ''));
+      for (const entry of list) {
+        const { from, to } = entry.effective;
+        if (from !== undefined && to !== undefined && from >= to) {
+          throw new Error(`reference table ${table}: ${code} has an empty effective window ${from}..${to}`);
+        }
+      }
+      for (let i = 1; i < list.length; i++) {
+        const previousTo = list[i - 1]!.effective.to;
+        const from = list[i]!.effective.from;
+        if (previousTo === undefined || from === undefined || from < previousTo) {
+          throw new Error(`reference table ${table}: ${code} has overlapping effective windows`);
+        }
+      }
+    }
+  }
+
+  get(code: string, date: IsoDate): T | undefined {
+    const list = this.#byCode.get(code);
+    if (list === undefined) return undefined;
+    for (const entry of list) if (isEffective(entry.effective, date)) return entry;
+    return undefined;
+  }
+
+  /** Every entry of the table (all windows), for tests and listings. */
+  *all(): IterableIterator<T> {
+    for (const list of this.#byCode.values()) yield* list;
+  }
+}
+
+const CODE_SHAPE = /^[0-9A-Z]{5}$/;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Drug codes get a procedure entry too, so that every code on a line has one family. */
+function drugProcedure(drug: DrugInfo): ProcedureInfo {
+  return {
+    code: drug.code,
+    family: drug.localAnesthetic ? 'local-anesthetic' : 'drug',
+    region: 'none',
+    role: 'none',
+    includesImaging: false,
+    description: drug.description,
+    effective: drug.effective,
+    sources: drug.sources,
+  };
+}
+
+/**
+ * Splits each header's window at the dates its billable children change, and lists those children
+ * (display form, in table order) on each piece.
+ */
+function withHeaderChildren(rows: readonly Omit<DiagnosisInfo, 'children'>[]): DiagnosisInfo[] {
+  const leaves = rows.filter((row) => row.billable);
+  const out: DiagnosisInfo[] = [];
+  for (const row of rows) {
+    if (row.billable) {
+      out.push({ ...row });
+      continue;
+    }
+    const descendants = leaves.filter((leaf) => leaf.code.length > row.code.length && leaf.code.startsWith(row.code));
+    const from = row.effective.from;
+    const to = row.effective.to;
+    const cuts = new Set<string>();
+    for (const leaf of descendants) {
+      for (const date of [leaf.effective.from, leaf.effective.to]) {
+        if (date !== undefined && (from === undefined || date > from) && (to === undefined || date < to)) cuts.add(date);
+      }
+    }
+    const bounds = [from, ...[...cuts].sort(), to];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const start = bounds[i];
+      const end = bounds[i + 1];
+      const probe = start ?? '0000-01-01';
+      const children = descendants.filter((leaf) => isEffective(leaf.effective, probe)).map((leaf) => leaf.display);
+      const effective: Effective = {};
+      if (start !== undefined) effective.from = start;
+      if (end !== undefined) effective.to = end;
+      out.push({ ...row, effective, children });
+    }
+  }
+  return out;
+}
+
+function checkSources(table: string, entries: Iterable<{ code: string; sources: readonly unknown[] }>): void {
+  for (const entry of entries) {
+    if (entry.sources.length === 0) throw new Error(`reference table ${table}: ${entry.code} has no source`);
+  }
+}
+
+/** Builds the reference data from the tables in ./data. Throws when a table is inconsistent (a bug, not input). */
+export function loadReference(): ReferenceData {
+  const drugs = new DatedIndex('hcpcs-drugs', DRUGS.map((drug) => deepFreeze({ ...drug })));
+  const procedures = new DatedIndex(
+    'procedures',
+    [...PROCEDURES, ...DRUGS.map(drugProcedure)].map((entry) => deepFreeze({ ...entry })),
+  );
+  const diagnoses = new DatedIndex('icd10cm-spine', withHeaderChildren(DIAGNOSES).map(deepFreeze));
+  for (const entry of procedures.all()) {
+    if (!CODE_SHAPE.test(entry.code)) throw new Error(`reference table procedures: bad code ${entry.code}`);
+  }
+  checkSources('procedures', procedures.all());
+  checkSources('hcpcs-drugs', drugs.all());
+  checkSources('icd10cm-spine', diagnoses.all());
+
+  const lists = new Map<CodeListName, Map<string, Effective[]>>();
+  for (const list of CODE_LISTS) {
+    const members = new Map<string, Effective[]>();
+    for (const member of list.members) {
+      if (member.sources.length === 0) throw new Error(`code list ${list.name}: ${member.code} has no source`);
+      const windows = members.get(member.code);
+      if (windows) windows.push(member.effective);
+      else members.set(member.code, [member.effective]);
+    }
+    lists.set(list.name, members);
+  }
+
+  const versions: ReferenceVersion[] = [PROCEDURES_VERSION, DIAGNOSES_VERSION, DRUGS_VERSION, CODE_LISTS_VERSION].map(
+    (version) => deepFreeze({ ...version, sources: [...version.sources] }),
+  );
+
+  return {
+    procedure: (code, serviceDate) => procedures.get(code, serviceDate),
+    diagnosis(code, serviceDate) {
+      const direct = diagnoses.get(code, serviceDate);
+      if (direct !== undefined || (!code.includes('.') && code === code.toUpperCase())) return direct;
+      return diagnoses.get(code.replace('.', '').toUpperCase(), serviceDate);
+    },
+    drug: (code, serviceDate) => drugs.get(code, serviceDate),
+    inList(list, code, serviceDate) {
+      const windows = lists.get(list)?.get(code);
+      if (windows === undefined) return false;
+      for (const window of windows) if (isEffective(window, serviceDate)) return true;
+      return false;
+    },
+    versions: () => versions,
+  };
+}
+
+/** A ready instance of the built-in tables. */
+export const defaultReference: ReferenceData = loadReference();
