@@ -1,0 +1,13 @@
+export { medicare, guide, profiles, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+export {
+  ConfigError,
+  loadPolicy,
+  policyFromData,
+  resolvePolicy,
+  singlePolicy,
+  type LoadPolicyOptions,
+  type PolicyFile,
+  type PolicyOverrides,
+  type PolicySet,
+} from './load.js';
+export type { PolicyLimits, ResolvedPolicy } from './types.js';
