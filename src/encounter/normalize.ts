@@ -1,0 +1,63 @@
+/**
+ * Normalization: the facts a rule reads from a line (family, region, role, sides, levels, imaging), derived from
+ * its code and modifiers through the reference tables. Readers leave UNNORMALIZED facts; the engine calls
+ * normalizeClaim() before the rules and after every fix.
+ */
+import type { ReferenceData } from '../reference/types.js';
+import type { Claim, LineFacts, ProcedureFamily, ServiceLine, Side } from './model.js';
+
+/** The families whose units count as levels (rules.md Terms: "Levels on a side"). */
+const SPINE_FAMILIES: ReadonlySet<ProcedureFamily> = new Set(['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa']);
+
+const BOTH: readonly Side[] = Object.freeze(['left', 'right'] as Side[]);
+const LEFT: readonly Side[] = Object.freeze(['left'] as Side[]);
+const RIGHT: readonly Side[] = Object.freeze(['right'] as Side[]);
+const NONE: readonly Side[] = Object.freeze([] as Side[]);
+
+/** True for an HCPCS Level II drug code (J-code) the drug table does not know: still a drug line. */
+function looksLikeDrug(code: string): boolean {
+  return code.length === 5 && code.charCodeAt(0) === 74 /* J */;
+}
+
+export function isSpineFamily(family: ProcedureFamily): boolean {
+  return SPINE_FAMILIES.has(family);
+}
+
+/** 50 → both sides; RT → right; LT → left (RT and LT on one line → both); none → [] and sideUnknown. */
+function sidesOf(modifiers: readonly string[]): readonly Side[] {
+  let left = false;
+  let right = false;
+  for (const modifier of modifiers) {
+    if (modifier === '50') return BOTH;
+    if (modifier === 'RT') right = true;
+    else if (modifier === 'LT') left = true;
+  }
+  if (left && right) return BOTH;
+  if (left) return LEFT;
+  if (right) return RIGHT;
+  return NONE;
+}
+
+export function normalizeLine(line: ServiceLine, reference: ReferenceData): LineFacts {
+  const info = reference.procedure(line.procedure, line.serviceDate);
+  const family: ProcedureFamily = info?.family ?? (looksLikeDrug(line.procedure) ? 'drug' : 'other');
+  const sides = sidesOf(line.modifiers);
+  return {
+    family,
+    region: info?.region ?? 'none',
+    role: info?.role ?? 'none',
+    // A fresh array per line: facts are plain data that fixes and rules may copy.
+    sides: sides.length === 0 ? [] : [...sides],
+    sideUnknown: sides.length === 0,
+    levels: SPINE_FAMILIES.has(family) ? line.units : 0,
+    includesImaging: info?.includesImaging ?? false,
+  };
+}
+
+/** A copy of the claim whose lines carry fresh facts; the input claim and its lines are not changed. */
+export function normalizeClaim(claim: Claim, reference: ReferenceData): Claim {
+  return {
+    ...claim,
+    lines: claim.lines.map((line) => ({ ...line, facts: normalizeLine(line, reference) })),
+  };
+}
