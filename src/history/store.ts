@@ -1,0 +1,824 @@
+/**
+ * The history index: an SQLite database (better-sqlite3, WAL) of the claims of prior files and runs, and the
+ * read-only view over it that the rules receive.
+ *
+ * - A file is ingested once: its content hash (sha256 of the bytes) is unique; adding it again changes nothing.
+ * - One transaction per file: an exception or a crash mid-file leaves the database as it was before that file.
+ * - Claim frequency: 7 replaces the latest active claim with the same CLM01 and billing NPI, 8 voids it. A 7/8
+ *   that arrives before its original is kept (`awaiting_original`) and applied when the original comes: the
+ *   original is then stored already superseded.
+ * - Patients: see identity.ts.
+ */
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Claim, IsoDate, Region, Role } from '../encounter/model.js';
+import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.js';
+import { bitsToSides, claimKey, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
+import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
+import type { HistoryFamily, HistoryView, PatientKey, PriorLine, PriorSession } from './view.js';
+
+export { HistoryError } from './schema.js';
+
+export const DEFAULT_HISTORY_PATH = './spinescrub-history.db';
+
+/** A file as the history knows it: the name messages cite, and the sha256 of its bytes. */
+export interface FileIdentity {
+  name: string;
+  hash: string;
+  format?: string;
+}
+
+export interface IngestResult {
+  file: string;
+  hash: string;
+  /** `already-ingested`: the same bytes were added before; nothing changed. `not-recorded`: a `--no-record` run. */
+  status: 'added' | 'already-ingested' | 'not-recorded';
+  claims: number;
+  lines: number;
+  /** Earlier claims this file's 7s replaced / 8s voided. */
+  replaced: number;
+  voided: number;
+  /** 7s and 8s of this file whose original has not arrived yet (applied when it comes). */
+  awaitingOriginal: number;
+  /** Originals of this file that a 7/8 received earlier superseded on arrival. */
+  lateOriginals: number;
+}
+
+export interface HistoryStats {
+  path: string;
+  schemaVersion: number;
+  files: number;
+  claims: number;
+  activeClaims: number;
+  replacedClaims: number;
+  voidedClaims: number;
+  voids: number;
+  awaitingOriginal: number;
+  lines: number;
+  activeLines: number;
+  patients: number;
+  firstServiceDate: IsoDate | null;
+  lastServiceDate: IsoDate | null;
+  /** Bytes of the database file (plus its WAL), 0 for `:memory:`. */
+  sizeBytes: number;
+}
+
+export interface PatientClaim {
+  file: string;
+  claimId: string;
+  billingNpi: string;
+  frequency: string;
+  status: string;
+  dependent: boolean;
+  firstDate: IsoDate | null;
+  lastDate: IsoDate | null;
+  chargeCents: number;
+  lines: { lineNumber: number; serviceDate: IsoDate; procedure: string; modifiers: string[]; units: number; active: boolean }[];
+}
+
+/** One line as the view holds it (from the database or recorded earlier in this run). */
+interface HistLine {
+  claimKey: string;
+  claimId: string;
+  billingNpi: string;
+  file: string;
+  /** Database file id; null for a line recorded earlier in this run (not yet committed). */
+  fileId: number | null;
+  serviceDate: string;
+  lineNumber: number;
+  procedure: string;
+  modifiers: string[];
+  sides: number;
+  family: HistoryFamily;
+  region: Region;
+  role: Role;
+  units: number;
+  kx: boolean;
+  renderingNpi: string | null;
+  /** The in-run claim it belongs to (overlay lines only). */
+  owner?: OverlayClaim;
+}
+
+interface LineRow {
+  claimId: string;
+  billingNpi: string;
+  fileId: number;
+  serviceDate: string;
+  lineNumber: number;
+  procedure: string;
+  modifiers: string;
+  sides: number;
+  family: HistoryFamily;
+  region: Region;
+  role: Role;
+  units: number;
+  kx: number;
+  renderingNpi: string | null;
+}
+
+const CACHE_LIMIT = 512;
+
+/** Opens (creating when missing) the history database at `path`, or an in-memory one for `:memory:`. */
+export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: { readonly?: boolean } = {}): HistoryStore {
+  return HistoryStore.open(path, options);
+}
+
+export class HistoryStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  /** Bumped by every committed write: cached patient lines of an older generation are stale. */
+  private generation = 0;
+  private readonly cache = new Map<string, { generation: number; lines: HistLine[] }>();
+  private readonly fileNames = new Map<number, string>();
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly statements;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+    const db_ = db;
+    this.statements = {
+      fileByHash: db_.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
+      insertFile: db_.prepare('INSERT INTO files (hash, name, format, added_at) VALUES (?, ?, ?, ?)'),
+      finishFile: db_.prepare('UPDATE files SET claims = ?, lines = ? WHERE id = ?'),
+      allFiles: db_.prepare('SELECT id, name FROM files'),
+      patientByMember: db_.prepare('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?').pluck(),
+      patientWithoutMemberByName: db_.prepare('SELECT id FROM patients WHERE member_id IS NULL AND name_key = ? ORDER BY id').pluck(),
+      patientsByName: db_.prepare('SELECT id FROM patients WHERE name_key = ? ORDER BY id').pluck(),
+      adoptPatient: db_.prepare('UPDATE patients SET member_id = ?, dependent_key = ? WHERE id = ?'),
+      insertPatient: db_.prepare('INSERT INTO patients (member_id, dependent_key, name_key) VALUES (?, ?, ?)'),
+      activeClaim: db_.prepare(
+        "SELECT id FROM claims WHERE claim_id = ? AND billing_npi = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
+      ).pluck(),
+      awaitingClaim: db_.prepare(
+        'SELECT id, frequency FROM claims WHERE claim_id = ? AND billing_npi = ? AND awaiting_original = 1 ORDER BY id LIMIT 1',
+      ),
+      insertClaim: db_.prepare(
+        `INSERT INTO claims (file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status,
+           superseded_by, awaiting_original, first_date, last_date, line_count, charge_cents)
+         VALUES (@fileId, @claimId, @billingNpi, @frequency, @payerClaimNumber, @patientId, @status,
+           @supersededBy, @awaitingOriginal, @firstDate, @lastDate, @lineCount, @chargeCents)`,
+      ),
+      supersede: db_.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
+      settleAwaiting: db_.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
+      deactivateLines: db_.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
+      insertLine: db_.prepare(
+        `INSERT INTO lines (claim_row, patient_id, service_date, line_number, procedure, modifiers, sides, family,
+           region, role, units, kx, rendering_npi, active)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      patientLines: db_.prepare(
+        `SELECT c.claim_id AS claimId, c.billing_npi AS billingNpi, c.file_id AS fileId, l.service_date AS serviceDate,
+           l.line_number AS lineNumber, l.procedure, l.modifiers, l.sides, l.family, l.region, l.role, l.units, l.kx,
+           l.rendering_npi AS renderingNpi
+         FROM lines l JOIN claims c ON c.id = l.claim_row
+         WHERE l.patient_id = ? AND l.active = 1
+         ORDER BY l.service_date, l.claim_row, l.line_number`,
+      ),
+    };
+    for (const row of this.statements.allFiles.all() as { id: number; name: string }[]) this.fileNames.set(row.id, row.name);
+  }
+
+  static open(path: string, options: { readonly?: boolean } = {}): HistoryStore {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    } catch (error) {
+      throw new HistoryError('HIST_OPEN_FAILED', `cannot open history database ${path}: ${(error as Error).message}`);
+    }
+    try {
+      if (path !== ':memory:' && options.readonly !== true) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('cache_size = -65536');
+      if (options.readonly === true) {
+        const version = (db.prepare("SELECT max(version) FROM schema_version").pluck().get() as number | null) ?? 0;
+        if (version !== SCHEMA_VERSION) {
+          throw new HistoryError('HIST_SCHEMA_MISMATCH', `history database ${path} has schema version ${version}, expected ${SCHEMA_VERSION}`);
+        }
+      } else {
+        migrate(db);
+      }
+    } catch (error) {
+      db.close();
+      if (error instanceof HistoryError) throw error;
+      throw new HistoryError('HIST_OPEN_FAILED', `cannot open history database ${path}: ${(error as Error).message}`);
+    }
+    return new HistoryStore(path, db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The file with these bytes, when it was ingested (or recorded by a run) before. */
+  findFile(hash: string): { id: number; name: string; claims: number; lines: number; addedAt: string } | undefined {
+    return this.statements.fileByHash.get(hash) as { id: number; name: string; claims: number; lines: number; addedAt: string } | undefined;
+  }
+
+  /**
+   * Ingests one file's claims (normalized: line facts filled) in one transaction. Claims may be yielded
+   * asynchronously (a streaming reader); an exception from the iterable rolls the whole file back and is rethrown.
+   */
+  ingestClaims(file: FileIdentity, claims: AsyncIterable<Claim> | Iterable<Claim>): Promise<IngestResult> {
+    const run = async (): Promise<IngestResult> => {
+      const existing = this.findFile(file.hash);
+      if (existing !== undefined) return this.alreadyIngested(file, existing);
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const writer = this.beginFile(file);
+        for await (const claim of claims) writer.add(toClaimRecord(claim));
+        const result = writer.finish();
+        this.db.exec('COMMIT');
+        this.committed(writer.fileId, file.name);
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.writeQueue.then(run, run);
+    this.writeQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Records claims already reduced to records (a run's file), in one synchronous transaction. */
+  recordClaimRecords(file: FileIdentity, records: Iterable<ClaimRecord>): IngestResult {
+    const existing = this.findFile(file.hash);
+    if (existing !== undefined) return this.alreadyIngested(file, existing);
+    let fileId = 0;
+    const result = this.db
+      .transaction(() => {
+        const writer = this.beginFile(file);
+        fileId = writer.fileId;
+        for (const record of records) writer.add(record);
+        return writer.finish();
+      })
+      .immediate();
+    this.committed(fileId, file.name);
+    return result;
+  }
+
+  private alreadyIngested(file: FileIdentity, existing: { claims: number; lines: number }): IngestResult {
+    return {
+      file: file.name,
+      hash: file.hash,
+      status: 'already-ingested',
+      claims: existing.claims,
+      lines: existing.lines,
+      replaced: 0,
+      voided: 0,
+      awaitingOriginal: 0,
+      lateOriginals: 0,
+    };
+  }
+
+  private committed(fileId: number, name: string): void {
+    this.fileNames.set(fileId, name);
+    this.generation++;
+    this.cache.clear();
+  }
+
+  /** Must run inside a transaction. */
+  private beginFile(file: FileIdentity) {
+    const s = this.statements;
+    const fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
+    const result: IngestResult = {
+      file: file.name,
+      hash: file.hash,
+      status: 'added',
+      claims: 0,
+      lines: 0,
+      replaced: 0,
+      voided: 0,
+      awaitingOriginal: 0,
+      lateOriginals: 0,
+    };
+    const add = (record: ClaimRecord): void => {
+      const patientId = this.resolvePatientForWrite(record.identity);
+      const dates = record.lines.map((line) => line.serviceDate).sort();
+      const row = {
+        fileId,
+        claimId: record.claimId,
+        billingNpi: record.billingNpi,
+        frequency: record.frequency,
+        payerClaimNumber: record.payerClaimNumber,
+        patientId,
+        status: 'active',
+        supersededBy: null as number | null,
+        awaitingOriginal: 0,
+        firstDate: dates[0] ?? null,
+        lastDate: dates[dates.length - 1] ?? null,
+        lineCount: record.lines.length,
+        chargeCents: record.chargeCents,
+      };
+      let linesActive = true;
+      let target: number | undefined;
+      if (record.frequency === '7' || record.frequency === '8') {
+        target = s.activeClaim.get(record.claimId, record.billingNpi) as number | undefined;
+        if (target === undefined) {
+          row.awaitingOriginal = 1;
+          result.awaitingOriginal++;
+        }
+        if (record.frequency === '8') {
+          row.status = 'void';
+          linesActive = false;
+        }
+      } else {
+        const awaiting = s.awaitingClaim.get(record.claimId, record.billingNpi) as { id: number; frequency: string } | undefined;
+        if (awaiting !== undefined) {
+          row.status = awaiting.frequency === '8' ? 'voided' : 'replaced';
+          row.supersededBy = awaiting.id;
+          linesActive = false;
+          s.settleAwaiting.run(awaiting.id);
+          result.lateOriginals++;
+        }
+      }
+      const claimRow = Number(s.insertClaim.run(row).lastInsertRowid);
+      if (target !== undefined) {
+        s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
+        s.deactivateLines.run(target);
+        if (record.frequency === '8') result.voided++;
+        else result.replaced++;
+      }
+      if (patientId !== null) {
+        for (const line of record.lines) this.insertLine(claimRow, patientId, line, linesActive);
+        result.lines += record.lines.length;
+      }
+      result.claims++;
+    };
+    const finish = (): IngestResult => {
+      s.finishFile.run(result.claims, result.lines, fileId);
+      return result;
+    };
+    return { fileId, add, finish };
+  }
+
+  private insertLine(claimRow: number, patientId: number, line: LineRecord, active: boolean): void {
+    this.statements.insertLine.run(
+      claimRow,
+      patientId,
+      line.serviceDate,
+      line.lineNumber,
+      line.procedure,
+      line.modifiers.join(','),
+      line.sides,
+      line.family,
+      line.region,
+      line.role,
+      line.units,
+      line.kx ? 1 : 0,
+      line.renderingNpi,
+      active ? 1 : 0,
+    );
+  }
+
+  /** The patient row for an identity, created (or given its member id) as needed. Null: no identity at all. */
+  private resolvePatientForWrite(identity: PatientIdentity): number | null {
+    const s = this.statements;
+    if (identity.memberId !== null) {
+      const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
+      if (byMember !== undefined) return byMember;
+      if (identity.nameKey !== null) {
+        const byName = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
+        if (byName !== undefined) {
+          s.adoptPatient.run(identity.memberId, identity.dependentKey, byName);
+          return byName;
+        }
+      }
+      return Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
+    }
+    if (identity.nameKey !== null) {
+      const byName = s.patientsByName.get(identity.nameKey) as number | undefined;
+      if (byName !== undefined) return byName;
+      return Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+    }
+    return null;
+  }
+
+  /** Patient rows an identity matches when reading (the same rules as writing, without creating any). */
+  private patientIdsForRead(identity: PatientIdentity): number[] {
+    const s = this.statements;
+    if (identity.memberId !== null) {
+      const ids: number[] = [];
+      const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
+      if (byMember !== undefined) ids.push(byMember);
+      if (identity.nameKey !== null) ids.push(...(s.patientWithoutMemberByName.all(identity.nameKey) as number[]));
+      return ids;
+    }
+    if (identity.nameKey !== null) return s.patientsByName.all(identity.nameKey) as number[];
+    return [];
+  }
+
+  /** Active (not replaced, not voided) lines of a patient in the database; cached per patient until the next write. */
+  dbLines(identity: PatientIdentity): HistLine[] {
+    const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined && cached.generation === this.generation) return cached.lines;
+    const lines: HistLine[] = [];
+    for (const patientId of this.patientIdsForRead(identity)) {
+      for (const row of this.statements.patientLines.all(patientId) as LineRow[]) {
+        lines.push({
+          claimKey: claimKey(row.claimId, row.billingNpi),
+          claimId: row.claimId,
+          billingNpi: row.billingNpi,
+          file: this.fileName(row.fileId),
+          fileId: row.fileId,
+          serviceDate: row.serviceDate,
+          lineNumber: row.lineNumber,
+          procedure: row.procedure,
+          modifiers: row.modifiers === '' ? [] : row.modifiers.split(','),
+          sides: row.sides,
+          family: row.family,
+          region: row.region,
+          role: row.role,
+          units: row.units,
+          kx: row.kx === 1,
+          renderingNpi: row.renderingNpi,
+        });
+      }
+    }
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(cacheKey, { generation: this.generation, lines });
+    return lines;
+  }
+
+  private fileName(fileId: number): string {
+    let name = this.fileNames.get(fileId);
+    if (name === undefined) {
+      name = (this.db.prepare('SELECT name FROM files WHERE id = ?').pluck().get(fileId) as string | undefined) ?? `#${fileId}`;
+      this.fileNames.set(fileId, name);
+    }
+    return name;
+  }
+
+  /** True when some claim with this key is active in the database. */
+  hasActiveClaim(claimId: string, billingNpi: string): boolean {
+    return this.statements.activeClaim.get(claimId, billingNpi) !== undefined;
+  }
+
+  /** True when a 7/8 with this key waits for its original in the database. */
+  hasAwaitingClaim(claimId: string, billingNpi: string): { frequency: string } | undefined {
+    return this.statements.awaitingClaim.get(claimId, billingNpi) as { frequency: string } | undefined;
+  }
+
+  /** A read-only view of the database alone. */
+  view(): HistoryView {
+    return new RunHistory(this, { record: false }).view;
+  }
+
+  /** A run: a view over the database plus the claims this run has validated so far (see RunHistory). */
+  beginRun(options: { record?: boolean; inputHashes?: readonly string[] } = {}): RunHistory {
+    return new RunHistory(this, options);
+  }
+
+  stats(): HistoryStats {
+    const one = <T>(sql: string): T => this.db.prepare(sql).get() as T;
+    const claims = one<{ total: number; active: number; replaced: number; voided: number; voids: number; awaiting: number }>(
+      `SELECT count(*) AS total,
+         coalesce(sum(status = 'active'), 0) AS active, coalesce(sum(status = 'replaced'), 0) AS replaced,
+         coalesce(sum(status = 'voided'), 0) AS voided, coalesce(sum(status = 'void'), 0) AS voids,
+         coalesce(sum(awaiting_original), 0) AS awaiting
+       FROM claims`,
+    );
+    const lines = one<{ total: number; active: number; first: string | null; last: string | null }>(
+      'SELECT count(*) AS total, coalesce(sum(active), 0) AS active, min(service_date) AS first, max(service_date) AS last FROM lines',
+    );
+    return {
+      path: this.path,
+      schemaVersion: SCHEMA_VERSION,
+      files: one<{ n: number }>('SELECT count(*) AS n FROM files').n,
+      claims: claims.total,
+      activeClaims: claims.active,
+      replacedClaims: claims.replaced,
+      voidedClaims: claims.voided,
+      voids: claims.voids,
+      awaitingOriginal: claims.awaiting,
+      lines: lines.total,
+      activeLines: lines.active,
+      patients: one<{ n: number }>('SELECT count(*) AS n FROM patients').n,
+      firstServiceDate: lines.first,
+      lastServiceDate: lines.last,
+      sizeBytes: this.sizeBytes(),
+    };
+  }
+
+  private sizeBytes(): number {
+    if (this.path === ':memory:' || this.path === '') return 0;
+    let size = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        size += statSync(this.path + suffix).size;
+      } catch {
+        // no WAL file: nothing to add
+      }
+    }
+    return size;
+  }
+
+  /** Merges the WAL into the database file (after a large ingest, so the file size is the real one). */
+  checkpoint(): void {
+    if (this.path !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Every claim stored for a member id (all dependents on it), oldest first. */
+  patient(memberId: string): PatientClaim[] {
+    const normalized = normalizeMemberId(memberId);
+    if (normalized === null) return [];
+    const claims = this.db
+      .prepare(
+        `SELECT c.id, f.name AS file, c.claim_id AS claimId, c.billing_npi AS billingNpi, c.frequency, c.status,
+           p.dependent_key <> '' AS dependent, c.first_date AS firstDate, c.last_date AS lastDate, c.charge_cents AS chargeCents
+         FROM claims c JOIN patients p ON p.id = c.patient_id JOIN files f ON f.id = c.file_id
+         WHERE p.member_id = ? ORDER BY c.id`,
+      )
+      .all(normalized) as (Omit<PatientClaim, 'lines' | 'dependent'> & { id: number; dependent: number })[];
+    const linesOf = this.db.prepare(
+      `SELECT line_number AS lineNumber, service_date AS serviceDate, procedure, modifiers, units, active
+       FROM lines WHERE claim_row = ? ORDER BY line_number`,
+    );
+    return claims.map(({ id, dependent, ...claim }) => ({
+      ...claim,
+      dependent: dependent === 1,
+      lines: (linesOf.all(id) as { lineNumber: number; serviceDate: string; procedure: string; modifiers: string; units: number; active: number }[]).map(
+        (line) => ({ ...line, modifiers: line.modifiers === '' ? [] : line.modifiers.split(','), active: line.active === 1 }),
+      ),
+    }));
+  }
+}
+
+/** A claim recorded earlier in this run, not yet committed to the database. */
+interface OverlayClaim {
+  file: string;
+  key: string;
+  record: ClaimRecord;
+  hasMember: boolean;
+  /** Replaced or voided by a later claim of the run, or an original its 7/8 already superseded, or a void. */
+  hidden: boolean;
+  /** A 7/8 that found no claim to supersede (it waits for its original). */
+  awaiting: boolean;
+  committed: boolean;
+}
+
+/**
+ * One run's history: the database plus the claims the run has validated so far, so that a claim sees the
+ * claims before it in its file and in the files before it.
+ *
+ * - `file(identity)` starts a file; `add(claim)` after validating each claim (it is visible at once);
+ *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them in
+ *   memory for the rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
+ * - Re-runs are idempotent: rows the database holds from this run's own input files (same hash) are ignored,
+ *   this run's reading of them counts instead. Pass every input's hash as `inputHashes` for multi-file re-runs;
+ *   otherwise each file's own hash is excluded from when `file()` is called.
+ */
+export class RunHistory {
+  readonly view: HistoryView;
+  private readonly store: HistoryStore;
+  private readonly record: boolean;
+  private readonly excludedFileIds = new Set<number>();
+  /** Overlay lines by identity string (`m:` member id + dependent key, `n:` name key). */
+  private readonly overlay = new Map<string, HistLine[]>();
+  private readonly overlayByKey = new Map<string, OverlayClaim[]>();
+  /** Claim keys whose database versions a 7/8 of this run superseded: count of such overlay claims. */
+  private readonly supersededInDb = new Map<string, number>();
+
+  constructor(store: HistoryStore, options: { record?: boolean; inputHashes?: readonly string[] } = {}) {
+    this.store = store;
+    this.record = options.record === true;
+    for (const hash of options.inputHashes ?? []) this.excludeFile(hash);
+    const linesFor = (patient: PatientKey) => this.linesFor(patient);
+    this.view = {
+      available: true,
+      sessions: (patient, family, region, from, to, excludeClaimId) =>
+        toSessions(linesFor(patient).filter((line) =>
+          line.family === family && line.region === region && line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId,
+        )),
+      linesOn: (patient, serviceDate, excludeClaimId) =>
+        linesFor(patient).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
+      linesBetween: (patient, from, to, excludeClaimId) =>
+        linesFor(patient).filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId).map(toPriorLine),
+    };
+  }
+
+  /** Ignore the database's rows from the file with this hash (it is being read again in this run). */
+  excludeFile(hash: string): void {
+    const existing = this.store.findFile(hash);
+    if (existing !== undefined) this.excludedFileIds.add(existing.id);
+  }
+
+  file(file: FileIdentity): FileRecorder {
+    this.excludeFile(file.hash);
+    const claims: OverlayClaim[] = [];
+    let done = false;
+    const ensureOpen = () => {
+      if (done) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or discarded`);
+    };
+    return {
+      add: (claim: Claim) => {
+        ensureOpen();
+        claims.push(this.addToOverlay(file.name, toClaimRecord(claim)));
+      },
+      commit: () => {
+        ensureOpen();
+        done = true;
+        const records = claims.map((claim) => claim.record);
+        if (!this.record) return { ...summarize(file, claims), status: 'not-recorded' };
+        const result = this.store.recordClaimRecords(file, records);
+        // Now in the database (and visible there), unless the file was there already: then keep the overlay.
+        if (result.status === 'added') for (const claim of claims) this.removeFromOverlay(claim);
+        return result;
+      },
+      discard: () => {
+        ensureOpen();
+        done = true;
+        for (const claim of claims) this.removeFromOverlay(claim);
+      },
+    };
+  }
+
+  private addToOverlay(file: string, record: ClaimRecord): OverlayClaim {
+    const key = claimKey(record.claimId, record.billingNpi);
+    const earlier = this.overlayByKey.get(key) ?? [];
+    const claim: OverlayClaim = {
+      file,
+      key,
+      record,
+      hasMember: record.identity.memberId !== null,
+      hidden: false,
+      awaiting: false,
+      committed: false,
+    };
+    if (record.frequency === '7' || record.frequency === '8') {
+      const visibleEarlier = earlier.filter((other) => !other.hidden && other.record.frequency !== '8');
+      const dbTarget = this.store.hasActiveClaim(record.claimId, record.billingNpi);
+      claim.awaiting = visibleEarlier.length === 0 && !dbTarget;
+      for (const other of visibleEarlier) other.hidden = true;
+      this.supersededInDb.set(key, (this.supersededInDb.get(key) ?? 0) + 1);
+      if (record.frequency === '8') claim.hidden = true;
+    } else {
+      const waiting = earlier.find((other) => other.awaiting);
+      if (waiting !== undefined) {
+        waiting.awaiting = false;
+        claim.hidden = true;
+      } else if (this.store.hasAwaitingClaim(record.claimId, record.billingNpi) !== undefined) {
+        claim.hidden = true;
+      }
+    }
+    earlier.push(claim);
+    this.overlayByKey.set(key, earlier);
+    const lines = record.lines.map((line) => overlayLine(file, claim, line));
+    for (const identityKey of overlayKeys(record.identity)) {
+      const list = this.overlay.get(identityKey);
+      if (list === undefined) this.overlay.set(identityKey, [...lines]);
+      else list.push(...lines);
+    }
+    return claim;
+  }
+
+  private removeFromOverlay(claim: OverlayClaim): void {
+    claim.committed = true;
+    const sameKey = this.overlayByKey.get(claim.key)?.filter((other) => other !== claim) ?? [];
+    if (sameKey.length === 0) this.overlayByKey.delete(claim.key);
+    else this.overlayByKey.set(claim.key, sameKey);
+    if (claim.record.frequency === '7' || claim.record.frequency === '8') {
+      const count = (this.supersededInDb.get(claim.key) ?? 1) - 1;
+      if (count <= 0) this.supersededInDb.delete(claim.key);
+      else this.supersededInDb.set(claim.key, count);
+    }
+    for (const identityKey of overlayKeys(claim.record.identity)) {
+      const list = this.overlay.get(identityKey);
+      if (list === undefined) continue;
+      const kept = list.filter((line) => line.owner !== claim);
+      if (kept.length === 0) this.overlay.delete(identityKey);
+      else this.overlay.set(identityKey, kept);
+    }
+  }
+
+  private identityCache = new Map<string, PatientIdentity>();
+
+  private identity(patient: PatientKey): PatientIdentity {
+    const cacheKey = `${patient.memberId ?? ''}\u0000${patient.lastName ?? ''}\u0000${patient.firstName ?? ''}\u0000${patient.dateOfBirth ?? ''}\u0000${patient.dependent === true ? 1 : 0}`;
+    let identity = this.identityCache.get(cacheKey);
+    if (identity === undefined) {
+      identity = identityOf(patient);
+      if (this.identityCache.size >= CACHE_LIMIT) this.identityCache.clear();
+      this.identityCache.set(cacheKey, identity);
+    }
+    return identity;
+  }
+
+  private linesFor(patient: PatientKey): HistLine[] {
+    const identity = this.identity(patient);
+    const lines: HistLine[] = [];
+    for (const line of this.store.dbLines(identity)) {
+      if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
+      if (this.supersededInDb.has(line.claimKey)) continue;
+      lines.push(line);
+    }
+    if (this.overlay.size > 0) {
+      const [memberKey, nameKey] = [identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null, identity.nameKey !== null ? `n:${identity.nameKey}` : null];
+      if (memberKey !== null) {
+        for (const line of this.overlay.get(memberKey) ?? []) if (!line.owner!.hidden) lines.push(line);
+        if (nameKey !== null) for (const line of this.overlay.get(nameKey) ?? []) if (!line.owner!.hidden && !line.owner!.hasMember) lines.push(line);
+      } else if (nameKey !== null) {
+        for (const line of this.overlay.get(nameKey) ?? []) if (!line.owner!.hidden) lines.push(line);
+      }
+    }
+    return lines;
+  }
+}
+
+export interface FileRecorder {
+  /** Record a validated claim (normalized); later claims of the run see it at once. */
+  add(claim: Claim): void;
+  /** End of the file: write its claims in one transaction (or keep them in memory under `--no-record`). */
+  commit(): IngestResult;
+  /** The file failed: forget its claims. */
+  discard(): void;
+}
+
+function overlayKeys(identity: PatientIdentity): string[] {
+  const keys: string[] = [];
+  if (identity.memberId !== null) keys.push(`m:${identity.memberId}|${identity.dependentKey}`);
+  if (identity.nameKey !== null) keys.push(`n:${identity.nameKey}`);
+  return keys;
+}
+
+function overlayLine(file: string, owner: OverlayClaim, line: LineRecord): HistLine {
+  return {
+    claimKey: owner.key,
+    claimId: owner.record.claimId,
+    billingNpi: owner.record.billingNpi,
+    file,
+    fileId: null,
+    owner,
+    ...line,
+  };
+}
+
+function summarize(file: FileIdentity, claims: OverlayClaim[]): IngestResult {
+  return {
+    file: file.name,
+    hash: file.hash,
+    status: 'added',
+    claims: claims.length,
+    lines: claims.reduce((sum, claim) => sum + claim.record.lines.length, 0),
+    replaced: 0,
+    voided: 0,
+    awaitingOriginal: 0,
+    lateOriginals: 0,
+  };
+}
+
+function toPriorLine(line: HistLine): PriorLine {
+  const prior: PriorLine = {
+    file: line.file,
+    claimId: line.claimId,
+    serviceDate: line.serviceDate,
+    procedure: line.procedure,
+    modifiers: line.modifiers,
+    sides: bitsToSides(line.sides),
+    lineNumber: line.lineNumber,
+    units: line.units,
+    family: line.family,
+    region: line.region,
+    role: line.role,
+    billingNpi: line.billingNpi,
+  };
+  if (line.renderingNpi !== null) prior.renderingNpi = line.renderingNpi;
+  return prior;
+}
+
+/** Groups lines into sessions: one per claim (file + claim id) and date; sorted by date, file, claim id. */
+function toSessions(lines: HistLine[]): PriorSession[] {
+  const sessions = new Map<string, PriorSession & { sideBits: number }>();
+  for (const line of lines) {
+    const key = `${line.serviceDate}\u0000${line.file}\u0000${line.claimKey}`;
+    let session = sessions.get(key);
+    if (session === undefined) {
+      session = {
+        file: line.file,
+        claimId: line.claimId,
+        serviceDate: line.serviceDate,
+        family: line.family,
+        region: line.region,
+        codes: [],
+        sides: [],
+        sideUnknown: false,
+        kx: false,
+        sideBits: 0,
+      };
+      if (line.renderingNpi !== null) session.renderingNpi = line.renderingNpi;
+      sessions.set(key, session);
+    }
+    if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
+    session.sideBits |= line.sides;
+    if (line.sides === 0) session.sideUnknown = true;
+    if (line.kx) session.kx = true;
+  }
+  return [...sessions.values()]
+    .map(({ sideBits, ...session }) => ({ ...session, sides: bitsToSides(sideBits) }))
+    .sort((a, b) =>
+      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
+    );
+}
