@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { openHistory } from '../../src/history/store.js';
+import type { PatientKey } from '../../src/history/view.js';
+import { claim } from './fixtures.js';
+
+const JANE: PatientKey = { memberId: 'MEM100', lastName: 'DOE', firstName: 'JANE', dateOfBirth: '1955-05-05' };
+const file = (name: string) => ({ name, hash: `hash-${name}` });
+
+describe('run history: claims recorded earlier in the same run', () => {
+  it('shows a claim to the later claims of its file and to later files, then commits one transaction per file', async () => {
+    const store = openHistory(':memory:');
+    await store.ingestClaims(file('prior.837'), [claim({ id: 'P1', date: '2026-01-05', lines: ['64493-RT-KX'] })]);
+    const run = store.beginRun({ record: true });
+    const first = run.file(file('in1.837'));
+    expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
+    first.add(claim({ id: 'A1', file: 'in1.837', lines: ['64493-RT'] }));
+    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => `${l.file}#${l.claimId} ${l.procedure}`)).toEqual(['in1.837#A1 64493']);
+    expect(run.view.linesOn(JANE, '2026-03-02', 'A1')).toEqual([]);
+    expect(first.commit()).toMatchObject({ status: 'added', claims: 1, lines: 1 });
+    const second = run.file(file('in2.837'));
+    expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-03-02').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
+      '2026-01-05 prior.837#P1',
+      '2026-03-02 in1.837#A1',
+    ]);
+    second.add(claim({ id: 'A1', freq: '7', date: '2026-03-09', file: 'in2.837', lines: ['64493-RT'] }));
+    // The replacement hides the committed original from the rest of the run.
+    expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31', 'X').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
+      '2026-01-05 prior.837#P1',
+      '2026-03-09 in2.837#A1',
+    ]);
+    expect(second.commit()).toMatchObject({ status: 'added', replaced: 1 });
+    expect(store.view().sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31').map((s) => s.serviceDate)).toEqual(['2026-01-05', '2026-03-09']);
+  });
+
+  it('keeps the claims in memory under --no-record and writes nothing', () => {
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: false });
+    const one = run.file(file('in1.837'));
+    one.add(claim({ id: 'A1', lines: ['64493-RT'] }));
+    expect(one.commit()).toMatchObject({ status: 'not-recorded', claims: 1 });
+    run.file(file('in2.837'));
+    expect(run.view.linesOn(JANE, '2026-03-02').map((l) => l.claimId)).toEqual(['A1']);
+    expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
+  });
+
+  it('is idempotent on a re-run: the database\'s copy of an input file is replaced by this run\'s reading', async () => {
+    const store = openHistory(':memory:');
+    const claims = [claim({ id: 'A1', lines: ['64493-RT'] }), claim({ id: 'A2', lines: ['64493-RT'] })];
+    await store.ingestClaims(file('in1.837'), claims);
+    const run = store.beginRun({ record: true, inputHashes: ['hash-in1.837'] });
+    const recorder = run.file(file('in1.837'));
+    // The first claim no longer sees the second one from the earlier recording of the same file.
+    expect(run.view.linesOn(JANE, '2026-03-02', 'A1')).toEqual([]);
+    recorder.add(claims[0]!);
+    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => l.claimId)).toEqual(['A1']);
+    expect(recorder.commit()).toMatchObject({ status: 'already-ingested' });
+    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => l.claimId)).toEqual(['A1']);
+  });
+
+  it('forgets a discarded file', () => {
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: true });
+    const recorder = run.file(file('bad.837'));
+    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }));
+    recorder.discard();
+    expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
+    expect(() => recorder.commit()).toThrow('already committed or discarded');
+  });
+
+  it('applies a run\'s void to a claim recorded earlier in the same file', () => {
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: true });
+    const recorder = run.file(file('in.837'));
+    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }));
+    recorder.add(claim({ id: 'A1', freq: '8', lines: ['64493-RT'] }));
+    expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
+    expect(recorder.commit()).toMatchObject({ voided: 1 });
+    expect(store.view().linesOn(JANE, '2026-03-02')).toEqual([]);
+  });
+});
