@@ -1,0 +1,512 @@
+/**
+ * The rule engine (ESLint-style, ../shared/STYLE.md §1–2): runs the rules over one claim in rules.md's order,
+ * stamps severity from the policy, applies the non-overlapping fixes of fixable 'safe' rules, re-runs until
+ * nothing changes (bounded passes), and reports what the final check of the final claim finds.
+ *
+ * Contract errors (a rule bug, not a claim problem) throw `RuleContractError`: a fix from a rule without
+ * `meta.fixable`, an unknown messageId, a change addressing a line that does not exist.
+ */
+import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
+import { normalizeClaim } from '../encounter/normalize.js';
+import { sessionsOf } from '../encounter/sessions.js';
+import type { HistoryView } from '../history/view.js';
+import type { ResolvedPolicy } from '../policy/types.js';
+import type { ReferenceData } from '../reference/types.js';
+import type {
+  AppliedFix,
+  Change,
+  ClaimResult,
+  Finding,
+  Fix,
+  ReportDescriptor,
+  RuleContext,
+  RuleModule,
+  RulePhase,
+  Severity,
+} from './types.js';
+
+/** rules.md "Order": claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
+export const PHASE_ORDER: readonly RulePhase[] = ['structure', 'diagnoses', 'recodes', 'removals', 'coverage', 'units', 'history', 'other'];
+
+/** ESLint's MAX_AUTOFIX_PASSES. */
+export const DEFAULT_MAX_PASSES = 10;
+
+/** The rule id under which a claim's read problems (X12_*, CSV_*) are reported: always an error, so the claim is held. */
+export const READ_PROBLEM_RULE_ID = 'input/read-problem';
+
+export class RuleContractError extends Error {
+  readonly ruleId: string;
+  constructor(ruleId: string, message: string) {
+    super(`Rule ${ruleId}: ${message}`);
+    this.name = 'RuleContractError';
+    this.ruleId = ruleId;
+  }
+}
+
+export interface RunOptions {
+  rules: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  policy: ResolvedPolicy;
+  reference: ReferenceData;
+  history: HistoryView;
+  /** The run date (`--as-of`). */
+  asOf: IsoDate;
+  /** Apply safe fixes (`--no-fix` → false: report only, the claim is returned unchanged). */
+  fix: boolean;
+  /** `warning`: a warning left open also holds the claim. Default `error`. */
+  holdOn?: 'error' | 'warning';
+  maxPasses?: number;
+  /** Tests: deep-freeze every claim state before the rules see it (proves rules never mutate). */
+  freeze?: boolean;
+}
+
+/** A rule made ready for one policy: severity and options resolved once. */
+interface ActiveRule {
+  rule: RuleModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  severity: Severity;
+  options: Record<string, unknown>;
+  applyFixes: boolean;
+}
+
+const preparedCache = new WeakMap<readonly RuleModule<any, any>[], WeakMap<ResolvedPolicy, ActiveRule[]>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The rules active under a policy, in phase order (stable within a phase), cached per (rules, policy). */
+export function activeRules(rules: readonly RuleModule<any, any>[], policy: ResolvedPolicy): ActiveRule[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  let byPolicy = preparedCache.get(rules);
+  if (!byPolicy) {
+    byPolicy = new WeakMap();
+    preparedCache.set(rules, byPolicy);
+  }
+  const cached = byPolicy.get(policy);
+  if (cached) return cached;
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const setting = policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile];
+    if (setting === 'off') continue;
+    const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
+    const overrides = policy.ruleOptions[rule.meta.id] ?? {};
+    active.push({ rule, severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
+  }
+  const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
+  active.sort((a, b) => rank(a.rule) - rank(b.rule)); // Array#sort is stable: catalogue order within a phase
+  byPolicy.set(policy, active);
+  return active;
+}
+
+/** Runs the rules on one claim: see the module comment. Pure: the input claim is never mutated. */
+export function runRules(input: Claim, options: RunOptions): ClaimResult {
+  const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
+  const rules = activeRules(options.rules, options.policy);
+  let claim = normalizeClaim(input, options.reference);
+  if (options.freeze) deepFreeze(claim);
+  const applied: PendingApplied[] = [];
+  let findings: Finding[] = [];
+
+  if (!options.fix) {
+    findings = runPass(claim, rules, options, null).findings;
+  } else {
+    let settled = false;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const outcome = runPass(claim, rules, options, applied);
+      claim = outcome.claim;
+      if (!outcome.changed) {
+        findings = outcome.findings;
+        settled = true;
+        break;
+      }
+    }
+    // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
+    if (!settled) findings = runPass(claim, rules, options, null).findings;
+  }
+
+  const readFindings = claim.readProblems.map((problem: ReadProblem) => readProblemFinding(claim, problem));
+  const open = readFindings.length ? [...readFindings, ...findings] : findings;
+  const holdOnWarning = options.holdOn === 'warning';
+  const held = open.some((f) => f.severity === 'error' || (holdOnWarning && f.severity === 'warning'));
+  const changed = claim !== input && applied.length > 0;
+  return {
+    claim: changed ? claim : input,
+    changed,
+    findings: open,
+    applied: applied.map((record) => finishApplied(record, claim)),
+    fate: held ? 'held' : 'ready',
+  };
+}
+
+interface PendingApplied extends AppliedFix {
+  /** The line number the line had when the fix was applied (kept when the line is gone from the final claim). */
+  numberWhenApplied?: number;
+}
+
+/** One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs. */
+function runPass(
+  start: Claim,
+  rules: ActiveRule[],
+  options: RunOptions,
+  applied: PendingApplied[] | null,
+): { claim: Claim; changed: boolean; findings: Finding[] } {
+  let claim = start;
+  let sessions: Encounter[] | null = null;
+  let whole: Encounter | null = null;
+  const findings: Finding[] = [];
+  let changed = false;
+
+  for (const active of rules) {
+    const { rule } = active;
+    const reports: { descriptor: ReportDescriptor; encounter: Encounter }[] = [];
+    let currentEncounter: Encounter | null = null;
+    const context: RuleContext<any, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+      options: active.options,
+      policy: options.policy,
+      reference: options.reference,
+      history: options.history,
+      asOf: options.asOf,
+      report(descriptor) {
+        if (!currentEncounter) throw new RuleContractError(rule.meta.id, 'report() called outside check()');
+        reports.push({ descriptor, encounter: currentEncounter });
+      },
+    };
+    if (rule.meta.scope === 'claim') {
+      whole ??= wholeClaimEncounter(claim);
+      currentEncounter = whole;
+      rule.check(whole, context);
+    } else {
+      const current: Encounter[] = sessions ?? sessionsOf(claim);
+      sessions = current;
+      for (const session of current) {
+        currentEncounter = session;
+        rule.check(session, context);
+      }
+    }
+    currentEncounter = null;
+    if (reports.length === 0) continue;
+
+    // Apply this rule's fixes (non-overlapping; a later overlapping one stays a finding until the next pass).
+    const touched = new Set<string>();
+    const before = claim;
+    for (const { descriptor, encounter } of reports) {
+      if (descriptor.fix && !rule.meta.fixable) {
+        throw new RuleContractError(rule.meta.id, 'reported a fix but meta.fixable is not set');
+      }
+      const finding = makeFinding(before, encounter, active, descriptor);
+      if (applied && active.applyFixes && descriptor.fix && descriptor.fix.changes.length > 0) {
+        const { claims, conflicts } = touchedBy(descriptor.fix);
+        if (!conflicts.some((key) => touched.has(key))) {
+          for (const key of claims) touched.add(key);
+          const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference);
+          applied.push(appliedRecord(claim, next, descriptor.fix, finding));
+          claim = next;
+          if (options.freeze) deepFreeze(claim);
+          changed = true;
+          continue;
+        }
+      }
+      findings.push(finding);
+    }
+    if (claim !== before) {
+      sessions = null;
+      whole = null;
+    }
+  }
+  return { claim, changed, findings };
+}
+
+function wholeClaimEncounter(claim: Claim): Encounter {
+  const first = claim.lines[0];
+  return { claim, serviceDate: first?.serviceDate ?? '', renderingNpi: first?.renderingNpi ?? claim.renderingNpi, lines: claim.lines };
+}
+
+function makeFinding(claim: Claim, encounter: Encounter, active: ActiveRule, descriptor: ReportDescriptor): Finding {
+  const { rule } = active;
+  const template = (rule.meta.messages as Record<string, string>)[descriptor.messageId];
+  if (template === undefined) throw new RuleContractError(rule.meta.id, `unknown messageId '${descriptor.messageId}'`);
+  const line = descriptor.line;
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    source: rule.meta.docs.source,
+    severity: active.severity,
+    messageId: descriptor.messageId,
+    message: interpolate(template, descriptor.data),
+    location: {
+      file: claim.source.file,
+      claimId: claim.claimId,
+      ...(line ? { lineNumber: line.lineNumber, lineKey: line.key, source: line.source } : { source: claim.source }),
+    },
+    serviceDate: line?.serviceDate ?? encounter.serviceDate,
+  };
+  if (line) finding.procedure = line.procedure;
+  if (descriptor.actual !== undefined) finding.actual = descriptor.actual;
+  if (descriptor.expected !== undefined) finding.expected = descriptor.expected;
+  if (descriptor.fix !== undefined) finding.fix = descriptor.fix;
+  if (descriptor.suggestions !== undefined) finding.suggestions = descriptor.suggestions;
+  if (descriptor.cause !== undefined) finding.cause = descriptor.cause;
+  if (rule.meta.docs.url !== undefined) finding.url = rule.meta.docs.url;
+  return finding;
+}
+
+/** `{{name}}` → data.name (ESLint's message placeholders); unknown placeholders are left as written. */
+export function interpolate(template: string, data?: Record<string, string | number>): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
+
+function readProblemFinding(claim: Claim, problem: ReadProblem): Finding {
+  return {
+    ruleId: READ_PROBLEM_RULE_ID,
+    source: 'input file',
+    severity: 'error',
+    messageId: problem.code,
+    message: problem.message,
+    location: { file: claim.source.file, claimId: claim.claimId, source: problem.location },
+  };
+}
+
+/**
+ * What a fix touches, for overlap: line keys and claim fields (`claims`), and what it must not meet (`conflicts`).
+ * Pointers are positions into the diagnoses, so a fix that sets pointers and one that removes a diagnosis
+ * (which shifts positions) cannot both be applied from the same state.
+ */
+function touchedBy(fix: Fix): { claims: string[]; conflicts: string[] } {
+  const claims: string[] = [];
+  const conflicts: string[] = [];
+  const both = (key: string) => {
+    claims.push(key);
+    conflicts.push(key);
+  };
+  for (const change of fix.changes) {
+    switch (change.op) {
+      case 'add-line':
+        both(`line:${change.from}`);
+        both(`line:${change.after}`);
+        break;
+      case 'remove-diagnosis':
+        both('diagnoses');
+        conflicts.push('pointers');
+        break;
+      case 'set-total':
+        both('total');
+        break;
+      case 'set-pointers':
+        both(`line:${change.line}`);
+        claims.push('pointers');
+        conflicts.push('diagnoses');
+        break;
+      default:
+        both(`line:${change.line}`);
+    }
+  }
+  return { claims, conflicts };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applying a fix: a new claim (lines copied on write), derived values recomputed, re-normalized.
+
+function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceData): Claim {
+  let lines = claim.lines.slice();
+  let diagnoses: Diagnosis[] = claim.diagnoses;
+  let total = claim.totalChargeCents;
+  let totalSet = false;
+  const originals = new Map(claim.lines.map((line) => [line.key, line] as const));
+  const chargeSet = new Set<string>();
+  const addedFrom = new Map<string, string[]>();
+
+  const indexOf = (key: string): number => {
+    const index = lines.findIndex((line) => line.key === key);
+    if (index < 0) throw new RuleContractError(ruleId, `a fix addresses line '${key}', which is not on claim ${claim.claimId}`);
+    return index;
+  };
+  const update = (key: string, patch: Partial<ServiceLine>) => {
+    const index = indexOf(key);
+    lines[index] = { ...(lines[index] as ServiceLine), ...patch };
+  };
+
+  for (const change of fix.changes) {
+    switch (change.op) {
+      case 'set-code':
+        update(change.line, { procedure: change.value });
+        break;
+      case 'set-modifiers':
+        update(change.line, { modifiers: change.value.slice(0, 4) });
+        break;
+      case 'set-pointers':
+        update(change.line, { pointers: change.value.slice() });
+        break;
+      case 'set-ndc': {
+        const line = lines[indexOf(change.line)] as ServiceLine;
+        update(change.line, { drug: { ...line.drug, ndc: change.value } });
+        break;
+      }
+      case 'set-charge':
+        update(change.line, { chargeCents: change.value });
+        chargeSet.add(change.line);
+        break;
+      case 'set-units': {
+        // A line keeps its per-unit charge (rules.md "Charges").
+        const line = lines[indexOf(change.line)] as ServiceLine;
+        const chargeCents = chargeSet.has(change.line) ? line.chargeCents : perUnitCharge(line, change.value);
+        update(change.line, { units: change.value, chargeCents });
+        break;
+      }
+      case 'remove-line':
+        lines.splice(indexOf(change.line), 1);
+        break;
+      case 'add-line': {
+        const from = originals.get(change.from) ?? lines[indexOf(change.from)];
+        if (!from) throw new RuleContractError(ruleId, `add-line copies unknown line '${change.from}'`);
+        const after = indexOf(change.after);
+        const key = nextKey(change.from, lines, claim.lines);
+        const units = change.value.units ?? from.units;
+        const added: ServiceLine = {
+          ...from,
+          ...change.value,
+          key,
+          units,
+          modifiers: (change.value.modifiers ?? from.modifiers).slice(0, 4),
+          pointers: (change.value.pointers ?? from.pointers).slice(),
+          chargeCents: change.value.chargeCents ?? perUnitCharge(from, units),
+        };
+        lines.splice(after + 1, 0, added);
+        if (change.value.chargeCents === undefined) addedFrom.set(change.from, [...(addedFrom.get(change.from) ?? []), key]);
+        break;
+      }
+      case 'remove-diagnosis': {
+        const removed = change.index;
+        if (removed < 1 || removed > diagnoses.length) throw new RuleContractError(ruleId, `remove-diagnosis ${removed} is out of range`);
+        diagnoses = diagnoses.filter((_, i) => i !== removed - 1);
+        lines = lines.map((line) => {
+          if (!line.pointers.some((p) => p >= removed)) return line;
+          const pointers: number[] = [];
+          for (const p of line.pointers) {
+            const mapped = p === removed ? 0 : p > removed ? p - 1 : p;
+            if (mapped > 0 && !pointers.includes(mapped)) pointers.push(mapped);
+          }
+          return { ...line, pointers };
+        });
+        break;
+      }
+      case 'set-total':
+        total = change.value;
+        totalSet = true;
+        break;
+    }
+  }
+
+  // A line split into several (units moved to added lines) keeps the claim's money: the source line takes the remainder.
+  for (const [fromKey, addedKeys] of addedFrom) {
+    const original = originals.get(fromKey);
+    const index = lines.findIndex((line) => line.key === fromKey);
+    if (!original || index < 0 || chargeSet.has(fromKey)) continue;
+    const source = lines[index] as ServiceLine;
+    if (source.units + addedKeys.reduce((sum, key) => sum + (lines.find((l) => l.key === key)?.units ?? 0), 0) !== original.units) continue;
+    const addedCharges = addedKeys.reduce((sum, key) => sum + (lines.find((l) => l.key === key)?.chargeCents ?? 0), 0);
+    if (addedCharges <= original.chargeCents) lines[index] = { ...source, chargeCents: original.chargeCents - addedCharges };
+  }
+
+  lines = lines.map((line, i) => (line.lineNumber === i + 1 ? line : { ...line, lineNumber: i + 1 }));
+  const lineChanges = fix.changes.some((change) => change.op !== 'set-total');
+  // The claim total follows the lines after any line change (rules.md "Charges"); a set-total alone sets it.
+  const totalChargeCents = lineChanges || !totalSet ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : total;
+  const next: Claim = { ...claim, lines, diagnoses, totalChargeCents };
+  return normalizeClaim(next, reference);
+}
+
+function perUnitCharge(line: ServiceLine, units: number): number {
+  if (line.units <= 0) return line.chargeCents;
+  return Math.round((line.chargeCents / line.units) * units);
+}
+
+function nextKey(from: string, lines: ServiceLine[], original: ServiceLine[]): string {
+  const used = new Set([...lines, ...original].map((line) => line.key));
+  let n = 1;
+  while (used.has(`${from}+${n}`)) n++;
+  return `${from}+${n}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applied-fix records: before/after text of what changed.
+
+/** `64483-RT ×2`, with pointers or charge when the fix is about them. */
+export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?: boolean } = {}): string {
+  let text = line.procedure + (line.modifiers.length ? `-${line.modifiers.join('-')}` : '');
+  if (line.units !== 1) text += ` ×${line.units}`;
+  if (show.pointers) text += ` ptr ${line.pointers.join(',') || '-'}`;
+  if (show.charge) text += ` ${formatCents(line.chargeCents)}`;
+  return text;
+}
+
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding): PendingApplied {
+  const keys: string[] = [];
+  let dx = false;
+  let total = false;
+  let pointers = false;
+  let charge = false;
+  for (const change of fix.changes) {
+    if (change.op === 'remove-diagnosis') dx = pointers = true;
+    else if (change.op === 'set-total') total = true;
+    else if (change.op === 'add-line') keys.push(change.from);
+    else {
+      keys.push(change.line);
+      if (change.op === 'set-pointers') pointers = true;
+      if (change.op === 'set-charge') charge = true;
+    }
+  }
+  const keySet = new Set(keys);
+  // Added lines (key "<from>+n") belong to their source line.
+  const afterLines = after.lines.filter((line) => keySet.has(line.key) || (line.key.includes('+') && !before.lines.some((b) => b.key === line.key) && keySet.has(line.key.slice(0, line.key.lastIndexOf('+')))));
+  const beforeLines = before.lines.filter((line) => keySet.has(line.key));
+  const show = { pointers, charge };
+  const parts = (claim: Claim, lines: ServiceLine[]) => {
+    const out: string[] = [];
+    if (dx) out.push(`dx ${claim.diagnoses.map((d) => d.code).join(', ')}`);
+    if (lines.length) out.push(lines.map((line) => lineText(line, show)).join(', '));
+    if (total) out.push(`total ${formatCents(claim.totalChargeCents)}`);
+    return out.join('; ');
+  };
+  const firstKey = finding.location.lineKey ?? keys[0];
+  const firstBefore = firstKey ? before.lines.find((line) => line.key === firstKey) : undefined;
+  const record: PendingApplied = {
+    ruleId: finding.ruleId,
+    source: finding.source,
+    severity: finding.severity,
+    message: finding.message,
+    location: { ...finding.location },
+    before: parts(before, beforeLines),
+    after: parts(after, afterLines) || '(removed)',
+    changes: fix.changes,
+  };
+  if (afterLines.length === 0 && beforeLines.length > 0 && !dx && !total) record.after = '(removed)';
+  if (finding.serviceDate !== undefined) record.serviceDate = finding.serviceDate;
+  if (finding.procedure !== undefined) record.procedure = finding.procedure;
+  if (firstBefore) {
+    record.location.lineKey = firstBefore.key;
+    record.numberWhenApplied = firstBefore.lineNumber;
+  }
+  return record;
+}
+
+/** Line numbers of applied fixes are those of the final claim; a line that no longer exists keeps its number at the time. */
+function finishApplied(record: PendingApplied, final: Claim): AppliedFix {
+  const { numberWhenApplied, ...applied } = record;
+  const key = applied.location.lineKey;
+  if (key !== undefined) {
+    const line = final.lines.find((l) => l.key === key);
+    const lineNumber = line?.lineNumber ?? numberWhenApplied;
+    if (lineNumber !== undefined) applied.location.lineNumber = lineNumber;
+  }
+  return applied;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+export type { Change };

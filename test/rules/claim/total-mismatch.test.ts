@@ -1,0 +1,25 @@
+import rule from '../../../src/rules/claim/total-mismatch.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+ruleTester.run(rule, {
+  valid: [
+    { name: 'total equals the lines', claim: { dx: ['M5416'], lines: ['64483-RT @500.00', '64484-RT @300.00'], total: '800.00' } },
+    { name: 'no lines, zero total', claim: { lines: [], total: 0 } },
+  ],
+  invalid: [
+    {
+      name: 'total above the lines',
+      claim: { dx: ['M5416'], lines: ['64483-RT @500.00', '64484-RT @300.00'], total: '900.00' },
+      errors: [{ messageId: 'mismatch', line: null, data: { actual: '900.00', expected: '800.00' } }],
+      output: ['64483-RT @500.00', '64484-RT @300.00'],
+      outputTotal: '800.00',
+    },
+    {
+      name: 'cents off',
+      claim: { dx: ['M5416'], lines: ['62323 @612.34'], total: '612.43' },
+      errors: [{ messageId: 'mismatch', data: { actual: '612.43', expected: '612.34' } }],
+      output: ['62323 @612.34'],
+      outputTotal: '612.34',
+    },
+  ],
+});
