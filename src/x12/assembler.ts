@@ -1,0 +1,640 @@
+/**
+ * 837P claim assembler: walks ISA/GS/ST and the HL 20/22/23 hierarchy and yields one claim at a time (CLM with
+ * its 2300/2310x/2400/2410/2420 loops). Envelope and HL context objects are shared between the claims under
+ * them (never copied), so memory holds one claim plus its context. Envelope counts and control numbers are
+ * checked as the trailers go by; problems become FileProblems, never exceptions.
+ */
+import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
+import { UNNORMALIZED } from '../encounter/model.js';
+import type { FileProblem, ReadClaim } from '../pipeline/types.js';
+import type { Delimiters, Segment, TokenizerNote } from './tokenizer.js';
+import { parseCents, parseD8, parseQuantity } from './values.js';
+
+export interface Interchange {
+  isa: Segment;
+  /** Set when the IEA has been read. */
+  iea?: Segment;
+}
+export interface Group {
+  gs: Segment;
+  ge?: Segment;
+  interchange: Interchange;
+}
+export interface Transaction {
+  st: Segment;
+  /** BHT, 1000A, 1000B …: the segments between ST and the first HL. */
+  header: Segment[];
+  se?: Segment;
+  group: Group;
+}
+export interface HlLoop {
+  /** The HL segment followed by the loop's own segments (up to the next HL or CLM). */
+  segments: Segment[];
+  /** HL03: '20', '22', '23'. */
+  level: string;
+  transaction: Transaction;
+}
+
+/** The format-specific part of a ReadClaim (ReadClaim.raw) for X12. */
+export interface X12RawClaim {
+  kind: 'x12';
+  file: string;
+  delimiters: Delimiters;
+  transaction: Transaction | undefined;
+  hl20: HlLoop | undefined;
+  hl22: HlLoop | undefined;
+  hl23: HlLoop | undefined;
+  /** CLM and everything up to the next CLM/HL/trailer. */
+  segments: Segment[];
+  /** Index in `segments` of each LX (the start of each line's loop); line i spans lineStarts[i]..next. */
+  lineStarts: number[];
+}
+
+export function isX12Raw(raw: unknown): raw is X12RawClaim {
+  return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
+}
+
+/** Lines above this are read but reported (the 837P allows 50 per claim). */
+export const MAX_LINES = 50;
+/** An element longer than this is reported (837P elements are at most a few hundred bytes). */
+export const MAX_ELEMENT_CHARS = 1000;
+/** After this many problems with the same code, the rest are counted in one summary problem. */
+const MAX_PROBLEMS_PER_CODE = 10;
+
+const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
+/** Other HI composites allowed in an 837P (anesthesia procedure, condition codes): not diagnoses. */
+const OTHER_HI_QUALIFIERS = new Set(['BP', 'BO', 'BG']);
+const PROCEDURE_QUALIFIERS = new Set(['HC', 'ER', 'IV', 'WK']);
+
+export class ClaimAssembler {
+  readonly problems: FileProblem[] = [];
+  private readonly problemCounts = new Map<string, number>();
+  private interchange: Interchange | undefined;
+  private group: Group | undefined;
+  private transaction: Transaction | undefined;
+  private hl20: HlLoop | undefined;
+  private hl22: HlLoop | undefined;
+  private hl23: HlLoop | undefined;
+  private current: HlLoop | undefined;
+  private claim: X12RawClaim | undefined;
+  private segmentsInTransaction = 0;
+  private transactionsInGroup = 0;
+  private groupsInInterchange = 0;
+  private hlIds = new Map<string, string>();
+  private expectedHl = 1;
+  private lastSegment: Segment | undefined;
+  private sawIsa = false;
+  claimsRead = 0;
+
+  constructor(readonly fileName: string) {}
+
+  /** Feed segments; completed claims are appended to `out`. */
+  feed(segments: Segment[], out: ReadClaim[]): void {
+    for (const seg of segments) this.segment(seg, out);
+  }
+
+  /** End of input: flushes the last claim and reports unclosed envelopes. */
+  finish(out: ReadClaim[]): void {
+    this.flushClaim(out);
+    const last = this.lastSegment;
+    if (!this.sawIsa) {
+      if (!this.problemCounts.has('X12_NO_ISA')) this.fileProblem('X12_NO_ISA', last, 'no ISA segment: this is not an X12 interchange', true, true);
+    } else if (this.transaction !== undefined || this.group !== undefined || this.interchange !== undefined) {
+      const missing = [this.transaction && 'SE', this.group && 'GE', this.interchange && 'IEA'].filter(Boolean).join(', ');
+      this.fileProblem('X12_TRUNCATED', last, `the file ends without ${missing}: it is truncated`, true, false);
+    }
+    this.summarizeProblems();
+  }
+
+  /** Tokenizer notes become file problems. */
+  addNotes(notes: TokenizerNote[]): void {
+    for (const note of notes) {
+      const location: SourceLocation = { file: this.fileName, segment: note.segment, byteOffset: note.byteOffset };
+      this.pushProblem({
+        code: note.code,
+        message: `${this.fileName}: byte ${note.byteOffset} (segment ${note.segment}): ${note.detail}`,
+        location,
+        envelope: true,
+        fatal: note.code === 'X12_NO_ISA',
+      });
+    }
+  }
+
+  private segment(seg: Segment, out: ReadClaim[]): void {
+    this.lastSegment = seg;
+    if (this.transaction !== undefined) this.segmentsInTransaction++;
+    switch (seg.tag) {
+      case 'ISA':
+        this.flushClaim(out);
+        this.sawIsa = true;
+        if (this.interchange !== undefined) {
+          this.closeOpen(seg, 'ISA');
+        }
+        this.interchange = { isa: seg };
+        this.groupsInInterchange = 0;
+        return;
+      case 'GS':
+        this.flushClaim(out);
+        if (this.interchange === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GS outside an interchange (no ISA before it)', true, false);
+        if (this.group !== undefined) this.closeOpen(seg, 'GS');
+        this.group = { gs: seg, interchange: this.interchange ?? { isa: seg } };
+        this.groupsInInterchange++;
+        this.transactionsInGroup = 0;
+        return;
+      case 'ST':
+        this.flushClaim(out);
+        if (this.group === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'ST outside a functional group (no GS before it)', true, false);
+        if (this.transaction !== undefined) this.closeOpen(seg, 'ST');
+        this.transaction = { st: seg, header: [], group: this.group ?? { gs: seg, interchange: this.interchange ?? { isa: seg } } };
+        this.transactionsInGroup++;
+        this.segmentsInTransaction = 1;
+        this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
+        this.hlIds.clear();
+        this.expectedHl = 1;
+        return;
+      case 'SE':
+        this.flushClaim(out);
+        if (this.transaction === undefined) {
+          this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'SE without ST', true, false);
+          return;
+        }
+        this.transaction.se = seg;
+        this.checkCount(seg, 'SE01', this.segmentsInTransaction, 'segments in the transaction', 'X12_SE_COUNT');
+        this.checkControl(seg, 'SE02', this.transaction.st, 'ST02', 2, 'X12_SE_CONTROL');
+        this.transaction = undefined;
+        this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
+        return;
+      case 'GE':
+        this.flushClaim(out);
+        if (this.transaction !== undefined) this.closeOpen(seg, 'GE');
+        if (this.group === undefined) {
+          this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GE without GS', true, false);
+          return;
+        }
+        this.group.ge = seg;
+        this.checkCount(seg, 'GE01', this.transactionsInGroup, 'transaction sets (ST) in the group', 'X12_GE_COUNT');
+        this.checkControl(seg, 'GE02', this.group.gs, 'GS06', 6, 'X12_GE_CONTROL');
+        this.group = undefined;
+        return;
+      case 'IEA':
+        this.flushClaim(out);
+        if (this.transaction !== undefined || this.group !== undefined) this.closeOpen(seg, 'IEA');
+        if (this.interchange === undefined) {
+          this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'IEA without ISA', true, false);
+          return;
+        }
+        this.interchange.iea = seg;
+        this.checkCount(seg, 'IEA01', this.groupsInInterchange, 'functional groups (GS) in the interchange', 'X12_IEA_COUNT');
+        this.checkControl(seg, 'IEA02', this.interchange.isa, 'ISA13', 13, 'X12_IEA_CONTROL');
+        this.interchange = undefined;
+        return;
+      case 'HL':
+        this.flushClaim(out);
+        this.startHl(seg);
+        return;
+      case 'CLM':
+        this.flushClaim(out);
+        if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'CLM outside a transaction set (no ST before it)', true, false);
+        this.claim = {
+          kind: 'x12',
+          file: this.fileName,
+          delimiters: seg.delimiters,
+          transaction: this.transaction,
+          hl20: this.hl20,
+          hl22: this.hl22,
+          hl23: this.hl23,
+          segments: [seg],
+          lineStarts: [],
+        };
+        return;
+      case '':
+        return; // junk after the last IEA: the tokenizer reported it
+      default:
+        if (this.claim !== undefined) {
+          if (seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
+          this.claim.segments.push(seg);
+        } else if (this.current !== undefined) {
+          this.current.segments.push(seg);
+        } else if (this.transaction !== undefined) {
+          this.transaction.header.push(seg);
+        } else if (seg.terminated) {
+          this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, `${tagName(seg)} outside a transaction set`, true, false);
+        }
+        if (!/^[A-Z][A-Z0-9]{1,2}$/.test(seg.tag) && seg.terminated) {
+          this.fileProblem('X12_GARBAGE', seg, `"${printable(seg.tag)}" is not a segment tag`, true, false);
+        }
+    }
+  }
+
+  private startHl(seg: Segment): void {
+    if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
+    const id = seg.el(1);
+    const parent = seg.el(2);
+    const level = seg.el(3);
+    const transaction = this.transaction ?? { st: seg, header: [], group: { gs: seg, interchange: { isa: seg } } };
+    const loop: HlLoop = { segments: [seg], level, transaction };
+    if (id !== String(this.expectedHl)) {
+      this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(id)}", expected ${this.expectedHl}`, true, false);
+    }
+    this.expectedHl++;
+    let expectedParent: string | undefined;
+    if (level === '20') {
+      this.hl20 = loop;
+      this.hl22 = this.hl23 = undefined;
+      expectedParent = '';
+    } else if (level === '22') {
+      this.hl22 = loop;
+      this.hl23 = undefined;
+      expectedParent = this.hl20 ? this.hlIds.get('20') : undefined;
+    } else if (level === '23') {
+      this.hl23 = loop;
+      expectedParent = this.hl22 ? this.hlIds.get('22') : undefined;
+    } else {
+      this.fileProblem('X12_HL_LEVEL', seg, `HL03 level "${printable(level)}" is not 20, 22 or 23`, true, false);
+    }
+    if (expectedParent !== undefined && parent !== expectedParent) {
+      this.fileProblem('X12_HL_PARENT', seg, `HL02 parent is "${printable(parent)}", expected "${expectedParent}"`, true, false);
+    } else if (expectedParent === undefined && (level === '22' || level === '23')) {
+      this.fileProblem('X12_HL_PARENT', seg, `HL ${level} has no parent loop before it`, true, false);
+    }
+    this.hlIds.set(level, id);
+    this.current = loop;
+  }
+
+  /** A header arrives while an inner envelope is still open: its trailers are missing. */
+  private closeOpen(seg: Segment, arriving: string): void {
+    const missing: string[] = [];
+    if (this.transaction !== undefined && arriving !== 'SE') missing.push('SE');
+    if (this.group !== undefined && (arriving === 'GS' || arriving === 'ISA' || arriving === 'IEA')) missing.push('GE');
+    if (this.interchange !== undefined && arriving === 'ISA') missing.push('IEA');
+    if (missing.length > 0) {
+      this.fileProblem(`X12_MISSING_${missing[0]}`, seg, `${missing.join(', ')} missing before this ${arriving}`, true, false);
+    }
+    if (arriving !== 'SE') this.transaction = undefined;
+    if (arriving === 'GS' || arriving === 'ISA' || arriving === 'IEA') this.group = undefined;
+    if (arriving === 'ISA') this.interchange = undefined;
+    this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
+  }
+
+  private checkCount(seg: Segment, name: string, actual: number, what: string, code: string): void {
+    const value = seg.el(1);
+    if (value !== String(actual) && !(/^\d+$/.test(value) && Number(value) === actual)) {
+      this.fileProblem(code, seg, `${name} is "${printable(value)}" but there are ${actual} ${what}`, true, false);
+    }
+  }
+
+  private checkControl(seg: Segment, name: string, header: Segment, headerName: string, index: number, code: string): void {
+    const value = seg.el(2);
+    const expected = header.el(index);
+    const same = value === expected || (/^\d+$/.test(value) && /^\d+$/.test(expected) && Number(value) === Number(expected));
+    if (!same) {
+      this.fileProblem(code, seg, `${name} "${printable(value)}" does not match ${headerName} "${printable(expected)}" (segment ${header.ordinal})`, true, false);
+    }
+  }
+
+  private flushClaim(out: ReadClaim[]): void {
+    const raw = this.claim;
+    if (raw === undefined) return;
+    this.claim = undefined;
+    this.claimsRead++;
+    out.push({ claim: mapClaim(raw), raw });
+  }
+
+  private fileProblem(code: string, seg: Segment | undefined, what: string, envelope: boolean, fatal: boolean): void {
+    const location: SourceLocation = { file: this.fileName };
+    let where = 'end of file';
+    if (seg !== undefined) {
+      location.segment = seg.ordinal;
+      location.tag = seg.tag;
+      location.byteOffset = seg.byteOffset;
+      where = `segment ${seg.ordinal} (${tagName(seg)}, byte ${seg.byteOffset})`;
+    }
+    this.pushProblem({ code, message: `${this.fileName}: ${where}: ${what}`, location, envelope, fatal });
+  }
+
+  private pushProblem(problem: FileProblem): void {
+    const count = (this.problemCounts.get(problem.code) ?? 0) + 1;
+    this.problemCounts.set(problem.code, count);
+    if (count <= MAX_PROBLEMS_PER_CODE) this.problems.push(problem);
+  }
+
+  private summarizeProblems(): void {
+    for (const [code, count] of this.problemCounts) {
+      if (count > MAX_PROBLEMS_PER_CODE) {
+        const first = this.problems.find((p) => p.code === code)!;
+        this.problems.push({
+          ...first,
+          message: `${this.fileName}: ${count - MAX_PROBLEMS_PER_CODE} more ${code} problems like the ones above (${count} in all)`,
+        });
+      }
+    }
+  }
+}
+
+function tagName(seg: Segment): string {
+  return seg.tag === '' ? '(no tag)' : printable(seg.tag);
+}
+
+/** A value safe to put in a one-line message (no control characters, bounded length). */
+function printable(value: string): string {
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}… (${value.length} bytes)` : clean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mapping one raw claim to the model.
+
+class ProblemSink {
+  readonly problems: ReadProblem[] = [];
+  constructor(private readonly file: string) {}
+  add(code: string, seg: Segment, what: string): void {
+    this.problems.push({
+      code,
+      message: `${this.file}: segment ${seg.ordinal} (${tagName(seg)}): ${what}`,
+      location: locationOf(this.file, seg),
+    });
+  }
+}
+
+function locationOf(file: string, seg: Segment): SourceLocation {
+  return { file, segment: seg.ordinal, tag: seg.tag, byteOffset: seg.byteOffset };
+}
+
+function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemSink): Person {
+  const person: Person = {};
+  if (nm1.el(3) !== '') person.lastName = nm1.el(3);
+  if (nm1.el(4) !== '') person.firstName = nm1.el(4);
+  if (nm1.el(9) !== '') person.memberId = nm1.el(9);
+  if (dmg !== undefined) {
+    if (dmg.el(2) !== '') {
+      const dob = dmg.el(1) === 'D8' ? parseD8(dmg.el(2)) : undefined;
+      if (dob === undefined) sink.add('X12_BAD_DATE', dmg, `DMG02 date of birth "${printable(dmg.el(2))}" is not a ${dmg.el(1) || 'D8'} date`);
+      else person.dateOfBirth = dob;
+    }
+    if (dmg.el(3) !== '') person.sex = dmg.el(3);
+  }
+  return person;
+}
+
+/** NM1 with entity code `entity` in `segments`, and the DMG that follows it (before the next NM1). */
+function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Segment; dmg: Segment | undefined } | undefined {
+  if (segments === undefined) return undefined;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.tag === 'NM1' && seg.el(1) === entity) {
+      let dmg: Segment | undefined;
+      for (let j = i + 1; j < segments.length; j++) {
+        const next = segments[j]!;
+        if (next.tag === 'NM1') break;
+        if (next.tag === 'DMG') { dmg = next; break; }
+      }
+      return { nm1: seg, dmg };
+    }
+  }
+  return undefined;
+}
+
+function npiOf(nm1: Segment | undefined): string | undefined {
+  if (nm1 === undefined || nm1.el(8) !== 'XX' || nm1.el(9) === '') return undefined;
+  return nm1.el(9);
+}
+
+function parseDtp(seg: Segment, sink: ProblemSink): { start?: string; end?: string } {
+  const format = seg.el(2);
+  const value = seg.el(3);
+  if (format === 'D8') {
+    const start = parseD8(value);
+    if (start === undefined) sink.add('X12_BAD_DATE', seg, `DTP03 "${printable(value)}" is not a valid D8 date (CCYYMMDD)`);
+    return start === undefined ? {} : { start };
+  }
+  if (format === 'RD8') {
+    const [a = '', b = ''] = value.split('-');
+    const start = parseD8(a);
+    const end = parseD8(b);
+    if (start === undefined || end === undefined || value.split('-').length !== 2) {
+      sink.add('X12_BAD_DATE', seg, `DTP03 "${printable(value)}" is not a valid RD8 range (CCYYMMDD-CCYYMMDD)`);
+      return {};
+    }
+    if (end < start) sink.add('X12_BAD_DATE', seg, `DTP03 range "${value}" ends before it starts`);
+    return { start, end };
+  }
+  sink.add('X12_BAD_DATE', seg, `DTP02 date format "${printable(format)}" is not D8 or RD8`);
+  return {};
+}
+
+export function mapClaim(raw: X12RawClaim): Claim {
+  const file = raw.file;
+  const sink = new ProblemSink(file);
+  const clm = raw.segments[0]!;
+  const segs = raw.segments;
+
+  for (const seg of segs) {
+    if (seg.end - seg.start > MAX_ELEMENT_CHARS) {
+      const els = seg.elements;
+      for (let i = 1; i < els.length; i++) {
+        if (els[i]!.length > MAX_ELEMENT_CHARS) {
+          sink.add('X12_ELEMENT_TOO_LONG', seg, `${seg.tag}${String(i).padStart(2, '0')} is ${els[i]!.length} bytes long (limit ${MAX_ELEMENT_CHARS})`);
+        }
+      }
+    }
+  }
+
+  const claimId = clm.el(1);
+  if (claimId === '') sink.add('X12_MISSING_VALUE', clm, 'CLM01 claim id is empty');
+  const totalText = clm.el(2);
+  let totalChargeCents = parseCents(totalText);
+  if (totalChargeCents === undefined) {
+    sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(totalText)}" is not a decimal amount`);
+    totalChargeCents = 0;
+  }
+  const clm05 = clm.components(5);
+  const placeOfService = clm05[0] ?? '';
+  const frequencyCode = clm05[2] ?? '';
+  if (placeOfService === '') sink.add('X12_MISSING_VALUE', clm, 'CLM05-1 place of service is empty');
+
+  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  let payerClaimNumber: string | undefined;
+  let renderingNpi: string | undefined;
+  const diagnoses: Diagnosis[] = [];
+  for (let i = 1; i < claimEnd; i++) {
+    const seg = segs[i]!;
+    if (seg.tag === 'REF' && seg.el(1) === 'F8' && payerClaimNumber === undefined) payerClaimNumber = seg.el(2);
+    else if (seg.tag === 'NM1' && seg.el(1) === '82' && renderingNpi === undefined) renderingNpi = npiOf(seg);
+    else if (seg.tag === 'HI') readDiagnoses(seg, diagnoses, sink);
+  }
+
+  const lines: ServiceLine[] = [];
+  for (let n = 0; n < raw.lineStarts.length; n++) {
+    const from = raw.lineStarts[n]!;
+    const to = raw.lineStarts[n + 1] ?? segs.length;
+    lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file));
+  }
+  if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
+  if (lines.length > MAX_LINES) sink.add('X12_TOO_MANY_LINES', clm, `claim has ${lines.length} service lines (an 837P claim allows ${MAX_LINES})`);
+
+  const billing = findPerson(raw.hl20?.segments, '85');
+  const subscriberRef = findPerson(raw.hl22?.segments, 'IL');
+  const payerRef = findPerson(raw.hl22?.segments, 'PR');
+  const patientRef = findPerson(raw.hl23?.segments, 'QC');
+  if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
+  const subscriber = subscriberRef ? nm1Person(subscriberRef.nm1, subscriberRef.dmg, sink) : {};
+  let patient: Person;
+  if (patientRef !== undefined) {
+    patient = nm1Person(patientRef.nm1, patientRef.dmg, sink);
+    delete patient.memberId;
+    if (subscriber.memberId !== undefined) patient.memberId = subscriber.memberId;
+  } else {
+    patient = { ...subscriber };
+  }
+
+  const claim: Claim = {
+    claimId,
+    frequencyCode,
+    placeOfService,
+    totalChargeCents,
+    subscriber,
+    patient,
+    diagnoses,
+    lines,
+    format: 'x12',
+    source: locationOf(file, clm),
+    readProblems: sink.problems,
+  };
+  if (payerClaimNumber !== undefined) claim.payerClaimNumber = payerClaimNumber;
+  const billingNpi = npiOf(billing?.nm1);
+  if (billingNpi !== undefined) claim.billingNpi = billingNpi;
+  if (renderingNpi !== undefined) claim.renderingNpi = renderingNpi;
+  if (payerRef !== undefined) {
+    if (payerRef.nm1.el(9) !== '') claim.payerId = payerRef.nm1.el(9);
+    if (payerRef.nm1.el(3) !== '') claim.payerName = payerRef.nm1.el(3);
+  }
+  return claim;
+}
+
+function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink): void {
+  const els = seg.elements;
+  for (let i = 1; i < els.length; i++) {
+    const value = els[i]!;
+    if (value === '') continue;
+    const name = `HI${String(i).padStart(2, '0')}`;
+    if (!value.includes(seg.delimiters.component)) {
+      sink.add('X12_BAD_DIAGNOSIS', seg, `${name} "${printable(value)}" is not a qualifier${seg.delimiters.component}code composite`);
+      continue;
+    }
+    const parts = value.split(seg.delimiters.component);
+    const qualifier = parts[0] ?? '';
+    const code = parts[1] ?? '';
+    if (DIAGNOSIS_QUALIFIERS.has(qualifier)) {
+      if (code === '') {
+        sink.add('X12_BAD_DIAGNOSIS', seg, `${name} "${printable(value)}" has qualifier ${qualifier} but no code`);
+        continue;
+      }
+      diagnoses.push({ code, qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
+    } else if (!OTHER_HI_QUALIFIERS.has(qualifier)) {
+      sink.add('X12_UNKNOWN_QUALIFIER', seg, `${name} qualifier "${printable(qualifier)}" is not ABK, ABF, BK or BF`);
+    }
+  }
+}
+
+function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string): ServiceLine {
+  const lx = segs[from]!;
+  let sv1: Segment | undefined;
+  let dtp: Segment | undefined;
+  let lin: Segment | undefined;
+  let ctp: Segment | undefined;
+  let renderingNpi: string | undefined;
+  for (let i = from + 1; i < to; i++) {
+    const seg = segs[i]!;
+    switch (seg.tag) {
+      case 'SV1':
+        if (sv1 === undefined) sv1 = seg;
+        break;
+      case 'DTP':
+        if (seg.el(1) === '472' && dtp === undefined) dtp = seg;
+        break;
+      case 'LIN':
+        if (lin === undefined) lin = seg;
+        break;
+      case 'CTP':
+        if (ctp === undefined && lin !== undefined) ctp = seg;
+        break;
+      case 'NM1':
+        if (seg.el(1) === '82' && renderingNpi === undefined) renderingNpi = npiOf(seg);
+        break;
+    }
+  }
+  const line: ServiceLine = {
+    key,
+    lineNumber,
+    procedureQualifier: '',
+    procedure: '',
+    modifiers: [],
+    chargeCents: 0,
+    unitBasis: '',
+    units: 0,
+    pointers: [],
+    serviceDate: '',
+    source: locationOf(file, sv1 ?? lx),
+    facts: UNNORMALIZED,
+  };
+  if (sv1 === undefined) {
+    sink.add('X12_MISSING_SV1', lx, `service line ${lineNumber} has no SV1 segment`);
+  } else {
+    const els = sv1.elements;
+    if (els.length < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${els.length - 1} elements; it needs at least SV101 to SV104`);
+    const composite = sv1.components(1);
+    line.procedureQualifier = composite[0] ?? '';
+    line.procedure = composite[1] ?? '';
+    line.modifiers = composite.slice(2, 6).filter((m) => m !== '');
+    if (composite[6] !== undefined && composite[6] !== '') line.description = composite[6];
+    if (!PROCEDURE_QUALIFIERS.has(line.procedureQualifier)) {
+      sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
+    }
+    if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
+    if (els.length >= 3) {
+      const charge = parseCents(sv1.el(2));
+      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
+      else line.chargeCents = charge;
+    }
+    line.unitBasis = sv1.el(3);
+    if (els.length >= 5) {
+      const units = parseQuantity(sv1.el(4));
+      if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(sv1.el(4))}" is not a number`);
+      else line.units = units;
+    }
+    if (sv1.el(5) !== '') line.placeOfService = sv1.el(5);
+    const pointerText = sv1.el(7);
+    if (pointerText !== '') {
+      for (const p of pointerText.split(sv1.delimiters.component)) {
+        if (!/^\d{1,2}$/.test(p) || Number(p) < 1) {
+          sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(p)}" is not a number from 1 to 12`);
+          continue;
+        }
+        line.pointers.push(Number(p));
+      }
+    }
+  }
+  if (dtp === undefined) {
+    sink.add('X12_MISSING_DATE', sv1 ?? lx, `service line ${lineNumber} has no DTP*472 date of service`);
+  } else {
+    const { start, end } = parseDtp(dtp, sink);
+    if (start !== undefined) line.serviceDate = start;
+    if (end !== undefined) line.serviceDateEnd = end;
+  }
+  if (lin !== undefined) {
+    const drug: DrugDetail = {};
+    if (lin.el(3) !== '') drug.ndc = lin.el(3);
+    if (lin.el(2) !== '') drug.ndcQualifier = lin.el(2);
+    if (ctp !== undefined) {
+      const quantity = parseQuantity(ctp.el(4));
+      if (quantity === undefined) sink.add('X12_BAD_QUANTITY', ctp, `CTP04 quantity "${printable(ctp.el(4))}" is not a number`);
+      else drug.quantity = quantity;
+      const unit = ctp.components(5)[0] ?? '';
+      if (unit !== '') drug.unit = unit;
+      if (unit === 'ME' && quantity !== undefined) drug.doseMg = quantity;
+    }
+    line.drug = drug;
+  }
+  if (renderingNpi !== undefined) line.renderingNpi = renderingNpi;
+  return line;
+}

@@ -1,0 +1,334 @@
+/**
+ * Streaming X12 tokenizer. Bytes are decoded as latin1 so that one character is one byte: byte offsets are
+ * string indices, a multi-byte UTF-8 character split across chunks cannot be damaged, and writing a raw text
+ * back with the latin1 encoding restores the input byte for byte. Element values are decoded as UTF-8 on demand
+ * (only when the segment holds a byte above 0x7F).
+ *
+ * Every byte of the input belongs to exactly one segment's `raw`: a BOM or stray bytes before an ISA are the
+ * ISA's prefix, and the line ending / blank lines after a terminator are the segment's suffix. Concatenating
+ * the raw texts of all segments gives back the file.
+ */
+
+export interface Delimiters {
+  element: string;
+  /** ISA11 when it is a separator (005010); undefined for a 004010-style `U`. */
+  repetition: string | undefined;
+  component: string;
+  terminator: string;
+}
+
+/** A problem the tokenizer noticed (turned into a FileProblem by the reader). */
+export interface TokenizerNote {
+  code: 'X12_GARBAGE' | 'X12_BAD_ISA' | 'X12_NO_ISA' | 'X12_TRUNCATED' | 'X12_SEGMENT_TOO_LONG';
+  byteOffset: number;
+  /** Ordinal of the segment it belongs to (or the next one). */
+  segment: number;
+  detail: string;
+}
+
+const NON_ASCII = /[\u0080-\u00ff]/;
+/** A segment longer than this without a terminator is cut (bounded memory on garbage input). */
+const MAX_SEGMENT_CHARS = 16 * 1024 * 1024;
+
+export class Segment {
+  private cachedElements: string[] | undefined;
+
+  constructor(
+    /** Latin1 text: prefix + body + terminator + trailing whitespace. */
+    readonly raw: string,
+    /** Index in raw where the tag begins (0 unless a BOM or stray bytes precede it). */
+    readonly start: number,
+    /** Index in raw just after the body (where the terminator is, or raw's end when unterminated). */
+    readonly end: number,
+    readonly tag: string,
+    /** 1-based ordinal in the file (the first ISA is 1). */
+    readonly ordinal: number,
+    /** Byte offset of the tag in the file. */
+    readonly byteOffset: number,
+    readonly delimiters: Delimiters,
+    readonly terminated: boolean,
+  ) {}
+
+  /** The body between tag start and terminator, as latin1. */
+  get body(): string {
+    return this.raw.slice(this.start, this.end);
+  }
+
+  /** What follows the terminator (line ending, blank lines). */
+  get suffix(): string {
+    return this.terminated ? this.raw.slice(this.end + 1) : '';
+  }
+
+  /** elements[0] is the tag; elements[1] is XX01. Values are UTF-8 decoded. */
+  get elements(): string[] {
+    if (this.cachedElements === undefined) {
+      let body = this.body;
+      if (NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
+      this.cachedElements = body.split(this.delimiters.element);
+    }
+    return this.cachedElements;
+  }
+
+  /** Element n (1-based), '' when absent. */
+  el(n: number): string {
+    return this.elements[n] ?? '';
+  }
+
+  /** Components of element n. */
+  components(n: number): string[] {
+    return this.el(n).split(this.delimiters.component);
+  }
+}
+
+const WHITESPACE = new Set(['\r', '\n', '\t', ' ', '\f', '\v']);
+const BOM_LATIN1 = '\u00ef\u00bb\u00bf';
+
+function isTagChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * Incremental tokenizer: push latin1 text, get complete segments. Keeps at most one partial segment.
+ * Not chunk-sensitive: the same input gives the same segments whatever the chunking.
+ */
+export class X12Tokenizer {
+  readonly notes: TokenizerNote[] = [];
+  private pending = '';
+  /** Offset in the file of pending[0]. */
+  private pendingOffset = 0;
+  /** Extra text received while looking for a terminator (avoids re-scanning long partial segments). */
+  private parts: string[] = [];
+  private partsLength = 0;
+  private delimiters: Delimiters | undefined;
+  private ordinal = 0;
+  private sawIsa = false;
+
+  /** Feed one chunk (latin1). Returns the segments it completed. */
+  push(text: string): Segment[] {
+    const out: Segment[] = [];
+    if (this.parts.length > 0 || (this.delimiters !== undefined && this.pending.length > 0 && !this.pendingHasTerminator())) {
+      // Waiting for a terminator: only the new text needs scanning.
+      if (this.delimiters !== undefined && text.indexOf(this.delimiters.terminator) < 0 && this.partsLength + this.pending.length + text.length < MAX_SEGMENT_CHARS) {
+        this.parts.push(text);
+        this.partsLength += text.length;
+        return out;
+      }
+    }
+    if (this.parts.length > 0) {
+      this.pending = this.pending + this.parts.join('') + text;
+      this.parts = [];
+      this.partsLength = 0;
+    } else {
+      this.pending = this.pending.length === 0 ? text : this.pending + text;
+    }
+    this.scan(out, false);
+    return out;
+  }
+
+  /** End of input: returns the remaining segments (an unterminated tail becomes an unterminated segment). */
+  end(): Segment[] {
+    const out: Segment[] = [];
+    if (this.parts.length > 0) {
+      this.pending += this.parts.join('');
+      this.parts = [];
+      this.partsLength = 0;
+    }
+    this.scan(out, true);
+    if (this.pending.length > 0) {
+      const rest = this.pending;
+      const startInRest = skipLeading(rest);
+      if (startInRest === rest.length && out.length > 0) {
+        // Only whitespace left (cannot normally happen: suffixes absorb it), attach to nothing: emit as junk.
+      }
+      const offset = this.pendingOffset;
+      const delims = this.delimiters ?? DEFAULT_DELIMITERS;
+      const body = rest.slice(startInRest);
+      const tag = readTag(body, delims.element);
+      this.ordinal++;
+      if (body.length > 0) {
+        if (!this.sawIsa) {
+          this.notes.push({ code: 'X12_NO_ISA', byteOffset: offset + startInRest, segment: this.ordinal, detail: 'no ISA segment found' });
+        } else if (this.delimiters === undefined) {
+          this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
+        } else {
+          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${tag || '(no tag)'} has no terminator: the file is truncated` });
+        }
+      }
+      out.push(new Segment(rest, startInRest, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));
+      this.pending = '';
+    }
+    return out;
+  }
+
+  private pendingHasTerminator(): boolean {
+    return this.delimiters !== undefined && this.pending.indexOf(this.delimiters.terminator) >= 0;
+  }
+
+  private scan(out: Segment[], final: boolean): void {
+    const text = this.pending;
+    let pos = 0;
+    const n = text.length;
+    for (;;) {
+      if (this.delimiters === undefined) {
+        // Looking for an ISA: skip BOM, whitespace and stray bytes (kept as the ISA's prefix).
+        const isaAt = findIsa(text, pos);
+        if (isaAt < 0) break;
+        const header = readIsaDelimiters(text, isaAt);
+        if (header === 'short') break;
+        if (header === 'bad') {
+          this.notes.push({ code: 'X12_BAD_ISA', byteOffset: this.pendingOffset + isaAt, segment: this.ordinal + 1, detail: 'ISA segment is malformed: delimiters cannot be read' });
+          // Skip this "ISA" and keep looking.
+          const next = findIsa(text, isaAt + 3);
+          if (next < 0) break;
+          // Treat the skipped bytes as prefix of the next ISA: do not advance pos.
+          const header2 = readIsaDelimiters(text, next);
+          if (header2 === 'short' || header2 === 'bad') break;
+          this.delimiters = header2;
+          this.noteGarbage(text, pos, next);
+          pos = this.emitSegment(out, text, pos, next, final);
+          if (pos < 0) { pos = -pos - 1; break; }
+          continue;
+        }
+        this.delimiters = header;
+        this.noteGarbage(text, pos, isaAt);
+        const next = this.emitSegment(out, text, pos, isaAt, final);
+        if (next < 0) { pos = -next - 1; break; }
+        pos = next;
+        continue;
+      }
+      if (pos >= n) break;
+      // Another ISA: re-read delimiters (they may change between interchanges).
+      if (text.startsWith('ISA', pos) && n - pos >= 4 && !isTagChar(text.charCodeAt(pos + 3))) {
+        const header = readIsaDelimiters(text, pos);
+        if (header === 'short') break;
+        if (header !== 'bad') this.delimiters = header;
+      }
+      const next = this.emitSegment(out, text, pos, pos, final);
+      if (next < 0) { pos = -next - 1; break; }
+      pos = next;
+    }
+    this.pendingOffset += pos;
+    this.pending = pos === 0 ? text : text.slice(pos);
+  }
+
+  private noteGarbage(text: string, from: number, isaAt: number): void {
+    let junk = text.slice(from, isaAt);
+    if (junk.startsWith(BOM_LATIN1)) junk = junk.slice(3);
+    for (let i = 0; i < junk.length; i++) {
+      if (!WHITESPACE.has(junk[i]!)) {
+        this.notes.push({ code: 'X12_GARBAGE', byteOffset: this.pendingOffset + from, segment: this.ordinal + 1, detail: `${isaAt - from} unexpected bytes before the ISA` });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Emits the segment whose raw starts at `rawStart` and whose tag starts at `tagStart`. Returns the index after
+   * it, or -(rawStart + 1) when the segment (or its trailing whitespace) is not complete yet.
+   */
+  private emitSegment(out: Segment[], text: string, rawStart: number, tagStart: number, final: boolean): number {
+    const delims = this.delimiters!;
+    const isIsa = text.startsWith('ISA', tagStart);
+    // ISA: the terminator is the byte after ISA16 (which may itself equal other delimiters in odd files).
+    const termAt = isIsa ? isaTerminatorIndex(text, tagStart, delims.element) : text.indexOf(delims.terminator, tagStart);
+    if (termAt < 0) {
+      if (!final && text.length - rawStart > MAX_SEGMENT_CHARS) {
+        // Bounded memory: cut an endless segment.
+        this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
+        this.ordinal++;
+        out.push(new Segment(text.slice(rawStart), tagStart - rawStart, text.length - rawStart, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal, this.pendingOffset + tagStart, delims, false));
+        return text.length;
+      }
+      return -(rawStart + 1);
+    }
+    let after = termAt + 1;
+    const term = delims.terminator;
+    while (after < text.length) {
+      const c = text[after]!;
+      if (!WHITESPACE.has(c) || c === delims.element) break;
+      if (c === term && term !== '\n' && term !== '\r') break;
+      after++;
+    }
+    if (after === text.length && !final) return -(rawStart + 1);
+    const raw = text.slice(rawStart, after);
+    const start = tagStart - rawStart;
+    const end = termAt - rawStart;
+    const tag = readTag(raw.slice(start, Math.min(end, start + 8)), delims.element);
+    this.ordinal++;
+    if (tag === 'ISA') this.sawIsa = true;
+    const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true);
+    out.push(seg);
+    if (tag === 'IEA') this.delimiters = undefined;
+    return after;
+  }
+}
+
+const DEFAULT_DELIMITERS: Delimiters = Object.freeze({ element: '*', repetition: '^', component: ':', terminator: '~' });
+
+function skipLeading(text: string): number {
+  let i = text.startsWith(BOM_LATIN1) ? 3 : 0;
+  while (i < text.length && WHITESPACE.has(text[i]!)) i++;
+  return i;
+}
+
+function readTag(body: string, element: string): string {
+  const at = body.indexOf(element);
+  return at < 0 ? body : body.slice(0, at);
+}
+
+/** The next "ISA" followed by a non-alphanumeric byte, from `from`. */
+function findIsa(text: string, from: number): number {
+  let at = text.indexOf('ISA', from);
+  while (at >= 0) {
+    if (at + 3 >= text.length) return at; // decide once more bytes arrive
+    if (!isTagChar(text.charCodeAt(at + 3))) return at;
+    at = text.indexOf('ISA', at + 1);
+  }
+  return -1;
+}
+
+/** Index of the byte after ISA16 (the terminator), or -1 when not all of the ISA has arrived. */
+function isaTerminatorIndex(text: string, isaAt: number, element: string): number {
+  let at = isaAt + 3;
+  for (let count = 1; count < 16; count++) {
+    at = text.indexOf(element, at + 1);
+    if (at < 0) return -1;
+  }
+  // at = the separator before ISA16; ISA16 is one byte; the terminator follows.
+  return at + 2 < text.length ? at + 2 : -1;
+}
+
+/** Reads the delimiters of the ISA at `isaAt`: 'short' when more bytes are needed, 'bad' when malformed. */
+function readIsaDelimiters(text: string, isaAt: number): Delimiters | 'short' | 'bad' {
+  if (text.length - isaAt < 4) return 'short';
+  const element = text[isaAt + 3]!;
+  if (isTagChar(element.charCodeAt(0)) || WHITESPACE.has(element) && element !== '\t') return 'bad';
+  // Fixed width (positions 82, 104, 105) is the norm; count separators to tolerate variable-width ISAs.
+  let at = isaAt + 3;
+  let sep11 = -1;
+  for (let count = 1; count < 16; count++) {
+    const next = text.indexOf(element, at + 1);
+    if (next < 0) return text.length - isaAt > 512 ? 'bad' : 'short';
+    if (next - isaAt > 400) return 'bad';
+    at = next;
+    if (count === 10) sep11 = next;
+  }
+  if (at + 2 >= text.length) return 'short';
+  const component = text[at + 1]!;
+  const terminator = text[at + 2]!;
+  if (isTagChar(terminator.charCodeAt(0)) || terminator === element) return 'bad';
+  const isa11 = text.slice(sep11 + 1, text.indexOf(element, sep11 + 1));
+  const repetition = isa11.length === 1 && !isTagChar(isa11.charCodeAt(0)) ? isa11 : undefined;
+  return { element, repetition, component, terminator };
+}
+
+/** Tokenizes a byte stream: yields the segments completed by each chunk (batches keep the hot loop synchronous). */
+export async function* tokenize(input: AsyncIterable<Buffer | string>, tokenizer = new X12Tokenizer()): AsyncGenerator<Segment[]> {
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
+    const segments = tokenizer.push(text);
+    if (segments.length > 0) yield segments;
+  }
+  const rest = tokenizer.end();
+  if (rest.length > 0) yield rest;
+}

@@ -1,0 +1,59 @@
+/** Exact conversions between X12 element text and model values (money never goes through float math). */
+import type { Cents, IsoDate } from '../encounter/model.js';
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/** "12.5" → 1250; undefined when not a decimal number or when it has non-zero digits past the cents. */
+export function parseCents(text: string): Cents | undefined {
+  const m = DECIMAL.exec(text);
+  if (m === null) return undefined;
+  const whole = m[2] ?? '';
+  const frac = m[3] ?? '';
+  if (whole === '' && frac === '') return undefined;
+  if (whole.length > 13) return undefined;
+  if (frac.length > 2 && /[^0]/.test(frac.slice(2))) return undefined;
+  const cents = Number(whole === '' ? '0' : whole) * 100 + Number((frac + '00').slice(0, 2));
+  return m[1] === '-' && cents !== 0 ? -cents : cents;
+}
+
+/** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */
+export function formatCents(cents: Cents): string {
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`Expected \`cents\` to be an integer, got ${cents}`);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100);
+  const frac = abs % 100;
+  if (frac === 0) return `${sign}${whole}`;
+  if (frac % 10 === 0) return `${sign}${whole}.${frac / 10}`;
+  return `${sign}${whole}.${String(frac).padStart(2, '0')}`;
+}
+
+const QUANTITY = /^(?:\d+\.?\d*|\.\d+)$/;
+
+/** Units / quantities ("1", "2.5", "7.00"); undefined when not a non-negative decimal. */
+export function parseQuantity(text: string): number | undefined {
+  if (!QUANTITY.test(text) || text.length > 15) return undefined;
+  return Number(text);
+}
+
+/** Quantity text: integers without a decimal point, fractions as the shortest decimal. */
+export function formatQuantity(value: number): string {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`Expected a non-negative quantity, got ${value}`);
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
+}
+
+/** CCYYMMDD → YYYY-MM-DD, undefined when not a real calendar date. */
+export function parseD8(text: string): IsoDate | undefined {
+  if (!/^\d{8}$/.test(text)) return undefined;
+  const y = Number(text.slice(0, 4));
+  const mo = Number(text.slice(4, 6));
+  const d = Number(text.slice(6, 8));
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+}
+
+/** YYYY-MM-DD → CCYYMMDD. */
+export function formatD8(date: IsoDate): string {
+  return date.replaceAll('-', '');
+}

@@ -1,0 +1,428 @@
+/**
+ * The X12 ClaimWriter. Unchanged claims are written as their raw segments; changed claims are re-serialized
+ * segment by segment (only the segments whose values changed are rebuilt, in the input's delimiters and
+ * line-ending style). The envelope is re-emitted around the claims each writer receives: consecutive claims
+ * with the same ISA/GS/ST/HL context share the output loops, and SE01, GE01, IEA01, the trailer control numbers
+ * and the HL numbering are recomputed, so every output is a valid interchange — and a file whose claims all go
+ * to one writer unchanged comes out byte-identical (when its counts were right).
+ */
+import type { Writable } from 'node:stream';
+import type { Claim, Diagnosis, ServiceLine } from '../encounter/model.js';
+import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
+import { type Group, type HlLoop, type Interchange, type Transaction, type X12RawClaim, isX12Raw } from './assembler.js';
+import type { Delimiters, Segment } from './tokenizer.js';
+import { formatCents, formatQuantity, parseCents, parseQuantity } from './values.js';
+
+/** A claim the writer refuses to write (nothing of it is written). */
+export class X12WriteError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'X12WriteError';
+  }
+}
+
+const FLUSH_AT = 64 * 1024;
+const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
+const BOM_AND_WHITESPACE = /^(?:\u00ef\u00bb\u00bf)?[\r\n\t ]*$/;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Latin1 text (one char per byte) of a UTF-8 string. */
+function toLatin1(text: string): string {
+  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/** A segment rebuilt from elements, keeping the original's suffix (line ending). */
+function build(orig: Segment, elements: readonly string[]): string {
+  let last = elements.length - 1;
+  while (last > 1 && elements[last] === '') last--;
+  const d = orig.delimiters;
+  return toLatin1(elements.slice(0, last + 1).join(d.element)) + d.terminator + orig.suffix;
+}
+
+/** The segment as written: raw without any non-BOM prefix. */
+function rawOf(seg: Segment): string {
+  return seg.start === 0 ? seg.raw : seg.raw.slice(seg.start);
+}
+
+export function createX12Writer(out: Writable): ClaimWriter {
+  return new X12Writer(out);
+}
+
+class X12Writer implements ClaimWriter {
+  private parts: string[] = [];
+  private partsLength = 0;
+  private bytesWritten = 0;
+  private claims = 0;
+  private interchange: Interchange | undefined;
+  private group: Group | undefined;
+  private transaction: Transaction | undefined;
+  private hl20: HlLoop | undefined;
+  private hl22: HlLoop | undefined;
+  private hl23: HlLoop | undefined;
+  private groupsInInterchange = 0;
+  private transactionsInGroup = 0;
+  private segmentsInTransaction = 0;
+  private nextHl = 1;
+  private hl20Id = '';
+  private hl22Id = '';
+  private closed = false;
+
+  constructor(private readonly out: Writable) {}
+
+  async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+    if (this.closed) throw new Error('X12 writer: write() after close()');
+    const raw = read.raw;
+    if (!isX12Raw(raw)) throw new X12WriteError('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
+    // Serialize first: a refused claim leaves the output untouched.
+    const body = changed ? serializeChanged(raw, read.claim, claim) : rawClaim(raw);
+    this.enter(raw);
+    for (const text of body) this.push(text);
+    this.segmentsInTransaction += body.length;
+    this.claims++;
+    if (this.partsLength >= FLUSH_AT) await this.flush();
+  }
+
+  async close(): Promise<{ claims: number }> {
+    if (this.closed) return { claims: this.claims };
+    this.closed = true;
+    this.closeInterchange();
+    await this.flush();
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.out.once('error', onError);
+      this.out.end(() => {
+        this.out.off('error', onError);
+        resolve();
+      });
+    });
+    return { claims: this.claims };
+  }
+
+  private push(text: string): void {
+    this.parts.push(text);
+    this.partsLength += text.length;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const chunk = Buffer.from(this.parts.join(''), 'latin1');
+    this.parts = [];
+    this.partsLength = 0;
+    this.bytesWritten += chunk.length;
+    if (!this.out.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error): void => {
+          this.out.off('drain', onDrain);
+          reject(error);
+        };
+        const onDrain = (): void => {
+          this.out.off('error', onError);
+          resolve();
+        };
+        this.out.once('drain', onDrain);
+        this.out.once('error', onError);
+      });
+    }
+  }
+
+  /** Opens (and closes) envelope and HL loops so that the claim sits in its own context. */
+  private enter(raw: X12RawClaim): void {
+    const transaction = raw.transaction;
+    const group = transaction?.group;
+    const interchange = group?.interchange;
+    if (interchange !== this.interchange) {
+      this.closeInterchange();
+      if (interchange !== undefined) this.openInterchange(interchange);
+    }
+    if (group !== this.group) {
+      this.closeGroup();
+      if (group !== undefined) this.openGroup(group);
+    }
+    if (transaction !== this.transaction) {
+      this.closeTransaction();
+      if (transaction !== undefined) this.openTransaction(transaction);
+    }
+    if (raw.hl20 !== this.hl20) {
+      this.hl20 = raw.hl20;
+      this.hl22 = this.hl23 = undefined;
+      if (raw.hl20 !== undefined) this.hl20Id = this.emitHl(raw.hl20, '', '1');
+    }
+    if (raw.hl22 !== this.hl22) {
+      this.hl22 = raw.hl22;
+      this.hl23 = undefined;
+      if (raw.hl22 !== undefined) this.hl22Id = this.emitHl(raw.hl22, raw.hl20 ? this.hl20Id : '', raw.hl23 ? '1' : '0');
+    }
+    if (raw.hl23 !== this.hl23) {
+      this.hl23 = raw.hl23;
+      if (raw.hl23 !== undefined) this.emitHl(raw.hl23, raw.hl22 ? this.hl22Id : '', '0');
+    }
+  }
+
+  /** Writes an HL loop with recomputed HL01/HL02/HL04; returns its new id. */
+  private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
+    const id = String(this.nextHl++);
+    const hl = loop.segments[0]!;
+    const same = hl.el(1) === id && hl.el(2) === parent && hl.el(4) === childFlag;
+    if (same) this.push(rawOf(hl));
+    else {
+      const els = hl.elements.slice();
+      while (els.length < 5) els.push('');
+      els[1] = id;
+      els[2] = parent;
+      els[4] = childFlag;
+      this.push(build(hl, els));
+    }
+    for (let i = 1; i < loop.segments.length; i++) this.push(rawOf(loop.segments[i]!));
+    this.segmentsInTransaction += loop.segments.length;
+    return id;
+  }
+
+  private openInterchange(interchange: Interchange): void {
+    const isa = interchange.isa;
+    const prefix = isa.raw.slice(0, isa.start);
+    const keepPrefix = this.bytesWritten === 0 && this.partsLength === 0 && BOM_AND_WHITESPACE.test(prefix);
+    this.push(keepPrefix ? isa.raw : rawOf(isa));
+    this.interchange = interchange;
+    this.groupsInInterchange = 0;
+  }
+
+  private openGroup(group: Group): void {
+    this.push(rawOf(group.gs));
+    this.group = group;
+    this.transactionsInGroup = 0;
+    this.groupsInInterchange++;
+  }
+
+  private openTransaction(transaction: Transaction): void {
+    this.push(rawOf(transaction.st));
+    for (const seg of transaction.header) this.push(rawOf(seg));
+    this.transaction = transaction;
+    this.segmentsInTransaction = 1 + transaction.header.length;
+    this.transactionsInGroup++;
+    this.nextHl = 1;
+    this.hl20 = this.hl22 = this.hl23 = undefined;
+  }
+
+  private closeTransaction(): void {
+    const transaction = this.transaction;
+    if (transaction === undefined) return;
+    const count = String(this.segmentsInTransaction + 1);
+    this.push(trailer(transaction.se, transaction.st, 'SE', count, transaction.st.el(2)));
+    this.transaction = undefined;
+    this.hl20 = this.hl22 = this.hl23 = undefined;
+  }
+
+  private closeGroup(): void {
+    this.closeTransaction();
+    const group = this.group;
+    if (group === undefined) return;
+    this.push(trailer(group.ge, group.gs, 'GE', String(this.transactionsInGroup), group.gs.el(6)));
+    this.group = undefined;
+  }
+
+  private closeInterchange(): void {
+    this.closeGroup();
+    const interchange = this.interchange;
+    if (interchange === undefined) return;
+    this.push(trailer(interchange.iea, interchange.isa, 'IEA', String(this.groupsInInterchange), interchange.isa.el(13)));
+    this.interchange = undefined;
+  }
+}
+
+/** The original trailer when its values are right, otherwise a rebuilt one in the same style. */
+function trailer(original: Segment | undefined, header: Segment, tag: string, count: string, control: string): string {
+  if (original !== undefined && original.terminated && original.elements.length === 3 && original.el(1) === count && original.el(2) === control) {
+    return rawOf(original);
+  }
+  const style = original ?? header;
+  const d = header.delimiters;
+  return toLatin1([tag, count, control].join(d.element)) + d.terminator + (original?.terminated ? original.suffix : lineEndingOf(style));
+}
+
+/** The line ending after a segment's terminator, without blank lines. */
+function lineEndingOf(seg: Segment): string {
+  const suffix = seg.suffix;
+  if (suffix.startsWith('\r\n')) return '\r\n';
+  if (suffix.startsWith('\n')) return '\n';
+  if (suffix.startsWith('\r')) return '\r';
+  return '';
+}
+
+function rawClaim(raw: X12RawClaim): string[] {
+  const texts = new Array<string>(raw.segments.length);
+  for (let i = 0; i < raw.segments.length; i++) texts[i] = rawOf(raw.segments[i]!);
+  return texts;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Re-serializing a changed claim.
+
+class ValueChecker {
+  constructor(
+    private readonly d: Delimiters,
+    private readonly where: string,
+  ) {}
+
+  /** A simple element value (no component separator allowed). */
+  simple(value: string, name: string): string {
+    return this.check(value, name, false);
+  }
+
+  /** One component of a composite. */
+  component(value: string, name: string): string {
+    return this.check(value, name, false);
+  }
+
+  private check(value: string, name: string, allowComponent: boolean): string {
+    const d = this.d;
+    const forbidden = [d.element, d.terminator, ...(d.repetition ? [d.repetition] : []), ...(allowComponent ? [] : [d.component])];
+    for (const ch of forbidden) {
+      if (value.includes(ch)) {
+        throw new X12WriteError(
+          'X12_DELIMITER_IN_VALUE',
+          `${this.where}: ${name} "${value}" contains the delimiter "${ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch}"; the claim was not written`,
+        );
+      }
+    }
+    if (/[\r\n]/.test(value)) {
+      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name} contains a line break; the claim was not written`);
+    }
+    return value;
+  }
+}
+
+function sameDiagnoses(a: Diagnosis[], b: Diagnosis[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.code !== b[i]!.code || a[i]!.qualifier !== b[i]!.qualifier) return false;
+  return true;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sv1Changed(before: ServiceLine, after: ServiceLine): boolean {
+  return (
+    before.procedureQualifier !== after.procedureQualifier ||
+    before.procedure !== after.procedure ||
+    !sameList(before.modifiers, after.modifiers) ||
+    (before.description ?? '') !== (after.description ?? '') ||
+    before.chargeCents !== after.chargeCents ||
+    before.unitBasis !== after.unitBasis ||
+    before.units !== after.units ||
+    (before.placeOfService ?? '') !== (after.placeOfService ?? '') ||
+    !sameList(before.pointers, after.pointers)
+  );
+}
+
+export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): string[] {
+  const segs = raw.segments;
+  const d = raw.delimiters;
+  const clm = segs[0]!;
+  const where = `${raw.file}: claim ${before.claimId} (segment ${clm.ordinal})`;
+  const check = new ValueChecker(d, where);
+  const texts: string[] = [];
+
+  // CLM: total, place of service, frequency.
+  const clmEls = clm.elements.slice();
+  let clmChanged = false;
+  if (parseCents(clm.el(2)) !== after.totalChargeCents) {
+    clmEls[2] = formatCents(after.totalChargeCents);
+    clmChanged = true;
+  }
+  const clm05 = clm.components(5);
+  if ((clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode) {
+    while (clm05.length < 3) clm05.push('');
+    clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
+    clm05[2] = check.component(after.frequencyCode, 'CLM05-3 frequency code');
+    while (clmEls.length < 6) clmEls.push('');
+    clmEls[5] = clm05.join(d.component);
+    clmChanged = true;
+  }
+  texts.push(clmChanged ? build(clm, clmEls) : rawOf(clm));
+
+  // Claim-level loops; HI rebuilt when the diagnoses changed.
+  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  const diagnosesChanged = !sameDiagnoses(before.diagnoses, after.diagnoses);
+  let hiWritten = false;
+  for (let i = 1; i < claimEnd; i++) {
+    const seg = segs[i]!;
+    if (diagnosesChanged && seg.tag === 'HI' && DIAGNOSIS_QUALIFIERS.has(seg.components(1)[0] ?? '')) {
+      if (!hiWritten) {
+        for (let at = 0; at < after.diagnoses.length; at += 12) {
+          const els = ['HI'];
+          for (const dx of after.diagnoses.slice(at, at + 12)) {
+            els.push(check.component(dx.qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code'));
+          }
+          texts.push(build(seg, els));
+        }
+        hiWritten = true;
+      }
+      continue;
+    }
+    texts.push(rawOf(seg));
+  }
+
+  // Lines, mapped back to their original loops by key.
+  const beforeByKey = new Map<string, number>();
+  before.lines.forEach((line, index) => beforeByKey.set(line.key, index));
+  if (after.lines.length > 0 && raw.lineStarts.length === 0) {
+    throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
+  }
+  after.lines.forEach((line, position) => {
+    const plus = line.key.indexOf('+');
+    const baseKey = plus < 0 ? line.key : line.key.slice(0, plus);
+    const index = beforeByKey.get(baseKey);
+    const original = index === undefined ? undefined : before.lines[index];
+    if (index === undefined || original === undefined || index >= raw.lineStarts.length) {
+      throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
+    }
+    const lineWhere = `line ${position + 1} (key ${line.key})`;
+    const from = raw.lineStarts[index]!;
+    const to = raw.lineStarts[index + 1] ?? segs.length;
+    const lx = segs[from]!;
+    const number = String(position + 1);
+    texts.push(lx.el(1) === number && lx.elements.length === 2 ? rawOf(lx) : build(lx, ['LX', number]));
+    let sv1Done = false;
+    for (let i = from + 1; i < to; i++) {
+      const seg = segs[i]!;
+      if (seg.tag === 'SV1' && !sv1Done) {
+        sv1Done = true;
+        texts.push(sv1Changed(original, line) ? rebuildSv1(seg, line, check, lineWhere) : rawOf(seg));
+      } else if (seg.tag === 'LIN' && (original.drug?.ndc ?? '') !== (line.drug?.ndc ?? '') && line.drug?.ndc !== undefined) {
+        const els = seg.elements.slice();
+        while (els.length < 4) els.push('');
+        els[3] = check.simple(line.drug.ndc, `${lineWhere} NDC`);
+        texts.push(build(seg, els));
+      } else {
+        texts.push(rawOf(seg));
+      }
+    }
+  });
+  return texts;
+}
+
+function rebuildSv1(sv1: Segment, line: ServiceLine, check: ValueChecker, where: string): string {
+  const d = sv1.delimiters;
+  const els = sv1.elements.slice();
+  while (els.length < 8) els.push('');
+  if (line.modifiers.length > 4) throw new X12WriteError('X12_TOO_MANY_MODIFIERS', `${where}: ${line.modifiers.length} modifiers; SV101 holds at most 4; the claim was not written`);
+  const composite = [check.component(line.procedureQualifier, `${where} procedure qualifier`), check.component(line.procedure, `${where} procedure code`)];
+  for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', `${where} modifier`));
+  if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, `${where} description`));
+  let last = composite.length - 1;
+  while (last > 1 && composite[last] === '') last--;
+  els[1] = composite.slice(0, last + 1).join(d.component);
+  els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatCents(line.chargeCents);
+  els[3] = check.simple(line.unitBasis, `${where} unit basis`);
+  els[4] = parseQuantity(sv1.el(4)) === line.units ? sv1.el(4) : formatQuantity(line.units);
+  els[5] = check.simple(line.placeOfService ?? '', `${where} place of service`);
+  els[7] = line.pointers.map((p) => {
+    if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12WriteError('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
+    return String(p);
+  }).join(d.component);
+  return build(sv1, els);
+}
