@@ -1,0 +1,127 @@
+/**
+ * The distinct-procedure pair table for `modifier/distinct-procedure` and `modifier/prefer-x`: code pairs that
+ * an NCCI PTP edit with modifier indicator 1 (or the LCD articles) lets through when the two services are at
+ * different sites, with 59/X{EPSU} on the second (column-2) code. Every pair names its source.
+ *
+ * Kept apart from the ReferenceData interface (an additive module: it needs no change to the shared
+ * contract); `distinctPairsFor` is the lookup. Same-region RFA/facet pairs are `facet/with-rfa`'s business,
+ * and ESI in two regions is `esi/multiple-regions`' (a coverage limit, not a PTP bypass): neither is here as a
+ * same-site pair. Spine/spine pairs below only count when the two lines are in different session regions.
+ */
+import type { Effective, ReferenceVersion, SourceRef } from '../types.js';
+import type { IsoDate } from '../../encounter/model.js';
+
+/** How the two sites are told apart: another structure (a major joint vs the spine), or the other spinal region. */
+export type DistinctSite = 'other-structure' | 'other-region';
+
+export interface DistinctPair {
+  /** Column 1: the code that keeps its line as billed. */
+  first: string;
+  /** Column 2: the code that takes 59/XS/XE/XP/XU. */
+  second: string;
+  site: DistinctSite;
+  /** NCCI PTP modifier indicator (1: a distinct-site modifier bypasses the edit). */
+  modifierIndicator: 1;
+  effective: Effective;
+  sources: SourceRef[];
+}
+
+const ARTHROCENTESIS_SOURCE = (note: string): SourceRef => ({ key: 'cms-indicators.md §3', note });
+
+export const DISTINCT_PAIRS: readonly DistinctPair[] = [
+  // Major-joint arthrocentesis/injection (20610) with a spine code: PTP edits with modifier indicator 1.
+  {
+    first: '64483',
+    second: '20610',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: { from: '2001-07-01' },
+    sources: [ARTHROCENTESIS_SOURCE('64483/20610, mod 1, eff. 2001-07-01: sources A, C (2026 Q3), D')],
+  },
+  {
+    first: '64493',
+    second: '20610',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: {},
+    sources: [ARTHROCENTESIS_SOURCE('64493/20610, mod 1: sources A, D (effective date not in the copies read)')],
+  },
+  {
+    first: '62323',
+    second: '20610',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: { from: '2017-01-01' },
+    sources: [ARTHROCENTESIS_SOURCE('62323/20610, mod 1, eff. 2017-01-01: source C (2026 Q3)')],
+  },
+  {
+    first: '20610',
+    second: '64484',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: { from: '2017-04-01' },
+    sources: [ARTHROCENTESIS_SOURCE('20610/64484, mod 1, eff. 2017-04-01: source C (2026 Q3)')],
+  },
+  {
+    first: '20610',
+    second: '64491',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: {},
+    sources: [
+      ARTHROCENTESIS_SOURCE(
+        'pair in source A only (2026, undirected); column order taken by analogy with 20610/64484 (source C): unverified',
+      ),
+    ],
+  },
+  {
+    first: '20610',
+    second: '64492',
+    site: 'other-structure',
+    modifierIndicator: 1,
+    effective: {},
+    sources: [
+      ARTHROCENTESIS_SOURCE(
+        'pair in source A only (2026, undirected); column order taken by analogy with 20610/64484 (source C): unverified',
+      ),
+    ],
+  },
+  // RFA in one region with a facet injection in the other (C-spine MBB + L-spine RFA): both payable, XS on
+  // the injection (column 2). Column order as in the verified same-region edits (RFA column 1).
+  ...['64633', '64635'].flatMap((rfa) =>
+    ['64490', '64491', '64492', '64493', '64494', '64495'].map(
+      (injection): DistinctPair => ({
+        first: rfa,
+        second: injection,
+        site: 'other-region',
+        modifierIndicator: 1,
+        effective: {},
+        sources: [
+          {
+            key: 'domain-rules.md §2',
+            note: 'RFA + facet injection at different regions: both payable if documented, XS (or 59) on the column-2 code (U-med)',
+          },
+          {
+            key: 'cms-indicators.md §3',
+            note: 'RFA column 1 / facet injection column 2, modifier indicator 1 (64635/64493–64495, 64633/64490: sources A, D); cross-region pairs not verified',
+          },
+        ],
+      }),
+    ),
+  ),
+];
+
+function effectiveOn(effective: Effective, serviceDate: IsoDate): boolean {
+  return (effective.from === undefined || serviceDate >= effective.from) && (effective.to === undefined || serviceDate < effective.to);
+}
+
+/** The pairs in force on `serviceDate` whose column-2 code is `second`. */
+export function distinctPairsFor(second: string, serviceDate: IsoDate): DistinctPair[] {
+  return DISTINCT_PAIRS.filter((pair) => pair.second === second && effectiveOn(pair.effective, serviceDate));
+}
+
+export const distinctPairsVersion: ReferenceVersion = {
+  table: 'distinct-pairs',
+  version: 'cms-indicators.md §3 (NCCI PTP 2026 Q2–Q4 copies A, C, D) + domain-rules.md §2',
+  sources: ['cms-indicators.md §3: A, C, D', 'domain-rules.md §2'],
+};

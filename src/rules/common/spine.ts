@@ -1,0 +1,183 @@
+/**
+ * Helpers shared by the session rules: how rules.md's Terms read a session (sides, junction sessions,
+ * levels on a side, the spine families). Pure functions over the normalized lines; codes come from the
+ * reference tables, never from lists kept here.
+ */
+import type { Encounter, IsoDate, ProcedureFamily, Region, ServiceLine, Side } from '../../encounter/model.js';
+import type { ReferenceData } from '../../reference/types.js';
+
+/** The families rules.md calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants). */
+const SPINE_FAMILIES: ReadonlySet<ProcedureFamily> = new Set<ProcedureFamily>([
+  'esi-interlaminar',
+  'esi-transforaminal',
+  'facet',
+  'rfa',
+  'ultrasound-guided',
+]);
+
+/** Laterality modifiers of rules.md's Terms (50 both sides, RT right, LT left). */
+export const BILATERAL = '50';
+export const RIGHT = 'RT';
+export const LEFT = 'LT';
+const LATERALITY: ReadonlySet<string> = new Set([BILATERAL, RIGHT, LEFT]);
+
+export function isSpine(line: ServiceLine): boolean {
+  return SPINE_FAMILIES.has(line.facts.family);
+}
+
+/** Injections (ESI or facet), as opposed to destruction (RFA): sedation rules and facet/with-rfa use them. */
+export function isInjection(line: ServiceLine): boolean {
+  const family = line.facts.family;
+  return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet';
+}
+
+export function hasModifier(line: ServiceLine, ...modifiers: string[]): boolean {
+  return line.modifiers.some((modifier) => modifiers.includes(modifier));
+}
+
+export function isLaterality(modifier: string): boolean {
+  return LATERALITY.has(modifier);
+}
+
+/**
+ * rules.md Terms: 50 → {left, right}; RT → {right}; LT → {left}; none → unknown (empty).
+ * Read from the modifiers themselves so the rule and the Terms cannot drift apart.
+ */
+export function sidesOf(line: ServiceLine): Side[] {
+  if (line.modifiers.includes(BILATERAL)) return ['left', 'right'];
+  const sides: Side[] = [];
+  if (line.modifiers.includes(LEFT)) sides.push('left');
+  if (line.modifiers.includes(RIGHT)) sides.push('right');
+  return sides;
+}
+
+export function sideUnknown(line: ServiceLine): boolean {
+  return sidesOf(line).length === 0;
+}
+
+/** The sides a line counts toward for limit warnings: unknown counts toward both. */
+export function countedSides(line: ServiceLine): Side[] {
+  const sides = sidesOf(line);
+  return sides.length === 0 ? ['left', 'right'] : sides;
+}
+
+export function describeRegion(region: Region): string {
+  if (region === 'cervical-thoracic') return 'cervical/thoracic';
+  if (region === 'lumbar-sacral') return 'lumbar/sacral';
+  return 'unknown';
+}
+
+export function describeSides(sides: readonly Side[]): string {
+  if (sides.length === 2) return 'both sides';
+  if (sides[0] === 'left') return 'left';
+  if (sides[0] === 'right') return 'right';
+  return 'unknown side';
+}
+
+/** Code with its modifiers, for messages and before/after text: `64483-RT-KX`. */
+export function describeLine(line: ServiceLine): string {
+  return [line.procedure, ...line.modifiers].join('-');
+}
+
+/**
+ * A junction session (rules.md Terms: 64490 + 64494, or 64633 + 64636, T12-L1 with L1-2) is one lumbar
+ * session for levels, frequency and diagnosis region. Read from the reference table: a session is a junction
+ * for a family when it bills an add-on of one region whose allowed primaries include a primary of the other
+ * region that the session also bills.
+ */
+export function junctionFamilies(encounter: Encounter, reference: ReferenceData): Set<ProcedureFamily> {
+  const junction = new Set<ProcedureFamily>();
+  const codes = new Set(encounter.lines.map((line) => line.procedure));
+  for (const line of encounter.lines) {
+    if (line.facts.role !== 'addon') continue;
+    const info = reference.procedure(line.procedure, line.serviceDate);
+    for (const alternative of info?.allowedPrimaries ?? []) {
+      const crossesRegion = alternative.some((primary) => {
+        const primaryInfo = reference.procedure(primary, line.serviceDate);
+        return primaryInfo !== undefined && primaryInfo.region !== line.facts.region && primaryInfo.region !== 'none';
+      });
+      if (crossesRegion && alternative.every((primary) => codes.has(primary))) junction.add(line.facts.family);
+    }
+  }
+  return junction;
+}
+
+/** The region a line counts in for this session: a junction session's lines of that family are lumbar/sacral. */
+export function sessionRegion(line: ServiceLine, junction: ReadonlySet<ProcedureFamily>): Region {
+  if (line.facts.region !== 'none' && junction.has(line.facts.family)) return 'lumbar-sacral';
+  return line.facts.region;
+}
+
+/** The lines of one family in one (session) region, in claim order. */
+export function familyLinesByRegion(
+  encounter: Encounter,
+  family: ProcedureFamily,
+  junction: ReadonlySet<ProcedureFamily>,
+): Map<Region, ServiceLine[]> {
+  const byRegion = new Map<Region, ServiceLine[]>();
+  for (const line of encounter.lines) {
+    if (line.facts.family !== family) continue;
+    const region = sessionRegion(line, junction);
+    if (region === 'none') continue;
+    const list = byRegion.get(region) ?? [];
+    list.push(line);
+    byRegion.set(region, list);
+  }
+  return byRegion;
+}
+
+/** The place of service of a line: its own (SV105) or the claim's. */
+export function placeOfService(line: ServiceLine, encounter: Encounter): string {
+  return line.placeOfService ?? encounter.claim.placeOfService;
+}
+
+export interface LevelOverrun {
+  line: ServiceLine;
+  /** The sides on which the line takes the count past the limit. */
+  sides: Side[];
+  /** The highest count reached on those sides by this line. */
+  count: number;
+}
+
+/**
+ * Levels on a side (rules.md Terms): the units of the family's primary and add-on lines whose sides include
+ * it, unknown counting toward both. Walks primaries first, then add-ons, in claim order, and returns the
+ * lines that take a side past `limit` — the lines beyond the coverage limit.
+ * `atLeast` lets a line stand for a minimum running count (64492/64495 are "third and any additional level").
+ */
+export function linesBeyondLimit(
+  lines: readonly ServiceLine[],
+  limit: number,
+  atLeast: (line: ServiceLine) => number = () => 0,
+): LevelOverrun[] {
+  const ordered = [
+    ...lines.filter((line) => line.facts.role === 'primary'),
+    ...lines.filter((line) => line.facts.role === 'addon'),
+  ];
+  const running: Record<Side, number> = { left: 0, right: 0 };
+  const overruns: LevelOverrun[] = [];
+  for (const line of ordered) {
+    const over: Side[] = [];
+    let count = 0;
+    for (const side of countedSides(line)) {
+      running[side] = Math.max(running[side] + line.units, atLeast(line));
+      if (running[side] > limit) {
+        over.push(side);
+        count = Math.max(count, running[side]);
+      }
+    }
+    if (over.length > 0) overruns.push({ line, sides: over, count });
+  }
+  return overruns;
+}
+
+/** Integer cents of `units` units at the line's per-unit charge (rules.md Terms, Charges). */
+export function chargeForUnits(line: ServiceLine, units: number): number {
+  if (line.units <= 0) return line.chargeCents;
+  return Math.round((line.chargeCents * units) / line.units);
+}
+
+/** True when `date` is on or after `from` (ISO dates compare as strings). */
+export function onOrAfter(date: IsoDate, from: IsoDate): boolean {
+  return date >= from;
+}

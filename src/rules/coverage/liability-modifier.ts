@@ -1,0 +1,96 @@
+/**
+ * coverage/liability-modifier — a line that a ⚑ coverage-limit rule flags carries no liability modifier
+ * (GA: ABN on file, GZ: no ABN, GX: voluntary notice). Under `medicare` this holds the claim; the fix adds the
+ * policy's `liabilityModifier` when the policy sets one (none by default: only the provider knows whether an
+ * ABN was signed).
+ *
+ * It runs each ⚑ rule itself (with that rule's own severity and options under the policy), so it does not
+ * depend on the order in which the engine runs them; a ⚑ rule that the policy turns off flags nothing.
+ */
+import type { Encounter, ServiceLine } from '../../encounter/model.js';
+import type { ResolvedPolicy } from '../../policy/types.js';
+import { defineRule, type RuleContext, type RuleModule, type SeveritySetting } from '../types.js';
+import { describeLine, hasModifier } from '../common/spine.js';
+import { coverageLimitRules } from './limit-rules.js';
+
+export const LIABILITY_MODIFIERS = ['GA', 'GZ', 'GX'] as const;
+const MAX_MODIFIERS = 4;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRule = RuleModule<any, string>;
+
+function severityOf(rule: AnyRule, policy: ResolvedPolicy): SeveritySetting {
+  return policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile];
+}
+
+/** The lines of this session that the ⚑ rules flag, each with the ids of the rules that flag it. */
+function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLine, string[]> {
+  const inSession = new Set(encounter.lines);
+  const flagged = new Map<ServiceLine, string[]>();
+  for (const rule of coverageLimitRules) {
+    if (severityOf(rule, context.policy) === 'off') continue;
+    // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
+    const target: Encounter =
+      rule.meta.scope === 'claim' ? { ...encounter, lines: encounter.claim.lines } : encounter;
+    const inner: RuleContext = {
+      options: { ...(rule.defaultOptions ?? {}), ...(context.policy.ruleOptions[rule.meta.id] ?? {}) },
+      policy: context.policy,
+      reference: context.reference,
+      history: context.history,
+      asOf: context.asOf,
+      report(descriptor) {
+        const line = descriptor.line;
+        if (line === undefined || !inSession.has(line)) return;
+        const ids = flagged.get(line) ?? [];
+        if (!ids.includes(rule.meta.id)) ids.push(rule.meta.id);
+        flagged.set(line, ids);
+      },
+    };
+    rule.check(target, inner);
+  }
+  return flagged;
+}
+
+export default defineRule({
+  meta: {
+    id: 'coverage/liability-modifier',
+    type: 'problem',
+    scope: 'session',
+    phase: 'coverage',
+    fixable: 'safe',
+    docs: {
+      description:
+        'A line flagged by a ⚑ coverage-limit rule without GA (ABN on file), GZ (no ABN) or GX: the liability for the non-covered service is not stated',
+      source:
+        'domain-rules.md §6 (coverage modifiers GA, GZ; U-high) and §8 SP-006 (suggest GA/GZ on 64492/64495); rules.md Terms (Coverage limits) and Policy values (liability modifier: none by default)',
+      url: 'docs/rules/coverage/liability-modifier.md',
+    },
+    severity: { medicare: 'error', guide: 'off' },
+    messages: {
+      missingLiability:
+        'Unexpected {{line}} without GA, GZ or GX while {{rules}} flags it beyond coverage, expected a liability modifier (GA with an ABN on file, GZ without)',
+    },
+  },
+  check(encounter, context) {
+    for (const [line, ruleIds] of flaggedLines(encounter, context)) {
+      if (hasModifier(line, ...LIABILITY_MODIFIERS)) continue;
+      const modifier = context.policy.liabilityModifier;
+      const canFix = modifier !== null && line.modifiers.length < MAX_MODIFIERS;
+      context.report({
+        messageId: 'missingLiability',
+        line,
+        data: { line: describeLine(line), rules: ruleIds.join(', ') },
+        actual: describeLine(line),
+        expected: LIABILITY_MODIFIERS.map((liability) => [line.procedure, ...line.modifiers, liability].join('-')),
+        ...(canFix
+          ? {
+              fix: {
+                description: `add ${modifier} to ${describeLine(line)}`,
+                changes: [{ op: 'set-modifiers' as const, line: line.key, value: [...line.modifiers, modifier] }],
+              },
+            }
+          : {}),
+      });
+    }
+  },
+});

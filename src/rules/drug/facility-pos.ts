@@ -1,0 +1,49 @@
+/**
+ * drug/facility-pos — a drug line on a professional claim with place of service 19, 22 (hospital
+ * outpatient) or 24 (ASC): the facility supplies and bills the drug. Fix: remove the line.
+ */
+import { defineRule } from '../types.js';
+import { placeOfService } from '../common/spine.js';
+import { isDrugLine } from '../common/drugs.js';
+
+/** Places of service where the facility, not the physician, bears the drug's cost (domain-rules.md §5 item 4). */
+const FACILITY_POS: ReadonlySet<string> = new Set(['19', '22', '24']);
+
+export default defineRule({
+  meta: {
+    id: 'drug/facility-pos',
+    type: 'problem',
+    scope: 'session',
+    phase: 'removals',
+    fixable: 'safe',
+    docs: {
+      description: 'A drug line on a professional claim with place of service 19, 22 or 24: the facility bills the drug',
+      source:
+        'domain-rules.md §5 item 4 (the physician bills a drug only when it is an expense to the physician; POS 19/22/24: the facility bills it; U-high) [S26]; §8 SP-018',
+      url: 'docs/rules/drug/facility-pos.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      facilityDrug:
+        'Unexpected drug line {{code}} on a professional claim with place of service {{pos}}, expected the facility to bill the drug',
+    },
+  },
+  check(encounter, context) {
+    for (const line of encounter.lines) {
+      if (!isDrugLine(line)) continue;
+      const pos = placeOfService(line, encounter);
+      if (!FACILITY_POS.has(pos)) continue;
+      context.report({
+        messageId: 'facilityDrug',
+        line,
+        data: { code: line.procedure, pos },
+        actual: line.procedure,
+        expected: ['no drug line'],
+        fix: {
+          description: `remove ${line.procedure} (the facility bills the drug at place of service ${pos})`,
+          changes: [{ op: 'remove-line', line: line.key }],
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,38 @@
+/**
+ * drug/miscoded — J1110 (dihydroergotamine) on a claim with spine codes: almost always ketorolac (J1885)
+ * miscoded. No fix: the drug given must be checked in the record.
+ */
+import { defineRule } from '../types.js';
+import { isSpine } from '../common/spine.js';
+
+export default defineRule({
+  meta: {
+    id: 'drug/miscoded',
+    type: 'problem',
+    scope: 'claim',
+    phase: 'removals',
+    docs: {
+      description: 'A drug code that is almost always miscoded on a spine claim (J1110 dihydroergotamine for ketorolac J1885)',
+      source: 'domain-rules.md §5 (J1110 = dihydroergotamine, not ketorolac) and §7 item 9 [S21]; §8 SP-026',
+      url: 'docs/rules/drug/miscoded.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      miscoded: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected {{intended}} if that was the drug given',
+    },
+  },
+  check(encounter, context) {
+    if (!encounter.lines.some(isSpine)) return;
+    for (const line of encounter.lines) {
+      const info = context.reference.drug(line.procedure, line.serviceDate);
+      if (info?.miscodedAs === undefined) continue;
+      context.report({
+        messageId: 'miscoded',
+        line,
+        data: { code: line.procedure, description: info.description, intended: info.miscodedAs },
+        actual: line.procedure,
+        expected: [info.miscodedAs],
+      });
+    }
+  },
+});

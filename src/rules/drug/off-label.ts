@@ -1,0 +1,35 @@
+/** drug/off-label — J3304 (Zilretta, FDA-labeled for knee osteoarthritis only) on a claim with spine codes. */
+import { defineRule } from '../types.js';
+import { isSpine } from '../common/spine.js';
+
+export default defineRule({
+  meta: {
+    id: 'drug/off-label',
+    type: 'problem',
+    scope: 'claim',
+    phase: 'removals',
+    docs: {
+      description: 'A drug labeled for another site (J3304 triamcinolone ER, knee only) on a claim with spine procedures',
+      source: 'domain-rules.md §5 (J3304 Zilretta: intra-articular knee OA only, flag on a spine claim) [S21]; §8 SP-026',
+      url: 'docs/rules/drug/off-label.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      offLabel: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected a drug labeled for spinal injection',
+    },
+  },
+  check(encounter, context) {
+    if (!encounter.lines.some(isSpine)) return;
+    for (const line of encounter.lines) {
+      const info = context.reference.drug(line.procedure, line.serviceDate);
+      if (info?.offLabelForSpine !== true) continue;
+      context.report({
+        messageId: 'offLabel',
+        line,
+        data: { code: line.procedure, description: info.description },
+        actual: line.procedure,
+        expected: ['J3301', 'J1010', 'J1100', 'J0702'],
+      });
+    }
+  },
+});

@@ -1,0 +1,86 @@
+/**
+ * drug/units — units ≠ ceil(dose ÷ billing unit) where the dose is known: the dose in mg (CTP unit ME, or the
+ * CSV dose column), or the volume in mL (CTP unit ML) for per-mL codes such as J0702. Fix: set the units,
+ * keeping the line's per-unit charge.
+ */
+import type { ServiceLine } from '../../encounter/model.js';
+import type { DrugInfo } from '../../reference/types.js';
+import { defineRule, type Change } from '../types.js';
+import { chargeForUnits } from '../common/spine.js';
+
+/** Float noise in dose ÷ unit (0.3 ÷ 0.1) must not round up a whole number of units. */
+const EPSILON = 1e-9;
+
+interface Expected {
+  units: number;
+  dose: string;
+  billingUnit: string;
+}
+
+function expectedUnits(line: ServiceLine, info: DrugInfo): Expected | undefined {
+  const drug = line.drug;
+  if (drug === undefined) return undefined;
+  if (info.billingUnitMl !== undefined && drug.unit === 'ML' && drug.quantity !== undefined && drug.quantity > 0) {
+    return {
+      units: Math.ceil(drug.quantity / info.billingUnitMl - EPSILON),
+      dose: `${drug.quantity} mL`,
+      billingUnit: `${info.billingUnitMl} mL`,
+    };
+  }
+  if (info.billingUnitMg !== undefined) {
+    const doseMg = drug.doseMg ?? (drug.unit === 'ME' ? drug.quantity : undefined);
+    if (doseMg === undefined || doseMg <= 0) return undefined;
+    return {
+      units: Math.ceil(doseMg / info.billingUnitMg - EPSILON),
+      dose: `${doseMg} mg`,
+      billingUnit: `${info.billingUnitMg} mg`,
+    };
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'drug/units',
+    type: 'problem',
+    scope: 'session',
+    phase: 'removals',
+    fixable: 'safe',
+    docs: {
+      description: 'Drug units that do not match ceil(dose ÷ billing unit) where the dose is known',
+      source:
+        'domain-rules.md §5 (billing units J1010 1 mg, J3301 10 mg, J1100 1 mg, J0702 1 mL of 6 mg/mL, J1885 15 mg; units = ceil(dose ÷ unit)) [S21][S22][S23]; §6 (CTP04/CTP05 in 2410) [S25]',
+      url: 'docs/rules/drug/units.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      wrongUnits:
+        'Unexpected {{units}} units of {{code}} for {{dose}}, expected {{expected}} (ceil of {{dose}} ÷ {{billingUnit}})',
+    },
+  },
+  check(encounter, context) {
+    for (const line of encounter.lines) {
+      const info = context.reference.drug(line.procedure, line.serviceDate);
+      if (info === undefined || info.deletedOn !== undefined && line.serviceDate >= info.deletedOn) continue;
+      const expected = expectedUnits(line, info);
+      if (expected === undefined || expected.units === line.units) continue;
+      const changes: Change[] = [{ op: 'set-units', line: line.key, value: expected.units }];
+      const charge = chargeForUnits(line, expected.units);
+      if (charge !== line.chargeCents) changes.push({ op: 'set-charge', line: line.key, value: charge });
+      context.report({
+        messageId: 'wrongUnits',
+        line,
+        data: {
+          units: line.units,
+          code: line.procedure,
+          dose: expected.dose,
+          expected: expected.units,
+          billingUnit: expected.billingUnit,
+        },
+        actual: `${line.units} units`,
+        expected: [`${expected.units} units`],
+        fix: { description: `set ${line.procedure} to ${expected.units} units`, changes },
+      });
+    }
+  },
+});

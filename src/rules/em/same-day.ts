@@ -1,0 +1,43 @@
+/**
+ * em/same-day — an E/M visit in a session with a spine procedure, without 25: the decision to perform a
+ * minor procedure (000/010 global) is included in it.
+ */
+import { defineRule } from '../types.js';
+import { describeLine, isSpine } from '../common/spine.js';
+
+const SEPARATE_EM = '25';
+
+export default defineRule({
+  meta: {
+    id: 'em/same-day',
+    type: 'problem',
+    scope: 'session',
+    phase: 'other',
+    docs: {
+      description: 'An E/M visit (99202–99215) in a session with a spine procedure, without modifier 25',
+      source:
+        'domain-rules.md §2 (E/M same day as a 000/010-global procedure: included; a separate E/M needs 25; U-high) and §7 item 11; cms-indicators.md §1 (GLOB DAYS 000/010: P1–P3)',
+      url: 'docs/rules/em/same-day.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      emWithoutModifier:
+        'Unexpected {{code}} without 25 in a session with {{procedure}}, expected {{code}}-25 for a significant, separately identifiable visit (or no E/M)',
+    },
+  },
+  check(encounter, context) {
+    const procedure = encounter.lines.find(isSpine);
+    if (procedure === undefined) return;
+    for (const line of encounter.lines) {
+      if (!context.reference.inList('em', line.procedure, line.serviceDate)) continue;
+      if (line.modifiers.includes(SEPARATE_EM)) continue;
+      context.report({
+        messageId: 'emWithoutModifier',
+        line,
+        data: { code: line.procedure, procedure: describeLine(procedure) },
+        actual: describeLine(line),
+        expected: [`${line.procedure}-25`],
+      });
+    }
+  },
+});

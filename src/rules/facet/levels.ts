@@ -1,0 +1,60 @@
+/**
+ * facet/levels ⚑ — the facet LCDs cover 1–2 levels per region per session; 64492/64495 (third and any
+ * additional level) are appeal-only. The limit is the policy's (medicare 2, guide 3).
+ */
+import { defineRule } from '../types.js';
+import {
+  describeRegion,
+  describeSides,
+  familyLinesByRegion,
+  junctionFamilies,
+  linesBeyondLimit,
+} from '../common/spine.js';
+
+/** 64492/64495 report "third and any additional level(s)" with one unit: the line is at least the third level. */
+const THIRD_LEVEL = 3;
+
+export default defineRule({
+  meta: {
+    id: 'facet/levels',
+    type: 'problem',
+    scope: 'session',
+    phase: 'coverage',
+    coverageLimit: true,
+    docs: {
+      description:
+        'Facet injection levels per region per session beyond the coverage limit (a third level, 64492 or 64495)',
+      source:
+        'domain-rules.md §3.3 (1–2 levels per region per session; 64492/64495 not covered) [S5][S9][S12]; §1.1 (levels = joints) [S7]; rules.md Policy values',
+      url: 'docs/rules/facet/levels.md',
+    },
+    severity: { medicare: 'warning', guide: 'off' },
+    messages: {
+      tooManyLevels:
+        'Unexpected {{levels}} facet levels on the {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per session (LCD coverage limit)',
+    },
+  },
+  check(encounter, context) {
+    const limit = context.policy.limits.facetLevelsPerSession;
+    const junction = junctionFamilies(encounter, context.reference);
+    for (const [region, lines] of familyLinesByRegion(encounter, 'facet', junction)) {
+      const atLeast = (line: (typeof lines)[number]) =>
+        context.reference.procedure(line.procedure, line.serviceDate)?.oncePerDay === true ? THIRD_LEVEL : 0;
+      for (const overrun of linesBeyondLimit(lines, limit, atLeast)) {
+        context.report({
+          messageId: 'tooManyLevels',
+          line: overrun.line,
+          data: {
+            levels: overrun.count,
+            side: describeSides(overrun.sides),
+            region: describeRegion(region),
+            code: overrun.line.procedure,
+            limit,
+          },
+          actual: `${overrun.count} levels`,
+          expected: [`at most ${limit} levels`],
+        });
+      }
+    }
+  },
+});

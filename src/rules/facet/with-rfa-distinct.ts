@@ -1,0 +1,41 @@
+/**
+ * facet/with-rfa-distinct — a facet injection and an RFA in the same region and session with XS/59 on the
+ * injection: different joints, payable when the record documents them.
+ */
+import { defineRule } from '../types.js';
+import { describeLine, describeRegion } from '../common/spine.js';
+import { injectionsWithRfa } from '../common/facet-rfa.js';
+
+export default defineRule({
+  meta: {
+    id: 'facet/with-rfa-distinct',
+    type: 'suggestion',
+    scope: 'session',
+    phase: 'removals',
+    docs: {
+      description: 'A facet injection with XS/59 billed with an RFA in the same region and session: payable if the joints differ and are documented',
+      source:
+        'domain-rules.md §2 (RFA + facet injection at different joints: both payable if documented, XS or 59 on the column-2 code; U-med); cms-indicators.md §3 (modifier indicator 1: sources A, D)',
+      url: 'docs/rules/facet/with-rfa-distinct.md',
+    },
+    severity: { medicare: 'info', guide: 'info' },
+    messages: {
+      distinctJoints:
+        'Unexpected facet injection {{injection}} with RFA {{rfa}} in the same {{region}} session, expected documentation that the joints differ',
+    },
+  },
+  check(encounter, context) {
+    for (const pair of injectionsWithRfa(encounter, context.reference)) {
+      if (!pair.distinct) continue;
+      context.report({
+        messageId: 'distinctJoints',
+        line: pair.injection,
+        data: {
+          injection: describeLine(pair.injection),
+          rfa: pair.rfaLines.map(describeLine).join(', '),
+          region: describeRegion(pair.region),
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,124 @@
+/**
+ * modifier/bilateral — a bilateral-eligible code (MPFS bilateral indicator 1) billed on an RT line and an LT
+ * line of a session with the same units, pointers and other modifiers: Medicare wants one line with 50,
+ * units per side, charges summed. A policy with `bilateral: rt-lt` reverses it: a 50 line becomes RT + LT.
+ */
+import type { ServiceLine } from '../../encounter/model.js';
+import type { ReferenceData } from '../../reference/types.js';
+import { defineRule } from '../types.js';
+import { BILATERAL, LEFT, RIGHT, describeLine, isLaterality } from '../common/spine.js';
+
+function eligible(line: ServiceLine, reference: ReferenceData): boolean {
+  return reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator === 1;
+}
+
+function only(line: ServiceLine, side: string): boolean {
+  const laterality = line.modifiers.filter(isLaterality);
+  return laterality.length === 1 && laterality[0] === side;
+}
+
+function otherModifiers(line: ServiceLine): string[] {
+  return line.modifiers.filter((modifier) => !isLaterality(modifier));
+}
+
+function sameList(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+/** RT and LT lines that describe the same service on both sides. Other modifiers compare as sets (order carries no meaning). */
+function mirrors(right: ServiceLine, left: ServiceLine): boolean {
+  return (
+    right.procedure === left.procedure &&
+    right.units === left.units &&
+    sameList(right.pointers, left.pointers) &&
+    sameList([...otherModifiers(right)].sort(), [...otherModifiers(left)].sort())
+  );
+}
+
+export default defineRule({
+  meta: {
+    id: 'modifier/bilateral',
+    type: 'problem',
+    scope: 'session',
+    phase: 'recodes',
+    fixable: 'safe',
+    docs: {
+      description:
+        'A bilateral-eligible code (indicator 1) on an RT line and an LT line of a session: one line with 50 (or the reverse under `bilateral: rt-lt`)',
+      source:
+        'domain-rules.md §1.2 (bilateral indicator 1: one line, modifier 50, units per side) [S15][S16][S19]; cms-indicators.md §1 (BILAT SURG = 1 for 64479–64484, 64490–64495, 64633–64636: P1, P2, P3)',
+      url: 'docs/rules/modifier/bilateral.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      mergeSides:
+        'Unexpected {{right}} and {{left}} on two lines, expected one line {{merged}} with {{units}} unit(s) per side',
+      splitSides:
+        'Unexpected {{line}} on one line, expected two lines {{right}} and {{left}} (the payer bills bilateral services as RT + LT)',
+    },
+  },
+  check(encounter, context) {
+    const { reference } = context;
+    if (context.policy.bilateralStyle === 'rt-lt') {
+      for (const line of encounter.lines) {
+        if (!eligible(line, reference) || !line.modifiers.includes(BILATERAL)) continue;
+        if (line.modifiers.includes(RIGHT) || line.modifiers.includes(LEFT)) continue;
+        const others = otherModifiers(line);
+        const leftCharge = Math.floor(line.chargeCents / 2);
+        const rightCharge = line.chargeCents - leftCharge;
+        const right = [line.procedure, RIGHT, ...others].join('-');
+        const left = [line.procedure, LEFT, ...others].join('-');
+        context.report({
+          messageId: 'splitSides',
+          line,
+          data: { line: describeLine(line), right, left },
+          actual: describeLine(line),
+          expected: [right, left],
+          fix: {
+            description: `split ${describeLine(line)} into ${right} and ${left}`,
+            changes: [
+              { op: 'set-modifiers', line: line.key, value: [RIGHT, ...others] },
+              { op: 'set-charge', line: line.key, value: rightCharge },
+              {
+                op: 'add-line',
+                from: line.key,
+                after: line.key,
+                value: { modifiers: [LEFT, ...others], units: line.units, chargeCents: leftCharge },
+              },
+            ],
+          },
+        });
+      }
+      return;
+    }
+
+    const paired = new Set<string>();
+    for (const right of encounter.lines) {
+      if (!eligible(right, reference) || !only(right, RIGHT) || paired.has(right.key)) continue;
+      const left = encounter.lines.find(
+        (candidate) => !paired.has(candidate.key) && only(candidate, LEFT) && mirrors(right, candidate),
+      );
+      if (left === undefined) continue;
+      paired.add(right.key);
+      paired.add(left.key);
+      const [kept, removed] = right.lineNumber <= left.lineNumber ? [right, left] : [left, right];
+      const modifiers = [BILATERAL, ...otherModifiers(kept)];
+      const merged = [kept.procedure, ...modifiers].join('-');
+      context.report({
+        messageId: 'mergeSides',
+        line: kept,
+        data: { right: describeLine(right), left: describeLine(left), merged, units: kept.units },
+        actual: `${describeLine(right)}, ${describeLine(left)}`,
+        expected: [merged],
+        fix: {
+          description: `merge ${describeLine(right)} and ${describeLine(left)} into ${merged}`,
+          changes: [
+            { op: 'set-modifiers', line: kept.key, value: modifiers },
+            { op: 'set-charge', line: kept.key, value: kept.chargeCents + removed.chargeCents },
+            { op: 'remove-line', line: removed.key },
+          ],
+        },
+      });
+    }
+  },
+});

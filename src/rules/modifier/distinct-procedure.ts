@@ -1,0 +1,54 @@
+/**
+ * modifier/distinct-procedure — a pair from the distinct-procedure table billed in one session at different
+ * sites, with no 59/XS/XE/XP/XU on the second (column-2) code. Adds XS only when the policy's `autoDistinct`
+ * is on (documentation of the separate site is the provider's, so the default is report only).
+ */
+import { defineRule } from '../types.js';
+import { describeLine, hasModifier } from '../common/spine.js';
+import { DISTINCT_MODIFIERS, describeSite, distinctMatches } from '../common/distinct.js';
+
+const MAX_MODIFIERS = 4;
+
+export default defineRule({
+  meta: {
+    id: 'modifier/distinct-procedure',
+    type: 'problem',
+    scope: 'session',
+    phase: 'other',
+    fixable: 'safe',
+    docs: {
+      description:
+        'A distinct-procedure pair (a spine code with 20610, or RFA with the other region’s facet injection) in one session at different sites, without 59/XS/XE/XP/XU on the second code',
+      source:
+        'cms-indicators.md §3 (PTP pairs with modifier indicator 1: 64483/20610, 64493/20610, 62323/20610, 20610/64484 — sources A, C, D); domain-rules.md §2 (59/X{EPSU} on the column-2 code; RFA + facet injection in different regions, U-med); table: src/reference/data/distinct-pairs.ts',
+      url: 'docs/rules/modifier/distinct-procedure.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      missingDistinct:
+        'Unexpected {{second}} without 59/XS/XE/XP/XU alongside {{first}} at {{site}}, expected XS on {{code}} (PTP pair, modifier indicator 1)',
+    },
+  },
+  check(encounter, context) {
+    for (const match of distinctMatches(encounter, context.reference)) {
+      const { second, first, pair } = match;
+      if (hasModifier(second, ...DISTINCT_MODIFIERS)) continue;
+      const canFix = context.policy.autoDistinct && second.modifiers.length < MAX_MODIFIERS;
+      context.report({
+        messageId: 'missingDistinct',
+        line: second,
+        data: { second: describeLine(second), first: describeLine(first), site: describeSite(pair), code: second.procedure },
+        actual: describeLine(second),
+        expected: [[second.procedure, ...second.modifiers, 'XS'].join('-')],
+        ...(canFix
+          ? {
+              fix: {
+                description: `add XS to ${describeLine(second)}`,
+                changes: [{ op: 'set-modifiers' as const, line: second.key, value: [...second.modifiers, 'XS'] }],
+              },
+            }
+          : {}),
+      });
+    }
+  },
+});

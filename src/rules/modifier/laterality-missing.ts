@@ -1,0 +1,40 @@
+/**
+ * modifier/laterality-missing — a bilateral-eligible code with none of 50, RT, LT (other than the 2-unit
+ * primary that modifier/bilateral-ambiguous reports): the side treated is unknown.
+ */
+import { defineRule } from '../types.js';
+import { sideUnknown } from '../common/spine.js';
+import { isAmbiguousBilateral } from './bilateral-ambiguous.js';
+
+export default defineRule({
+  meta: {
+    id: 'modifier/laterality-missing',
+    type: 'problem',
+    scope: 'session',
+    phase: 'other',
+    docs: {
+      description: 'A bilateral-eligible code (indicator 1) with none of 50, RT, LT',
+      source:
+        'domain-rules.md §1.2 (indicator 1: 50 when bilateral; RT/LT are PTP-associated anatomic modifiers) [S15][S12] and §3.3 (facet articles instruct 50/RT/LT) [S12]; cms-indicators.md §1 (BILAT SURG = 1: P1–P3)',
+      url: 'docs/rules/modifier/laterality-missing.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      missing: 'Unexpected {{code}} without 50, RT or LT, expected the side treated (50 both, RT right, LT left)',
+    },
+  },
+  check(encounter, context) {
+    for (const line of encounter.lines) {
+      if (!sideUnknown(line)) continue;
+      if (context.reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator !== 1) continue;
+      if (isAmbiguousBilateral(line, context.reference)) continue;
+      context.report({
+        messageId: 'missing',
+        line,
+        data: { code: line.procedure },
+        actual: line.procedure,
+        expected: [`${line.procedure}-50`, `${line.procedure}-RT`, `${line.procedure}-LT`],
+      });
+    }
+  },
+});

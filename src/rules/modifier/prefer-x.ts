@@ -1,0 +1,48 @@
+/**
+ * modifier/prefer-x — 59 where XS describes the separation: the column-2 code of a distinct-procedure pair
+ * at a different site, or a facet injection billed with an RFA of the same region (a different joint).
+ */
+import type { ServiceLine } from '../../encounter/model.js';
+import { defineRule } from '../types.js';
+import { hasModifier } from '../common/spine.js';
+import { X_MODIFIERS, describeSite, distinctMatches } from '../common/distinct.js';
+import { injectionsWithRfa } from '../common/facet-rfa.js';
+
+export default defineRule({
+  meta: {
+    id: 'modifier/prefer-x',
+    type: 'suggestion',
+    scope: 'session',
+    phase: 'other',
+    docs: {
+      description: 'Modifier 59 where XS (separate structure) describes the separation: a different region or joint',
+      source:
+        'domain-rules.md §2 (prefer the more specific X modifier: XS separate structure — different spinal region or joint; 59 only when no X modifier fits; NCCI policy, U-high); domain-rules.md §7 item 7',
+      url: 'docs/rules/modifier/prefer-x.md',
+    },
+    severity: { medicare: 'info', guide: 'info' },
+    messages: {
+      preferXs: 'Unexpected modifier 59 on {{code}} ({{reason}}), expected XS (separate structure)',
+    },
+  },
+  check(encounter, context) {
+    const reasons = new Map<ServiceLine, string>();
+    for (const match of distinctMatches(encounter, context.reference)) {
+      reasons.set(match.second, `${describeSite(match.pair)} from ${match.first.procedure}`);
+    }
+    for (const pair of injectionsWithRfa(encounter, context.reference)) {
+      if (!reasons.has(pair.injection)) reasons.set(pair.injection, `a different joint from the RFA ${pair.rfaLines[0]?.procedure ?? ''}`.trim());
+    }
+    for (const line of encounter.lines) {
+      const reason = reasons.get(line);
+      if (reason === undefined || !line.modifiers.includes('59') || hasModifier(line, ...X_MODIFIERS)) continue;
+      context.report({
+        messageId: 'preferXs',
+        line,
+        data: { code: line.procedure, reason },
+        actual: '59',
+        expected: ['XS'],
+      });
+    }
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * rfa/levels ⚑ — more facet joints ablated on a side in one session than the policy allows
+ * (medicare 2: 64633/64635 + one unit of 64634/64636; guide: no limit).
+ */
+import { defineRule } from '../types.js';
+import {
+  describeRegion,
+  describeSides,
+  familyLinesByRegion,
+  junctionFamilies,
+  linesBeyondLimit,
+} from '../common/spine.js';
+
+export default defineRule({
+  meta: {
+    id: 'rfa/levels',
+    type: 'problem',
+    scope: 'session',
+    phase: 'coverage',
+    coverageLimit: true,
+    docs: {
+      description: 'More facet joints ablated on a side in one session than the coverage limit (64634/64636 units > 1 on a side)',
+      source:
+        'domain-rules.md §3.3 (1–2 levels per region per session, joints not nerves) [S5][S7][S12]; §1.1 (64633–64636 per facet joint); rules.md Policy values (RFA joints per side per session)',
+      url: 'docs/rules/rfa/levels.md',
+    },
+    severity: { medicare: 'warning', guide: 'off' },
+    messages: {
+      tooManyJoints:
+        'Unexpected {{joints}} facet joints ablated on the {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per side per session (LCD coverage limit)',
+    },
+  },
+  check(encounter, context) {
+    const limit = context.policy.limits.rfaJointsPerSide;
+    if (limit === null) return;
+    const junction = junctionFamilies(encounter, context.reference);
+    for (const [region, lines] of familyLinesByRegion(encounter, 'rfa', junction)) {
+      for (const overrun of linesBeyondLimit(lines, limit)) {
+        context.report({
+          messageId: 'tooManyJoints',
+          line: overrun.line,
+          data: {
+            joints: overrun.count,
+            side: describeSides(overrun.sides),
+            region: describeRegion(region),
+            code: overrun.line.procedure,
+            limit,
+          },
+          actual: `${overrun.count} joints`,
+          expected: [`at most ${limit} joints per side`],
+        });
+      }
+    }
+  },
+});
