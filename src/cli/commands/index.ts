@@ -3,6 +3,9 @@
  * Each command module lives beside this file and exports a yargs CommandModule.
  */
 import type { CommandModule } from 'yargs';
+import { historyCommand } from './history.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  historyCommand,
+];

@@ -1,0 +1,134 @@
+/**
+ * `spinescrub history add FILES…` / `history stats` / `history patient MEMBER_ID`: the history index's
+ * commands. Argument parsing, output and exit codes only; the work is in src/history/.
+ * Output never prints patient names or dates of birth.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { ingestFile } from '../../history/ingest.js';
+import { DEFAULT_HISTORY_PATH, HistoryError, openHistory, type HistoryStore } from '../../history/store.js';
+
+interface HistoryArgs {
+  history: string;
+  json?: boolean;
+}
+
+function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+  let store: HistoryStore;
+  try {
+    store = openHistory(path, { readonly });
+  } catch (error) {
+    fail(error, 2);
+    return Promise.resolve(undefined);
+  }
+  return Promise.resolve(use(store)).finally(() => store.close());
+}
+
+function fail(error: unknown, exitCode: number): void {
+  const text = error instanceof HistoryError ? `${error.code}: ${error.message}` : (error as Error).message;
+  process.stderr.write(`spinescrub: ${text}\n`);
+  if (Number(process.exitCode ?? 0) < exitCode) process.exitCode = exitCode;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+const add: CommandModule<HistoryArgs, HistoryArgs & { files: string[] }> = {
+  command: 'add <files..>',
+  describe: 'Ingest prior claim files (837P or CSV) into the history; a file already added is skipped',
+  builder: (yargs) => yargs.positional('files', { type: 'string', array: true, demandOption: true }) as Argv<HistoryArgs & { files: string[] }>,
+  handler: async (args) => {
+    await withStore(args.history, false, async (store) => {
+      for (const file of args.files) {
+        try {
+          const result = await ingestFile(store, file);
+          if (result.status === 'already-ingested') {
+            process.stdout.write(`${file}: already in the history (same content), nothing changed\n`);
+            continue;
+          }
+          const details = [
+            result.replaced > 0 ? `${result.replaced} replaced` : '',
+            result.voided > 0 ? `${result.voided} voided` : '',
+            result.awaitingOriginal > 0 ? `${result.awaitingOriginal} awaiting their original` : '',
+            result.lateOriginals > 0 ? `${plural(result.lateOriginals, 'original')} already superseded` : '',
+          ].filter((text) => text !== '');
+          process.stdout.write(
+            `${file}: added ${plural(result.claims, 'claim')}, ${plural(result.lines, 'line')}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`,
+          );
+          for (const problem of result.problems) process.stderr.write(`spinescrub: warning: ${problem.code}: ${problem.message}\n`);
+        } catch (error) {
+          fail(error, 3);
+        }
+      }
+    });
+  },
+};
+
+const stats: CommandModule<HistoryArgs, HistoryArgs> = {
+  command: 'stats',
+  describe: 'Show what the history holds',
+  handler: async (args) => {
+    await withStore(args.history, true, (store) => {
+      const s = store.stats();
+      if (args.json === true) {
+        process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `history ${s.path} (schema ${s.schemaVersion}, ${(s.sizeBytes / 1048576).toFixed(1)} MB)`,
+          `files     ${s.files}`,
+          `claims    ${s.claims}: ${s.activeClaims} active, ${s.replacedClaims} replaced, ${s.voidedClaims} voided, ${s.voids} voids, ${s.awaitingOriginal} awaiting their original`,
+          `lines     ${s.lines} (${s.activeLines} active)`,
+          `patients  ${s.patients}`,
+          `dates     ${s.firstServiceDate ?? '-'} to ${s.lastServiceDate ?? '-'}`,
+        ].join('\n') + '\n',
+      );
+    });
+  },
+};
+
+const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = {
+  command: 'patient <memberId>',
+  describe: 'Show the claims the history holds for a payer member id (all dependents on it)',
+  builder: (yargs) => yargs.positional('memberId', { type: 'string', demandOption: true }) as Argv<HistoryArgs & { memberId: string }>,
+  handler: async (args) => {
+    await withStore(args.history, true, (store) => {
+      const claims = store.patient(String(args.memberId));
+      if (args.json === true) {
+        process.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
+        return;
+      }
+      if (claims.length === 0) {
+        process.stdout.write('no claims for that member id\n');
+        return;
+      }
+      const out: string[] = [`${plural(claims.length, 'claim')} for that member id`];
+      for (const claim of claims) {
+        const who = claim.dependent ? ' dependent' : '';
+        out.push(`${claim.file}  ${claim.claimId}  freq ${claim.frequency}  ${claim.status}${who}  ${claim.firstDate ?? '-'}..${claim.lastDate ?? '-'}  ${(claim.chargeCents / 100).toFixed(2)}`);
+        for (const line of claim.lines) {
+          const code = [line.procedure, ...line.modifiers].join('-');
+          out.push(`    ${line.lineNumber}  ${line.serviceDate}  ${code}${line.units !== 1 ? ` x${line.units}` : ''}`);
+        }
+      }
+      process.stdout.write(out.join('\n') + '\n');
+    });
+  },
+};
+
+export const historyCommand: CommandModule<object, HistoryArgs> = {
+  command: 'history <command>',
+  describe: 'Build and inspect the history index of prior claims',
+  builder: (yargs) =>
+    yargs
+      .option('history', { type: 'string', default: DEFAULT_HISTORY_PATH, describe: 'History database (SQLite)', global: true })
+      .option('json', { type: 'boolean', describe: 'Machine-readable output (stats, patient)', global: true })
+      .command(add as CommandModule<HistoryArgs, HistoryArgs>)
+      .command(stats)
+      .command(patient as CommandModule<HistoryArgs, HistoryArgs>)
+      .demandCommand(1, 'Name a history command: add, stats or patient.') as Argv<HistoryArgs>,
+  handler: () => undefined,
+};
+
+export default historyCommand;
