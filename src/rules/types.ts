@@ -31,6 +31,8 @@ export type Change =
   | { op: 'add-line'; from: string; after: string; value: Partial<Pick<ServiceLine, 'procedure' | 'modifiers' | 'units' | 'chargeCents' | 'pointers'>> }
   /** 1-based position in claim.diagnoses. */
   | { op: 'remove-diagnosis'; index: number }
+  /** Rewrite the code of the diagnosis at a 1-based position (`dx/invalid-format`: strip a decimal point). */
+  | { op: 'set-diagnosis'; index: number; value: string }
   | { op: 'set-total'; value: Cents };
 
 /** A fix: changes applied together or not at all. Two fixes overlap when they touch the same line or claim field. */
