@@ -184,15 +184,25 @@ export class X12Tokenizer {
           const header2 = readIsaDelimiters(text, next);
           if (header2 === 'short' || header2 === 'bad') break;
           this.delimiters = header2;
+          const after = this.emitSegment(out, text, pos, next, final);
+          if (after < 0) {
+            // Not complete yet: look for the ISA again once more bytes arrive.
+            this.delimiters = undefined;
+            this.notes.pop();
+            break;
+          }
           this.noteGarbage(text, pos, next);
-          pos = this.emitSegment(out, text, pos, next, final);
-          if (pos < 0) { pos = -pos - 1; break; }
+          pos = after;
           continue;
         }
         this.delimiters = header;
-        this.noteGarbage(text, pos, isaAt);
         const next = this.emitSegment(out, text, pos, isaAt, final);
-        if (next < 0) { pos = -next - 1; break; }
+        if (next < 0) {
+          // Not complete yet (the line ending may continue): look for the ISA again with more bytes.
+          this.delimiters = undefined;
+          break;
+        }
+        this.noteGarbage(text, pos, isaAt);
         pos = next;
         continue;
       }
@@ -216,7 +226,7 @@ export class X12Tokenizer {
     if (junk.startsWith(BOM_LATIN1)) junk = junk.slice(3);
     for (let i = 0; i < junk.length; i++) {
       if (!WHITESPACE.has(junk[i]!)) {
-        this.notes.push({ code: 'X12_GARBAGE', byteOffset: this.pendingOffset + from, segment: this.ordinal + 1, detail: `${isaAt - from} unexpected bytes before the ISA` });
+        this.notes.push({ code: 'X12_GARBAGE', byteOffset: this.pendingOffset + from, segment: this.ordinal, detail: `${isaAt - from} unexpected bytes before the ISA` });
         return;
       }
     }
