@@ -1,0 +1,342 @@
+/**
+ * readCsv: a CSV claim export → one claim at a time.
+ *
+ * Grouping rows into claims needs to know a claim is complete, which an unsorted file only tells at its end. So
+ * the reader makes two passes:
+ *  1. csv-parse streams the file once; the header is checked; each run of consecutive rows with the same claim
+ *     key is recorded (key, byte range, first line) in a RunIndex (memory, then a temporary SQLite file past
+ *     20 000 runs). A stream that is not an fs.ReadStream of a path is copied to a temporary spill file as it
+ *     is read, so it can be read again.
+ *  2. Sorted file (one run per claim): the file is streamed again and consecutive rows are grouped — memory for
+ *     one claim. Unsorted file: for each claim in order of first appearance, the byte ranges of its runs are
+ *     read back and parsed — memory for one claim plus a read window.
+ */
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream, createWriteStream, ReadStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseSync } from 'csv-parse/sync';
+import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
+import type { ServiceLine } from '../encounter/model.js';
+import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
+import { buildClaim, rowSignature, type RowContext } from './claim.js';
+import { countLineBreaks, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
+import { RunIndex, type Run } from './run-index.js';
+
+export interface CsvReadOptions {
+  map?: CsvColumnMap;
+  /** The field that groups rows into claims; overrides the map's `groupKey` (default `claim_id`). */
+  groupKey?: CsvField;
+  /** Where the spill copy and the grouping index go (default: the OS temp directory). */
+  tempDir?: string;
+  /** Runs kept in memory before the grouping index moves to disk (tests lower it). */
+  memoryRuns?: number;
+}
+
+/** What a CSV writer must reproduce of its input: header bytes (BOM included), delimiter, line endings. */
+export interface CsvLayout {
+  file: string;
+  /** The header row exactly as read (BOM and line ending included); empty for an empty file. */
+  headerBytes: Buffer;
+  header: string[];
+  delimiter: string;
+  /** The line ending of the header (`\r\n` or `\n`), used for rows that have none of their own. */
+  eol: string;
+  bom: boolean;
+  /** Bytes after the last row (blank lines), written at the end. */
+  trailer: Buffer;
+  binding: ColumnBinding;
+  map: CsvColumnMap;
+}
+
+/** One row as read, kept with the claim so the writer can write it back untouched or rewrite its cells. */
+export interface CsvRawRow {
+  key: string;
+  fields: string[];
+  bytes: Buffer;
+  /** Blank lines before the row (kept with it). */
+  leadLength: number;
+  ending: string;
+  /** rowSignature() of the row's line as read. */
+  signature: (string | undefined)[];
+}
+
+export interface CsvRawClaim {
+  rows: CsvRawRow[];
+}
+
+export interface CsvReader extends ClaimReader {
+  /** Resolves once the first pass is done (before the first claim is yielded), whatever the file held. */
+  readonly layout: Promise<CsvLayout>;
+}
+
+type Input = AsyncIterable<Buffer> | NodeJS.ReadableStream;
+
+function pathOf(input: Input): string | undefined {
+  if (input instanceof ReadStream && typeof input.path === 'string' && ((input as unknown as { start?: number }).start ?? 0) === 0 && input.bytesRead === 0) {
+    return input.path;
+  }
+  return undefined;
+}
+
+/**
+ * Pull the beginning of the input until the header line is complete (or 64 KiB), so the delimiter can be
+ * detected before csv-parse starts; then yield everything, copying it to `copy` when the input has no path.
+ */
+async function startInput(
+  input: AsyncIterable<unknown>,
+  copy: WriteStream | undefined,
+): Promise<{ head: Buffer; chunks: AsyncGenerator<Buffer> }> {
+  const iterator = input[Symbol.asyncIterator]();
+  const toBuffer = (raw: unknown): Buffer => (Buffer.isBuffer(raw) ? raw : Buffer.from(raw as string));
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let exhausted = false;
+  while (headLength < 65_536) {
+    const next = await iterator.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    const chunk = toBuffer(next.value);
+    head.push(chunk);
+    headLength += chunk.length;
+    if (chunk.includes(10) || chunk.includes(13)) break;
+  }
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for (const chunk of head) {
+        if (copy !== undefined && !copy.write(chunk)) await once(copy, 'drain');
+        yield chunk;
+      }
+      if (exhausted) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const chunk = toBuffer(next.value);
+        if (copy !== undefined && !copy.write(chunk)) await once(copy, 'drain');
+        yield chunk;
+      }
+    } finally {
+      if (!exhausted) await iterator.return?.();
+    }
+  }
+  return { head: Buffer.concat(head), chunks: chunks() };
+}
+
+export function readCsv(input: Input, fileName: string, options: CsvReadOptions = {}): CsvReader {
+  const map: CsvColumnMap = options.groupKey !== undefined ? { ...options.map, groupKey: options.groupKey } : (options.map ?? {});
+  const problems: FileProblem[] = [];
+  let resolveLayout!: (layout: CsvLayout) => void;
+  const layout = new Promise<CsvLayout>((resolve) => {
+    resolveLayout = resolve;
+  });
+  let started = false;
+
+  const fatal = (code: string, message: string, line: number, byteOffset: number): void => {
+    problems.push({ code, message, location: { file: fileName, csvLine: line, byteOffset }, envelope: false, fatal: true });
+  };
+
+  async function* claims(): AsyncGenerator<ReadClaim> {
+    if (started) throw new Error(`claims() of ${fileName} can be iterated once`);
+    started = true;
+    let tempDirectory: string | undefined;
+    const directory = async (): Promise<string> => {
+      tempDirectory ??= await mkdtemp(join(options.tempDir ?? tmpdir(), 'spinescrub-csv-'));
+      return tempDirectory;
+    };
+    const index = new RunIndex(directory, options.memoryRuns);
+    let handle: FileHandle | undefined;
+    let layoutSent = false;
+    const emptyLayout = (delimiter: string): CsvLayout => ({
+      file: fileName, headerBytes: Buffer.alloc(0), header: [], delimiter, eol: '\n', bom: false,
+      trailer: Buffer.alloc(0), binding: { fieldOfColumn: [], columnOfField: {} }, map,
+    });
+    try {
+      // Pass 1: header, runs, spill copy.
+      let path = pathOf(input);
+      let copy: WriteStream | undefined;
+      if (path === undefined) {
+        path = join(await directory(), 'input.csv');
+        copy = createWriteStream(path);
+      }
+      const state: RowSourceState = { totalBytes: 0 };
+      const opened = await startInput(input as AsyncIterable<unknown>, copy);
+      const delimiter = map.delimiter ?? detectDelimiter(opened.head);
+      const rows = parseRows(opened.chunks, { delimiter }, state);
+      let headerRow: ParsedRow | undefined;
+      let context: RowContext | undefined;
+      let keyColumn = 0;
+      let run: Run | undefined;
+      let lastEnd = 0;
+      for await (const row of rows) {
+        if (headerRow === undefined) {
+          headerRow = row;
+          const bound = bindHeader(row.fields, map);
+          context = { file: fileName, header: row.fields, binding: bound.binding, map };
+          for (const problem of bound.problems) fatal(problem.code, `${fileName} line ${row.line}: ${problem.message}`, row.line, row.start);
+          if (bound.problems.length > 0) break;
+          keyColumn = bound.binding.columnOfField[map.groupKey ?? 'claim_id'] ?? 0;
+          lastEnd = row.end;
+          continue;
+        }
+        const key = (row.fields[keyColumn] ?? '').trim();
+        if (run !== undefined && run.key === key) run.end = row.end;
+        else {
+          if (run !== undefined) await index.add(run);
+          run = { key, start: row.start, end: row.end, line: row.line };
+        }
+        lastEnd = row.end;
+      }
+      if (run !== undefined) await index.add(run);
+      if (copy !== undefined) {
+        copy.end();
+        await once(copy, 'close');
+      }
+
+      if (headerRow === undefined || context === undefined) {
+        if (state.error !== undefined) parseFailure(state.error);
+        else fatal('CSV_EMPTY_FILE', `${fileName} line 1: empty file, no header row`, 1, 0);
+        resolveLayout(emptyLayout(delimiter));
+        layoutSent = true;
+        return;
+      }
+      const headerBytes = headerRow.bytes;
+      const eol = headerBytes.subarray(-2).toString() === '\r\n' ? '\r\n' : headerBytes.subarray(-1).toString() === '\r' ? '\r' : '\n';
+      handle = await open(path, 'r');
+      let trailer: Buffer = Buffer.alloc(0);
+      if (state.error === undefined && state.totalBytes > lastEnd) trailer = await readRange(handle, lastEnd, state.totalBytes);
+      resolveLayout({
+        file: fileName,
+        headerBytes,
+        header: headerRow.fields,
+        delimiter,
+        eol,
+        bom: headerBytes[0] === 0xef && headerBytes[1] === 0xbb && headerBytes[2] === 0xbf,
+        trailer,
+        binding: context.binding,
+        map,
+      });
+      layoutSent = true;
+      if (problems.some((problem) => problem.fatal)) return;
+      if (state.error !== undefined) parseFailure(state.error);
+
+      // Pass 2: one claim at a time.
+      const groups = index.claims();
+      const firstGroup = groups.next();
+      if (firstGroup.done) return;
+      if (!index.unsorted) {
+        const again: RowSourceState = { totalBytes: 0 };
+        const stream = createReadStream(path, { start: headerRow.end, end: Math.max(headerRow.end, lastEnd) - 1, highWaterMark: 256 * 1024 });
+        let group: ParsedRow[] = [];
+        let groupKey: string | undefined;
+        for await (const row of parseRows(stream, { delimiter, baseOffset: headerRow.end, baseLine: lineAfter(headerRow) }, again)) {
+          const key = (row.fields[keyColumn] ?? '').trim();
+          if (groupKey !== undefined && key !== groupKey) {
+            yield toReadClaim(group, context);
+            group = [];
+          }
+          groupKey = key;
+          group.push(row);
+        }
+        if (group.length > 0) yield toReadClaim(group, context);
+        return;
+      }
+      const reader = new RangeReader(handle);
+      for (let next: IteratorResult<Run[]> = firstGroup; !next.done; next = groups.next()) {
+        const rowsOfClaim: ParsedRow[] = [];
+        for (const part of next.value) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter));
+        yield toReadClaim(rowsOfClaim, context);
+      }
+    } finally {
+      if (!layoutSent) resolveLayout(emptyLayout(map.delimiter ?? ','));
+      index.close();
+      await handle?.close();
+      if (tempDirectory !== undefined) await rm(tempDirectory, { recursive: true, force: true });
+    }
+  }
+
+  function parseFailure(error: Error): void {
+    const lines = (error as { lines?: number }).lines;
+    const line = typeof lines === 'number' ? lines : 0;
+    const what = error.message.replace(/\s+/g, ' ').trim();
+    const code = (error as { code?: string }).code ?? 'READ_ERROR';
+    fatal('CSV_PARSE_ERROR', `${fileName}${line > 0 ? ` line ${line}` : ''}: cannot parse the CSV (${code}: ${what})`, line, 0);
+  }
+
+  return {
+    format: 'csv',
+    problems,
+    layout,
+    claims,
+  };
+}
+
+function lineAfter(row: ParsedRow): number {
+  return row.line + countLineBreaks(row.bytes, leadingBlankLength(row.bytes));
+}
+
+function toReadClaim(rows: ParsedRow[], context: RowContext): ReadClaim {
+  const claim = buildClaim(rows, context);
+  const raw: CsvRawClaim = {
+    rows: rows.map((row, index) => {
+      const lead = leadingBlankLength(row.bytes);
+      const lastByte = row.bytes[row.bytes.length - 1];
+      const ending = lastByte === 10 ? (row.bytes[row.bytes.length - 2] === 13 ? '\r\n' : '\n') : lastByte === 13 ? '\r' : '';
+      const line = claim.lines[index] as ServiceLine;
+      return { key: line.key, fields: row.fields, bytes: row.bytes, leadLength: lead, ending, signature: rowSignature(context, claim, line) };
+    }),
+  };
+  return { claim, raw };
+}
+
+/** Parse one run's bytes (whole rows) with csv-parse; positions are the file's. */
+function parseRun(bytes: Buffer, run: Run, delimiter: string): ParsedRow[] {
+  const records = parseSync(bytes, {
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  }) as unknown as { record: string[]; info: { bytes: number } }[];
+  const rows: ParsedRow[] = [];
+  let consumed = 0;
+  let line = run.line;
+  for (const { record, info } of records) {
+    const rowBytes = bytes.subarray(consumed, info.bytes);
+    const lead = leadingBlankLength(rowBytes);
+    if (consumed > 0) line += countLineBreaks(rowBytes, 0, lead);
+    rows.push({ fields: record, start: run.start + consumed, end: run.start + info.bytes, bytes: rowBytes, line });
+    line += countLineBreaks(rowBytes, lead);
+    consumed = info.bytes;
+  }
+  return rows;
+}
+
+async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(end - start);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** Reads byte ranges through a 1 MiB window, so neighbouring runs cost one read. */
+class RangeReader {
+  private window: Buffer = Buffer.alloc(0);
+  private windowStart = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async read(start: number, end: number): Promise<Buffer> {
+    if (start >= this.windowStart && end <= this.windowStart + this.window.length) {
+      return this.window.subarray(start - this.windowStart, end - this.windowStart);
+    }
+    if (end - start >= 1_048_576) return readRange(this.handle, start, end);
+    this.window = await readRange(this.handle, start, start + 1_048_576);
+    this.windowStart = start;
+    return this.window.subarray(0, Math.min(end - start, this.window.length));
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * createCsvWriter: claims back to CSV in the input's own shape — its header bytes (names, order, quoting, BOM),
+ * its line endings, its trailing blank lines. An untouched claim's rows are written byte for byte; in a changed
+ * claim only rows whose cells changed are re-serialized (csv-stringify, quoting all fields when the row did),
+ * and in them only the changed cells, in the style the cell had.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify/sync';
+import type { Claim, ServiceLine } from '../encounter/model.js';
+import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
+import { formatCell, rowSignature, type RowContext } from './claim.js';
+import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
+
+function serialize(fields: readonly string[], delimiter: string, quoted: boolean): string {
+  return stringify([fields as string[]], { delimiter, quoted, record_delimiter: '\n', eof: false });
+}
+
+function contentOf(row: CsvRawRow): string {
+  return row.bytes.subarray(row.leadLength, row.bytes.length - row.ending.length).toString('utf8');
+}
+
+/**
+ * A writer for claims read from one CSV file. `layout` is the reader's `layout` promise (or its value), so a run
+ * can create its ready and held writers before reading starts; write()/close() wait for it.
+ */
+export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLayout>): ClaimWriter {
+  let headerWritten = false;
+  /** The last bytes written end without a line ending (the input's last row had none). */
+  let needSeparator = false;
+  let claims = 0;
+
+  const send = async (parts: Buffer[]): Promise<void> => {
+    if (parts.length === 0) return;
+    if (!out.write(parts.length === 1 ? parts[0] : Buffer.concat(parts))) await once(out, 'drain');
+  };
+
+  const header = (current: CsvLayout, parts: Buffer[]): void => {
+    if (headerWritten) return;
+    headerWritten = true;
+    if (current.headerBytes.length === 0) return;
+    parts.push(current.headerBytes);
+    const last = current.headerBytes[current.headerBytes.length - 1];
+    needSeparator = last !== 10 && last !== 13;
+  };
+
+  const row = (current: CsvLayout, parts: Buffer[], bytes: Buffer, ending: string): void => {
+    if (needSeparator) parts.push(Buffer.from(current.eol));
+    parts.push(bytes);
+    needSeparator = ending === '';
+  };
+
+  const rewrite = (
+    context: RowContext,
+    current: CsvLayout,
+    base: CsvRawRow,
+    claim: Claim,
+    line: ServiceLine,
+    changedColumns: (column: number) => boolean,
+  ): string => {
+    const fields = [...base.fields];
+    while (fields.length < current.header.length) fields.push('');
+    current.binding.fieldOfColumn.forEach((field, column) => {
+      if (field !== undefined && changedColumns(column)) fields[column] = formatCell(context, field, claim, line, base.fields[column] ?? '');
+    });
+    const quoteAll = contentOf(base) === serialize(base.fields, current.delimiter, true);
+    return serialize(fields, current.delimiter, quoteAll);
+  };
+
+  return {
+    async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+      const current = await layout;
+      const raw = read.raw as CsvRawClaim;
+      const parts: Buffer[] = [];
+      header(current, parts);
+      claims++;
+      if (!changed) {
+        for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
+        await send(parts);
+        return;
+      }
+      const context: RowContext = { file: current.file, header: current.header, binding: current.binding, map: current.map };
+      const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
+      const rowKeys = new Set(raw.rows.map((original) => original.key));
+      for (const original of raw.rows) {
+        const line = lineByKey.get(original.key);
+        if (line === undefined) continue; // removed by a fix
+        const signature = rowSignature(context, claim, line);
+        const differs = (column: number): boolean => signature[column] !== original.signature[column];
+        if (!signature.some((_, column) => differs(column))) {
+          row(current, parts, original.bytes, original.ending);
+          continue;
+        }
+        const text = rewrite(context, current, original, claim, line, differs);
+        const lead = original.bytes.subarray(0, original.leadLength);
+        row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, 'utf8')]), original.ending);
+      }
+      // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
+      const lastRow = raw.rows[raw.rows.length - 1];
+      for (const line of claim.lines) {
+        if (rowKeys.has(line.key)) continue;
+        const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow;
+        if (origin === undefined) continue;
+        const text = rewrite(context, current, origin, claim, line, () => true);
+        row(current, parts, Buffer.from(text + current.eol, 'utf8'), current.eol);
+      }
+      await send(parts);
+    },
+
+    async close(): Promise<{ claims: number }> {
+      const current = await layout;
+      const parts: Buffer[] = [];
+      header(current, parts);
+      if (current.trailer.length > 0) parts.push(current.trailer);
+      await send(parts);
+      out.end();
+      await finished(out);
+      return { claims };
+    },
+  };
+}
