@@ -294,6 +294,15 @@ class ValueChecker {
   }
 }
 
+/** The first diagnosis is the principal one (ABK/BK), the others are ABF/BF, whatever they were before. */
+function principalAware(dx: Diagnosis, principal: boolean): string {
+  const icd10 = dx.qualifier === 'ABK' || dx.qualifier === 'ABF';
+  const icd9 = dx.qualifier === 'BK' || dx.qualifier === 'BF';
+  if (icd10) return principal ? 'ABK' : 'ABF';
+  if (icd9) return principal ? 'BK' : 'BF';
+  return dx.qualifier;
+}
+
 function sameDiagnoses(a: Diagnosis[], b: Diagnosis[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i]!.code !== b[i]!.code || a[i]!.qualifier !== b[i]!.qualifier) return false;
@@ -354,9 +363,10 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
       if (!hiWritten) {
         for (let at = 0; at < after.diagnoses.length; at += 12) {
           const els = ['HI'];
-          for (const dx of after.diagnoses.slice(at, at + 12)) {
-            els.push(check.component(dx.qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code'));
-          }
+          after.diagnoses.slice(at, at + 12).forEach((dx, i) => {
+            const qualifier = principalAware(dx, at + i === 0);
+            els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code'));
+          });
           texts.push(build(seg, els));
         }
         hiWritten = true;

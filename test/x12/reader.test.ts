@@ -140,7 +140,7 @@ describe('readX12: public files', () => {
       const { claims, problems } = await readAll(loadPublic(name), name, size);
       expect(claims.length).toBe(820);
       expect(new Set(claims.map((c) => c.claim.claimId))).toEqual(new Set(['A37YH556', 'A37YH667']));
-      expect(problems.map((p) => p.code)).toEqual([...'NPNNNPNNNPNNNPPPPPPP'].map((c) => (c === 'N' ? 'X12_HL_NUMBER' : 'X12_HL_PARENT')).concat(['X12_SE_COUNT', 'X12_HL_NUMBER', 'X12_HL_PARENT']));
+      expect(problems.map((p) => p.code)).toEqual([...'NPNNNPNNNPNNNPPPPPPP'].map((c): string => (c === 'N' ? 'X12_HL_NUMBER' : 'X12_HL_PARENT')).concat(['X12_SE_COUNT', 'X12_HL_NUMBER', 'X12_HL_PARENT']));
       expect(problemsOf(problems.slice(-3))).toEqual([
         ['X12_SE_COUNT', `${name}: segment 11488 (SE, byte 329599): SE01 is "25" but there are 11486 segments in the transaction`],
         ['X12_HL_NUMBER', `${name}: 1218 more X12_HL_NUMBER problems like the ones above (1228 in all)`],
