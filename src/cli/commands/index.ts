@@ -4,8 +4,10 @@
  */
 import type { CommandModule } from 'yargs';
 import { historyCommand } from './history.js';
+import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
+  runCommand,
   historyCommand,
 ];

@@ -1,0 +1,60 @@
+/**
+ * What a run needs from the history index, independent of how the store keeps it: for each file, the view its
+ * claims are checked against and a recorder for the claims it releases. The view a file sees is fixed before
+ * the run starts (plus the file's own earlier claims), so the findings never depend on which file finished
+ * first (`--jobs`), and a re-run of a file already recorded sees exactly what its first run saw.
+ */
+import type { Claim, InputFormat } from '../encounter/model.js';
+import { emptyHistory, type HistoryView } from '../history/view.js';
+import type { HistoryOutcome } from '../report/types.js';
+
+export interface FileIdentity {
+  name: string;
+  /** sha256 of the file's bytes (hex). */
+  hash: string;
+  format: InputFormat;
+}
+
+export interface FileHistory {
+  readonly view: HistoryView;
+  /** The file was recorded by an earlier run (same bytes): recording it again changes nothing. */
+  readonly alreadyRecorded: boolean;
+  /** A claim the run released (normalized): visible to the file's later claims, recorded on commit. */
+  add(claim: Claim): void;
+  /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
+  commit(): HistoryOutcome;
+  /** Forgets what was added (the file is processed again). */
+  abort(): void;
+}
+
+export interface PriorResult {
+  name: string;
+  outcome: 'added' | 'already-added';
+  claims: number;
+}
+
+export interface RunHistory {
+  /** True when a history index is configured. */
+  readonly available: boolean;
+  /** Ingests a prior file (`--prior`), before any input is checked. */
+  addPrior(path: string, name: string): Promise<PriorResult>;
+  /** Freezes what the run's files see: call once, after `--prior`, before the first file. */
+  startRun(): void;
+  openFile(file: FileIdentity, record: boolean): FileHistory;
+  close(): void;
+}
+
+/** A run without a history index: an empty view, nothing recorded. */
+export const noRunHistory: RunHistory = {
+  available: false,
+  addPrior: () => Promise.reject(new Error('no history index configured')),
+  startRun: () => {},
+  openFile: () => ({
+    view: emptyHistory,
+    alreadyRecorded: false,
+    add: () => {},
+    commit: () => 'not-recorded',
+    abort: () => {},
+  }),
+  close: () => {},
+};

@@ -1,0 +1,45 @@
+/**
+ * Log lines on standard error: `text` for people, `json` (one object per line) for cron and log shippers.
+ * Callers pass only file names, codes, counts and rule ids — never names, dates of birth or member ids.
+ */
+export type LogFormat = 'text' | 'json';
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface LogFields {
+  [key: string]: string | number | boolean | null | undefined | string[] | Record<string, unknown>[] | Record<string, unknown>;
+}
+
+export interface Logger {
+  readonly format: LogFormat;
+  info(event: string, message: string, fields?: LogFields): void;
+  warn(event: string, message: string, fields?: LogFields): void;
+  error(event: string, message: string, fields?: LogFields): void;
+}
+
+export interface LoggerOptions {
+  format: LogFormat;
+  /** Drop info lines (warnings and errors still go out). */
+  quiet: boolean;
+  write?: (line: string) => void;
+  /** Called before a line is written (a progress bar clears itself). */
+  beforeWrite?: () => void;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const emit = (level: LogLevel, event: string, message: string, fields: LogFields = {}): void => {
+    if (level === 'info' && options.quiet) return;
+    options.beforeWrite?.();
+    if (options.format === 'json') {
+      write(`${JSON.stringify({ level, event, message, ...fields })}\n`);
+    } else {
+      write(`spinescrub: ${level === 'info' ? '' : `${level}: `}${message}\n`);
+    }
+  };
+  return {
+    format: options.format,
+    info: (event, message, fields) => emit('info', event, message, fields),
+    warn: (event, message, fields) => emit('warn', event, message, fields),
+    error: (event, message, fields) => emit('error', event, message, fields),
+  };
+}

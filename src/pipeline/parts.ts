@@ -1,0 +1,104 @@
+/**
+ * The real parts a run is made of, wired in one place: the x12/ and csv/ readers and writers, the engine with
+ * the rule list, the reference data, the normalizer, and the history store behind the run's history interface.
+ */
+import type { ReadStream, WriteStream } from 'node:fs';
+export { loadCsvMap } from '../csv/map.js';
+import type { Claim, InputFormat } from '../encounter/model.js';
+import { ingestFile } from '../history/ingest.js';
+import { openHistory, type HistoryStore, type RunHistory as StoreRun } from '../history/store.js';
+import type { CsvColumnMap } from '../csv/columns.js';
+import { createCsvWriter } from '../csv/writer.js';
+import { readCsv, type CsvReader } from '../csv/reader.js';
+import type { ReferenceData } from '../reference/types.js';
+import type { HistoryOutcome } from '../report/types.js';
+import { createX12Writer } from '../x12/writer.js';
+import { readX12 } from '../x12/reader.js';
+import type { FileHistory, FileIdentity, PriorResult, RunHistory } from './history.js';
+import type { FormatParts } from './process-file.js';
+import type { ClaimReader, ClaimWriter } from './types.js';
+
+export interface FormatOptions {
+  csvMap?: CsvColumnMap;
+  /** Where the CSV reader may spill its grouping index (the run's staging directory). */
+  tempDir?: string;
+}
+
+export function formatParts(options: FormatOptions = {}): FormatParts {
+  return {
+    open(format: InputFormat, input: ReadStream, name: string): ClaimReader {
+      if (format === 'x12') return readX12(input, name);
+      return readCsv(input, name, { ...(options.csvMap ? { map: options.csvMap } : {}), ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
+    },
+    writer(format: InputFormat, reader: ClaimReader, out: WriteStream): ClaimWriter {
+      if (format === 'x12') return createX12Writer(out);
+      return createCsvWriter(out, (reader as CsvReader).layout);
+    },
+  };
+}
+
+function outcomeOf(status: 'added' | 'already-ingested' | 'not-recorded'): HistoryOutcome {
+  return status === 'added' ? 'recorded' : status === 'already-ingested' ? 'already-recorded' : 'not-recorded';
+}
+
+/**
+ * The run's history over the SQLite store. The store's run overlay makes a file's claims visible to the claims
+ * after it (in the file, and in the files after it); the pipeline checks files in input order, so what each
+ * claim sees never depends on `--jobs`. The database rows of this run's own inputs (a re-run) are ignored: the
+ * run's own reading of them counts instead, so a re-run sees exactly what the first run saw.
+ */
+export class SqliteRunHistory implements RunHistory {
+  readonly available = true;
+  private run: StoreRun | null = null;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly inputHashes: readonly string[],
+    private readonly record: boolean,
+    private readonly reference: ReferenceData,
+    private readonly csvOptions: FormatOptions,
+  ) {}
+
+  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): SqliteRunHistory {
+    return new SqliteRunHistory(openHistory(path), inputHashes, record, reference, csvOptions);
+  }
+
+  async addPrior(path: string, name: string): Promise<PriorResult> {
+    const result = await ingestFile(this.store, path, {
+      name,
+      reference: this.reference,
+      readCsv: (input, fileName) => readCsv(input, fileName, { ...(this.csvOptions.csvMap ? { map: this.csvOptions.csvMap } : {}) }),
+    });
+    return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
+  }
+
+  startRun(): void {
+    this.run = this.store.beginRun({ record: this.record, inputHashes: this.inputHashes });
+  }
+
+  openFile(file: FileIdentity): FileHistory {
+    if (!this.run) this.startRun();
+    const run = this.run!;
+    const recorder = run.file({ name: file.name, hash: file.hash, format: file.format });
+    const alreadyRecorded = this.store.findFile(file.hash) !== undefined;
+    let open = true;
+    return {
+      view: run.view,
+      alreadyRecorded,
+      add: (claim: Claim) => recorder.add(claim),
+      commit: () => {
+        open = false;
+        return outcomeOf(recorder.commit().status);
+      },
+      abort: () => {
+        if (open) recorder.discard();
+        open = false;
+      },
+    };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+

@@ -1,0 +1,256 @@
+/**
+ * One input file through the pipeline: read → validate (the engine normalizes) → write each claim to the
+ * ready or held writer of its file → exception rows and JUnit cases spilled to the staging directory (never all
+ * in memory) → the file's claims recorded in the history. A file whose envelope turns out broken (known only at
+ * its end) is processed again with every claim held, so nothing from it is released.
+ */
+import { createReadStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import type { ReadStream, WriteStream } from 'node:fs';
+import type { Claim, InputFormat } from '../encounter/model.js';
+import type { HistoryView } from '../history/view.js';
+import type { ClaimResult } from '../rules/types.js';
+import { ReportAggregate } from '../report/aggregate.js';
+import { writeChunk } from '../report/exceptions.js';
+import { junitTestCase } from '../report/junit.js';
+import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
+import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } from '../report/types.js';
+import type { RunHistory } from './history.js';
+import type { Progress } from './progress.js';
+import { endStream, type Staging } from './staging.js';
+import type { ClaimReader, ClaimWriter, FileProblem } from './types.js';
+
+/** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
+export interface FormatParts {
+  /** `input` is the file's read stream (readers that know its path may read it twice). */
+  open(format: InputFormat, input: ReadStream, name: string): ClaimReader;
+  writer(format: InputFormat, reader: ClaimReader, out: WriteStream): ClaimWriter;
+}
+
+export interface FileContext {
+  staging: Staging;
+  formats: FormatParts;
+  /** The engine for one claim, with the run's policy, reference, rules, date and fix setting bound. */
+  check(claim: Claim, history: HistoryView): ClaimResult;
+  /** Normalizes a claim for the history (the engine returns the input object when nothing changed). */
+  normalize(claim: Claim): Claim;
+  history: RunHistory;
+  record: boolean;
+  holdOn: HoldOn;
+  progress: Progress;
+}
+
+export interface PreparedInput {
+  /** Position in the run's input order. */
+  index: number;
+  name: string;
+  path: string;
+  format: InputFormat;
+  bytes: number;
+  outputName: string;
+  hash: string;
+}
+
+export interface FileResult {
+  index: number;
+  summary: FileSummary;
+  aggregate: ReportAggregate;
+  /** Exception rows of the file, one JSON object per line, in report order. */
+  rowsSpill: string;
+  junitSpill: string;
+  /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
+  ready: string | null;
+  held: string | null;
+  /** Set when claims in ≠ ready + held (never expected: the run fails with exit 3). */
+  conservation: string | null;
+}
+
+function problemSummary(problem: FileProblem): FileProblemSummary {
+  return { code: problem.code, message: problem.message, envelope: problem.envelope, fatal: problem.fatal };
+}
+
+/** A writer opened on the first claim of its fate (a file with no such claim is never created). */
+class LazyOutput {
+  private path: string | null = null;
+  private stream: WriteStream | null = null;
+  private writer: ClaimWriter | null = null;
+  written = 0;
+
+  constructor(
+    private readonly context: FileContext,
+    private readonly input: PreparedInput,
+    private readonly kind: 'ready' | 'held',
+    private readonly reader: ClaimReader,
+  ) {}
+
+  get(): ClaimWriter {
+    if (!this.writer) {
+      this.path = this.context.staging.tempPath(`${this.kind}-${this.input.outputName}`);
+      this.stream = this.context.staging.createStream(this.path);
+      this.writer = this.context.formats.writer(this.input.format, this.reader, this.stream);
+    }
+    return this.writer;
+  }
+
+  /** Closes the file; returns its path and the claims the writer says it wrote. */
+  async close(): Promise<{ path: string | null; claims: number }> {
+    if (!this.writer || !this.stream) return { path: null, claims: 0 };
+    const { claims } = await this.writer.close();
+    if (!this.stream.closed) await endStream(this.stream);
+    return { path: this.path, claims };
+  }
+
+  async discard(): Promise<void> {
+    if (this.stream && !this.stream.closed) {
+      this.stream.destroy();
+    }
+    if (this.path) await unlink(this.path).catch(() => undefined);
+  }
+}
+
+interface PassOutcome {
+  result: FileResult;
+  problems: FileProblem[];
+  discard(): Promise<void>;
+  history: ReturnType<RunHistory['openFile']>;
+}
+
+async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
+  const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
+  const stream = createReadStream(input.path, { highWaterMark: 1 << 20 });
+  const reader = context.formats.open(input.format, stream, input.name);
+  let bytesReported = 0;
+  const reportBytes = (): void => {
+    if (holding) return;
+    context.progress.advance(input.name, stream.bytesRead - bytesReported, 0);
+    bytesReported = stream.bytesRead;
+  };
+  const ready = new LazyOutput(context, input, 'ready', reader);
+  const held = new LazyOutput(context, input, 'held', reader);
+  const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
+  const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
+  const rowsOut = context.staging.createStream(rowsSpill);
+  const junitOut = context.staging.createStream(junitSpill);
+  const aggregate = new ReportAggregate();
+  let claimsRead = 0;
+  let readyCount = 0;
+  let heldCount = 0;
+  let findings = 0;
+  let correctedLines = 0;
+
+  try {
+    for await (const read of reader.claims()) {
+      claimsRead += 1;
+      const result = context.check(read.claim, fileHistory.view);
+      const fate = holding ? 'held' : result.fate;
+      await (fate === 'ready' ? ready : held).get().write(read, result.claim, result.changed);
+      if (fate === 'ready') readyCount += 1;
+      else heldCount += 1;
+
+      const { rows, outcome } = rowsOfClaim(input.name, read.claim, result, fate, holding ?? [], context.holdOn);
+      const corrected = correctedLinesOf(result);
+      correctedLines += corrected;
+      findings += rows.length;
+      const final = result.claim;
+      aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
+      if (rows.length > 0) {
+        const pending = writeChunk(rowsOut, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+        if (pending) await pending;
+      }
+      const pendingCase = writeChunk(junitOut, junitTestCase(outcome));
+      if (pendingCase) await pendingCase;
+      if (fate === 'ready') fileHistory.add(context.normalize(final));
+      if (!holding) context.progress.advance(input.name, 0, 1);
+      reportBytes();
+    }
+  } catch (error) {
+    // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
+    reader.problems.push({
+      code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
+      message: `${input.name}: reading stopped: ${(error as Error).message}`,
+      location: { file: input.name },
+      envelope: true,
+      fatal: true,
+    });
+  }
+
+  reportBytes();
+  if (!stream.destroyed) stream.destroy();
+  const readyOut = await ready.close();
+  const heldOut = await held.close();
+  await endStream(rowsOut);
+  await endStream(junitOut);
+
+  const written = readyOut.claims + heldOut.claims;
+  const conservation =
+    claimsRead !== readyCount + heldCount || written !== claimsRead
+      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldOut.claims} to held`
+      : null;
+  const problems = [...reader.problems];
+  const readable = !problems.some((problem) => problem.envelope || problem.fatal);
+  const summary: FileSummary = {
+    file: input.name,
+    format: input.format,
+    bytes: input.bytes,
+    claims: claimsRead,
+    ready: readyCount,
+    held: heldCount,
+    correctedLines,
+    findings,
+    readable,
+    problems: problems.map(problemSummary),
+  };
+  return {
+    problems,
+    history: fileHistory,
+    result: {
+      index: input.index,
+      summary,
+      aggregate,
+      rowsSpill,
+      junitSpill,
+      ready: readyOut.path,
+      held: heldOut.path,
+      conservation,
+    },
+    async discard() {
+      await ready.discard();
+      await held.discard();
+      await unlink(rowsSpill).catch(() => undefined);
+      await unlink(junitSpill).catch(() => undefined);
+    },
+  };
+}
+
+/** The rendering provider a row counts against: its line's, else the claim's. */
+function providerOf(claim: Claim, row: ExceptionRow): string {
+  const line = row.line === null ? undefined : claim.lines.find((candidate) => candidate.lineNumber === row.line);
+  return line?.renderingNpi ?? claim.renderingNpi ?? 'unknown';
+}
+
+export async function processFile(input: PreparedInput, context: FileContext): Promise<FileResult> {
+  context.progress.fileStarted(input.name, input.bytes);
+  try {
+    let pass = await runPass(input, context, null);
+    const broken = pass.problems.filter((problem) => problem.envelope || problem.fatal);
+    if (broken.length > 0 && pass.result.summary.claims > 0) {
+      // Known only at the end of the file: its envelope cannot be trusted, so nothing of it is released, and
+      // every claim carries the problem as a finding.
+      pass.history.abort();
+      await pass.discard();
+      const holding = broken.map((problem) => ({ code: problem.code, message: problem.message, location: problem.location, source: 'reader' }));
+      pass = await runPass(input, context, holding);
+    }
+    let outcome: HistoryOutcome;
+    if (broken.length > 0) {
+      pass.history.abort();
+      outcome = 'not-recorded';
+    } else {
+      outcome = pass.history.commit();
+    }
+    pass.result.summary.history = outcome;
+    return pass.result;
+  } finally {
+    context.progress.fileDone(input.name);
+  }
+}

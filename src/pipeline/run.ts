@@ -1,0 +1,448 @@
+/**
+ * One `spinescrub run`: expand and prepare the inputs, ingest `--prior` files, process the files (p-limit),
+ * then write the exception report, the HTML page and junit.xml, and move every output to its final name.
+ * Returns the exit code (DESIGN.md: 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
+ * 3 an input could not be read); never calls process.exit.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pLimit from 'p-limit';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
+import { normalizeClaim } from '../encounter/normalize.js';
+import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
+import type { HistoryView } from '../history/view.js';
+import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
+import { defaultReference } from '../reference/index.js';
+import type { ReferenceData } from '../reference/types.js';
+import { runRules } from '../rules/engine.js';
+import { rules as allRules } from '../rules/index.js';
+import type { RuleModule } from '../rules/types.js';
+import { ReportAggregate } from '../report/aggregate.js';
+import { writeExceptionFiles, writeChunk } from '../report/exceptions.js';
+import { renderHtmlReport } from '../report/html.js';
+import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TAIL } from '../report/junit.js';
+import type { HoldOn } from '../report/rows.js';
+import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
+import { noRunHistory, type RunHistory } from './history.js';
+import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile } from './inputs.js';
+import { createLogger, type LogFormat, type Logger } from './log.js';
+import { formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
+import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
+import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
+import { endStream, Staging } from './staging.js';
+
+export type FailOn = 'error' | 'warning' | 'never';
+
+export interface RunOptions {
+  inputs: string[];
+  outDir: string;
+  format?: InputFormat;
+  /** Profile name or policy file. */
+  policy?: string;
+  /** The history database; null runs without one (tests, benchmarks). */
+  historyPath?: string | null;
+  record: boolean;
+  prior: string[];
+  failOn: FailOn;
+  holdOn: HoldOn;
+  jobs: number;
+  fix: boolean;
+  asOf: IsoDate;
+  quiet: boolean;
+  logFormat: LogFormat;
+  /** undefined: on unless --quiet. Bars on a TTY, plain lines otherwise. */
+  progress?: boolean;
+  csvMap?: string;
+  /** Standard input, for `-`. */
+  stdin?: Readable;
+  /** Where the end summary goes (default process.stdout). */
+  stdout?: NodeJS.WritableStream;
+  /** Where log lines go (default process.stderr). */
+  stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Tests: the rule list and reference data (default: the real ones). */
+  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  reference?: ReferenceData;
+}
+
+export interface RunOutcome {
+  exitCode: 0 | 1 | 2 | 3;
+  summary?: RunSummary;
+  seconds: number;
+  bytes: number;
+}
+
+/** A usage or configuration problem: exit 2. */
+export class UsageError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.code = code;
+  }
+}
+
+const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
+
+/** Validators for one finding and the summary (a run validates what it writes, streaming). */
+async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
+  const { readFile } = await import('node:fs/promises');
+  const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
+  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  ajv.addSchema(schema);
+  const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
+  const summary = ajv.getSchema(`${schema.$id}#/$defs/summary`);
+  if (!finding || !summary) throw new Error('exceptions.schema.json: $defs finding/summary missing');
+  const check = (validate: typeof finding, value: unknown, what: string): void => {
+    if (!validate(value)) {
+      const error = validate.errors?.[0];
+      throw new Error(`internal: ${what} does not match schemas/exceptions.schema.json: ${error?.instancePath ?? ''} ${error?.message ?? ''}`);
+    }
+  };
+  return { row: (row) => check(finding, row, 'a finding'), summary: (value) => check(summary, value, 'the summary') };
+}
+
+async function hashOf(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+interface Unreadable {
+  index: number;
+  summary: FileSummary;
+}
+
+function unreadableSummary(name: string, format: InputFormat | null, bytes: number, code: string, message: string): FileSummary {
+  return {
+    file: name,
+    format,
+    bytes,
+    claims: 0,
+    ready: 0,
+    held: 0,
+    correctedLines: 0,
+    findings: 0,
+    readable: false,
+    problems: [{ code, message, envelope: false, fatal: true }],
+  };
+}
+
+async function* rowsFrom(spills: readonly string[]): AsyncGenerator<ExceptionRow> {
+  for (const spill of spills) {
+    const lines = createInterface({ input: createReadStream(spill, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) if (line) yield JSON.parse(line) as ExceptionRow;
+  }
+}
+
+function formatDuration(seconds: number): string {
+  return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
+}
+
+/** The end summary: files, claims, ready, held, corrected lines, top rules, time, MB/s (counts only). */
+export function endSummaryText(summary: RunSummary, seconds: number, bytes: number, outDir: string): string {
+  const totals = summary.totals;
+  const mbps = seconds > 0 ? bytes / (1024 * 1024) / seconds : 0;
+  const top = summary.rules.slice(0, 5).map((rule) => `${rule.ruleId} ${rule.findings}`);
+  const lines = [
+    `spinescrub: ${totals.files} files, ${totals.claims} claims: ${totals.ready} ready, ${totals.held} held, ${totals.correctedLines} corrected lines, ${totals.findings} findings${totals.unreadableFiles ? `; ${totals.unreadableFiles} unreadable files` : ''}`,
+    `top rules: ${top.length ? top.join(', ') : 'none'}`,
+    `${formatDuration(seconds)}, ${mbps.toFixed(1)} MB/s → ${outDir}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Spools standard input to a staging file (it is read twice: format detection, and a broken envelope). */
+async function spoolStdin(stdin: Readable, staging: Staging): Promise<string> {
+  const file = staging.tempPath('stdin');
+  await pipeline(stdin, createWriteStream(file));
+  return file;
+}
+
+export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
+  const startedAt = performance.now();
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  const isTty = (stderr as NodeJS.WriteStream).isTTY === true;
+  let progress: Progress = noProgress;
+  const logger: Logger = createLogger({
+    format: options.logFormat,
+    quiet: options.quiet,
+    write: (line) => {
+      if (!progress.log(line)) stderr.write(line);
+    },
+  });
+  let history: RunHistory = noRunHistory;
+  let staging: Staging | null = null;
+  try {
+    const reference = options.reference ?? defaultReference;
+    const ruleList = options.rules ?? allRules;
+    const policies: PolicySet = loadPolicy(options.policy, { rules: ruleList });
+    const formatOptions: FormatOptions = {};
+    if (options.csvMap) formatOptions.csvMap = loadCsvMap(options.csvMap);
+
+    staging = await Staging.create(options.outDir);
+    formatOptions.tempDir = staging.dir;
+    const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });
+    if (expanded.files.length === 0 && expanded.missing.length === 0) {
+      throw new UsageError('CFG_NO_INPUTS', `no claim files found in ${options.inputs.join(', ')} (files that start with ISA, or .csv files)`);
+    }
+
+    // Prepare: size, format (from the content unless --format), hash (the history knows files by their bytes).
+    const prepared: PreparedInput[] = [];
+    const unreadable: Unreadable[] = [];
+    let index = 0;
+    for (const file of expanded.files) {
+      const position = index++;
+      const source = file.path ?? (await spoolStdin(options.stdin ?? process.stdin, staging));
+      const shown: InputFile = file;
+      let bytes = 0;
+      try {
+        bytes = (await stat(source)).size;
+        const head = await readHead(source, 64 * 1024);
+        const format = options.format ?? detectFormat(head);
+        if (bytes === 0) {
+          unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, 0, 'INPUT_EMPTY', `${shown.name}: the file is empty`) });
+          continue;
+        }
+        if (!format) {
+          unreadable.push({
+            index: position,
+            summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNKNOWN_FORMAT', `${shown.name}: neither an 837P file (no ISA at the start) nor a CSV export (no delimited header line)`),
+          });
+          continue;
+        }
+        const hash = await hashOf(source);
+        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+        unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file (${code})`) });
+      }
+    }
+    for (const missing of expanded.missing) {
+      unreadable.push({ index: index++, summary: unreadableSummary(missing.name, null, 0, missing.code, missing.message) });
+    }
+
+    // Two inputs with the same base name would overwrite each other's ready/held files.
+    const byOutput = new Map<string, string>();
+    for (const input of prepared) {
+      const other = byOutput.get(input.outputName);
+      if (other !== undefined) {
+        throw new UsageError('CFG_DUPLICATE_OUTPUT', `inputs ${other} and ${input.name} would both be written as ${input.outputName}: run them separately`);
+      }
+      byOutput.set(input.outputName, input.name);
+    }
+
+    const historyPath = options.historyPath === undefined ? DEFAULT_HISTORY_PATH : options.historyPath;
+    if (historyPath !== null) {
+      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
+      for (const prior of options.prior) {
+        const found = await expandInputs([prior]);
+        for (const missing of found.missing) throw new UsageError('CFG_PRIOR_NOT_FOUND', `--prior ${missing.message}`);
+        for (const file of found.files) {
+          if (file.path === null) throw new UsageError('CFG_PRIOR_STDIN', '--prior cannot read standard input');
+          const result = await history.addPrior(file.path, file.name);
+          logger.info('prior', `${file.name}: ${result.outcome === 'added' ? `${result.claims} claims added to the history` : 'already in the history'}`, { file: file.name, outcome: result.outcome, claims: result.claims });
+        }
+      }
+      history.startRun();
+    } else if (options.prior.length > 0) {
+      throw new UsageError('CFG_PRIOR_WITHOUT_HISTORY', '--prior needs a history database (--history)');
+    }
+
+    const bytesTotal = prepared.reduce((sum, input) => sum + input.bytes, 0);
+    const wantProgress = options.progress ?? !options.quiet;
+    if (wantProgress) progress = isTty ? barProgress(prepared.length, bytesTotal, stderr as NodeJS.WriteStream) : lineProgress(prepared.length, bytesTotal, logger);
+
+    const context: FileContext = {
+      staging,
+      formats: formatParts(formatOptions),
+      check: (claim: Claim, view: HistoryView) =>
+        runRules(claim, {
+          rules: ruleList,
+          policy: policies.policyFor(claim.payerId),
+          reference,
+          history: view,
+          asOf: options.asOf,
+          fix: options.fix,
+          holdOn: options.holdOn,
+        }),
+      normalize: (claim: Claim) => normalizeClaim(claim, reference),
+      history,
+      record: options.record,
+      holdOn: options.holdOn,
+      progress,
+    };
+
+    // Files in parallel (p-limit); with a history index each file's claims are checked after the files before
+    // it are done, so a claim sees the same earlier claims whatever --jobs is.
+    const limit = pLimit(Math.max(1, options.jobs));
+    let previous: Promise<void> = Promise.resolve();
+    const tasks = prepared.map((input) => {
+      const turn = previous;
+      let release!: () => void;
+      previous = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return limit(async (): Promise<FileResult> => {
+        if (history.available) await turn;
+        try {
+          const result = await processFile(input, context);
+          for (const problem of result.summary.problems) logger.warn('file-problem', problem.message, { file: input.name, code: problem.code });
+          logger.info('file-done', `${input.name}: ${result.summary.claims} claims, ${result.summary.ready} ready, ${result.summary.held} held`, {
+            file: input.name,
+            claims: result.summary.claims,
+            ready: result.summary.ready,
+            held: result.summary.held,
+            correctedLines: result.summary.correctedLines,
+          });
+          return result;
+        } finally {
+          release();
+        }
+      });
+    });
+    const results = await Promise.all(tasks);
+    progress.stop();
+    progress = noProgress;
+
+    // Assemble in input order.
+    const ordered: ({ kind: 'done'; result: FileResult } | { kind: 'unreadable'; summary: FileSummary; index: number })[] = [
+      ...results.map((result) => ({ kind: 'done' as const, result })),
+      ...unreadable.map((entry) => ({ kind: 'unreadable' as const, summary: entry.summary, index: entry.index })),
+    ].sort((a, b) => (a.kind === 'done' ? a.result.index : a.index) - (b.kind === 'done' ? b.result.index : b.index));
+
+    const aggregate = new ReportAggregate();
+    const files: FileSummary[] = [];
+    const conservation: string[] = [];
+    for (const entry of ordered) {
+      if (entry.kind === 'done') {
+        aggregate.merge(entry.result.aggregate);
+        files.push(entry.result.summary);
+        if (entry.result.conservation) conservation.push(entry.result.conservation);
+      } else {
+        files.push(entry.summary);
+        for (const problem of entry.summary.problems) logger.error('file-unreadable', problem.message, { file: entry.summary.file, code: problem.code });
+      }
+    }
+    for (const message of conservation) logger.error('conservation', `RUN_CONSERVATION: ${message}`);
+
+    const unreadableList = files
+      .filter((file) => !file.readable)
+      .flatMap((file) => file.problems.filter((problem) => problem.envelope || problem.fatal).slice(0, 1).map((problem) => ({ file: file.file, code: problem.code, message: problem.message })));
+    const summary: RunSummary = {
+      options: { fix: options.fix, holdOn: options.holdOn, failOn: options.failOn, record: options.record && history.available, history: history.available },
+      totals: {
+        files: files.length,
+        claims: aggregate.claims,
+        ready: aggregate.ready,
+        held: aggregate.held,
+        correctedLines: aggregate.correctedLines,
+        findings: aggregate.findings,
+        unreadableFiles: unreadableList.length,
+      },
+      chargesCents: { total: aggregate.chargeCents, held: aggregate.heldChargeCents, flagged: aggregate.flaggedChargeCents },
+      files,
+      unreadable: unreadableList,
+      rules: aggregate.rules(),
+      policy: {
+        ...policies.default,
+        ...(policies.payers.length > 0 ? { payers: Object.fromEntries(policies.payers.map((payer) => [payer, policies.policyFor(payer)])) } : {}),
+        origin: policies.origin,
+      },
+      reference: reference.versions(),
+    };
+    const validators = await reportValidators();
+    validators.summary(summary);
+    const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
+
+    // Reports, into staging.
+    const doneResults = results.slice().sort((a, b) => a.index - b.index);
+    const csvTemp = staging.tempPath('exceptions.csv');
+    const jsonTemp = staging.tempPath('exceptions.json');
+    const csvOut = staging.createStream(csvTemp);
+    const jsonOut = staging.createStream(jsonTemp);
+    await writeExceptionFiles(head, rowsFrom(doneResults.map((result) => result.rowsSpill)), csvOut, jsonOut, validators.row);
+    await endStream(csvOut);
+    await endStream(jsonOut);
+
+    const htmlTemp = staging.tempPath('report.html');
+    const htmlOut = staging.createStream(htmlTemp);
+    await writeChunk(htmlOut, renderHtmlReport(head, aggregate));
+    await endStream(htmlOut);
+
+    const junitTemp = staging.tempPath('junit.xml');
+    const junitOut = staging.createStream(junitTemp);
+    await writeChunk(junitOut, junitHead(summary.totals));
+    const resultByName = new Map(doneResults.map((result) => [result.summary.file, result]));
+    for (const file of files) {
+      await writeChunk(junitOut, junitSuiteOpen(file));
+      await writeChunk(junitOut, junitSuiteError(file));
+      const result = resultByName.get(file.file);
+      if (result) for await (const chunk of createReadStream(result.junitSpill)) await writeChunk(junitOut, (chunk as Buffer).toString('utf8'));
+      await writeChunk(junitOut, JUNIT_SUITE_CLOSE);
+    }
+    await writeChunk(junitOut, JUNIT_TAIL);
+    await endStream(junitOut);
+
+    // Commit: every output moves to its final name; outputs of an earlier run that this run has none of go.
+    for (const result of doneResults) {
+      const name = prepared.find((input) => input.index === result.index)!.outputName;
+      for (const kind of ['ready', 'held'] as const) {
+        const temp = result[kind];
+        const relative = path.join(kind, name);
+        if (temp) await staging.commit(temp, relative);
+        else await staging.removeStale(relative);
+      }
+    }
+    await staging.commit(csvTemp, 'exceptions.csv');
+    await staging.commit(jsonTemp, 'exceptions.json');
+    await staging.commit(htmlTemp, 'report.html');
+    await staging.commit(junitTemp, 'junit.xml');
+    await staging.dispose();
+    staging = null;
+
+    const seconds = (performance.now() - startedAt) / 1000;
+    const bytes = prepared.reduce((sum, input) => sum + input.bytes, 0);
+    if (!options.quiet) {
+      if (options.logFormat === 'json') {
+        logger.info('summary', 'run complete', {
+          files: summary.totals.files,
+          claims: summary.totals.claims,
+          ready: summary.totals.ready,
+          held: summary.totals.held,
+          correctedLines: summary.totals.correctedLines,
+          findings: summary.totals.findings,
+          unreadableFiles: summary.totals.unreadableFiles,
+          topRules: summary.rules.slice(0, 5).map((rule) => ({ ruleId: rule.ruleId, findings: rule.findings })),
+          seconds: Number(seconds.toFixed(3)),
+          mbPerSecond: Number((seconds > 0 ? bytes / (1024 * 1024) / seconds : 0).toFixed(2)),
+        });
+      } else {
+        stdout.write(endSummaryText(summary, seconds, bytes, options.outDir));
+      }
+    }
+
+    let exitCode: RunOutcome['exitCode'] = 0;
+    if (options.failOn === 'error' && aggregate.open.error > 0) exitCode = 1;
+    if (options.failOn === 'warning' && aggregate.open.error + aggregate.open.warning > 0) exitCode = 1;
+    if (summary.totals.unreadableFiles > 0 || conservation.length > 0) exitCode = 3;
+    return { exitCode, summary, seconds, bytes };
+  } catch (error) {
+    progress.stop();
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError) {
+      logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
+      return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    }
+    throw error;
+  } finally {
+    history.close();
+    if (staging) await staging.dispose().catch(() => undefined);
+  }
+}

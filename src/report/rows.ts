@@ -1,0 +1,196 @@
+/**
+ * Turns one claim's outcome (the engine's ClaimResult, plus any file-level problem that holds the claim) into
+ * exception rows, in a fixed order, so the same inputs always give the same report bytes.
+ */
+import type { Claim, SourceLocation } from '../encounter/model.js';
+import type { AppliedFix, ClaimResult, Finding, FindingAction, Severity } from '../rules/types.js';
+import type { ClaimOutcome, ExceptionRow } from './types.js';
+
+export type HoldOn = 'error' | 'warning';
+
+/** A problem that is not a rule finding but holds the claim (a read problem, a broken envelope). */
+export interface HoldingProblem {
+  code: string;
+  message: string;
+  location?: SourceLocation;
+  /** Where the problem comes from, for the `source` column. */
+  source: string;
+}
+
+const ACTION_ORDER: Record<FindingAction, number> = { corrected: 0, held: 1, flagged: 2, noted: 3 };
+
+/** What happens to an open finding of this severity (DESIGN.md: error → held, warning → flagged, info → noted). */
+export function actionOf(severity: Severity, holdOn: HoldOn): FindingAction {
+  if (severity === 'error') return 'held';
+  if (severity === 'warning') return holdOn === 'warning' ? 'held' : 'flagged';
+  return 'noted';
+}
+
+/** `segment 42 (SV1)` / `line 7`: where in the input a finding points. */
+export function describeLocation(source: SourceLocation | undefined): string | null {
+  if (!source) return null;
+  if (source.segment !== undefined) return `segment ${source.segment}${source.tag ? ` (${source.tag})` : ''}`;
+  if (source.csvLine !== undefined) return `line ${source.csvLine}`;
+  if (source.byteOffset !== undefined) return `byte ${source.byteOffset}`;
+  return null;
+}
+
+export function memberIdOf(claim: Claim): string | null {
+  return claim.patient.memberId ?? claim.subscriber.memberId ?? null;
+}
+
+/** The date of service of a claim: its first line's (claim-level findings use it). */
+function claimServiceDate(claim: Claim): string | null {
+  return claim.lines[0]?.serviceDate ?? null;
+}
+
+function sourceOfLine(claim: Claim, lineKey: string | undefined): SourceLocation | undefined {
+  if (lineKey === undefined) return undefined;
+  return claim.lines.find((line) => line.key === lineKey)?.source;
+}
+
+interface RowContext {
+  file: string;
+  /** The claim as read (for locations of lines a fix removed). */
+  original: Claim;
+  /** The claim as written. */
+  final: Claim;
+  memberId: string | null;
+}
+
+function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
+  const source =
+    finding.location.source ??
+    sourceOfLine(context.final, finding.location.lineKey) ??
+    sourceOfLine(context.original, finding.location.lineKey) ??
+    (finding.location.lineKey === undefined ? context.original.source : undefined);
+  return {
+    file: context.file,
+    claimId: finding.location.claimId || context.final.claimId,
+    memberId: context.memberId,
+    serviceDate: finding.serviceDate ?? claimServiceDate(context.final),
+    line: finding.location.lineNumber ?? null,
+    procedure: finding.procedure ?? null,
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    action: actionOf(finding.severity, holdOn),
+    message: finding.message,
+    before: finding.actual ?? null,
+    after: finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null,
+    source: finding.source,
+    location: describeLocation(source),
+  };
+}
+
+function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
+  const source =
+    fix.location.source ??
+    sourceOfLine(context.original, fix.location.lineKey) ??
+    (fix.location.lineKey === undefined ? context.original.source : undefined);
+  return {
+    file: context.file,
+    claimId: fix.location.claimId || context.final.claimId,
+    memberId: context.memberId,
+    serviceDate: fix.serviceDate ?? claimServiceDate(context.final),
+    line: fix.location.lineNumber ?? null,
+    procedure: fix.procedure ?? null,
+    ruleId: fix.ruleId,
+    severity: fix.severity,
+    action: 'corrected',
+    message: fix.message,
+    before: fix.before,
+    after: fix.after,
+    source: fix.source,
+    location: describeLocation(source),
+  };
+}
+
+function rowOfProblem(problem: HoldingProblem, context: RowContext): ExceptionRow {
+  return {
+    file: context.file,
+    claimId: context.final.claimId,
+    memberId: context.memberId,
+    serviceDate: claimServiceDate(context.final),
+    line: null,
+    procedure: null,
+    ruleId: problem.code,
+    severity: 'error',
+    action: 'held',
+    message: problem.message,
+    before: null,
+    after: null,
+    source: problem.source,
+    location: describeLocation(problem.location ?? context.original.source),
+  };
+}
+
+function compareText(a: string | null, b: string | null): number {
+  const left = a ?? '';
+  const right = b ?? '';
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Claim-level rows first, then by line; within a line by rule id, action, message, before, after. */
+export function compareRowsOfClaim(a: ExceptionRow, b: ExceptionRow): number {
+  return (
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareText(a.ruleId, b.ruleId) ||
+    ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+    compareText(a.message, b.message) ||
+    compareText(a.before, b.before) ||
+    compareText(a.after, b.after) ||
+    compareText(a.location, b.location)
+  );
+}
+
+/** Distinct service lines that applied fixes changed, removed or added. */
+export function correctedLinesOf(result: ClaimResult): number {
+  const keys = new Set<string>();
+  for (const fix of result.applied) {
+    for (const change of fix.changes) {
+      if ('line' in change) keys.add(change.line);
+      else if (change.op === 'add-line') keys.add(`${change.from}+added:${change.after}`);
+    }
+  }
+  return keys.size;
+}
+
+export interface ClaimRows {
+  rows: ExceptionRow[];
+  outcome: ClaimOutcome;
+}
+
+/**
+ * The rows of one claim and its outcome. `fate` is the claim's final fate (a broken envelope holds a claim the
+ * engine would release); `problems` are the file- and read-level problems that hold it.
+ */
+export function rowsOfClaim(
+  file: string,
+  original: Claim,
+  result: ClaimResult,
+  fate: 'ready' | 'held',
+  problems: readonly HoldingProblem[],
+  holdOn: HoldOn,
+): ClaimRows {
+  const context: RowContext = { file, original, final: result.claim, memberId: memberIdOf(result.claim) ?? memberIdOf(original) };
+  const rows: ExceptionRow[] = [];
+  for (const fix of result.applied) rows.push(rowOfFix(fix, context));
+  for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
+  for (const problem of problems) rows.push(rowOfProblem(problem, context));
+  rows.sort(compareRowsOfClaim);
+  const final = result.claim;
+  const outcome: ClaimOutcome = {
+    file,
+    claimId: final.claimId,
+    memberId: context.memberId,
+    serviceDate: claimServiceDate(final),
+    renderingNpi: final.renderingNpi ?? final.lines.find((line) => line.renderingNpi)?.renderingNpi ?? null,
+    chargeCents: final.lines.reduce((sum, line) => sum + line.chargeCents, 0),
+    fate,
+    reasons: rows
+      .filter((row) => row.action !== 'corrected')
+      .map((row) => ({ ruleId: row.ruleId, severity: row.severity, action: row.action, line: row.line, message: row.message })),
+    corrected: rows.filter((row) => row.action === 'corrected').length,
+  };
+  return { rows, outcome };
+}
