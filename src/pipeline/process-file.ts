@@ -222,6 +222,22 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   };
 }
 
+/** One holding finding per problem code (the first message of that code, with how many more there were). */
+function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
+  const byCode = new Map<string, { first: FileProblem; count: number }>();
+  for (const problem of broken) {
+    const entry = byCode.get(problem.code);
+    if (entry) entry.count += 1;
+    else byCode.set(problem.code, { first: problem, count: 1 });
+  }
+  return [...byCode.values()].map(({ first, count }) => ({
+    code: first.code,
+    message: `the file cannot be released: ${first.message}${count > 1 ? ` (and ${count - 1} more ${first.code} problems)` : ''}`,
+    location: first.location,
+    source: 'reader',
+  }));
+}
+
 /** The rendering provider a row counts against: its line's, else the claim's. */
 function providerOf(claim: Claim, row: ExceptionRow): string {
   const line = row.line === null ? undefined : claim.lines.find((candidate) => candidate.lineNumber === row.line);
@@ -238,8 +254,7 @@ export async function processFile(input: PreparedInput, context: FileContext): P
       // every claim carries the problem as a finding.
       pass.history.abort();
       await pass.discard();
-      const holding = broken.map((problem) => ({ code: problem.code, message: problem.message, location: problem.location, source: 'reader' }));
-      pass = await runPass(input, context, holding);
+      pass = await runPass(input, context, holdingProblems(broken));
     }
     let outcome: HistoryOutcome;
     if (broken.length > 0) {

@@ -141,6 +141,10 @@ async function* rowsFrom(spills: readonly string[]): AsyncGenerator<ExceptionRow
   }
 }
 
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
 function formatDuration(seconds: number): string {
   return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
@@ -151,7 +155,7 @@ export function endSummaryText(summary: RunSummary, seconds: number, bytes: numb
   const mbps = seconds > 0 ? bytes / (1024 * 1024) / seconds : 0;
   const top = summary.rules.slice(0, 5).map((rule) => `${rule.ruleId} ${rule.findings}`);
   const lines = [
-    `spinescrub: ${totals.files} files, ${totals.claims} claims: ${totals.ready} ready, ${totals.held} held, ${totals.correctedLines} corrected lines, ${totals.findings} findings${totals.unreadableFiles ? `; ${totals.unreadableFiles} unreadable files` : ''}`,
+    `spinescrub: ${plural(totals.files, 'file')}, ${plural(totals.claims, 'claim')}: ${totals.ready} ready, ${totals.held} held, ${plural(totals.correctedLines, 'corrected line')}, ${plural(totals.findings, 'finding')}${totals.unreadableFiles ? `; ${plural(totals.unreadableFiles, 'unreadable file')}` : ''}`,
     `top rules: ${top.length ? top.join(', ') : 'none'}`,
     `${formatDuration(seconds)}, ${mbps.toFixed(1)} MB/s → ${outDir}`,
   ];
@@ -295,7 +299,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         try {
           const result = await processFile(input, context);
           for (const problem of result.summary.problems) logger.warn('file-problem', problem.message, { file: input.name, code: problem.code });
-          logger.info('file-done', `${input.name}: ${result.summary.claims} claims, ${result.summary.ready} ready, ${result.summary.held} held`, {
+          logger.info('file-done', `${input.name}: ${plural(result.summary.claims, 'claim')}, ${result.summary.ready} ready, ${result.summary.held} held`, {
             file: input.name,
             claims: result.summary.claims,
             ready: result.summary.ready,
