@@ -221,9 +221,8 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       if (state.error !== undefined) parseFailure(state.error);
 
       // Pass 2: one claim at a time.
-      const groups = index.claims();
-      const firstGroup = groups.next();
-      if (firstGroup.done) return;
+      index.finish();
+      if (index.size === 0) return;
       if (!index.unsorted) {
         const again: RowSourceState = { totalBytes: 0 };
         const stream = createReadStream(path, { start: headerRow.end, end: Math.max(headerRow.end, lastEnd) - 1, highWaterMark: 256 * 1024 });
@@ -242,9 +241,9 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         return;
       }
       const reader = new RangeReader(handle);
-      for (let next: IteratorResult<Run[]> = firstGroup; !next.done; next = groups.next()) {
+      for (const runs of index.claims()) {
         const rowsOfClaim: ParsedRow[] = [];
-        for (const part of next.value) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter));
+        for (const part of runs) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter));
         yield toReadClaim(rowsOfClaim, context);
       }
     } finally {

@@ -132,8 +132,43 @@ export async function* parseRows(
     return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts);
   };
 
+  // Records are taken from 'data' events rather than the stream's async iterator: on an error the iterator
+  // drops records csv-parse had already pushed, and the rows before a bad quote must survive.
+  type Item = { record: string[]; info: { bytes: number } };
+  const queue: Item[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  parser.on('data', (item: Item) => {
+    queue.push(item);
+    if (queue.length >= 1_000) parser.pause();
+    notify();
+  });
+  parser.on('end', () => {
+    ended = true;
+    notify();
+  });
+  parser.on('error', (error: Error) => {
+    state.error ??= error;
+    ended = true;
+    notify();
+  });
+
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+    for (;;) {
+      const item = queue.shift();
+      if (item === undefined) {
+        if (ended) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      if (queue.length < 100 && parser.isPaused()) parser.resume();
       const end = item.info.bytes;
       const bytes = slice(consumed, end);
       const lead = leadingBlankLength(bytes);
@@ -142,8 +177,6 @@ export async function* parseRows(
       line += countLineBreaks(bytes, lead);
       consumed = end;
     }
-  } catch (error) {
-    state.error = error as Error;
   } finally {
     // Stopped early (or csv-parse failed): release the feeder, which may be waiting for 'drain'.
     stopFeeding.abort();

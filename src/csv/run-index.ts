@@ -78,17 +78,22 @@ export class RunIndex {
     this.batch = [];
   }
 
-  /** The claims, in order of first appearance, each as its runs in file order. Call once, after the last add(). */
+  /** Call after the last add(): settles `unsorted`. */
+  finish(): void {
+    if (this.db === undefined) return;
+    this.flush();
+    this.db.exec('CREATE INDEX runs_by_key ON runs (key, seq)');
+    const repeated = this.db.prepare('SELECT 1 FROM runs GROUP BY key HAVING COUNT(*) > 1 LIMIT 1').get();
+    this.unsorted = repeated !== undefined;
+  }
+
+  /** The claims, in order of first appearance, each as its runs in file order. Call once, after finish(). */
   *claims(): Generator<Run[]> {
     if (this.db === undefined) {
       yield* this.memoryClaims();
       return;
     }
-    this.flush();
     const db = this.db;
-    db.exec('CREATE INDEX runs_by_key ON runs (key, seq)');
-    const repeated = db.prepare('SELECT 1 FROM runs GROUP BY key HAVING COUNT(*) > 1 LIMIT 1').get();
-    this.unsorted = repeated !== undefined;
     const toRun = (row: unknown): Run => {
       const { key, start, end, line } = row as Run;
       return { key, start, end, line };
