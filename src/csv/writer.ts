@@ -13,8 +13,24 @@ import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
 import { formatCell, rowSignature, type RowContext } from './claim.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
 
-function serialize(fields: readonly string[], delimiter: string, quoted: boolean): string {
-  return stringify([fields as string[]], { delimiter, quoted, record_delimiter: '\n', eof: false });
+/** How a row quotes: every field, every non-empty field, or only where needed (csv-stringify's default). */
+type Quoting = 'all' | 'non-empty' | 'needed';
+
+function serialize(fields: readonly string[], delimiter: string, quoting: Quoting): string {
+  return stringify([fields as string[]], {
+    delimiter,
+    quoted: quoting !== 'needed',
+    quoted_empty: quoting === 'all',
+    record_delimiter: '\n',
+    eof: false,
+  });
+}
+
+function quotingOf(row: CsvRawRow, delimiter: string): Quoting {
+  const content = contentOf(row);
+  if (content === serialize(row.fields, delimiter, 'all')) return 'all';
+  if (content === serialize(row.fields, delimiter, 'non-empty')) return 'non-empty';
+  return 'needed';
 }
 
 function contentOf(row: CsvRawRow): string {
@@ -64,8 +80,7 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
     current.binding.fieldOfColumn.forEach((field, column) => {
       if (field !== undefined && changedColumns(column)) fields[column] = formatCell(context, field, claim, line, base.fields[column] ?? '');
     });
-    const quoteAll = contentOf(base) === serialize(base.fields, current.delimiter, true);
-    return serialize(fields, current.delimiter, quoteAll);
+    return serialize(fields, current.delimiter, quotingOf(base, current.delimiter));
   };
 
   return {
