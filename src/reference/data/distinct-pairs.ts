@@ -28,8 +28,8 @@ export interface DistinctPair {
 
 const ARTHROCENTESIS_SOURCE = (note: string): SourceRef => ({ key: 'cms-indicators.md §3', note });
 
-export const DISTINCT_PAIRS: readonly DistinctPair[] = [
-  // Major-joint arthrocentesis/injection (20610) with a spine code: PTP edits with modifier indicator 1.
+/** PTP pairs of a spine code with 20610 read from CMS copies (cms-indicators.md §3), with their column order. */
+const VERIFIED_JOINT_PAIRS: readonly DistinctPair[] = [
   {
     first: '64483',
     second: '20610',
@@ -62,54 +62,79 @@ export const DISTINCT_PAIRS: readonly DistinctPair[] = [
     effective: { from: '2017-04-01' },
     sources: [ARTHROCENTESIS_SOURCE('20610/64484, mod 1, eff. 2017-04-01: source C (2026 Q3)')],
   },
-  {
-    first: '20610',
-    second: '64491',
-    site: 'other-structure',
-    modifierIndicator: 1,
-    effective: {},
-    sources: [
-      ARTHROCENTESIS_SOURCE(
-        'pair in source A only (2026, undirected); column order taken by analogy with 20610/64484 (source C): unverified',
-      ),
-    ],
-  },
-  {
-    first: '20610',
-    second: '64492',
-    site: 'other-structure',
-    modifierIndicator: 1,
-    effective: {},
-    sources: [
-      ARTHROCENTESIS_SOURCE(
-        'pair in source A only (2026, undirected); column order taken by analogy with 20610/64484 (source C): unverified',
-      ),
-    ],
-  },
-  // RFA in one region with a facet injection in the other (C-spine MBB + L-spine RFA): both payable, XS on
-  // the injection (column 2). Column order as in the verified same-region edits (RFA column 1).
-  ...['64633', '64635'].flatMap((rfa) =>
-    ['64490', '64491', '64492', '64493', '64494', '64495'].map(
-      (injection): DistinctPair => ({
-        first: rfa,
-        second: injection,
-        site: 'other-region',
-        modifierIndicator: 1,
-        effective: {},
-        sources: [
-          {
-            key: 'domain-rules.md §2',
-            note: 'RFA + facet injection at different regions: both payable if documented, XS (or 59) on the column-2 code (U-med)',
-          },
-          {
-            key: 'cms-indicators.md §3',
-            note: 'RFA column 1 / facet injection column 2, modifier indicator 1 (64635/64493–64495, 64633/64490: sources A, D); cross-region pairs not verified',
-          },
-        ],
-      }),
-    ),
+  ...['64491', '64492'].map(
+    (addon): DistinctPair => ({
+      first: '20610',
+      second: addon,
+      site: 'other-structure',
+      modifierIndicator: 1,
+      effective: {},
+      sources: [
+        ARTHROCENTESIS_SOURCE(
+          `20610/${addon}: pair in source A only (2026, undirected); column order by analogy with 20610/64484 (source C)`,
+        ),
+      ],
+    }),
   ),
 ];
+
+/** The spine codes of rules.md's catalogue (ESI, facet injection, RFA), primaries and add-ons. */
+const SPINE_PRIMARIES = ['62320', '62321', '62322', '62323', '64479', '64483', '64490', '64493', '64633', '64635'];
+const SPINE_ADDONS = ['64480', '64484', '64491', '64492', '64494', '64495', '64634', '64636'];
+/** Joint and bursa injections 20600–20611 (rules.md `modifier/distinct-procedure`; reference list `joint-injection`). */
+const JOINT_INJECTIONS = ['20600', '20604', '20605', '20606', '20610', '20611'];
+
+const CATALOGUE_SOURCE: SourceRef = {
+  key: 'rules.md',
+  note: 'catalogue pair "a spine code with 20600–20611"; PTP pair not verified in cms-indicators.md; column order by analogy with 64483/20610 (primary column 1) and 20610/64484 (add-on column 2)',
+};
+
+/** The catalogue's spine × joint-injection pairs that no CMS copy confirmed: joint second after a primary, first before an add-on. */
+const CATALOGUE_JOINT_PAIRS: readonly DistinctPair[] = [
+  ...SPINE_PRIMARIES.flatMap((spine) => JOINT_INJECTIONS.map((joint) => ({ first: spine, second: joint }))),
+  ...SPINE_ADDONS.flatMap((spine) => JOINT_INJECTIONS.map((joint) => ({ first: joint, second: spine }))),
+]
+  .filter(({ first, second }) => !VERIFIED_JOINT_PAIRS.some((pair) => samePair(pair, first, second)))
+  .map(({ first, second }) => ({
+    first,
+    second,
+    site: 'other-structure' as const,
+    modifierIndicator: 1 as const,
+    effective: {},
+    sources: [CATALOGUE_SOURCE],
+  }));
+
+function samePair(pair: { first: string; second: string }, a: string, b: string): boolean {
+  return (pair.first === a && pair.second === b) || (pair.first === b && pair.second === a);
+}
+
+/**
+ * RFA in one region with a facet injection in the other (C-spine MBB + L-spine RFA): both payable, XS on the
+ * injection (column 2). Column order as in the verified same-region edits (RFA column 1).
+ */
+const CROSS_REGION_PAIRS: readonly DistinctPair[] = ['64633', '64635'].flatMap((rfa) =>
+  ['64490', '64491', '64492', '64493', '64494', '64495'].map(
+    (injection): DistinctPair => ({
+      first: rfa,
+      second: injection,
+      site: 'other-region',
+      modifierIndicator: 1,
+      effective: {},
+      sources: [
+        {
+          key: 'domain-rules.md §2',
+          note: 'RFA + facet injection at different regions: both payable if documented, XS (or 59) on the column-2 code (U-med)',
+        },
+        {
+          key: 'cms-indicators.md §3',
+          note: 'RFA column 1 / facet injection column 2, modifier indicator 1 (64635/64493–64495, 64633/64490: sources A, D); cross-region pairs not verified',
+        },
+      ],
+    }),
+  ),
+);
+
+export const DISTINCT_PAIRS: readonly DistinctPair[] = [...VERIFIED_JOINT_PAIRS, ...CATALOGUE_JOINT_PAIRS, ...CROSS_REGION_PAIRS];
 
 function effectiveOn(effective: Effective, serviceDate: IsoDate): boolean {
   return (effective.from === undefined || serviceDate >= effective.from) && (effective.to === undefined || serviceDate < effective.to);
@@ -122,6 +147,6 @@ export function distinctPairsFor(second: string, serviceDate: IsoDate): Distinct
 
 export const distinctPairsVersion: ReferenceVersion = {
   table: 'distinct-pairs',
-  version: 'cms-indicators.md §3 (NCCI PTP 2026 Q2–Q4 copies A, C, D) + domain-rules.md §2',
-  sources: ['cms-indicators.md §3: A, C, D', 'domain-rules.md §2'],
+  version: 'cms-indicators.md §3 (NCCI PTP 2026 Q2–Q4 copies A, C, D) + domain-rules.md §2 + rules.md catalogue',
+  sources: ['cms-indicators.md §3: A, C, D', 'domain-rules.md §2', 'rules.md'],
 };

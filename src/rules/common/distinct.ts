@@ -5,12 +5,17 @@
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { distinctPairsFor, type DistinctPair } from '../../reference/data/distinct-pairs.js';
-import { junctionFamilies, sessionRegion } from './spine.js';
+import { sessionRegions } from './spine.js';
 
-/** The modifiers that mark a distinct procedure (rules.md `modifier/distinct-procedure`). */
-export const DISTINCT_MODIFIERS = ['59', 'XS', 'XE', 'XP', 'XU'] as const;
-/** The X{EPSU} subset: more specific than 59 (domain-rules.md §2). */
-export const X_MODIFIERS = ['XE', 'XS', 'XP', 'XU'] as const;
+/** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
+export const GENERIC_DISTINCT = '59';
+
+/** An X{EPSU} modifier on the line (the reference list `distinct-modifiers` without 59). */
+export function hasXModifier(line: ServiceLine, reference: ReferenceData): boolean {
+  return line.modifiers.some(
+    (modifier) => modifier !== GENERIC_DISTINCT && reference.inList('distinct-modifiers', modifier, line.serviceDate),
+  );
+}
 
 export interface DistinctMatch {
   second: ServiceLine;
@@ -20,7 +25,7 @@ export interface DistinctMatch {
 
 /** For each column-2 line of the session, the first column-1 line it pairs with at a different site. */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  const junction = junctionFamilies(encounter, reference);
+  const regionOf = sessionRegions(encounter, reference);
   const matches: DistinctMatch[] = [];
   for (const second of encounter.lines) {
     let found: DistinctMatch | undefined;
@@ -28,8 +33,8 @@ export function distinctMatches(encounter: Encounter, reference: ReferenceData):
       const first = encounter.lines.find((line) => {
         if (line === second || line.procedure !== pair.first) return false;
         if (pair.site === 'other-structure') return true;
-        const firstRegion = sessionRegion(line, junction);
-        const secondRegion = sessionRegion(second, junction);
+        const firstRegion = regionOf(line);
+        const secondRegion = regionOf(second);
         return firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion;
       });
       if (first !== undefined) {

@@ -4,7 +4,7 @@
  */
 import type { Encounter, Region, ServiceLine, Side } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
-import { hasModifier, junctionFamilies, sessionRegion, sidesOf } from './spine.js';
+import { hasModifier, sessionRegions, sidesOf } from './spine.js';
 
 /** The modifiers rules.md accepts as "different joints" on the injection: XS (separate structure) or 59. */
 export const DIFFERENT_JOINT_MODIFIERS = ['XS', '59'] as const;
@@ -19,17 +19,17 @@ export interface InjectionWithRfa {
 }
 
 export function injectionsWithRfa(encounter: Encounter, reference: ReferenceData): InjectionWithRfa[] {
-  const junction = junctionFamilies(encounter, reference);
+  const regionOf = sessionRegions(encounter, reference);
   const rfaByRegion = new Map<Region, ServiceLine[]>();
   for (const line of encounter.lines) {
     if (line.facts.family !== 'rfa') continue;
-    const region = sessionRegion(line, junction);
+    const region = regionOf(line);
     rfaByRegion.set(region, [...(rfaByRegion.get(region) ?? []), line]);
   }
   const pairs: InjectionWithRfa[] = [];
   for (const line of encounter.lines) {
     if (line.facts.family !== 'facet') continue;
-    const region = sessionRegion(line, junction);
+    const region = regionOf(line);
     const rfaLines = rfaByRegion.get(region);
     if (region === 'none' || rfaLines === undefined) continue;
     pairs.push({ injection: line, region, rfaLines, distinct: hasModifier(line, ...DIFFERENT_JOINT_MODIFIERS) });

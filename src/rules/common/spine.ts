@@ -5,6 +5,7 @@
  */
 import type { Encounter, IsoDate, ProcedureFamily, Region, ServiceLine, Side } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
+import { effectiveRegion, junctionRegions } from '../helpers.js';
 
 /** The families rules.md calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants). */
 const SPINE_FAMILIES: ReadonlySet<ProcedureFamily> = new Set<ProcedureFamily>([
@@ -39,27 +40,20 @@ export function isLaterality(modifier: string): boolean {
   return LATERALITY.has(modifier);
 }
 
-/**
- * rules.md Terms: 50 → {left, right}; RT → {right}; LT → {left}; none → unknown (empty).
- * Read from the modifiers themselves so the rule and the Terms cannot drift apart.
- */
-export function sidesOf(line: ServiceLine): Side[] {
-  if (line.modifiers.includes(BILATERAL)) return ['left', 'right'];
-  const sides: Side[] = [];
-  if (line.modifiers.includes(LEFT)) sides.push('left');
-  if (line.modifiers.includes(RIGHT)) sides.push('right');
-  return sides;
+/** rules.md Terms: 50 → {left, right}; RT → {right}; LT → {left}; none → unknown (empty). Normalized facts. */
+export function sidesOf(line: ServiceLine): readonly Side[] {
+  return line.facts.sides;
 }
 
 export function sideUnknown(line: ServiceLine): boolean {
-  return sidesOf(line).length === 0;
+  return line.facts.sideUnknown;
 }
 
 /** The sides a line counts toward for limit warnings: unknown counts toward both. */
-export function countedSides(line: ServiceLine): Side[] {
-  const sides = sidesOf(line);
-  return sides.length === 0 ? ['left', 'right'] : sides;
+export function countedSides(line: ServiceLine): readonly Side[] {
+  return line.facts.sideUnknown ? BOTH_SIDES : line.facts.sides;
 }
+const BOTH_SIDES: readonly Side[] = ['left', 'right'];
 
 export function describeRegion(region: Region): string {
   if (region === 'cervical-thoracic') return 'cervical/thoracic';
@@ -74,50 +68,42 @@ export function describeSides(sides: readonly Side[]): string {
   return 'unknown side';
 }
 
+/** "on both sides", "on the left", "on the right" — for messages. */
+export function onSides(sides: readonly Side[]): string {
+  return sides.length === 2 ? 'on both sides' : `on the ${describeSides(sides)}`;
+}
+
 /** Code with its modifiers, for messages and before/after text: `64483-RT-KX`. */
 export function describeLine(line: ServiceLine): string {
   return [line.procedure, ...line.modifiers].join('-');
 }
 
+/** How a session places its lines in regions: junction sessions are lumbar (helpers.ts `junctionRegions`). */
+export type RegionOf = (line: ServiceLine) => Region;
+
+export function sessionRegions(encounter: Encounter, reference: ReferenceData): RegionOf {
+  const junctions = junctionRegions(encounter, reference);
+  return (line) => effectiveRegion(line, junctions);
+}
+
 /**
- * A junction session (rules.md Terms: 64490 + 64494, or 64633 + 64636, T12-L1 with L1-2) is one lumbar
- * session for levels, frequency and diagnosis region. Read from the reference table: a session is a junction
- * for a family when it bills an add-on of one region whose allowed primaries include a primary of the other
- * region that the session also bills.
+ * The junction lines of a session and their effective region (helpers.ts `junctionRegions`), and a line's region
+ * in its session. Kept under these names for src/rules/history/shared.ts, which uses them.
  */
-export function junctionFamilies(encounter: Encounter, reference: ReferenceData): Set<ProcedureFamily> {
-  const junction = new Set<ProcedureFamily>();
-  const codes = new Set(encounter.lines.map((line) => line.procedure));
-  for (const line of encounter.lines) {
-    if (line.facts.role !== 'addon') continue;
-    const info = reference.procedure(line.procedure, line.serviceDate);
-    for (const alternative of info?.allowedPrimaries ?? []) {
-      const crossesRegion = alternative.some((primary) => {
-        const primaryInfo = reference.procedure(primary, line.serviceDate);
-        return primaryInfo !== undefined && primaryInfo.region !== line.facts.region && primaryInfo.region !== 'none';
-      });
-      if (crossesRegion && alternative.every((primary) => codes.has(primary))) junction.add(line.facts.family);
-    }
-  }
-  return junction;
+export function junctionFamilies(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
+  return junctionRegions(encounter, reference);
 }
 
-/** The region a line counts in for this session: a junction session's lines of that family are lumbar/sacral. */
-export function sessionRegion(line: ServiceLine, junction: ReadonlySet<ProcedureFamily>): Region {
-  if (line.facts.region !== 'none' && junction.has(line.facts.family)) return 'lumbar-sacral';
-  return line.facts.region;
+export function sessionRegion(line: ServiceLine, junctions: Map<string, Region>): Region {
+  return effectiveRegion(line, junctions);
 }
 
-/** The lines of one family in one (session) region, in claim order. */
-export function familyLinesByRegion(
-  encounter: Encounter,
-  family: ProcedureFamily,
-  junction: ReadonlySet<ProcedureFamily>,
-): Map<Region, ServiceLine[]> {
+/** The lines of one family in each (session) region, in claim order. */
+export function familyLinesByRegion(encounter: Encounter, family: ProcedureFamily, regionOf: RegionOf): Map<Region, ServiceLine[]> {
   const byRegion = new Map<Region, ServiceLine[]>();
   for (const line of encounter.lines) {
     if (line.facts.family !== family) continue;
-    const region = sessionRegion(line, junction);
+    const region = regionOf(line);
     if (region === 'none') continue;
     const list = byRegion.get(region) ?? [];
     list.push(line);

@@ -10,10 +10,11 @@
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import type { ResolvedPolicy } from '../../policy/types.js';
 import { defineRule, type RuleContext, type RuleModule, type SeveritySetting } from '../types.js';
-import { describeLine, hasModifier } from '../common/spine.js';
+import { describeLine } from '../common/spine.js';
 import { coverageLimitRules } from './limit-rules.js';
 
-export const LIABILITY_MODIFIERS = ['GA', 'GZ', 'GX'] as const;
+/** For messages and `expected`; the check reads the reference list `liability-modifiers`. */
+const LIABILITY_MODIFIERS = ['GA', 'GZ', 'GX'] as const;
 const MAX_MODIFIERS = 4;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -73,7 +74,7 @@ export default defineRule({
   },
   check(encounter, context) {
     for (const [line, ruleIds] of flaggedLines(encounter, context)) {
-      if (hasModifier(line, ...LIABILITY_MODIFIERS)) continue;
+      if (line.modifiers.some((m) => context.reference.inList('liability-modifiers', m, line.serviceDate))) continue;
       const modifier = context.policy.liabilityModifier;
       const canFix = modifier !== null && line.modifiers.length < MAX_MODIFIERS;
       context.report({

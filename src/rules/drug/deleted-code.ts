@@ -47,7 +47,9 @@ export default defineRule({
         expected: [`${info.replacement.code} × ${replacementUnits}`],
         fix: {
           description: `recode ${line.procedure} × ${line.units} as ${info.replacement.code} × ${replacementUnits} (charge unchanged)`,
+          // set-charge before set-units: the engine then keeps the charge instead of scaling it per unit.
           changes: [
+            { op: 'set-charge', line: line.key, value: line.chargeCents },
             { op: 'set-code', line: line.key, value: info.replacement.code },
             { op: 'set-units', line: line.key, value: replacementUnits },
           ],

@@ -6,7 +6,6 @@
 import type { ServiceLine } from '../../encounter/model.js';
 import type { DrugInfo } from '../../reference/types.js';
 import { defineRule, type Change } from '../types.js';
-import { chargeForUnits } from '../common/spine.js';
 
 /** Float noise in dose ÷ unit (0.3 ÷ 0.1) must not round up a whole number of units. */
 const EPSILON = 1e-9;
@@ -61,12 +60,11 @@ export default defineRule({
   check(encounter, context) {
     for (const line of encounter.lines) {
       const info = context.reference.drug(line.procedure, line.serviceDate);
-      if (info === undefined || info.deletedOn !== undefined && line.serviceDate >= info.deletedOn) continue;
+      if (info === undefined || (info.deletedOn !== undefined && line.serviceDate >= info.deletedOn)) continue;
       const expected = expectedUnits(line, info);
       if (expected === undefined || expected.units === line.units) continue;
+      // set-units alone: the engine keeps the line's per-unit charge (rules.md Terms, Charges).
       const changes: Change[] = [{ op: 'set-units', line: line.key, value: expected.units }];
-      const charge = chargeForUnits(line, expected.units);
-      if (charge !== line.chargeCents) changes.push({ op: 'set-charge', line: line.key, value: charge });
       context.report({
         messageId: 'wrongUnits',
         line,

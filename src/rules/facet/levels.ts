@@ -5,10 +5,10 @@
 import { defineRule } from '../types.js';
 import {
   describeRegion,
-  describeSides,
+  onSides,
   familyLinesByRegion,
-  junctionFamilies,
   linesBeyondLimit,
+  sessionRegions,
 } from '../common/spine.js';
 
 /** 64492/64495 report "third and any additional level(s)" with one unit: the line is at least the third level. */
@@ -31,13 +31,13 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       tooManyLevels:
-        'Unexpected {{levels}} facet levels on the {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per session (LCD coverage limit)',
+        'Unexpected {{levels}} facet levels {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per session (LCD coverage limit)',
     },
   },
   check(encounter, context) {
     const limit = context.policy.limits.facetLevelsPerSession;
-    const junction = junctionFamilies(encounter, context.reference);
-    for (const [region, lines] of familyLinesByRegion(encounter, 'facet', junction)) {
+    const regionOf = sessionRegions(encounter, context.reference);
+    for (const [region, lines] of familyLinesByRegion(encounter, 'facet', regionOf)) {
       const atLeast = (line: (typeof lines)[number]) =>
         context.reference.procedure(line.procedure, line.serviceDate)?.oncePerDay === true ? THIRD_LEVEL : 0;
       for (const overrun of linesBeyondLimit(lines, limit, atLeast)) {
@@ -46,7 +46,7 @@ export default defineRule({
           line: overrun.line,
           data: {
             levels: overrun.count,
-            side: describeSides(overrun.sides),
+            side: onSides(overrun.sides),
             region: describeRegion(region),
             code: overrun.line.procedure,
             limit,

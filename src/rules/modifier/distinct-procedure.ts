@@ -4,8 +4,9 @@
  * is on (documentation of the separate site is the provider's, so the default is report only).
  */
 import { defineRule } from '../types.js';
-import { describeLine, hasModifier } from '../common/spine.js';
-import { DISTINCT_MODIFIERS, describeSite, distinctMatches } from '../common/distinct.js';
+import { describeLine } from '../common/spine.js';
+import { describeSite, distinctMatches } from '../common/distinct.js';
+import { hasDistinctModifier } from '../helpers.js';
 
 const MAX_MODIFIERS = 4;
 
@@ -32,7 +33,7 @@ export default defineRule({
   check(encounter, context) {
     for (const match of distinctMatches(encounter, context.reference)) {
       const { second, first, pair } = match;
-      if (hasModifier(second, ...DISTINCT_MODIFIERS)) continue;
+      if (hasDistinctModifier(second, context.reference)) continue;
       const canFix = context.policy.autoDistinct && second.modifiers.length < MAX_MODIFIERS;
       context.report({
         messageId: 'missingDistinct',

@@ -4,8 +4,7 @@
  */
 import type { ServiceLine } from '../../encounter/model.js';
 import { defineRule } from '../types.js';
-import { hasModifier } from '../common/spine.js';
-import { X_MODIFIERS, describeSite, distinctMatches } from '../common/distinct.js';
+import { GENERIC_DISTINCT, describeSite, distinctMatches, hasXModifier } from '../common/distinct.js';
 import { injectionsWithRfa } from '../common/facet-rfa.js';
 
 export default defineRule({
@@ -35,7 +34,7 @@ export default defineRule({
     }
     for (const line of encounter.lines) {
       const reason = reasons.get(line);
-      if (reason === undefined || !line.modifiers.includes('59') || hasModifier(line, ...X_MODIFIERS)) continue;
+      if (reason === undefined || !line.modifiers.includes(GENERIC_DISTINCT) || hasXModifier(line, context.reference)) continue;
       context.report({
         messageId: 'preferXs',
         line,

@@ -58,7 +58,7 @@ export default defineRule({
       const perSide = context.policy.bilateralStyle === 'rt-lt';
       const running: Record<Side | 'all', number> = { left: 0, right: 0, all: 0 };
       for (const line of lines) {
-        const keys: (Side | 'all')[] = perSide ? countedSides(line) : ['all'];
+        const keys: readonly (Side | 'all')[] = perSide ? countedSides(line) : ['all'];
         const over = keys.filter((key) => (running[key] += line.units) > mue.value);
         if (over.length === 0) continue;
         const units = Math.max(...over.map((key) => running[key]));

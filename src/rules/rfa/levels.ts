@@ -5,10 +5,10 @@
 import { defineRule } from '../types.js';
 import {
   describeRegion,
-  describeSides,
+  onSides,
   familyLinesByRegion,
-  junctionFamilies,
   linesBeyondLimit,
+  sessionRegions,
 } from '../common/spine.js';
 
 export default defineRule({
@@ -27,21 +27,21 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       tooManyJoints:
-        'Unexpected {{joints}} facet joints ablated on the {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per side per session (LCD coverage limit)',
+        'Unexpected {{joints}} facet joints ablated {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per side per session (LCD coverage limit)',
     },
   },
   check(encounter, context) {
     const limit = context.policy.limits.rfaJointsPerSide;
     if (limit === null) return;
-    const junction = junctionFamilies(encounter, context.reference);
-    for (const [region, lines] of familyLinesByRegion(encounter, 'rfa', junction)) {
+    const regionOf = sessionRegions(encounter, context.reference);
+    for (const [region, lines] of familyLinesByRegion(encounter, 'rfa', regionOf)) {
       for (const overrun of linesBeyondLimit(lines, limit)) {
         context.report({
           messageId: 'tooManyJoints',
           line: overrun.line,
           data: {
             joints: overrun.count,
-            side: describeSides(overrun.sides),
+            side: onSides(overrun.sides),
             region: describeRegion(region),
             code: overrun.line.procedure,
             limit,

@@ -1,0 +1,36 @@
+import { isSpineLine, lineLabel } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/** The local anesthetic used for the procedure is part of it (practice expense; NCCI anesthesia by the surgeon). */
+export default defineRule({
+  meta: {
+    id: 'drug/not-separately-billable',
+    type: 'problem',
+    scope: 'session',
+    phase: 'removals',
+    docs: {
+      description: 'A local anesthetic (J0665 bupivacaine, J2001 lidocaine) in a session with a spine procedure is included in the procedure.',
+      source: 'NCCI Policy Manual ch. I/II (anesthesia by the surgeon included); domain-rules.md §5 (J0665, J2001; policy U-high) [S21]',
+      url: 'docs/rules/drug/not-separately-billable.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      included: 'Unexpected {{code}} (local anesthetic) with {{procedures}}: the local anesthetic is included in the procedure',
+    },
+  },
+  check(encounter, context) {
+    const spine = encounter.lines.filter(isSpineLine);
+    if (spine.length === 0) return;
+    const names = [...new Set(spine.map((line) => line.procedure))].join(', ');
+    for (const line of encounter.lines) {
+      if (!context.reference.inList('local-anesthetic', line.procedure, line.serviceDate)) continue;
+      context.report({
+        messageId: 'included',
+        data: { code: lineLabel(line), procedures: names },
+        line,
+        fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
+      });
+    }
+  },
+});

@@ -1,0 +1,63 @@
+import { defineRule } from '../types.js';
+import { describeLine, describeSides, sidesOf } from '../common/spine.js';
+import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, linesByRegion, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
+
+/**
+ * ⚑ A repeat RFA in a region sooner than the policy's minimum (182 days) after the previous one on an
+ * overlapping side (50 overlaps both; an unknown side overlaps either).
+ */
+export default defineRule({
+  meta: {
+    id: 'rfa/repeat-interval',
+    type: 'problem',
+    scope: 'session',
+    phase: 'history',
+    docs: {
+      description: 'An RFA less than 182 days (6 months) after the previous RFA in the same region on an overlapping side.',
+      source: 'domain-rules.md §3.3 (repeat RFA: not sooner than 6 months, P) [S5]; SP-015; rules.md Policy values (182 days)',
+      url: 'docs/rules/rfa/repeat-interval.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    coverageLimit: true,
+    usesHistory: true,
+    messages: {
+      tooSoon:
+        'Unexpected {{line}} on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} on the {{sides}}, expected at least {{min}} days between RFAs (coverage limit)',
+    },
+  },
+  check(encounter, context) {
+    if (skipSession(encounter)) return;
+    const min = context.policy.limits.minDaysBetweenRfa;
+    if (min <= 1) return;
+    const from = addDays(encounter.serviceDate, -(min - 1));
+    const to = addDays(encounter.serviceDate, -1);
+    for (const [region, lines] of linesByRegion(encounter, context, 'rfa')) {
+      const earlier = sessionsIn(encounter, context, 'rfa', region, from, to);
+      if (earlier.length === 0) continue;
+      for (const line of lines) {
+        const sides = sidesOf(line);
+        const mine = countedSides(sides, sides.length === 0);
+        const overlapping = earlier.filter((session) => sidesOverlap(mine, countedSides(session.sides, session.sideUnknown === true)));
+        const latest = overlapping[overlapping.length - 1];
+        if (latest === undefined) continue;
+        const shared = mine.filter((side) => countedSides(latest.sides, latest.sideUnknown === true).includes(side));
+        context.report({
+          messageId: 'tooSoon',
+          line,
+          data: {
+            line: describeLine(line),
+            date: encounter.serviceDate,
+            days: daysBetween(latest.serviceDate, encounter.serviceDate),
+            region: describeRegion(region),
+            prior: describeSession(latest),
+            sides: describeSides(shared),
+            min,
+          },
+          actual: `${daysBetween(latest.serviceDate, encounter.serviceDate)} days`,
+          expected: [`≥ ${min} days`],
+          cause: causesOf(overlapping, 'earlier RFA'),
+        });
+      }
+    }
+  },
+});
