@@ -280,7 +280,12 @@ function touchedBy(fix: Fix): { claims: string[]; conflicts: string[] } {
         break;
       case 'remove-diagnosis':
         both('diagnoses');
-        conflicts.push('pointers');
+        conflicts.push('pointers', 'diagnosis-codes');
+        break;
+      case 'set-diagnosis':
+        both(`diagnosis:${change.index}`);
+        claims.push('diagnosis-codes');
+        conflicts.push('diagnoses');
         break;
       case 'set-total':
         both('total');
@@ -308,6 +313,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
   const originals = new Map(claim.lines.map((line) => [line.key, line] as const));
   const chargeSet = new Set<string>();
   const addedFrom = new Map<string, string[]>();
+  const lastAddedAfter = new Map<string, string>();
 
   const indexOf = (key: string): number => {
     const index = lines.findIndex((line) => line.key === key);
@@ -352,7 +358,8 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
       case 'add-line': {
         const from = originals.get(change.from) ?? lines[indexOf(change.from)];
         if (!from) throw new RuleContractError(ruleId, `add-line copies unknown line '${change.from}'`);
-        const after = indexOf(change.after);
+        // Several add-lines after the same line keep their order: each goes after the previous one.
+        const after = indexOf(lastAddedAfter.get(change.after) ?? change.after);
         const key = nextKey(change.from, lines, claim.lines);
         const units = change.value.units ?? from.units;
         const added: ServiceLine = {
@@ -365,6 +372,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
           chargeCents: change.value.chargeCents ?? perUnitCharge(from, units),
         };
         lines.splice(after + 1, 0, added);
+        lastAddedAfter.set(change.after, key);
         if (change.value.chargeCents === undefined) addedFrom.set(change.from, [...(addedFrom.get(change.from) ?? []), key]);
         break;
       }
@@ -381,6 +389,12 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
           }
           return { ...line, pointers };
         });
+        break;
+      }
+      case 'set-diagnosis': {
+        const target = diagnoses[change.index - 1];
+        if (!target) throw new RuleContractError(ruleId, `set-diagnosis ${change.index} is out of range`);
+        diagnoses = diagnoses.map((d, i) => (i === change.index - 1 ? { ...d, code: change.value } : d));
         break;
       }
       case 'set-total':
@@ -402,12 +416,15 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
   }
 
   lines = lines.map((line, i) => (line.lineNumber === i + 1 ? line : { ...line, lineNumber: i + 1 }));
-  const lineChanges = fix.changes.some((change) => change.op !== 'set-total');
-  // The claim total follows the lines after any line change (rules.md "Charges"); a set-total alone sets it.
-  const totalChargeCents = lineChanges || !totalSet ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : total;
+  // The claim total follows the lines whenever a charge changes (rules.md "Charges"); otherwise it stays as it
+  // was (a mismatch in the input is claim/total-mismatch's to report), unless the fix sets it.
+  const chargesChanged = fix.changes.some((change) => CHARGE_OPS.has(change.op));
+  const totalChargeCents = chargesChanged ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : totalSet ? total : claim.totalChargeCents;
   const next: Claim = { ...claim, lines, diagnoses, totalChargeCents };
   return normalizeClaim(next, reference);
 }
+
+const CHARGE_OPS: ReadonlySet<Change['op']> = new Set(['set-units', 'set-charge', 'remove-line', 'add-line']);
 
 function perUnitCharge(line: ServiceLine, units: number): number {
   if (line.units <= 0) return line.chargeCents;
@@ -447,6 +464,7 @@ function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding):
   let charge = false;
   for (const change of fix.changes) {
     if (change.op === 'remove-diagnosis') dx = pointers = true;
+    else if (change.op === 'set-diagnosis') dx = true;
     else if (change.op === 'set-total') total = true;
     else if (change.op === 'add-line') keys.push(change.from);
     else {

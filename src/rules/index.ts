@@ -1,14 +1,111 @@
 /**
  * Every rule of the catalogue (../shared/reference/rules.md), one import per rule. The engine orders them by
- * `meta.phase`; within a phase, this list's order. Add a rule with one import and one entry below.
+ * `meta.phase`; within a phase, this list's order (rules.md "Order": the recodes run in the order it lists).
+ * Add a rule with one import and one entry below.
  */
 import type { RuleModule } from './types.js';
 
+import addonUnits from './addon/units.js';
+import addonWithoutPrimary from './addon/without-primary.js';
+import claimFrequencyCode from './claim/frequency-code.js';
+import claimPointerInvalid from './claim/pointer-invalid.js';
+import claimTimelyFiling from './claim/timely-filing.js';
 import claimTotalMismatch from './claim/total-mismatch.js';
+import claimUnknownProcedure from './claim/unknown-procedure.js';
+import coverageLiabilityModifier from './coverage/liability-modifier.js';
+import drugDeletedCode from './drug/deleted-code.js';
+import drugFacilityPos from './drug/facility-pos.js';
+import drugMiscoded from './drug/miscoded.js';
+import drugNdcFormat from './drug/ndc-format.js';
+import drugNdcMissing from './drug/ndc-missing.js';
+import drugNotSeparatelyBillable from './drug/not-separately-billable.js';
+import drugOffLabel from './drug/off-label.js';
+import drugUnits from './drug/units.js';
+import dxExcludes1Radiculopathy from './dx/excludes1-radiculopathy.js';
+import dxHeaderCode from './dx/header-code.js';
+import dxInvalidFormat from './dx/invalid-format.js';
+import dxNotSupporting from './dx/not-supporting.js';
+import dxRegionMismatch from './dx/region-mismatch.js';
+import dxUnspecifiedSite from './dx/unspecified-site.js';
+import dxUnsupportedUnknown from './dx/unsupported-unknown.js';
+import emSameDay from './em/same-day.js';
+import esiInterlaminarUnits from './esi/interlaminar-units.js';
+import esiMultipleRegions from './esi/multiple-regions.js';
+import esiTransforaminalLevels from './esi/transforaminal-levels.js';
+import esiUnguided from './esi/unguided.js';
+import facetLevels from './facet/levels.js';
+import facetWithRfa from './facet/with-rfa.js';
+import facetWithRfaDistinct from './facet/with-rfa-distinct.js';
+import imagingBundled from './imaging/bundled.js';
+import imagingContrast from './imaging/contrast.js';
+import imagingUltrasound from './imaging/ultrasound.js';
+import imagingUnguidedWithGuidance from './imaging/unguided-with-guidance.js';
+import modifierBilateral from './modifier/bilateral.js';
+import modifierBilateralAmbiguous from './modifier/bilateral-ambiguous.js';
+import modifierBilateralNotAllowed from './modifier/bilateral-not-allowed.js';
+import modifierDistinctProcedure from './modifier/distinct-procedure.js';
+import modifierLateralityMissing from './modifier/laterality-missing.js';
+import modifierPreferX from './modifier/prefer-x.js';
+import mueUnits from './mue/units.js';
+import primaryRepeated from './primary/repeated.js';
+import rfaLevels from './rfa/levels.js';
+import sedationWithInjection from './sedation/with-injection.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const rules: readonly RuleModule<any, any>[] = [
+  // claim structure
   claimTotalMismatch,
+  claimFrequencyCode,
+  claimPointerInvalid,
+  claimUnknownProcedure,
+  claimTimelyFiling,
+  addonWithoutPrimary,
+  // diagnoses
+  dxInvalidFormat,
+  dxHeaderCode,
+  dxExcludes1Radiculopathy,
+  dxNotSupporting,
+  dxUnsupportedUnknown,
+  dxRegionMismatch,
+  dxUnspecifiedSite,
+  // recodes, in rules.md's order
+  imagingUnguidedWithGuidance,
+  esiInterlaminarUnits,
+  modifierBilateralNotAllowed,
+  primaryRepeated,
+  addonUnits,
+  modifierBilateral,
+  // removals
+  imagingBundled,
+  imagingContrast,
+  drugNotSeparatelyBillable,
+  drugDeletedCode,
+  drugUnits,
+  drugFacilityPos,
+  drugNdcMissing,
+  drugNdcFormat,
+  drugMiscoded,
+  drugOffLabel,
+  facetWithRfa,
+  facetWithRfaDistinct,
+  // coverage limits (⚑), then the liability modifier that reads them
+  esiUnguided,
+  imagingUltrasound,
+  esiMultipleRegions,
+  esiTransforaminalLevels,
+  facetLevels,
+  rfaLevels,
+  sedationWithInjection,
+  coverageLiabilityModifier,
+  // units
+  mueUnits,
+  // other session checks
+  modifierBilateralAmbiguous,
+  modifierLateralityMissing,
+  modifierDistinctProcedure,
+  modifierPreferX,
+  emSameDay,
+  // history rules (history/*, frequency/*, rfa/*, global/*, session/split, facet/kx): added by the history issue
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

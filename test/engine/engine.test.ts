@@ -279,6 +279,41 @@ describe('runRules', () => {
     ]);
   });
 
+  it('keeps add-lines after the same line in order; set-diagnosis rewrites a code; a total mismatch is not fixed silently', () => {
+    const rule = testRule(
+      't/many',
+      (encounter, context) => {
+        const line = encounter.lines.find((l) => l.procedure === '64493' && l.units > 1);
+        if (line) {
+          context.report({
+            messageId: 'found',
+            data: { what: 'levels', code: '64493' },
+            line,
+            fix: {
+              changes: [
+                { op: 'set-units', line: line.key, value: 1 },
+                { op: 'add-line', from: line.key, after: line.key, value: { procedure: '64494' , units: 1 } },
+                { op: 'add-line', from: line.key, after: line.key, value: { procedure: '64495', units: 1 } },
+                { op: 'set-modifiers', line: '2', value: ['LT'] },
+              ],
+            },
+          });
+        }
+        const dx = encounter.claim.diagnoses.findIndex((d) => d.code.includes('.'));
+        if (dx >= 0) context.report({ messageId: 'found', data: { what: 'dot', code: 'dx' }, fix: { changes: [{ op: 'set-diagnosis', index: dx + 1, value: encounter.claim.diagnoses[dx]!.code.replace('.', '') }] } });
+      },
+      { fixable: 'safe', scope: 'claim' },
+    );
+    // CLM02 says 999.00: only charge changes recompute it; the modifier/diagnosis-only fixes keep it.
+    const modifierOnly = runRules(claimOf({ dx: ['M47.816'], lines: ['64493-50', '20610-RT'], total: '999.00' }), options([rule]));
+    expect(modifierOnly.claim.diagnoses.map((d) => d.code)).toEqual(['M47816']);
+    expect(modifierOnly.claim.totalChargeCents).toBe(99900);
+    const split = runRules(claimOf({ dx: ['M47816'], lines: ['64493-50 x3 @900.00', '20610-RT @100.00'], total: '999.00' }), options([rule]));
+    expect(lineCodes(split.claim)).toEqual(['64493-50 x1 @30000', '64494-50 x1 @30000', '64495-50 x1 @30000', '20610-LT x1 @10000']);
+    expect(split.claim.lines.map((l) => l.key)).toEqual(['1', '1+1', '1+2', '2']);
+    expect(split.claim.totalChargeCents).toBe(100000);
+  });
+
   it('applies non-overlapping fixes; an overlapping one stays a finding until a later pass', () => {
     const passes: number[] = [];
     const twoFixes = testRule(

@@ -1,0 +1,71 @@
+import { addonChain, lineLabel } from '../helpers.js';
+import { defineRule, type Change } from '../types.js';
+
+/**
+ * Facet add-ons are not "each additional level": 64491/64494 are the second level (the next level has its own
+ * code, 64492/64495), and 64492/64495 are reported once per day whatever the further levels. Units count per side
+ * (a 50 line's units are levels on each side).
+ */
+export default defineRule({
+  meta: {
+    id: 'addon/units',
+    type: 'problem',
+    scope: 'session',
+    phase: 'recodes',
+    docs: {
+      description: '64491 or 64494 with more than 1 unit on a side (the third level is 64492/64495), or 64492/64495 with more than 1 unit (once per day).',
+      source: 'CPT descriptors 64490–64495 (second level; third and any additional levels, once per day) [S29][S30]; practitioner MUE 1 (cms-indicators.md); domain-rules.md §1.1',
+      url: 'docs/rules/addon/units.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      secondLevel: '{{code}} with {{units}} units: it is the second level only, expected {{expected}}',
+      oncePerDay: '{{code}} with {{units}} units: it is reported once per day for all further levels, expected 1 unit',
+    },
+  },
+  check(encounter, context) {
+    const { reference } = context;
+    for (const line of encounter.lines) {
+      if (line.facts.role !== 'addon' || line.units <= 1) continue;
+      const info = reference.procedure(line.procedure, line.serviceDate);
+      if (!info) continue;
+      if (info.oncePerDay) {
+        context.report({
+          messageId: 'oncePerDay',
+          data: { code: lineLabel(line), units: line.units },
+          line,
+          actual: String(line.units),
+          expected: ['1'],
+          fix: { changes: [{ op: 'set-units', line: line.key, value: 1 }], description: `${line.procedure} once per day` },
+        });
+        continue;
+      }
+      const next = info.nextLevelAddon;
+      if (!next) continue; // "each additional level" add-ons (64480, 64484, 64634, 64636) take units
+      const chain = addonChain(reference, line.procedure, line.serviceDate, 2, line.units - 1);
+      // The next level's code already in the session on an overlapping side: it covers the extra levels.
+      const covered = encounter.lines.some(
+        (other) => other !== line && chain?.some((c) => c.code === other.procedure) && (other.facts.sideUnknown || line.facts.sideUnknown || other.facts.sides.some((s) => line.facts.sides.includes(s))),
+      );
+      // A line without 50/RT/LT counts toward both sides, but blocks the side-dependent fix (rules.md Terms).
+      const fixable = !line.facts.sideUnknown;
+      const changes: Change[] = [{ op: 'set-units', line: line.key, value: 1 }];
+      if (!covered && chain) {
+        for (const { code, units } of chain) changes.push({ op: 'add-line', from: line.key, after: line.key, value: { procedure: code, units, modifiers: line.modifiers } });
+      }
+      const modifiers = line.modifiers.length ? `-${line.modifiers.join('-')}` : '';
+      const expected = covered || !chain ? `${lineLabel(line)} ×1` : [lineLabel(line), ...chain.map((c) => `${c.code}${modifiers}`)].join(' + ');
+      context.report({
+        messageId: 'secondLevel',
+        data: { code: lineLabel(line), units: line.units, expected },
+        line,
+        actual: String(line.units),
+        expected: [expected],
+        ...(fixable
+          ? { fix: { changes, description: covered ? 'one unit: the next level is already billed' : `move the further levels to ${chain?.map((c) => c.code).join(', ')}` } }
+          : {}),
+      });
+    }
+  },
+});

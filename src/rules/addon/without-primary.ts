@@ -1,0 +1,36 @@
+import { lineLabel } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/**
+ * An add-on code is reported only with its primary in the same session. The allowed primaries come from the
+ * reference table (rules.md: 64480←64479; 64484←64483; 64491←64490; 64492←64490+64491; 64494←64493 or 64490
+ * (junction); 64495←64494; 64634←64633; 64636←64635 or 64633 (junction)).
+ */
+export default defineRule({
+  meta: {
+    id: 'addon/without-primary',
+    type: 'problem',
+    scope: 'session',
+    phase: 'structure',
+    docs: {
+      description: 'An add-on code (64480, 64484, 64491, 64492, 64494, 64495, 64634, 64636) needs its primary code in the same session.',
+      source: 'CPT add-on code rules; CMS add-on code file (cms-indicators.md E); domain-rules.md §1.1, §8 SP-001 [S8][S9]',
+      url: 'docs/rules/addon/without-primary.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      missing: 'Unexpected add-on {{code}} without its primary in the session, expected {{primaries}}',
+    },
+  },
+  check(encounter, context) {
+    const present = new Set(encounter.lines.map((line) => line.procedure));
+    for (const line of encounter.lines) {
+      if (line.facts.role !== 'addon') continue;
+      const alternatives = context.reference.procedure(line.procedure, line.serviceDate)?.allowedPrimaries;
+      if (!alternatives || alternatives.length === 0) continue;
+      if (alternatives.some((codes) => codes.every((code) => present.has(code)))) continue;
+      const primaries = alternatives.map((codes) => codes.join(' + '));
+      context.report({ messageId: 'missing', data: { code: lineLabel(line), primaries: primaries.join(' or ') }, line, expected: primaries });
+    }
+  },
+});

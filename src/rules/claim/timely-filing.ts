@@ -1,0 +1,40 @@
+import { defineRule } from '../types.js';
+
+const DAY_MS = 86_400_000;
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Medicare: a claim filed more than 12 months (365 days) after the date of service is denied. */
+export default defineRule<{ days: number }>({
+  meta: {
+    id: 'claim/timely-filing',
+    type: 'problem',
+    scope: 'session',
+    phase: 'structure',
+    docs: {
+      description: 'A date of service more than 365 days before the run date (`--as-of`) is past the filing limit.',
+      source: '42 CFR 424.44 (claims filed within 12 months of the date of service); rules.md claim structure',
+      url: 'docs/rules/claim/timely-filing.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    schema: { type: 'object', properties: { days: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    messages: {
+      late: 'Date of service {{dos}} is {{days}} days before the run date {{asOf}}: past the {{limit}}-day filing limit',
+    },
+  },
+  defaultOptions: { days: 365 },
+  check(encounter, context) {
+    const first = encounter.lines[0];
+    if (!first || !/^\d{4}-\d{2}-\d{2}$/.test(encounter.serviceDate)) return;
+    const days = daysBetween(encounter.serviceDate, context.asOf);
+    if (!(days > context.options.days)) return;
+    context.report({
+      messageId: 'late',
+      data: { dos: encounter.serviceDate, days, asOf: context.asOf, limit: context.options.days },
+      line: first,
+      actual: encounter.serviceDate,
+    });
+  },
+});

@@ -1,0 +1,63 @@
+import { defineRule, type Change } from '../types.js';
+
+/**
+ * M54.1- (radiculopathy) has an Excludes1 note for radiculopathy with a disc disorder (M50.1-, M51.1-) or with
+ * spondylosis (M47.2-): when both describe the same region, the combination code is the right one. Different
+ * regions are unrelated conditions (guideline I.A.12.a). Regions that cannot be told (thoracolumbar, unspecified)
+ * are left alone.
+ */
+export default defineRule({
+  meta: {
+    id: 'dx/excludes1-radiculopathy',
+    type: 'problem',
+    scope: 'claim',
+    phase: 'diagnoses',
+    docs: {
+      description: 'Radiculopathy M54.1x must not be coded with a disc or spondylosis code with radiculopathy (M50.1x, M51.1x, M47.2x) of the same region.',
+      source: 'ICD-10-CM tabular M54.1 Excludes1; guideline I.A.12.a; domain-rules.md §4, §7.1, §8 SP-011',
+      url: 'docs/rules/dx/excludes1-radiculopathy.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      excludes1: 'Unexpected {{code}} with {{combination}} (Excludes1): radiculopathy due to a disc disorder or spondylosis is coded with the combination code alone',
+    },
+  },
+  check(encounter, context) {
+    const { claim } = encounter;
+    const dos = claim.lines[0]?.serviceDate ?? encounter.serviceDate;
+    const infos = claim.diagnoses.map((d) => (d.icd9 ? undefined : context.reference.diagnosis(d.code, dos)));
+    infos.forEach((info, i) => {
+      if (info?.excludesGroup !== 'radiculopathy-nos') return;
+      if (info.region !== 'cervical-thoracic' && info.region !== 'lumbar-sacral') return;
+      const combinations = infos
+        .map((other, j) => ({ other, index: j + 1 }))
+        .filter(({ other }) => other?.excludesGroup === 'combination' && other.region === info.region);
+      if (combinations.length === 0) return;
+      const index = i + 1;
+      const names = combinations.map(({ other }) => other!.display).join(', ');
+      let fix: { changes: Change[]; description: string } | undefined;
+      if (combinations.length === 1) {
+        const target = combinations[0]!.index;
+        const changes: Change[] = [];
+        for (const line of claim.lines) {
+          if (!line.pointers.includes(index)) continue;
+          const pointers: number[] = [];
+          for (const p of line.pointers) {
+            const mapped = p === index ? target : p;
+            if (!pointers.includes(mapped)) pointers.push(mapped);
+          }
+          changes.push({ op: 'set-pointers', line: line.key, value: pointers });
+        }
+        changes.push({ op: 'remove-diagnosis', index });
+        fix = { changes, description: `remove ${info.display}; point its lines to ${names}` };
+      }
+      context.report({
+        messageId: 'excludes1',
+        data: { code: info.display, combination: names },
+        actual: claim.diagnoses[i]!.code,
+        ...(fix ? { fix } : {}),
+      });
+    });
+  },
+});

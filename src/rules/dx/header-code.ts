@@ -1,0 +1,39 @@
+import { defineRule } from '../types.js';
+
+/** A category header is not billable: the claim must carry one of its billable children (dated table). */
+export default defineRule({
+  meta: {
+    id: 'dx/header-code',
+    type: 'problem',
+    scope: 'claim',
+    phase: 'diagnoses',
+    docs: {
+      description: 'A diagnosis that is a category header (not billable on the date of service) must be replaced by one of its billable codes.',
+      source: 'ICD-10-CM tabular, by fiscal year (FY2018 M48.06, FY2020 M50.12, FY2022 M54.5, FY2025 M51.36/M51.37); domain-rules.md §4, §7.12 [S27]',
+      url: 'docs/rules/dx/header-code.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    messages: {
+      header: 'Unexpected category header {{display}}: not billable on {{dos}}, expected one of {{children}}',
+    },
+  },
+  check(encounter, context) {
+    const { claim } = encounter;
+    const dates = [...new Set(claim.lines.map((line) => line.serviceDate))];
+    for (const diagnosis of claim.diagnoses) {
+      if (diagnosis.icd9) continue;
+      for (const dos of dates) {
+        const info = context.reference.diagnosis(diagnosis.code, dos);
+        if (!info || info.billable) continue;
+        const children = info.children ?? [];
+        context.report({
+          messageId: 'header',
+          data: { display: info.display, dos, children: children.length ? children.join(', ') : '(none listed)' },
+          actual: diagnosis.code,
+          expected: children,
+        });
+        break;
+      }
+    }
+  },
+});

@@ -1,0 +1,58 @@
+import {
+  claimDiagnoses,
+  diagnosisLabel,
+  isEsiFamily,
+  isSpineLine,
+  lineLabel,
+  opposingClasses,
+  pointedDiagnoses,
+  supportingClasses,
+} from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/**
+ * ESI is covered for radicular pain (and stenosis, postlaminectomy, post-op pain, zoster), not for axial pain;
+ * facet injections and RFA are covered for axial (non-radicular) pain, and radiculopathy codes do not support
+ * them. Fires when every pointed diagnosis is a known spine diagnosis of the other family.
+ */
+export default defineRule({
+  meta: {
+    id: 'dx/not-supporting',
+    type: 'problem',
+    scope: 'session',
+    phase: 'diagnoses',
+    docs: {
+      description: 'A spine line must point to a diagnosis that supports its family: ESI to radicular pain (or stenosis, postlaminectomy, post-op pain, zoster), facet/RFA to axial pain.',
+      source: 'ESI LCD L39240/A58993 and peers (covered indications); facet LCD L38803/L33930 (non-radicular pain); domain-rules.md §3.2, §3.3, §8 SP-012 [S2][S5]',
+      url: 'docs/rules/dx/not-supporting.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      esiAxial: 'Unexpected {{code}} for axial pain only ({{diagnoses}}): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
+      facetRadicular: 'Unexpected {{code}} for radiculopathy only ({{diagnoses}}): facet injections and RFA need a non-radicular (axial) diagnosis',
+    },
+  },
+  check(encounter, context) {
+    const { claim } = encounter;
+    for (const line of encounter.lines) {
+      if (!isSpineLine(line)) continue;
+      const pointed = pointedDiagnoses(line, claim, context.reference);
+      if (pointed.length === 0) continue;
+      const opposing = opposingClasses(line.facts.family);
+      if (!pointed.every((d) => d.info !== undefined && opposing.includes(d.info.support))) continue;
+      const supporting = supportingClasses(line.facts.family);
+      const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter((d) => d.info && d.info.billable && supporting.includes(d.info.support));
+      const only = candidates.length === 1 ? candidates[0]! : undefined;
+      context.report({
+        messageId: isEsiFamily(line.facts.family) ? 'esiAxial' : 'facetRadicular',
+        data: { code: lineLabel(line), diagnoses: pointed.map(diagnosisLabel).join(', ') },
+        line,
+        actual: pointed.map(diagnosisLabel).join(', '),
+        ...(only
+          ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+          : {}),
+      });
+    }
+  },
+});

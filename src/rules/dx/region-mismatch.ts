@@ -1,0 +1,68 @@
+import {
+  claimDiagnoses,
+  diagnosisLabel,
+  effectiveRegion,
+  isSpineLine,
+  junctionRegions,
+  lineLabel,
+  pointedDiagnoses,
+  regionName,
+  supportingClasses,
+} from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/**
+ * The diagnosis that supports a spine line must be of the line's region: cervical/thoracic codes with sites 1–4,
+ * lumbar/sacral codes with sites 6–8 (junction sessions are lumbar). Fires when every supporting pointed
+ * diagnosis is of the other definite region; ambiguous sites are `dx/unspecified-site`'s.
+ */
+export default defineRule({
+  meta: {
+    id: 'dx/region-mismatch',
+    type: 'problem',
+    scope: 'session',
+    phase: 'diagnoses',
+    docs: {
+      description: "A spine line's supporting diagnosis must be of the procedure's region (cervical/thoracic vs lumbar/sacral; junction sessions are lumbar).",
+      source: 'ESI LCD regions (L39240/A58993); domain-rules.md §4 "Region mapping for validation", §3.3 (T12-L1 junction) [S1][S8]',
+      url: 'docs/rules/dx/region-mismatch.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      mismatch: 'Unexpected {{diagnoses}} ({{dxRegion}}) for {{code}} ({{region}}): the diagnosis must be of the region treated',
+    },
+  },
+  check(encounter, context) {
+    const { claim } = encounter;
+    let junctions: ReturnType<typeof junctionRegions> | undefined;
+    for (const line of encounter.lines) {
+      if (!isSpineLine(line)) continue;
+      junctions ??= junctionRegions(encounter, context.reference);
+      const region = effectiveRegion(line, junctions);
+      if (region === 'none') continue;
+      const classes = supportingClasses(line.facts.family);
+      const supporting = pointedDiagnoses(line, claim, context.reference).filter((d) => d.info && classes.includes(d.info.support));
+      if (supporting.length === 0) continue;
+      if (!supporting.every((d) => (d.info!.region === 'cervical-thoracic' || d.info!.region === 'lumbar-sacral') && d.info!.region !== region)) continue;
+      const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter(
+        (d) => d.info && d.info.billable && classes.includes(d.info.support) && d.info.region === region,
+      );
+      const only = candidates.length === 1 ? candidates[0]! : undefined;
+      context.report({
+        messageId: 'mismatch',
+        data: {
+          diagnoses: supporting.map(diagnosisLabel).join(', '),
+          dxRegion: regionName(supporting[0]!.info!.region),
+          code: lineLabel(line),
+          region: regionName(region),
+        },
+        line,
+        actual: supporting.map(diagnosisLabel).join(', '),
+        ...(only
+          ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+          : {}),
+      });
+    }
+  },
+});

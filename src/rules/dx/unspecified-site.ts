@@ -1,0 +1,35 @@
+import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses, supportingClasses } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/** Sites 0/9 (multiple, unspecified) and 5 (thoracolumbar) cannot confirm the region treated: warn, don't reject. */
+export default defineRule({
+  meta: {
+    id: 'dx/unspecified-site',
+    type: 'problem',
+    scope: 'session',
+    phase: 'diagnoses',
+    docs: {
+      description: "A spine line whose only supporting diagnoses have an ambiguous site (multiple, thoracolumbar, unspecified): the region treated cannot be confirmed.",
+      source: 'domain-rules.md §4 "Region mapping for validation" (site 5, 0, 9 → warn, don\'t reject)',
+      url: 'docs/rules/dx/unspecified-site.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      ambiguous: '{{code}} is supported only by {{diagnoses}}, whose site (multiple, thoracolumbar or unspecified) does not confirm the region treated',
+    },
+  },
+  check(encounter, context) {
+    for (const line of encounter.lines) {
+      if (!isSpineLine(line)) continue;
+      const classes = supportingClasses(line.facts.family);
+      const supporting = pointedDiagnoses(line, encounter.claim, context.reference).filter((d) => d.info && classes.includes(d.info.support));
+      if (supporting.length === 0 || !supporting.every((d) => d.info!.region === 'ambiguous')) continue;
+      context.report({
+        messageId: 'ambiguous',
+        data: { code: lineLabel(line), diagnoses: supporting.map(diagnosisLabel).join(', ') },
+        line,
+        actual: supporting.map(diagnosisLabel).join(', '),
+      });
+    }
+  },
+});

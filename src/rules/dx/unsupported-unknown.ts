@@ -1,0 +1,34 @@
+import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/** When no pointed diagnosis is in the reference table, neither ESI nor facet/RFA support can be told. */
+export default defineRule({
+  meta: {
+    id: 'dx/unsupported-unknown',
+    type: 'problem',
+    scope: 'session',
+    phase: 'diagnoses',
+    docs: {
+      description: 'A spine line whose pointed diagnoses are all outside the reference table: whether they support the procedure cannot be told.',
+      source: 'ESI and facet LCD billing articles (covered ICD-10 groups); domain-rules.md §3.2, §3.3 (lists to import from MCD)',
+      url: 'docs/rules/dx/unsupported-unknown.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    messages: {
+      unknown: '{{code}} points only to diagnoses outside the spine reference table ({{diagnoses}}): coverage support cannot be checked',
+    },
+  },
+  check(encounter, context) {
+    for (const line of encounter.lines) {
+      if (!isSpineLine(line)) continue;
+      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      if (pointed.length === 0 || pointed.some((d) => d.info !== undefined)) continue;
+      context.report({
+        messageId: 'unknown',
+        data: { code: lineLabel(line), diagnoses: pointed.map(diagnosisLabel).join(', ') },
+        line,
+        actual: pointed.map(diagnosisLabel).join(', '),
+      });
+    }
+  },
+});

@@ -1,0 +1,47 @@
+import type { ServiceLine } from '../../encounter/model.js';
+import { lineLabel } from '../helpers.js';
+import { defineRule, type Change } from '../types.js';
+
+/** Interlaminar ESI is reported once per region per day, whatever the levels (MUE 1; LCD: one level). */
+export default defineRule({
+  meta: {
+    id: 'esi/interlaminar-units',
+    type: 'problem',
+    scope: 'session',
+    phase: 'recodes',
+    docs: {
+      description: 'An interlaminar ESI (62320–62323) is one line with 1 unit per session: not several units, not several lines of the same code.',
+      source: 'CPT 62320–62323 (per region, not per level); practitioner MUE 1 (cms-indicators.md); ESI LCD (1 level for ILESI) [S2]; domain-rules.md §1.1, §7.3',
+      url: 'docs/rules/esi/interlaminar-units.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      units: '{{code}} with {{units}} units, expected 1: an interlaminar ESI is reported once per region per session',
+      lines: '{{code}} on {{count}} lines of one session, expected one line: an interlaminar ESI is reported once per region per session',
+    },
+  },
+  check(encounter, context) {
+    const byCode = new Map<string, ServiceLine[]>();
+    for (const line of encounter.lines) {
+      if (line.facts.family !== 'esi-interlaminar' || !context.reference.procedure(line.procedure, line.serviceDate)) continue;
+      const list = byCode.get(line.procedure);
+      if (list) list.push(line);
+      else byCode.set(line.procedure, [line]);
+    }
+    for (const lines of byCode.values()) {
+      const [first, ...rest] = lines as [ServiceLine, ...ServiceLine[]];
+      if (first.units === 1 && rest.length === 0) continue;
+      // One line, 1 unit, at the per-unit charge (the engine keeps the per-unit charge when units change).
+      const changes: Change[] = [];
+      if (first.units !== 1) changes.push({ op: 'set-units', line: first.key, value: 1 });
+      for (const line of rest) changes.push({ op: 'remove-line', line: line.key });
+      const fix = { changes, description: `one ${first.procedure} line, 1 unit` };
+      if (rest.length > 0) {
+        context.report({ messageId: 'lines', data: { code: first.procedure, count: lines.length }, line: first, actual: lines.map(lineLabel).join(', '), fix });
+      } else {
+        context.report({ messageId: 'units', data: { code: lineLabel(first), units: first.units }, line: first, actual: String(first.units), expected: ['1'], fix });
+      }
+    }
+  },
+});

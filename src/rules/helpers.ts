@@ -1,0 +1,198 @@
+/**
+ * Small helpers the rules share: reading a session the way rules.md "Terms" says (junction sessions, sides,
+ * levels, supporting diagnoses), and text for messages. Everything here reads the reference tables; nothing here
+ * knows a code by heart.
+ */
+import type { Claim, Encounter, ProcedureFamily, Region, ServiceLine, Side } from '../encounter/model.js';
+import { isSpineFamily } from '../encounter/normalize.js';
+import type { DiagnosisInfo, DiagnosisSupport, ProcedureInfo, ReferenceData } from '../reference/types.js';
+
+/** `64483-RT-KX` */
+export function lineLabel(line: ServiceLine): string {
+  return line.modifiers.length ? `${line.procedure}-${line.modifiers.join('-')}` : line.procedure;
+}
+
+/** `64483-RT ×2` (units shown when not 1). */
+export function lineWithUnits(line: ServiceLine): string {
+  return line.units === 1 ? lineLabel(line) : `${lineLabel(line)} ×${line.units}`;
+}
+
+/** ESI (interlaminar, transforaminal), facet injection or RFA. */
+export function isSpineLine(line: ServiceLine): boolean {
+  return isSpineFamily(line.facts.family);
+}
+
+export function isEsiFamily(family: ProcedureFamily): boolean {
+  return family === 'esi-interlaminar' || family === 'esi-transforaminal';
+}
+
+export function procedureInfo(reference: ReferenceData, line: ServiceLine): ProcedureInfo | undefined {
+  return reference.procedure(line.procedure, line.serviceDate);
+}
+
+/** 59 or X{EPSU} on the line (reference list `distinct-modifiers`). */
+export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData): boolean {
+  return line.modifiers.some((modifier) => reference.inList('distinct-modifiers', modifier, line.serviceDate));
+}
+
+/**
+ * Junction sessions (rules.md Terms): an add-on whose allowed primaries include an alternative in the other
+ * region, with that alternative present (64490 + 64494; 64633 + 64636), makes those primaries count in the
+ * add-on's region — one lumbar session for levels, frequency and diagnosis region. Returns the line keys whose
+ * region changes, with their effective region.
+ */
+export function junctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
+  const result = new Map<string, Region>();
+  const byCode = new Map<string, ServiceLine[]>();
+  for (const line of encounter.lines) {
+    const list = byCode.get(line.procedure);
+    if (list) list.push(line);
+    else byCode.set(line.procedure, [line]);
+  }
+  for (const line of encounter.lines) {
+    if (line.facts.role !== 'addon') continue;
+    const info = procedureInfo(reference, line);
+    for (const alternative of info?.allowedPrimaries ?? []) {
+      if (!alternative.every((code) => byCode.has(code))) continue;
+      const primaries = alternative.flatMap((code) => byCode.get(code) ?? []);
+      if (primaries.every((primary) => primary.facts.region !== line.facts.region && primary.facts.region !== 'none')) {
+        // Only when the session has no primary of the add-on's own region (then it is a real two-region session).
+        const ownPrimary = (info?.allowedPrimaries ?? []).some(
+          (other) => other !== alternative && other.every((code) => (byCode.get(code) ?? []).some((p) => p.facts.region === line.facts.region)),
+        );
+        if (!ownPrimary) for (const primary of primaries) result.set(primary.key, line.facts.region);
+      }
+    }
+  }
+  return result;
+}
+
+/** A line's region in its session: its own, or the add-on's region in a junction session. */
+export function effectiveRegion(line: ServiceLine, junctions: Map<string, Region>): Region {
+  return junctions.get(line.key) ?? line.facts.region;
+}
+
+/** The other definite region. */
+export function otherRegion(region: Region): Region {
+  return region === 'cervical-thoracic' ? 'lumbar-sacral' : region === 'lumbar-sacral' ? 'cervical-thoracic' : 'none';
+}
+
+export function regionName(region: Region | DiagnosisInfo['region']): string {
+  switch (region) {
+    case 'cervical-thoracic':
+      return 'cervical/thoracic';
+    case 'lumbar-sacral':
+      return 'lumbar/sacral';
+    case 'ambiguous':
+      return 'ambiguous site';
+    default:
+      return 'no region';
+  }
+}
+
+/** The diagnosis support classes that support a spine family (rules.md `dx/not-supporting`). */
+export function supportingClasses(family: ProcedureFamily): readonly DiagnosisSupport[] {
+  if (isEsiFamily(family)) return ESI_SUPPORT;
+  if (family === 'facet' || family === 'rfa') return FACET_SUPPORT;
+  return [];
+}
+const ESI_SUPPORT: readonly DiagnosisSupport[] = ['radicular', 'esi-other'];
+const FACET_SUPPORT: readonly DiagnosisSupport[] = ['axial'];
+
+/** The support class that means "the other family" for a spine family. */
+export function opposingClasses(family: ProcedureFamily): readonly DiagnosisSupport[] {
+  if (isEsiFamily(family)) return FACET_SUPPORT;
+  if (family === 'facet' || family === 'rfa') return RADICULAR;
+  return [];
+}
+const RADICULAR: readonly DiagnosisSupport[] = ['radicular'];
+
+export interface PointedDiagnosis {
+  /** 1-based position in claim.diagnoses. */
+  index: number;
+  code: string;
+  icd9: boolean;
+  /** Undefined when the table does not know it (or it is ICD-9). */
+  info: DiagnosisInfo | undefined;
+}
+
+/** The valid pointers of a line, resolved to diagnoses (pointers past the list are skipped: claim/pointer-invalid). */
+export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
+  const out: PointedDiagnosis[] = [];
+  for (const pointer of line.pointers) {
+    const diagnosis = claim.diagnoses[pointer - 1];
+    if (!diagnosis || out.some((p) => p.index === pointer)) continue;
+    out.push({ index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) });
+  }
+  return out;
+}
+
+/** Every diagnosis of the claim, resolved for a line's date of service. */
+export function claimDiagnoses(claim: Claim, serviceDate: string, reference: ReferenceData): PointedDiagnosis[] {
+  return claim.diagnoses.map((diagnosis, i) => ({
+    index: i + 1,
+    code: diagnosis.code,
+    icd9: diagnosis.icd9,
+    info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, serviceDate),
+  }));
+}
+
+/** `M54.16` when the table knows it, else the code as written. */
+export function diagnosisLabel(diagnosis: PointedDiagnosis): string {
+  return diagnosis.info?.display ?? diagnosis.code;
+}
+
+/** Sides a line's levels count toward: its sides, or both when unknown (rules.md Terms). */
+export function countedSides(line: ServiceLine): readonly Side[] {
+  return line.facts.sideUnknown ? BOTH : line.facts.sides;
+}
+const BOTH: readonly Side[] = ['left', 'right'];
+
+/** Do two lines share a side (unknown sides overlap nothing: those are modifier/bilateral-ambiguous's). */
+export function sidesOverlap(a: ServiceLine, b: ServiceLine): boolean {
+  return a.facts.sides.some((side) => b.facts.sides.includes(side));
+}
+
+/**
+ * The add-on codes that take levels `fromLevel`… of a primary (level 1 is the primary itself), `count` levels:
+ * 64483 from 2, 2 levels → [64484 ×2]; 64493 from 2, 2 → [64494 ×1, 64495 ×1]; 64493 from 3, 3 → [64495 ×1]
+ * (a once-per-day add-on covers every further level). Undefined when the reference lacks a link.
+ */
+export function addonChain(
+  reference: ReferenceData,
+  primary: string,
+  serviceDate: string,
+  fromLevel: number,
+  count: number,
+): { code: string; units: number }[] | undefined {
+  let code = reference.procedure(primary, serviceDate)?.nextLevelAddon;
+  let level = 2;
+  if (!code) return undefined;
+  // Walk to the code that takes `fromLevel`.
+  for (;;) {
+    const info = reference.procedure(code, serviceDate);
+    if (!info) return undefined;
+    if (level >= fromLevel || info.oncePerDay || !info.nextLevelAddon) break;
+    code = info.nextLevelAddon;
+    level++;
+  }
+  const out: { code: string; units: number }[] = [];
+  let left = count;
+  while (left > 0 && code) {
+    const info = reference.procedure(code, serviceDate);
+    if (!info) return undefined;
+    if (info.oncePerDay) {
+      out.push({ code, units: 1 });
+      break;
+    }
+    if (info.nextLevelAddon && left > 1) {
+      out.push({ code, units: 1 });
+      left -= 1;
+      code = info.nextLevelAddon;
+      continue;
+    }
+    out.push({ code, units: left });
+    break;
+  }
+  return out;
+}

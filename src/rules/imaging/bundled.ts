@@ -1,0 +1,45 @@
+import type { ProcedureFamily } from '../../encounter/model.js';
+import { hasDistinctModifier, lineLabel } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/** Families that are not procedures of their own for this rule: imaging, supplies, drugs, sedation, visits. */
+const NOT_A_PROCEDURE: ReadonlySet<ProcedureFamily> = new Set(['imaging', 'contrast', 'drug', 'local-anesthetic', 'sedation', 'anesthesia', 'em']);
+
+/**
+ * Imaging guidance (fluoroscopy, CT, ultrasound, epidurography) is an inclusive component of the image-guided
+ * spine codes: in a session where every procedure includes imaging, the imaging line is removed (not 59/XS'd).
+ */
+export default defineRule({
+  meta: {
+    id: 'imaging/bundled',
+    type: 'problem',
+    scope: 'session',
+    phase: 'removals',
+    docs: {
+      description: 'Imaging guidance (77002, 77003, 77012, 76942, 72275) is included in the image-guided spine codes and is not billed with them.',
+      source: 'CPT descriptors of 62321/62323/64479–64495/64633–64636 (imaging guidance and contrast inclusive); NCCI; domain-rules.md §1.4, §8 SP-002 [S30][S29]',
+      url: 'docs/rules/imaging/bundled.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    messages: {
+      bundled: 'Unexpected {{code}} with {{procedures}}: imaging guidance is included in the image-guided procedure',
+    },
+  },
+  check(encounter, context) {
+    const { reference } = context;
+    const procedures = encounter.lines.filter((line) => !NOT_A_PROCEDURE.has(line.facts.family));
+    if (procedures.length === 0 || !procedures.every((line) => line.facts.includesImaging)) return;
+    const names = [...new Set(procedures.map((line) => line.procedure))].join(', ');
+    for (const line of encounter.lines) {
+      if (!reference.inList('imaging-bundled', line.procedure, line.serviceDate)) continue;
+      if (hasDistinctModifier(line, reference)) continue;
+      context.report({
+        messageId: 'bundled',
+        data: { code: lineLabel(line), procedures: names },
+        line,
+        fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
+      });
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import { isSpineLine, lineLabel } from '../helpers.js';
+import { defineRule } from '../types.js';
+
+/**
+ * Contrast is an inclusive component of the image-guided spine codes per their descriptors, but whether a payer
+ * refuses office LOCM is unverified (§1.4): a warning, and the line is removed only under `removeContrast`.
+ */
+export default defineRule({
+  meta: {
+    id: 'imaging/contrast',
+    type: 'problem',
+    scope: 'session',
+    phase: 'removals',
+    docs: {
+      description: 'Contrast (Q9965–Q9967) billed with an image-guided spine code, whose descriptor includes the injection of contrast.',
+      source: 'CPT descriptors of 62321/62323/64479–64484 (contrast inclusive) [S30]; domain-rules.md §1.4 (U-med for office LOCM)',
+      url: 'docs/rules/imaging/contrast.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    fixable: 'safe',
+    messages: {
+      contrast: 'Unexpected contrast {{code}} with {{procedures}}: contrast is an inclusive component of the image-guided procedure',
+    },
+  },
+  check(encounter, context) {
+    const { reference, policy } = context;
+    const guided = encounter.lines.filter((line) => isSpineLine(line) && line.facts.includesImaging);
+    if (guided.length === 0) return;
+    const names = [...new Set(guided.map((line) => line.procedure))].join(', ');
+    for (const line of encounter.lines) {
+      if (!reference.inList('contrast', line.procedure, line.serviceDate)) continue;
+      context.report({
+        messageId: 'contrast',
+        data: { code: lineLabel(line), procedures: names },
+        line,
+        ...(policy.removeContrast ? { fix: { changes: [{ op: 'remove-line' as const, line: line.key }], description: `remove ${line.procedure}` } } : {}),
+      });
+    }
+  },
+});

@@ -1,0 +1,63 @@
+import { lineLabel } from '../helpers.js';
+import { defineRule, type Change } from '../types.js';
+
+interface Options {
+  /** The guided code that replaces each unguided interlaminar code (CPT: 62320 → 62321, 62322 → 62323). */
+  guidedCodes: Record<string, string>;
+}
+
+/**
+ * 62320/62322 mean "without imaging guidance": when the session also bills fluoroscopic or CT guidance
+ * (77003/77012), imaging was used and the guided code applies — with the imaging included in it.
+ */
+export default defineRule<Options>({
+  meta: {
+    id: 'imaging/unguided-with-guidance',
+    type: 'problem',
+    scope: 'session',
+    phase: 'recodes',
+    docs: {
+      description: 'An unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance (77003/77012) is the guided code (62321/62323), imaging included.',
+      source: 'CPT parenthetical for 62320–62323 (do not report 77003/77012 with 62320–62323); domain-rules.md §1.4 (U-high), §7.2',
+      url: 'docs/rules/imaging/unguided-with-guidance.md',
+    },
+    severity: { medicare: 'error', guide: 'error' },
+    fixable: 'safe',
+    schema: {
+      type: 'object',
+      properties: { guidedCodes: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9A-Z]{5}$' } } },
+      additionalProperties: false,
+    },
+    messages: {
+      recode: 'Unexpected {{code}} (without imaging guidance) with {{imaging}}: imaging was used, expected {{guided}} (imaging included)',
+    },
+  },
+  defaultOptions: { guidedCodes: { '62320': '62321', '62322': '62323' } },
+  check(encounter, context) {
+    const { reference, options } = context;
+    const imaging = encounter.lines.filter((line) => reference.inList('imaging-fluoro-ct', line.procedure, line.serviceDate));
+    if (imaging.length === 0) return;
+    const unguided = encounter.lines.filter(
+      (line) => line.facts.family === 'esi-interlaminar' && !line.facts.includesImaging && options.guidedCodes[line.procedure] !== undefined,
+    );
+    if (unguided.length === 0) return;
+    // One fix for the session: every unguided line recoded, every imaging line removed.
+    const changes: Change[] = [];
+    for (const line of unguided) {
+      const guided = options.guidedCodes[line.procedure]!;
+      if (reference.procedure(guided, line.serviceDate)?.includesImaging) changes.push({ op: 'set-code', line: line.key, value: guided });
+    }
+    const complete = changes.length === unguided.length;
+    if (complete) for (const line of imaging) changes.push({ op: 'remove-line', line: line.key });
+    const first = unguided[0]!;
+    for (const line of unguided) {
+      context.report({
+        messageId: 'recode',
+        data: { code: lineLabel(line), imaging: imaging.map((l) => l.procedure).join(', '), guided: options.guidedCodes[line.procedure]! },
+        line,
+        expected: [options.guidedCodes[line.procedure]!],
+        ...(complete && line === first ? { fix: { changes, description: 'use the guided code and remove the imaging line' } } : {}),
+      });
+    }
+  },
+});
