@@ -1,0 +1,39 @@
+import { defineRule } from '../types.js';
+import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+
+/** ⚑ More than 4 ESI sessions per spinal region per rolling 12 months (ESI LCDs). */
+export default defineRule({
+  meta: {
+    id: 'frequency/esi',
+    type: 'problem',
+    scope: 'session',
+    phase: 'history',
+    docs: {
+      description: 'More ESI sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
+      source: 'domain-rules.md §3.2 (max 4 ESI sessions per spinal region per rolling 12 months) [S2]; SP-014',
+      url: 'docs/rules/frequency/esi.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    coverageLimit: true,
+    usesHistory: true,
+    messages: {
+      tooMany:
+        'Unexpected ESI session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
+    },
+  },
+  check(encounter, context) {
+    const limit = context.policy.limits.esiSessionsPerYear;
+    for (const over of overRollingLimit(encounter, context, 'esi', () => limit)) {
+      for (const line of over.lines) {
+        context.report({
+          messageId: 'tooMany',
+          line,
+          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          actual: String(over.counted.length),
+          expected: [`≤ ${limit}`],
+          cause: causesOf(over.counted, 'ESI session'),
+        });
+      }
+    }
+  },
+});

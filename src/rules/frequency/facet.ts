@@ -1,0 +1,59 @@
+import type { ServiceLine } from '../../encounter/model.js';
+import { defineRule } from '../types.js';
+import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+
+/**
+ * ⚑ More than 4 diagnostic (KX) or more than 4 therapeutic facet sessions per region per rolling 12 months.
+ * A session is diagnostic when a facet line of it carries KX; each kind is counted on its own.
+ */
+export default defineRule({
+  meta: {
+    id: 'frequency/facet',
+    type: 'problem',
+    scope: 'session',
+    phase: 'history',
+    docs: {
+      description:
+        'More diagnostic (KX) or therapeutic facet sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
+      source: 'domain-rules.md §3.3 (4 diagnostic + 4 therapeutic facet sessions per rolling 12 months, per region; KX on diagnostic) [S5][S11]; SP-014',
+      url: 'docs/rules/frequency/facet.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    coverageLimit: true,
+    usesHistory: true,
+    messages: {
+      tooMany:
+        'Unexpected {{kind}} facet session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
+    },
+  },
+  check(encounter, context) {
+    const { limits } = context.policy;
+    // A session is diagnostic in a region when a facet line of that region carries KX.
+    const isDiagnostic = (lines: ServiceLine[]) => lines.some((line) => line.modifiers.includes('KX'));
+    const overs = overRollingLimit(
+      encounter,
+      context,
+      'facet',
+      (lines) => (isDiagnostic(lines) ? limits.facetDiagnosticSessionsPerYear : limits.facetTherapeuticSessionsPerYear),
+      (lines) => {
+        const diagnostic = isDiagnostic(lines);
+        return (session) => session.kx === diagnostic;
+      },
+    );
+    for (const over of overs) {
+      const diagnostic = isDiagnostic(over.lines);
+      const kind = diagnostic ? 'diagnostic' : 'therapeutic';
+      const limit = diagnostic ? limits.facetDiagnosticSessionsPerYear : limits.facetTherapeuticSessionsPerYear;
+      for (const line of over.lines) {
+        context.report({
+          messageId: 'tooMany',
+          line,
+          data: { kind, count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          actual: String(over.counted.length),
+          expected: [`≤ ${limit}`],
+          cause: causesOf(over.counted, `${kind} facet session`),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,39 @@
+import { defineRule } from '../types.js';
+import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+
+/** ⚑ More than 2 RFA sessions per region per rolling 12 months (facet LCDs). */
+export default defineRule({
+  meta: {
+    id: 'frequency/rfa',
+    type: 'problem',
+    scope: 'session',
+    phase: 'history',
+    docs: {
+      description: 'More RFA sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
+      source: 'domain-rules.md §3.3 (2 RFA sessions per rolling 12 months per region, 64633–64636) [S5]; SP-014',
+      url: 'docs/rules/frequency/rfa.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    coverageLimit: true,
+    usesHistory: true,
+    messages: {
+      tooMany:
+        'Unexpected RFA session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
+    },
+  },
+  check(encounter, context) {
+    const limit = context.policy.limits.rfaSessionsPerYear;
+    for (const over of overRollingLimit(encounter, context, 'rfa', () => limit)) {
+      for (const line of over.lines) {
+        context.report({
+          messageId: 'tooMany',
+          line,
+          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          actual: String(over.counted.length),
+          expected: [`≤ ${limit}`],
+          cause: causesOf(over.counted, 'RFA session'),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,104 @@
+import type { IsoDate } from '../../encounter/model.js';
+import { defineRule } from '../types.js';
+import { describeLine, hasModifier, isSpine } from '../common/spine.js';
+import { addDays, daysBetween, describeSession, patientOf, skipSession } from '../history/shared.js';
+
+/** Unrelated E/M during a postoperative period. */
+const EM_MODIFIER = '24';
+/** Staged (58), return to the OR (78), unrelated procedure (79) during a postoperative period. */
+const PROCEDURE_MODIFIERS = ['58', '78', '79'];
+/** RFA primaries carry a 010 global (MPFS); used when the reference does not give one. */
+const DEFAULT_GLOBAL_DAYS = 10;
+/** The longest global period looked back over (090). */
+const LONGEST_GLOBAL = 90;
+
+interface Rfa {
+  file: string;
+  claimId: string;
+  serviceDate: IsoDate;
+  own: boolean;
+  globalDays: number;
+}
+
+/**
+ * Inside an RFA's global period (010 for 64633/64635): an E/M on a later day needs 24, and another spine
+ * procedure (a staged contralateral RFA, an injection) needs 58, 78 or 79. The same day is em/same-day's business.
+ * The global package binds the same provider group: RFAs billed by another billing provider do not count.
+ */
+export default defineRule({
+  meta: {
+    id: 'global/rfa-followup',
+    type: 'problem',
+    scope: 'session',
+    phase: 'history',
+    docs: {
+      description:
+        'Within the 10-day global period of an RFA: an E/M on a later day without 24, or another spine procedure without 58, 78 or 79.',
+      source: 'domain-rules.md §8 note 11 (RFA codes carry a 10-day global; 24/25/79) [S31]; SP-023',
+      url: 'docs/rules/global/rfa-followup.md',
+    },
+    severity: { medicare: 'warning', guide: 'warning' },
+    usesHistory: true,
+    messages: {
+      emInGlobal:
+        'Unexpected {{line}} on {{date}} without 24, {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period), expected 24 for an unrelated E/M',
+      procedureInGlobal:
+        'Unexpected {{line}} on {{date}} without 58, 78 or 79, {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period), expected 58 (staged), 78 or 79 (unrelated)',
+    },
+  },
+  check(encounter, context) {
+    if (skipSession(encounter)) return;
+    const candidates = encounter.lines.filter((line) =>
+      line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
+    );
+    if (candidates.length === 0) return;
+    const date = encounter.serviceDate;
+    const from = addDays(date, -LONGEST_GLOBAL);
+    const to = addDays(date, -1);
+    const billing = encounter.claim.billingNpi;
+    const globalOf = (code: string, serviceDate: IsoDate): number | undefined => {
+      const days = context.reference.procedure(code, serviceDate)?.globalDays;
+      return days !== undefined && /^\d{3}$/.test(days) ? Number(days) : undefined;
+    };
+
+    const rfas = new Map<string, Rfa>();
+    const note = (file: string, claimId: string, serviceDate: IsoDate, code: string, own: boolean) => {
+      const key = `${serviceDate}\u0000${file}\u0000${claimId}`;
+      const days = globalOf(code, serviceDate);
+      const rfa = rfas.get(key);
+      if (rfa === undefined) rfas.set(key, { file, claimId, serviceDate, own, globalDays: days ?? DEFAULT_GLOBAL_DAYS });
+      else if (days !== undefined && days > rfa.globalDays) rfa.globalDays = days;
+    };
+    for (const prior of context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId)) {
+      if (prior.family !== 'rfa') continue;
+      if (billing !== undefined && prior.billingNpi !== undefined && prior.billingNpi !== '' && prior.billingNpi !== billing) continue;
+      note(prior.file, prior.claimId, prior.serviceDate, prior.procedure, false);
+    }
+    for (const line of encounter.claim.lines) {
+      if (line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to) {
+        note(encounter.claim.source.file, encounter.claim.claimId, line.serviceDate, line.procedure, true);
+      }
+    }
+    const inGlobal = [...rfas.values()]
+      .filter((rfa) => rfa.globalDays > 0 && daysBetween(rfa.serviceDate, date) <= rfa.globalDays)
+      .sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
+    const latest = inGlobal[inGlobal.length - 1];
+    if (latest === undefined) return;
+    for (const line of candidates) {
+      context.report({
+        messageId: line.facts.family === 'em' ? 'emInGlobal' : 'procedureInGlobal',
+        line,
+        data: {
+          line: describeLine(line),
+          date,
+          days: daysBetween(latest.serviceDate, date),
+          prior: describeSession(latest),
+          global: latest.globalDays,
+        },
+        cause: inGlobal
+          .filter((rfa) => !rfa.own)
+          .map((rfa) => ({ message: 'RFA billed here', file: rfa.file, claimId: rfa.claimId, serviceDate: rfa.serviceDate })),
+      });
+    }
+  },
+});

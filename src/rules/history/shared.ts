@@ -1,0 +1,185 @@
+/**
+ * Helpers shared by the rules that read the history index (history/*, session/split, frequency/*, facet/kx,
+ * rfa/*, global/rfa-followup): the counting window, this claim's own sessions merged with the prior ones, side
+ * overlap, and citing prior claims (Finding.cause).
+ *
+ * Counting (rules.md History): distinct dates of service in [DOS − 364, DOS], this session's date included;
+ * replaced and voided claims are excluded by the history view; this claim's own sessions on other dates count
+ * too (the view leaves the whole claim out, by claim id, so a replacement never counts the claim it replaces).
+ */
+import type { Encounter, IsoDate, Region, ServiceLine, Side } from '../../encounter/model.js';
+import { sessionsOf } from '../../encounter/sessions.js';
+import { historyFamilyOf } from '../../history/records.js';
+import { patientKeyOf, type HistoryFamily, type PatientKey, type PriorSession } from '../../history/view.js';
+import type { FindingCause, RuleContext } from '../types.js';
+
+/** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
+export type HistoryContext = Pick<RuleContext, 'history' | 'reference'>;
+import { describeRegion, junctionFamilies, sessionRegion, sidesOf } from '../common/spine.js';
+
+const DAY_MS = 86_400_000;
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+export function isIsoDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
+}
+
+/** The rolling year rules.md counts in: [DOS − 364, DOS]. */
+export function rollingYear(serviceDate: IsoDate): { from: IsoDate; to: IsoDate } {
+  return { from: addDays(serviceDate, -364), to: serviceDate };
+}
+
+/** History rules have nothing to say about a void (8) or a session without a readable date. */
+export function skipSession(encounter: Encounter): boolean {
+  return encounter.claim.frequencyCode === '8' || !isIsoDate(encounter.serviceDate);
+}
+
+export function patientOf(encounter: Encounter): PatientKey {
+  return patientKeyOf(encounter.claim);
+}
+
+/** A session to count: a prior one from the history, or one of this claim (`own`). */
+export interface CountedSession extends PriorSession {
+  own: boolean;
+}
+
+/** The family lines of this session by (session) region: junction sessions are lumbar-sacral. */
+export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
+  const junction = junctionFamilies(encounter, context.reference);
+  const byRegion = new Map<Region, ServiceLine[]>();
+  for (const line of encounter.lines) {
+    if (historyFamilyOf(line.facts.family) !== family) continue;
+    const region = sessionRegion(line, junction);
+    if (region === 'none') continue;
+    const list = byRegion.get(region);
+    if (list === undefined) byRegion.set(region, [line]);
+    else list.push(line);
+  }
+  return byRegion;
+}
+
+/** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
+export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
+  const result: CountedSession[] = [];
+  for (const session of sessionsOf(encounter.claim)) {
+    if (session.serviceDate < from || session.serviceDate > to) continue;
+    const lines = linesByRegion(session, context, family).get(region);
+    if (lines === undefined) continue;
+    const sides = new Set<Side>();
+    let sideUnknown = false;
+    for (const line of lines) {
+      const lineSides = sidesOf(line);
+      if (lineSides.length === 0) sideUnknown = true;
+      for (const side of lineSides) sides.add(side);
+    }
+    const counted: CountedSession = {
+      file: encounter.claim.source.file,
+      claimId: encounter.claim.claimId,
+      serviceDate: session.serviceDate,
+      family,
+      region,
+      codes: [...new Set(lines.map((line) => line.procedure))],
+      sides: (['left', 'right'] as const).filter((side) => sides.has(side)),
+      sideUnknown,
+      kx: lines.some((line) => line.modifiers.includes('KX')),
+      own: true,
+    };
+    if (session.renderingNpi !== undefined) counted.renderingNpi = session.renderingNpi;
+    result.push(counted);
+  }
+  return result;
+}
+
+/** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
+export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
+  const prior = context.history
+    .sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId)
+    .map((session) => ({ ...session, own: false }));
+  return [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
+    a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
+  );
+}
+
+export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): IsoDate[] {
+  return [...new Set(sessions.map((session) => session.serviceDate))].sort();
+}
+
+/** One session per date (a prior claim preferred over this claim, for citing), in date order. */
+export function onePerDate<T extends CountedSession>(sessions: readonly T[]): T[] {
+  const byDate = new Map<IsoDate, T>();
+  for (const session of sessions) {
+    const kept = byDate.get(session.serviceDate);
+    if (kept === undefined || (kept.own && !session.own)) byDate.set(session.serviceDate, session);
+  }
+  return [...byDate.values()].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
+}
+
+/** The sides a session or line counts toward: unknown counts toward both (rules.md Terms). */
+export function countedSides(sides: readonly Side[], unknown: boolean): Side[] {
+  return unknown || sides.length === 0 ? ['left', 'right'] : [...sides];
+}
+
+export function sidesOverlap(a: readonly Side[], b: readonly Side[]): boolean {
+  return a.some((side) => b.includes(side));
+}
+
+/** "a.837 claim C1 on 2026-01-05" (this claim: "this claim on 2026-01-05"). */
+export function describeSession(session: { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }): string {
+  return session.own === true ? `this claim on ${session.serviceDate}` : `${session.file} claim ${session.claimId} on ${session.serviceDate}`;
+}
+
+const LISTED = 4;
+
+/** A short list for a message: the first few, then "and N more". */
+export function describeSessions(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[]): string {
+  const shown = sessions.slice(0, LISTED).map(describeSession);
+  const more = sessions.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+}
+
+/** Finding.cause entries for the prior claims a finding rests on (this claim's own sessions are not causes). */
+export function causesOf(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[], what: string): FindingCause[] {
+  return sessions
+    .filter((session) => session.own !== true)
+    .map((session) => ({ message: `${what} billed here`, file: session.file, claimId: session.claimId, serviceDate: session.serviceDate }));
+}
+
+export { describeRegion };
+
+/** A session over a rolling-year limit: the sessions counted (one per date, in date order). */
+export interface OverLimit {
+  region: Region;
+  lines: ServiceLine[];
+  counted: CountedSession[];
+}
+
+/**
+ * The regions where this session is session number > `limit` of `family` in the rolling year (distinct dates,
+ * this one included). `kindOf` narrows the sessions counted from the region's lines (facet: diagnostic KX
+ * sessions are counted apart from therapeutic ones).
+ */
+export function overRollingLimit(
+  encounter: Encounter,
+  context: HistoryContext,
+  family: HistoryFamily,
+  limitOf: (regionLines: ServiceLine[]) => number | null,
+  kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = () => () => true,
+): OverLimit[] {
+  if (skipSession(encounter)) return [];
+  const { from, to } = rollingYear(encounter.serviceDate);
+  const result: OverLimit[] = [];
+  for (const [region, lines] of linesByRegion(encounter, context, family)) {
+    const limit = limitOf(lines);
+    if (limit === null) continue;
+    const counted = onePerDate(sessionsIn(encounter, context, family, region, from, to).filter(kindOf(lines)));
+    if (counted.length > limit) result.push({ region, lines, counted });
+  }
+  return result;
+}
