@@ -32,6 +32,14 @@ export function isInjection(line: ServiceLine): boolean {
   return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet';
 }
 
+/**
+ * A bilateral-eligible spine code (rules.md: "indicator 1: 64479–64484, 64490–64495, 64633–64636"): a spine
+ * family line whose MPFS bilateral indicator is 1. 20610 has indicator 1 too but is outside the catalogue's list.
+ */
+export function isBilateralEligible(line: ServiceLine, reference: ReferenceData): boolean {
+  return isSpine(line) && reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator === 1;
+}
+
 export function hasModifier(line: ServiceLine, ...modifiers: string[]): boolean {
   return line.modifiers.some((modifier) => modifiers.includes(modifier));
 }

@@ -5,7 +5,7 @@
 import type { ServiceLine } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { defineRule } from '../types.js';
-import { sideUnknown } from '../common/spine.js';
+import { isBilateralEligible, sideUnknown } from '../common/spine.js';
 
 /** The case this rule owns; modifier/laterality-missing leaves it alone. */
 export function isAmbiguousBilateral(line: ServiceLine, reference: ReferenceData): boolean {
@@ -13,7 +13,7 @@ export function isAmbiguousBilateral(line: ServiceLine, reference: ReferenceData
     line.facts.role === 'primary' &&
     line.units === 2 &&
     sideUnknown(line) &&
-    reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator === 1
+    isBilateralEligible(line, reference)
   );
 }
 

@@ -4,13 +4,10 @@
  * units per side, charges summed. A policy with `bilateral: rt-lt` reverses it: a 50 line becomes RT + LT.
  */
 import type { ServiceLine } from '../../encounter/model.js';
-import type { ReferenceData } from '../../reference/types.js';
 import { defineRule } from '../types.js';
-import { BILATERAL, LEFT, RIGHT, describeLine, isLaterality } from '../common/spine.js';
+import { BILATERAL, LEFT, RIGHT, describeLine, isBilateralEligible, isLaterality } from '../common/spine.js';
 
-function eligible(line: ServiceLine, reference: ReferenceData): boolean {
-  return reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator === 1;
-}
+const eligible = isBilateralEligible;
 
 function only(line: ServiceLine, side: string): boolean {
   const laterality = line.modifiers.filter(isLaterality);

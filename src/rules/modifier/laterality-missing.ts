@@ -3,7 +3,7 @@
  * primary that modifier/bilateral-ambiguous reports): the side treated is unknown.
  */
 import { defineRule } from '../types.js';
-import { sideUnknown } from '../common/spine.js';
+import { isBilateralEligible, sideUnknown } from '../common/spine.js';
 import { isAmbiguousBilateral } from './bilateral-ambiguous.js';
 
 export default defineRule({
@@ -26,7 +26,7 @@ export default defineRule({
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!sideUnknown(line)) continue;
-      if (context.reference.procedure(line.procedure, line.serviceDate)?.bilateralIndicator !== 1) continue;
+      if (!isBilateralEligible(line, context.reference)) continue;
       if (isAmbiguousBilateral(line, context.reference)) continue;
       context.report({
         messageId: 'missing',
