@@ -30,6 +30,8 @@ function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLi
   const flagged = new Map<ServiceLine, string[]>();
   for (const rule of coverageLimitRules) {
     if (severityOf(rule, context.policy) === 'off') continue;
+    // Without a history index the history rules are not part of the run (issue 4 runs with an empty history).
+    if (rule.meta.usesHistory === true && !context.history.available) continue;
     // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
     const target: Encounter =
       rule.meta.scope === 'claim' ? { ...encounter, lines: encounter.claim.lines } : encounter;
