@@ -1,0 +1,47 @@
+import rule from '../../../src/rules/rfa/prior-blocks.js';
+import { ruleTester } from '../../support/rule-tester.js';
+import { historyOf, priorSessions } from '../../history/history-of.js';
+
+ruleTester.run(rule, {
+  valid: [
+    { name: 'no history index', claim: { dx: ['M47816'], lines: ['64635-RT'] } },
+    { name: 'two prior facet sessions', claim: { dx: ['M47816'], lines: ['64635-RT'] }, history: historyOf(priorSessions('a.837', '64493-RT-KX', ['2026-06-01', '2026-07-01'])) },
+    { name: 'an earlier RFA in the region', claim: { dx: ['M47816'], lines: ['64635-RT', '64636-RT'] }, history: historyOf(priorSessions('b.837', '64635-LT', ['2024-06-01'])) },
+    { name: 'one prior block is enough under guide', profiles: ['guide'], claim: { dx: ['M47816'], lines: ['64635-RT'] }, history: historyOf(priorSessions('c.837', '64493-RT-KX', ['2026-06-01'])) },
+    { name: 'this claim\'s earlier blocks count', claim: { dx: ['M47816'], lines: ['64493-RT-KX dos:2026-08-01', '64493-RT-KX dos:2026-09-01', '64635-RT'] }, history: historyOf({}) },
+  ],
+  invalid: [
+    {
+      name: 'one prior block under medicare',
+      profiles: ['medicare'],
+      claim: { dx: ['M47816'], lines: ['64635-RT', '64636-RT'] },
+      history: historyOf(priorSessions('d.837', '64493-RT-KX', ['2026-06-01'])),
+      errors: [
+        {
+          messageId: 'tooFew',
+          line: 1,
+          message:
+            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet sessions, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
+        },
+      ],
+    },
+    {
+      name: 'no prior block; blocks of the other region, of the same day and of an RFA elsewhere do not count',
+      profiles: ['medicare'],
+      claim: { dx: ['M47816'], lines: ['64633-LT'] },
+      history: historyOf({ 'e.837': [
+        { dos: '2026-06-01', lines: ['64493-RT-KX'] },
+        { dos: '2026-10-01', lines: ['64490-LT-KX'] },
+        { dos: '2026-05-01', lines: ['64635-RT'] },
+      ] }),
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'cervical/thoracic', date: '2026-10-01', count: 0, min: 2, prior: '' } }],
+    },
+    {
+      name: 'no prior block under guide',
+      profiles: ['guide'],
+      claim: { dx: ['M47816'], lines: ['64635-50'] },
+      history: historyOf({}),
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, min: 1, prior: '' } }],
+    },
+  ],
+});
