@@ -33,6 +33,17 @@ export interface HlLoop {
   /** HL03: '20', '22', '23'. */
   level: string;
   transaction: Transaction;
+  /** What claims take from this loop, computed once for all the claims under it. */
+  facts?: LoopFacts;
+}
+
+/** Provider, subscriber, payer or patient data of one HL loop (shared by its claims; copied into each claim). */
+export interface LoopFacts {
+  npi?: string;
+  person?: Person;
+  payerId?: string;
+  payerName?: string;
+  problems: { code: string; seg: Segment; what: string }[];
 }
 
 /** The format-specific part of a ReadClaim (ReadClaim.raw) for X12. */
@@ -220,7 +231,7 @@ export class ClaimAssembler {
         } else if (seg.terminated) {
           this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, `${tagName(seg)} outside a transaction set`, true, false);
         }
-        if (!/^[A-Z][A-Z0-9]{1,2}$/.test(seg.tag) && seg.terminated) {
+        if (!isSegmentTag(seg.tag) && seg.terminated) {
           this.fileProblem('X12_GARBAGE', seg, `"${printable(seg.tag)}" is not a segment tag`, true, false);
         }
     }
@@ -331,6 +342,18 @@ export class ClaimAssembler {
   }
 }
 
+/** Two or three characters, A–Z then A–Z/0–9. */
+function isSegmentTag(tag: string): boolean {
+  if (tag.length < 2 || tag.length > 3) return false;
+  const first = tag.charCodeAt(0);
+  if (first < 65 || first > 90) return false;
+  for (let i = 1; i < tag.length; i++) {
+    const code = tag.charCodeAt(i);
+    if (!((code >= 65 && code <= 90) || (code >= 48 && code <= 57))) return false;
+  }
+  return true;
+}
+
 function tagName(seg: Segment): string {
   return seg.tag === '' ? '(no tag)' : printable(seg.tag);
 }
@@ -360,7 +383,11 @@ function locationOf(file: string, seg: Segment): SourceLocation {
   return { file, segment: seg.ordinal, tag: seg.tag, byteOffset: seg.byteOffset };
 }
 
-function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemSink): Person {
+interface ProblemTarget {
+  add(code: string, seg: Segment, what: string): void;
+}
+
+function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemTarget): Person {
   const person: Person = {};
   if (nm1.el(3) !== '') person.lastName = nm1.el(3);
   if (nm1.el(4) !== '') person.firstName = nm1.el(4);
@@ -422,6 +449,41 @@ function parseDtp(seg: Segment, sink: ProblemSink): { start?: string; end?: stri
   return {};
 }
 
+class FactProblems implements ProblemTarget {
+  readonly problems: LoopFacts['problems'] = [];
+  add(code: string, seg: Segment, what: string): void {
+    this.problems.push({ code, seg, what });
+  }
+}
+
+function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts | undefined {
+  if (loop === undefined) return undefined;
+  if (loop.facts !== undefined) return loop.facts;
+  const sink = new FactProblems();
+  const facts: LoopFacts = { problems: sink.problems };
+  if (role === '20') {
+    const billing = findPerson(loop.segments, '85');
+    const npi = npiOf(billing?.nm1);
+    if (npi !== undefined) facts.npi = npi;
+  } else if (role === '22') {
+    const subscriber = findPerson(loop.segments, 'IL');
+    if (subscriber !== undefined) facts.person = nm1Person(subscriber.nm1, subscriber.dmg, sink);
+    const payer = findPerson(loop.segments, 'PR');
+    if (payer !== undefined) {
+      if (payer.nm1.el(9) !== '') facts.payerId = payer.nm1.el(9);
+      if (payer.nm1.el(3) !== '') facts.payerName = payer.nm1.el(3);
+    }
+  } else {
+    const patient = findPerson(loop.segments, 'QC');
+    if (patient !== undefined) {
+      facts.person = nm1Person(patient.nm1, patient.dmg, sink);
+      delete facts.person.memberId;
+    }
+  }
+  loop.facts = facts;
+  return facts;
+}
+
 export function mapClaim(raw: X12RawClaim): Claim {
   const file = raw.file;
   const sink = new ProblemSink(file);
@@ -472,16 +534,15 @@ export function mapClaim(raw: X12RawClaim): Claim {
   if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
   if (lines.length > MAX_LINES) sink.add('X12_TOO_MANY_LINES', clm, `claim has ${lines.length} service lines (an 837P claim allows ${MAX_LINES})`);
 
-  const billing = findPerson(raw.hl20?.segments, '85');
-  const subscriberRef = findPerson(raw.hl22?.segments, 'IL');
-  const payerRef = findPerson(raw.hl22?.segments, 'PR');
-  const patientRef = findPerson(raw.hl23?.segments, 'QC');
+  const billing = factsOf(raw.hl20, '20');
+  const subscriberFacts = factsOf(raw.hl22, '22');
+  const patientFacts = factsOf(raw.hl23, '23');
   if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
-  const subscriber = subscriberRef ? nm1Person(subscriberRef.nm1, subscriberRef.dmg, sink) : {};
+  for (const facts of [subscriberFacts, patientFacts]) for (const p of facts?.problems ?? []) sink.add(p.code, p.seg, p.what);
+  const subscriber: Person = { ...subscriberFacts?.person };
   let patient: Person;
-  if (patientRef !== undefined) {
-    patient = nm1Person(patientRef.nm1, patientRef.dmg, sink);
-    delete patient.memberId;
+  if (patientFacts?.person !== undefined) {
+    patient = { ...patientFacts.person };
     if (subscriber.memberId !== undefined) patient.memberId = subscriber.memberId;
   } else {
     patient = { ...subscriber };
@@ -501,20 +562,17 @@ export function mapClaim(raw: X12RawClaim): Claim {
     readProblems: sink.problems,
   };
   if (payerClaimNumber !== undefined) claim.payerClaimNumber = payerClaimNumber;
-  const billingNpi = npiOf(billing?.nm1);
-  if (billingNpi !== undefined) claim.billingNpi = billingNpi;
+  if (billing?.npi !== undefined) claim.billingNpi = billing.npi;
   if (renderingNpi !== undefined) claim.renderingNpi = renderingNpi;
-  if (payerRef !== undefined) {
-    if (payerRef.nm1.el(9) !== '') claim.payerId = payerRef.nm1.el(9);
-    if (payerRef.nm1.el(3) !== '') claim.payerName = payerRef.nm1.el(3);
-  }
+  if (subscriberFacts?.payerId !== undefined) claim.payerId = subscriberFacts.payerId;
+  if (subscriberFacts?.payerName !== undefined) claim.payerName = subscriberFacts.payerName;
   return claim;
 }
 
 function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink): void {
-  const els = seg.elements;
-  for (let i = 1; i < els.length; i++) {
-    const value = els[i]!;
+  const count = seg.elementCount;
+  for (let i = 1; i < count; i++) {
+    const value = seg.el(i);
     if (value === '') continue;
     const name = `HI${String(i).padStart(2, '0')}`;
     if (!value.includes(seg.delimiters.component)) {
@@ -580,8 +638,8 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
   if (sv1 === undefined) {
     sink.add('X12_MISSING_SV1', lx, `service line ${lineNumber} has no SV1 segment`);
   } else {
-    const els = sv1.elements;
-    if (els.length < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${els.length - 1} elements; it needs at least SV101 to SV104`);
+    const count = sv1.elementCount;
+    if (count < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${count - 1} elements; it needs at least SV101 to SV104`);
     const composite = sv1.components(1);
     line.procedureQualifier = composite[0] ?? '';
     line.procedure = composite[1] ?? '';
@@ -591,13 +649,13 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
       sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
     }
     if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
-    if (els.length >= 3) {
+    if (count >= 3) {
       const charge = parseCents(sv1.el(2));
       if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
       else line.chargeCents = charge;
     }
     line.unitBasis = sv1.el(3);
-    if (els.length >= 5) {
+    if (count >= 5) {
       const units = parseQuantity(sv1.el(4));
       if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(sv1.el(4))}" is not a number`);
       else line.units = units;

@@ -1,4 +1,5 @@
 /** The X12 ClaimReader: tokenizer → assembler, one claim at a time. */
+import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
 import { X12Tokenizer } from './tokenizer.js';
@@ -26,9 +27,9 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
       };
       try {
         for await (const chunk of input as AsyncIterable<Buffer | string>) {
-          const text = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
-          bytesRead += text.length;
-          assembler.feed(tokenizer.push(text), batch);
+          const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+          bytesRead += buffer.length;
+          assembler.feed(tokenizer.push(buffer.toString('latin1'), isAscii(buffer)), batch);
           syncProblems();
           if (batch.length > 0) {
             for (const item of batch) yield item;

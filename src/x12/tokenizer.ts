@@ -9,6 +9,8 @@
  * the raw texts of all segments gives back the file.
  */
 
+import { isAscii } from 'node:buffer';
+
 export interface Delimiters {
   element: string;
   /** ISA11 when it is a separator (005010); undefined for a 004010-style `U`. */
@@ -47,6 +49,8 @@ export class Segment {
     readonly byteOffset: number,
     readonly delimiters: Delimiters,
     readonly terminated: boolean,
+    /** True when the segment is known to hold only ASCII bytes (no UTF-8 decoding needed). */
+    readonly ascii = false,
   ) {}
 
   /** The body between tag start and terminator, as latin1. */
@@ -63,15 +67,42 @@ export class Segment {
   get elements(): string[] {
     if (this.cachedElements === undefined) {
       let body = this.body;
-      if (NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
+      if (!this.ascii && NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
       this.cachedElements = body.split(this.delimiters.element);
     }
     return this.cachedElements;
   }
 
-  /** Element n (1-based), '' when absent. */
+  /** Element n (1-based; 0 is the tag), '' when absent. Slices only the element asked for. */
   el(n: number): string {
-    return this.elements[n] ?? '';
+    if (this.cachedElements !== undefined || !this.ascii) return this.elements[n] ?? '';
+    const offsets = this.separatorOffsets();
+    if (n > offsets.length) return '';
+    const from = n === 0 ? this.start : offsets[n - 1]! + 1;
+    const to = n < offsets.length ? offsets[n]! : this.end;
+    return this.raw.slice(from, to);
+  }
+
+  /** Number of elements including the tag (elements.length). */
+  get elementCount(): number {
+    if (this.cachedElements !== undefined || !this.ascii) return this.elements.length;
+    return this.separatorOffsets().length + 1;
+  }
+
+  private cachedOffsets: number[] | undefined;
+
+  /** Indices in raw of the element separators of the body. */
+  private separatorOffsets(): number[] {
+    let offsets = this.cachedOffsets;
+    if (offsets === undefined) {
+      offsets = [];
+      const raw = this.raw;
+      const separator = this.delimiters.element;
+      const end = this.end;
+      for (let at = raw.indexOf(separator, this.start); at >= 0 && at < end; at = raw.indexOf(separator, at + 1)) offsets.push(at);
+      this.cachedOffsets = offsets;
+    }
+    return offsets;
   }
 
   /** Components of element n. */
@@ -81,6 +112,10 @@ export class Segment {
 }
 
 const WHITESPACE = new Set(['\r', '\n', '\t', ' ', '\f', '\v']);
+/** \t \n \v \f \r and space. */
+function isWhitespaceCode(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
 const BOM_LATIN1 = '\u00ef\u00bb\u00bf';
 
 function isTagChar(code: number): boolean {
@@ -102,10 +137,16 @@ export class X12Tokenizer {
   private delimiters: Delimiters | undefined;
   private ordinal = 0;
   private sawIsa = false;
+  /** True while every byte of `pending` (and `parts`) is ASCII. */
+  private pendingAscii = true;
 
-  /** Feed one chunk (latin1). Returns the segments it completed. */
-  push(text: string): Segment[] {
+  /**
+   * Feed one chunk (latin1). Returns the segments it completed. `ascii`: the caller knows the chunk is pure
+   * ASCII (saves a scan per segment); when omitted the chunk is treated as possibly non-ASCII.
+   */
+  push(text: string, ascii = false): Segment[] {
     const out: Segment[] = [];
+    this.pendingAscii = this.pendingAscii && ascii;
     if (this.parts.length > 0 || (this.delimiters !== undefined && this.pending.length > 0 && !this.pendingHasTerminator())) {
       // Waiting for a terminator: only the new text needs scanning.
       if (this.delimiters !== undefined && text.indexOf(this.delimiters.terminator) < 0 && this.partsLength + this.pending.length + text.length < MAX_SEGMENT_CHARS) {
@@ -122,6 +163,8 @@ export class X12Tokenizer {
       this.pending = this.pending.length === 0 ? text : this.pending + text;
     }
     this.scan(out, false);
+    // What is left is a partial segment: re-derive its flag so one non-ASCII chunk does not stick.
+    this.pendingAscii = this.pending.length === 0 || !NON_ASCII.test(this.pending);
     return out;
   }
 
@@ -253,20 +296,26 @@ export class X12Tokenizer {
     }
     let after = termAt + 1;
     const term = delims.terminator;
+    const elementCode = delims.element.charCodeAt(0);
+    const termCode = term.charCodeAt(0);
+    const termIsLineBreak = termCode === 10 || termCode === 13;
     while (after < text.length) {
-      const c = text[after]!;
-      if (!WHITESPACE.has(c) || c === delims.element) break;
-      if (c === term && term !== '\n' && term !== '\r') break;
+      const code = text.charCodeAt(after);
+      if (!isWhitespaceCode(code) || code === elementCode) break;
+      if (code === termCode && !termIsLineBreak) break;
       after++;
     }
     if (after === text.length && !final) return -(rawStart + 1);
     const raw = text.slice(rawStart, after);
     const start = tagStart - rawStart;
     const end = termAt - rawStart;
-    const tag = readTag(raw.slice(start, Math.min(end, start + 8)), delims.element);
+    let tagEnd = text.indexOf(delims.element, tagStart);
+    if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
+    if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
+    const tag = text.slice(tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
-    const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true);
+    const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
     out.push(seg);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
@@ -335,8 +384,8 @@ function readIsaDelimiters(text: string, isaAt: number): Delimiters | 'short' | 
 /** Tokenizes a byte stream: yields the segments completed by each chunk (batches keep the hot loop synchronous). */
 export async function* tokenize(input: AsyncIterable<Buffer | string>, tokenizer = new X12Tokenizer()): AsyncGenerator<Segment[]> {
   for await (const chunk of input) {
-    const text = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
-    const segments = tokenizer.push(text);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const segments = tokenizer.push(buffer.toString('latin1'), isAscii(buffer));
     if (segments.length > 0) yield segments;
   }
   const rest = tokenizer.end();

@@ -42,14 +42,22 @@ export function formatQuantity(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** CCYYMMDD → YYYY-MM-DD, undefined when not a real calendar date. */
 export function parseD8(text: string): IsoDate | undefined {
-  if (!/^\d{8}$/.test(text)) return undefined;
+  if (text.length !== 8) return undefined;
+  for (let i = 0; i < 8; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+  }
   const y = Number(text.slice(0, 4));
   const mo = Number(text.slice(4, 6));
   const d = Number(text.slice(6, 8));
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  if (mo < 1 || mo > 12 || d < 1) return undefined;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  if (d > days) return undefined;
   return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
 }
 

@@ -25,6 +25,7 @@ export class X12WriteError extends Error {
 }
 
 const FLUSH_AT = 64 * 1024;
+const MAX_BUFFERED = 1024 * 1024;
 const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
 const BOM_AND_WHITESPACE = /^(?:\u00ef\u00bb\u00bf)?[\r\n\t ]*$/;
 const NON_ASCII = /[^\u0000-\u007f]/;
@@ -112,7 +113,8 @@ class X12Writer implements ClaimWriter {
     this.parts = [];
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
-    if (!this.out.write(chunk)) {
+    // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (a file stream's own mark is 16 KiB).
+    if (!this.out.write(chunk) && this.out.writableLength >= MAX_BUFFERED) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {
           this.out.off('drain', onDrain);
