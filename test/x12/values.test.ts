@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatCents, formatQuantity, parseCents, parseD8, parseQuantity } from '../../src/x12/values.js';
+
+describe('money is parsed exactly, never through float math', () => {
+  it.each([
+    ['0', 0], ['12', 1200], ['12.5', 1250], ['12.50', 1250], ['12.05', 1205], ['.5', 50], ['0.07', 7], ['1097.2', 109720],
+    ['-3.10', -310], ['19.990', 1999], ['4503599627370.49', 450359962737049], ['1.005', undefined], ['12.3.4', undefined],
+    ['', undefined], ['.', undefined], ['1e3', undefined], ['abc', undefined], ['12,50', undefined], [' 12', undefined],
+  ])('parseCents(%j) = %j', (text, cents) => {
+    expect(parseCents(text)).toBe(cents);
+  });
+
+  it('0.1 + 0.2 style values stay exact', () => {
+    expect(parseCents('0.1')! + parseCents('0.2')!).toBe(parseCents('0.3'));
+  });
+
+  it.each([[0, '0'], [1200, '12'], [1250, '12.5'], [1205, '12.05'], [7, '0.07'], [-310, '-3.1']])('formatCents(%j) = %j', (cents, text) => {
+    expect(formatCents(cents)).toBe(text);
+  });
+
+  it('formatCents → parseCents is the identity', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (cents) => parseCents(formatCents(cents)) === cents));
+  });
+
+  it('rejects fractional cents', () => {
+    expect(() => formatCents(1.5)).toThrow('Expected `cents` to be an integer, got 1.5');
+  });
+});
+
+describe('quantities and dates', () => {
+  it.each([['1', 1], ['7.00', 7], ['1.5', 1.5], ['.5', 0.5], ['2.', 2], ['-1', undefined], ['x', undefined], ['', undefined]])('parseQuantity(%j) = %j', (text, value) => {
+    expect(parseQuantity(text)).toBe(value);
+  });
+  it('formats quantities', () => {
+    expect([formatQuantity(2), formatQuantity(1.5), formatQuantity(0.125)]).toEqual(['2', '1.5', '0.125']);
+  });
+  it.each([
+    ['20261127', '2026-11-27'], ['20240229', '2024-02-29'], ['20000229', '2000-02-29'], ['19000229', undefined], ['20230229', undefined],
+    ['20261131', undefined], ['20261301', undefined], ['20261100', undefined], ['2026112', undefined], ['2026-11-2', undefined],
+  ])('parseD8(%j) = %j', (text, iso) => {
+    expect(parseD8(text)).toBe(iso);
+  });
+});
