@@ -80,7 +80,7 @@ export class RuleTester {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   run(rule: RuleModule<any, any>, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
     describe(rule.meta.id, () => {
-      describe('valid', () => {
+      if (cases.valid.length) describe('valid', () => {
         cases.valid.forEach((testCase, index) => {
           for (const profile of testCase.profiles ?? ['medicare', 'guide']) {
             const test = testCase.only ? it.only : it;
@@ -88,7 +88,7 @@ export class RuleTester {
           }
         });
       });
-      describe('invalid', () => {
+      if (cases.invalid.length) describe('invalid', () => {
         cases.invalid.forEach((testCase, index) => {
           for (const profile of testCase.profiles ?? ['medicare', 'guide']) {
             const test = testCase.only ? it.only : it;

@@ -1,0 +1,35 @@
+import rule from '../../../src/rules/dx/excludes1-radiculopathy.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+ruleTester.run(rule, {
+  valid: [
+    { name: 'M54.16 alone', claim: { dx: ['M5416'], lines: ['64483-RT'] } },
+    { name: 'different regions are unrelated conditions', claim: { dx: ['M5412', 'M5116'], lines: ['64483-RT ptr2', '64479-RT ptr1'] } },
+    { name: 'an ambiguous site is not compared', claim: { dx: ['M5415', 'M5116'], lines: ['64483-RT ptr2'] } },
+    { name: 'ICD-9 codes are left alone', claim: { dx: ['BK:7244', 'M5116'], lines: ['64483-RT ptr2'] } },
+  ],
+  invalid: [
+    {
+      name: 'M54.16 with M51.16: remove M54.16 and point its lines to M51.16',
+      claim: { dx: ['M5416', 'M5116', 'M47816'], lines: ['64483-RT ptr1', '64484-RT ptr1,2', '64493-RT ptr3'] },
+      errors: [{ messageId: 'excludes1', line: null, data: { code: 'M54.16', combination: 'M51.16' } }],
+      output: ['64483-RT ptr1', '64484-RT ptr1', '64493-RT ptr2'],
+      outputDx: ['M5116', 'M47816'],
+    },
+    {
+      name: 'cervical M54.12 with M50.121, lumbar M54.17 with M47.27: both fixed, one per pass',
+      claim: { dx: ['M5412', 'M50121', 'M5417', 'M4727'], lines: ['64479-RT ptr1', '64483-LT ptr3,4'] },
+      errors: [
+        { messageId: 'excludes1', data: { code: 'M54.12', combination: 'M50.121' } },
+        { messageId: 'excludes1', data: { code: 'M54.17', combination: 'M47.27' } },
+      ],
+      output: ['64479-RT ptr1', '64483-LT ptr2'],
+      outputDx: ['M50121', 'M4727'],
+    },
+    {
+      name: 'two combination codes of the region: which one is not told, no fix',
+      claim: { dx: ['M5416', 'M5116', 'M4726'], lines: ['64483-RT ptr1'] },
+      errors: [{ messageId: 'excludes1', data: { code: 'M54.16', combination: 'M51.16, M47.26' } }],
+    },
+  ],
+});

@@ -1,0 +1,54 @@
+import rule from '../../../src/rules/dx/not-supporting.js';
+import { ruleTester } from '../../support/rule-tester.js';
+
+ruleTester.run(rule, {
+  valid: [
+    { name: 'ESI with a radicular diagnosis', claim: { dx: ['M5416'], lines: ['64483-RT'] } },
+    { name: 'ESI with stenosis, postlaminectomy, post-op pain, zoster', claim: { dx: ['M48062', 'M961', 'G8918', 'B0223'], lines: ['62323 ptr1', '62323 ptr2 dos:2026-10-02', '64483-RT ptr3 dos:2026-10-03', '64479-RT ptr4 dos:2026-10-04'] } },
+    { name: 'facet with an axial diagnosis', claim: { dx: ['M47816'], lines: ['64493-50'] } },
+    { name: 'ESI pointing to an axial and a radicular diagnosis', claim: { dx: ['M47816', 'M5416'], lines: ['64483-RT ptr1,2'] } },
+    { name: 'facet pointing to stenosis (not radicular)', claim: { dx: ['M48061'], lines: ['64493-RT'] } },
+    { name: 'unknown diagnoses are dx/unsupported-unknown\'s', claim: { dx: ['Z9989'], lines: ['64483-RT'] } },
+    { name: 'non-spine lines are not checked', claim: { dx: ['M47816'], lines: ['20610-RT'] } },
+  ],
+  invalid: [
+    {
+      name: 'ESI pointed only to axial pain; the one radicular diagnosis on the claim',
+      claim: { dx: ['M47816', 'M5450', 'M5117'], lines: ['64483-RT @500.00 ptr1,2'] },
+      errors: [{ messageId: 'esiAxial', line: 1, data: { code: '64483-RT', diagnoses: 'M47.816, M54.50' } }],
+      output: ['64483-RT @500.00 ptr3'],
+    },
+    {
+      name: 'RFA pointed only to radiculopathy; the one axial diagnosis on the claim',
+      claim: { dx: ['M5416', 'M47816'], lines: ['64635-RT ptr1', '64636-RT ptr1'] },
+      errors: [
+        { messageId: 'facetRadicular', line: 1, data: { code: '64635-RT', diagnoses: 'M54.16' } },
+        { messageId: 'facetRadicular', line: 2, data: { code: '64636-RT', diagnoses: 'M54.16' } },
+      ],
+      output: ['64635-RT ptr2', '64636-RT ptr2'],
+    },
+    {
+      name: 'two supporting diagnoses on the claim: no fix',
+      claim: { dx: ['M47816', 'M5416', 'M48062'], lines: ['62323 ptr1'] },
+      errors: [{ messageId: 'esiAxial', line: 1, data: { code: '62323', diagnoses: 'M47.816' } }],
+    },
+    {
+      name: 'no supporting diagnosis on the claim',
+      claim: { dx: ['M5116'], lines: ['64493-50'] },
+      errors: [{ messageId: 'facetRadicular', line: 1, data: { code: '64493-50', diagnoses: 'M51.16' } }],
+    },
+  ],
+});
+
+// A header is no re-point target: with M48.06 (header) and M54.16, M54.16 is the only choice.
+ruleTester.run(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a header is not a candidate',
+      claim: { dx: ['M47816', 'M5416', 'M4806'], lines: ['62323 ptr1'] },
+      errors: [{ messageId: 'esiAxial', line: 1 }],
+      output: ['62323 ptr2'],
+    },
+  ],
+});
