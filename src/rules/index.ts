@@ -50,6 +50,15 @@ import mueUnits from './mue/units.js';
 import primaryRepeated from './primary/repeated.js';
 import rfaLevels from './rfa/levels.js';
 import sedationWithInjection from './sedation/with-injection.js';
+import facetKx from './facet/kx.js';
+import frequencyEsi from './frequency/esi.js';
+import frequencyFacet from './frequency/facet.js';
+import frequencyRfa from './frequency/rfa.js';
+import globalRfaFollowup from './global/rfa-followup.js';
+import historyDuplicate from './history/duplicate.js';
+import rfaPriorBlocks from './rfa/prior-blocks.js';
+import rfaRepeatInterval from './rfa/repeat-interval.js';
+import sessionSplit from './session/split.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const rules: readonly RuleModule<any, any>[] = [
@@ -105,7 +114,16 @@ export const rules: readonly RuleModule<any, any>[] = [
   modifierDistinctProcedure,
   modifierPreferX,
   emSameDay,
-  // history rules (history/*, frequency/*, rfa/*, global/*, session/split, facet/kx): added by the history issue
+  // history rules (history/*, frequency/*, rfa/*, global/*, session/split, facet/kx)
+  historyDuplicate,
+  sessionSplit,
+  frequencyEsi,
+  frequencyFacet,
+  frequencyRfa,
+  facetKx,
+  rfaPriorBlocks,
+  rfaRepeatInterval,
+  globalRfaFollowup,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
