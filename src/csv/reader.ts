@@ -20,7 +20,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
-import { buildClaim, rowSignature, type RowContext } from './claim.js';
+import { buildClaim, type RowContext } from './claim.js';
 import { countLineBreaks, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
 
@@ -58,8 +58,6 @@ export interface CsvRawRow {
   /** Blank lines before the row (kept with it). */
   leadLength: number;
   ending: string;
-  /** rowSignature() of the row's line as read. */
-  signature: (string | undefined)[];
 }
 
 export interface CsvRawClaim {
@@ -282,7 +280,7 @@ function toReadClaim(rows: ParsedRow[], context: RowContext): ReadClaim {
       const lastByte = row.bytes[row.bytes.length - 1];
       const ending = lastByte === 10 ? (row.bytes[row.bytes.length - 2] === 13 ? '\r\n' : '\n') : lastByte === 13 ? '\r' : '';
       const line = claim.lines[index] as ServiceLine;
-      return { key: line.key, fields: row.fields, bytes: row.bytes, leadLength: lead, ending, signature: rowSignature(context, claim, line) };
+      return { key: line.key, fields: row.fields, bytes: row.bytes, leadLength: lead, ending };
     }),
   };
   return { claim, raw };

@@ -12,6 +12,7 @@ import type { Claim, ServiceLine } from '../encounter/model.js';
 import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
 import { formatCell, rowSignature, type RowContext } from './claim.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
+import { bindHeader, type CsvColumnMap } from './columns.js';
 
 /** How a row quotes: every field, every non-empty field, or only where needed (csv-stringify's default). */
 type Quoting = 'all' | 'non-empty' | 'needed';
@@ -35,6 +36,36 @@ function quotingOf(row: CsvRawRow, delimiter: string): Quoting {
 
 function contentOf(row: CsvRawRow): string {
   return row.bytes.subarray(row.leadLength, row.bytes.length - row.ending.length).toString('utf8');
+}
+
+/** A row with every cell empty: the base of lines written for a claim that has no rows of its own. */
+function emptyRow(layout: CsvLayout): CsvRawRow {
+  return { key: '', fields: layout.header.map(() => ''), bytes: Buffer.alloc(0), leadLength: 0, ending: '' };
+}
+
+/**
+ * A layout for a new file (no input to copy): `header` bound through `map`. Claims written with it need
+ * `raw: { rows: [] }` and `changed: true`; every cell is formatted in the map's style (its first date format,
+ * money style, pointer style).
+ */
+export function newCsvLayout(file: string, header: string[], map: CsvColumnMap = {}, options: { eol?: string; bom?: boolean } = {}): CsvLayout {
+  const { binding, problems } = bindHeader(header, map);
+  const duplicate = problems.find((problem) => problem.code === 'CSV_DUPLICATE_COLUMN');
+  if (duplicate !== undefined) throw new TypeError(`Expected \`header\` to bind each field once: ${duplicate.message}`);
+  const delimiter = map.delimiter ?? ',';
+  const eol = options.eol ?? '\n';
+  const headerText = serialize(header, delimiter, 'needed') + eol;
+  return {
+    file,
+    headerBytes: Buffer.from((options.bom ? '\ufeff' : '') + headerText, 'utf8'),
+    header,
+    delimiter,
+    eol,
+    bom: options.bom ?? false,
+    trailer: Buffer.alloc(0),
+    binding,
+    map,
+  };
 }
 
 /**
@@ -97,12 +128,16 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
       }
       const context: RowContext = { file: current.file, header: current.header, binding: current.binding, map: current.map };
       const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
+      // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
+      const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
       const rowKeys = new Set(raw.rows.map((original) => original.key));
       for (const original of raw.rows) {
         const line = lineByKey.get(original.key);
+        const readLine = readLineByKey.get(original.key);
         if (line === undefined) continue; // removed by a fix
         const signature = rowSignature(context, claim, line);
-        const differs = (column: number): boolean => signature[column] !== original.signature[column];
+        const before = readLine === undefined ? [] : rowSignature(context, read.claim, readLine);
+        const differs = (column: number): boolean => signature[column] !== before[column];
         if (!signature.some((_, column) => differs(column))) {
           row(current, parts, original.bytes, original.ending);
           continue;
@@ -115,8 +150,7 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
       const lastRow = raw.rows[raw.rows.length - 1];
       for (const line of claim.lines) {
         if (rowKeys.has(line.key)) continue;
-        const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow;
-        if (origin === undefined) continue;
+        const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
         const text = rewrite(context, current, origin, claim, line, () => true);
         row(current, parts, Buffer.from(text + current.eol, 'utf8'), current.eol);
       }
