@@ -17,6 +17,8 @@ import type { Writable } from 'node:stream';
 interface Measurement {
   kind: 'raw' | 'pipeline';
   ms: number;
+  /** User + system CPU time of the measured section (less sensitive than wall time to a busy machine). */
+  cpuMs: number;
   bytes: number;
   claims: number;
   maxRssMb: number;
@@ -27,16 +29,19 @@ const CHUNK = 64 * 1024;
 
 async function childRaw(file: string): Promise<Measurement> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let bytes = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) bytes += (chunk as Buffer).length;
   const ms = performance.now() - started;
-  return { kind: 'raw', ms, bytes, claims: 0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const used = process.cpuUsage(cpu);
+  return { kind: 'raw', ms, cpuMs: (used.user + used.system) / 1000, bytes, claims: 0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function childPipeline(file: string, outFile: string): Promise<Measurement> {
   const { readX12 } = await import('../src/x12/reader.js');
   const { createX12Writer } = await import('../src/x12/writer.js');
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const reader = readX12(createReadStream(file, { highWaterMark: CHUNK }), file);
   const out = createWriteStream(outFile);
   const writer = createX12Writer(out);
@@ -47,8 +52,9 @@ async function childPipeline(file: string, outFile: string): Promise<Measurement
   }
   await writer.close();
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   if (reader.problems.length > 0) throw new Error(`${file}: ${reader.problems[0]!.message}`);
-  return { kind: 'pipeline', ms, bytes: statSync(file).size, claims, maxRssMb: process.resourceUsage().maxRSS / 1024, outputBytes: statSync(outFile).size };
+  return { kind: 'pipeline', ms, cpuMs: (used.user + used.system) / 1000, bytes: statSync(file).size, claims, maxRssMb: process.resourceUsage().maxRSS / 1024, outputBytes: statSync(outFile).size };
 }
 
 async function generate(file: string, mb: number): Promise<{ claims: number; bytes: number }> {
@@ -66,9 +72,27 @@ async function generate(file: string, mb: number): Promise<{ claims: number; byt
   return result;
 }
 
-function runChild(kind: 'raw' | 'pipeline', file: string, outFile: string): Measurement {
+/**
+ * The children run plain `node` on an esbuild bundle of this script (as the compiled CLI would run), so that
+ * the TypeScript loader's own memory and compile time are not measured; without esbuild they run under tsx.
+ */
+async function childCommand(dir: string): Promise<string[]> {
   const script = fileURLToPath(import.meta.url);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', kind, file, outFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  try {
+    const esbuild = (await import('esbuild' as string)) as { build: (options: object) => Promise<unknown> };
+    const bundle = join(dir, 'bench-x12.bundle.mjs');
+    await esbuild.build({ entryPoints: [script], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, packages: 'external', logLevel: 'error' });
+    return [bundle];
+  } catch {
+    console.error('esbuild not available: children run under tsx (its loader adds memory and time)');
+    return ['--import', 'tsx', script];
+  }
+}
+
+let childArgs: string[] = [];
+
+function runChild(kind: 'raw' | 'pipeline', file: string, outFile: string): Measurement {
+  const result = spawnSync(process.execPath, [...childArgs, '--child', kind, file, outFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`child ${kind} failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Measurement;
 }
@@ -88,6 +112,7 @@ async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '50,500').split(',').map(Number);
   const dir = arg('dir') ?? '/tmp/spinescrub-bench';
   mkdirSync(dir, { recursive: true });
+  childArgs = await childCommand(dir);
   const rows: string[] = [];
   const fmt = (n: number, digits = 1) => n.toFixed(digits);
   for (const mb of sizes) {
@@ -109,13 +134,14 @@ async function main(): Promise<void> {
         `${mb} MB file (${fmt(sizeMb)} MB, ${pipeline.claims} claims)`,
         `  raw read:                 ${fmt(raw.ms / 1000, 2)} s  ${fmt(sizeMb / (raw.ms / 1000))} MB/s  peak RSS ${fmt(raw.maxRssMb)} MB`,
         `  read + assemble + write:  ${fmt(pipeline.ms / 1000, 2)} s  ${fmt(sizeMb / (pipeline.ms / 1000))} MB/s  ${Math.round(pipeline.claims / (pipeline.ms / 1000))} claims/s  peak RSS ${fmt(pipeline.maxRssMb)} MB`,
-        `  ratio to raw read:        ${fmt(pipeline.ms / raw.ms)}× time   output byte-identical: ${identical ? 'yes' : 'NO'}`,
+        `  ratio to raw read:        ${fmt(pipeline.ms / raw.ms)}× wall time, ${fmt(pipeline.cpuMs / raw.cpuMs)}× CPU time (${fmt(pipeline.cpuMs, 0)} vs ${fmt(raw.cpuMs, 0)} ms)   output byte-identical: ${identical ? 'yes' : 'NO'}`,
       ].join('\n'),
     );
     if (!process.argv.includes('--keep')) rmSync(outFile, { force: true });
     console.log(rows.at(-1));
   }
-  console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores; each measurement in its own child process (maxRSS from process.resourceUsage()).`);
+  const os = await import('node:os');
+  console.log(`\nnode ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; each measurement in its own child process (maxRSS from process.resourceUsage()); children: node ${childArgs.join(' ')}`);
 }
 
 await main();

@@ -7,7 +7,7 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import type { Delimiters, Segment, TokenizerNote } from './tokenizer.js';
+import { type Delimiters, type Segment, type TokenizerNote, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
 
 export interface Interchange {
@@ -579,7 +579,7 @@ function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink):
       sink.add('X12_BAD_DIAGNOSIS', seg, `${name} "${printable(value)}" is not a qualifier${seg.delimiters.component}code composite`);
       continue;
     }
-    const parts = value.split(seg.delimiters.component);
+    const parts = splitOn(value, seg.delimiters.component);
     const qualifier = parts[0] ?? '';
     const code = parts[1] ?? '';
     if (DIAGNOSIS_QUALIFIERS.has(qualifier)) {
@@ -663,7 +663,7 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     if (sv1.el(5) !== '') line.placeOfService = sv1.el(5);
     const pointerText = sv1.el(7);
     if (pointerText !== '') {
-      for (const p of pointerText.split(sv1.delimiters.component)) {
+      for (const p of splitOn(pointerText, sv1.delimiters.component)) {
         if (!/^\d{1,2}$/.test(p) || Number(p) < 1) {
           sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(p)}" is not a number from 1 to 12`);
           continue;

@@ -68,7 +68,7 @@ export class Segment {
     if (this.cachedElements === undefined) {
       let body = this.body;
       if (!this.ascii && NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
-      this.cachedElements = body.split(this.delimiters.element);
+      this.cachedElements = splitOn(body, this.delimiters.element);
     }
     return this.cachedElements;
   }
@@ -76,11 +76,28 @@ export class Segment {
   /** Element n (1-based; 0 is the tag), '' when absent. Slices only the element asked for. */
   el(n: number): string {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements[n] ?? '';
+    if (n <= 2 && this.cachedOffsets === undefined) return this.scanElement(n);
     const offsets = this.separatorOffsets();
     if (n > offsets.length) return '';
     const from = n === 0 ? this.start : offsets[n - 1]! + 1;
     const to = n < offsets.length ? offsets[n]! : this.end;
     return this.raw.slice(from, to);
+  }
+
+  /** Element n found by scanning (no allocation besides the result): cheapest for the first elements. */
+  private scanElement(n: number): string {
+    const raw = this.raw;
+    const separator = this.delimiters.element;
+    const end = this.end;
+    let from = this.start;
+    for (let i = 0; i < n; i++) {
+      const at = raw.indexOf(separator, from);
+      if (at < 0 || at >= end) return '';
+      from = at + 1;
+    }
+    let to = raw.indexOf(separator, from);
+    if (to < 0 || to > end) to = end;
+    return raw.slice(from, to);
   }
 
   /** Number of elements including the tag (elements.length). */
@@ -107,7 +124,22 @@ export class Segment {
 
   /** Components of element n. */
   components(n: number): string[] {
-    return this.el(n).split(this.delimiters.component);
+    return splitOn(this.el(n), this.delimiters.component);
+  }
+}
+
+/** String.prototype.split for a one-character separator, about twice as fast on short V8 strings. */
+export function splitOn(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(separator, from);
+    if (at < 0) {
+      parts.push(from === 0 ? text : text.slice(from));
+      return parts;
+    }
+    parts.push(text.slice(from, at));
+    from = at + 1;
   }
 }
 
@@ -251,7 +283,7 @@ export class X12Tokenizer {
       }
       if (pos >= n) break;
       // Another ISA: re-read delimiters (they may change between interchanges).
-      if (text.startsWith('ISA', pos) && n - pos >= 4 && !isTagChar(text.charCodeAt(pos + 3))) {
+      if (text.charCodeAt(pos) === 73 && text.startsWith('ISA', pos) && n - pos >= 4 && !isTagChar(text.charCodeAt(pos + 3))) {
         const header = readIsaDelimiters(text, pos);
         if (header === 'short') break;
         if (header !== 'bad') this.delimiters = header;
@@ -281,7 +313,7 @@ export class X12Tokenizer {
    */
   private emitSegment(out: Segment[], text: string, rawStart: number, tagStart: number, final: boolean): number {
     const delims = this.delimiters!;
-    const isIsa = text.startsWith('ISA', tagStart);
+    const isIsa = text.charCodeAt(tagStart) === 73 && text.startsWith('ISA', tagStart);
     // ISA: the terminator is the byte after ISA16 (which may itself equal other delimiters in odd files).
     const termAt = isIsa ? isaTerminatorIndex(text, tagStart, delims.element) : text.indexOf(delims.terminator, tagStart);
     if (termAt < 0) {

@@ -271,3 +271,24 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
     ]);
   });
 });
+
+describe('readX12: an input stream that fails', () => {
+  it('yields the claims read before the failure and reports a fatal X12_READ_ERROR', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadSynth('spine-basic.837');
+    const cut = data.indexOf('HL*3*1*22*1');
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield data.subarray(0, cut);
+      throw new Error('EIO: i/o error, read');
+    }
+    const reader = readX12(failing(), 'fail.837');
+    const ids: string[] = [];
+    for await (const read of reader.claims()) ids.push(read.claim.claimId);
+    expect(ids).toEqual(['SYNCLM001', 'SYNCLM002']);
+    expect(problemsOf(reader.problems)).toEqual([
+      ['X12_TRUNCATED', 'fail.837: segment 39 (NM1, byte 1078): the file ends without SE, GE, IEA: it is truncated'],
+      ['X12_READ_ERROR', `fail.837: reading failed after byte ${cut}: EIO: i/o error, read`],
+    ]);
+    expect(reader.problems.at(-1)!.fatal).toBe(true);
+  });
+});
