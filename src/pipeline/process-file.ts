@@ -63,6 +63,8 @@ export interface FileResult {
   held: string | null;
   /** Set when claims in ≠ ready + held (never expected: the run fails with exit 3). */
   conservation: string | null;
+  /** What happened in the history (logged; not in the report, which must not change on a re-run). */
+  history: HistoryOutcome;
 }
 
 function problemSummary(problem: FileProblem): FileProblemSummary {
@@ -141,13 +143,24 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   try {
     for await (const read of reader.claims()) {
       claimsRead += 1;
-      const result = context.check(read.claim, fileHistory.view);
-      const fate = holding ? 'held' : result.fate;
+      let result: ClaimResult;
+      let claimProblems = holding ?? [];
+      try {
+        result = context.check(read.claim, fileHistory.view);
+      } catch (error) {
+        // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
+        result = { claim: read.claim, changed: false, findings: [], applied: [], fate: 'held' };
+        claimProblems = [
+          ...claimProblems,
+          { code: 'RUN_CHECK_FAILED', message: `the rules could not check this claim: ${(error as Error).message}`, location: read.claim.source, source: 'engine' },
+        ];
+      }
+      const fate = holding || claimProblems.length > 0 ? 'held' : result.fate;
       await (fate === 'ready' ? ready : held).get().write(read, result.claim, result.changed);
       if (fate === 'ready') readyCount += 1;
       else heldCount += 1;
 
-      const { rows, outcome } = rowsOfClaim(input.name, read.claim, result, fate, holding ?? [], context.holdOn);
+      const { rows, outcome } = rowsOfClaim(input.name, read.claim, result, fate, claimProblems, context.holdOn);
       const corrected = correctedLinesOf(result);
       correctedLines += corrected;
       findings += rows.length;
@@ -212,6 +225,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       ready: readyOut.path,
       held: heldOut.path,
       conservation,
+      history: 'not-recorded',
     },
     async discard() {
       await ready.discard();
@@ -263,7 +277,7 @@ export async function processFile(input: PreparedInput, context: FileContext): P
     } else {
       outcome = pass.history.commit();
     }
-    pass.result.summary.history = outcome;
+    pass.result.history = outcome;
     return pass.result;
   } finally {
     context.progress.fileDone(input.name);

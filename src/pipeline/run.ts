@@ -305,6 +305,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
             ready: result.summary.ready,
             held: result.summary.held,
             correctedLines: result.summary.correctedLines,
+            history: result.history,
           });
           return result;
         } finally {
@@ -444,7 +445,9 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
-    throw error;
+    // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.
+    logger.error('internal', `internal error: ${(error as Error).message}`, { code: 'RUN_INTERNAL' });
+    return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
     history.close();
     if (staging) await staging.dispose().catch(() => undefined);

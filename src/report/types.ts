@@ -62,7 +62,6 @@ export interface FileSummary {
   findings: number;
   readable: boolean;
   problems: FileProblemSummary[];
-  history?: HistoryOutcome;
 }
 
 export interface Counts {
