@@ -134,6 +134,14 @@ export class ClaimAssembler {
   private segment(seg: Segment, out: ReadClaim[]): void {
     this.lastSegment = seg;
     if (this.transaction !== undefined) this.segmentsInTransaction++;
+    // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
+    const first = seg.tag.charCodeAt(0);
+    if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
+      if (first === 76 && seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
+      this.claim.segments.push(seg);
+      if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, `"${printable(seg.tag)}" is not a segment tag`, true, false);
+      return;
+    }
     switch (seg.tag) {
       case 'ISA':
         this.flushClaim(out);
