@@ -4,6 +4,9 @@
  *
  *   npx tsx scripts/x12-to-csv.ts samples/*.837          → samples/<name>.csv beside each input
  *   npx tsx scripts/x12-to-csv.ts --out DIR FILE.837 …
+ *   npx tsx scripts/x12-to-csv.ts --map samples/maps/tebra-kareo.json --crlf --bom --name samples/x.csv FILE.837
+ *     → the export that column map reads: its columns in the map's order, named by each field's first alias,
+ *       cells in the map's date, money, list and pointer styles
  *
  * Files whose claims had read problems are skipped with a message (a CSV cannot carry a broken segment).
  */
@@ -15,6 +18,8 @@ import type { Claim, ServiceLine } from '../src/encounter/model.js';
 import { DEFAULT_FIELDS, type CsvField } from '../src/csv/columns.js';
 import { formatMoney } from '../src/csv/values.js';
 import { readX12 } from '../src/x12/reader.js';
+import { createCsvWriter, loadCsvMap, newCsvLayout, type CsvColumnMap } from '../src/csv/index.js';
+import { PassThrough } from 'node:stream';
 
 type Row = Partial<Record<CsvField, string>>;
 
@@ -87,6 +92,18 @@ export function claimsToCsv(claims: readonly Claim[]): string {
   return stringify(rows.map((row) => columns.map((field) => row[field] ?? '')), { header: true, columns: columns.map(String), record_delimiter: '\n' });
 }
 
+/** The claims as the export `map` describes (header: each mapped field's first alias, in the map's order). */
+export async function claimsToMappedCsv(claims: readonly Claim[], map: CsvColumnMap, options: { eol?: string; bom?: boolean } = {}): Promise<Buffer> {
+  const header = Object.values(map.columns ?? {}).map((aliases) => (Array.isArray(aliases) ? aliases[0]! : aliases));
+  const out = new PassThrough();
+  const parts: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => parts.push(chunk));
+  const writer = createCsvWriter(out, newCsvLayout('-', header, map, options));
+  for (const claim of claims) await writer.write({ claim, raw: { rows: [] } }, claim, true);
+  await writer.close();
+  return Buffer.concat(parts);
+}
+
 /** Read an 837P file; undefined (with the reason) when it has read problems. */
 export async function readX12Claims(path: string): Promise<{ claims: Claim[] } | { problem: string }> {
   const reader = readX12(createReadStream(path), path);
@@ -103,11 +120,17 @@ export async function readX12Claims(path: string): Promise<{ claims: Claim[] } |
 
 async function main(argv: string[]): Promise<void> {
   let outDir: string | undefined;
+  let mapFile: string | undefined;
+  let name: string | undefined;
   const files: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     if (argv[index] === '--out') outDir = argv[++index];
-    else files.push(argv[index]!);
+    else if (argv[index] === '--map') mapFile = argv[++index];
+    else if (argv[index] === '--name') name = argv[++index];
+    else if (argv[index] !== '--crlf' && argv[index] !== '--bom') files.push(argv[index]!);
   }
+  const map = mapFile === undefined ? undefined : loadCsvMap(mapFile);
+  if (name !== undefined && files.length !== 1) throw new TypeError('Expected one input file with `--name`');
   if (files.length === 0) throw new TypeError('Expected 837P files: npx tsx scripts/x12-to-csv.ts [--out DIR] FILE.837 …');
   for (const file of files) {
     const result = await readX12Claims(file);
@@ -115,8 +138,9 @@ async function main(argv: string[]): Promise<void> {
       console.error(`skipped ${file}: ${result.problem}`);
       continue;
     }
-    const target = join(outDir ?? dirname(file), `${basename(file).replace(/\.[^.]*$/, '')}.csv`);
-    writeFileSync(target, claimsToCsv(result.claims));
+    const target = name ?? join(outDir ?? dirname(file), `${basename(file).replace(/\.[^.]*$/, '')}.csv`);
+    const options = { eol: argv.includes('--crlf') ? '\r\n' : '\n', bom: argv.includes('--bom') };
+    writeFileSync(target, map === undefined ? claimsToCsv(result.claims) : await claimsToMappedCsv(result.claims, map, options));
     console.log(`${file} → ${target} (${result.claims.length} claims)`);
   }
 }
