@@ -3,7 +3,7 @@
  * levels on a side, the spine families). Pure functions over the normalized lines; codes come from the
  * reference tables, never from lists kept here.
  */
-import type { Encounter, IsoDate, ProcedureFamily, Region, ServiceLine, Side } from '../../encounter/model.js';
+import type { Encounter, ProcedureFamily, Region, ServiceLine, Side } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { effectiveRegion, junctionRegions } from '../helpers.js';
 
@@ -26,10 +26,10 @@ export function isSpine(line: ServiceLine): boolean {
   return SPINE_FAMILIES.has(line.facts.family);
 }
 
-/** Injections (ESI or facet), as opposed to destruction (RFA): sedation rules and facet/with-rfa use them. */
+/** Injections (ESI or facet, image- or ultrasound-guided), as opposed to destruction (RFA). */
 export function isInjection(line: ServiceLine): boolean {
   const family = line.facts.family;
-  return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet';
+  return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet' || family === 'ultrasound-guided';
 }
 
 /**
@@ -163,15 +163,4 @@ export function linesBeyondLimit(
     if (over.length > 0) overruns.push({ line, sides: over, count });
   }
   return overruns;
-}
-
-/** Integer cents of `units` units at the line's per-unit charge (rules.md Terms, Charges). */
-export function chargeForUnits(line: ServiceLine, units: number): number {
-  if (line.units <= 0) return line.chargeCents;
-  return Math.round((line.chargeCents * units) / line.units);
-}
-
-/** True when `date` is on or after `from` (ISO dates compare as strings). */
-export function onOrAfter(date: IsoDate, from: IsoDate): boolean {
-  return date >= from;
 }

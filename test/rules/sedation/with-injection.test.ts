@@ -27,6 +27,11 @@ ruleTester.run(rule, {
       errors: [{ messageId: 'sedationWithInjection', line: 1, message: msg('01938', '62323') }],
     },
     {
+      name: 'an ultrasound-guided facet injection is an injection too',
+      claim: { dx, lines: ['0213T-RT ptr2', '99152'] },
+      errors: [{ messageId: 'sedationWithInjection', line: 2, message: msg('99152', '0213T-RT') }],
+    },
+    {
       name: 'facet injection with RFA in the session: the injection counts',
       claim: { dx, lines: ['64635-RT ptr2', '64490-RT ptr2', '99156'] },
       errors: [{ messageId: 'sedationWithInjection', line: 3, message: msg('99156', '64490-RT') }],
