@@ -5,9 +5,13 @@
 import type { CommandModule } from 'yargs';
 import { historyCommand } from './history.js';
 import { runCommand } from './run.js';
+import { rulesCommand } from './rules.js';
+import { explainCommand } from './explain.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   runCommand,
   historyCommand,
+  rulesCommand,
+  explainCommand,
 ];

@@ -1,0 +1,71 @@
+/** `spinescrub rules` and `spinescrub explain`, through runCli with captured output. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
+import { rules } from '../../src/rules/index.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  process.exitCode = 0;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = 0;
+});
+
+describe('spinescrub rules', () => {
+  it('lists every rule with severity per profile, fixable and source', async () => {
+    expect(await runCli(['rules'])).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^id +medicare +guide +fixable +source$/);
+    expect(lines.find((l) => l.startsWith('esi/unguided ⚑'))).toMatch(/^esi\/unguided ⚑ +warning +off +— +ESI LCD L39240/);
+    expect(lines.find((l) => l.startsWith('primary/repeated '))).toMatch(/^primary\/repeated +error +error +safe +CPT descriptors/);
+    expect(out).toContain(`\n${rules.length} rules; ⚑ coverage limit;`);
+    for (const rule of rules) expect(out).toContain(`\n${rule.meta.id}`);
+  });
+
+  it('--policy adds the severities a policy file gives; --json prints data', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spinescrub-cli-')), 'payer.json');
+    writeFileSync(file, JSON.stringify({ name: 'payer-x', extends: 'guide', severities: { 'esi/unguided': 'error' } }));
+    expect(await runCli(['rules', '--policy', file, '--json'])).toBe(0);
+    const data = JSON.parse(out) as { policy: string; rules: { id: string; medicare: string; guide: string; policy: string; fixable: string | null }[] };
+    expect(data.policy).toBe('payer-x');
+    expect(data.rules.find((r) => r.id === 'esi/unguided')).toMatchObject({ medicare: 'warning', guide: 'off', policy: 'error', fixable: null });
+    expect(data.rules.find((r) => r.id === 'esi/multiple-regions')).toMatchObject({ policy: 'off' });
+  });
+
+  it('a bad policy file is a one-line CFG_ error, exit 2', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spinescrub-cli-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ severities: { 'esi/nope': 'off' } }));
+    expect(await runCli(['rules', '--policy', file])).toBe(2);
+    expect(err).toBe(`spinescrub: CFG_UNKNOWN_RULE: ${file} at /severities/esi~1nope: unknown rule id 'esi/nope' (see \`spinescrub rules\`)\n`);
+  });
+});
+
+describe('spinescrub explain', () => {
+  it('prints description, severities, fix, source and the example of the doc page', async () => {
+    expect(await runCli(['explain', 'imaging/unguided-with-guidance'])).toBe(0);
+    expect(out).toContain('imaging/unguided-with-guidance\n\nAn unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance');
+    expect(out).toContain('severity  medicare: error   guide: error\nfix       applied by the engine\nsource    CPT parenthetical for 62320–62323');
+    expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error: Unexpected 62322 (without imaging guidance) with 77003');
+    expect(out).not.toContain('```');
+  });
+
+  it('explains input/read-problem', async () => {
+    expect(await runCli(['explain', 'input/read-problem'])).toBe(0);
+    expect(out).toContain('Not a rule');
+  });
+
+  it('exits 2 for an unknown id, with near ids', async () => {
+    expect(await runCli(['explain', 'esi/unguide'])).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe("spinescrub: unknown rule id 'esi/unguide' (did you mean esi/interlaminar-units, esi/unguided, esi/multiple-regions, esi/transforaminal-levels?); `spinescrub rules` lists them\n");
+  });
+});
