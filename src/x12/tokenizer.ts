@@ -344,7 +344,7 @@ export class X12Tokenizer {
     let tagEnd = text.indexOf(delims.element, tagStart);
     if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
     if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
-    const tag = text.slice(tagStart, tagEnd);
+    const tag = internTag(text, tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
     const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
@@ -352,6 +352,27 @@ export class X12Tokenizer {
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
   }
+}
+
+/** One shared string per 2–3 character tag (A–Z, 0–9): no allocation per segment, and fast `===` compares. */
+const TAG_CACHE: (string | undefined)[] = new Array<string | undefined>(43 * 43 * 44).fill(undefined);
+
+function internTag(text: string, from: number, to: number): string {
+  const length = to - from;
+  if (length === 2 || length === 3) {
+    const c0 = text.charCodeAt(from) - 48;
+    const c1 = text.charCodeAt(from + 1) - 48;
+    const c2 = length === 3 ? text.charCodeAt(from + 2) - 48 : 43;
+    if (c0 >= 0 && c0 < 43 && c1 >= 0 && c1 < 43 && c2 >= 0 && c2 <= 43) {
+      const key = (c0 * 43 + c1) * 44 + c2;
+      const cached = TAG_CACHE[key];
+      if (cached !== undefined) return cached;
+      const tag = text.slice(from, to);
+      TAG_CACHE[key] = tag;
+      return tag;
+    }
+  }
+  return text.slice(from, to);
 }
 
 const DEFAULT_DELIMITERS: Delimiters = Object.freeze({ element: '*', repetition: '^', component: ':', terminator: '~' });
