@@ -62,7 +62,7 @@ function indent(text: string): string {
     .join('\n');
 }
 
-export const explainCommand: CommandModule<object, ExplainArgs> = {
+export const explainCommand = {
   command: 'explain <id>',
   describe: "Explain a rule: description, severities, fix, source and an example",
   builder: (yargs: Argv<object>) =>
@@ -80,4 +80,4 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
     process.stdout.write(text);
     return 0;
   },
-};
+} as unknown as CommandModule<object, ExplainArgs>;

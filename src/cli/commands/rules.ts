@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, loadPolicy } from '../../policy/load.js';
+import type { ResolvedPolicy } from '../../policy/types.js';
 import { rules } from '../../rules/index.js';
 
 interface RulesArgs {
@@ -11,7 +12,7 @@ interface RulesArgs {
   json?: boolean;
 }
 
-export const rulesCommand: CommandModule<object, RulesArgs> = {
+export const rulesCommand = {
   command: 'rules',
   describe: 'List the rules: id, severity per policy profile, fixable, source',
   builder: (yargs: Argv<object>) =>
@@ -20,7 +21,7 @@ export const rulesCommand: CommandModule<object, RulesArgs> = {
       .option('json', { describe: 'print JSON', type: 'boolean', default: false })
       .example('$0 rules --policy payer.json', 'the catalogue with the severities a payer policy gives') as unknown as Argv<RulesArgs>,
   handler: (args: RulesArgs): number => {
-    let policy;
+    let policy: ResolvedPolicy | undefined;
     if (args.policy !== undefined) {
       try {
         policy = loadPolicy(args.policy, { rules }).default;
@@ -58,4 +59,4 @@ export const rulesCommand: CommandModule<object, RulesArgs> = {
     process.stdout.write(`${[line(header), ...table.map(line)].join('\n')}\n\n${rows.length} rules; ⚑ coverage limit; \`spinescrub explain ID\` for one rule.\n`);
     return 0;
   },
-};
+} as unknown as CommandModule<object, RulesArgs>;
