@@ -7,7 +7,9 @@ export { loadCsvMap } from '../csv/map.js';
 import type { Claim, InputFormat } from '../encounter/model.js';
 import { ingestFile } from '../history/ingest.js';
 import { openHistory, type HistoryStore, type RunHistory as StoreRun } from '../history/store.js';
-import type { CsvColumnMap } from '../csv/columns.js';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { bindHeader, type CsvColumnMap } from '../csv/columns.js';
+import { detectDelimiter } from '../csv/rows.js';
 import { createCsvWriter } from '../csv/writer.js';
 import { readCsv, type CsvReader } from '../csv/reader.js';
 import type { ReferenceData } from '../reference/types.js';
@@ -16,25 +18,53 @@ import { createX12Writer } from '../x12/writer.js';
 import { readX12 } from '../x12/reader.js';
 import type { FileHistory, FileIdentity, PriorResult, RunHistory } from './history.js';
 import type { FormatParts } from './process-file.js';
+import { readHead } from './inputs.js';
 import type { ClaimReader, ClaimWriter } from './types.js';
 
 export interface FormatOptions {
-  csvMap?: CsvColumnMap;
+  /** Column maps (`--csv-map`, in the order given): a CSV file is read with the first one its header fits. */
+  csvMaps?: CsvColumnMap[];
   /** Where the CSV reader may spill its grouping index (the run's staging directory). */
   tempDir?: string;
 }
 
 export function formatParts(options: FormatOptions = {}): FormatParts {
   return {
-    open(format: InputFormat, input: ReadStream, name: string): ClaimReader {
+    open(format: InputFormat, input: ReadStream, name: string, csvMap?: CsvColumnMap): ClaimReader {
       if (format === 'x12') return readX12(input, name);
-      return readCsv(input, name, { ...(options.csvMap ? { map: options.csvMap } : {}), ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
+      return readCsv(input, name, { ...(csvMap ? { map: csvMap } : {}), ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
     },
     writer(format: InputFormat, reader: ClaimReader, out: WriteStream): ClaimWriter {
       if (format === 'x12') return createX12Writer(out);
       return createCsvWriter(out, (reader as CsvReader).layout);
     },
   };
+}
+
+/** The header fields of a CSV file's first line (BOM removed), with the map's delimiter or the detected one. */
+function headerFields(head: Buffer, map: CsvColumnMap): string[] {
+  let text = head.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const delimiter = map.delimiter ?? detectDelimiter(Buffer.from(text, 'utf8'));
+  const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
+  try {
+    return (parseCsv(firstLine, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The column map a CSV file is read with: the default column set when its header has the required columns,
+ * otherwise the first `--csv-map` whose header fits; undefined (the default set) when none fits, so the reader
+ * reports the missing columns.
+ */
+export function chooseCsvMap(head: Buffer, maps: readonly CsvColumnMap[]): CsvColumnMap | undefined {
+  for (const map of [{}, ...maps]) {
+    const header = headerFields(head, map);
+    if (header.length > 0 && bindHeader(header, map).problems.length === 0) return Object.keys(map).length === 0 ? undefined : map;
+  }
+  return maps.length === 1 ? maps[0] : undefined;
 }
 
 function outcomeOf(status: 'added' | 'already-ingested' | 'not-recorded'): HistoryOutcome {
@@ -63,11 +93,15 @@ export class SqliteRunHistory implements RunHistory {
     return new SqliteRunHistory(openHistory(path), inputHashes, record, reference, csvOptions);
   }
 
+  /** The column map of each prior CSV file (chosen from its header before it is ingested). */
+  private readonly csvMapFor = new Map<string, CsvColumnMap | undefined>();
+
   async addPrior(path: string, name: string): Promise<PriorResult> {
+    this.csvMapFor.set(name, chooseCsvMap(await readHead(path, 64 * 1024), this.csvOptions.csvMaps ?? []));
     const result = await ingestFile(this.store, path, {
       name,
       reference: this.reference,
-      readCsv: (input, fileName) => readCsv(input, fileName, { ...(this.csvOptions.csvMap ? { map: this.csvOptions.csvMap } : {}) }),
+      readCsv: (input, fileName) => readCsv(input, fileName, { ...(this.csvMapFor.get(fileName) ? { map: this.csvMapFor.get(fileName) } : {}) }),
     });
     return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
   }

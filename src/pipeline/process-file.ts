@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { ReadStream, WriteStream } from 'node:fs';
+import type { CsvColumnMap } from '../csv/columns.js';
 import type { Claim, InputFormat } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ClaimResult } from '../rules/types.js';
@@ -23,7 +24,7 @@ import type { ClaimReader, ClaimWriter, FileProblem } from './types.js';
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {
   /** `input` is the file's read stream (readers that know its path may read it twice). */
-  open(format: InputFormat, input: ReadStream, name: string): ClaimReader;
+  open(format: InputFormat, input: ReadStream, name: string, csvMap?: CsvColumnMap): ClaimReader;
   writer(format: InputFormat, reader: ClaimReader, out: WriteStream): ClaimWriter;
 }
 
@@ -49,6 +50,8 @@ export interface PreparedInput {
   bytes: number;
   outputName: string;
   hash: string;
+  /** CSV: the column map the file is read with (undefined: the default column set). */
+  csvMap?: CsvColumnMap;
 }
 
 export interface FileResult {
@@ -120,7 +123,7 @@ interface PassOutcome {
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
   const stream = createReadStream(input.path, { highWaterMark: 1 << 20 });
-  const reader = context.formats.open(input.format, stream, input.name);
+  const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
   const reportBytes = (): void => {
     if (holding) return;

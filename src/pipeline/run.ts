@@ -33,7 +33,7 @@ import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from 
 import { noRunHistory, type RunHistory } from './history.js';
 import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile } from './inputs.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
-import { formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
+import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
 import { endStream, Staging } from './staging.js';
@@ -59,7 +59,8 @@ export interface RunOptions {
   logFormat: LogFormat;
   /** undefined: on unless --quiet. Bars on a TTY, plain lines otherwise. */
   progress?: boolean;
-  csvMap?: string;
+  /** Column map files for CSV exports with other headers (each file uses the first that fits its header). */
+  csvMaps?: string[];
   /** Standard input, for `-`. */
   stdin?: Readable;
   /** Where the end summary goes (default process.stdout). */
@@ -189,7 +190,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const ruleList = options.rules ?? allRules;
     const policies: PolicySet = loadPolicy(options.policy, { rules: ruleList });
     const formatOptions: FormatOptions = {};
-    if (options.csvMap) formatOptions.csvMap = loadCsvMap(options.csvMap);
+    formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
     staging = await Staging.create(options.outDir);
     formatOptions.tempDir = staging.dir;
@@ -223,7 +224,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
           continue;
         }
         const hash = await hashOf(source);
-        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash });
+        const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
+        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
         unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file (${code})`) });
@@ -313,7 +315,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         }
       });
     });
-    const results = await Promise.all(tasks);
+    // Wait for every file even when one fails, so no stream is still writing when the staging directory goes.
+    const settled = await Promise.allSettled(tasks);
+    const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = settled.map((outcome) => (outcome as PromiseFulfilledResult<FileResult>).value);
     progress.stop();
     progress = noProgress;
 

@@ -25,7 +25,7 @@ export interface RunArgs {
   quiet: boolean;
   'log-format': LogFormat;
   progress?: boolean;
-  'csv-map'?: string;
+  'csv-map': string[];
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -64,7 +64,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('quiet', { alias: 'q', describe: 'print warnings and errors only', type: 'boolean', default: false })
       .option('log-format', { describe: 'log lines on standard error', choices: ['text', 'json'] as const, default: 'text' as const })
       .option('progress', { describe: 'show progress (a bar on a terminal, a line every few seconds otherwise)', type: 'boolean' })
-      .option('csv-map', { describe: 'JSON column map for CSV exports with other headers', type: 'string', requiresArg: true })
+      .option('csv-map', {
+        describe: 'JSON column map for CSV exports with other headers (repeat it: each CSV file uses the first map its header fits)',
+        type: 'string',
+        array: true,
+        default: [] as string[],
+      })
       .check((args) => {
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
         if (args['as-of'] !== undefined && !isIsoDate(args['as-of'])) throw new Error(`Expected \`--as-of\` to be a date YYYY-MM-DD, got ${args['as-of']}`);
@@ -89,7 +94,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       quiet: args.quiet,
       logFormat: args['log-format'],
       ...(args.progress !== undefined ? { progress: args.progress } : {}),
-      ...(args['csv-map'] ? { csvMap: args['csv-map'] } : {}),
+      csvMaps: args['csv-map'],
     });
     return outcome.exitCode;
   },
