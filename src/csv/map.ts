@@ -17,6 +17,7 @@ function validator(): ValidateFunction {
 
 function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
+  if (error.propertyName !== undefined) return `unknown field '${error.propertyName}'`;
   if (error.keyword === 'additionalProperties') return `unknown property '${String(params.additionalProperty)}'`;
   if (error.keyword === 'enum') return `${error.message ?? 'must be one of the allowed values'}: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
   if (error.keyword === 'propertyNames') return `unknown field '${String(params.propertyName)}'`;
@@ -25,6 +26,7 @@ function describe(error: ErrorObject): string {
 
 function pathOf(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
+  if (error.propertyName !== undefined) return `${error.instancePath}/${error.propertyName}`;
   if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(params.additionalProperty)}`;
   if (error.keyword === 'propertyNames') return `${error.instancePath}/${String(params.propertyName)}`;
   return error.instancePath || '/';
@@ -34,7 +36,6 @@ function pathOf(error: ErrorObject): string {
 export function csvMapFromData(data: unknown, file: string): CsvColumnMap {
   const validate = validator();
   if (!validate(data)) {
-    // propertyNames reports the name first, then a second error for the same spot: the first is the useful one.
     const error = (validate.errors ?? [])[0];
     throw new ConfigError('CFG_CSV_MAP_INVALID', error ? describe(error) : 'invalid column map', file, error ? pathOf(error) : undefined);
   }

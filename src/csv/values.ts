@@ -15,6 +15,7 @@ export function parseMoney(text: string): Cents | undefined {
   if (!match) return undefined;
   const [, minus, open, , minusAfterSymbol, whole = '', fraction, close] = match;
   if (Boolean(open) !== Boolean(close)) return undefined;
+  if ([minus, open, minusAfterSymbol].filter(Boolean).length > 1) return undefined;
   if (whole === '' && (fraction === undefined || fraction === '')) return undefined;
   const dollars = whole === '' ? 0 : Number(whole.replaceAll(',', ''));
   const cents = fraction === undefined || fraction === '' ? 0 : Number(fraction.padEnd(2, '0'));
