@@ -11,7 +11,7 @@
  *
  * Names and dates of birth are stored only as hashes (the database holds member ids, never names or DOBs).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { PatientKey } from './view.js';
 
 export interface PatientIdentity {
@@ -43,7 +43,7 @@ export function normalizeMemberId(memberId: string | undefined): string | null {
 }
 
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+  return hash('sha256', text, 'hex').slice(0, 24);
 }
 
 export function identityOf(key: PatientKey): PatientIdentity {

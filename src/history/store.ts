@@ -118,6 +118,22 @@ interface LineRow {
 
 const CACHE_LIMIT = 512;
 
+const LINE_COLUMNS = `claim_id AS claimId, billing_npi AS billingNpi, file_id AS fileId, service_date AS serviceDate,
+  line_number AS lineNumber, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi AS renderingNpi`;
+
+/** The view's one query per patient, for each way a patient can be named (identity.ts). */
+function linesQueries(db: Database.Database) {
+  const byPatients = (patients: string) =>
+    db.prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id IN (${patients}) AND active = 1 ORDER BY service_date, claim_row, seq`);
+  return {
+    linesByMember: byPatients('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?'),
+    linesByMemberOrName: byPatients(
+      'SELECT id FROM patients WHERE member_id = ? AND dependent_key = ? UNION SELECT id FROM patients WHERE member_id IS NULL AND name_key = ?',
+    ),
+    linesByName: byPatients('SELECT id FROM patients WHERE name_key = ?'),
+  };
+}
+
 /** Opens (creating when missing) the history database at `path`, or an in-memory one for `:memory:`. */
 export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: { readonly?: boolean } = {}): HistoryStore {
   return HistoryStore.open(path, options);
@@ -131,6 +147,10 @@ export class HistoryStore {
   private readonly cache = new Map<string, { generation: number; lines: HistLine[] }>();
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
+  /** Patient ids by identity string, for the write path; dropped on a rollback (the rows may be gone). */
+  private readonly patientIds = new Map<string, number>();
+  /** 7/8 claims waiting for their original: while there are none, an original needs no look-up. */
+  private awaitingOriginals = 0;
   private readonly statements;
 
   private constructor(path: string, db: Database.Database) {
@@ -156,27 +176,21 @@ export class HistoryStore {
       insertClaim: db_.prepare(
         `INSERT INTO claims (file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status,
            superseded_by, awaiting_original, first_date, last_date, line_count, charge_cents)
-         VALUES (@fileId, @claimId, @billingNpi, @frequency, @payerClaimNumber, @patientId, @status,
-           @supersededBy, @awaitingOriginal, @firstDate, @lastDate, @lineCount, @chargeCents)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       supersede: db_.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db_.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db_.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
       insertLine: db_.prepare(
-        `INSERT INTO lines (claim_row, patient_id, service_date, line_number, procedure, modifiers, sides, family,
-           region, role, units, kx, rendering_npi, active)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
+           modifiers, sides, family, region, role, units, kx, rendering_npi, active)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      patientLines: db_.prepare(
-        `SELECT c.claim_id AS claimId, c.billing_npi AS billingNpi, c.file_id AS fileId, l.service_date AS serviceDate,
-           l.line_number AS lineNumber, l.procedure, l.modifiers, l.sides, l.family, l.region, l.role, l.units, l.kx,
-           l.rendering_npi AS renderingNpi
-         FROM lines l JOIN claims c ON c.id = l.claim_row
-         WHERE l.patient_id = ? AND l.active = 1
-         ORDER BY l.service_date, l.claim_row, l.line_number`,
-      ),
+      awaitingCount: db_.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
+      ...linesQueries(db_),
     };
     for (const row of this.statements.allFiles.all() as { id: number; name: string }[]) this.fileNames.set(row.id, row.name);
+    this.awaitingOriginals = this.statements.awaitingCount.get() as number;
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): HistoryStore {
@@ -211,6 +225,11 @@ export class HistoryStore {
     this.db.close();
   }
 
+  /** Changes with every committed write (views cache what they read per generation). */
+  get dataGeneration(): number {
+    return this.generation;
+  }
+
   /** The file with these bytes, when it was ingested (or recorded by a run) before. */
   findFile(hash: string): { id: number; name: string; claims: number; lines: number; addedAt: string } | undefined {
     return this.statements.fileByHash.get(hash) as { id: number; name: string; claims: number; lines: number; addedAt: string } | undefined;
@@ -234,6 +253,7 @@ export class HistoryStore {
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.rolledBack();
         throw error;
       }
     };
@@ -247,14 +267,20 @@ export class HistoryStore {
     const existing = this.findFile(file.hash);
     if (existing !== undefined) return this.alreadyIngested(file, existing);
     let fileId = 0;
-    const result = this.db
-      .transaction(() => {
-        const writer = this.beginFile(file);
-        fileId = writer.fileId;
-        for (const record of records) writer.add(record);
-        return writer.finish();
-      })
-      .immediate();
+    let result: IngestResult;
+    try {
+      result = this.db
+        .transaction(() => {
+          const writer = this.beginFile(file);
+          fileId = writer.fileId;
+          for (const record of records) writer.add(record);
+          return writer.finish();
+        })
+        .immediate();
+    } catch (error) {
+      this.rolledBack();
+      throw error;
+    }
     this.committed(fileId, file.name);
     return result;
   }
@@ -271,6 +297,11 @@ export class HistoryStore {
       awaitingOriginal: 0,
       lateOriginals: 0,
     };
+  }
+
+  private rolledBack(): void {
+    this.patientIds.clear();
+    this.awaitingOriginals = this.statements.awaitingCount.get() as number;
   }
 
   private committed(fileId: number, name: string): void {
@@ -296,45 +327,45 @@ export class HistoryStore {
     };
     const add = (record: ClaimRecord): void => {
       const patientId = this.resolvePatientForWrite(record.identity);
-      const dates = record.lines.map((line) => line.serviceDate).sort();
-      const row = {
-        fileId,
-        claimId: record.claimId,
-        billingNpi: record.billingNpi,
-        frequency: record.frequency,
-        payerClaimNumber: record.payerClaimNumber,
-        patientId,
-        status: 'active',
-        supersededBy: null as number | null,
-        awaitingOriginal: 0,
-        firstDate: dates[0] ?? null,
-        lastDate: dates[dates.length - 1] ?? null,
-        lineCount: record.lines.length,
-        chargeCents: record.chargeCents,
-      };
+      let firstDate: string | null = null;
+      let lastDate: string | null = null;
+      for (const line of record.lines) {
+        if (firstDate === null || line.serviceDate < firstDate) firstDate = line.serviceDate;
+        if (lastDate === null || line.serviceDate > lastDate) lastDate = line.serviceDate;
+      }
+      let status = 'active';
+      let supersededBy: number | null = null;
+      let awaitingOriginal = 0;
       let linesActive = true;
       let target: number | undefined;
       if (record.frequency === '7' || record.frequency === '8') {
         target = s.activeClaim.get(record.claimId, record.billingNpi) as number | undefined;
         if (target === undefined) {
-          row.awaitingOriginal = 1;
+          awaitingOriginal = 1;
+          this.awaitingOriginals++;
           result.awaitingOriginal++;
         }
         if (record.frequency === '8') {
-          row.status = 'void';
+          status = 'void';
           linesActive = false;
         }
-      } else {
+      } else if (this.awaitingOriginals > 0) {
         const awaiting = s.awaitingClaim.get(record.claimId, record.billingNpi) as { id: number; frequency: string } | undefined;
         if (awaiting !== undefined) {
-          row.status = awaiting.frequency === '8' ? 'voided' : 'replaced';
-          row.supersededBy = awaiting.id;
+          status = awaiting.frequency === '8' ? 'voided' : 'replaced';
+          supersededBy = awaiting.id;
           linesActive = false;
           s.settleAwaiting.run(awaiting.id);
+          this.awaitingOriginals--;
           result.lateOriginals++;
         }
       }
-      const claimRow = Number(s.insertClaim.run(row).lastInsertRowid);
+      const claimRow = Number(
+        s.insertClaim.run(
+          fileId, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, patientId, status,
+          supersededBy, awaitingOriginal, firstDate, lastDate, record.lines.length, record.chargeCents,
+        ).lastInsertRowid,
+      );
       if (target !== undefined) {
         s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
         s.deactivateLines.run(target);
@@ -342,7 +373,7 @@ export class HistoryStore {
         else result.replaced++;
       }
       if (patientId !== null) {
-        for (const line of record.lines) this.insertLine(claimRow, patientId, line, linesActive);
+        record.lines.forEach((line, seq) => this.insertLine(patientId, claimRow, seq, fileId, record, line, linesActive));
         result.lines += record.lines.length;
       }
       result.claims++;
@@ -354,12 +385,16 @@ export class HistoryStore {
     return { fileId, add, finish };
   }
 
-  private insertLine(claimRow: number, patientId: number, line: LineRecord, active: boolean): void {
+  private insertLine(patientId: number, claimRow: number, seq: number, fileId: number, record: ClaimRecord, line: LineRecord, active: boolean): void {
     this.statements.insertLine.run(
-      claimRow,
       patientId,
       line.serviceDate,
+      claimRow,
+      seq,
       line.lineNumber,
+      record.claimId,
+      record.billingNpi,
+      fileId,
       line.procedure,
       line.modifiers.join(','),
       line.sides,
@@ -377,67 +412,71 @@ export class HistoryStore {
   private resolvePatientForWrite(identity: PatientIdentity): number | null {
     const s = this.statements;
     if (identity.memberId !== null) {
-      const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
-      if (byMember !== undefined) return byMember;
-      if (identity.nameKey !== null) {
-        const byName = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
-        if (byName !== undefined) {
-          s.adoptPatient.run(identity.memberId, identity.dependentKey, byName);
-          return byName;
-        }
+      const key = `m:${identity.memberId}|${identity.dependentKey}`;
+      const cached = this.patientIds.get(key);
+      if (cached !== undefined) return cached;
+      let id = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
+      if (id === undefined && identity.nameKey !== null) {
+        id = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
+        if (id !== undefined) s.adoptPatient.run(identity.memberId, identity.dependentKey, id);
       }
-      return Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
+      if (id === undefined) id = Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
+      this.rememberPatient(key, id);
+      return id;
     }
     if (identity.nameKey !== null) {
-      const byName = s.patientsByName.get(identity.nameKey) as number | undefined;
-      if (byName !== undefined) return byName;
-      return Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+      const key = `n:${identity.nameKey}`;
+      const cached = this.patientIds.get(key);
+      if (cached !== undefined) return cached;
+      const id = (s.patientsByName.get(identity.nameKey) as number | undefined) ?? Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+      this.rememberPatient(key, id);
+      return id;
     }
     return null;
   }
 
-  /** Patient rows an identity matches when reading (the same rules as writing, without creating any). */
-  private patientIdsForRead(identity: PatientIdentity): number[] {
-    const s = this.statements;
-    if (identity.memberId !== null) {
-      const ids: number[] = [];
-      const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
-      if (byMember !== undefined) ids.push(byMember);
-      if (identity.nameKey !== null) ids.push(...(s.patientWithoutMemberByName.all(identity.nameKey) as number[]));
-      return ids;
-    }
-    if (identity.nameKey !== null) return s.patientsByName.all(identity.nameKey) as number[];
-    return [];
+  private rememberPatient(key: string, id: number): void {
+    if (this.patientIds.size >= 100_000) this.patientIds.clear();
+    this.patientIds.set(key, id);
   }
 
-  /** Active (not replaced, not voided) lines of a patient in the database; cached per patient until the next write. */
+  /**
+   * Active (not replaced, not voided) lines of a patient in the database — one query over the patient rows the
+   * identity matches (the write path's rules, without creating any) — cached per patient until the next write.
+   */
   dbLines(identity: PatientIdentity): HistLine[] {
     const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.generation === this.generation) return cached.lines;
-    const lines: HistLine[] = [];
-    for (const patientId of this.patientIdsForRead(identity)) {
-      for (const row of this.statements.patientLines.all(patientId) as LineRow[]) {
-        lines.push({
-          claimKey: claimKey(row.claimId, row.billingNpi),
-          claimId: row.claimId,
-          billingNpi: row.billingNpi,
-          file: this.fileName(row.fileId),
-          fileId: row.fileId,
-          serviceDate: row.serviceDate,
-          lineNumber: row.lineNumber,
-          procedure: row.procedure,
-          modifiers: row.modifiers === '' ? [] : row.modifiers.split(','),
-          sides: row.sides,
-          family: row.family,
-          region: row.region,
-          role: row.role,
-          units: row.units,
-          kx: row.kx === 1,
-          renderingNpi: row.renderingNpi,
-        });
-      }
+    const q = this.statements;
+    let rows: LineRow[];
+    if (identity.memberId !== null) {
+      rows = (identity.nameKey !== null
+        ? q.linesByMemberOrName.all(identity.memberId, identity.dependentKey, identity.nameKey)
+        : q.linesByMember.all(identity.memberId, identity.dependentKey)) as LineRow[];
+    } else if (identity.nameKey !== null) {
+      rows = q.linesByName.all(identity.nameKey) as LineRow[];
+    } else {
+      rows = [];
     }
+    const lines: HistLine[] = rows.map((row) => ({
+      claimKey: claimKey(row.claimId, row.billingNpi),
+      claimId: row.claimId,
+      billingNpi: row.billingNpi,
+      file: this.fileName(row.fileId),
+      fileId: row.fileId,
+      serviceDate: row.serviceDate,
+      lineNumber: row.lineNumber,
+      procedure: row.procedure,
+      modifiers: row.modifiers === '' ? [] : row.modifiers.split(','),
+      sides: row.sides,
+      family: row.family,
+      region: row.region,
+      role: row.role,
+      units: row.units,
+      kx: row.kx === 1,
+      renderingNpi: row.renderingNpi,
+    }));
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(cacheKey, { generation: this.generation, lines });
     return lines;
@@ -459,6 +498,7 @@ export class HistoryStore {
 
   /** True when a 7/8 with this key waits for its original in the database. */
   hasAwaitingClaim(claimId: string, billingNpi: string): { frequency: string } | undefined {
+    if (this.awaitingOriginals === 0) return undefined;
     return this.statements.awaitingClaim.get(claimId, billingNpi) as { frequency: string } | undefined;
   }
 
@@ -535,7 +575,7 @@ export class HistoryStore {
       .all(normalized) as (Omit<PatientClaim, 'lines' | 'dependent'> & { id: number; dependent: number })[];
     const linesOf = this.db.prepare(
       `SELECT line_number AS lineNumber, service_date AS serviceDate, procedure, modifiers, units, active
-       FROM lines WHERE claim_row = ? ORDER BY line_number`,
+       FROM lines WHERE claim_row = ? ORDER BY seq`,
     );
     return claims.map(({ id, dependent, ...claim }) => ({
       ...claim,
@@ -604,6 +644,7 @@ export class RunHistory {
   excludeFile(hash: string): void {
     const existing = this.store.findFile(hash);
     if (existing !== undefined) this.excludedFileIds.add(existing.id);
+    this.overlayVersion++;
   }
 
   file(file: FileIdentity): FileRecorder {
@@ -637,6 +678,7 @@ export class RunHistory {
   }
 
   private addToOverlay(file: string, record: ClaimRecord): OverlayClaim {
+    this.overlayVersion++;
     const key = claimKey(record.claimId, record.billingNpi);
     const earlier = this.overlayByKey.get(key) ?? [];
     const claim: OverlayClaim = {
@@ -676,6 +718,7 @@ export class RunHistory {
   }
 
   private removeFromOverlay(claim: OverlayClaim): void {
+    this.overlayVersion++;
     claim.committed = true;
     const sameKey = this.overlayByKey.get(claim.key)?.filter((other) => other !== claim) ?? [];
     if (sameKey.length === 0) this.overlayByKey.delete(claim.key);
@@ -695,6 +738,9 @@ export class RunHistory {
   }
 
   private identityCache = new Map<string, PatientIdentity>();
+  /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
+  private overlayVersion = 0;
+  private last: { key: string; overlayVersion: number; generation: number; lines: HistLine[] } | undefined;
 
   private identity(patient: PatientKey): PatientIdentity {
     const cacheKey = `${patient.memberId ?? ''}\u0000${patient.lastName ?? ''}\u0000${patient.firstName ?? ''}\u0000${patient.dateOfBirth ?? ''}\u0000${patient.dependent === true ? 1 : 0}`;
@@ -707,8 +753,20 @@ export class RunHistory {
     return identity;
   }
 
+  /** The patient's lines; the rules of one claim ask for the same patient many times, so the last answer is kept. */
   private linesFor(patient: PatientKey): HistLine[] {
     const identity = this.identity(patient);
+    const key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+    const last = this.last;
+    if (last !== undefined && last.key === key && last.overlayVersion === this.overlayVersion && last.generation === this.store.dataGeneration) {
+      return last.lines;
+    }
+    const lines = this.collectLines(identity);
+    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, lines };
+    return lines;
+  }
+
+  private collectLines(identity: PatientIdentity): HistLine[] {
     const lines: HistLine[] = [];
     for (const line of this.store.dbLines(identity)) {
       if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;

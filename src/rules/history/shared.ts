@@ -19,8 +19,18 @@ import { describeRegion, junctionFamilies, sessionRegion, sidesOf } from '../com
 
 const DAY_MS = 86_400_000;
 
+/** Date arithmetic is asked for the same few dates over and over (every rule, every pass): remembered. */
+const shifted = new Map<string, IsoDate>();
+
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const key = `${date}|${days}`;
+  let result = shifted.get(key);
+  if (result === undefined) {
+    result = new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+    if (shifted.size >= 50_000) shifted.clear();
+    shifted.set(key, result);
+  }
+  return result;
 }
 
 export function daysBetween(from: IsoDate, to: IsoDate): number {

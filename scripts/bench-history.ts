@@ -1,0 +1,161 @@
+/**
+ * Benchmark of the history index:
+ *   1. ingest a generated 837P history of ~1 million service lines (`spinescrub history add`'s path: hash, X12
+ *      reader, normalize, one transaction), and report the rate (lines/s) and the database size; the same
+ *      read + normalize without the database is timed too, to show the store's share;
+ *   2. run `spinescrub run` over a generated 50 MB 837P with that history, against the same run with an empty
+ *      history database, in this same script run (alternating, best of `--repeat`), `--no-record` so both see
+ *      the same database every time. Goal: with history ≤ 1.5 × empty history.
+ *
+ *   npx tsx scripts/bench-history.ts [--lines 1000000] [--run-mb 50] [--repeat 2] [--dir /tmp/spinescrub-bench-history] [--keep]
+ *
+ * The history and the run file share the generator's seed, so the run's patients are in the history (its
+ * patient pool is a prefix of the larger pool); the history starts in 2025-06 so the rolling year of the run's
+ * dates (2026) reaches back into it. Generated files are kept in --dir and reused.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { normalizeClaim } from '../src/encounter/normalize.js';
+import { ingestFile } from '../src/history/ingest.js';
+import { openHistory } from '../src/history/store.js';
+import { runPipeline } from '../src/pipeline/run.js';
+import { defaultReference } from '../src/reference/index.js';
+import { readX12 } from '../src/x12/reader.js';
+import { generate837p } from './generate-837p.js';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
+}
+
+const targetLines = Number(option('lines', '1000000'));
+const runMb = Number(option('run-mb', '50'));
+const repeat = Math.max(1, Number(option('repeat', '2')));
+const dir = option('dir', '/tmp/spinescrub-bench-history');
+const keep = process.argv.includes('--keep');
+const SEED = 1;
+const HISTORY_START = '2025-06-02';
+const RUN_START = '2026-01-05';
+const AS_OF = '2026-11-27';
+
+mkdirSync(dir, { recursive: true });
+
+/** Service lines per claim of the generator, from a 2,000-claim sample. */
+async function linesPerClaim(): Promise<number> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString('latin1');
+      callback();
+    },
+  });
+  await generate837p({ claims: 2000, seed: SEED, startDate: HISTORY_START }, sink);
+  return (text.match(/~\s*LX\*/g)?.length ?? 0) / 2000;
+}
+
+async function generate(file: string, options: Parameters<typeof generate837p>[0]): Promise<void> {
+  if (existsSync(file)) return;
+  const out = createWriteStream(`${file}.part`);
+  await generate837p(options, out);
+  out.end();
+  await once(out, 'finish');
+  const { renameSync } = await import('node:fs');
+  renameSync(`${file}.part`, file);
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}
+
+async function main(): Promise<void> {
+  // 1. The history file: enough claims for ~targetLines service lines.
+  const perClaim = await linesPerClaim();
+  const historyClaims = Math.ceil(targetLines / perClaim);
+  const historyFile = join(dir, `history-${historyClaims}.837`);
+  await generate(historyFile, { claims: historyClaims, seed: SEED, startDate: HISTORY_START });
+  const runFile = join(dir, `run-${runMb}mb.837`);
+  await generate(runFile, { mb: runMb, seed: SEED, startDate: RUN_START });
+  console.log(`history file: ${historyClaims} claims (${perClaim.toFixed(2)} lines/claim), ${mb(statSync(historyFile).size)} MB`);
+  console.log(`run file:     ${mb(statSync(runFile).size)} MB`);
+
+  // Read + normalize alone (no database): the part of the ingest that is not the store's.
+  let started = performance.now();
+  let readLines = 0;
+  const reader = readX12(createReadStream(historyFile), 'history.837');
+  for await (const read of reader.claims()) readLines += normalizeClaim(read.claim, defaultReference).lines.length;
+  const readMs = performance.now() - started;
+
+  // 2. Ingest into a fresh database.
+  const dbPath = join(dir, 'history.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  const store = openHistory(dbPath);
+  started = performance.now();
+  const result = await ingestFile(store, historyFile, { name: 'history.837' });
+  const ingestMs = performance.now() - started;
+  store.checkpoint();
+  const stats = store.stats();
+  store.close();
+  console.log(
+    `ingest: ${result.claims} claims, ${result.lines} lines in ${seconds(ingestMs)} s = ${Math.round(result.lines / (ingestMs / 1000))} lines/s ` +
+      `(read + normalize alone ${seconds(readMs)} s for ${readLines} lines; the store's share ≈ ${seconds(ingestMs - readMs)} s = ` +
+      `${Math.round(result.lines / Math.max(0.001, (ingestMs - readMs) / 1000))} lines/s)`,
+  );
+  console.log(`database: ${mb(stats.sizeBytes)} MB, ${stats.patients} patients, ${stats.activeLines} active lines, dates ${stats.firstServiceDate} to ${stats.lastServiceDate}`);
+  const again = openHistory(dbPath);
+  started = performance.now();
+  const second = await ingestFile(again, historyFile, { name: 'history.837' });
+  console.log(`adding the same file again: ${second.status} in ${seconds(performance.now() - started)} s`);
+  again.close();
+
+  // 3. The run with the history against the run with an empty history database.
+  const emptyPath = join(dir, 'empty.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(emptyPath + suffix, { force: true });
+  openHistory(emptyPath).close();
+  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const times: Record<'empty' | 'history', number[]> = { empty: [], history: [] };
+  const historyFindings: Record<'empty' | 'history', number> = { empty: 0, history: 0 };
+  const HISTORY_RULES = /^(history|session|frequency|rfa\/prior|rfa\/repeat|global|facet\/kx)/;
+  for (let round = 0; round < repeat; round++) {
+    for (const kind of ['empty', 'history'] as const) {
+      const outDir = join(dir, `out-${kind}`);
+      rmSync(outDir, { recursive: true, force: true });
+      started = performance.now();
+      const outcome = await runPipeline({
+        inputs: [runFile],
+        outDir,
+        historyPath: kind === 'empty' ? emptyPath : dbPath,
+        record: false,
+        prior: [],
+        failOn: 'never',
+        holdOn: 'error',
+        jobs: 1,
+        fix: true,
+        asOf: AS_OF,
+        quiet: true,
+        logFormat: 'text',
+        progress: false,
+        stdout: sink,
+        stderr: sink,
+      });
+      const ms = performance.now() - started;
+      times[kind].push(ms);
+      historyFindings[kind] = (outcome.summary?.rules ?? []).filter((rule) => HISTORY_RULES.test(rule.ruleId)).reduce((sum, rule) => sum + rule.findings, 0);
+      console.log(`run ${round + 1} ${kind.padEnd(7)}: ${seconds(ms)} s, exit ${outcome.exitCode}, ${outcome.summary?.totals.claims ?? '?'} claims, ${historyFindings[kind]} history-rule findings`);
+    }
+  }
+  const best = (list: number[]) => Math.min(...list);
+  const ratio = best(times.history) / best(times.empty);
+  console.log(
+    `run over ${mb(statSync(runFile).size)} MB: empty history ${seconds(best(times.empty))} s, 1M-line history ${seconds(best(times.history))} s, ` +
+      `ratio ${ratio.toFixed(2)} (goal ≤ 1.5) — best of ${repeat}`,
+  );
+  if (!keep) for (const kind of ['empty', 'history']) rmSync(join(dir, `out-${kind}`), { recursive: true, force: true });
+}
+
+await main();
