@@ -109,7 +109,7 @@ export class ClaimAssembler {
     this.flushClaim(out);
     const last = this.lastSegment;
     if (!this.sawIsa) {
-      if (!this.problemCounts.has('X12_NO_ISA')) this.fileProblem('X12_NO_ISA', last, 'no ISA segment: this is not an X12 interchange', true, true);
+      if (!this.problemCounts.has('X12_NO_ISA') && !this.problemCounts.has('X12_TRUNCATED')) this.fileProblem('X12_NO_ISA', last, 'no ISA segment: this is not an X12 interchange', true, true);
     } else if (this.transaction !== undefined || this.group !== undefined || this.interchange !== undefined) {
       const missing = [this.transaction && 'SE', this.group && 'GE', this.interchange && 'IEA'].filter(Boolean).join(', ');
       this.fileProblem('X12_TRUNCATED', last, `the file ends without ${missing}: it is truncated`, true, false);
@@ -126,7 +126,7 @@ export class ClaimAssembler {
         message: `${this.fileName}: byte ${note.byteOffset} (segment ${note.segment}): ${note.detail}`,
         location,
         envelope: true,
-        fatal: note.code === 'X12_NO_ISA',
+        fatal: note.code === 'X12_NO_ISA' || note.fatal === true,
       });
     }
   }

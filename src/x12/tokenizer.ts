@@ -26,6 +26,8 @@ export interface TokenizerNote {
   /** Ordinal of the segment it belongs to (or the next one). */
   segment: number;
   detail: string;
+  /** Nothing could be read (no interchange at all). */
+  fatal?: boolean;
 }
 
 const NON_ASCII = /[\u0080-\u00ff]/;
@@ -171,6 +173,8 @@ export class X12Tokenizer {
   private sawIsa = false;
   /** True while every byte of `pending` (and `parts`) is ASCII. */
   private pendingAscii = true;
+  /** Offset of the malformed ISA already reported (re-scans must not report it again). */
+  private lastBadIsa = -1;
 
   /**
    * Feed one chunk (latin1). Returns the segments it completed. `ascii`: the caller knows the chunk is pure
@@ -221,7 +225,9 @@ export class X12Tokenizer {
       const tag = readTag(body, delims.element);
       this.ordinal++;
       if (body.length > 0) {
-        if (!this.sawIsa) {
+        if (!this.sawIsa && body.startsWith('ISA')) {
+          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: 'the ISA segment is incomplete: the file is truncated', fatal: true });
+        } else if (!this.sawIsa) {
           this.notes.push({ code: 'X12_NO_ISA', byteOffset: offset + startInRest, segment: this.ordinal, detail: 'no ISA segment found' });
         } else if (this.delimiters === undefined) {
           this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
@@ -251,7 +257,9 @@ export class X12Tokenizer {
         const header = readIsaDelimiters(text, isaAt);
         if (header === 'short') break;
         if (header === 'bad') {
-          this.notes.push({ code: 'X12_BAD_ISA', byteOffset: this.pendingOffset + isaAt, segment: this.ordinal + 1, detail: 'ISA segment is malformed: delimiters cannot be read' });
+          const badAt = this.pendingOffset + isaAt;
+          if (badAt !== this.lastBadIsa) this.notes.push({ code: 'X12_BAD_ISA', byteOffset: badAt, segment: this.ordinal + 1, detail: 'ISA segment is malformed: delimiters cannot be read' });
+          this.lastBadIsa = badAt;
           // Skip this "ISA" and keep looking.
           const next = findIsa(text, isaAt + 3);
           if (next < 0) break;
@@ -263,7 +271,6 @@ export class X12Tokenizer {
           if (after < 0) {
             // Not complete yet: look for the ISA again once more bytes arrive.
             this.delimiters = undefined;
-            this.notes.pop();
             break;
           }
           this.noteGarbage(text, pos, next);

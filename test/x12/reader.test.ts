@@ -262,6 +262,28 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
     expect(problemsOf(problems)).toEqual([['X12_NO_ISA', 'bad.837: end of file: no ISA segment: this is not an X12 interchange']]);
   });
 
+  it('a malformed ISA before a good interchange', async () => {
+    const { claims, problems } = await read(`ISA*00*short*:A\n${base}`, 7);
+    expect(claims.length).toBe(3);
+    expect(problemsOf(problems)).toEqual([
+      ['X12_BAD_ISA', 'bad.837: byte 0 (segment 1): ISA segment is malformed: delimiters cannot be read'],
+      ['X12_GARBAGE', 'bad.837: byte 0 (segment 1): 16 unexpected bytes before the ISA'],
+    ]);
+  });
+
+  it('a file cut inside its ISA: fatal', async () => {
+    const { claims, problems } = await read(base.slice(0, 60), 7);
+    expect(claims).toEqual([]);
+    expect(problemsOf(problems)).toEqual([['X12_TRUNCATED', 'bad.837: byte 0 (segment 1): the ISA segment is incomplete: the file is truncated']]);
+    expect(problems[0]!.fatal).toBe(true);
+  });
+
+  it('a missing IEA between two interchanges', async () => {
+    const { claims, problems } = await read(base.replace('IEA*1*000000001~\n', '') + base, 64);
+    expect(claims.length).toBe(6);
+    expect(problemsOf(problems)).toEqual([['X12_MISSING_IEA', 'bad.837: segment 59 (ISA, byte 1525): IEA missing before this ISA']]);
+  });
+
   it('garbage lines inside the transaction', async () => {
     const text = base.replace('LX*2~\n', 'LX*2~\n@@@ garbage @@@\n');
     const { claims, problems } = await read(text);
