@@ -537,7 +537,7 @@ export function mapClaim(raw: X12RawClaim): Claim {
   for (let n = 0; n < raw.lineStarts.length; n++) {
     const from = raw.lineStarts[n]!;
     const to = raw.lineStarts[n + 1] ?? segs.length;
-    lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file));
+    lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
   }
   if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
   if (lines.length > MAX_LINES) sink.add('X12_TOO_MANY_LINES', clm, `claim has ${lines.length} service lines (an 837P claim allows ${MAX_LINES})`);
@@ -602,7 +602,7 @@ function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink):
   }
 }
 
-function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string): ServiceLine {
+function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
   const lx = segs[from]!;
   let sv1: Segment | undefined;
   let dtp: Segment | undefined;
@@ -668,7 +668,8 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
       if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(sv1.el(4))}" is not a number`);
       else line.units = units;
     }
-    if (sv1.el(5) !== '') line.placeOfService = sv1.el(5);
+    // SV105 only when it differs from the claim's (model.ts); the writer restores an equal one.
+    if (sv1.el(5) !== '' && sv1.el(5) !== claimPlaceOfService) line.placeOfService = sv1.el(5);
     const pointerText = sv1.el(7);
     if (pointerText !== '') {
       for (const p of splitOn(pointerText, sv1.delimiters.component)) {

@@ -403,7 +403,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
       const seg = segs[i]!;
       if (seg.tag === 'SV1' && !sv1Done) {
         sv1Done = true;
-        texts.push(sv1Changed(original, line) ? rebuildSv1(seg, line, check, lineWhere) : rawOf(seg));
+        texts.push(sv1Changed(original, line) ? rebuildSv1(seg, line, after.placeOfService, check, lineWhere) : rawOf(seg));
       } else if (seg.tag === 'LIN' && (original.drug?.ndc ?? '') !== (line.drug?.ndc ?? '') && line.drug?.ndc !== undefined) {
         const els = seg.elements.slice();
         while (els.length < 4) els.push('');
@@ -417,7 +417,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
   return texts;
 }
 
-function rebuildSv1(sv1: Segment, line: ServiceLine, check: ValueChecker, where: string): string {
+function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string, check: ValueChecker, where: string): string {
   const d = sv1.delimiters;
   const els = sv1.elements.slice();
   while (els.length < 8) els.push('');
@@ -431,7 +431,8 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, check: ValueChecker, where:
   els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatCents(line.chargeCents);
   els[3] = check.simple(line.unitBasis, `${where} unit basis`);
   els[4] = parseQuantity(sv1.el(4)) === line.units ? sv1.el(4) : formatQuantity(line.units);
-  els[5] = check.simple(line.placeOfService ?? '', `${where} place of service`);
+  // No line value: the line follows the claim; an SV105 that was there (equal to the claim's) stays, following it.
+  els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), `${where} place of service`);
   els[7] = line.pointers.map((p) => {
     if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12WriteError('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
     return String(p);

@@ -112,6 +112,25 @@ describe('writer: changed claims are re-serialized', () => {
     expect(claim.totalChargeCents).toBe(172274);
   });
 
+  it('SV105 equal to the claim place of service is not on the line, and survives a rebuild', async () => {
+    const name = 'stupidedi_x222a1_drug-administered-in-the-physician-office.edi';
+    const data = loadPublic(name);
+    const { claims } = await readAll(data, name);
+    expect(claims[0]!.claim.lines.map((l) => l.placeOfService)).toEqual([undefined, undefined]);
+    const out = await roundTrip(data, name, (claim) => {
+      const next = clone(claim);
+      next.lines[1]!.units = 2;
+      next.lines[0]!.placeOfService = '22';
+      next.totalChargeCents += 5337;
+      return next;
+    });
+    const text = out.toString('latin1');
+    expect(text).toContain('CLM*CLMNO12345*156.74***11:B:1*Y*A*Y*Y~');
+    expect(text).toContain('SV1*HC:90782*50*UN*1*22**1~');
+    expect(text).toContain('SV1*HC:J1550*53.37*UN*2*11**1~DTP*472*D8*20040711~AMT*T*3.37~LIN**N4*00026063512~CTP****10*ML~SE*31*0711~');
+    expect(oracleParse(out)).toBe(1);
+  });
+
   it('a changed claim with nothing really different is written as read', async () => {
     const out = await roundTrip(data, 'f', (claim) => clone(claim));
     expect(out.equals(data)).toBe(true);
