@@ -12,6 +12,7 @@ import { normalizeClaim } from '../encounter/normalize.js';
 import type { ClaimReader, FileProblem } from '../pipeline/types.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
+import { readCsv } from '../csv/reader.js';
 import { readX12 } from '../x12/reader.js';
 import { HistoryError } from './schema.js';
 import type { HistoryStore, IngestResult } from './store.js';
@@ -27,7 +28,7 @@ export type ReaderFactory = (input: NodeJS.ReadableStream, fileName: string) => 
 
 export interface IngestOptions {
   reference?: ReferenceData;
-  /** The CSV reader (csv/); without it a CSV file is refused with HIST_FORMAT_UNSUPPORTED. */
+  /** The CSV reader (default: csv/'s readCsv with the default column names; pass one bound to a column map). */
   readCsv?: ReaderFactory;
   /** The name messages cite (default: the path as given). */
   name?: string;
@@ -67,10 +68,7 @@ export async function ingestFile(store: HistoryStore, filePath: string, options:
   if (format === undefined) {
     throw new HistoryError('HIST_FORMAT_UNKNOWN', `${name}: neither an 837P file (no ISA at the start) nor a CSV export`);
   }
-  const factory: ReaderFactory | undefined = format === 'x12' ? readX12 : options.readCsv;
-  if (factory === undefined) {
-    throw new HistoryError('HIST_FORMAT_UNSUPPORTED', `${name}: CSV history files need the CSV reader`);
-  }
+  const factory: ReaderFactory = format === 'x12' ? readX12 : (options.readCsv ?? ((input, fileName) => readCsv(input, fileName)));
   if (store.findFile(hash) !== undefined) {
     const result = await store.ingestClaims({ name, hash, format }, []);
     return { ...result, format, problems: [] };

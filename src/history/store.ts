@@ -9,7 +9,7 @@
  *   original is then stored already superseded.
  * - Patients: see identity.ts.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Claim, IsoDate, Region, Role } from '../encounter/model.js';
 import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.js';
@@ -194,6 +194,9 @@ export class HistoryStore {
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): HistoryStore {
+    if (options.readonly === true && path !== ':memory:' && !existsSync(path)) {
+      throw new HistoryError('HIST_NOT_FOUND', `no history database at ${path} (create it with: spinescrub history add FILES… --history ${path})`);
+    }
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });

@@ -4,7 +4,9 @@
  * Output never prints patient names or dates of birth.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { ingestFile } from '../../history/ingest.js';
+import { loadCsvMap } from '../../csv/map.js';
+import { readCsv } from '../../csv/reader.js';
+import { ingestFile, type ReaderFactory } from '../../history/ingest.js';
 import { DEFAULT_HISTORY_PATH, HistoryError, openHistory, type HistoryStore } from '../../history/store.js';
 
 interface HistoryArgs {
@@ -24,7 +26,8 @@ function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore
 }
 
 function fail(error: unknown, exitCode: number): void {
-  const text = error instanceof HistoryError ? `${error.code}: ${error.message}` : (error as Error).message;
+  const coded = error as { code?: unknown; message: string };
+  const text = error instanceof HistoryError || (typeof coded.code === 'string' && /^(HIST|CFG|CSV|X12)_/.test(coded.code)) ? `${String(coded.code)}: ${coded.message}` : coded.message;
   process.stderr.write(`spinescrub: ${text}\n`);
   if (Number(process.exitCode ?? 0) < exitCode) process.exitCode = exitCode;
 }
@@ -33,15 +36,30 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-const add: CommandModule<HistoryArgs, HistoryArgs & { files: string[] }> = {
+type AddArgs = HistoryArgs & { files: string[]; 'csv-map'?: string };
+
+const add: CommandModule<HistoryArgs, AddArgs> = {
   command: 'add <files..>',
   describe: 'Ingest prior claim files (837P or CSV) into the history; a file already added is skipped',
-  builder: (yargs) => yargs.positional('files', { type: 'string', array: true, demandOption: true }) as Argv<HistoryArgs & { files: string[] }>,
+  builder: (yargs) =>
+    yargs
+      .positional('files', { type: 'string', array: true, demandOption: true })
+      .option('csv-map', { type: 'string', requiresArg: true, describe: 'JSON column map for CSV exports with other headers' }) as Argv<AddArgs>,
   handler: async (args) => {
+    let csvReader: ReaderFactory | undefined;
+    if (args['csv-map'] !== undefined) {
+      try {
+        const map = loadCsvMap(args['csv-map']);
+        csvReader = (input, fileName) => readCsv(input, fileName, { map });
+      } catch (error) {
+        fail(error, 2);
+        return;
+      }
+    }
     await withStore(args.history, false, async (store) => {
       for (const file of args.files) {
         try {
-          const result = await ingestFile(store, file);
+          const result = await ingestFile(store, file, csvReader === undefined ? {} : { readCsv: csvReader });
           if (result.status === 'already-ingested') {
             process.stdout.write(`${file}: already in the history (same content), nothing changed\n`);
             continue;
