@@ -24,7 +24,10 @@ import {
 /** What reading and writing a file's rows needs to know besides the rows. */
 export interface RowContext {
   file: string;
+  /** Header names as text (decoded). */
   header: readonly string[];
+  /** Field text as parsed → the text it means (see rows.ts decodeField; identity for a UTF-8 BOM file). */
+  decode: (text: string) => string;
   binding: ColumnBinding;
   map: CsvColumnMap;
 }
@@ -47,7 +50,7 @@ function acceptedDates(map: CsvColumnMap): readonly DateFormat[] {
 export function cell(context: RowContext, fields: readonly string[], field: CsvField): string | undefined {
   const column = context.binding.columnOfField[field];
   if (column === undefined) return undefined;
-  return fields[column] ?? '';
+  return context.decode(fields[column] ?? '');
 }
 
 /** Omit undefined properties, so a claim read from CSV compares equal to the same claim read from X12. */

@@ -21,7 +21,7 @@ import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
-import { countLineBreaks, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
+import { countLineBreaks, decodeField, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
 
 export interface CsvReadOptions {
@@ -41,6 +41,8 @@ export interface CsvLayout {
   headerBytes: Buffer;
   header: string[];
   delimiter: string;
+  /** How the rows' bytes were read into field text: `latin1` (byte for byte), or `utf8` after a UTF-8 BOM. */
+  encoding: 'latin1' | 'utf8';
   /** The line ending of the header (`\r\n` or `\n`), used for rows that have none of their own. */
   eol: string;
   bom: boolean;
@@ -146,7 +148,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     let handle: FileHandle | undefined;
     let layoutSent = false;
     const emptyLayout = (delimiter: string): CsvLayout => ({
-      file: fileName, headerBytes: Buffer.alloc(0), header: [], delimiter, eol: '\n', bom: false,
+      file: fileName, headerBytes: Buffer.alloc(0), header: [], delimiter, encoding: 'latin1', eol: '\n', bom: false,
       trailer: Buffer.alloc(0), binding: { fieldOfColumn: [], columnOfField: {} }, map,
     });
     try {
@@ -165,12 +167,16 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       let context: RowContext | undefined;
       let keyColumn = 0;
       let run: Run | undefined;
+      let encoding: 'latin1' | 'utf8' = 'latin1';
       let lastEnd = 0;
       for await (const row of rows) {
         if (headerRow === undefined) {
           headerRow = row;
-          const bound = bindHeader(row.fields, map);
-          context = { file: fileName, header: row.fields, binding: bound.binding, map };
+          encoding = startsWithBom(row.bytes) ? 'utf8' : 'latin1';
+          const decode = encoding === 'utf8' ? (text: string) => text : decodeField;
+          const names = row.fields.map(decode);
+          const bound = bindHeader(names, map);
+          context = { file: fileName, header: names, decode, binding: bound.binding, map };
           for (const problem of bound.problems) fatal(problem.code, `${fileName} line ${row.line}: ${problem.message}`, row.line, row.start);
           if (bound.problems.length > 0) break;
           keyColumn = bound.binding.columnOfField[map.groupKey ?? 'claim_id'] ?? 0;
@@ -206,10 +212,11 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       resolveLayout({
         file: fileName,
         headerBytes,
-        header: headerRow.fields,
+        header: context.header as string[],
         delimiter,
+        encoding,
         eol,
-        bom: headerBytes[0] === 0xef && headerBytes[1] === 0xbb && headerBytes[2] === 0xbf,
+        bom: startsWithBom(headerBytes),
         trailer,
         binding: context.binding,
         map,
@@ -226,7 +233,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         const stream = createReadStream(path, { start: headerRow.end, end: Math.max(headerRow.end, lastEnd) - 1, highWaterMark: 256 * 1024 });
         let group: ParsedRow[] = [];
         let groupKey: string | undefined;
-        for await (const row of parseRows(stream, { delimiter, baseOffset: headerRow.end, baseLine: lineAfter(headerRow) }, again)) {
+        for await (const row of parseRows(stream, { delimiter, encoding, baseOffset: headerRow.end, baseLine: lineAfter(headerRow) }, again)) {
           const key = (row.fields[keyColumn] ?? '').trim();
           if (groupKey !== undefined && key !== groupKey) {
             yield toReadClaim(group, context);
@@ -241,7 +248,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       const reader = new RangeReader(handle);
       for (const runs of index.claims()) {
         const rowsOfClaim: ParsedRow[] = [];
-        for (const part of runs) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter));
+        for (const part of runs) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter, encoding));
         yield toReadClaim(rowsOfClaim, context);
       }
     } finally {
@@ -268,6 +275,10 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
   };
 }
 
+function startsWithBom(bytes: Buffer): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
 function lineAfter(row: ParsedRow): number {
   return row.line + countLineBreaks(row.bytes, leadingBlankLength(row.bytes));
 }
@@ -287,9 +298,10 @@ function toReadClaim(rows: ParsedRow[], context: RowContext): ReadClaim {
 }
 
 /** Parse one run's bytes (whole rows) with csv-parse; positions are the file's. */
-function parseRun(bytes: Buffer, run: Run, delimiter: string): ParsedRow[] {
+function parseRun(bytes: Buffer, run: Run, delimiter: string, encoding: 'latin1' | 'utf8'): ParsedRow[] {
   const records = parseSync(bytes, {
     delimiter,
+    encoding,
     info: true,
     relax_column_count: true,
     relax_quotes: true,

@@ -26,9 +26,26 @@ export interface RowSourceState {
 
 export interface RowSourceOptions {
   delimiter: string;
+  /**
+   * How bytes become field text. `latin1` (the default) maps every byte to one character, so no byte sequence
+   * is lost or altered, whatever the export's real encoding; a UTF-8 BOM switches csv-parse to `utf8`.
+   */
+  encoding?: 'latin1' | 'utf8';
   /** Offset of the first byte of `source` in the file, and the line it starts on (re-reading part of a file). */
   baseOffset?: number;
   baseLine?: number;
+}
+
+/** Field text in the transport encoding (latin1) → the text it means: UTF-8 when its bytes are valid UTF-8. */
+export function decodeField(text: string): string {
+  if (!/[\u0080-\u00ff]/.test(text)) return text;
+  const decoded = Buffer.from(text, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? text : decoded;
+}
+
+/** Text → field text in the transport encoding: non-ASCII text is written as UTF-8 bytes. */
+export function encodeField(text: string): string {
+  return /[^\u0000-\u007f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
 }
 
 /** Count line breaks: `\n`, and `\r` not followed by `\n` (old Mac files). */
@@ -92,6 +109,7 @@ export async function* parseRows(
   const parser = parse({
     delimiter: options.delimiter,
     bom: baseOffset === 0,
+    encoding: options.encoding ?? 'latin1',
     info: true,
     relax_column_count: true,
     relax_quotes: true,

@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Claim, ServiceLine } from '../encounter/model.js';
 import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
 import { formatCell, rowSignature, type RowContext } from './claim.js';
+import { decodeField, encodeField } from './rows.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
 import { bindHeader, type CsvColumnMap } from './columns.js';
 
@@ -27,15 +28,15 @@ function serialize(fields: readonly string[], delimiter: string, quoting: Quotin
   });
 }
 
-function quotingOf(row: CsvRawRow, delimiter: string): Quoting {
-  const content = contentOf(row);
+function quotingOf(row: CsvRawRow, delimiter: string, encoding: BufferEncoding): Quoting {
+  const content = contentOf(row, encoding);
   if (content === serialize(row.fields, delimiter, 'all')) return 'all';
   if (content === serialize(row.fields, delimiter, 'non-empty')) return 'non-empty';
   return 'needed';
 }
 
-function contentOf(row: CsvRawRow): string {
-  return row.bytes.subarray(row.leadLength, row.bytes.length - row.ending.length).toString('utf8');
+function contentOf(row: CsvRawRow, encoding: BufferEncoding): string {
+  return row.bytes.subarray(row.leadLength, row.bytes.length - row.ending.length).toString(encoding);
 }
 
 /** A row with every cell empty: the base of lines written for a claim that has no rows of its own. */
@@ -60,6 +61,7 @@ export function newCsvLayout(file: string, header: string[], map: CsvColumnMap =
     headerBytes: Buffer.from((options.bom ? '\ufeff' : '') + headerText, 'utf8'),
     header,
     delimiter,
+    encoding: options.bom ? 'utf8' : 'latin1',
     eol,
     bom: options.bom ?? false,
     trailer: Buffer.alloc(0),
@@ -109,9 +111,11 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
     const fields = [...base.fields];
     while (fields.length < current.header.length) fields.push('');
     current.binding.fieldOfColumn.forEach((field, column) => {
-      if (field !== undefined && changedColumns(column)) fields[column] = formatCell(context, field, claim, line, base.fields[column] ?? '');
+      if (field === undefined || !changedColumns(column)) return;
+      const text = formatCell(context, field, claim, line, context.decode(base.fields[column] ?? ''));
+      fields[column] = current.encoding === 'utf8' ? text : encodeField(text);
     });
-    return serialize(fields, current.delimiter, quotingOf(base, current.delimiter));
+    return serialize(fields, current.delimiter, quotingOf(base, current.delimiter, current.encoding));
   };
 
   return {
@@ -126,7 +130,13 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
         await send(parts);
         return;
       }
-      const context: RowContext = { file: current.file, header: current.header, binding: current.binding, map: current.map };
+      const context: RowContext = {
+        file: current.file,
+        header: current.header,
+        decode: current.encoding === 'utf8' ? (text) => text : decodeField,
+        binding: current.binding,
+        map: current.map,
+      };
       const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
       // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
       const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
@@ -144,7 +154,7 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
         }
         const text = rewrite(context, current, original, claim, line, differs);
         const lead = original.bytes.subarray(0, original.leadLength);
-        row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, 'utf8')]), original.ending);
+        row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, current.encoding)]), original.ending);
       }
       // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
       const lastRow = raw.rows[raw.rows.length - 1];
@@ -152,7 +162,7 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
         if (rowKeys.has(line.key)) continue;
         const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
         const text = rewrite(context, current, origin, claim, line, () => true);
-        row(current, parts, Buffer.from(text + current.eol, 'utf8'), current.eol);
+        row(current, parts, Buffer.from(text + current.eol, current.encoding), current.eol);
       }
       await send(parts);
     },
