@@ -416,7 +416,7 @@ function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Seg
   if (segments === undefined) return undefined;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
-    if (seg.tag === 'NM1' && seg.el(1) === entity) {
+    if (seg.tag === 'NM1' && seg.firstIs(entity)) {
       let dmg: Segment | undefined;
       for (let j = i + 1; j < segments.length; j++) {
         const next = segments[j]!;
@@ -528,8 +528,8 @@ export function mapClaim(raw: X12RawClaim): Claim {
   const diagnoses: Diagnosis[] = [];
   for (let i = 1; i < claimEnd; i++) {
     const seg = segs[i]!;
-    if (seg.tag === 'REF' && seg.el(1) === 'F8' && payerClaimNumber === undefined) payerClaimNumber = seg.el(2);
-    else if (seg.tag === 'NM1' && seg.el(1) === '82' && renderingNpi === undefined) renderingNpi = npiOf(seg);
+    if (seg.tag === 'REF' && seg.firstIs('F8') && payerClaimNumber === undefined) payerClaimNumber = seg.el(2);
+    else if (seg.tag === 'NM1' && seg.firstIs('82') && renderingNpi === undefined) renderingNpi = npiOf(seg);
     else if (seg.tag === 'HI') readDiagnoses(seg, diagnoses, sink);
   }
 
@@ -616,7 +616,7 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
         if (sv1 === undefined) sv1 = seg;
         break;
       case 'DTP':
-        if (seg.el(1) === '472' && dtp === undefined) dtp = seg;
+        if (dtp === undefined && seg.firstIs('472')) dtp = seg;
         break;
       case 'LIN':
         if (lin === undefined) lin = seg;
@@ -625,7 +625,7 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
         if (ctp === undefined && lin !== undefined) ctp = seg;
         break;
       case 'NM1':
-        if (seg.el(1) === '82' && renderingNpi === undefined) renderingNpi = npiOf(seg);
+        if (renderingNpi === undefined && seg.firstIs('82')) renderingNpi = npiOf(seg);
         break;
     }
   }

@@ -86,6 +86,15 @@ export class Segment {
     return this.raw.slice(from, to);
   }
 
+  /** Whether element 1 equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
+  firstIs(value: string): boolean {
+    if (this.cachedElements !== undefined || !this.ascii) return this.elements[1] === value;
+    const from = this.start + this.tag.length + 1;
+    const after = from + value.length;
+    if (after > this.end || !this.raw.startsWith(value, from)) return false;
+    return after === this.end || this.raw[after] === this.delimiters.element;
+  }
+
   /** Element n found by scanning (no allocation besides the result): cheapest for the first elements. */
   private scanElement(n: number): string {
     const raw = this.raw;

@@ -136,3 +136,16 @@ describe('tokenizer: damaged input', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('Segment element access', () => {
+  it('el, elementCount, components and firstIs agree with a plain split', async () => {
+    const data = Buffer.from('ISA*00*          *00*          *ZZ*A              *ZZ*B              *261127*1200*^*00501*000000001*0*T*:~NM1*823*1*X~NM1*82~DTP*472*D8*20261102~SV1*HC:64483:RT*850*UN*1***1:2~IEA*0*000000001~', 'latin1');
+    const { segments } = await segmentsOf(data, 13);
+    const [, nm1a, nm1b, dtp, sv1] = segments;
+    expect([nm1a!.firstIs('82'), nm1a!.firstIs('823'), nm1b!.firstIs('82'), nm1b!.firstIs('8'), dtp!.firstIs('472')]).toEqual([false, true, true, false, true]);
+    expect([sv1!.el(0), sv1!.el(2), sv1!.el(7), sv1!.el(8), sv1!.elementCount]).toEqual(['SV1', '850', '1:2', '', 8]);
+    expect(sv1!.components(1)).toEqual(['HC', '64483', 'RT']);
+    expect(sv1!.elements).toEqual('SV1*HC:64483:RT*850*UN*1***1:2'.split('*'));
+    expect([nm1b!.el(1), nm1b!.el(2), nm1b!.elementCount]).toEqual(['82', '', 2]);
+  });
+});
