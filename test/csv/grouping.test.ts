@@ -1,4 +1,8 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/csv/index.js';
 import { HEADER, readText, roundTrip } from './helpers.js';
 
 const row = (claim: string, cpt: string, charge = '100.00') => `${claim},M-${claim},11,M5416,2026-10-01,${cpt},,1,${charge},1`;
@@ -52,5 +56,37 @@ describe('grouping rows into claims by claim_id', () => {
       { file: 'in.csv', csvLine: 2, byteOffset: Buffer.byteLength(`${HEADER},note\r\n`) },
       { file: 'in.csv', csvLine: 4, byteOffset: offset },
     ]);
+  });
+});
+
+describe('resources', () => {
+  it('stopping early closes the input and removes the temporary files', async () => {
+    const tempDir = mkdtempSync(join(tmpdir(), 'csv-early-'));
+    const text = [HEADER, ...Array.from({ length: 50 }, (_, index) => row(`K${index % 7}`, '64483'))].join('\n');
+    let closed = false;
+    async function* input() {
+      try {
+        for (let at = 0; at < text.length; at += 16) yield Buffer.from(text.slice(at, at + 16));
+      } finally {
+        closed = true;
+      }
+    }
+    const reader = readCsv(input(), 'in.csv', { tempDir, memoryRuns: 3 });
+    for await (const read of reader.claims()) {
+      expect(read.claim.claimId).toBe('K0');
+      break;
+    }
+    expect(closed).toBe(true);
+    expect(readdirSync(tempDir)).toEqual([]);
+    expect((await reader.layout).header.length).toBe(10);
+  });
+
+  it('a file rejected for its header still resolves its layout (the run can close its writers)', async () => {
+    const reader = readCsv((async function* () { yield Buffer.from('a,b\n1,2\n'); })(), 'x.csv');
+    const claims = [];
+    for await (const read of reader.claims()) claims.push(read);
+    expect(claims).toEqual([]);
+    expect(reader.problems.every((problem) => problem.fatal && problem.code === 'CSV_MISSING_COLUMN')).toBe(true);
+    expect((await reader.layout).headerBytes.toString()).toBe('a,b\n');
   });
 });
