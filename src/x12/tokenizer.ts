@@ -224,10 +224,9 @@ export class X12Tokenizer {
     this.scan(out, true);
     if (this.pending.length > 0) {
       const rest = this.pending;
+      // Whitespace after a terminator was absorbed by the scan: what is left is text without a terminator
+      // (or a file of nothing but whitespace). It becomes one unterminated segment so no byte is lost.
       const startInRest = skipLeading(rest);
-      if (startInRest === rest.length && out.length > 0) {
-        // Only whitespace left (cannot normally happen: suffixes absorb it), attach to nothing: emit as junk.
-      }
       const offset = this.pendingOffset;
       const delims = this.delimiters ?? DEFAULT_DELIMITERS;
       const body = rest.slice(startInRest);
