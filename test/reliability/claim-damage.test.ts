@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  claimText,
   cleanClaim,
   cleanCsvRows,
   cleanup,
@@ -22,14 +23,10 @@ import { itUnlessGap } from './gaps.js';
 
 /** Applies `edit` to the text of claim `claimId` only (from its CLM to the next CLM, HL or SE). */
 function damageClaim(text: string, claimId: string, edit: (claimText: string) => string): string {
-  const start = text.indexOf(`CLM*${claimId}*`);
-  if (start < 0) throw new Error(`no claim ${claimId}`);
-  const rest = text.slice(start + 4);
-  const ends = ['\nCLM*', '\nHL*', '\nSE*'].map((marker) => rest.indexOf(marker)).filter((at) => at >= 0);
-  const end = start + 4 + Math.min(...ends) + 1;
-  const edited = edit(text.slice(start, end));
-  if (edited === text.slice(start, end)) throw new Error(`the edit changed nothing in ${claimId}`);
-  return text.slice(0, start) + edited + text.slice(end);
+  const before = claimText(text, claimId);
+  const edited = edit(before);
+  if (edited === before) throw new Error(`the edit changed nothing in ${claimId}`);
+  return text.replace(before, edited);
 }
 
 const THREE = x12File([cleanClaim('OK0001'), cleanClaim('BAD0002'), cleanClaim('OK0003')]);

@@ -140,6 +140,15 @@ export function x12ClaimIds(text: string): string[] {
     .map((elements) => elements[1] ?? '');
 }
 
+/** The segments of claim `claimId` as text: from its CLM to the next CLM, HL or SE (837P written by synth). */
+export function claimText(text: string, claimId: string): string {
+  const start = text.indexOf(`CLM*${claimId}*`);
+  if (start < 0) throw new Error(`no claim ${claimId}`);
+  const rest = text.slice(start + 4);
+  const ends = ['\nCLM*', '\nHL*', '\nSE*'].map((marker) => rest.indexOf(marker)).filter((at) => at >= 0);
+  return text.slice(start, start + 4 + Math.min(...ends) + 1);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Synthetic CSV (the default column set)
 // ---------------------------------------------------------------------------------------------------------
