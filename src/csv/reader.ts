@@ -198,7 +198,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       }
 
       if (headerRow === undefined || context === undefined) {
-        if (state.error !== undefined) parseFailure(state.error);
+        if (state.error !== undefined) parseFailure(state.error, 0);
         else fatal('CSV_EMPTY_FILE', `${fileName} line 1: empty file, no header row`, 1, 0);
         resolveLayout(emptyLayout(delimiter));
         layoutSent = true;
@@ -223,7 +223,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       });
       layoutSent = true;
       if (problems.some((problem) => problem.fatal)) return;
-      if (state.error !== undefined) parseFailure(state.error);
+      if (state.error !== undefined) parseFailure(state.error, lastEnd);
 
       // Pass 2: one claim at a time.
       index.finish();
@@ -259,12 +259,15 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     }
   }
 
-  function parseFailure(error: Error): void {
+  /** csv-parse gave up (or the input could not be read) at `offset`: the rows before it were read. */
+  function parseFailure(error: Error, offset: number): void {
     const lines = (error as { lines?: number }).lines;
     const line = typeof lines === 'number' ? lines : 0;
     const what = error.message.replace(/\s+/g, ' ').trim();
-    const code = (error as { code?: string }).code ?? 'READ_ERROR';
-    fatal('CSV_PARSE_ERROR', `${fileName}${line > 0 ? ` line ${line}` : ''}: cannot parse the CSV (${code}: ${what})`, line, 0);
+    const code = (error as { code?: string }).code ?? 'ERROR';
+    const where = `${fileName}${line > 0 ? ` line ${line}` : ''}`;
+    if (code.startsWith('CSV_')) fatal('CSV_PARSE_ERROR', `${where}: cannot parse the CSV (${code}: ${what})`, line, offset);
+    else fatal('CSV_READ_ERROR', `${where}: cannot read the file after byte ${offset} (${what})`, line, offset);
   }
 
   return {

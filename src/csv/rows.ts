@@ -120,6 +120,7 @@ export async function* parseRows(
   let received = 0;
   let consumed = 0;
   const stopFeeding = new AbortController();
+  let readError: Error | undefined;
   const feeding = (async () => {
     try {
       for await (const raw of source) {
@@ -131,7 +132,11 @@ export async function* parseRows(
       }
       parser.end();
     } catch (error) {
-      if (!stopFeeding.signal.aborted) parser.destroy(error as Error);
+      if (stopFeeding.signal.aborted) return;
+      // A read error: let csv-parse hand over the rows it holds (destroying it would drop them); the unfinished
+      // row at the end, which has no line ending, is dropped below.
+      readError = error as Error;
+      parser.end();
     }
   })();
 
@@ -189,6 +194,7 @@ export async function* parseRows(
       if (queue.length < 100 && parser.isPaused()) parser.resume();
       const end = item.info.bytes;
       const bytes = slice(consumed, end);
+      if (readError !== undefined && trailingEnding(bytes) === '') break;
       const lead = leadingBlankLength(bytes);
       line += countLineBreaks(bytes, 0, lead);
       yield { fields: item.record, start: baseOffset + consumed, end: baseOffset + end, bytes, line };
@@ -201,5 +207,6 @@ export async function* parseRows(
     if (!parser.readableEnded) parser.destroy();
     await feeding;
   }
+  if (readError !== undefined) state.error = readError;
   state.totalBytes = baseOffset + received;
 }

@@ -95,3 +95,22 @@ describe('claim problems (the claim is yielded and held)', () => {
     expect(problemsOf(await readText(`${HEADER}\n${good}\n`))).toEqual([]);
   });
 });
+
+describe('input that fails', () => {
+  it('a read error after some rows: the rows before it are claims, the file gets CSV_READ_ERROR', async () => {
+    const { readCsv } = await import('../../src/csv/index.js');
+    const head = `${HEADER}\n${good}\n`;
+    async function* failing() {
+      yield Buffer.from(head);
+      yield Buffer.from('C2,M2,11,M5416,2026-10-01,64483'); // cut off mid-row: not a claim
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+    const reader = readCsv(failing(), 'in.csv');
+    const ids: string[] = [];
+    for await (const read of reader.claims()) ids.push(read.claim.claimId);
+    expect(ids).toEqual(['C1']);
+    expect(reader.problems.map((problem) => [problem.code, problem.message, problem.location.byteOffset])).toEqual([
+      ['CSV_READ_ERROR', `in.csv: cannot read the file after byte ${Buffer.byteLength(head)} (EIO: i/o error, read)`, Buffer.byteLength(head)],
+    ]);
+  });
+});
