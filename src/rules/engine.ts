@@ -150,21 +150,27 @@ function runPass(
   const findings: Finding[] = [];
   let changed = false;
 
+  // One context and one report buffer for the whole pass (allocation per rule per claim shows up on GB files).
+  const reports: { descriptor: ReportDescriptor; encounter: Encounter }[] = [];
+  let currentEncounter: Encounter | null = null;
+  let currentRule = '';
+  const context: RuleContext<any, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+    options: {},
+    policy: options.policy,
+    reference: options.reference,
+    history: options.history,
+    asOf: options.asOf,
+    report(descriptor) {
+      if (!currentEncounter) throw new RuleContractError(currentRule, 'report() called outside check()');
+      reports.push({ descriptor, encounter: currentEncounter });
+    },
+  };
+
   for (const active of rules) {
     const { rule } = active;
-    const reports: { descriptor: ReportDescriptor; encounter: Encounter }[] = [];
-    let currentEncounter: Encounter | null = null;
-    const context: RuleContext<any, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
-      options: active.options,
-      policy: options.policy,
-      reference: options.reference,
-      history: options.history,
-      asOf: options.asOf,
-      report(descriptor) {
-        if (!currentEncounter) throw new RuleContractError(rule.meta.id, 'report() called outside check()');
-        reports.push({ descriptor, encounter: currentEncounter });
-      },
-    };
+    reports.length = 0;
+    currentRule = rule.meta.id;
+    context.options = active.options;
     if (rule.meta.scope === 'claim') {
       whole ??= wholeClaimEncounter(claim);
       currentEncounter = whole;

@@ -42,7 +42,21 @@ export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData)
  * region changes, with their effective region.
  */
 export function junctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
+  // Many rules ask for the same session: computed once per encounter object (the engine makes new encounters
+  // after every fix). Treat the result as read-only.
+  let cached = junctionCache.get(encounter);
+  if (cached === undefined || cached.reference !== reference) {
+    cached = { reference, regions: computeJunctionRegions(encounter, reference) };
+    junctionCache.set(encounter, cached);
+  }
+  return cached.regions;
+}
+
+const junctionCache = new WeakMap<Encounter, { reference: ReferenceData; regions: Map<string, Region> }>();
+
+function computeJunctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
   const result = new Map<string, Region>();
+  if (!encounter.lines.some((line) => line.facts.role === 'addon')) return result;
   const byCode = new Map<string, ServiceLine[]>();
   for (const line of encounter.lines) {
     const list = byCode.get(line.procedure);

@@ -1,0 +1,108 @@
+/**
+ * Benchmark of the validation core: claims per second through normalize + the rule engine alone (whole
+ * catalogue, history empty, medicare policy), on a generated 50 MB 837P. The file is parsed first (streamed,
+ * not timed); only the calls below are timed, per claim, with baselines measured in the same run:
+ *
+ *   normalize      normalizeClaim + sessionsOf (the floor every rule run pays)
+ *   engine --no-fix  runRules(fix: false): normalize + every rule once
+ *   engine         runRules(fix: true): normalize + rules + fixes + re-runs (what `spinescrub run` does)
+ *
+ *   npx tsx scripts/bench-rules.ts [--mb 50] [--file FILE] [--dir /tmp/spinescrub-bench] [--rounds 1]
+ *
+ * The generated file (scripts/generate-837p.ts, seed 1) is reused when it exists (same name as bench-x12.ts).
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import type { Claim } from '../src/encounter/model.js';
+import { normalizeClaim } from '../src/encounter/normalize.js';
+import { sessionsOf } from '../src/encounter/sessions.js';
+import { emptyHistory } from '../src/history/view.js';
+import { medicare } from '../src/policy/profiles.js';
+import { defaultReference } from '../src/reference/index.js';
+import { runRules } from '../src/rules/engine.js';
+import { rules } from '../src/rules/index.js';
+import { readX12 } from '../src/x12/reader.js';
+
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '50' },
+    file: { type: 'string' },
+    dir: { type: 'string', default: '/tmp/spinescrub-bench' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const mb = Number(values.mb);
+const rounds = Math.max(1, Number(values.rounds));
+
+async function generatedFile(): Promise<string> {
+  if (values.file) return values.file;
+  mkdirSync(values.dir!, { recursive: true });
+  const file = join(values.dir!, `generated-${mb}mb.837`);
+  if (existsSync(file)) return file;
+  const { generate837p } = (await import('./generate-837p.js')) as {
+    generate837p: (options: { mb?: number; seed?: number }, out: Writable) => Promise<{ claims: number; bytes: number }>;
+  };
+  const out = createWriteStream(file);
+  const result = await generate837p({ mb, seed: 1 }, out);
+  out.end();
+  await once(out, 'finish');
+  console.error(`generated ${file}: ${result.claims} claims, ${result.bytes} bytes`);
+  return file;
+}
+
+const file = await generatedFile();
+const parseStarted = performance.now();
+const claims: Claim[] = [];
+const reader = readX12(createReadStream(file, { highWaterMark: 64 * 1024 }), file);
+for await (const read of reader.claims()) claims.push(read.claim);
+const parseMs = performance.now() - parseStarted;
+const lines = claims.reduce((sum, claim) => sum + claim.lines.length, 0);
+console.error(`parsed ${claims.length} claims (${lines} lines) from ${(statSync(file).size / 1048576).toFixed(1)} MB in ${(parseMs / 1000).toFixed(2)} s (not timed below)`);
+
+const options = { rules, policy: medicare, reference: defaultReference, history: emptyHistory, asOf: '2026-11-27' };
+
+function time(label: string, each: (claim: Claim) => void): number {
+  // Warm-up on the first 2,000 claims (JIT), then the timed pass(es).
+  for (let i = 0; i < Math.min(2000, claims.length); i++) each(claims[i]!);
+  let best = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    for (const claim of claims) each(claim);
+    best = Math.min(best, performance.now() - started);
+  }
+  const perSecond = claims.length / (best / 1000);
+  console.log(`${label.padEnd(16)} ${(best / 1000).toFixed(2).padStart(7)} s  ${Math.round(perSecond).toLocaleString('en-US').padStart(10)} claims/s  ${((best * 1000) / claims.length).toFixed(1).padStart(6)} µs/claim`);
+  return best;
+}
+
+let sink = 0;
+const normalizeMs = time('normalize', (claim) => {
+  sink += sessionsOf(normalizeClaim(claim, defaultReference)).length;
+});
+const noFixMs = time('engine --no-fix', (claim) => {
+  sink += runRules(claim, { ...options, fix: false }).findings.length;
+});
+const engineMs = time('engine', (claim) => {
+  sink += runRules(claim, { ...options, fix: true }).applied.length;
+});
+console.log(
+  `\n${claims.length} claims, ${rules.length} rules: engine = ${(engineMs / normalizeMs).toFixed(1)}× normalize, ${(engineMs / noFixMs).toFixed(2)}× --no-fix, ` +
+    `${((engineMs / parseMs) * 100).toFixed(0)}% of the parse time (${(parseMs / 1000).toFixed(2)} s)`,
+);
+// What the engine did (one untimed pass).
+let held = 0;
+let changed = 0;
+let applied = 0;
+let findings = 0;
+for (const claim of claims) {
+  const result = runRules(claim, { ...options, fix: true });
+  findings += result.findings.length;
+  applied += result.applied.length;
+  if (result.changed) changed++;
+  if (result.fate === 'held') held++;
+}
+console.log(`${changed} claims changed, ${applied} fixes applied, ${held} held, ${findings} open findings`);
+if (sink < 0) console.log(sink);
