@@ -1,8 +1,8 @@
 /**
  * What a run needs from the history index, independent of how the store keeps it: for each file, the view its
- * claims are checked against and a recorder for the claims it releases. The view a file sees is fixed before
- * the run starts (plus the file's own earlier claims), so the findings never depend on which file finished
- * first (`--jobs`), and a re-run of a file already recorded sees exactly what its first run saw.
+ * claims are checked against and a recorder for the claims it releases. A claim sees the history as it was before the run
+ * plus the claims before it in the run (files in input order), so the findings never depend on which file
+ * finished first (`--jobs`), and a re-run of files already recorded sees exactly what their first run saw.
  */
 import type { Claim, InputFormat } from '../encounter/model.js';
 import { emptyHistory, type HistoryView } from '../history/view.js';
@@ -19,7 +19,7 @@ export interface FileHistory {
   readonly view: HistoryView;
   /** The file was recorded by an earlier run (same bytes): recording it again changes nothing. */
   readonly alreadyRecorded: boolean;
-  /** A claim the run released (normalized): visible to the file's later claims, recorded on commit. */
+  /** A claim the run released to ready (normalized, as corrected): visible to later claims, recorded on commit. */
   add(claim: Claim): void;
   /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
   commit(): HistoryOutcome;

@@ -1,7 +1,7 @@
 /**
  * One input file through the pipeline: read → validate (the engine normalizes) → write each claim to the
  * ready or held writer of its file → exception rows and JUnit cases spilled to the staging directory (never all
- * in memory) → the file's claims recorded in the history. A file whose envelope turns out broken (known only at
+ * in memory) → the file's released claims recorded in the history. A file whose envelope turns out broken (known only at
  * its end) is processed again with every claim held, so nothing from it is released.
  */
 import { createReadStream } from 'node:fs';
@@ -175,6 +175,8 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       }
       const pendingCase = writeChunk(junitOut, junitTestCase(outcome));
       if (pendingCase) await pendingCase;
+      // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
+      // billed yet; it is recorded when it comes back worked, in a later file.
       if (fate === 'ready') fileHistory.add(context.normalize(final));
       if (!holding) context.progress.advance(input.name, 0, 1);
       reportBytes();

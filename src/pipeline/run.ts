@@ -158,7 +158,7 @@ export function endSummaryText(summary: RunSummary, seconds: number, bytes: numb
   const lines = [
     `spinescrub: ${plural(totals.files, 'file')}, ${plural(totals.claims, 'claim')}: ${totals.ready} ready, ${totals.held} held, ${plural(totals.correctedLines, 'corrected line')}, ${plural(totals.findings, 'finding')}${totals.unreadableFiles ? `; ${plural(totals.unreadableFiles, 'unreadable file')}` : ''}`,
     `top rules: ${top.length ? top.join(', ') : 'none'}`,
-    `${formatDuration(seconds)}, ${mbps.toFixed(1)} MB/s → ${outDir}`,
+    `${formatDuration(seconds)}, ${mbps.toFixed(mbps < 10 ? 2 : 1)} MB/s → ${outDir}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTree, readTree, ROOT, runCli, type CliResult } from './helpers.js';
 import { runPipeline } from '../../src/pipeline/run.js';
+import { oracleParse } from '../x12/helpers.js';
 import { crossCheck, type ReportForCheck, type SamplesExpected } from './samples-expected.js';
 
 const GOLDEN = path.join(ROOT, 'test/golden/run');
@@ -103,6 +104,12 @@ describe('spinescrub run samples/', () => {
     }
     expect(report.summary.totals.claims).toBe(claims);
     expect(report.summary.totals.ready + report.summary.totals.held).toBe(claims);
+  });
+
+  it('writes X12 files that node-x12\'s strict parser accepts (envelopes, counts, control numbers)', () => {
+    const written = listTree(out).filter((file) => /^(ready|held)\/.*\.837$/.test(file));
+    expect(written.length).toBeGreaterThan(0);
+    for (const file of written) expect(oracleParse(readFileSync(path.join(out, file))), file).toBeGreaterThan(0);
   });
 
   it('writes an exceptions.json that the schema accepts', () => {
