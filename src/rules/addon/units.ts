@@ -43,6 +43,8 @@ export default defineRule({
       }
       const next = info.nextLevelAddon;
       if (!next) continue; // "each additional level" add-ons (64480, 64484, 64634, 64636) take units
+      // Without 50/RT/LT, 2 units may be both sides at the second level: only 3 and more are sure to be wrong.
+      if (line.facts.sideUnknown && line.units <= 2) continue;
       const chain = addonChain(reference, line.procedure, line.serviceDate, 2, line.units - 1);
       // The next level's code already in the session on an overlapping side: it covers the extra levels.
       const covered = encounter.lines.some(

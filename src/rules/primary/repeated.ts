@@ -28,16 +28,29 @@ export default defineRule({
     messages: {
       units: '{{code}} with {{units}} units: the primary is one level, expected {{expected}}',
       lines: '{{code}} repeated on line {{line}} for the same side as line {{first}}: the primary is one level, expected {{expected}}',
+      unitsNoSide: '{{code}} with {{units}} units and no 50, RT or LT: the primary is one level per side, the extra levels belong to its add-on codes',
     },
   },
   check(encounter, context) {
     const { reference } = context;
     const primaries = encounter.lines.filter(
-      (line) => line.facts.role === 'primary' && !line.facts.sideUnknown && reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon !== undefined,
+      (line) => line.facts.role === 'primary' && reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon !== undefined,
     );
     if (primaries.length === 0) return;
+    // Without 50/RT/LT: 2 units is modifier/bilateral-ambiguous's (both sides or two levels); 3 and more are extra
+    // levels whatever the sides, but which side they are on cannot be told, so no fix (rules.md Terms: Sides).
+    for (const line of primaries) {
+      if (!line.facts.sideUnknown || line.units <= 2) continue;
+      context.report({
+        messageId: 'unitsNoSide',
+        data: { code: lineLabel(line), units: line.units },
+        line,
+        actual: lineWithUnits(line),
+      });
+    }
     const seen: ServiceLine[] = [];
     for (const line of primaries) {
+      if (line.facts.sideUnknown) continue;
       const earlier = seen.filter((other) => other.procedure === line.procedure && other.facts.sides.some((side) => line.facts.sides.includes(side)));
       seen.push(line);
       if (earlier.length === 0 && line.units <= 1) continue;

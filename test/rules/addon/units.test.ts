@@ -5,6 +5,7 @@ ruleTester.run(rule, {
   valid: [
     { name: 'one unit each', claim: { dx: ['M47816'], lines: ['64493-50', '64494-50', '64495-50'] } },
     { name: '"each additional level" add-ons take units', claim: { dx: ['M5416', 'M47816'], lines: ['64483-RT ptr1', '64484-RT x2 ptr1', '64635-LT ptr2', '64636-LT x3 ptr2'] } },
+    { name: 'no side, 2 units: may be both sides (left to modifier/laterality-missing)', claim: { dx: ['M47816'], lines: ['64493', '64494 x2'] } },
     { name: 'second level once per side', claim: { dx: ['M47812'], lines: ['64490-RT', '64491-RT', '64490-LT', '64491-LT'] } },
   ],
   invalid: [
@@ -34,9 +35,9 @@ ruleTester.run(rule, {
       output: ['64493-LT', '64494-LT', '64495-LT'],
     },
     {
-      name: 'no side: reported, the side-dependent fix is blocked',
-      claim: { dx: ['M47816'], lines: ['64493', '64494 x2'] },
-      errors: [{ messageId: 'secondLevel', line: 2, data: { code: '64494', units: 2, expected: '64494 + 64495' } }],
+      name: 'no side, 3 units: reported, the side-dependent fix is blocked',
+      claim: { dx: ['M47816'], lines: ['64493', '64494 x3'] },
+      errors: [{ messageId: 'secondLevel', line: 2, data: { code: '64494', units: 3, expected: '64494 + 64495' } }],
     },
   ],
 });

@@ -58,6 +58,11 @@ ruleTester.run(rule, {
       output: ['64493-RT', '64494-RT', '64495-RT'],
     },
     {
+      name: 'no side and 3 units: extra levels for sure, but no side to move them to: no fix',
+      claim: { dx: ['M5416'], lines: ['64483 x3'] },
+      errors: [{ messageId: 'unitsNoSide', line: 1, message: '64483 with 3 units and no 50, RT or LT: the primary is one level per side, the extra levels belong to its add-on codes' }],
+    },
+    {
       name: 'the add-on already billed for the side: no fix (a level would be counted twice)',
       claim: { dx: ['M5416'], lines: ['64483-RT x2', '64484-RT'] },
       errors: [{ messageId: 'units', line: 1, data: { code: '64483-RT', units: 2, expected: '64483-RT + 64484-RT' } }],
