@@ -314,3 +314,24 @@ describe('readX12: an input stream that fails', () => {
     expect(reader.problems.at(-1)!.fatal).toBe(true);
   });
 });
+
+describe('readX12: claims and problems do not depend on the chunking', () => {
+  const cases: [string, Buffer][] = [
+    ['spine-multi-interchange.edi', loadSynth('spine-multi-interchange.edi')],
+    ['spine-crlf-bom.edi', loadSynth('spine-crlf-bom.edi')],
+    ['imsweb_x12_valid_different_separators.txt', loadPublic('imsweb_x12_valid_different_separators.txt')],
+    ['lfh_x222a2_demo.drug.example10.2.837', loadPublic('lfh_x222a2_demo.drug.example10.2.837')],
+  ];
+  for (const [name, data] of cases) {
+    it(name, async () => {
+      const terminator = name.startsWith('imsweb') ? '_' : name.includes('multi') ? '~' : '~';
+      const cuts: number[] = [];
+      for (let i = data.indexOf(terminator); i >= 0; i = data.indexOf(terminator, i + 1)) cuts.push(i + 1);
+      const reference = await readAll(data, name, data.length);
+      const snapshot = (r: typeof reference) => JSON.stringify({ claims: r.claims.map((c) => c.claim), problems: r.problems });
+      for (const size of [1, 100, 113, 500, 64 * 1024, cuts]) {
+        expect(snapshot(await readAll(data, name, size))).toBe(snapshot(reference));
+      }
+    });
+  }
+});
