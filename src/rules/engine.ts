@@ -199,6 +199,11 @@ function runPass(
         if (!conflicts.some((key) => touched.has(key))) {
           for (const key of claims) touched.add(key);
           const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference);
+          if (sameContent(claim, next)) {
+            // A fix that changes nothing cannot resolve its finding: it stays open (and cannot loop the passes).
+            findings.push(finding);
+            continue;
+          }
           applied.push(appliedRecord(claim, next, descriptor.fix, finding));
           claim = next;
           if (options.freeze) deepFreeze(claim);
@@ -214,6 +219,28 @@ function runPass(
     }
   }
   return { claim, changed, findings };
+}
+
+/** Same lines (code, modifiers, units, charge, pointers, NDC), diagnoses and total: what a fix can change. */
+function sameContent(a: Claim, b: Claim): boolean {
+  if (a.totalChargeCents !== b.totalChargeCents || a.lines.length !== b.lines.length || a.diagnoses.length !== b.diagnoses.length) return false;
+  for (let i = 0; i < a.diagnoses.length; i++) if (a.diagnoses[i]!.code !== b.diagnoses[i]!.code) return false;
+  for (let i = 0; i < a.lines.length; i++) {
+    const x = a.lines[i]!;
+    const y = b.lines[i]!;
+    if (
+      x.key !== y.key ||
+      x.procedure !== y.procedure ||
+      x.units !== y.units ||
+      x.chargeCents !== y.chargeCents ||
+      x.drug?.ndc !== y.drug?.ndc ||
+      x.modifiers.join() !== y.modifiers.join() ||
+      x.pointers.join() !== y.pointers.join()
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function wholeClaimEncounter(claim: Claim): Encounter {
@@ -237,8 +264,9 @@ function makeFinding(claim: Claim, encounter: Encounter, active: ActiveRule, des
       claimId: claim.claimId,
       ...(line ? { lineNumber: line.lineNumber, lineKey: line.key, source: line.source } : { source: claim.source }),
     },
-    serviceDate: line?.serviceDate ?? encounter.serviceDate,
   };
+  const serviceDate = line?.serviceDate ?? encounter.serviceDate;
+  if (serviceDate) finding.serviceDate = serviceDate;
   if (line) finding.procedure = line.procedure;
   if (descriptor.actual !== undefined) finding.actual = descriptor.actual;
   if (descriptor.expected !== undefined) finding.expected = descriptor.expected;

@@ -363,6 +363,26 @@ describe('runRules', () => {
     expect(runRules(claimOf({ lines: ['64483-RT'] }), options([toggle])).applied).toHaveLength(10);
   });
 
+  it('a fix that changes nothing is not applied: its finding stays open, no pass loop', () => {
+    let calls = 0;
+    const noop = testRule(
+      't/noop',
+      (encounter, context) => {
+        calls++;
+        const line = encounter.lines[0]!;
+        context.report({ messageId: 'found', data: { what: 'no-op', code: line.procedure }, line, fix: { changes: [{ op: 'set-units', line: line.key, value: line.units }] } });
+      },
+      { fixable: 'safe' },
+    );
+    const input = claimOf({ lines: ['64483-RT'] });
+    const result = runRules(input, options([noop]));
+    expect(result.applied).toEqual([]);
+    expect(result.changed).toBe(false);
+    expect(result.claim).toBe(input);
+    expect(result.findings.map((f) => f.message)).toEqual(['Found no-op on 64483']);
+    expect(calls).toBe(1);
+  });
+
   it('is idempotent: the engine on its own output applies no further fix', () => {
     const rules = [removeCode('t/remove', '77003')];
     const first = runRules(claimOf({ lines: ['64483', '77003', '77003'] }), options(rules));
