@@ -1,19 +1,42 @@
 /** Exact conversions between X12 element text and model values (money never goes through float math). */
 import type { Cents, IsoDate } from '../encounter/model.js';
 
-const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-
 /** "12.5" → 1250; undefined when not a decimal number or when it has non-zero digits past the cents. */
 export function parseCents(text: string): Cents | undefined {
-  const m = DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const whole = m[2] ?? '';
-  const frac = m[3] ?? '';
-  if (whole === '' && frac === '') return undefined;
-  if (whole.length > 13) return undefined;
-  if (frac.length > 2 && /[^0]/.test(frac.slice(2))) return undefined;
-  const cents = Number(whole === '' ? '0' : whole) * 100 + Number((frac + '00').slice(0, 2));
-  return m[1] === '-' && cents !== 0 ? -cents : cents;
+  // Hand-written (no regex, no float): this runs for every CLM02 and SV102.
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  const sign = text.charCodeAt(0);
+  if (sign === 45 || sign === 43) {
+    negative = sign === 45;
+    i = 1;
+  }
+  let whole = 0;
+  let wholeDigits = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) break;
+    if (code < 48 || code > 57) return undefined;
+    whole = whole * 10 + (code - 48);
+    wholeDigits++;
+  }
+  if (wholeDigits > 13) return undefined;
+  let frac = 0;
+  let fracDigits = 0;
+  if (i < length) {
+    for (i++; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 48 || code > 57) return undefined;
+      if (fracDigits < 2) frac = frac * 10 + (code - 48);
+      else if (code !== 48) return undefined;
+      fracDigits++;
+    }
+  }
+  if (wholeDigits === 0 && fracDigits === 0) return undefined;
+  if (fracDigits === 1) frac *= 10;
+  const cents = whole * 100 + frac;
+  return negative && cents !== 0 ? -cents : cents;
 }
 
 /** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */

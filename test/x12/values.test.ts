@@ -23,6 +23,19 @@ describe('money is parsed exactly, never through float math', () => {
     fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (cents) => parseCents(formatCents(cents)) === cents));
   });
 
+  it('agrees with a regex reference on random text', () => {
+    const reference = (text: string): number | undefined => {
+      const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+      if (m === null || (m[2] === '' && (m[3] ?? '') === '') || m[2]!.length > 13) return undefined;
+      const frac = m[3] ?? '';
+      if (frac.length > 2 && /[^0]/.test(frac.slice(2))) return undefined;
+      const cents = Number(m[2] || '0') * 100 + Number((frac + '00').slice(0, 2));
+      return m[1] === '-' && cents !== 0 ? -cents : cents;
+    };
+    const alphabet = fc.constantFrom(...'0123456789.-+x'.split(''));
+    fc.assert(fc.property(fc.string({ unit: alphabet, maxLength: 18 }), (text) => parseCents(text) === reference(text)), { numRuns: 2000 });
+  });
+
   it('rejects fractional cents', () => {
     expect(() => formatCents(1.5)).toThrow('Expected `cents` to be an integer, got 1.5');
   });
