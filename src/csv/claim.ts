@@ -120,8 +120,10 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
       report('CSV_RAGGED_ROW', row, undefined, `row has ${row.fields.length} fields, header has ${header.length} (extra fields from column ${header.length + 1})`);
     }
   }
+  const lineDiagnoses = map.diagnoses === 'line';
   for (const row of rows.slice(1)) {
     for (const field of CLAIM_FIELDS) {
+      if (lineDiagnoses && /^dx\d+$/.test(field)) continue;
       const expected = cell(context, first.fields, field);
       const actual = cell(context, row.fields, field);
       if (expected !== undefined && actual !== undefined && expected.trim() !== actual.trim()) {
@@ -134,9 +136,10 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
   const claimId = context.binding.columnOfField.claim_id !== undefined ? required(first, 'claim_id') : required(first, groupKey);
 
   // Diagnoses: a list column or dx1…dx12.
-  const codes = context.binding.columnOfField.dx_codes !== undefined
-    ? list(first, 'dx_codes')
-    : DX_COLUMNS.map((field) => text(first, field)).filter((code) => code !== '');
+  const rowCodes = (row: ParsedRow): string[] => DX_COLUMNS.map((field) => text(row, field)).filter((code) => code !== '');
+  let codes: string[];
+  if (lineDiagnoses) codes = [...new Set(rows.flatMap(rowCodes))];
+  else codes = context.binding.columnOfField.dx_codes !== undefined ? list(first, 'dx_codes') : rowCodes(first);
   const diagnoses: Diagnosis[] = codes.map((code, index) => ({ code, qualifier: index === 0 ? 'ABK' : 'ABF', icd9: false }));
 
   const claimPos = text(first, 'pos');
@@ -180,7 +183,9 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
     if (context.binding.columnOfField.charge !== undefined) chargeCents = money(row, 'charge') ?? 0;
     else chargeCents = Math.round((money(row, 'unit_charge') ?? 0) * units);
 
-    const pointerTokens = context.binding.columnOfField.dx_pointers !== undefined
+    const pointerTokens = lineDiagnoses
+      ? rowCodes(row).map((code) => String(codes.indexOf(code) + 1))
+      : context.binding.columnOfField.dx_pointers !== undefined
       ? list(row, 'dx_pointers')
       : PTR_COLUMNS.map((field) => text(row, field)).filter((token) => token !== '');
     const pointers: number[] = [];
@@ -262,10 +267,14 @@ function leadOf(row: ParsedRow): number {
 type FieldValue = string | number | readonly string[] | readonly number[] | undefined;
 
 /** The value a field holds for a line of a claim (the writer compares these before and after fixes). */
-export function fieldValue(field: CsvField, claim: Claim, line: ServiceLine): FieldValue {
+export function fieldValue(field: CsvField, claim: Claim, line: ServiceLine, map: CsvColumnMap = {}): FieldValue {
   const indexed = /^(dx|mod|ptr)(\d+)$/.exec(field);
   if (indexed) {
     const position = Number(indexed[2]) - 1;
+    if (indexed[1] === 'dx' && map.diagnoses === 'line') {
+      const pointer = line.pointers[position];
+      return pointer === undefined ? '' : (claim.diagnoses[pointer - 1]?.code ?? '');
+    }
     if (indexed[1] === 'dx') return claim.diagnoses[position]?.code ?? '';
     if (indexed[1] === 'mod') return line.modifiers[position] ?? '';
     return line.pointers[position] ?? '';
@@ -316,7 +325,7 @@ export function fieldValue(field: CsvField, claim: Claim, line: ServiceLine): Fi
 export function rowSignature(context: RowContext, claim: Claim, line: ServiceLine): (string | undefined)[] {
   return context.binding.fieldOfColumn.map((field) => {
     if (field === undefined) return undefined;
-    const value = fieldValue(field, claim, line);
+    const value = fieldValue(field, claim, line, context.map);
     return value === undefined ? undefined : JSON.stringify(value);
   });
 }
@@ -324,7 +333,7 @@ export function rowSignature(context: RowContext, claim: Claim, line: ServiceLin
 /** A field's value as cell text, in the style of the cell it replaces (`like`). */
 export function formatCell(context: RowContext, field: CsvField, claim: Claim, line: ServiceLine, like: string): string {
   const { map } = context;
-  const value = fieldValue(field, claim, line);
+  const value = fieldValue(field, claim, line, map);
   if (value === undefined || value === '') return '';
   if (MONEY_FIELDS.has(field) && typeof value === 'number') {
     const style = like.trim() !== '' ? like : `${map.money?.symbol ? '$' : ''}${map.money?.thousands ? '1,000' : ''}`;

@@ -56,6 +56,12 @@ export interface CsvColumnMap {
   pointerStyle?: 'numbers' | 'letters';
   /** The combined code column (`64483-RT-59`): separator between the code and its modifiers (default `-`). */
   codeSeparator?: string;
+  /**
+   * `claim` (default): dx_codes / dx1…dx12 hold the claim's diagnoses, repeated on every row, and pointers say
+   * which a line uses. `line`: dx1…dx12 hold the diagnoses of that row's line (no pointer column): the claim's
+   * diagnoses are their union in order of first appearance, and each line points to its own.
+   */
+  diagnoses?: 'claim' | 'line';
 }
 
 /** The header, bound to fields: what the reader needs to read a row and the writer to write one. */
@@ -81,15 +87,20 @@ function aliasesOf(map: CsvColumnMap, field: CsvField): string[] {
 }
 
 /** Which columns are required, each as alternatives (any one satisfies it); every name in a group must be present. */
-function requiredGroups(groupKey: CsvField): { label: string; alternatives: CsvField[][] }[] {
+function requiredGroups(groupKey: CsvField, lineDiagnoses: boolean): { label: string; alternatives: CsvField[][] }[] {
+  const diagnoses = lineDiagnoses
+    ? [{ label: 'dx1', alternatives: [['dx1']] as CsvField[][] }]
+    : [
+        { label: 'dx_codes', alternatives: [['dx_codes'], ['dx1']] as CsvField[][] },
+        { label: 'dx_pointers', alternatives: [['dx_pointers'], ['ptr1']] as CsvField[][] },
+      ];
   return [
     { label: groupKey, alternatives: [[groupKey]] },
     { label: 'dos', alternatives: [['dos']] },
     { label: 'cpt', alternatives: [['cpt'], ['code']] },
     { label: 'units', alternatives: [['units']] },
     { label: 'charge', alternatives: [['charge'], ['unit_charge']] },
-    { label: 'dx_codes', alternatives: [['dx_codes'], ['dx1']] },
-    { label: 'dx_pointers', alternatives: [['dx_pointers'], ['ptr1']] },
+    ...diagnoses,
     {
       label: 'member_id or patient_last + patient_first + patient_dob',
       alternatives: [['member_id'], ['patient_last', 'patient_first', 'patient_dob']],
@@ -128,7 +139,7 @@ export function bindHeader(
     if (field !== undefined) columnOfField[field] = column;
   });
   const groupKey = map.groupKey ?? 'claim_id';
-  for (const group of requiredGroups(groupKey)) {
+  for (const group of requiredGroups(groupKey, map.diagnoses === 'line')) {
     const satisfied = group.alternatives.some((names) => names.every((field) => columnOfField[field] !== undefined));
     if (!satisfied) {
       const expected = group.alternatives

@@ -107,6 +107,29 @@ describe('reading through a column map', () => {
     expect(output.toString().split('\n')[1]).toBe('V9;SYN1;11;M5116,M47816;20261103;64483-LT;1;850.00;2;');
   });
 
+  it('diagnoses per line (Diag 1–4 are the row\'s own): the claim\'s are their union, pointers follow; a re-point rewrites the cells', async () => {
+    const map: CsvColumnMap = { diagnoses: 'line', columns: { claim_id: 'Encounter', cpt: 'Procedure', dx1: 'Diag 1', dx2: 'Diag 2', dx3: 'Diag 3', dx4: 'Diag 4' } };
+    const text = [
+      'Encounter,member_id,pos,Service Date,Procedure,Units,charge,Diag 1,Diag 2,Diag 3,Diag 4'.replace('Service Date', 'dos'),
+      'E1,SYN1,11,2026-11-02,64483,1,850.00,M5416,M5116,,',
+      'E1,SYN1,11,2026-11-02,64484,1,300.00,M5116,M47816,,',
+    ].join('\n') + '\n';
+    const { claims, problems } = await readText(text, { map });
+    expect(problems).toEqual([]);
+    expect(claims[0]!.readProblems).toEqual([]);
+    expect(claims[0]!.diagnoses.map((dx) => dx.code)).toEqual(['M5416', 'M5116', 'M47816']);
+    expect(claims[0]!.lines.map((line) => line.pointers)).toEqual([[1, 2], [2, 3]]);
+    const output = await roundTrip(text, { map }, (read) => ({
+      ...read,
+      diagnoses: read.diagnoses.slice(1),
+      lines: read.lines.map((line) => ({ ...line, pointers: line.key === '1' ? [1] : [1, 2] })),
+    }));
+    expect(output.toString().split('\n').slice(1, 3)).toEqual([
+      'E1,SYN1,11,2026-11-02,64483,1,850.00,M5116,,,',
+      'E1,SYN1,11,2026-11-02,64484,1,300.00,M5116,M47816,,',
+    ]);
+  });
+
   it('a date format the map does not accept is a bad date', async () => {
     const text = 'claim_id,member_id,pos,dx_codes,dos,cpt,modifiers,units,charge,dx_pointers\nC1,M1,11,M5116,2026-11-02,64483,,1,1.00,1\n';
     const { claims } = await readText(text, { map: { dateFormats: ['MM/DD/YYYY'] } });
