@@ -60,7 +60,10 @@ describe('rule catalogue', () => {
         const doc = readFileSync(docPath, 'utf8');
         expect(doc.split('\n')[0]?.replace(/ ⚑$/, ''), 'the page starts with its id').toBe(`# ${id}`);
         for (const section of ['## Source', '## Fires when', '## Fix', '## Example']) expect(doc, section).toContain(`\n${section}\n`);
-        expect(readme, 'docs/rules/README.md lists it').toContain(`\`${id}\``);
+        const row = readme.split('\n').find((text) => text.startsWith(`| [\`${id}\`]`));
+        expect(row, 'docs/rules/README.md lists it').toBeDefined();
+        const cells = row!.split(' | ');
+        expect(cells.slice(1, 4), 'README severities and fix match the meta').toEqual([rule.meta.severity.medicare, rule.meta.severity.guide, rule.meta.fixable ?? '—']);
       });
 
       it('has meta: source, description, messages, severities, phase, scope', () => {
