@@ -67,21 +67,31 @@ export function formatQuantity(value: number): string {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Recently seen D8 values (service dates and birth dates repeat a lot): saves six string slices per date. */
+const D8_CACHE = new Map<string, IsoDate>();
+const D8_CACHE_LIMIT = 4096;
+
 /** CCYYMMDD → YYYY-MM-DD, undefined when not a real calendar date. */
 export function parseD8(text: string): IsoDate | undefined {
+  const cached = D8_CACHE.get(text);
+  if (cached !== undefined) return cached;
   if (text.length !== 8) return undefined;
   for (let i = 0; i < 8; i++) {
     const code = text.charCodeAt(i);
     if (code < 48 || code > 57) return undefined;
   }
-  const y = Number(text.slice(0, 4));
-  const mo = Number(text.slice(4, 6));
-  const d = Number(text.slice(6, 8));
+  const digit = (i: number): number => text.charCodeAt(i) - 48;
+  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const mo = digit(4) * 10 + digit(5);
+  const d = digit(6) * 10 + digit(7);
   if (mo < 1 || mo > 12 || d < 1) return undefined;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
   if (d > days) return undefined;
-  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+  const iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+  if (D8_CACHE.size >= D8_CACHE_LIMIT) D8_CACHE.clear();
+  D8_CACHE.set(text, iso);
+  return iso;
 }
 
 /** YYYY-MM-DD → CCYYMMDD. */
