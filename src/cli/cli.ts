@@ -1,6 +1,9 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { commands } from './commands/index.js';
+import { STDIN_TOKEN } from './stdin.js';
+
+class UsageFailure extends Error {}
 
 /**
  * Parses the arguments, runs the command, and resolves to the process exit code (DESIGN.md: 0, 1, 2, 3).
@@ -9,7 +12,10 @@ import { commands } from './commands/index.js';
  */
 export async function runCli(argv: string[]): Promise<number> {
   let exitCode = 0;
-  let cli = yargs(argv).scriptName('spinescrub');
+  // yargs drops a bare `-` (standard input) from positionals: carry it through as a token the commands map back.
+  const endOfOptions = argv.indexOf('--');
+  const args = argv.map((arg, index) => (arg === '-' && (endOfOptions < 0 || index < endOfOptions) ? STDIN_TOKEN : arg));
+  let cli = yargs(args).scriptName('spinescrub');
   for (const command of commands) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const wrapped: CommandModule<any, any> = {
@@ -21,17 +27,23 @@ export async function runCli(argv: string[]): Promise<number> {
     };
     cli = cli.command(wrapped);
   }
-  await cli
-    .usage('$0 <command> [options]')
-    .demandCommand(1, 'Name a command: run, history, rules or explain.')
-    .strict()
-    .help()
-    .version()
-    .fail((message, error) => {
-      process.stderr.write(`spinescrub: ${message ?? error?.message}\n`);
-      exitCode = 2;
-    })
-    .parseAsync();
+  try {
+    await cli
+      .usage('$0 <command> [options]')
+      .demandCommand(1, 'Name a command: run, history, rules or explain.')
+      .strict()
+      .help()
+      .version()
+      .fail((message, error) => {
+        // A usage error must stop here: yargs would otherwise go on and run the command.
+        throw new UsageFailure(message ?? error?.message ?? 'invalid arguments');
+      })
+      .parseAsync();
+  } catch (error) {
+    if (!(error instanceof UsageFailure)) throw error;
+    process.stderr.write(`spinescrub: ${error.message}\n`);
+    exitCode = 2;
+  }
   // Commands written before handlers returned their code may still set process.exitCode themselves.
   const legacy = Number(process.exitCode ?? 0);
   return Math.max(exitCode, Number.isInteger(legacy) ? legacy : 0);

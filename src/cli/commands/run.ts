@@ -8,6 +8,7 @@ import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH } from '../../history/store.js';
 import { runPipeline, type FailOn } from '../../pipeline/run.js';
 import type { LogFormat } from '../../pipeline/log.js';
+import { withStdin } from '../stdin.js';
 
 export interface RunArgs {
   inputs: string[];
@@ -79,7 +80,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run claims/ --out out --fail-on error --no-record', 'CI-style audit') as unknown as Argv<RunArgs>,
   handler: async (args: RunArgs): Promise<number> => {
     const outcome = await runPipeline({
-      inputs: args.inputs,
+      inputs: withStdin(args.inputs),
       outDir: args.out,
       ...(args.format ? { format: args.format } : {}),
       ...(args.policy ? { policy: args.policy } : {}),
