@@ -350,6 +350,18 @@ export class ClaimAssembler {
   }
 }
 
+/** "1".."12" (one or two digits) → the number; anything else → undefined. */
+function parsePointer(text: string): number | undefined {
+  if (text.length < 1 || text.length > 2) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + (code - 48);
+  }
+  return value >= 1 && value <= 12 ? value : undefined;
+}
+
 /** Two or three characters, A–Z then A–Z/0–9. */
 function isSegmentTag(tag: string): boolean {
   if (tag.length < 2 || tag.length > 3) return false;
@@ -651,7 +663,7 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     const composite = sv1.components(1);
     line.procedureQualifier = composite[0] ?? '';
     line.procedure = composite[1] ?? '';
-    line.modifiers = composite.slice(2, 6).filter((m) => m !== '');
+    for (let i = 2; i < 6 && i < composite.length; i++) if (composite[i] !== '') line.modifiers.push(composite[i]!);
     if (composite[6] !== undefined && composite[6] !== '') line.description = composite[6];
     if (!PROCEDURE_QUALIFIERS.has(line.procedureQualifier)) {
       sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
@@ -673,11 +685,12 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     const pointerText = sv1.el(7);
     if (pointerText !== '') {
       for (const p of splitOn(pointerText, sv1.delimiters.component)) {
-        if (!/^\d{1,2}$/.test(p) || Number(p) < 1) {
+        const pointer = parsePointer(p);
+        if (pointer === undefined) {
           sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(p)}" is not a number from 1 to 12`);
           continue;
         }
-        line.pointers.push(Number(p));
+        line.pointers.push(pointer);
       }
     }
   }

@@ -180,7 +180,8 @@ describe('readX12: damaged claims still come out, with readProblems', () => {
       .replace('SV1*HC:64484:RT*300.5*UN*1***1', 'SV1*HC:64484:RT')
       .replace('SV1*HC:J1040', 'SV1*ZZ:J1040')
       .replace('DTP*472*D8*20261102~\nLX*2', 'DTP*472*D8*20261332~\nLX*2')
-      .replace('DTP*472*RD8*20261103-20261104', 'DTP*472*RD8*20261103');
+      .replace('DTP*472*RD8*20261103-20261104', 'DTP*472*RD8*20261103')
+      .replace('SV1*HC:62323*900*UN*1***1:2', 'SV1*HC:62323*900*UN*1***1: 2:13:0');
     const { claims, problems } = await read(text);
     expect(problems).toEqual([]);
     expect(claims.length).toBe(3);
@@ -194,7 +195,12 @@ describe('readX12: damaged claims still come out, with readProblems', () => {
     expect(problemsOf(claims[1]!.claim.readProblems)).toEqual([
       ['X12_BAD_DATE', 'bad.837: segment 38 (DTP): DTP03 "20261103" is not a valid RD8 range (CCYYMMDD-CCYYMMDD)'],
     ]);
-    expect(claims[2]!.claim.readProblems).toEqual([]);
+    expect(problemsOf(claims[2]!.claim.readProblems)).toEqual([
+      ['X12_BAD_POINTER', 'bad.837: segment 52 (SV1): SV107 diagnosis pointer " 2" is not a number from 1 to 12'],
+      ['X12_BAD_POINTER', 'bad.837: segment 52 (SV1): SV107 diagnosis pointer "13" is not a number from 1 to 12'],
+      ['X12_BAD_POINTER', 'bad.837: segment 52 (SV1): SV107 diagnosis pointer "0" is not a number from 1 to 12'],
+    ]);
+    expect(claims[2]!.claim.lines[0]!.pointers).toEqual([1]);
   });
 
   it('an element of 100 KB and more than 50 lines', async () => {
