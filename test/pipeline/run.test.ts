@@ -199,6 +199,19 @@ describe('runPipeline', () => {
     for (const [name, bytes] of first) expect(readFileSync(path.join(work, 'out', name)).equals(bytes), name).toBe(true);
   });
 
+  it('adds --prior files to the history first (once), and checks the inputs against them', async () => {
+    const prior = file('prior.837', CLEAN.replace(/CLM\*SYNCLM/g, 'CLM*PRIORCLM'));
+    const input = file('claims.837', CLEAN);
+    const first = await run([input], { prior: [prior], record: false, logFormat: 'json' });
+    const priorLog = (stderr: string) => stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; outcome?: string }).find((line) => line.event === 'prior');
+    expect(priorLog(first.stderr)).toMatchObject({ outcome: 'added' });
+    const duplicates = report().findings.filter((finding) => finding.ruleId === 'history/duplicate');
+    expect(duplicates.map((finding) => finding.claimId)).toContain('SYNCLM001');
+    expect(duplicates.every((finding) => finding.action === 'held')).toBe(true);
+    const second = await run([input], { prior: [prior], record: false, logFormat: 'json' });
+    expect(priorLog(second.stderr)).toMatchObject({ outcome: 'already-added' });
+  });
+
   it('never logs names, dates of birth or member ids', async () => {
     const mixed = file('mixed.837', WITH_HELD);
     const outcome = await run([mixed], { logFormat: 'json' });
