@@ -116,10 +116,17 @@ export function cleanX12(count: number, prefix = 'SYN', control = '1'): string {
   );
 }
 
-/** The element separator and segment terminator an interchange declares in its ISA. */
+/**
+ * The element separator and segment terminator an interchange declares in its ISA: the character after `ISA`,
+ * and the character after ISA16 (found by counting separators, so an ISA of the wrong width still reads).
+ */
 export function delimitersOf(text: string): { element: string; terminator: string } {
   const start = text.indexOf('ISA');
-  return { element: text[start + 3] ?? '*', terminator: text[start + 105] ?? '~' };
+  const element = text[start + 3] ?? '*';
+  let at = start + 3;
+  for (let count = 1; count < 16 && at >= 0; count += 1) at = text.indexOf(element, at + 1);
+  const terminator = at >= 0 ? (text[at + 2] ?? '~') : '~';
+  return { element, terminator };
 }
 
 /** The segments of an interchange (terminator-split, surrounding line breaks dropped). */
