@@ -3,25 +3,25 @@
  *
  * Grouping rows into claims needs to know a claim is complete, which an unsorted file only tells at its end. So
  * the reader makes two passes:
- *  1. csv-parse streams the file once; the header is checked; each run of consecutive rows with the same claim
- *     key is recorded (key, byte range, first line) in a RunIndex (memory, then a temporary SQLite file past
- *     20 000 runs). A stream that is not an fs.ReadStream of a path is copied to a temporary spill file as it
- *     is read, so it can be read again.
- *  2. Sorted file (one run per claim): the file is streamed again and consecutive rows are grouped — memory for
- *     one claim. Unsorted file: for each claim in order of first appearance, the byte ranges of its runs are
- *     read back and parsed — memory for one claim plus a read window.
+ *  1. csv-parse streams the file once and the header is checked. Each row's position, line and fields go to a
+ *     temporary row file (one JSON array a line); each run of consecutive rows with the same claim key is
+ *     recorded (key, range in the row file) in a RunIndex — in memory, then in a temporary SQLite file past
+ *     20 000 runs. A stream that is not an fs.ReadStream of a path is also copied to a temporary spill file, so
+ *     the rows' original bytes can be read again.
+ *  2. For each claim, in order of first appearance, its runs are read back from the row file (JSON.parse, no
+ *     second CSV parse) with each row's original bytes: memory for one claim plus two 1 MiB read windows. A
+ *     sorted file (one run per claim) reads both files front to back.
  */
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
-import { createReadStream, createWriteStream, ReadStream, type WriteStream } from 'node:fs';
+import { createWriteStream, ReadStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseSync } from 'csv-parse/sync';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
-import { countLineBreaks, decodeField, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
+import { decodeField, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
 
 export interface CsvReadOptions {
@@ -146,6 +146,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     };
     const index = new RunIndex(directory, options.memoryRuns);
     let handle: FileHandle | undefined;
+    let rowHandle: FileHandle | undefined;
     let layoutSent = false;
     const emptyLayout = (delimiter: string): CsvLayout => ({
       file: fileName, headerBytes: Buffer.alloc(0), header: [], delimiter, encoding: 'latin1', eol: '\n', bom: false,
@@ -159,6 +160,9 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         path = join(await directory(), 'input.csv');
         copy = createWriteStream(path);
       }
+      const rowFile = join(await directory(), 'rows.jsonl');
+      const rowStore = createWriteStream(rowFile);
+      let rowStoreBytes = 0;
       const state: RowSourceState = { totalBytes: 0 };
       const opened = await startInput(input as AsyncIterable<unknown>, copy);
       const delimiter = map.delimiter ?? detectDelimiter(opened.head);
@@ -184,14 +188,20 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           continue;
         }
         const key = (row.fields[keyColumn] ?? '').trim();
-        if (run !== undefined && run.key === key) run.end = row.end;
+        const stored = `${JSON.stringify([row.start, row.end, row.line, row.fields])}\n`;
+        const storedAt = rowStoreBytes;
+        rowStoreBytes += Buffer.byteLength(stored);
+        if (!rowStore.write(stored)) await once(rowStore, 'drain');
+        if (run !== undefined && run.key === key) run.end = rowStoreBytes;
         else {
           if (run !== undefined) await index.add(run);
-          run = { key, start: row.start, end: row.end, line: row.line };
+          run = { key, start: storedAt, end: rowStoreBytes, line: row.line };
         }
         lastEnd = row.end;
       }
       if (run !== undefined) await index.add(run);
+      rowStore.end();
+      await once(rowStore, 'close');
       if (copy !== undefined) {
         copy.end();
         await once(copy, 'close');
@@ -228,33 +238,26 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       // Pass 2: one claim at a time.
       index.finish();
       if (index.size === 0) return;
-      if (!index.unsorted) {
-        const again: RowSourceState = { totalBytes: 0 };
-        const stream = createReadStream(path, { start: headerRow.end, end: Math.max(headerRow.end, lastEnd) - 1, highWaterMark: 256 * 1024 });
-        let group: ParsedRow[] = [];
-        let groupKey: string | undefined;
-        for await (const row of parseRows(stream, { delimiter, encoding, baseOffset: headerRow.end, baseLine: lineAfter(headerRow) }, again)) {
-          const key = (row.fields[keyColumn] ?? '').trim();
-          if (groupKey !== undefined && key !== groupKey) {
-            yield toReadClaim(group, context);
-            group = [];
-          }
-          groupKey = key;
-          group.push(row);
-        }
-        if (group.length > 0) yield toReadClaim(group, context);
-        return;
-      }
-      const reader = new RangeReader(handle);
+      rowHandle = await open(rowFile, 'r');
+      const storedRows = new RangeReader(rowHandle);
+      const originalBytes = new RangeReader(handle);
       for (const runs of index.claims()) {
         const rowsOfClaim: ParsedRow[] = [];
-        for (const part of runs) rowsOfClaim.push(...parseRun(await reader.read(part.start, part.end), part, delimiter, encoding));
+        for (const part of runs) {
+          const text = (await storedRows.read(part.start, part.end)).toString('utf8');
+          for (const stored of text.split('\n')) {
+            if (stored === '') continue;
+            const [start, end, line, fields] = JSON.parse(stored) as [number, number, number, string[]];
+            rowsOfClaim.push({ fields, start, end, line, bytes: Buffer.from(await originalBytes.read(start, end)) });
+          }
+        }
         yield toReadClaim(rowsOfClaim, context);
       }
     } finally {
       if (!layoutSent) resolveLayout(emptyLayout(map.delimiter ?? ','));
       index.close();
       await handle?.close();
+      await rowHandle?.close();
       if (tempDirectory !== undefined) await rm(tempDirectory, { recursive: true, force: true });
     }
   }
@@ -282,10 +285,6 @@ function startsWithBom(bytes: Buffer): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
-function lineAfter(row: ParsedRow): number {
-  return row.line + countLineBreaks(row.bytes, leadingBlankLength(row.bytes));
-}
-
 function toReadClaim(rows: ParsedRow[], context: RowContext): ReadClaim {
   const claim = buildClaim(rows, context);
   const raw: CsvRawClaim = {
@@ -298,30 +297,6 @@ function toReadClaim(rows: ParsedRow[], context: RowContext): ReadClaim {
     }),
   };
   return { claim, raw };
-}
-
-/** Parse one run's bytes (whole rows) with csv-parse; positions are the file's. */
-function parseRun(bytes: Buffer, run: Run, delimiter: string, encoding: 'latin1' | 'utf8'): ParsedRow[] {
-  const records = parseSync(bytes, {
-    delimiter,
-    encoding,
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-  }) as unknown as { record: string[]; info: { bytes: number } }[];
-  const rows: ParsedRow[] = [];
-  let consumed = 0;
-  let line = run.line;
-  for (const { record, info } of records) {
-    const rowBytes = bytes.subarray(consumed, info.bytes);
-    const lead = leadingBlankLength(rowBytes);
-    if (consumed > 0) line += countLineBreaks(rowBytes, 0, lead);
-    rows.push({ fields: record, start: run.start + consumed, end: run.start + info.bytes, bytes: rowBytes, line });
-    line += countLineBreaks(rowBytes, lead);
-    consumed = info.bytes;
-  }
-  return rows;
 }
 
 async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
