@@ -19,6 +19,8 @@ import { generateCsv } from './generate-csv.js';
 
 interface Measure {
   ms: number;
+  /** CPU time (user + system) of the work: steadier than wall time on a shared machine. */
+  cpuMs: number;
   maxRssMb: number;
   claims: number;
   records: number;
@@ -27,14 +29,21 @@ interface Measure {
 
 async function baseline(file: string): Promise<Measure> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let records = 0;
   const parser = createReadStream(file).pipe(parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
   for await (const _ of parser) records++;
-  return { ms: performance.now() - start, maxRssMb: process.resourceUsage().maxRSS / 1024, claims: 0, records };
+  return { ms: performance.now() - start, cpuMs: cpuSince(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024, claims: 0, records };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 async function spinescrub(file: string, outFile: string): Promise<Measure> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const reader = readCsv(createReadStream(file), file);
   const out = createWriteStream(outFile);
   const writer = createCsvWriter(out, reader.layout);
@@ -45,8 +54,9 @@ async function spinescrub(file: string, outFile: string): Promise<Measure> {
   }
   const { claims } = await writer.close();
   const ms = performance.now() - start;
+  const cpuMs = cpuSince(cpu);
   if (reader.problems.length > 0) throw new Error(reader.problems[0]!.message);
-  return { ms, maxRssMb: process.resourceUsage().maxRSS / 1024, claims, records };
+  return { ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, claims, records };
 }
 
 function median(values: number[]): number {
@@ -100,12 +110,13 @@ async function main(argv: string[]): Promise<void> {
     const base = measures['csv-parse']!;
     const ours = measures.spinescrub!;
     const [baseMs, oursMs] = [median(base.map((m) => m.ms)), median(ours.map((m) => m.ms))];
+    const [baseCpu, oursCpu] = [median(base.map((m) => m.cpuMs)), median(ours.map((m) => m.cpuMs))];
     const [baseRss, oursRss] = [median(base.map((m) => m.maxRssMb)), median(ours.map((m) => m.maxRssMb))];
     results.push(
       `${unsorted ? 'unsorted' : 'sorted'} ${(statSync(file).size / 1048576).toFixed(1)} MB, ${ours[0]!.claims} claims, ${ours[0]!.records} rows (median of ${runs})`,
-      `  csv-parse alone        ${(baseMs / 1000).toFixed(2)} s  peak RSS ${baseRss.toFixed(0)} MB   runs: ${base.map((m) => (m.ms / 1000).toFixed(2)).join(' ')}`,
-      `  readCsv → writer       ${(oursMs / 1000).toFixed(2)} s  peak RSS ${oursRss.toFixed(0)} MB   runs: ${ours.map((m) => (m.ms / 1000).toFixed(2)).join(' ')}`,
-      `  ratio                  ×${(oursMs / baseMs).toFixed(2)} time, ×${(oursRss / baseRss).toFixed(2)} RSS${identical === undefined ? '' : `; output byte-identical to input: ${identical}`}`,
+      `  csv-parse alone        ${(baseMs / 1000).toFixed(2)} s wall, ${(baseCpu / 1000).toFixed(2)} s CPU, peak RSS ${baseRss.toFixed(0)} MB   wall runs: ${base.map((m) => (m.ms / 1000).toFixed(2)).join(' ')}`,
+      `  readCsv → writer       ${(oursMs / 1000).toFixed(2)} s wall, ${(oursCpu / 1000).toFixed(2)} s CPU, peak RSS ${oursRss.toFixed(0)} MB   wall runs: ${ours.map((m) => (m.ms / 1000).toFixed(2)).join(' ')}`,
+      `  ratio                  ×${(oursMs / baseMs).toFixed(2)} wall, ×${(oursCpu / baseCpu).toFixed(2)} CPU, ×${(oursRss / baseRss).toFixed(2)} RSS${identical === undefined ? '' : `; output byte-identical to input: ${identical}`}`,
     );
   }
   console.log(results.join('\n'));

@@ -163,6 +163,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       const rowFile = join(await directory(), 'rows.jsonl');
       const rowStore = createWriteStream(rowFile);
       let rowStoreBytes = 0;
+      let pendingRows = '';
       const state: RowSourceState = { totalBytes: 0 };
       const opened = await startInput(input as AsyncIterable<unknown>, copy);
       const delimiter = map.delimiter ?? detectDelimiter(opened.head);
@@ -191,7 +192,12 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         const stored = `${JSON.stringify([row.start, row.end, row.line, row.fields])}\n`;
         const storedAt = rowStoreBytes;
         rowStoreBytes += Buffer.byteLength(stored);
-        if (!rowStore.write(stored)) await once(rowStore, 'drain');
+        pendingRows += stored;
+        if (pendingRows.length >= 65_536) {
+          const full = !rowStore.write(pendingRows);
+          pendingRows = '';
+          if (full) await once(rowStore, 'drain');
+        }
         if (run !== undefined && run.key === key) run.end = rowStoreBytes;
         else {
           if (run !== undefined) await index.add(run);
@@ -200,7 +206,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         lastEnd = row.end;
       }
       if (run !== undefined) await index.add(run);
-      rowStore.end();
+      rowStore.end(pendingRows);
       await once(rowStore, 'close');
       if (copy !== undefined) {
         copy.end();

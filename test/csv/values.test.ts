@@ -34,6 +34,15 @@ describe('dates', () => {
     expect(parseDate(text)).toBeUndefined();
   });
 
+  it('agrees with the calendar on every day of 1896–2104 (leap years included)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1896, max: 2104 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (year, month, day) => {
+      const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+      const real = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+      expect(parseDate(text)).toBe(real ? text : undefined);
+    }), { numRuns: 2000 });
+    expect([parseDate('2000-02-29'), parseDate('1900-02-29')]).toEqual(['2000-02-29', undefined]);
+  });
+
   it('accepts only the formats asked for, and writes each format', () => {
     expect(parseDate('20261102', ['YYYY-MM-DD'])).toBeUndefined();
     expect(['YYYY-MM-DD', 'MM/DD/YYYY', 'YYYYMMDD'].map((format) => formatDate('2026-01-05', format as never))).toEqual(['2026-01-05', '01/05/2026', '20260105']);
