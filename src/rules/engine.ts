@@ -475,11 +475,11 @@ function nextKey(from: string, lines: ServiceLine[], original: ServiceLine[]): s
 // ---------------------------------------------------------------------------------------------------------------
 // Applied-fix records: before/after text of what changed.
 
-/** `64483-RT ×2`, with pointers or charge when the fix is about them. */
-export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?: boolean } = {}): string {
+/** `64483-RT ×2`, with pointers (as the diagnosis codes they point to, when `diagnoses` is given) or charge on request. */
+export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?: boolean } = {}, diagnoses?: readonly Diagnosis[]): string {
   let text = line.procedure + (line.modifiers.length ? `-${line.modifiers.join('-')}` : '');
   if (line.units !== 1) text += ` ×${line.units}`;
-  if (show.pointers) text += ` ptr ${line.pointers.join(',') || '-'}`;
+  if (show.pointers) text += ` ptr ${line.pointers.map((p) => (diagnoses ? (diagnoses[p - 1]?.code ?? `#${p}`) : String(p))).join(',') || '-'}`;
   if (show.charge) text += ` ${formatCents(line.chargeCents)}`;
   return text;
 }
@@ -507,6 +507,9 @@ function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding):
       if (change.op === 'set-charge') charge = true;
     }
   }
+  // The finding's own line is part of the picture even when the fix leaves it as is (duplicates removed around it).
+  const own = finding.location.lineKey;
+  if (own !== undefined && keys.length > 0 && !keys.includes(own)) keys.unshift(own);
   const keySet = new Set(keys);
   // Added lines (key "<from>+n") belong to their source line.
   const afterLines = after.lines.filter((line) => keySet.has(line.key) || (line.key.includes('+') && !before.lines.some((b) => b.key === line.key) && keySet.has(line.key.slice(0, line.key.lastIndexOf('+')))));
@@ -515,7 +518,7 @@ function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding):
   const parts = (claim: Claim, lines: ServiceLine[]) => {
     const out: string[] = [];
     if (dx) out.push(`dx ${claim.diagnoses.map((d) => d.code).join(', ')}`);
-    if (lines.length) out.push(lines.map((line) => lineText(line, show)).join(', '));
+    if (lines.length) out.push(lines.map((line) => lineText(line, show, claim.diagnoses)).join(', '));
     if (total) out.push(`total ${formatCents(claim.totalChargeCents)}`);
     return out.join('; ');
   };
