@@ -75,16 +75,38 @@ export class Segment {
     return this.cachedElements;
   }
 
-  /** Element n (1-based; 0 is the tag), '' when absent. Slices only the element asked for. */
+  /**
+   * Element n (1-based; 0 is the tag), '' when absent. Slices only the element asked for; a cursor remembers
+   * where the last element asked for starts, so reading elements in ascending order scans the segment once
+   * and allocates nothing but the values.
+   */
   el(n: number): string {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements[n] ?? '';
-    if (n <= 2 && this.cachedOffsets === undefined) return this.scanElement(n);
-    const offsets = this.separatorOffsets();
-    if (n > offsets.length) return '';
-    const from = n === 0 ? this.start : offsets[n - 1]! + 1;
-    const to = n < offsets.length ? offsets[n]! : this.end;
-    return this.raw.slice(from, to);
+    const raw = this.raw;
+    const separator = this.delimiters.element;
+    const end = this.end;
+    let index = this.cursorIndex;
+    let from = this.cursorFrom;
+    if (n < index || from < 0) {
+      index = 0;
+      from = this.start;
+    }
+    while (index < n) {
+      const at = raw.indexOf(separator, from);
+      if (at < 0 || at >= end) return '';
+      from = at + 1;
+      index++;
+    }
+    this.cursorIndex = index;
+    this.cursorFrom = from;
+    let to = raw.indexOf(separator, from);
+    if (to < 0 || to > end) to = end;
+    return raw.slice(from, to);
   }
+
+  /** Element index and start position of the last element read by el() (-1: none yet). */
+  private cursorIndex = 0;
+  private cursorFrom = -1;
 
   /** Whether element 1 equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
   firstIs(value: string): boolean {
@@ -95,42 +117,15 @@ export class Segment {
     return after === this.end || this.raw[after] === this.delimiters.element;
   }
 
-  /** Element n found by scanning (no allocation besides the result): cheapest for the first elements. */
-  private scanElement(n: number): string {
-    const raw = this.raw;
-    const separator = this.delimiters.element;
-    const end = this.end;
-    let from = this.start;
-    for (let i = 0; i < n; i++) {
-      const at = raw.indexOf(separator, from);
-      if (at < 0 || at >= end) return '';
-      from = at + 1;
-    }
-    let to = raw.indexOf(separator, from);
-    if (to < 0 || to > end) to = end;
-    return raw.slice(from, to);
-  }
-
   /** Number of elements including the tag (elements.length). */
   get elementCount(): number {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements.length;
-    return this.separatorOffsets().length + 1;
-  }
-
-  private cachedOffsets: number[] | undefined;
-
-  /** Indices in raw of the element separators of the body. */
-  private separatorOffsets(): number[] {
-    let offsets = this.cachedOffsets;
-    if (offsets === undefined) {
-      offsets = [];
-      const raw = this.raw;
-      const separator = this.delimiters.element;
-      const end = this.end;
-      for (let at = raw.indexOf(separator, this.start); at >= 0 && at < end; at = raw.indexOf(separator, at + 1)) offsets.push(at);
-      this.cachedOffsets = offsets;
-    }
-    return offsets;
+    const raw = this.raw;
+    const separator = this.delimiters.element;
+    const end = this.end;
+    let count = 1;
+    for (let at = raw.indexOf(separator, this.start); at >= 0 && at < end; at = raw.indexOf(separator, at + 1)) count++;
+    return count;
   }
 
   /** Components of element n. */

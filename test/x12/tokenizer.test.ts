@@ -144,6 +144,7 @@ describe('Segment element access', () => {
     const [, nm1a, nm1b, dtp, sv1] = segments;
     expect([nm1a!.firstIs('82'), nm1a!.firstIs('823'), nm1b!.firstIs('82'), nm1b!.firstIs('8'), dtp!.firstIs('472')]).toEqual([false, true, true, false, true]);
     expect([sv1!.el(0), sv1!.el(2), sv1!.el(7), sv1!.el(8), sv1!.elementCount]).toEqual(['SV1', '850', '1:2', '', 8]);
+    expect([sv1!.el(7), sv1!.el(2), sv1!.el(0), sv1!.el(3), sv1!.el(3), sv1!.el(1), sv1!.el(9)]).toEqual(['1:2', '850', 'SV1', 'UN', 'UN', 'HC:64483:RT', '']);
     expect(sv1!.components(1)).toEqual(['HC', '64483', 'RT']);
     expect(sv1!.elements).toEqual('SV1*HC:64483:RT*850*UN*1***1:2'.split('*'));
     expect([nm1b!.el(1), nm1b!.el(2), nm1b!.elementCount]).toEqual(['82', '', 2]);
