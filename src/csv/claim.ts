@@ -183,18 +183,17 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
     if (context.binding.columnOfField.charge !== undefined) chargeCents = money(row, 'charge') ?? 0;
     else chargeCents = Math.round((money(row, 'unit_charge') ?? 0) * units);
 
-    const pointerTokens = lineDiagnoses
-      ? rowCodes(row).map((code) => String(codes.indexOf(code) + 1))
+    // Each token with the column it came from, so a bad pointer names its column.
+    const pointerTokens: [string, CsvField][] = lineDiagnoses
+      ? rowCodes(row).map((code) => [String(codes.indexOf(code) + 1), 'dx1'])
       : context.binding.columnOfField.dx_pointers !== undefined
-      ? list(row, 'dx_pointers')
-      : PTR_COLUMNS.map((field) => text(row, field)).filter((token) => token !== '');
+        ? list(row, 'dx_pointers').map((token) => [token, 'dx_pointers'])
+        : PTR_COLUMNS.map((field): [string, CsvField] => [text(row, field), field]).filter(([token]) => token !== '');
     const pointers: number[] = [];
-    for (const token of pointerTokens) {
+    for (const [token, field] of pointerTokens) {
       const pointer = parsePointer(token);
-      if (pointer === undefined) {
-        const field: CsvField = context.binding.columnOfField.dx_pointers !== undefined ? 'dx_pointers' : 'ptr1';
-        report('CSV_BAD_POINTER', row, field, `unparseable diagnosis pointer "${token}" (expected 1–12 or A–L)`);
-      } else pointers.push(pointer);
+      if (pointer === undefined) report('CSV_BAD_POINTER', row, field, `unparseable diagnosis pointer "${token}" (expected 1–12 or A–L)`);
+      else pointers.push(pointer);
     }
 
     const ndc = optional(row, 'ndc');

@@ -96,6 +96,7 @@ describe('reading through a column map', () => {
       'V9;SYN1;11;M5116,M47816;20261102;77003;1;90;;',
     ].join('\n');
     const { claims } = await readText(text, { map });
+    expect(claims[0]!.readProblems).toEqual([]);
     expect(claims[0]!.lines.map((line) => [line.procedure, line.modifiers, line.chargeCents, line.pointers, line.serviceDate])).toEqual([
       ['64483', ['RT', '59'], 85000, [1, 2], '2026-11-02'],
       ['77003', [], 9000, [], '2026-11-02'],
@@ -105,6 +106,10 @@ describe('reading through a column map', () => {
       lines: read.lines.map((line) => line.key === '1' ? { ...line, modifiers: ['LT'], serviceDate: '2026-11-03', pointers: [2] } : line),
     }));
     expect(output.toString().split('\n')[1]).toBe('V9;SYN1;11;M5116,M47816;20261103;64483-LT;1;850.00;2;');
+    const bad = await readText(text.replace('850.00;1;2', '850.00;1;Q'), { map });
+    expect(bad.claims[0]!.readProblems.map((problem) => problem.message)).toEqual([
+      'in.csv line 2, column "Dx Ptr 2": unparseable diagnosis pointer "Q" (expected 1–12 or A–L)',
+    ]);
   });
 
   it('diagnoses per line (Diag 1–4 are the row\'s own): the claim\'s are their union, pointers follow; a re-point rewrites the cells', async () => {
