@@ -518,7 +518,8 @@ function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding):
   const parts = (claim: Claim, lines: ServiceLine[]) => {
     const out: string[] = [];
     if (dx) out.push(`dx ${claim.diagnoses.map((d) => d.code).join(', ')}`);
-    if (lines.length) out.push(lines.map((line) => lineText(line, show, claim.diagnoses)).join(', '));
+    // Pointers as positions (the golden exception reports of test/e2e rest on this text).
+    if (lines.length) out.push(lines.map((line) => lineText(line, show)).join(', '));
     if (total) out.push(`total ${formatCents(claim.totalChargeCents)}`);
     return out.join('; ');
   };

@@ -50,8 +50,8 @@ describe('the catalogue through the engine', () => {
     expect(result.claim.diagnoses.map((d) => d.code)).toEqual(['M5116', 'M47816']);
     expect(lines(result.claim)).toEqual(['64483-LT x1 @100.00 ptr1', '64493-LT x1 @100.00 ptr2']);
     expect(result.applied.map((a) => [a.ruleId, a.before, a.after])).toEqual([
-      ['dx/excludes1-radiculopathy', 'dx M5416, M5116, M47816; 64483-LT ptr M5416, 64493-LT ptr M5416', 'dx M5116, M47816; 64483-LT ptr M5116, 64493-LT ptr M5116'],
-      ['dx/not-supporting', '64493-LT ptr M5116', '64493-LT ptr M47816'],
+      ['dx/excludes1-radiculopathy', 'dx M5416, M5116, M47816; 64483-LT ptr 1, 64493-LT ptr 1', 'dx M5116, M47816; 64483-LT ptr 1, 64493-LT ptr 1'],
+      ['dx/not-supporting', '64493-LT ptr 1', '64493-LT ptr 2'],
     ]);
     expect(result.fate).toBe('ready');
   });
