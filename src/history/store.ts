@@ -121,16 +121,10 @@ const CACHE_LIMIT = 512;
 const LINE_COLUMNS = `claim_id AS claimId, billing_npi AS billingNpi, file_id AS fileId, service_date AS serviceDate,
   line_number AS lineNumber, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi AS renderingNpi`;
 
-/** The view's one query per patient, for each way a patient can be named (identity.ts). */
+/** The view's query: one patient's active lines, in key order (the clustered primary key: no sort). */
 function linesQueries(db: Database.Database) {
-  const byPatients = (patients: string) =>
-    db.prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id IN (${patients}) AND active = 1 ORDER BY service_date, claim_row, seq`);
   return {
-    linesByMember: byPatients('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?'),
-    linesByMemberOrName: byPatients(
-      'SELECT id FROM patients WHERE member_id = ? AND dependent_key = ? UNION SELECT id FROM patients WHERE member_id IS NULL AND name_key = ?',
-    ),
-    linesByName: byPatients('SELECT id FROM patients WHERE name_key = ?'),
+    linesByPatient: db.prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND active = 1 ORDER BY service_date, claim_row, seq`),
   };
 }
 
@@ -156,6 +150,10 @@ export class HistoryStore {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
+    // A file's lines are staged in a temporary table and moved into lines in key order when the file ends:
+    // the clustered table then grows page by page instead of at a random place per line.
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0;
+             CREATE INDEX IF NOT EXISTS temp.staged_lines_by_claim ON staged_lines(claim_row);`);
     const db_ = db;
     this.statements = {
       fileByHash: db_.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
@@ -181,8 +179,11 @@ export class HistoryStore {
       supersede: db_.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db_.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db_.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
+      deactivateStagedLines: db_.prepare('UPDATE temp.staged_lines SET active = 0 WHERE claim_row = ?'),
+      flushStaged: db_.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
+      clearStaged: db_.prepare('DELETE FROM temp.staged_lines'),
       insertLine: db_.prepare(
-        `INSERT INTO lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
+        `INSERT INTO temp.staged_lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
            modifiers, sides, family, region, role, units, kx, rendering_npi, active)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -372,6 +373,7 @@ export class HistoryStore {
       if (target !== undefined) {
         s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
         s.deactivateLines.run(target);
+        s.deactivateStagedLines.run(target);
         if (record.frequency === '8') result.voided++;
         else result.replaced++;
       }
@@ -382,6 +384,8 @@ export class HistoryStore {
       result.claims++;
     };
     const finish = (): IngestResult => {
+      s.flushStaged.run();
+      s.clearStaged.run();
       s.finishFile.run(result.claims, result.lines, fileId);
       return result;
     };
@@ -443,25 +447,31 @@ export class HistoryStore {
     this.patientIds.set(key, id);
   }
 
-  /**
-   * Active (not replaced, not voided) lines of a patient in the database — one query over the patient rows the
-   * identity matches (the write path's rules, without creating any) — cached per patient until the next write.
-   */
+  /** Patient rows an identity matches when reading (the write path's rules, without creating any). */
+  private patientIdsForRead(identity: PatientIdentity): number[] {
+    const s = this.statements;
+    if (identity.memberId !== null) {
+      const ids: number[] = [];
+      const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
+      if (byMember !== undefined) ids.push(byMember);
+      if (identity.nameKey !== null) ids.push(...(s.patientWithoutMemberByName.all(identity.nameKey) as number[]));
+      return ids;
+    }
+    if (identity.nameKey !== null) return s.patientsByName.all(identity.nameKey) as number[];
+    return [];
+  }
+
+  /** Active (not replaced, not voided) lines of a patient in the database, cached per patient until the next write. */
   dbLines(identity: PatientIdentity): HistLine[] {
     const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.generation === this.generation) return cached.lines;
     const q = this.statements;
-    let rows: LineRow[];
-    if (identity.memberId !== null) {
-      rows = (identity.nameKey !== null
-        ? q.linesByMemberOrName.all(identity.memberId, identity.dependentKey, identity.nameKey)
-        : q.linesByMember.all(identity.memberId, identity.dependentKey)) as LineRow[];
-    } else if (identity.nameKey !== null) {
-      rows = q.linesByName.all(identity.nameKey) as LineRow[];
-    } else {
-      rows = [];
-    }
+    let rows: LineRow[] = [];
+    const ids = this.patientIdsForRead(identity);
+    for (const id of ids) rows = rows.concat(q.linesByPatient.all(id) as LineRow[]);
+    // Several patient rows (a member id and an unmatched name-only patient): keep date order across them.
+    if (ids.length > 1) rows.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
     const lines: HistLine[] = rows.map((row) => ({
       claimKey: claimKey(row.claimId, row.billingNpi),
       claimId: row.claimId,
@@ -745,7 +755,17 @@ export class RunHistory {
   private overlayVersion = 0;
   private last: { key: string; overlayVersion: number; generation: number; lines: HistLine[] } | undefined;
 
+  private readonly identityByKey = new WeakMap<PatientKey, PatientIdentity>();
+
   private identity(patient: PatientKey): PatientIdentity {
+    const known = this.identityByKey.get(patient);
+    if (known !== undefined) return known;
+    const identity = this.identityOfKey(patient);
+    this.identityByKey.set(patient, identity);
+    return identity;
+  }
+
+  private identityOfKey(patient: PatientKey): PatientIdentity {
     const cacheKey = `${patient.memberId ?? ''}\u0000${patient.lastName ?? ''}\u0000${patient.firstName ?? ''}\u0000${patient.dateOfBirth ?? ''}\u0000${patient.dependent === true ? 1 : 0}`;
     let identity = this.identityCache.get(cacheKey);
     if (identity === undefined) {

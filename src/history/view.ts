@@ -77,8 +77,20 @@ export const emptyHistory: HistoryView = {
   linesBetween: () => [],
 };
 
+/** Keys already built, per claim object (the history rules ask for it many times per claim; claims are not mutated). */
+const keysOfClaims = new WeakMap<Claim, PatientKey>();
+
 /** The patient key of a claim: its patient, flagged as a dependent when the patient is not the subscriber. */
 export function patientKeyOf(claim: Claim): PatientKey {
+  let key = keysOfClaims.get(claim);
+  if (key === undefined) {
+    key = Object.freeze(buildPatientKey(claim));
+    keysOfClaims.set(claim, key);
+  }
+  return key;
+}
+
+function buildPatientKey(claim: Claim): PatientKey {
   const { patient, subscriber } = claim;
   const key: PatientKey = {};
   const memberId = patient.memberId ?? subscriber.memberId;

@@ -37,8 +37,16 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+const validDates = new Map<string, boolean>();
+
 export function isIsoDate(date: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
+  let valid = validDates.get(date);
+  if (valid === undefined) {
+    valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
+    if (validDates.size >= 50_000) validDates.clear();
+    validDates.set(date, valid);
+  }
+  return valid;
 }
 
 /** The rolling year rules.md counts in: [DOS − 364, DOS]. */
@@ -75,11 +83,28 @@ export function linesByRegion(encounter: Encounter, context: HistoryContext, fam
   return byRegion;
 }
 
+/** This claim's sessions per family and region, computed once per claim object (claims are never mutated). */
+const ownByClaim = new WeakMap<Encounter['claim'], Map<string, CountedSession[]>>();
+
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
 export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
+  let byKey = ownByClaim.get(encounter.claim);
+  if (byKey === undefined) {
+    byKey = new Map();
+    ownByClaim.set(encounter.claim, byKey);
+  }
+  const key = `${family}|${region}`;
+  let all = byKey.get(key);
+  if (all === undefined) {
+    all = computeOwnSessions(encounter, context, family, region);
+    byKey.set(key, all);
+  }
+  return all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
+}
+
+function computeOwnSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region): CountedSession[] {
   const result: CountedSession[] = [];
   for (const session of sessionsOf(encounter.claim)) {
-    if (session.serviceDate < from || session.serviceDate > to) continue;
     const lines = linesByRegion(session, context, family).get(region);
     if (lines === undefined) continue;
     const sides = new Set<Side>();
