@@ -1,0 +1,128 @@
+/**
+ * processFile with stand-in parts: the conservation check (claims in = ready + held, as the writers report
+ * them), and a claim whose check throws is held as read instead of lost.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Claim } from '../../src/encounter/model.js';
+import { noRunHistory } from '../../src/pipeline/history.js';
+import { processFile, type FileContext, type FormatParts } from '../../src/pipeline/process-file.js';
+import { noProgress } from '../../src/pipeline/progress.js';
+import { Staging } from '../../src/pipeline/staging.js';
+import type { ClaimReader, ClaimWriter, ReadClaim } from '../../src/pipeline/types.js';
+import type { ClaimResult } from '../../src/rules/types.js';
+
+let work: string;
+
+beforeEach(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'spinescrub-file-'));
+});
+
+afterEach(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+function claim(id: string): Claim {
+  const person = { memberId: 'M1' };
+  return {
+    claimId: id,
+    frequencyCode: '1',
+    placeOfService: '11',
+    totalChargeCents: 0,
+    subscriber: person,
+    patient: person,
+    diagnoses: [],
+    lines: [],
+    format: 'x12',
+    source: { file: 'in.837', segment: 1, tag: 'CLM' },
+    readProblems: [],
+  };
+}
+
+/** Parts whose reader yields the given claims and whose writer writes each claim id on a line (dropping some). */
+function parts(ids: string[], drop: Set<string> = new Set()): FormatParts {
+  return {
+    open(): ClaimReader {
+      return {
+        format: 'x12',
+        problems: [],
+        async *claims(): AsyncGenerator<ReadClaim> {
+          for (const id of ids) yield { claim: claim(id), raw: null };
+        },
+      };
+    },
+    writer(_format, _reader, out): ClaimWriter {
+      let written = 0;
+      return {
+        async write(read) {
+          if (drop.has(read.claim.claimId)) return;
+          written += 1;
+          out.write(`${read.claim.claimId}\n`);
+        },
+        async close() {
+          return { claims: written };
+        },
+      };
+    },
+  };
+}
+
+async function context(formats: FormatParts, check: (claim: Claim) => ClaimResult): Promise<FileContext> {
+  return {
+    staging: await Staging.create(path.join(work, 'out')),
+    formats,
+    check,
+    normalize: (value) => value,
+    history: noRunHistory,
+    record: false,
+    holdOn: 'error',
+    progress: noProgress,
+  };
+}
+
+const ready = (value: Claim): ClaimResult => ({ claim: value, changed: false, findings: [], applied: [], fate: 'ready' });
+
+describe('processFile', () => {
+  const input = () => {
+    const file = path.join(work, 'in.837');
+    writeFileSync(file, 'ISA');
+    return { index: 0, name: 'in.837', path: file, format: 'x12' as const, bytes: 3, outputName: 'in.837', hash: 'h' };
+  };
+
+  it('reports a writer that lost a claim (claims in ≠ ready + held)', async () => {
+    const result = await processFile(input(), await context(parts(['C1', 'C2', 'C3'], new Set(['C2'])), ready));
+    expect(result.conservation).toBe('in.837: 3 claims read but 2 written to ready and 0 to held');
+  });
+
+  it('holds a claim whose check throws, as read, with the reason', async () => {
+    const result = await processFile(
+      input(),
+      await context(parts(['C1', 'C2']), (value) => {
+        if (value.claimId === 'C2') throw new Error('rule x: boom');
+        return ready(value);
+      }),
+    );
+    expect(result.conservation).toBeNull();
+    expect(result.summary).toMatchObject({ claims: 2, ready: 1, held: 1 });
+    expect(readFileSync(result.held!, 'utf8')).toBe('C2\n');
+    const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; message: string; action: string });
+    expect(rows).toEqual([expect.objectContaining({ ruleId: 'RUN_CHECK_FAILED', action: 'held', message: 'the rules could not check this claim: rule x: boom' })]);
+  });
+});
+
+describe('Staging', () => {
+  it('removes the staging directories of runs that are gone, and leaves its own until disposed', async () => {
+    const out = path.join(work, 'out');
+    const dead = path.join(out, '.spinescrub-staging-999999999-abc');
+    const { mkdirSync, existsSync } = await import('node:fs');
+    mkdirSync(dead, { recursive: true });
+    writeFileSync(path.join(dead, 'half-written'), 'x');
+    const staging = await Staging.create(out);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(staging.dir)).toBe(true);
+    await staging.dispose();
+    expect(existsSync(staging.dir)).toBe(false);
+  });
+});
