@@ -336,7 +336,12 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       if (entry.kind === 'done') {
         aggregate.merge(entry.result.aggregate);
         files.push(entry.result.summary);
-        if (entry.result.conservation) conservation.push(entry.result.conservation);
+        if (entry.result.conservation) {
+          // Never expected: the file's outputs cannot be trusted; it is reported like an unreadable file (exit 3).
+          conservation.push(entry.result.conservation);
+          entry.result.summary.problems.push({ code: 'RUN_CONSERVATION', message: entry.result.conservation, envelope: false, fatal: true });
+          entry.result.summary.readable = false;
+        }
       } else {
         files.push(entry.summary);
         for (const problem of entry.summary.problems) logger.error('file-unreadable', problem.message, { file: entry.summary.file, code: problem.code });
