@@ -9,13 +9,18 @@
  *
  *   npx tsx scripts/bench-history.ts [--lines 1000000] [--run-mb 50] [--repeat 2] [--dir /tmp/spinescrub-bench-history] [--keep]
  *
+ * Each run is a child process (tsx), so one run's heap does not weigh on the next; it reports wall time and CPU
+ * time (user + system: the fairer figure when other work shares the machine) and peak RSS.
+ *
  * The history and the run file share the generator's seed, so the run's patients are in the history (its
  * patient pool is a prefix of the larger pool); the history starts in 2025-06 so the rolling year of the run's
  * dates (2026) reaches back into it. Generated files are kept in --dir and reused.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { normalizeClaim } from '../src/encounter/normalize.js';
 import { ingestFile } from '../src/history/ingest.js';
@@ -113,49 +118,82 @@ async function main(): Promise<void> {
   console.log(`adding the same file again: ${second.status} in ${seconds(performance.now() - started)} s`);
   again.close();
 
-  // 3. The run with the history against the run with an empty history database.
+  // 3. The run with the history against the run with an empty history database, each in a child process.
   const emptyPath = join(dir, 'empty.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(emptyPath + suffix, { force: true });
   openHistory(emptyPath).close();
-  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const times: Record<'empty' | 'history', number[]> = { empty: [], history: [] };
-  const historyFindings: Record<'empty' | 'history', number> = { empty: 0, history: 0 };
-  const HISTORY_RULES = /^(history|session|frequency|rfa\/prior|rfa\/repeat|global|facet\/kx)/;
+  const runs: Record<'empty' | 'history', RunMeasurement[]> = { empty: [], history: [] };
   for (let round = 0; round < repeat; round++) {
     for (const kind of ['empty', 'history'] as const) {
-      const outDir = join(dir, `out-${kind}`);
-      rmSync(outDir, { recursive: true, force: true });
-      started = performance.now();
-      const outcome = await runPipeline({
-        inputs: [runFile],
-        outDir,
-        historyPath: kind === 'empty' ? emptyPath : dbPath,
-        record: false,
-        prior: [],
-        failOn: 'never',
-        holdOn: 'error',
-        jobs: 1,
-        fix: true,
-        asOf: AS_OF,
-        quiet: true,
-        logFormat: 'text',
-        progress: false,
-        stdout: sink,
-        stderr: sink,
-      });
-      const ms = performance.now() - started;
-      times[kind].push(ms);
-      historyFindings[kind] = (outcome.summary?.rules ?? []).filter((rule) => HISTORY_RULES.test(rule.ruleId)).reduce((sum, rule) => sum + rule.findings, 0);
-      console.log(`run ${round + 1} ${kind.padEnd(7)}: ${seconds(ms)} s, exit ${outcome.exitCode}, ${outcome.summary?.totals.claims ?? '?'} claims, ${historyFindings[kind]} history-rule findings`);
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind === 'empty' ? emptyPath : dbPath, runFile, join(dir, `out-${kind}`)],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      if (child.status !== 0) throw new Error(`run child (${kind}) failed: ${child.stderr}`);
+      const m = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as RunMeasurement;
+      runs[kind].push(m);
+      console.log(
+        `run ${round + 1} ${kind.padEnd(7)}: ${seconds(m.ms)} s wall, ${seconds(m.cpuMs)} s CPU, ${Math.round(m.maxRssMb)} MB peak, exit ${m.exitCode}, ` +
+          `${m.claims} claims, ${m.historyFindings} history-rule findings`,
+      );
     }
   }
-  const best = (list: number[]) => Math.min(...list);
-  const ratio = best(times.history) / best(times.empty);
+  const best = (list: RunMeasurement[], field: 'ms' | 'cpuMs') => Math.min(...list.map((m) => m[field]));
   console.log(
-    `run over ${mb(statSync(runFile).size)} MB: empty history ${seconds(best(times.empty))} s, 1M-line history ${seconds(best(times.history))} s, ` +
-      `ratio ${ratio.toFixed(2)} (goal ≤ 1.5) — best of ${repeat}`,
+    `run over ${mb(statSync(runFile).size)} MB, best of ${repeat}: empty history ${seconds(best(runs.empty, 'ms'))} s wall / ${seconds(best(runs.empty, 'cpuMs'))} s CPU; ` +
+      `${Math.round(stats.activeLines / 1000)}k-line history ${seconds(best(runs.history, 'ms'))} s wall / ${seconds(best(runs.history, 'cpuMs'))} s CPU; ` +
+      `ratio ${(best(runs.history, 'ms') / best(runs.empty, 'ms')).toFixed(2)} wall, ${(best(runs.history, 'cpuMs') / best(runs.empty, 'cpuMs')).toFixed(2)} CPU (goal ≤ 1.5)`,
   );
   if (!keep) for (const kind of ['empty', 'history']) rmSync(join(dir, `out-${kind}`), { recursive: true, force: true });
 }
 
-await main();
+interface RunMeasurement {
+  ms: number;
+  cpuMs: number;
+  maxRssMb: number;
+  exitCode: number;
+  claims: number;
+  historyFindings: number;
+}
+
+const HISTORY_RULES = /^(history|session|frequency|rfa\/prior|rfa\/repeat|global|facet\/kx)\//;
+
+/** One measured run (child process): `spinescrub run` over the file, history read, nothing recorded. */
+async function child(historyPath: string, runFile: string, outDir: string): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const outcome = await runPipeline({
+    inputs: [runFile],
+    outDir,
+    historyPath,
+    record: false,
+    prior: [],
+    failOn: 'never',
+    holdOn: 'error',
+    jobs: 1,
+    fix: true,
+    asOf: AS_OF,
+    quiet: true,
+    logFormat: 'text',
+    progress: false,
+    stdout: sink,
+    stderr: sink,
+  });
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const measurement: RunMeasurement = {
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    exitCode: outcome.exitCode,
+    claims: outcome.summary?.totals.claims ?? 0,
+    historyFindings: (outcome.summary?.rules ?? []).filter((rule) => HISTORY_RULES.test(rule.ruleId)).reduce((sum, rule) => sum + rule.findings, 0),
+  };
+  process.stdout.write(`${JSON.stringify(measurement)}\n`);
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+else await main();

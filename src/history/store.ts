@@ -145,6 +145,8 @@ export class HistoryStore {
   private readonly patientIds = new Map<string, number>();
   /** 7/8 claims waiting for their original: while there are none, an original needs no look-up. */
   private awaitingOriginals = 0;
+  /** Patients known by name only: while there are none, a member id needs no name look-up. */
+  private memberlessPatients = 0;
   private readonly statements;
 
   private constructor(path: string, db: Database.Database) {
@@ -188,10 +190,12 @@ export class HistoryStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       awaitingCount: db_.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
+      memberlessCount: db_.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
       ...linesQueries(db_),
     };
     for (const row of this.statements.allFiles.all() as { id: number; name: string }[]) this.fileNames.set(row.id, row.name);
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
+    this.memberlessPatients = this.statements.memberlessCount.get() as number;
   }
 
   static open(path: string, options: { readonly?: boolean } = {}): HistoryStore {
@@ -306,6 +310,7 @@ export class HistoryStore {
   private rolledBack(): void {
     this.patientIds.clear();
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
+    this.memberlessPatients = this.statements.memberlessCount.get() as number;
   }
 
   private committed(fileId: number, name: string): void {
@@ -423,9 +428,12 @@ export class HistoryStore {
       const cached = this.patientIds.get(key);
       if (cached !== undefined) return cached;
       let id = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
-      if (id === undefined && identity.nameKey !== null) {
+      if (id === undefined && identity.nameKey !== null && this.memberlessPatients > 0) {
         id = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
-        if (id !== undefined) s.adoptPatient.run(identity.memberId, identity.dependentKey, id);
+        if (id !== undefined) {
+          s.adoptPatient.run(identity.memberId, identity.dependentKey, id);
+          this.memberlessPatients--;
+        }
       }
       if (id === undefined) id = Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
       this.rememberPatient(key, id);
@@ -435,7 +443,11 @@ export class HistoryStore {
       const key = `n:${identity.nameKey}`;
       const cached = this.patientIds.get(key);
       if (cached !== undefined) return cached;
-      const id = (s.patientsByName.get(identity.nameKey) as number | undefined) ?? Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+      let id = s.patientsByName.get(identity.nameKey) as number | undefined;
+      if (id === undefined) {
+        id = Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+        this.memberlessPatients++;
+      }
       this.rememberPatient(key, id);
       return id;
     }
@@ -454,7 +466,7 @@ export class HistoryStore {
       const ids: number[] = [];
       const byMember = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
       if (byMember !== undefined) ids.push(byMember);
-      if (identity.nameKey !== null) ids.push(...(s.patientWithoutMemberByName.all(identity.nameKey) as number[]));
+      if (identity.nameKey !== null && this.memberlessPatients > 0) ids.push(...(s.patientWithoutMemberByName.all(identity.nameKey) as number[]));
       return ids;
     }
     if (identity.nameKey !== null) return s.patientsByName.all(identity.nameKey) as number[];
