@@ -172,12 +172,19 @@ function runPass(
     currentRule = rule.meta.id;
     context.options = active.options;
     if (rule.meta.scope === 'claim') {
-      whole ??= wholeClaimEncounter(claim);
+      if (!whole) {
+        whole = wholeClaimEncounter(claim);
+        if (options.freeze) deepFreeze(whole);
+      }
       currentEncounter = whole;
       rule.check(whole, context);
     } else {
-      const current: Encounter[] = sessions ?? sessionsOf(claim);
-      sessions = current;
+      let current: Encounter[] | null = sessions;
+      if (!current) {
+        current = sessionsOf(claim);
+        if (options.freeze) deepFreeze(current);
+        sessions = current;
+      }
       for (const session of current) {
         currentEncounter = session;
         rule.check(session, context);

@@ -426,6 +426,14 @@ describe('runRules', () => {
       (encounter.lines[0] as { units: number }).units = 5;
     });
     expect(() => runRules(claimOf({ lines: ['64483'] }), options([mutator]))).toThrow(TypeError);
+    const pusher = testRule('t/pusher', (encounter) => {
+      (encounter.lines as unknown[]).push(encounter.lines[0]);
+    });
+    expect(() => runRules(claimOf({ lines: ['64483'] }), options([pusher]))).toThrow(TypeError);
+    const claimPusher = testRule('t/claim-pusher', (encounter) => {
+      (encounter.claim.diagnoses as unknown[]).pop();
+    }, { scope: 'claim' });
+    expect(() => runRules(claimOf({ dx: ['M5416'], lines: ['64483'] }), options([claimPusher]))).toThrow(TypeError);
   });
 
   it('turns read problems into held error findings (input/read-problem)', () => {
