@@ -129,7 +129,14 @@ function linesQueries(db: Database.Database) {
 }
 
 /** Opens (creating when missing) the history database at `path`, or an in-memory one for `:memory:`. */
-export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: { readonly?: boolean } = {}): HistoryStore {
+export interface OpenOptions {
+  /** Open for reading only (stats, patient): the database must exist. */
+  readonly?: boolean;
+  /** How long to wait for another process's write lock before HIST_BUSY (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: OpenOptions = {}): HistoryStore {
   return HistoryStore.open(path, options);
 }
 
@@ -198,13 +205,13 @@ export class HistoryStore {
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
   }
 
-  static open(path: string, options: { readonly?: boolean } = {}): HistoryStore {
+  static open(path: string, options: OpenOptions = {}): HistoryStore {
     if (options.readonly === true && path !== ':memory:' && !existsSync(path)) {
       throw new HistoryError('HIST_NOT_FOUND', `no history database at ${path} (create it with: spinescrub history add FILES… --history ${path})`);
     }
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+      db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: options.busyTimeoutMs ?? 5000 });
     } catch (error) {
       throw new HistoryError('HIST_OPEN_FAILED', `cannot open history database ${path}: ${(error as Error).message}`);
     }
@@ -251,8 +258,14 @@ export class HistoryStore {
     const run = async (): Promise<IngestResult> => {
       const existing = this.findFile(file.hash);
       if (existing !== undefined) return this.alreadyIngested(file, existing);
-      this.db.exec('BEGIN IMMEDIATE');
       try {
+        this.db.exec('BEGIN IMMEDIATE');
+        // Another process may have added the same bytes since the check above: check again under the lock.
+        const raced = this.findFile(file.hash);
+        if (raced !== undefined) {
+          this.db.exec('ROLLBACK');
+          return this.alreadyIngested(file, raced);
+        }
         const writer = this.beginFile(file);
         for await (const claim of claims) writer.add(toClaimRecord(claim));
         const result = writer.finish();
@@ -262,7 +275,7 @@ export class HistoryStore {
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         this.rolledBack();
-        throw error;
+        throw busyError(error, file);
       }
     };
     const result = this.writeQueue.then(run, run);
@@ -272,6 +285,9 @@ export class HistoryStore {
 
   /** Records claims already reduced to records (a run's file), in one synchronous transaction. */
   recordClaimRecords(file: FileIdentity, records: Iterable<ClaimRecord>): IngestResult {
+    if (this.db.inTransaction) {
+      throw new HistoryError('HIST_BUSY', `${file.name}: cannot record while another file is being ingested on this connection`);
+    }
     const existing = this.findFile(file.hash);
     if (existing !== undefined) return this.alreadyIngested(file, existing);
     let fileId = 0;
@@ -287,7 +303,7 @@ export class HistoryStore {
         .immediate();
     } catch (error) {
       this.rolledBack();
-      throw error;
+      throw busyError(error, file);
     }
     this.committed(fileId, file.name);
     return result;
@@ -610,6 +626,15 @@ export class HistoryStore {
       ),
     }));
   }
+}
+
+/** SQLite's "database is locked" (another process holds the write lock) as a one-line HIST_BUSY error. */
+function busyError(error: unknown, file: FileIdentity): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new HistoryError('HIST_BUSY', `${file.name}: the history database is locked by another process (nothing recorded; try again when it has finished)`);
+  }
+  return error;
 }
 
 /** A claim recorded earlier in this run, not yet committed to the database. */

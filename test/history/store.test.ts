@@ -79,6 +79,26 @@ describe('history store: files', () => {
   });
 });
 
+describe('history store: another process writing', () => {
+  it('reports HIST_BUSY and records nothing while another connection holds the write lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hist-busy-'));
+    try {
+      const path = join(dir, 'h.db');
+      const store = openHistory(path, { busyTimeoutMs: 20 });
+      const other = new Database(path);
+      other.exec('BEGIN IMMEDIATE');
+      await expect(add(store, 'a.837', [claim({ id: 'C1', lines: ['64493-RT'] })])).rejects.toMatchObject({ code: 'HIST_BUSY' });
+      other.exec('ROLLBACK');
+      other.close();
+      expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
+      await expect(add(store, 'a.837', [claim({ id: 'C1', lines: ['64493-RT'] })])).resolves.toMatchObject({ status: 'added' });
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('history store: claim frequency', () => {
   it('counts a replacement once: 7 supersedes the claim with the same CLM01 and billing NPI', async () => {
     const store = openHistory(':memory:');
