@@ -78,3 +78,33 @@ describe('run history: claims recorded earlier in the same run', () => {
     expect(store.view().linesOn(JANE, '2026-03-02')).toEqual([]);
   });
 });
+
+describe('run history: rules see the claims before them in the same file', () => {
+  it('history/duplicate cites a claim recorded earlier in the same file', async () => {
+    const { runRules } = await import('../../src/rules/engine.js');
+    const { profiles } = await import('../../src/policy/profiles.js');
+    const { defaultReference } = await import('../../src/reference/index.js');
+    const { normalizeClaim } = await import('../../src/encounter/normalize.js');
+    const duplicate = (await import('../../src/rules/history/duplicate.js')).default;
+    const { claimOf } = await import('../support/claim-builder.js');
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: true });
+    const recorder = run.file(file('nightly.837'));
+    const check = (id: string) =>
+      runRules(claimOf({ id, file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] }), {
+        rules: [duplicate],
+        policy: profiles.medicare,
+        reference: defaultReference,
+        history: run.view,
+        asOf: '2026-11-27',
+        fix: false,
+      });
+    expect(check('A').findings).toEqual([]);
+    recorder.add(normalizeClaim(claimOf({ id: 'A', file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] }), defaultReference));
+    const second = check('B');
+    expect(second.findings.map((f) => [f.ruleId, f.location.claimId, f.cause])).toEqual([
+      ['history/duplicate', 'B', [{ message: 'billed here', file: 'nightly.837', claimId: 'A', serviceDate: '2026-10-01', lineNumber: 1 }]],
+    ]);
+    expect(second.fate).toBe('held');
+  });
+});
