@@ -192,7 +192,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     });
   }
 
-  reportBytes();
+  // A reader that reads the file by its path (the CSV reader's two passes) leaves this stream unread: the file
+  // is done either way.
+  if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), 0);
   if (!stream.destroyed) stream.destroy();
   const readyOut = await ready.close();
   const heldOut = await held.close();

@@ -199,6 +199,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       throw new UsageError('CFG_NO_INPUTS', `no claim files found in ${options.inputs.join(', ')} (files that start with ISA, or .csv files)`);
     }
 
+    const historyPath = options.historyPath === undefined ? DEFAULT_HISTORY_PATH : options.historyPath;
     // Prepare: size, format (from the content unless --format), hash (the history knows files by their bytes).
     const prepared: PreparedInput[] = [];
     const unreadable: Unreadable[] = [];
@@ -223,7 +224,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
           });
           continue;
         }
-        const hash = await hashOf(source);
+        const hash = historyPath === null ? '' : await hashOf(source);
         const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
         prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
       } catch (error) {
@@ -245,7 +246,6 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       byOutput.set(input.outputName, input.name);
     }
 
-    const historyPath = options.historyPath === undefined ? DEFAULT_HISTORY_PATH : options.historyPath;
     if (historyPath !== null) {
       history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
       for (const prior of options.prior) {
