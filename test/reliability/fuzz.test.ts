@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanClaim, cleanCsvRows, cleanup, csvText, PATIENTS, readExceptions, runInProcess, tempDir, writeInput, x12ClaimIds, x12File } from './helpers.js';
 import { itUnlessGap } from './gaps.js';
+import { spineInterchange } from '../x12/synth.js';
 
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20261127);
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 40);
@@ -111,6 +112,18 @@ const BASE_X12 = x12File(
   { patients: [PATIENTS[0]!, PATIENTS[0]!, PATIENTS[1]!, PATIENTS[2]!, PATIENTS[2]!] },
 );
 
+/**
+ * A second shape: two interchanges in one file, other delimiters (`|`, `>`, CRLF), a dependent patient (HL 23),
+ * a replacement claim, RD8 dates and drug lines (test/x12/synth.ts's spine file).
+ */
+const OTHER_DELIMITERS = { element: '|', repetition: '^', component: '>', terminator: '~', eol: '\r\n' };
+const MULTI_X12 = spineInterchange(OTHER_DELIMITERS, '21') + spineInterchange(OTHER_DELIMITERS, '22');
+
+const X12_BASES = [
+  { text: BASE_X12, unitEnd: '~\n', field: '*' },
+  { text: MULTI_X12, unitEnd: '~\r\n', field: '|' },
+];
+
 const BASE_CSV = csvText([
   ...cleanCsvRows('FC0001', PATIENTS[0]),
   ...cleanCsvRows('FC0002', PATIENTS[1]).map((row) => ({ ...row, cpt: '64483' })),
@@ -196,6 +209,9 @@ describe('fuzzing: mutated files never crash the run and never lose a claim', ()
     const x12 = await runOne('base.837', BASE_X12);
     expect(x12).toMatchObject({ exitCode: 0, readable: true, claims: 5 });
     expect([...x12.ready, ...x12.held].sort()).toEqual(['FZ0001', 'FZ0002', 'FZ0003', 'FZ0004', 'FZ0005']);
+    const multi = await runOne('multi.837', MULTI_X12);
+    expect(multi).toMatchObject({ exitCode: 0, readable: true, claims: 6 });
+    expect([...multi.ready, ...multi.held].sort()).toEqual(['SYNCLM001', 'SYNCLM001', 'SYNCLM002', 'SYNCLM002', 'SYNCLM003', 'SYNCLM003']);
     const csv = await runOne('base.csv', BASE_CSV);
     expect(csv).toMatchObject({ exitCode: 0, readable: true, claims: 4 });
     expect([...csv.ready, ...csv.held].sort()).toEqual(['FC0001', 'FC0002', 'FC0003', 'FC0004']);
@@ -203,8 +219,8 @@ describe('fuzzing: mutated files never crash the run and never lose a claim', ()
 
   it(`837P: ${RUNS} mutated files (seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (mutations) => {
-        const content = mutate(BASE_X12, mutations, '~\n', '*');
+      fc.asyncProperty(fc.constantFrom(...X12_BASES), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (base, mutations) => {
+        const content = mutate(base.text, mutations, base.unitEnd, base.field);
         const outcome = await runOne('fuzz.837', content);
         // The claims an independent scan finds (segments split on the declared delimiters, tag exactly CLM).
         checkInvariants(outcome, () => x12ClaimIds(content));
