@@ -8,13 +8,14 @@
  * - a readable file: every claim of the input (independent scan) is written once; an unreadable one releases
  *   nothing, is listed in exceptions.json and makes the run exit 3.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanClaim, cleanCsvRows, cleanup, csvText, PATIENTS, readExceptions, runInProcess, tempDir, writeInput, x12ClaimIds, x12File } from './helpers.js';
 import { itUnlessGap } from './gaps.js';
+import { oracleParse } from '../x12/helpers.js';
 import { spineInterchange } from '../x12/synth.js';
 
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20261127);
@@ -132,6 +133,9 @@ const BASE_CSV = csvText([
 ]);
 
 interface Outcome {
+  /** X12 only: node-x12's strict parser accepted the input / rejected an output (null: not checked). */
+  inputAccepted: boolean | null;
+  outputRejected: string | null;
   exitCode: number;
   readable: boolean;
   listedUnreadable: boolean;
@@ -152,6 +156,8 @@ async function runOne(name: string, content: string): Promise<Outcome> {
   let readable = true;
   let listedUnreadable = false;
   let claims = 0;
+  let inputAccepted: boolean | null = null;
+  let outputRejected: string | null = null;
   if (run.exitCode !== 2) {
     const report = readExceptions(outDir);
     const summary = report.summary.files[0]!;
@@ -170,9 +176,26 @@ async function runOne(name: string, content: string): Promise<Outcome> {
     };
     ready = read('ready');
     held = read('held');
+    if (format === 'x12') {
+      inputAccepted = accepts(Buffer.from(content, 'latin1'));
+      for (const kind of ['ready', 'held'] as const) {
+        const output = path.join(outDir, kind, name);
+        if (existsSync(output) && !accepts(readFileSync(output))) outputRejected = kind;
+      }
+    }
   }
   rmSync(dir, { recursive: true, force: true });
-  return { exitCode: run.exitCode, readable, listedUnreadable, claims, ready, held, stderr: run.stderr };
+  return { inputAccepted, outputRejected, exitCode: run.exitCode, readable, listedUnreadable, claims, ready, held, stderr: run.stderr };
+}
+
+/** node-x12's strict parse() (an independent parser) accepts the interchange(s). */
+function accepts(bytes: Buffer): boolean {
+  try {
+    oracleParse(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Claim ids of a CSV text (csv-parse, header row, claim_id column, consecutive rows grouped). */
@@ -197,6 +220,8 @@ function checkInvariants(outcome: Outcome, expectedIds: () => string[] | null): 
     expect(outcome.exitCode).toBe(0);
     const expected = expectedIds();
     if (expected !== null) expect([...outcome.ready, ...outcome.held].sort()).toEqual([...expected].sort());
+    // What an independent strict parser accepts going in, it accepts coming out (counts, control numbers, HL).
+    if (outcome.inputAccepted === true) expect(outcome.outputRejected).toBeNull();
   } else {
     expect(outcome.ready).toEqual([]);
     expect(outcome.listedUnreadable).toBe(true);
@@ -207,10 +232,10 @@ function checkInvariants(outcome: Outcome, expectedIds: () => string[] | null): 
 describe('fuzzing: mutated files never crash the run and never lose a claim', () => {
   it('the unmutated files are read completely (the oracles agree with the pipeline)', async () => {
     const x12 = await runOne('base.837', BASE_X12);
-    expect(x12).toMatchObject({ exitCode: 0, readable: true, claims: 5 });
+    expect(x12).toMatchObject({ exitCode: 0, readable: true, claims: 5, inputAccepted: true, outputRejected: null });
     expect([...x12.ready, ...x12.held].sort()).toEqual(['FZ0001', 'FZ0002', 'FZ0003', 'FZ0004', 'FZ0005']);
     const multi = await runOne('multi.837', MULTI_X12);
-    expect(multi).toMatchObject({ exitCode: 0, readable: true, claims: 6 });
+    expect(multi).toMatchObject({ exitCode: 0, readable: true, claims: 6, inputAccepted: true, outputRejected: null });
     expect([...multi.ready, ...multi.held].sort()).toEqual(['SYNCLM001', 'SYNCLM001', 'SYNCLM002', 'SYNCLM002', 'SYNCLM003', 'SYNCLM003']);
     const csv = await runOne('base.csv', BASE_CSV);
     expect(csv).toMatchObject({ exitCode: 0, readable: true, claims: 4 });
