@@ -19,7 +19,7 @@ import { oracleParse } from '../x12/helpers.js';
 import { spineInterchange } from '../x12/synth.js';
 
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20261127);
-const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 100);
 
 let work: string;
 let counter = 0;

@@ -72,13 +72,15 @@ const MARKUP = {
 };
 
 describe('report.html escapes every value', () => {
-  it('claim ids, member ids, NPIs, file names and messages with markup render as text, in Chromium', async () => {
+  it('claim ids, member ids, NPIs, file names and messages with markup render as text, in Chromium; junit.xml stays well-formed', async () => {
     const patient: SynthPatient = { memberId: MARKUP.memberId, last: MARKUP.last, first: '&amp;FIRST', dob: '19610314' };
     const held = { ...cleanClaim(MARKUP.claimId), renderingNpi: MARKUP.npi, lines: [{ ...cleanClaim('x').lines[0]!, charge: MARKUP.charge }, cleanClaim('x').lines[1]!], total: '300.5' };
     const text = x12File([held, cleanClaim('PLAIN0002')], { patients: [patient] });
     const name = '<u class="pwn">claims&amp;.837';
     const file = writeInput(path.join(work, 'html-in'), name, text);
-    const run = await runInProcess([file], path.join(work, 'html-out'));
+    // A second file whose claim id carries control bytes (XML 1.0 cannot carry them, even escaped).
+    const control = writeInput(path.join(work, 'html-in'), 'control.837', Buffer.from(x12File([cleanClaim('CTL\u0001\u0008\u001f0001')], { control: '5' }), 'latin1'));
+    const run = await runInProcess([file, control], path.join(work, 'html-out'));
     expect(writtenClaims(run.outDir, name, 'x12').held).toEqual([MARKUP.claimId]);
     const html = readFileSync(path.join(run.outDir, 'report.html'), 'utf8');
     for (const value of [MARKUP.claimId, MARKUP.memberId, MARKUP.npi, MARKUP.charge, name]) expect(html.includes(value), value).toBe(false);
@@ -99,6 +101,20 @@ describe('report.html escapes every value', () => {
       expect(dom.handlers).toBe(0);
       for (const value of [MARKUP.claimId, MARKUP.memberId, MARKUP.npi, name]) expect(dom.text.includes(value), value).toBe(true);
       expect(dom.text).toContain(MARKUP.charge);
+
+      // junit.xml (read by CI systems) stays well-formed XML and carries the values as text.
+      const junit = readFileSync(path.join(run.outDir, 'junit.xml'), 'utf8');
+      const xml = (await page.evaluate(`((text) => {
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        return {
+          errors: doc.getElementsByTagName('parsererror').length,
+          names: [...doc.getElementsByTagName('testcase')].map((element) => element.getAttribute('name')),
+          classes: [...doc.getElementsByTagName('testcase')].map((element) => element.getAttribute('classname')),
+        };
+      })(${JSON.stringify(junit)})`)) as { errors: number; names: string[]; classes: string[] };
+      expect(xml.errors).toBe(0);
+      expect(xml.names).toContain(`claim ${MARKUP.claimId}`);
+      expect(xml.classes).toContain(file);
     } finally {
       await browser.close();
     }
