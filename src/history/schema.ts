@@ -51,7 +51,6 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX claims_by_key ON claims(claim_id, billing_npi);
       CREATE INDEX claims_by_patient ON claims(patient_id);
-      CREATE INDEX claims_by_file ON claims(file_id);
       -- Clustered by patient and date (WITHOUT ROWID): a patient's lines sit together, so the one query a claim
       -- needs reads a page or two instead of one page per line, however large the history grows.
       CREATE TABLE lines (

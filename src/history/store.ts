@@ -124,7 +124,9 @@ const LINE_COLUMNS = `claim_id AS claimId, billing_npi AS billingNpi, file_id AS
 /** The view's query: one patient's active lines, in key order (the clustered primary key: no sort). */
 function linesQueries(db: Database.Database) {
   return {
-    linesByPatient: db.prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND active = 1 ORDER BY service_date, claim_row, seq`),
+    linesByPatient: db.prepare(
+      `SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND service_date >= ? AND active = 1 ORDER BY service_date, claim_row, seq`,
+    ),
   };
 }
 
@@ -145,7 +147,7 @@ export class HistoryStore {
   private readonly db: Database.Database;
   /** Bumped by every committed write: cached patient lines of an older generation are stale. */
   private generation = 0;
-  private readonly cache = new Map<string, { generation: number; lines: HistLine[] }>();
+  private readonly cache = new Map<string, { generation: number; from: string; lines: HistLine[] }>();
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   /** Patient ids by identity string, for the write path; dropped on a rollback (the rows may be gone). */
@@ -489,15 +491,19 @@ export class HistoryStore {
     return [];
   }
 
-  /** Active (not replaced, not voided) lines of a patient in the database, cached per patient until the next write. */
-  dbLines(identity: PatientIdentity): HistLine[] {
+  /**
+   * Active (not replaced, not voided) lines of a patient in the database dated `from` or later (a range of the
+   * clustered key: what a claim reads does not grow with the years the history holds), cached per patient until
+   * the next write. The answer may hold earlier lines too (a cached wider answer).
+   */
+  dbLines(identity: PatientIdentity, from: string): HistLine[] {
     const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
     const cached = this.cache.get(cacheKey);
-    if (cached !== undefined && cached.generation === this.generation) return cached.lines;
+    if (cached !== undefined && cached.generation === this.generation && cached.from <= from) return cached.lines;
     const q = this.statements;
     let rows: LineRow[] = [];
     const ids = this.patientIdsForRead(identity);
-    for (const id of ids) rows = rows.concat(q.linesByPatient.all(id) as LineRow[]);
+    for (const id of ids) rows = rows.concat(q.linesByPatient.all(id, from) as LineRow[]);
     // Several patient rows (a member id and an unmatched name-only patient): keep date order across them.
     if (ids.length > 1) rows.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
     const lines: HistLine[] = rows.map((row) => ({
@@ -519,7 +525,7 @@ export class HistoryStore {
       renderingNpi: row.renderingNpi,
     }));
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(cacheKey, { generation: this.generation, lines });
+    this.cache.set(cacheKey, { generation: this.generation, from, lines });
     return lines;
   }
 
@@ -676,17 +682,17 @@ export class RunHistory {
     this.store = store;
     this.record = options.record === true;
     for (const hash of options.inputHashes ?? []) this.excludeFile(hash);
-    const linesFor = (patient: PatientKey) => this.linesFor(patient);
+    const linesFor = (patient: PatientKey, from: IsoDate) => this.linesFor(patient, from);
     this.view = {
       available: true,
       sessions: (patient, family, region, from, to, excludeClaimId) =>
-        toSessions(linesFor(patient).filter((line) =>
+        toSessions(linesFor(patient, from).filter((line) =>
           line.family === family && line.region === region && line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId,
         )),
       linesOn: (patient, serviceDate, excludeClaimId) =>
-        linesFor(patient).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
+        linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
       linesBetween: (patient, from, to, excludeClaimId) =>
-        linesFor(patient).filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId).map(toPriorLine),
+        linesFor(patient, from).filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId).map(toPriorLine),
     };
   }
 
@@ -790,7 +796,7 @@ export class RunHistory {
   private identityCache = new Map<string, PatientIdentity>();
   /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
   private overlayVersion = 0;
-  private last: { key: string; overlayVersion: number; generation: number; lines: HistLine[] } | undefined;
+  private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
 
   private readonly identityByKey = new WeakMap<PatientKey, PatientIdentity>();
 
@@ -813,22 +819,30 @@ export class RunHistory {
     return identity;
   }
 
-  /** The patient's lines; the rules of one claim ask for the same patient many times, so the last answer is kept. */
-  private linesFor(patient: PatientKey): HistLine[] {
+  /**
+   * The patient's lines dated `from` or later (and possibly earlier ones); the rules of one claim ask for the same
+   * patient many times, so the last answer is kept. A first question loads a year more than it asks for, so the
+   * rolling-year and global-period questions about the same claim are answered by the same load.
+   */
+  private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     const identity = this.identity(patient);
     const key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
     const last = this.last;
-    if (last !== undefined && last.key === key && last.overlayVersion === this.overlayVersion && last.generation === this.store.dataGeneration) {
+    if (
+      last !== undefined && last.key === key && last.from <= from &&
+      last.overlayVersion === this.overlayVersion && last.generation === this.store.dataGeneration
+    ) {
       return last.lines;
     }
-    const lines = this.collectLines(identity);
-    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, lines };
+    const loadFrom = last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
+    const lines = this.collectLines(identity, loadFrom);
+    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
     return lines;
   }
 
-  private collectLines(identity: PatientIdentity): HistLine[] {
+  private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
     const lines: HistLine[] = [];
-    for (const line of this.store.dbLines(identity)) {
+    for (const line of this.store.dbLines(identity, from)) {
       if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
       if (this.supersededInDb.has(line.claimKey)) continue;
       lines.push(line);
@@ -853,6 +867,16 @@ export interface FileRecorder {
   commit(): IngestResult;
   /** The file failed: forget its claims. */
   discard(): void;
+}
+
+function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a < b ? a : b;
+}
+
+/** 366 days before a date (a malformed date loads everything). */
+function yearBefore(date: IsoDate): IsoDate {
+  const time = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(time) ? '' : new Date(time - 366 * 86_400_000).toISOString().slice(0, 10);
 }
 
 function overlayKeys(identity: PatientIdentity): string[] {

@@ -132,14 +132,36 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
   return result;
 }
 
+/**
+ * Answers per history view and claim object: the same question comes from several rules, from the ⚑ rules run
+ * again by coverage/liability-modifier, and from every engine pass over an unchanged claim.
+ */
+const sessionsMemo = new WeakMap<object, WeakMap<Encounter['claim'], Map<string, CountedSession[]>>>();
+
 /** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
 export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  const prior = context.history
-    .sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId)
-    .map((session) => ({ ...session, own: false }));
-  return [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
-    a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
-  );
+  let byClaim = sessionsMemo.get(context.history);
+  if (byClaim === undefined) {
+    byClaim = new WeakMap();
+    sessionsMemo.set(context.history, byClaim);
+  }
+  let answers = byClaim.get(encounter.claim);
+  if (answers === undefined) {
+    answers = new Map();
+    byClaim.set(encounter.claim, answers);
+  }
+  const key = `${family}|${region}|${from}|${to}`;
+  let sessions = answers.get(key);
+  if (sessions === undefined) {
+    const prior = context.history
+      .sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId)
+      .map((session) => ({ ...session, own: false }));
+    sessions = [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
+      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
+    );
+    answers.set(key, sessions);
+  }
+  return sessions;
 }
 
 export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): IsoDate[] {

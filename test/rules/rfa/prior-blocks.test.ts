@@ -1,4 +1,11 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/rfa/prior-blocks.js';
+import frequencyRfa from '../../../src/rules/frequency/rfa.js';
+import { runRules } from '../../../src/rules/engine.js';
+import type { RuleModule } from '../../../src/rules/types.js';
+import { profiles } from '../../../src/policy/profiles.js';
+import { defaultReference } from '../../../src/reference/index.js';
+import { claimOf } from '../../support/claim-builder.js';
 import { ruleTester } from '../../support/rule-tester.js';
 import { historyOf, priorSessions } from '../../history/history-of.js';
 
@@ -44,4 +51,15 @@ ruleTester.run(rule, {
       errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, min: 1, prior: '' } }],
     },
   ],
+});
+
+describe('rfa/prior-blocks after other history rules read the rolling year', () => {
+  it('still finds an RFA older than a year (the view widens what it loaded)', () => {
+    const history = historyOf({ 'old.837': [{ dos: '2024-03-01', lines: ['64635-RT'] }] });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const run = (rules: RuleModule<any, any>[]) =>
+      runRules(claimOf({ dx: ['M47816'], lines: ['64635-RT'] }), { rules, policy: profiles.medicare, reference: defaultReference, history, asOf: '2026-11-27', fix: false });
+    expect(run([frequencyRfa, rule]).findings).toEqual([]);
+    expect(run([rule]).findings).toEqual([]);
+  });
 });
