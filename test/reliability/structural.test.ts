@@ -240,3 +240,31 @@ describe('a byte order mark is not damage', () => {
     expect(readExceptions(run.outDir).summary.unreadable).toEqual([]);
   });
 });
+
+describe('a damaged history database', () => {
+  for (const [label, bytes] of [
+    ['not a database', Buffer.from('this is not a database at all, just text padding padding padding')],
+    ['a database cut in half', null],
+  ] as const) {
+    it(`${label}: exit 2, one line naming the database, nothing written under a final name`, async () => {
+      const dir = path.join(work, `history-${label.replaceAll(' ', '-')}`);
+      const input = writeInput(dir, 'good.837', goodX12);
+      let database = path.join(dir, 'history.db');
+      if (bytes) writeInput(dir, 'history.db', bytes);
+      else {
+        // A real history, then its file truncated (a disk that filled up, a copy cut short).
+        const first = await runInProcess([input], path.join(dir, 'first-out'), { historyPath: database });
+        expect(first.exitCode).toBe(0);
+        const whole = readFileSync(database);
+        database = writeInput(dir, 'cut.db', whole.subarray(0, Math.floor(whole.length / 2)));
+      }
+      const run = await runInProcess([input], path.join(dir, 'out'), { historyPath: database });
+      expect(run.exitCode).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^spinescrub: error: .*history database/);
+      expect(lines[0]).toContain(database);
+      expect(listTree(run.outDir)).toEqual([]);
+    });
+  }
+});
