@@ -142,6 +142,23 @@ describe('runPipeline', () => {
     expect(envelope.every((finding) => finding.action === 'held')).toBe(true);
   });
 
+  it('rejects a CSV file without its required columns before any output, and a truncated 837P releases nothing', async () => {
+    const csv = file('export.csv', 'claim_id,dos,cpt\nA1,2026-01-05,64483\n');
+    const cut = file('cut.837', CLEAN.slice(0, CLEAN.indexOf('CLM*SYNCLM003')));
+    const clean = file('clean.837', CLEAN);
+    const outcome = await run([csv, cut, clean]);
+    expect(outcome.exitCode).toBe(3);
+    const { summary } = report();
+    expect(summary.files.map((entry) => [path.basename(entry.file), entry.claims, entry.ready, entry.held, entry.readable])).toEqual([
+      ['export.csv', 0, 0, 0, false],
+      ['cut.837', 2, 0, 2, false],
+      ['clean.837', 3, 3, 0, true],
+    ]);
+    expect(summary.files[0]!.problems.map((problem) => problem.code)).toContain('CSV_MISSING_COLUMN');
+    expect(outFiles().filter((name) => name.includes('export.csv') || name.startsWith('ready/cut'))).toEqual([]);
+    expect(summary.unreadable.map((entry) => path.basename(entry.file))).toEqual(['export.csv', 'cut.837']);
+  });
+
   it('walks directories for files that start with ISA and .csv files only', async () => {
     file('a/one.837', CLEAN);
     file('a/b/two.edi', WITH_HELD);
