@@ -117,6 +117,8 @@ interface LineRow {
 }
 
 const CACHE_LIMIT = 512;
+/** Page cache while ingesting a file (negative: KiB): 256 MiB. */
+const INGEST_CACHE_KIB = -262144;
 
 const LINE_COLUMNS = `claim_id AS claimId, billing_npi AS billingNpi, file_id AS fileId, service_date AS serviceDate,
   line_number AS lineNumber, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi AS renderingNpi`;
@@ -260,6 +262,9 @@ export class HistoryStore {
     const run = async (): Promise<IngestResult> => {
       const existing = this.findFile(file.hash);
       if (existing !== undefined) return this.alreadyIngested(file, existing);
+      // A large file's inserts touch pages all over the indexes: a bigger page cache for the ingest, then back.
+      const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+      this.db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
       try {
         this.db.exec('BEGIN IMMEDIATE');
         // Another process may have added the same bytes since the check above: check again under the lock.
@@ -278,6 +283,8 @@ export class HistoryStore {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         this.rolledBack();
         throw busyError(error, file);
+      } finally {
+        this.db.pragma(`cache_size = ${cacheSize}`);
       }
     };
     const result = this.writeQueue.then(run, run);
