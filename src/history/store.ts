@@ -132,7 +132,6 @@ function linesQueries(db: Database.Database) {
   };
 }
 
-/** Opens (creating when missing) the history database at `path`, or an in-memory one for `:memory:`. */
 export interface OpenOptions {
   /** Open for reading only (stats, patient): the database must exist. */
   readonly?: boolean;
@@ -140,6 +139,7 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** Opens (creating when missing, and migrating) the history database at `path`, or an in-memory one for `:memory:`. */
 export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: OpenOptions = {}): HistoryStore {
   return HistoryStore.open(path, options);
 }
@@ -167,42 +167,41 @@ export class HistoryStore {
     // the clustered table then grows page by page instead of at a random place per line.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0;
              CREATE INDEX IF NOT EXISTS temp.staged_lines_by_claim ON staged_lines(claim_row);`);
-    const db_ = db;
     this.statements = {
-      fileByHash: db_.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
-      insertFile: db_.prepare('INSERT INTO files (hash, name, format, added_at) VALUES (?, ?, ?, ?)'),
-      finishFile: db_.prepare('UPDATE files SET claims = ?, lines = ? WHERE id = ?'),
-      allFiles: db_.prepare('SELECT id, name FROM files'),
-      patientByMember: db_.prepare('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?').pluck(),
-      patientWithoutMemberByName: db_.prepare('SELECT id FROM patients WHERE member_id IS NULL AND name_key = ? ORDER BY id').pluck(),
-      patientsByName: db_.prepare('SELECT id FROM patients WHERE name_key = ? ORDER BY id').pluck(),
-      adoptPatient: db_.prepare('UPDATE patients SET member_id = ?, dependent_key = ? WHERE id = ?'),
-      insertPatient: db_.prepare('INSERT INTO patients (member_id, dependent_key, name_key) VALUES (?, ?, ?)'),
-      activeClaim: db_.prepare(
+      fileByHash: db.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
+      insertFile: db.prepare('INSERT INTO files (hash, name, format, added_at) VALUES (?, ?, ?, ?)'),
+      finishFile: db.prepare('UPDATE files SET claims = ?, lines = ? WHERE id = ?'),
+      allFiles: db.prepare('SELECT id, name FROM files'),
+      patientByMember: db.prepare('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?').pluck(),
+      patientWithoutMemberByName: db.prepare('SELECT id FROM patients WHERE member_id IS NULL AND name_key = ? ORDER BY id').pluck(),
+      patientsByName: db.prepare('SELECT id FROM patients WHERE name_key = ? ORDER BY id').pluck(),
+      adoptPatient: db.prepare('UPDATE patients SET member_id = ?, dependent_key = ? WHERE id = ?'),
+      insertPatient: db.prepare('INSERT INTO patients (member_id, dependent_key, name_key) VALUES (?, ?, ?)'),
+      activeClaim: db.prepare(
         "SELECT id FROM claims WHERE claim_id = ? AND billing_npi = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
       ).pluck(),
-      awaitingClaim: db_.prepare(
+      awaitingClaim: db.prepare(
         'SELECT id, frequency FROM claims WHERE claim_id = ? AND billing_npi = ? AND awaiting_original = 1 ORDER BY id LIMIT 1',
       ),
-      insertClaim: db_.prepare(
+      insertClaim: db.prepare(
         `INSERT INTO claims (file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status,
            superseded_by, awaiting_original, first_date, last_date, line_count, charge_cents)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      supersede: db_.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
-      settleAwaiting: db_.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
-      deactivateLines: db_.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
-      deactivateStagedLines: db_.prepare('UPDATE temp.staged_lines SET active = 0 WHERE claim_row = ?'),
-      flushStaged: db_.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
-      clearStaged: db_.prepare('DELETE FROM temp.staged_lines'),
-      insertLine: db_.prepare(
+      supersede: db.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
+      settleAwaiting: db.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
+      deactivateLines: db.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
+      deactivateStagedLines: db.prepare('UPDATE temp.staged_lines SET active = 0 WHERE claim_row = ?'),
+      flushStaged: db.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
+      clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
+      insertLine: db.prepare(
         `INSERT INTO temp.staged_lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
            modifiers, sides, family, region, role, units, kx, rendering_npi, active)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      awaitingCount: db_.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
-      memberlessCount: db_.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
-      ...linesQueries(db_),
+      awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
+      memberlessCount: db.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
+      ...linesQueries(db),
     };
     for (const row of this.statements.allFiles.all() as { id: number; name: string }[]) this.fileNames.set(row.id, row.name);
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
