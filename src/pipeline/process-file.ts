@@ -74,6 +74,8 @@ function problemSummary(problem: FileProblem): FileProblemSummary {
   return { code: problem.code, message: problem.message, envelope: problem.envelope, fatal: problem.fatal };
 }
 
+const SPILL_BATCH = 64 * 1024;
+
 /** A writer opened on the first claim of its fate (a file with no such claim is never created). */
 class LazyOutput {
   private path: string | null = null;
@@ -137,6 +139,17 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const rowsOut = context.staging.createStream(rowsSpill);
   const junitOut = context.staging.createStream(junitSpill);
   const aggregate = new ReportAggregate();
+  // Rows and test cases are spilled in batches (one write per ~64 KiB, not per claim).
+  let rowsText = '';
+  let junitText = '';
+  const flushSpills = async (): Promise<void> => {
+    const pendingRows = rowsText ? writeChunk(rowsOut, rowsText) : undefined;
+    const pendingCases = junitText ? writeChunk(junitOut, junitText) : undefined;
+    rowsText = '';
+    junitText = '';
+    if (pendingRows) await pendingRows;
+    if (pendingCases) await pendingCases;
+  };
   let claimsRead = 0;
   let readyCount = 0;
   let heldCount = 0;
@@ -169,12 +182,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       findings += rows.length;
       const final = result.claim;
       aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
-      if (rows.length > 0) {
-        const pending = writeChunk(rowsOut, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
-        if (pending) await pending;
-      }
-      const pendingCase = writeChunk(junitOut, junitTestCase(outcome));
-      if (pendingCase) await pendingCase;
+      for (const row of rows) rowsText += `${JSON.stringify(row)}\n`;
+      junitText += junitTestCase(outcome);
+      if (rowsText.length + junitText.length >= SPILL_BATCH) await flushSpills();
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
       // billed yet; it is recorded when it comes back worked, in a later file.
       if (fate === 'ready') fileHistory.add(context.normalize(final));
@@ -196,6 +206,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   // is done either way.
   if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), 0);
   if (!stream.destroyed) stream.destroy();
+  await flushSpills();
   const readyOut = await ready.close();
   const heldOut = await held.close();
   await endStream(rowsOut);
