@@ -244,3 +244,29 @@ describe('logs and progress carry no patient names, dates of birth or member ids
     });
   }
 });
+
+describe('a log line is one line', () => {
+  itUnlessGap('G10')('a file name with a line break or a terminal escape cannot forge or colour log lines (text format)', async () => {
+    const dir = path.join(work, 'log-injection');
+    const forged = writeInput(dir, 'evil\nspinescrub: error: forged.837', x12File([cleanClaim('LOG0001')]).slice(0, 500));
+    const coloured = writeInput(dir, 'red\u001b[31m.837', x12File([cleanClaim('LOG0002')]).slice(0, 500));
+    const run = await runInProcess([forged, coloured], path.join(work, 'log-injection-out'));
+    expect(run.exitCode).toBe(3);
+    const lines = run.stderr.trimEnd().split('\n');
+    // Every file problem and file-done line is there, each on its own line, none forged.
+    expect(lines.filter((line) => line.includes('forged.837')).length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      expect(line.startsWith('spinescrub: error: forged.837'), line).toBe(false);
+      expect(line.includes('\u001b'), JSON.stringify(line)).toBe(false);
+    }
+    expect(lines.every((line) => line.startsWith('spinescrub: '))).toBe(true);
+    expect(lines.some((line) => line.includes('evil\\nspinescrub: error: forged.837'))).toBe(true);
+
+    // The progress bars on a terminal show the names the same way.
+    const tty = new FakeTty();
+    await runInProcess([forged, coloured], path.join(work, 'log-injection-tty-out'), { progress: true, stderr: tty });
+    expect(tty.text).toMatch(/claims\/s/);
+    expect(tty.text).not.toContain('red\u001b[31m');
+    expect(tty.text).not.toContain('evil\nspinescrub');
+  });
+});
