@@ -171,8 +171,21 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
           { code: 'RUN_CHECK_FAILED', message: `the rules could not check this claim: ${(error as Error).message}`, location: read.claim.source, source: 'engine' },
         ];
       }
-      const fate = holding || claimProblems.length > 0 ? 'held' : result.fate;
-      await (fate === 'ready' ? ready : held).get().write(read, result.claim, result.changed);
+      let fate: 'ready' | 'held' = holding || claimProblems.length > 0 ? 'held' : result.fate;
+      try {
+        await (fate === 'ready' ? ready : held).get().write(read, result.claim, result.changed);
+      } catch (error) {
+        if (!result.changed) throw error;
+        // The corrected claim cannot be written (a value the format cannot carry): it goes to held as it was read,
+        // its fixes not applied, with the reason.
+        result = { claim: read.claim, changed: false, findings: result.findings, applied: [], fate: 'held' };
+        claimProblems = [
+          ...claimProblems,
+          { code: 'RUN_WRITE_REFUSED', message: `the corrected claim could not be written (${(error as Error).message}): held as read`, location: read.claim.source, source: 'writer' },
+        ];
+        fate = 'held';
+        await held.get().write(read, read.claim, false);
+      }
       if (fate === 'ready') readyCount += 1;
       else heldCount += 1;
 

@@ -42,7 +42,7 @@ function claim(id: string): Claim {
 }
 
 /** Parts whose reader yields the given claims and whose writer writes each claim id on a line (dropping some). */
-function parts(ids: string[], drop: Set<string> = new Set()): FormatParts {
+function parts(ids: string[], drop: Set<string> = new Set(), refuseChanged = false): FormatParts {
   return {
     open(): ClaimReader {
       return {
@@ -56,7 +56,8 @@ function parts(ids: string[], drop: Set<string> = new Set()): FormatParts {
     writer(_format, _reader, out): ClaimWriter {
       let written = 0;
       return {
-        async write(read) {
+        async write(read, _claim, changed) {
+          if (refuseChanged && changed) throw new Error('element 3 of CLM would carry the delimiter *');
           if (drop.has(read.claim.claimId)) return;
           written += 1;
           out.write(`${read.claim.claimId}\n`);
@@ -109,6 +110,29 @@ describe('processFile', () => {
     expect(readFileSync(result.held!, 'utf8')).toBe('C2\n');
     const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; message: string; action: string });
     expect(rows).toEqual([expect.objectContaining({ ruleId: 'RUN_CHECK_FAILED', action: 'held', message: 'the rules could not check this claim: rule x: boom' })]);
+  });
+});
+
+describe('processFile, a corrected claim the writer refuses', () => {
+  it('holds it as read, fixes not applied, with the reason', async () => {
+    const file = path.join(work, 'in.837');
+    writeFileSync(file, 'ISA');
+    const changed = (value: Claim): ClaimResult => ({
+      claim: { ...value, claimId: value.claimId },
+      changed: true,
+      findings: [],
+      applied: [{ ruleId: 'r/x', source: 's', severity: 'error', message: 'm', location: { file: 'in.837', claimId: value.claimId }, before: 'a', after: 'b', changes: [] }],
+      fate: 'ready',
+    });
+    const result = await processFile(
+      { index: 0, name: 'in.837', path: file, format: 'x12', bytes: 3, outputName: 'in.837', hash: 'h' },
+      await context(parts(['C1'], new Set(), true), changed),
+    );
+    expect(result.conservation).toBeNull();
+    expect(result.summary).toMatchObject({ claims: 1, ready: 0, held: 1, correctedLines: 0 });
+    expect(readFileSync(result.held!, 'utf8')).toBe('C1\n');
+    const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; action: string });
+    expect(rows.map((row) => [row.ruleId, row.action])).toEqual([['RUN_WRITE_REFUSED', 'held']]);
   });
 });
 
