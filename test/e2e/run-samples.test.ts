@@ -106,6 +106,13 @@ describe('spinescrub run samples/', () => {
     expect(report.summary.totals.ready + report.summary.totals.held).toBe(claims);
   });
 
+  it('writes a file with nothing to correct byte-identical to its input, in every format', () => {
+    for (const name of ['clinic-a-clean.837', 'clinic-a-clean.csv', 'tebra-kareo-export.csv']) {
+      expect(readFileSync(path.join(out, 'ready', name)).equals(readFileSync(path.join(ROOT, 'samples', name))), name).toBe(true);
+      expect(existsSync(path.join(out, 'held', name)), name).toBe(false);
+    }
+  });
+
   it('writes X12 files that node-x12\'s strict parser accepts (envelopes, counts, control numbers)', () => {
     const written = listTree(out).filter((file) => /^(ready|held)\/.*\.837$/.test(file));
     expect(written.length).toBeGreaterThan(0);
