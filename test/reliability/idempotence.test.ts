@@ -39,9 +39,9 @@ function correctedCsv(): string {
   return csvText([...cleanCsvRows('CCR0001').map((row) => ({ ...row, cpt: '64483' })), ...cleanCsvRows('CCR0002')]);
 }
 
-async function twice(name: string, inputs: string[], withHistory = false): Promise<{ first: string; second: string; firstReport: ReturnType<typeof readExceptions>; secondReport: ReturnType<typeof readExceptions> }> {
+async function twice(name: string, inputs: string[], withHistory = false, policy?: string): Promise<{ first: string; second: string; firstReport: ReturnType<typeof readExceptions>; secondReport: ReturnType<typeof readExceptions> }> {
   const first = path.join(work, `${name}-first`);
-  const history = (run: string) => (withHistory ? { historyPath: path.join(work, `${name}-${run}.db`) } : {});
+  const history = (run: string) => ({ ...(withHistory ? { historyPath: path.join(work, `${name}-${run}.db`) } : {}), ...(policy ? { policy } : {}) });
   const firstRun = await runInProcess(inputs, first, history('first'));
   expect(firstRun.exitCode).toBe(0);
   // The second run reads the first run's ready files, under the same names.
@@ -82,6 +82,13 @@ describe('a run on its own ready output', () => {
     mkdirSync(dir, { recursive: true });
     for (const sample of SAMPLES) copyFileSync(path.join(ROOT, 'samples', sample), path.join(dir, sample));
     expectFixedPoint(await twice('samples-history', SAMPLES.map((sample) => path.join(dir, sample)), true));
+  });
+
+  it('samples under the guide policy profile: no correction proposed, the same bytes written', async () => {
+    const dir = path.join(work, 'samples-guide-in');
+    mkdirSync(dir, { recursive: true });
+    for (const sample of SAMPLES) copyFileSync(path.join(ROOT, 'samples', sample), path.join(dir, sample));
+    expectFixedPoint(await twice('samples-guide', SAMPLES.map((sample) => path.join(dir, sample)), false, 'guide'));
   });
 
   it('corrected synthetic claims (total, repeated primary): no correction proposed, the same bytes written', async () => {
