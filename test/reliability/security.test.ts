@@ -245,6 +245,30 @@ describe('logs and progress carry no patient names, dates of birth or member ids
   }
 });
 
+describe('damage inside a segment does not carry its content into the logs', () => {
+  itUnlessGap('G11')('a stray terminator inside a name, and a 3 MB segment without terminator: no part of the name, no line over 1000 characters', async () => {
+    const dir = path.join(work, 'log-content');
+    const clean = x12File([cleanClaim('LOG0101'), cleanClaim('LOG0102')], { patients: SECRET });
+    // `~` inside the last name: the segment after it starts with the rest of the name.
+    const stray = writeInput(dir, 'stray-terminator.837', clean.replace(`NM1*IL*1*${SECRET[0]!.last}`, `NM1*IL*1*QUOR~VANTIS`));
+    // A file that goes on for 3 MB without a terminator after GS: the tokenizer's "tag" is megabytes long.
+    const isaEnd = clean.indexOf('~') + 2;
+    const endless = writeInput(dir, 'endless.837', `${clean.slice(0, isaEnd)}GS*${'MARBLEWICK'.repeat(300_000)}`);
+    for (const logFormat of ['text', 'json'] as const) {
+      const run = await runInProcess([stray, endless], path.join(work, `log-content-${logFormat}-out`), { logFormat });
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).toContain('stray-terminator.837');
+      expect(run.stderr).toContain('endless.837');
+      expect(run.stderr).not.toContain('VANTIS');
+      expect(run.stderr).not.toContain('MARBLEWICK');
+      for (const line of run.stderr.split('\n')) expect(line.length, line.slice(0, 200)).toBeLessThan(1000);
+      // The report keeps messages bounded too.
+      const report = readExceptions(run.outDir);
+      for (const problem of report.summary.files.flatMap((file) => file.problems)) expect(problem.message.length).toBeLessThan(1000);
+    }
+  });
+});
+
 describe('a log line is one line', () => {
   itUnlessGap('G10')('a file name with a line break or a terminal escape cannot forge or colour log lines (text format)', async () => {
     const dir = path.join(work, 'log-injection');
