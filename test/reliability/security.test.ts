@@ -8,6 +8,7 @@
  * - logs and progress output (text and JSON, bars on a terminal) carry no patient names, dates of birth or
  *   member ids — also when the damage sits right in the segments that hold them.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -32,6 +33,8 @@ import {
 } from './helpers.js';
 import { itUnlessGap } from './gaps.js';
 import { oracleParse } from '../x12/helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let work: string;
 beforeAll(() => {
@@ -266,7 +269,13 @@ describe('damage inside a segment does not carry its content into the logs', () 
       const report = readExceptions(run.outDir);
       for (const problem of report.summary.files.flatMap((file) => file.problems)) expect(problem.message.length).toBeLessThan(1000);
     }
-  });
+    // `spinescrub history add` reports the same problems on its standard error.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'history', 'add', stray, endless, '--history', path.join(dir, 'history.db')], { cwd: ROOT, encoding: 'utf8' });
+    expect(child.status).toBe(3);
+    expect(`${child.stderr}${child.stdout}`).toContain('stray-terminator.837');
+    expect(`${child.stderr}${child.stdout}`).not.toContain('VANTIS');
+    expect(`${child.stderr}${child.stdout}`).not.toContain('MARBLEWICK');
+  }, 60_000);
 });
 
 describe('a log line is one line', () => {
