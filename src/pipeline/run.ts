@@ -300,7 +300,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         if (history.available) await turn;
         try {
           const result = await processFile(input, context);
-          for (const problem of result.summary.problems) logger.warn('file-problem', problem.message, { file: input.name, code: problem.code });
+          for (const problem of result.summary.problems) {
+            // A broken envelope or a reader that stopped makes the file unreadable (exit 3): an error, not a warning.
+            const log = problem.envelope || problem.fatal ? logger.error : logger.warn;
+            log('file-problem', problem.message, { file: input.name, code: problem.code });
+          }
           logger.info('file-done', `${input.name}: ${plural(result.summary.claims, 'claim')}, ${result.summary.ready} ready, ${result.summary.held} held`, {
             file: input.name,
             claims: result.summary.claims,
