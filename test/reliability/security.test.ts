@@ -22,6 +22,7 @@ import {
   claimText,
   cleanup,
   csvText,
+  listTree,
   readExceptions,
   runInProcess,
   tempDir,
@@ -174,6 +175,17 @@ describe('X12 output never carries a delimiter inside an element', () => {
       expect(run.exitCode).toBe(0);
     });
   }
+});
+
+describe('X12 output never carries a delimiter inside an element (a file of one refused claim)', () => {
+  itUnlessGap('G4')('the claim is held as read and no empty ready file is left', async () => {
+    const text = x12File([cleanClaim('DLM0001')]);
+    const file = writeInput(path.join(work, 'delim-only'), 'only.837', text);
+    const run = await runInProcess([file], path.join(work, 'delim-only-out'), { rules: [...allRules, delimiterRule('R*T')] });
+    expect(run.exitCode).toBe(0);
+    expect(listTree(run.outDir).filter((entry) => entry.startsWith('ready/') || entry.startsWith('held/'))).toEqual(['held/only.837']);
+    expect(readFileSync(path.join(run.outDir, 'held', 'only.837'), 'latin1')).toBe(text);
+  });
 });
 
 /** Distinctive synthetic identifiers: none may appear in any log or progress output. */
