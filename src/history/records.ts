@@ -31,6 +31,20 @@ export interface ClaimRecord {
   lines: LineRecord[];
 }
 
+/**
+ * Small integer codes the database stores for family, region and role (integers read back without building a
+ * string per row). Append only: a code's meaning never changes.
+ */
+export const FAMILY_CODES: readonly HistoryFamily[] = ['esi', 'facet', 'rfa', 'em', 'other'];
+export const REGION_CODES: readonly Region[] = ['none', 'cervical-thoracic', 'lumbar-sacral'];
+export const ROLE_CODES: readonly Role[] = ['none', 'primary', 'addon'];
+
+export function codeOf<T>(codes: readonly T[], value: T): number {
+  const code = codes.indexOf(value);
+  if (code < 0) throw new Error(`history: no code for ${String(value)}`);
+  return code;
+}
+
 export const LEFT = 1;
 export const RIGHT = 2;
 

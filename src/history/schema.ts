@@ -65,9 +65,9 @@ export const MIGRATIONS: readonly Migration[] = [
         procedure TEXT NOT NULL,
         modifiers TEXT NOT NULL,           -- comma-separated, in order
         sides INTEGER NOT NULL,            -- bit 1 left, bit 2 right; 0 unknown
-        family TEXT NOT NULL,              -- esi | facet | rfa | em | other
-        region TEXT NOT NULL,              -- the session's region (junction sessions are lumbar-sacral)
-        role TEXT NOT NULL,
+        family INTEGER NOT NULL,           -- FAMILY_CODES (records.ts): esi, facet, rfa, em, other
+        region INTEGER NOT NULL,           -- REGION_CODES: the session's region (junction sessions are lumbar-sacral)
+        role INTEGER NOT NULL,             -- ROLE_CODES
         units REAL NOT NULL,
         kx INTEGER NOT NULL,
         rendering_npi TEXT,

@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Claim, IsoDate, Region, Role } from '../encounter/model.js';
 import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.js';
-import { bitsToSides, claimKey, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
+import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import type { HistoryFamily, HistoryView, PatientKey, PriorLine, PriorSession } from './view.js';
 
@@ -109,9 +109,9 @@ type RawLineRow = [
   procedure: string,
   modifiers: string,
   sides: number,
-  family: HistoryFamily,
-  region: Region,
-  role: Role,
+  family: number,
+  region: number,
+  role: number,
   units: number,
   kx: number,
   renderingNpi: string | null,
@@ -435,9 +435,9 @@ export class HistoryStore {
       line.procedure,
       line.modifiers.join(','),
       line.sides,
-      line.family,
-      line.region,
-      line.role,
+      codeOf(FAMILY_CODES, line.family),
+      codeOf(REGION_CODES, line.region),
+      codeOf(ROLE_CODES, line.role),
       line.units,
       line.kx ? 1 : 0,
       line.renderingNpi,
@@ -524,9 +524,9 @@ export class HistoryStore {
           procedure,
           modifiers: modifiers === '' ? [] : modifiers.split(','),
           sides,
-          family,
-          region,
-          role,
+          family: FAMILY_CODES[family]!,
+          region: REGION_CODES[region]!,
+          role: ROLE_CODES[role]!,
           units,
           kx: kx === 1,
           renderingNpi,
