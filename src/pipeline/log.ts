@@ -25,6 +25,15 @@ export interface LoggerOptions {
   beforeWrite?: () => void;
 }
 
+/**
+ * Control characters shown escaped (`\n`, `\u001b`): a file name or a value from a file can neither forge a log
+ * line nor colour the terminal.
+ */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => JSON.stringify(char).slice(1, -1));
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const emit = (level: LogLevel, event: string, message: string, fields: LogFields = {}): void => {
@@ -33,7 +42,7 @@ export function createLogger(options: LoggerOptions): Logger {
     if (options.format === 'json') {
       write(`${JSON.stringify({ level, event, message, ...fields })}\n`);
     } else {
-      write(`spinescrub: ${level === 'info' ? '' : `${level}: `}${message}\n`);
+      write(`spinescrub: ${level === 'info' ? '' : `${level}: `}${escapeControls(message)}\n`);
     }
   };
   return {

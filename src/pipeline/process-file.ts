@@ -99,11 +99,16 @@ class LazyOutput {
     return this.writer;
   }
 
-  /** Closes the file; returns its path and the claims the writer says it wrote. */
+  /** Closes the file; returns its path and the claims the writer says it wrote (no path: no claim, no file). */
   async close(): Promise<{ path: string | null; claims: number }> {
     if (!this.writer || !this.stream) return { path: null, claims: 0 };
     const { claims } = await this.writer.close();
     if (!this.stream.closed) await endStream(this.stream);
+    if (claims === 0) {
+      // Opened for a claim the writer then refused: a file with no claim is not an output.
+      await this.discard();
+      return { path: null, claims: 0 };
+    }
     return { path: this.path, claims };
   }
 

@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from './log.js';
+import { escapeControls, type Logger } from './log.js';
 
 export interface Progress {
   fileStarted(name: string, bytes: number): void;
@@ -50,7 +50,8 @@ class ProgressState {
   ) {}
 }
 
-function shortName(name: string): string {
+function shortName(raw: string): string {
+  const name = escapeControls(raw);
   return name.length <= 32 ? name.padEnd(32) : `…${name.slice(-31)}`;
 }
 

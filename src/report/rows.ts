@@ -3,6 +3,7 @@
  * exception rows, in a fixed order, so the same inputs always give the same report bytes.
  */
 import type { Claim, SourceLocation } from '../encounter/model.js';
+import { READ_PROBLEM_RULE_ID } from '../rules/engine.js';
 import type { AppliedFix, ClaimResult, Finding, FindingAction, Severity } from '../rules/types.js';
 import type { ClaimOutcome, ExceptionRow } from './types.js';
 
@@ -39,9 +40,19 @@ export function memberIdOf(claim: Claim): string | null {
   return claim.patient.memberId ?? claim.subscriber.memberId ?? null;
 }
 
+/** A date as the report carries it: an ISO date, or null (a reader leaves an unreadable date as it found it). */
+export function isoDateOrNull(value: string | undefined | null): string | null {
+  return value !== undefined && value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null;
+}
+
 /** The date of service of a claim: its first line's (claim-level findings use it). */
 function claimServiceDate(claim: Claim): string | null {
-  return claim.lines[0]?.serviceDate ?? null;
+  return isoDateOrNull(claim.lines[0]?.serviceDate);
+}
+
+/** A claim's read problems come from the engine under one rule id; the report shows each under its own code. */
+function reportedRuleId(finding: Finding): string {
+  return finding.ruleId === READ_PROBLEM_RULE_ID && finding.messageId ? finding.messageId : finding.ruleId;
 }
 
 function sourceOfLine(claim: Claim, lineKey: string | undefined): SourceLocation | undefined {
@@ -68,10 +79,10 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     file: context.file,
     claimId: finding.location.claimId || context.final.claimId,
     memberId: context.memberId,
-    serviceDate: finding.serviceDate ?? claimServiceDate(context.final),
+    serviceDate: isoDateOrNull(finding.serviceDate) ?? claimServiceDate(context.final),
     line: finding.location.lineNumber ?? null,
     procedure: finding.procedure ?? null,
-    ruleId: finding.ruleId,
+    ruleId: reportedRuleId(finding),
     severity: finding.severity,
     action: actionOf(finding.severity, holdOn),
     message: finding.message,
@@ -91,7 +102,7 @@ function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
     file: context.file,
     claimId: fix.location.claimId || context.final.claimId,
     memberId: context.memberId,
-    serviceDate: fix.serviceDate ?? claimServiceDate(context.final),
+    serviceDate: isoDateOrNull(fix.serviceDate) ?? claimServiceDate(context.final),
     line: fix.location.lineNumber ?? null,
     procedure: fix.procedure ?? null,
     ruleId: fix.ruleId,

@@ -54,6 +54,12 @@ describe('progress without a TTY', () => {
     expect(lines).toHaveLength(1);
   });
 
+  it('shows control characters of a message escaped: no forged line, no terminal colours', () => {
+    const lines: string[] = [];
+    createLogger({ format: 'text', quiet: false, write: (line) => lines.push(line) }).error('file-problem', 'evil\nspinescrub: error: forged.837 \u001b[31mred');
+    expect(lines).toEqual(['spinescrub: error: evil\\nspinescrub: error: forged.837 \\u001b[31mred\n']);
+  });
+
   it('writes JSON lines in json mode, nothing at info level when quiet', () => {
     const lines: string[] = [];
     createLogger({ format: 'json', quiet: false, write: (line) => lines.push(line) }).info('file-done', 'a.837: 3 claims', { file: 'a.837', claims: 3 });

@@ -131,6 +131,8 @@ describe('processFile, a corrected claim the writer refuses', () => {
     expect(result.conservation).toBeNull();
     expect(result.summary).toMatchObject({ claims: 1, ready: 0, held: 1, correctedLines: 0 });
     expect(readFileSync(result.held!, 'utf8')).toBe('C1\n');
+    // The ready writer was opened for the refused claim: with no claim in it, it is no output.
+    expect(result.ready).toBeNull();
     const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; action: string });
     expect(rows.map((row) => [row.ruleId, row.action])).toEqual([['RUN_WRITE_REFUSED', 'held']]);
   });

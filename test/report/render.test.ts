@@ -110,6 +110,36 @@ describe('rowsOfClaim', () => {
     expect(rows[0]).toMatchObject({ ruleId: 'X12_SE_COUNT', action: 'held', severity: 'error', location: 'segment 30 (CLM)' });
   });
 
+  it('reports an unreadable date of service as null, and a read problem under its own code', () => {
+    const unreadable = claim({ lines: [line('1', '64483', { serviceDate: '20261341' })] });
+    const { rows, outcome } = rowsOfClaim(
+      'a.837',
+      unreadable,
+      {
+        claim: unreadable,
+        changed: false,
+        fate: 'held',
+        applied: [],
+        findings: [
+          {
+            ruleId: 'input/read-problem',
+            source: 'input file',
+            severity: 'error',
+            messageId: 'X12_BAD_DATE',
+            message: 'DTP03 "20261341" is not a date',
+            location: { file: 'a.837', claimId: 'C1' },
+            serviceDate: '',
+          },
+        ],
+      },
+      'held',
+      [],
+      'error',
+    );
+    expect(rows.map((row) => [row.ruleId, row.serviceDate, row.action])).toEqual([['X12_BAD_DATE', null, 'held']]);
+    expect(outcome.serviceDate).toBeNull();
+  });
+
   it('holds warnings under --hold-on warning', () => {
     expect(actionOf('warning', 'warning')).toBe('held');
     expect(actionOf('warning', 'error')).toBe('flagged');
