@@ -54,6 +54,21 @@ ${box('unreadable files', String(totals.unreadableFiles))}
 </table></section>`;
 }
 
+/** Files that could not be read come first: their claims (if any) are all held, and the run exits 3. */
+function unreadableSection(head: ExceptionReportHead): string {
+  const unreadable = head.summary.unreadable;
+  if (unreadable.length === 0) return '';
+  const rows = unreadable
+    .map((entry) => `<tr data-unreadable="${escapeHtml(entry.file)}"><td>${escapeHtml(entry.file)}</td><td><code>${escapeHtml(entry.code)}</code></td><td>${escapeHtml(entry.message)}</td></tr>`)
+    .join('\n');
+  return `<section id="unreadable"><h2 class="sev-error">Files that could not be read (${unreadable.length})</h2>
+<table><thead><tr><th>file</th><th>code</th><th>why</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table><p class="note">Nothing of these files was released; the claims that could be read are in held/.</p></section>
+`;
+}
+
 function heldSection(aggregate: ReportAggregate): string {
   const held = aggregate.topHeld();
   if (held.length === 0) return `<section id="held"><h2>Held claims</h2><p>No claim is held.</p></section>`;
@@ -155,7 +170,7 @@ export function renderHtmlReport(head: ExceptionReportHead, aggregate: ReportAgg
 <header><h1>spinescrub exception report</h1><p>as of ${escapeHtml(head.asOf)} · policy ${escapeHtml(summary.policy.name)} · ${summary.options.fix ? 'fixes applied' : 'report only (--no-fix)'}${summary.options.history ? '' : ' · no history index'}</p></header>
 <main>
 ${totalsSection(head)}
-${heldSection(aggregate)}
+${unreadableSection(head)}${heldSection(aggregate)}
 ${ruleSection(summary.rules)}
 ${providerSection(aggregate.providers())}
 ${filesSection(head)}

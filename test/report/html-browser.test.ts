@@ -30,8 +30,10 @@ describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
     // A claim id with markup (X12 allows < > in an element): it must show as text, never as an element or a request.
     const hostile = BASIC.replace('CLM*SYNCLM003*', 'CLM*<img src=x onerror=alert(1)>*');
     writeFileSync(path.join(work, 'in', 'hostile.837'), hostile, 'latin1');
+    // A file with a wrong SE01: unreadable (exit 3), listed before the held claims.
+    writeFileSync(path.join(work, 'in', 'broken.837'), BASIC.replace(/SE\*(\d+)\*0001/, (_whole, count: string) => `SE*${Number(count) + 1}*0001`), 'latin1');
     const outcome = await runPipeline({
-      inputs: [path.join(process.cwd(), 'samples'), path.join(work, 'in', 'hostile.837')],
+      inputs: [path.join(process.cwd(), 'samples'), path.join(work, 'in', 'hostile.837'), path.join(work, 'in', 'broken.837')],
       outDir: path.join(work, 'out'),
       historyPath: null,
       record: false,
@@ -46,7 +48,7 @@ describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
       progress: false,
       csvMaps: ['samples/maps/tebra-kareo.json', 'samples/maps/combined-code.json'],
     });
-    expect(outcome.exitCode).toBe(0);
+    expect(outcome.exitCode).toBe(3);
     report = JSON.parse(readFileSync(path.join(work, 'out', 'exceptions.json'), 'utf8')) as typeof report;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -104,6 +106,12 @@ describe.skipIf(!hasChromium)('report.html in headless chromium', () => {
     expect(await page.locator(`#by-rule tr[data-rule="${top.ruleId}"] td:nth-child(2)`).innerText()).toBe(String(top.findings));
     expect(await page.locator('#by-provider svg rect').count()).toBeGreaterThan(0);
     expect(await page.locator('#by-provider tbody tr').first().innerText()).toMatch(/^\d{10}\b/);
+  });
+
+  it('puts files that could not be read first, before the held claims', async () => {
+    const sections = await page.locator('main > section').evaluateAll((nodes) => nodes.map((node) => node.id));
+    expect(sections.slice(0, 3)).toEqual(['totals', 'charges', 'unreadable']);
+    expect(await page.locator('#unreadable tbody tr').first().innerText()).toMatch(/broken\.837\s+X12_SE_COUNT\s+/);
   });
 
   it('shows markup from claim data as text', async () => {
