@@ -4,7 +4,7 @@
  */
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import type { ReferenceData } from '../../reference/types.js';
-import { distinctPairsFor, type DistinctPair } from '../../reference/data/distinct-pairs.js';
+import { DISTINCT_PAIRS, distinctPairsFor, type DistinctPair } from '../../reference/data/distinct-pairs.js';
 import { sessionRegions } from './spine.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
@@ -23,12 +23,36 @@ export interface DistinctMatch {
   pair: DistinctPair;
 }
 
-/** For each column-2 line of the session, the first column-1 line it pairs with at a different site. */
+/** The table's pairs by column-2 code: most lines have none, and need no scan of the table to learn it. */
+const PAIRS_BY_SECOND = new Map<string, DistinctPair[]>();
+for (const pair of DISTINCT_PAIRS) {
+  const list = PAIRS_BY_SECOND.get(pair.second);
+  if (list === undefined) PAIRS_BY_SECOND.set(pair.second, [pair]);
+  else list.push(pair);
+}
+
+/**
+ * For each column-2 line of the session, the first column-1 line it pairs with at a different site. Two rules
+ * ask for the same session: computed once per encounter object (treat the result as read-only).
+ */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
+  if (!encounter.lines.some((line) => PAIRS_BY_SECOND.has(line.procedure))) return [];
+  let cached = matchesCache.get(encounter);
+  if (cached === undefined || cached.reference !== reference) {
+    cached = { reference, matches: computeDistinctMatches(encounter, reference) };
+    matchesCache.set(encounter, cached);
+  }
+  return cached.matches;
+}
+
+const matchesCache = new WeakMap<Encounter, { reference: ReferenceData; matches: DistinctMatch[] }>();
+
+function computeDistinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
   const regionOf = sessionRegions(encounter, reference);
   const matches: DistinctMatch[] = [];
   for (const second of encounter.lines) {
     let found: DistinctMatch | undefined;
+    if (!PAIRS_BY_SECOND.has(second.procedure)) continue;
     for (const pair of distinctPairsFor(second.procedure, second.serviceDate)) {
       const first = encounter.lines.find((line) => {
         if (line === second || line.procedure !== pair.first) return false;

@@ -24,31 +24,54 @@ function severityOf(rule: AnyRule, policy: ResolvedPolicy): SeveritySetting {
   return policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile];
 }
 
+interface LimitRun {
+  rule: AnyRule;
+  options: Record<string, unknown>;
+}
+
+/** The ⚑ rules that take part under a policy, with their options: resolved once per policy (policies are not mutated). */
+const runsByPolicy = new WeakMap<ResolvedPolicy, { withHistory: LimitRun[]; withoutHistory: LimitRun[] }>();
+
+function limitRuns(policy: ResolvedPolicy, historyAvailable: boolean): LimitRun[] {
+  let runs = runsByPolicy.get(policy);
+  if (runs === undefined) {
+    const withHistory: LimitRun[] = [];
+    for (const rule of coverageLimitRules) {
+      if (severityOf(rule, policy) === 'off') continue;
+      withHistory.push({ rule, options: { ...(rule.defaultOptions ?? {}), ...(policy.ruleOptions[rule.meta.id] ?? {}) } });
+    }
+    // Without a history index the history rules are not part of the run (issue 4 runs with an empty history).
+    runs = { withHistory, withoutHistory: withHistory.filter((run) => run.rule.meta.usesHistory !== true) };
+    runsByPolicy.set(policy, runs);
+  }
+  return historyAvailable ? runs.withHistory : runs.withoutHistory;
+}
+
 /** The lines of this session that the ⚑ rules flag, each with the ids of the rules that flag it. */
 function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLine, string[]> {
-  const inSession = new Set(encounter.lines);
   const flagged = new Map<ServiceLine, string[]>();
-  for (const rule of coverageLimitRules) {
-    if (severityOf(rule, context.policy) === 'off') continue;
-    // Without a history index the history rules are not part of the run (issue 4 runs with an empty history).
-    if (rule.meta.usesHistory === true && !context.history.available) continue;
+  let ruleId = '';
+  // One context for the ⚑ rules run here; `options` and `ruleId` follow the rule being run.
+  const inner: RuleContext = {
+    options: {},
+    policy: context.policy,
+    reference: context.reference,
+    history: context.history,
+    asOf: context.asOf,
+    report(descriptor) {
+      const line = descriptor.line;
+      if (line === undefined || !encounter.lines.includes(line)) return;
+      const ids = flagged.get(line) ?? [];
+      if (!ids.includes(ruleId)) ids.push(ruleId);
+      flagged.set(line, ids);
+    },
+  };
+  for (const { rule, options } of limitRuns(context.policy, context.history.available)) {
     // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
     const target: Encounter =
       rule.meta.scope === 'claim' ? { ...encounter, lines: encounter.claim.lines } : encounter;
-    const inner: RuleContext = {
-      options: { ...(rule.defaultOptions ?? {}), ...(context.policy.ruleOptions[rule.meta.id] ?? {}) },
-      policy: context.policy,
-      reference: context.reference,
-      history: context.history,
-      asOf: context.asOf,
-      report(descriptor) {
-        const line = descriptor.line;
-        if (line === undefined || !inSession.has(line)) return;
-        const ids = flagged.get(line) ?? [];
-        if (!ids.includes(rule.meta.id)) ids.push(rule.meta.id);
-        flagged.set(line, ids);
-      },
-    };
+    ruleId = rule.meta.id;
+    inner.options = options;
     rule.check(target, inner);
   }
   return flagged;

@@ -56,6 +56,10 @@ export default defineRule({
     const from = addDays(date, -LONGEST_GLOBAL);
     const to = addDays(date, -1);
     const billing = encounter.claim.billingNpi;
+    const priorLines = context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
+    // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
+    const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
+    if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;
     const globalOf = (code: string, serviceDate: IsoDate): number | undefined => {
       const days = context.reference.procedure(code, serviceDate)?.globalDays;
       return days !== undefined && /^\d{3}$/.test(days) ? Number(days) : undefined;
@@ -69,7 +73,7 @@ export default defineRule({
       if (rfa === undefined) rfas.set(key, { file, claimId, serviceDate, own, globalDays: days ?? DEFAULT_GLOBAL_DAYS });
       else if (days !== undefined && days > rfa.globalDays) rfa.globalDays = days;
     };
-    for (const prior of context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId)) {
+    for (const prior of priorLines) {
       if (prior.family !== 'rfa') continue;
       if (billing !== undefined && prior.billingNpi !== undefined && prior.billingNpi !== '' && prior.billingNpi !== billing) continue;
       note(prior.file, prior.claimId, prior.serviceDate, prior.procedure, false);

@@ -10,7 +10,7 @@
 import type { Encounter, IsoDate, Region, ServiceLine, Side } from '../../encounter/model.js';
 import { sessionsOf } from '../../encounter/sessions.js';
 import { historyFamilyOf } from '../../history/records.js';
-import { patientKeyOf, type HistoryFamily, type PatientKey, type PriorSession } from '../../history/view.js';
+import { emptyHistory, patientKeyOf, type HistoryFamily, type PatientKey, type PriorSession } from '../../history/view.js';
 import type { FindingCause, RuleContext } from '../types.js';
 
 /** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
@@ -70,6 +70,8 @@ export interface CountedSession extends PriorSession {
 
 /** The family lines of this session by (session) region: junction sessions are lumbar-sacral. */
 export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
+  // Most sessions have no line of the family asked for: no junction lookup, no map filled.
+  if (!hasFamily(encounter, family)) return NO_LINES;
   const junction = junctionFamilies(encounter, context.reference);
   const byRegion = new Map<Region, ServiceLine[]>();
   for (const line of encounter.lines) {
@@ -81,6 +83,26 @@ export function linesByRegion(encounter: Encounter, context: HistoryContext, fam
     else list.push(line);
   }
   return byRegion;
+}
+
+/** Shared empty answer of linesByRegion (read-only, like every answer here). */
+const NO_LINES: Map<Region, ServiceLine[]> = new Map();
+
+/** A line of `family` in the session. */
+export function hasFamily(encounter: Encounter, family: HistoryFamily): boolean {
+  for (const line of encounter.lines) if (historyFamilyOf(line.facts.family) === family) return true;
+  return false;
+}
+
+/** The number of distinct dates of service on the claim: at most that many of its own sessions can be counted. */
+function claimDateCount(claim: Encounter['claim']): number {
+  const first = claim.lines[0]?.serviceDate;
+  let other: Set<string> | undefined;
+  for (const line of claim.lines) {
+    if (line.serviceDate === first) continue;
+    (other ??= new Set()).add(line.serviceDate);
+  }
+  return (first === undefined ? 0 : 1) + (other?.size ?? 0);
 }
 
 /** This claim's sessions per family and region, computed once per claim object (claims are never mutated). */
@@ -153,15 +175,54 @@ export function sessionsIn(encounter: Encounter, context: HistoryContext, family
   const key = `${family}|${region}|${from}|${to}`;
   let sessions = answers.get(key);
   if (sessions === undefined) {
-    const prior = context.history
-      .sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId)
-      .map((session) => ({ ...session, own: false }));
+    const prior = priorSessionsIn(encounter, context, family, region, from, to).map((session) => ({ ...session, own: false }));
     sessions = [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
       a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
     );
     answers.set(key, sessions);
   }
   return sessions;
+}
+
+const priorMemo = new WeakMap<object, WeakMap<Encounter['claim'], Map<string, readonly PriorSession[]>>>();
+
+/** Prior sessions (other claims) of a family in a region, dates in [from, to]: the history's answer, asked once per claim. */
+function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): readonly PriorSession[] {
+  // An empty history has nothing to say: skip the keys and memo tables.
+  if (context.history === emptyHistory) return [];
+  let byClaim = priorMemo.get(context.history);
+  if (byClaim === undefined) {
+    byClaim = new WeakMap();
+    priorMemo.set(context.history, byClaim);
+  }
+  let answers = byClaim.get(encounter.claim);
+  if (answers === undefined) {
+    answers = new Map();
+    byClaim.set(encounter.claim, answers);
+  }
+  const key = `${family}|${region}|${from}|${to}`;
+  let prior = answers.get(key);
+  if (prior === undefined) {
+    prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
+    answers.set(key, prior);
+  }
+  return prior;
+}
+
+/**
+ * True when sessions of a family in a region within [from, to] may exist: prior ones from the history, or this
+ * claim's own on another date than `except`. A cheap exact pre-check that spares the counting for most claims.
+ */
+export function mayCountMoreThan(
+  encounter: Encounter,
+  context: HistoryContext,
+  family: HistoryFamily,
+  region: Region,
+  from: IsoDate,
+  to: IsoDate,
+  limit: number,
+): boolean {
+  return priorSessionsIn(encounter, context, family, region, from, to).length + claimDateCount(encounter.claim) > limit;
 }
 
 export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): IsoDate[] {
@@ -229,12 +290,14 @@ export function overRollingLimit(
   limitOf: (regionLines: ServiceLine[]) => number | null,
   kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = () => () => true,
 ): OverLimit[] {
-  if (skipSession(encounter)) return [];
+  if (!hasFamily(encounter, family) || skipSession(encounter)) return [];
   const { from, to } = rollingYear(encounter.serviceDate);
   const result: OverLimit[] = [];
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
     const limit = limitOf(lines);
     if (limit === null) continue;
+    // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.
+    if (!mayCountMoreThan(encounter, context, family, region, from, to, limit)) continue;
     const counted = onePerDate(sessionsIn(encounter, context, family, region, from, to).filter(kindOf(lines)));
     if (counted.length > limit) result.push({ region, lines, counted });
   }

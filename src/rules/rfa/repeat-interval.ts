@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import { describeLine, describeSides, sidesOf } from '../common/spine.js';
-import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, linesByRegion, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
+import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, hasFamily, linesByRegion, mayCountMoreThan, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
 
 /**
  * ⚑ A repeat RFA in a region sooner than the policy's minimum (182 days) after the previous one on an
@@ -26,12 +26,14 @@ export default defineRule({
     },
   },
   check(encounter, context) {
-    if (skipSession(encounter)) return;
+    if (!hasFamily(encounter, 'rfa') || skipSession(encounter)) return;
     const min = context.policy.limits.minDaysBetweenRfa;
     if (min <= 1) return;
     const from = addDays(encounter.serviceDate, -(min - 1));
     const to = addDays(encounter.serviceDate, -1);
     for (const [region, lines] of linesByRegion(encounter, context, 'rfa')) {
+      // Earlier sessions need a prior one or another date on this claim (this session's date is after `to`).
+      if (!mayCountMoreThan(encounter, context, 'rfa', region, from, to, 1)) continue;
       const earlier = sessionsIn(encounter, context, 'rfa', region, from, to);
       if (earlier.length === 0) continue;
       for (const line of lines) {
