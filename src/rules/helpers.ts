@@ -130,8 +130,22 @@ export interface PointedDiagnosis {
   info: DiagnosisInfo | undefined;
 }
 
-/** The valid pointers of a line, resolved to diagnoses (pointers past the list are skipped: claim/pointer-invalid). */
+/**
+ * The valid pointers of a line, resolved to diagnoses (pointers past the list are skipped: claim/pointer-invalid).
+ * Several diagnosis rules ask for the same line: computed once per line object (the engine makes new lines after
+ * every fix). Treat the result as read-only.
+ */
 export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
+  const cached = pointedCache.get(line);
+  if (cached !== undefined && cached.claim === claim && cached.reference === reference) return cached.pointed;
+  const pointed = computePointedDiagnoses(line, claim, reference);
+  pointedCache.set(line, { claim, reference, pointed });
+  return pointed;
+}
+
+const pointedCache = new WeakMap<ServiceLine, { claim: Claim; reference: ReferenceData; pointed: PointedDiagnosis[] }>();
+
+function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
   const out: PointedDiagnosis[] = [];
   for (const pointer of line.pointers) {
     const diagnosis = claim.diagnoses[pointer - 1];

@@ -1,10 +1,5 @@
 import { defineRule } from '../types.js';
-
-const DAY_MS = 86_400_000;
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
+import { daysBetween } from '../history/shared.js';
 
 /** Medicare: a claim filed more than 12 months (365 days) after the date of service is denied. */
 export default defineRule<{ days: number }>({

@@ -3,8 +3,9 @@
  * distinct-pair table) is billed in the same session at a different site.
  */
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
+import { isEffective } from '../../reference/index.js';
 import type { ReferenceData } from '../../reference/types.js';
-import { DISTINCT_PAIRS, distinctPairsFor, type DistinctPair } from '../../reference/data/distinct-pairs.js';
+import { DISTINCT_PAIRS, type DistinctPair } from '../../reference/data/distinct-pairs.js';
 import { sessionRegions } from './spine.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
@@ -52,8 +53,10 @@ function computeDistinctMatches(encounter: Encounter, reference: ReferenceData):
   const matches: DistinctMatch[] = [];
   for (const second of encounter.lines) {
     let found: DistinctMatch | undefined;
-    if (!PAIRS_BY_SECOND.has(second.procedure)) continue;
-    for (const pair of distinctPairsFor(second.procedure, second.serviceDate)) {
+    const candidates = PAIRS_BY_SECOND.get(second.procedure);
+    if (candidates === undefined) continue;
+    for (const pair of candidates) {
+      if (!isEffective(pair.effective, second.serviceDate)) continue;
       const first = encounter.lines.find((line) => {
         if (line === second || line.procedure !== pair.first) return false;
         if (pair.site === 'other-structure') return true;

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../encounter/model.js';
 import { defineRule } from '../types.js';
 import { describeLine, hasModifier, isSpine } from '../common/spine.js';
-import { addDays, daysBetween, describeSession, patientOf, skipSession } from '../history/shared.js';
+import { addDays, daysBetween, describeSession, priorLinesBetween, skipSession } from '../history/shared.js';
 
 /** Unrelated E/M during a postoperative period. */
 const EM_MODIFIER = '24';
@@ -56,7 +56,7 @@ export default defineRule({
     const from = addDays(date, -LONGEST_GLOBAL);
     const to = addDays(date, -1);
     const billing = encounter.claim.billingNpi;
-    const priorLines = context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
+    const priorLines = priorLinesBetween(encounter, context, from, to);
     // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
     const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
     if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;

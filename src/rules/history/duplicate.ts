@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import { describeLine, sidesOf } from '../common/spine.js';
-import { countedSides, patientOf, sidesOverlap, skipSession } from './shared.js';
+import { countedSides, priorLinesOn, sidesOverlap, skipSession } from './shared.js';
 
 /**
  * The same patient, date of service, code and side already billed in another claim (a prior file or earlier in
@@ -26,7 +26,7 @@ export default defineRule({
   },
   check(encounter, context) {
     if (skipSession(encounter)) return;
-    const priors = context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
+    const priors = priorLinesOn(encounter, context);
     if (priors.length === 0) return;
     for (const line of encounter.lines) {
       const sides = sidesOf(line);

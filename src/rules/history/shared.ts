@@ -10,7 +10,7 @@
 import type { Encounter, IsoDate, Region, ServiceLine, Side } from '../../encounter/model.js';
 import { sessionsOf } from '../../encounter/sessions.js';
 import { historyFamilyOf } from '../../history/records.js';
-import { emptyHistory, patientKeyOf, type HistoryFamily, type PatientKey, type PriorSession } from '../../history/view.js';
+import { emptyHistory, patientKeyOf, type HistoryFamily, type PatientKey, type PriorLine, type PriorSession } from '../../history/view.js';
 import type { FindingCause, RuleContext } from '../types.js';
 
 /** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
@@ -19,22 +19,39 @@ import { describeRegion, junctionFamilies, sessionRegion, sidesOf } from '../com
 
 const DAY_MS = 86_400_000;
 
-/** Date arithmetic is asked for the same few dates over and over (every rule, every pass): remembered. */
-const shifted = new Map<string, IsoDate>();
+/** Date arithmetic is asked for the same few dates over and over (every rule, every pass): remembered, by days then date. */
+const shifted = new Map<number, Map<string, IsoDate>>();
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  const key = `${date}|${days}`;
-  let result = shifted.get(key);
+  let byDate = shifted.get(days);
+  if (byDate === undefined) {
+    byDate = new Map();
+    shifted.set(days, byDate);
+  }
+  let result = byDate.get(date);
   if (result === undefined) {
     result = new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-    if (shifted.size >= 50_000) shifted.clear();
-    shifted.set(key, result);
+    if (byDate.size >= 50_000) byDate.clear();
+    byDate.set(date, result);
   }
   return result;
 }
 
+/** Date.parse of `<date>T00:00:00Z`, remembered per date (NaN for a date that is not one). */
+const parsedDates = new Map<string, number>();
+
+function midnightMs(date: string): number {
+  let ms = parsedDates.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00Z`);
+    if (parsedDates.size >= 50_000) parsedDates.clear();
+    parsedDates.set(date, ms);
+  }
+  return ms;
+}
+
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return Math.round((midnightMs(to) - midnightMs(from)) / DAY_MS);
 }
 
 const validDates = new Map<string, boolean>();
@@ -61,6 +78,18 @@ export function skipSession(encounter: Encounter): boolean {
 
 export function patientOf(encounter: Encounter): PatientKey {
   return patientKeyOf(encounter.claim);
+}
+
+/** Lines of other claims for this patient on the session's date (an empty history answers without a patient key). */
+export function priorLinesOn(encounter: Encounter, context: HistoryContext): PriorLine[] {
+  if (context.history === emptyHistory) return [];
+  return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
+}
+
+/** Lines of other claims for this patient in [from, to] (an empty history answers without a patient key). */
+export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): PriorLine[] {
+  if (context.history === emptyHistory) return [];
+  return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
 }
 
 /** A session to count: a prior one from the history, or one of this claim (`own`). */

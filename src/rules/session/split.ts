@@ -2,7 +2,7 @@ import type { ServiceLine } from '../../encounter/model.js';
 import type { PriorLine } from '../../history/view.js';
 import { defineRule } from '../types.js';
 import { describeLine, sidesOf } from '../common/spine.js';
-import { patientOf, skipSession } from '../history/shared.js';
+import { priorLinesOn, skipSession } from '../history/shared.js';
 
 /** Bilateral surgery indicator 1: RT + LT of one code belong on one line with 50 (cms-indicators.md). */
 const BILATERAL_ELIGIBLE = 1;
@@ -47,9 +47,7 @@ export default defineRule({
   check(encounter, context) {
     if (skipSession(encounter)) return;
     const provider = encounter.renderingNpi ?? '';
-    const others = context.history
-      .linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId)
-      .filter((prior) => (prior.renderingNpi ?? '') === provider);
+    const others = priorLinesOn(encounter, context).filter((prior) => (prior.renderingNpi ?? '') === provider);
     if (others.length === 0) return;
     const date = encounter.serviceDate;
     const here = new Set(encounter.lines.map((line) => line.procedure));
