@@ -7,16 +7,24 @@ import type { Claim, Encounter } from './model.js';
 
 export function sessionsOf(claim: Claim): Encounter[] {
   const sessions: Encounter[] = [];
-  const byKey = new Map<string, Encounter>();
+  // The provider part of each session's key (no NPI and '' are one provider). Claims have a few sessions at
+  // most: a scan beats building a string key per line.
+  const providers: string[] = [];
   for (const line of claim.lines) {
     const renderingNpi = line.renderingNpi ?? claim.renderingNpi;
-    const key = `${line.serviceDate}\u0000${renderingNpi ?? ''}`;
-    let session = byKey.get(key);
+    const provider = renderingNpi ?? '';
+    let session: Encounter | undefined;
+    for (let i = 0; i < sessions.length; i++) {
+      if (sessions[i]!.serviceDate === line.serviceDate && providers[i] === provider) {
+        session = sessions[i];
+        break;
+      }
+    }
     if (session === undefined) {
       session = { claim, serviceDate: line.serviceDate, lines: [] };
       if (renderingNpi !== undefined) session.renderingNpi = renderingNpi;
-      byKey.set(key, session);
       sessions.push(session);
+      providers.push(provider);
     }
     session.lines.push(line);
   }

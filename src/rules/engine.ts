@@ -62,6 +62,9 @@ export interface RunOptions {
 /** A rule made ready for one policy: severity and options resolved once. */
 interface ActiveRule {
   rule: RuleModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** rule.meta.id and scope, read once: rule metas differ in shape, so reading them per claim is slow. */
+  id: string;
+  claimScope: boolean;
   severity: Severity;
   options: Record<string, unknown>;
   applyFixes: boolean;
@@ -84,7 +87,7 @@ export function activeRules(rules: readonly RuleModule<any, any>[], policy: Reso
     if (setting === 'off') continue;
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};
-    active.push({ rule, severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
+    active.push({ rule, id: rule.meta.id, claimScope: rule.meta.scope === 'claim', severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
   }
   const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
   active.sort((a, b) => rank(a.rule) - rank(b.rule)); // Array#sort is stable: catalogue order within a phase
@@ -170,9 +173,9 @@ function runPass(
     const { rule } = active;
     // Most rules report nothing: setting an array's length is a runtime call, so only when there is something to drop.
     if (reports.length !== 0) reports.length = 0;
-    currentRule = rule.meta.id;
+    currentRule = active.id;
     context.options = active.options;
-    if (rule.meta.scope === 'claim') {
+    if (active.claimScope) {
       if (!whole) {
         whole = wholeClaimEncounter(claim);
         if (options.freeze) deepFreeze(whole);
@@ -186,9 +189,9 @@ function runPass(
         if (options.freeze) deepFreeze(current);
         sessions = current;
       }
-      for (const session of current) {
-        currentEncounter = session;
-        rule.check(session, context);
+      for (let i = 0; i < current.length; i++) {
+        currentEncounter = current[i]!;
+        rule.check(currentEncounter, context);
       }
     }
     currentEncounter = null;

@@ -42,21 +42,61 @@ export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData)
  * region changes, with their effective region.
  */
 export function junctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
+  // Without an add-on there is no junction (most sessions): no lookup, one shared empty map.
+  if (!encounter.lines.some((line) => line.facts.role === 'addon')) return NO_JUNCTIONS;
   // Many rules ask for the same session: computed once per encounter object (the engine makes new encounters
   // after every fix). Treat the result as read-only.
-  let cached = junctionCache.get(encounter);
-  if (cached === undefined || cached.reference !== reference) {
-    cached = { reference, regions: computeJunctionRegions(encounter, reference) };
-    junctionCache.set(encounter, cached);
-  }
-  return cached.regions;
+  return junctionMemo.get(encounter, reference, computeJunctionRegions);
 }
 
-const junctionCache = new WeakMap<Encounter, { reference: ReferenceData; regions: Map<string, Region> }>();
+const NO_JUNCTIONS: Map<string, Region> = new Map();
+
+/**
+ * Answers about the few objects the engine is working on right now (a claim's sessions, lines), remembered by
+ * identity and reference data. The engine checks one claim at a time, so a handful of slots hits as often as a
+ * WeakMap would, without a weak entry per object for the garbage collector to trace.
+ */
+export class RecentMemo<K extends object, V> {
+  readonly #keys: (K | undefined)[];
+  readonly #references: (ReferenceData | undefined)[];
+  readonly #values: (V | undefined)[];
+  #next = 0;
+
+  constructor(readonly size = 8) {
+    this.#keys = new Array<K | undefined>(size).fill(undefined);
+    this.#references = new Array<ReferenceData | undefined>(size).fill(undefined);
+    this.#values = new Array<V | undefined>(size).fill(undefined);
+  }
+
+  get(key: K, reference: ReferenceData, compute: (key: K, reference: ReferenceData) => V): V {
+    const found = this.find(key, reference);
+    if (found !== undefined) return found;
+    const value = compute(key, reference);
+    this.set(key, reference, value);
+    return value;
+  }
+
+  find(key: K, reference: ReferenceData): V | undefined {
+    for (let i = 0; i < this.size; i++) {
+      if (this.#keys[i] === key && this.#references[i] === reference) return this.#values[i];
+    }
+    return undefined;
+  }
+
+  /** Remembers in the oldest slot (round robin). */
+  set(key: K, reference: ReferenceData, value: V): void {
+    const slot = this.#next;
+    this.#next = (slot + 1) % this.size;
+    this.#keys[slot] = key;
+    this.#references[slot] = reference;
+    this.#values[slot] = value;
+  }
+}
+
+const junctionMemo = new RecentMemo<Encounter, Map<string, Region>>();
 
 function computeJunctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
   const result = new Map<string, Region>();
-  if (!encounter.lines.some((line) => line.facts.role === 'addon')) return result;
   const byCode = new Map<string, ServiceLine[]>();
   for (const line of encounter.lines) {
     const list = byCode.get(line.procedure);
@@ -136,14 +176,14 @@ export interface PointedDiagnosis {
  * every fix). Treat the result as read-only.
  */
 export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
-  const cached = pointedCache.get(line);
-  if (cached !== undefined && cached.claim === claim && cached.reference === reference) return cached.pointed;
+  const cached = pointedMemo.find(line, reference);
+  if (cached !== undefined && cached.claim === claim) return cached.pointed;
   const pointed = computePointedDiagnoses(line, claim, reference);
-  pointedCache.set(line, { claim, reference, pointed });
+  pointedMemo.set(line, reference, { claim, pointed });
   return pointed;
 }
 
-const pointedCache = new WeakMap<ServiceLine, { claim: Claim; reference: ReferenceData; pointed: PointedDiagnosis[] }>();
+const pointedMemo = new RecentMemo<ServiceLine, { claim: Claim; pointed: PointedDiagnosis[] }>(16);
 
 function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
   const out: PointedDiagnosis[] = [];

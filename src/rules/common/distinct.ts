@@ -6,6 +6,7 @@ import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import { isEffective } from '../../reference/index.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { DISTINCT_PAIRS, type DistinctPair } from '../../reference/data/distinct-pairs.js';
+import { RecentMemo } from '../helpers.js';
 import { sessionRegions } from './spine.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
@@ -38,15 +39,10 @@ for (const pair of DISTINCT_PAIRS) {
  */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
   if (!encounter.lines.some((line) => PAIRS_BY_SECOND.has(line.procedure))) return [];
-  let cached = matchesCache.get(encounter);
-  if (cached === undefined || cached.reference !== reference) {
-    cached = { reference, matches: computeDistinctMatches(encounter, reference) };
-    matchesCache.set(encounter, cached);
-  }
-  return cached.matches;
+  return matchesMemo.get(encounter, reference, computeDistinctMatches);
 }
 
-const matchesCache = new WeakMap<Encounter, { reference: ReferenceData; matches: DistinctMatch[] }>();
+const matchesMemo = new RecentMemo<Encounter, DistinctMatch[]>();
 
 function computeDistinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
   const regionOf = sessionRegions(encounter, reference);
