@@ -23,12 +23,13 @@ export default defineRule({
     },
   },
   check(encounter, context) {
-    const present = new Set(encounter.lines.map((line) => line.procedure));
+    let present: Set<string> | undefined; // built for the first add-on (most sessions have none)
     for (const line of encounter.lines) {
       if (line.facts.role !== 'addon') continue;
       const alternatives = context.reference.procedure(line.procedure, line.serviceDate)?.allowedPrimaries;
       if (!alternatives || alternatives.length === 0) continue;
-      if (alternatives.some((codes) => codes.every((code) => present.has(code)))) continue;
+      const codes = (present ??= new Set(encounter.lines.map((other) => other.procedure)));
+      if (alternatives.some((alternative) => alternative.every((code) => codes.has(code)))) continue;
       const primaries = alternatives.map((codes) => codes.join(' + '));
       context.report({ messageId: 'missing', data: { code: lineLabel(line), primaries: primaries.join(' or ') }, line, expected: primaries });
     }

@@ -45,17 +45,19 @@ export default defineRule({
     const count = claim.diagnoses.length;
     for (const line of encounter.lines) {
       let messageId: 'missing' | 'outOfRange' | 'tooMany' | undefined;
-      let data: Record<string, string | number> = { line: line.lineNumber, code: lineLabel(line) };
+      let extra: Record<string, string | number> | undefined;
       const bad = line.pointers.find((p) => !Number.isInteger(p) || p < 1 || p > count);
       if (line.pointers.length === 0) messageId = 'missing';
       else if (bad !== undefined) {
         messageId = 'outOfRange';
-        data = { ...data, pointer: bad, count };
+        extra = { pointer: bad, count };
       } else if (line.pointers.length > MAX_POINTERS) {
         messageId = 'tooMany';
-        data = { ...data, count: line.pointers.length };
+        extra = { count: line.pointers.length };
       }
       if (!messageId) continue;
+      // Message data only for a line that is reported.
+      const data: Record<string, string | number> = { line: line.lineNumber, code: lineLabel(line), ...extra };
       const choice = onlyChoice(line, encounter, claim, context.reference);
       const fix: Fix | undefined =
         choice === undefined

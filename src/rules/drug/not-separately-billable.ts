@@ -22,12 +22,12 @@ export default defineRule({
   check(encounter, context) {
     const spine = encounter.lines.filter(isSpineLine);
     if (spine.length === 0) return;
-    const names = [...new Set(spine.map((line) => line.procedure))].join(', ');
+    let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!context.reference.inList('local-anesthetic', line.procedure, line.serviceDate)) continue;
       context.report({
         messageId: 'included',
-        data: { code: lineLabel(line), procedures: names },
+        data: { code: lineLabel(line), procedures: (names ??= [...new Set(spine.map((line) => line.procedure))].join(', ')) },
         line,
         fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
       });

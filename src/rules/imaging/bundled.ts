@@ -30,13 +30,13 @@ export default defineRule({
     const { reference } = context;
     const procedures = encounter.lines.filter((line) => !NOT_A_PROCEDURE.has(line.facts.family));
     if (procedures.length === 0 || !procedures.every((line) => line.facts.includesImaging)) return;
-    const names = [...new Set(procedures.map((line) => line.procedure))].join(', ');
+    let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!reference.inList('imaging-bundled', line.procedure, line.serviceDate)) continue;
       if (hasDistinctModifier(line, reference)) continue;
       context.report({
         messageId: 'bundled',
-        data: { code: lineLabel(line), procedures: names },
+        data: { code: lineLabel(line), procedures: (names ??= [...new Set(procedures.map((line) => line.procedure))].join(', ')) },
         line,
         fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
       });

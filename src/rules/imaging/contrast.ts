@@ -26,12 +26,12 @@ export default defineRule({
     const { reference, policy } = context;
     const guided = encounter.lines.filter((line) => isSpineLine(line) && line.facts.includesImaging);
     if (guided.length === 0) return;
-    const names = [...new Set(guided.map((line) => line.procedure))].join(', ');
+    let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!reference.inList('contrast', line.procedure, line.serviceDate)) continue;
       context.report({
         messageId: 'contrast',
-        data: { code: lineLabel(line), procedures: names },
+        data: { code: lineLabel(line), procedures: (names ??= [...new Set(guided.map((line) => line.procedure))].join(', ')) },
         line,
         ...(policy.removeContrast ? { fix: { changes: [{ op: 'remove-line' as const, line: line.key }], description: `remove ${line.procedure}` } } : {}),
       });

@@ -35,7 +35,9 @@ export default defineRule({
     const byCode = new Map<string, ServiceLine[]>();
     for (const line of encounter.lines) {
       if (line.unitBasis === MINUTES) continue;
-      byCode.set(line.procedure, [...(byCode.get(line.procedure) ?? []), line]);
+      const lines = byCode.get(line.procedure);
+      if (lines === undefined) byCode.set(line.procedure, [line]);
+      else lines.push(line);
     }
     for (const [code, lines] of byCode) {
       const mue = context.reference.procedure(code, encounter.serviceDate)?.mue;
