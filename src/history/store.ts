@@ -95,8 +95,6 @@ interface HistLine {
   units: number;
   kx: boolean;
   renderingNpi: string | null;
-  /** The in-run claim it belongs to (overlay lines only). */
-  owner?: OverlayClaim;
 }
 
 /** A row of LINE_COLUMNS, raw. */
@@ -118,6 +116,8 @@ type RawLineRow = [
 ];
 
 const CACHE_LIMIT = 512;
+/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
+const TEMP_CACHE_KIB = -8192;
 /** Page cache while ingesting a file (negative: KiB): 256 MiB. */
 const INGEST_CACHE_KIB = -262144;
 
@@ -164,10 +164,14 @@ export class HistoryStore {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
+    // A file's staged lines are written to SQLite's temp file behind a small page cache: they grow with the file,
+    // memory must not. (Setting temp_store drops temporary tables: it comes first.)
+    db.pragma('temp_store = FILE');
     // A file's lines are staged in a temporary table and moved into lines in key order when the file ends:
     // the clustered table then grows page by page instead of at a random place per line.
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0;
              CREATE INDEX IF NOT EXISTS temp.staged_lines_by_claim ON staged_lines(claim_row);`);
+    db.pragma(`temp.cache_size = ${TEMP_CACHE_KIB}`);
     this.statements = {
       fileByHash: db.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
       insertFile: db.prepare('INSERT INTO files (hash, name, format, added_at) VALUES (?, ?, ?, ?)'),
@@ -241,7 +245,16 @@ export class HistoryStore {
   }
 
   close(): void {
+    for (const companion of this.companions.splice(0)) companion.close();
     this.db.close();
+  }
+
+  private readonly companions: Database.Database[] = [];
+
+  /** A database closed with this store (a run's overlay). */
+  closeWith(db: Database.Database): Database.Database {
+    this.companions.push(db);
+    return db;
   }
 
   /** Changes with every committed write (views cache what they read per generation). */
@@ -654,26 +667,184 @@ function busyError(error: unknown, file: FileIdentity): unknown {
   return error;
 }
 
-/** A claim recorded earlier in this run, not yet committed to the database. */
-interface OverlayClaim {
-  file: string;
-  key: string;
-  record: ClaimRecord;
-  hasMember: boolean;
-  /** Replaced or voided by a later claim of the run, or an original its 7/8 already superseded, or a void. */
-  hidden: boolean;
-  /** A 7/8 that found no claim to supersede (it waits for its original). */
-  awaiting: boolean;
-  committed: boolean;
+/** Page cache of a run's overlay database (negative: KiB): 16 MiB. */
+const OVERLAY_CACHE_KIB = -16384;
+
+/**
+ * A run's overlay database: an anonymous on-disk temporary database of its own (deleted when closed, or when the
+ * process ends), private to the run, with no journal and an exclusive lock — what it holds can always be rebuilt by
+ * reading the files again, and a private connection keeps its page cache between statements.
+ */
+function openOverlay(): Database.Database {
+  const db = new Database('');
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma(`cache_size = ${OVERLAY_CACHE_KIB}`);
+  // One long transaction (committed at each file's end): a statement then writes nothing to the file by itself,
+  // pages go to disk only when the page cache is full.
+  db.exec('BEGIN');
+  return db;
 }
+
+/** A run's overlay statements (the temp tables are created on the first claim added). */
+function overlayStatements(db: Database.Database) {
+  const claims = 'run_claims';
+  const lines = 'run_lines';
+  const patients = 'run_patients';
+  // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
+  // order (id); lines by claim; claims by identity.
+  db.exec(`
+    CREATE TABLE ${claims} (
+      id INTEGER PRIMARY KEY,
+      file_seq INTEGER NOT NULL,
+      file TEXT NOT NULL,
+      key TEXT NOT NULL,
+      claim_id TEXT NOT NULL,
+      billing_npi TEXT NOT NULL,
+      frequency TEXT NOT NULL,
+      payer_claim_number TEXT,
+      member_id TEXT,
+      dependent_key TEXT NOT NULL,
+      name_key TEXT,
+      charge_cents INTEGER NOT NULL,
+      has_member INTEGER NOT NULL,
+      hidden INTEGER NOT NULL,
+      awaiting INTEGER NOT NULL
+    );
+    CREATE INDEX run_claims_by_key ON run_claims(key);
+    CREATE INDEX run_claims_by_file ON run_claims(file_seq);
+    CREATE TABLE ${lines} (
+      claim INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      service_date TEXT NOT NULL,
+      line_number INTEGER NOT NULL,
+      procedure TEXT NOT NULL,
+      modifiers TEXT NOT NULL,
+      sides INTEGER NOT NULL,
+      family INTEGER NOT NULL,
+      region INTEGER NOT NULL,
+      role INTEGER NOT NULL,
+      units REAL NOT NULL,
+      kx INTEGER NOT NULL,
+      rendering_npi TEXT,
+      PRIMARY KEY (claim, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE ${patients} (ikey TEXT NOT NULL, claim INTEGER NOT NULL, PRIMARY KEY (ikey, claim)) WITHOUT ROWID;
+    CREATE INDEX run_patients_by_claim ON run_patients(claim);
+  `);
+  const commit = db.prepare('COMMIT');
+  const begin = db.prepare('BEGIN');
+  const lineColumns = 'l.service_date, l.line_number, l.procedure, l.modifiers, l.sides, l.family, l.region, l.role, l.units, l.kx, l.rendering_npi';
+  return {
+    insertClaim: db.prepare(
+      `INSERT INTO ${claims} (file_seq, file, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+         charge_cents, has_member, hidden, awaiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertLine: db.prepare(
+      `INSERT INTO ${lines} (claim, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertPatient: db.prepare(`INSERT INTO ${patients} (ikey, claim) VALUES (?, ?)`),
+    hideVisibleEarlier: db.prepare(`UPDATE ${claims} SET hidden = 1 WHERE key = ? AND hidden = 0 AND frequency <> '8'`),
+    firstAwaiting: db.prepare(`SELECT id FROM ${claims} WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1`).pluck(),
+    settleAwaiting: db.prepare(`UPDATE ${claims} SET awaiting = 0 WHERE id = ?`),
+    // One identity's visible lines, claims in arrival order (raw rows, in this column order).
+    linesOf: db
+      .prepare(
+        `SELECT c.key, c.claim_id, c.billing_npi, c.file, ${lineColumns}
+         FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
+         WHERE p.ikey = ? AND c.hidden = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
+      )
+      .raw(true),
+    linesWithoutMemberOf: db
+      .prepare(
+        `SELECT c.key, c.claim_id, c.billing_npi, c.file, ${lineColumns}
+         FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
+         WHERE p.ikey = ? AND c.hidden = 0 AND c.has_member = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
+      )
+      .raw(true),
+    // A file's claims and lines read back for the commit, in arrival order, a batch at a time.
+    claimsOfFile: db
+      .prepare(
+        `SELECT id, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key, charge_cents
+         FROM ${claims} WHERE file_seq = ? AND id > ? ORDER BY id LIMIT ?`,
+      )
+      .raw(true),
+    linesOfClaims: db
+      .prepare(`SELECT l.claim, ${lineColumns} FROM ${lines} l WHERE l.claim BETWEEN ? AND ? ORDER BY l.claim, l.seq`)
+      .raw(true),
+    supersedingKeysOfFile: db.prepare(`SELECT key FROM ${claims} WHERE file_seq = ? AND frequency IN ('7', '8')`).pluck(),
+    awaitingOfFile: db.prepare(`SELECT count(*) FROM ${claims} WHERE file_seq = ? AND awaiting = 1`).pluck(),
+    deleteLinesOfFile: db.prepare(`DELETE FROM ${lines} WHERE claim IN (SELECT id FROM ${claims} WHERE file_seq = ?)`),
+    deletePatientsOfFile: db.prepare(`DELETE FROM ${patients} WHERE claim IN (SELECT id FROM ${claims} WHERE file_seq = ?)`),
+    deleteClaimsOfFile: db.prepare(`DELETE FROM ${claims} WHERE file_seq = ?`),
+    /** Ends the overlay's transaction and opens the next one. */
+    checkpoint: () => {
+      commit.run();
+      begin.run();
+    },
+  };
+}
+
+/** A row of the overlay's line queries, raw. */
+type RawOverlayRow = [
+  key: string,
+  claimId: string,
+  billingNpi: string,
+  file: string,
+  serviceDate: string,
+  lineNumber: number,
+  procedure: string,
+  modifiers: string,
+  sides: number,
+  family: number,
+  region: number,
+  role: number,
+  units: number,
+  kx: number,
+  renderingNpi: string | null,
+];
+
+type RawRecordRow = [
+  id: number,
+  claimId: string,
+  billingNpi: string,
+  frequency: string,
+  payerClaimNumber: string | null,
+  memberId: string | null,
+  dependentKey: string,
+  nameKey: string | null,
+  chargeCents: number,
+];
+
+type RawRecordLine = [
+  claim: number,
+  serviceDate: string,
+  lineNumber: number,
+  procedure: string,
+  modifiers: string,
+  sides: number,
+  family: number,
+  region: number,
+  role: number,
+  units: number,
+  kx: number,
+  renderingNpi: string | null,
+];
+
+/** Claims read back per batch when a file is committed. */
+const COMMIT_BATCH = 512;
 
 /**
  * One run's history: the database plus the claims the run has validated so far, so that a claim sees the
  * claims before it in its file and in the files before it.
  *
  * - `file(identity)` starts a file; `add(claim)` after validating each claim (it is visible at once);
- *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them in
- *   memory for the rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
+ *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them for the
+ *   rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
+ * - The claims of the run not yet in the database (the overlay) are kept in temporary SQLite tables, not in
+ *   memory: memory holds the claim being checked, never a whole file.
  * - Re-runs are idempotent: rows the database holds from this run's own input files (same hash) are ignored,
  *   this run's reading of them counts instead. Pass every input's hash as `inputHashes` for multi-file re-runs;
  *   otherwise each file's own hash is excluded from when `file()` is called.
@@ -683,9 +854,12 @@ export class RunHistory {
   private readonly store: HistoryStore;
   private readonly record: boolean;
   private readonly excludedFileIds = new Set<number>();
-  /** Overlay lines by identity string (`m:` member id + dependent key, `n:` name key). */
-  private readonly overlay = new Map<string, HistLine[]>();
-  private readonly overlayByKey = new Map<string, OverlayClaim[]>();
+  private overlay: ReturnType<typeof overlayStatements> | undefined;
+  /** Claims in the overlay (none: the view reads the database alone). */
+  private overlayClaims = 0;
+  /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
+  private overlayAwaiting = 0;
+  private fileSeq = 0;
   /** Claim keys whose database versions a 7/8 of this run superseded: count of such overlay claims. */
   private readonly supersededInDb = new Map<string, number>();
 
@@ -716,7 +890,9 @@ export class RunHistory {
 
   file(file: FileIdentity): FileRecorder {
     this.excludeFile(file.hash);
-    const claims: OverlayClaim[] = [];
+    const fileSeq = ++this.fileSeq;
+    let claims = 0;
+    let lines = 0;
     let done = false;
     const ensureOpen = () => {
       if (done) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or discarded`);
@@ -724,84 +900,119 @@ export class RunHistory {
     return {
       add: (claim: Claim) => {
         ensureOpen();
-        claims.push(this.addToOverlay(file.name, toClaimRecord(claim)));
+        const record = toClaimRecord(claim);
+        this.addToOverlay(fileSeq, file.name, record);
+        claims++;
+        lines += record.lines.length;
       },
       commit: () => {
         ensureOpen();
         done = true;
-        const records = claims.map((claim) => claim.record);
-        if (!this.record) return { ...summarize(file, claims), status: 'not-recorded' };
-        const result = this.store.recordClaimRecords(file, records);
+        if (!this.record) return { ...emptyResult(file, 'not-recorded'), claims, lines, status: 'not-recorded' };
+        const result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq));
         // Now in the database (and visible there), unless the file was there already: then keep the overlay.
-        if (result.status === 'added') for (const claim of claims) this.removeFromOverlay(claim);
+        if (result.status === 'added') this.removeFromOverlay(fileSeq);
         return result;
       },
       discard: () => {
         ensureOpen();
         done = true;
-        for (const claim of claims) this.removeFromOverlay(claim);
+        this.removeFromOverlay(fileSeq);
       },
     };
   }
 
-  private addToOverlay(file: string, record: ClaimRecord): OverlayClaim {
+  private addToOverlay(fileSeq: number, file: string, record: ClaimRecord): void {
     this.overlayVersion++;
+    const o = (this.overlay ??= overlayStatements(this.store.closeWith(openOverlay())));
     const key = claimKey(record.claimId, record.billingNpi);
-    const earlier = this.overlayByKey.get(key) ?? [];
-    const claim: OverlayClaim = {
-      file,
-      key,
-      record,
-      hasMember: record.identity.memberId !== null,
-      hidden: false,
-      awaiting: false,
-      committed: false,
-    };
+    let hidden = false;
+    let awaiting = false;
     if (record.frequency === '7' || record.frequency === '8') {
-      const visibleEarlier = earlier.filter((other) => !other.hidden && other.record.frequency !== '8');
-      const dbTarget = this.store.hasActiveClaim(record.claimId, record.billingNpi);
-      claim.awaiting = visibleEarlier.length === 0 && !dbTarget;
-      for (const other of visibleEarlier) other.hidden = true;
+      // Every visible earlier claim of the run with this key is superseded (a void supersedes nothing more).
+      const hiddenEarlier = this.overlayClaims > 0 ? o.hideVisibleEarlier.run(key).changes : 0;
+      awaiting = hiddenEarlier === 0 && !this.store.hasActiveClaim(record.claimId, record.billingNpi);
       this.supersededInDb.set(key, (this.supersededInDb.get(key) ?? 0) + 1);
-      if (record.frequency === '8') claim.hidden = true;
+      if (record.frequency === '8') hidden = true;
     } else {
-      const waiting = earlier.find((other) => other.awaiting);
+      const waiting = this.overlayAwaiting > 0 ? (o.firstAwaiting.get(key) as number | undefined) : undefined;
       if (waiting !== undefined) {
-        waiting.awaiting = false;
-        claim.hidden = true;
+        o.settleAwaiting.run(waiting);
+        this.overlayAwaiting--;
+        hidden = true;
       } else if (this.store.hasAwaitingClaim(record.claimId, record.billingNpi) !== undefined) {
-        claim.hidden = true;
+        hidden = true;
       }
     }
-    earlier.push(claim);
-    this.overlayByKey.set(key, earlier);
-    const lines = record.lines.map((line) => overlayLine(file, claim, line));
-    for (const identityKey of overlayKeys(record.identity)) {
-      const list = this.overlay.get(identityKey);
-      if (list === undefined) this.overlay.set(identityKey, [...lines]);
-      else list.push(...lines);
-    }
-    return claim;
+    if (awaiting) this.overlayAwaiting++;
+    const { identity } = record;
+    const id = Number(
+      o.insertClaim.run(
+        fileSeq, file, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
+        identity.dependentKey, identity.nameKey, record.chargeCents, identity.memberId !== null ? 1 : 0, hidden ? 1 : 0, awaiting ? 1 : 0,
+      ).lastInsertRowid,
+    );
+    this.overlayClaims++;
+    record.lines.forEach((line, seq) => {
+      o.insertLine.run(
+        id, seq, line.serviceDate, line.lineNumber, line.procedure, line.modifiers.join(','), line.sides,
+        codeOf(FAMILY_CODES, line.family), codeOf(REGION_CODES, line.region), codeOf(ROLE_CODES, line.role), line.units, line.kx ? 1 : 0,
+        line.renderingNpi,
+      );
+    });
+    if (record.lines.length > 0) for (const identityKey of overlayKeys(identity)) o.insertPatient.run(identityKey, id);
   }
 
-  private removeFromOverlay(claim: OverlayClaim): void {
+  /** A file's overlay claims as records, in arrival order, read back a batch at a time (never the whole file). */
+  private *recordsOfFile(fileSeq: number): Generator<ClaimRecord> {
+    const o = this.overlay;
+    if (o === undefined) return;
+    let after = 0;
+    for (;;) {
+      const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
+      if (rows.length === 0) return;
+      const first = rows[0]![0];
+      const last = rows[rows.length - 1]![0];
+      const linesByClaim = new Map<number, LineRecord[]>();
+      for (const [claim, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of o.linesOfClaims.all(first, last) as RawRecordLine[]) {
+        const line: LineRecord = {
+          lineNumber,
+          serviceDate,
+          procedure,
+          modifiers: modifiers === '' ? [] : modifiers.split(','),
+          sides,
+          family: FAMILY_CODES[family]!,
+          region: REGION_CODES[region]!,
+          role: ROLE_CODES[role]!,
+          units,
+          kx: kx === 1,
+          renderingNpi,
+        };
+        const list = linesByClaim.get(claim);
+        if (list === undefined) linesByClaim.set(claim, [line]);
+        else list.push(line);
+      }
+      for (const [id, claimId, billingNpi, frequency, payerClaimNumber, memberId, dependentKey, nameKey, chargeCents] of rows) {
+        yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines: linesByClaim.get(id) ?? [] };
+      }
+      after = last;
+    }
+  }
+
+  private removeFromOverlay(fileSeq: number): void {
     this.overlayVersion++;
-    claim.committed = true;
-    const sameKey = this.overlayByKey.get(claim.key)?.filter((other) => other !== claim) ?? [];
-    if (sameKey.length === 0) this.overlayByKey.delete(claim.key);
-    else this.overlayByKey.set(claim.key, sameKey);
-    if (claim.record.frequency === '7' || claim.record.frequency === '8') {
-      const count = (this.supersededInDb.get(claim.key) ?? 1) - 1;
-      if (count <= 0) this.supersededInDb.delete(claim.key);
-      else this.supersededInDb.set(claim.key, count);
+    const o = this.overlay;
+    if (o === undefined) return;
+    for (const key of o.supersedingKeysOfFile.all(fileSeq) as string[]) {
+      const count = (this.supersededInDb.get(key) ?? 1) - 1;
+      if (count <= 0) this.supersededInDb.delete(key);
+      else this.supersededInDb.set(key, count);
     }
-    for (const identityKey of overlayKeys(claim.record.identity)) {
-      const list = this.overlay.get(identityKey);
-      if (list === undefined) continue;
-      const kept = list.filter((line) => line.owner !== claim);
-      if (kept.length === 0) this.overlay.delete(identityKey);
-      else this.overlay.set(identityKey, kept);
-    }
+    this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
+    o.deleteLinesOfFile.run(fileSeq);
+    o.deletePatientsOfFile.run(fileSeq);
+    this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
+    o.checkpoint();
   }
 
   private identityCache = new Map<string, PatientIdentity>();
@@ -858,23 +1069,48 @@ export class RunHistory {
       if (this.supersededInDb.has(line.claimKey)) continue;
       lines.push(line);
     }
-    if (this.overlay.size > 0) {
-      const [memberKey, nameKey] = [identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null, identity.nameKey !== null ? `n:${identity.nameKey}` : null];
+    const o = this.overlay;
+    if (o !== undefined && this.overlayClaims > 0) {
+      const memberKey = identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null;
+      const nameKey = identity.nameKey !== null ? `n:${identity.nameKey}` : null;
       if (memberKey !== null) {
-        for (const line of this.overlay.get(memberKey) ?? []) if (!line.owner!.hidden) lines.push(line);
-        if (nameKey !== null) for (const line of this.overlay.get(nameKey) ?? []) if (!line.owner!.hidden && !line.owner!.hasMember) lines.push(line);
+        pushOverlayLines(lines, o.linesOf.all(memberKey, from) as RawOverlayRow[]);
+        if (nameKey !== null) pushOverlayLines(lines, o.linesWithoutMemberOf.all(nameKey, from) as RawOverlayRow[]);
       } else if (nameKey !== null) {
-        for (const line of this.overlay.get(nameKey) ?? []) if (!line.owner!.hidden) lines.push(line);
+        pushOverlayLines(lines, o.linesOf.all(nameKey, from) as RawOverlayRow[]);
       }
     }
     return lines;
   }
 }
 
+function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[]): void {
+  for (const [key, claimId, billingNpi, file, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of rows) {
+    lines.push({
+      claimKey: key,
+      claimId,
+      billingNpi,
+      file,
+      fileId: null,
+      serviceDate,
+      lineNumber,
+      procedure,
+      modifiers: modifiers === '' ? [] : modifiers.split(','),
+      sides,
+      family: FAMILY_CODES[family]!,
+      region: REGION_CODES[region]!,
+      role: ROLE_CODES[role]!,
+      units,
+      kx: kx === 1,
+      renderingNpi,
+    });
+  }
+}
+
 export interface FileRecorder {
   /** Record a validated claim (normalized); later claims of the run see it at once. */
   add(claim: Claim): void;
-  /** End of the file: write its claims in one transaction (or keep them in memory under `--no-record`). */
+  /** End of the file: write its claims in one transaction (or keep them for the rest of the run under `--no-record`). */
   commit(): IngestResult;
   /** The file failed: forget its claims. */
   discard(): void;
@@ -897,30 +1133,8 @@ function overlayKeys(identity: PatientIdentity): string[] {
   return keys;
 }
 
-function overlayLine(file: string, owner: OverlayClaim, line: LineRecord): HistLine {
-  return {
-    claimKey: owner.key,
-    claimId: owner.record.claimId,
-    billingNpi: owner.record.billingNpi,
-    file,
-    fileId: null,
-    owner,
-    ...line,
-  };
-}
-
-function summarize(file: FileIdentity, claims: OverlayClaim[]): IngestResult {
-  return {
-    file: file.name,
-    hash: file.hash,
-    status: 'added',
-    claims: claims.length,
-    lines: claims.reduce((sum, claim) => sum + claim.record.lines.length, 0),
-    replaced: 0,
-    voided: 0,
-    awaitingOriginal: 0,
-    lateOriginals: 0,
-  };
+function emptyResult(file: FileIdentity, status: IngestResult['status']): IngestResult {
+  return { file: file.name, hash: file.hash, status, claims: 0, lines: 0, replaced: 0, voided: 0, awaitingOriginal: 0, lateOriginals: 0 };
 }
 
 function toPriorLine(line: HistLine): PriorLine {
