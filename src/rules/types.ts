@@ -4,7 +4,7 @@
  * (a list of changes), never a mutation. The engine (engine.ts) stamps severity from the policy, applies
  * non-overlapping fixes, re-runs the rules, and records before/after for every applied change.
  */
-import type { Cents, Claim, Encounter, IsoDate, ServiceLine, SourceLocation } from '../encounter/model.js';
+import type { Cents, Claim, Encounter, IsoDate, ProcedureFamily, ServiceLine, SourceLocation } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
@@ -165,6 +165,12 @@ export type RulePhase = 'structure' | 'diagnoses' | 'recodes' | 'removals' | 'co
 export interface RuleModule<Options = Record<string, unknown>, MessageIds extends string = string> {
   meta: RuleMeta<MessageIds>;
   defaultOptions?: Options;
+  /**
+   * A precondition the engine checks for the rule (speed only, never meaning): the rule reports nothing for an
+   * encounter (a session; the whole claim for claim scope) without a line of one of these families, so the engine
+   * does not call check() there. Undefined: always called. Declare only what check() itself makes true.
+   */
+  families?: readonly ProcedureFamily[];
   check(encounter: Encounter, context: RuleContext<Options, MessageIds>): void;
 }
 
