@@ -9,6 +9,7 @@
 import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { sessionsOf } from '../encounter/sessions.js';
+import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
 import type { HistoryView } from '../history/view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
@@ -65,6 +66,8 @@ interface ActiveRule {
   /** rule.meta.id and scope, read once: rule metas differ in shape, so reading them per claim is slow. */
   id: string;
   claimScope: boolean;
+  /** familyMask(rule.families): 0 when the rule runs on every encounter. */
+  familyMask: number;
   severity: Severity;
   options: Record<string, unknown>;
   applyFixes: boolean;
@@ -87,7 +90,7 @@ export function activeRules(rules: readonly RuleModule<any, any>[], policy: Reso
     if (setting === 'off') continue;
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};
-    active.push({ rule, id: rule.meta.id, claimScope: rule.meta.scope === 'claim', severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
+    active.push({ rule, id: rule.meta.id, claimScope: rule.meta.scope === 'claim', familyMask: familyMask(rule.families), severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
   }
   const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
   active.sort((a, b) => rank(a.rule) - rank(b.rule)); // Array#sort is stable: catalogue order within a phase
@@ -150,6 +153,9 @@ function runPass(
   let claim = start;
   let sessions: Encounter[] | null = null;
   let whole: Encounter | null = null;
+  // The families present per session and on the whole claim (for RuleModule.families), with the encounters.
+  let sessionMasks: number[] = [];
+  let wholeMask = 0;
   const findings: Finding[] = [];
   let changed = false;
 
@@ -179,17 +185,22 @@ function runPass(
       if (!whole) {
         whole = wholeClaimEncounter(claim);
         if (options.freeze) deepFreeze(whole);
+        wholeMask = linesFamilyMask(whole.lines);
       }
-      currentEncounter = whole;
-      rule.check(whole, context);
+      if (mayApply(active.familyMask, wholeMask)) {
+        currentEncounter = whole;
+        rule.check(whole, context);
+      }
     } else {
       let current: Encounter[] | null = sessions;
       if (!current) {
         current = sessionsOf(claim);
         if (options.freeze) deepFreeze(current);
         sessions = current;
+        sessionMasks = current.map((session) => linesFamilyMask(session.lines));
       }
       for (let i = 0; i < current.length; i++) {
+        if (!mayApply(active.familyMask, sessionMasks[i]!)) continue;
         currentEncounter = current[i]!;
         rule.check(currentEncounter, context);
       }

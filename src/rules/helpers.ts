@@ -7,6 +7,38 @@ import type { Claim, Encounter, ProcedureFamily, Region, ServiceLine, Side } fro
 import { isSpineFamily } from '../encounter/normalize.js';
 import type { DiagnosisInfo, DiagnosisSupport, ProcedureInfo, ReferenceData } from '../reference/types.js';
 
+/** One bit per procedure family, given out on first sight (RuleModule.families: skipping rules cheaply). */
+const familyBits = new Map<ProcedureFamily, number>();
+
+function familyBit(family: ProcedureFamily): number {
+  let bit = familyBits.get(family);
+  if (bit === undefined) {
+    // More families than bits (never with model.ts's list): every bit, so that nothing is skipped wrongly.
+    bit = familyBits.size < 30 ? 1 << familyBits.size : -1;
+    familyBits.set(family, bit);
+  }
+  return bit;
+}
+
+/** The mask of a rule's `families` (0: no precondition, always run). */
+export function familyMask(families: readonly ProcedureFamily[] | undefined): number {
+  let mask = 0;
+  for (const family of families ?? []) mask |= familyBit(family);
+  return mask;
+}
+
+/** The families present on some lines, as a mask comparable with familyMask(). */
+export function linesFamilyMask(lines: readonly ServiceLine[]): number {
+  let mask = 0;
+  for (const line of lines) mask |= familyBit(line.facts.family);
+  return mask;
+}
+
+/** False when a rule's `families` precondition (its familyMask) rules it out for lines with this mask. */
+export function mayApply(ruleMask: number, linesMask: number): boolean {
+  return ruleMask === 0 || (ruleMask & linesMask) !== 0;
+}
+
 /** `64483-RT-KX` */
 export function lineLabel(line: ServiceLine): string {
   return line.modifiers.length ? `${line.procedure}-${line.modifiers.join('-')}` : line.procedure;

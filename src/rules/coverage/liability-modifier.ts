@@ -12,6 +12,7 @@ import type { ResolvedPolicy } from '../../policy/types.js';
 import { defineRule, type RuleContext, type RuleModule, type SeveritySetting } from '../types.js';
 import { describeLine } from '../common/spine.js';
 import { coverageLimitRules } from './limit-rules.js';
+import { familyMask, linesFamilyMask, mayApply } from '../helpers.js';
 
 /** For messages and `expected`; the check reads the reference list `liability-modifiers`. */
 const LIABILITY_MODIFIERS = ['GA', 'GZ', 'GX'] as const;
@@ -27,6 +28,8 @@ function severityOf(rule: AnyRule, policy: ResolvedPolicy): SeveritySetting {
 interface LimitRun {
   rule: AnyRule;
   options: Record<string, unknown>;
+  /** familyMask(rule.families): the same precondition the engine uses. */
+  families: number;
 }
 
 /** The ⚑ rules that take part under a policy, with their options: resolved once per policy (policies are not mutated). */
@@ -38,7 +41,7 @@ function limitRuns(policy: ResolvedPolicy, historyAvailable: boolean): LimitRun[
     const withHistory: LimitRun[] = [];
     for (const rule of coverageLimitRules) {
       if (severityOf(rule, policy) === 'off') continue;
-      withHistory.push({ rule, options: { ...(rule.defaultOptions ?? {}), ...(policy.ruleOptions[rule.meta.id] ?? {}) } });
+      withHistory.push({ rule, options: { ...(rule.defaultOptions ?? {}), ...(policy.ruleOptions[rule.meta.id] ?? {}) }, families: familyMask(rule.families) });
     }
     // Without a history index the history rules are not part of the run (issue 4 runs with an empty history).
     runs = { withHistory, withoutHistory: withHistory.filter((run) => run.rule.meta.usesHistory !== true) };
@@ -66,10 +69,12 @@ function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLi
       flagged.set(line, ids);
     },
   };
-  for (const { rule, options } of limitRuns(context.policy, context.history.available)) {
+  const sessionFamilies = linesFamilyMask(encounter.lines);
+  for (const { rule, options, families } of limitRuns(context.policy, context.history.available)) {
     // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
     const target: Encounter =
       rule.meta.scope === 'claim' ? { ...encounter, lines: encounter.claim.lines } : encounter;
+    if (!mayApply(families, target === encounter ? sessionFamilies : linesFamilyMask(target.lines))) continue;
     ruleId = rule.meta.id;
     inner.options = options;
     rule.check(target, inner);

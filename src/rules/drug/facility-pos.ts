@@ -28,6 +28,8 @@ export default defineRule({
         'Unexpected drug line {{code}} on a professional claim with place of service {{pos}}, expected the facility to bill the drug',
     },
   },
+  // Precondition for the engine: drug lines only (isDrugLine).
+  families: ['drug', 'local-anesthetic'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isDrugLine(line)) continue;

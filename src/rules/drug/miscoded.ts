@@ -21,6 +21,8 @@ export default defineRule({
       miscoded: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected {{intended}} if that was the drug given',
     },
   },
+  // Precondition for the engine: needs a spine procedure on the claim (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     if (!encounter.lines.some(isSpine)) return;
     for (const line of encounter.lines) {

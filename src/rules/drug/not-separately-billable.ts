@@ -19,6 +19,8 @@ export default defineRule({
       included: 'Unexpected {{code}} (local anesthetic) with {{procedures}}: the local anesthetic is included in the procedure',
     },
   },
+  // Precondition for the engine: needs a spine line (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     const spine = encounter.lines.filter(isSpineLine);
     if (spine.length === 0) return;

@@ -18,6 +18,8 @@ export default defineRule({
       offLabel: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected a drug labeled for spinal injection',
     },
   },
+  // Precondition for the engine: needs a spine procedure on the claim (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     if (!encounter.lines.some(isSpine)) return;
     for (const line of encounter.lines) {

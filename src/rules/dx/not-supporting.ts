@@ -33,6 +33,8 @@ export default defineRule({
       facetRadicular: 'Unexpected {{code}} for radiculopathy only ({{diagnoses}}): facet injections and RFA need a non-radicular (axial) diagnosis',
     },
   },
+  // Precondition for the engine: spine lines only (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     const { claim } = encounter;
     for (const line of encounter.lines) {

@@ -33,6 +33,8 @@ export default defineRule({
       mismatch: 'Unexpected {{diagnoses}} ({{dxRegion}}) for {{code}} ({{region}}): the diagnosis must be of the region treated',
     },
   },
+  // Precondition for the engine: spine lines only (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     const { claim } = encounter;
     let junctions: ReturnType<typeof junctionRegions> | undefined;

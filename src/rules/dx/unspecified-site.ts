@@ -18,6 +18,8 @@ export default defineRule({
       ambiguous: '{{code}} is supported only by {{diagnoses}}, whose site (multiple, thoracolumbar or unspecified) does not confirm the region treated',
     },
   },
+  // Precondition for the engine: spine lines only (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;

@@ -18,6 +18,8 @@ export default defineRule({
       unknown: '{{code}} points only to diagnoses outside the spine reference table ({{diagnoses}}): coverage support cannot be checked',
     },
   },
+  // Precondition for the engine: spine lines only (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;

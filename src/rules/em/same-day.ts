@@ -25,6 +25,8 @@ export default defineRule({
         'Unexpected {{code}} without 25 in a session with {{procedure}}, expected {{code}}-25 for a significant, separately identifiable visit (or no E/M)',
     },
   },
+  // Precondition for the engine: needs a spine procedure (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     const procedure = encounter.lines.find(isSpine);
     if (procedure === undefined) return;

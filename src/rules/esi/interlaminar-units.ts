@@ -21,6 +21,8 @@ export default defineRule({
       lines: '{{code}} on {{count}} lines of one session, expected one line: an interlaminar ESI is reported once per region per session',
     },
   },
+  // Precondition for the engine: interlaminar ESI lines only.
+  families: ['esi-interlaminar'],
   check(encounter, context) {
     const byCode = new Map<string, ServiceLine[]>();
     for (const line of encounter.lines) {

@@ -24,6 +24,8 @@ export default defineRule({
       approaches: '{{code}} ({{approach}}) with {{otherCode}} ({{otherApproach}}) in the same region: the LCDs cover one ESI approach per region per session',
     },
   },
+  // Precondition for the engine: ESI lines only.
+  families: ['esi-interlaminar', 'esi-transforaminal'],
   check(encounter, context) {
     const esi = encounter.lines.filter(
       (line) =>

@@ -24,6 +24,8 @@ export default defineRule({
       levels: '{{levels}} transforaminal levels on {{side}} ({{region}}: {{codes}}), expected at most {{limit}}: the LCDs cover {{limit}} levels per session',
     },
   },
+  // Precondition for the engine: transforaminal ESI lines only.
+  families: ['esi-transforaminal'],
   check(encounter, context) {
     const limit = context.policy.limits.transforaminalLevelsPerSide;
     if (limit === null) return;

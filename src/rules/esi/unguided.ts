@@ -19,6 +19,8 @@ export default defineRule({
       unguided: '{{code}} (interlaminar ESI without imaging guidance) is not covered: the ESI LCDs require fluoroscopic or CT guidance (62321/62323)',
     },
   },
+  // Precondition for the engine: interlaminar ESI lines only.
+  families: ['esi-interlaminar'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (line.facts.family !== 'esi-interlaminar' || line.facts.includesImaging) continue;

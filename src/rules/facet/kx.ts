@@ -38,6 +38,8 @@ export default defineRule<FacetKxOptions, 'missingKx' | 'kxOnRfa'>({
     },
   },
   defaultOptions: { diagnosticBlocks: 2 },
+  // Precondition for the engine: KX on RFA lines; facet lines without KX.
+  families: ['facet', 'rfa'],
   check(encounter, context) {
     if (skipSession(encounter)) return;
     for (const line of encounter.lines) {

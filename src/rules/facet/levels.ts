@@ -34,6 +34,8 @@ export default defineRule({
         'Unexpected {{levels}} facet levels {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per session (LCD coverage limit)',
     },
   },
+  // Precondition for the engine: facet lines only.
+  families: ['facet'],
   check(encounter, context) {
     const limit = context.policy.limits.facetLevelsPerSession;
     const regionOf = sessionRegions(encounter, context.reference);

@@ -24,6 +24,8 @@ export default defineRule({
         'Unexpected facet injection {{injection}} with RFA {{rfa}} in the same {{region}} session, expected documentation that the joints differ',
     },
   },
+  // Precondition for the engine: needs a facet injection (beside an RFA).
+  families: ['facet'],
   check(encounter, context) {
     for (const pair of injectionsWithRfa(encounter, context.reference)) {
       if (!pair.distinct) continue;

@@ -25,6 +25,8 @@ export default defineRule({
         'Unexpected facet injection {{injection}} with RFA {{rfa}} in the same {{region}} session, expected the destruction only (or XS/59 on the injection when the joints differ)',
     },
   },
+  // Precondition for the engine: needs a facet injection (beside an RFA).
+  families: ['facet'],
   check(encounter, context) {
     for (const pair of injectionsWithRfa(encounter, context.reference)) {
       if (pair.distinct) continue;

@@ -21,6 +21,8 @@ export default defineRule({
         'Unexpected ESI session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
     },
   },
+  // Precondition for the engine: counts the session's ESI lines.
+  families: ['esi-interlaminar', 'esi-transforaminal'],
   check(encounter, context) {
     const limit = context.policy.limits.esiSessionsPerYear;
     for (const over of overRollingLimit(encounter, context, 'esi', () => limit)) {

@@ -26,6 +26,8 @@ export default defineRule({
         'Unexpected {{kind}} facet session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
     },
   },
+  // Precondition for the engine: counts the session's facet lines.
+  families: ['facet'],
   check(encounter, context) {
     const { limits } = context.policy;
     // A session is diagnostic in a region when a facet line of that region carries KX.

@@ -21,6 +21,8 @@ export default defineRule({
         'Unexpected RFA session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
     },
   },
+  // Precondition for the engine: counts the session's RFA lines.
+  families: ['rfa'],
   check(encounter, context) {
     const limit = context.policy.limits.rfaSessionsPerYear;
     for (const over of overRollingLimit(encounter, context, 'rfa', () => limit)) {

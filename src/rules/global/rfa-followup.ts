@@ -46,6 +46,8 @@ export default defineRule({
         'Unexpected {{line}} on {{date}} without 58, 78 or 79, {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period), expected 58 (staged), 78 or 79 (unrelated)',
     },
   },
+  // Precondition for the engine: E/M and spine lines only.
+  families: ['em', 'esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     if (skipSession(encounter)) return;
     const candidates = encounter.lines.filter((line) =>

@@ -22,6 +22,8 @@ export default defineRule({
       contrast: 'Unexpected contrast {{code}} with {{procedures}}: contrast is an inclusive component of the image-guided procedure',
     },
   },
+  // Precondition for the engine: needs an image-guided spine line (isSpineLine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     const { reference, policy } = context;
     const guided = encounter.lines.filter((line) => isSpineLine(line) && line.facts.includesImaging);

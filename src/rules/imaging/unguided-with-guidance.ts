@@ -33,6 +33,8 @@ export default defineRule<Options>({
     },
   },
   defaultOptions: { guidedCodes: { '62320': '62321', '62322': '62323' } },
+  // Precondition for the engine: needs an unguided interlaminar ESI line.
+  families: ['esi-interlaminar'],
   check(encounter, context) {
     const { reference, options } = context;
     const imaging = encounter.lines.filter((line) => reference.inList('imaging-fluoro-ct', line.procedure, line.serviceDate));

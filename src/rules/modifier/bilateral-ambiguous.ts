@@ -35,6 +35,8 @@ export default defineRule({
         'Unexpected {{code}} × 2 without 50, RT or LT, expected {{code}}-50 × 1 (both sides) or {{code}} + {{addon}} (two levels)',
     },
   },
+  // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isAmbiguousBilateral(line, context.reference)) continue;

@@ -24,6 +24,8 @@ export default defineRule({
         'Unexpected modifier {{modifiers}} on {{code}} (bilateral indicator 9: the concept does not apply), expected none of 50, RT, LT',
     },
   },
+  // Precondition for the engine: interlaminar ESI lines only.
+  families: ['esi-interlaminar'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (line.facts.family !== 'esi-interlaminar') continue;

@@ -54,6 +54,8 @@ export default defineRule({
         'Unexpected {{line}} on one line, expected two lines {{right}} and {{left}} (the payer bills bilateral services as RT + LT)',
     },
   },
+  // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     const { reference } = context;
     if (context.policy.bilateralStyle === 'rt-lt') {

@@ -23,6 +23,8 @@ export default defineRule({
       missing: 'Unexpected {{code}} without 50, RT or LT, expected the side treated (50 both, RT right, LT left)',
     },
   },
+  // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!sideUnknown(line)) continue;

@@ -30,6 +30,8 @@ export default defineRule({
         'Unexpected {{joints}} facet joints ablated {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per side per session (LCD coverage limit)',
     },
   },
+  // Precondition for the engine: RFA lines only.
+  families: ['rfa'],
   check(encounter, context) {
     const limit = context.policy.limits.rfaJointsPerSide;
     if (limit === null) return;

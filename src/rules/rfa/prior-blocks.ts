@@ -26,6 +26,8 @@ export default defineRule({
         'Unexpected RFA in the {{region}} region on {{date}} after {{count}} prior facet sessions, expected at least {{min}} diagnostic blocks before a first RFA (the history may be incomplete){{prior}}',
     },
   },
+  // Precondition for the engine: RFA lines only.
+  families: ['rfa'],
   check(encounter, context) {
     if (skipSession(encounter) || !context.history.available) return;
     const min = context.policy.limits.priorFacetSessionsBeforeRfa;

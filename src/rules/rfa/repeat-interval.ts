@@ -25,6 +25,8 @@ export default defineRule({
         'Unexpected {{line}} on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} on the {{sides}}, expected at least {{min}} days between RFAs (coverage limit)',
     },
   },
+  // Precondition for the engine: RFA lines only.
+  families: ['rfa'],
   check(encounter, context) {
     if (!hasFamily(encounter, 'rfa') || skipSession(encounter)) return;
     const min = context.policy.limits.minDaysBetweenRfa;

@@ -25,6 +25,8 @@ export default defineRule({
         'Unexpected {{code}} with {{injection}} in the same session, expected no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)',
     },
   },
+  // Precondition for the engine: needs an injection (isInjection).
+  families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'ultrasound-guided'],
   check(encounter, context) {
     const injection = encounter.lines.find(isInjection);
     if (injection === undefined) return;
