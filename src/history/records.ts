@@ -118,8 +118,8 @@ export function sessionRegions(claim: Claim, lines: readonly ServiceLine[] = cla
   return regions;
 }
 
-/** The record of a normalized claim (line facts filled by encounter/normalize.ts). */
-export function toClaimRecord(claim: Claim): ClaimRecord {
+/** The record of a normalized claim (line facts filled by encounter/normalize.ts); `identity` when already known. */
+export function toClaimRecord(claim: Claim, identity: PatientIdentity = identityOf(patientKeyOf(claim))): ClaimRecord {
   const regions = sessionRegions(claim);
   const lines: LineRecord[] = [];
   for (const line of claim.lines) {
@@ -143,7 +143,7 @@ export function toClaimRecord(claim: Claim): ClaimRecord {
     billingNpi: claim.billingNpi ?? '',
     frequency: claim.frequencyCode,
     payerClaimNumber: claim.payerClaimNumber ?? null,
-    identity: identityOf(patientKeyOf(claim)),
+    identity,
     chargeCents: claim.totalChargeCents,
     lines,
   };

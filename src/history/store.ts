@@ -15,7 +15,7 @@ import type { Claim, IsoDate, Region, Role } from '../encounter/model.js';
 import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.js';
 import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
-import type { HistoryFamily, HistoryView, PatientKey, PriorLine, PriorSession } from './view.js';
+import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 
 export { HistoryError } from './schema.js';
 
@@ -130,6 +130,14 @@ function linesQueries(db: Database.Database) {
     linesByPatient: db
       .prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND service_date >= ? AND active = 1 ORDER BY service_date, claim_row, seq`)
       .raw(true),
+    // The same for the patient row of a member id (unique): one statement instead of two per claim.
+    linesByMember: db
+      .prepare(
+        `SELECT ${LINE_COLUMNS} FROM patients p JOIN lines l ON l.patient_id = p.id
+         WHERE p.member_id = ? AND p.dependent_key = ? AND l.service_date >= ? AND l.active = 1 ORDER BY l.service_date, l.claim_row, l.seq`,
+      )
+      .raw(true),
+    anyLine: db.prepare('SELECT EXISTS (SELECT 1 FROM lines)').pluck(),
   };
 }
 
@@ -157,6 +165,8 @@ export class HistoryStore {
   private readonly patientIds = new Map<string, number>();
   /** 7/8 claims waiting for their original: while there are none, an original needs no look-up. */
   private awaitingOriginals = 0;
+  /** The database holds no line at all (a first run): the view needs no query. */
+  private noLines = false;
   /** Patients known by name only: while there are none, a member id needs no name look-up. */
   private memberlessPatients = 0;
   private readonly statements;
@@ -211,6 +221,7 @@ export class HistoryStore {
     for (const row of this.statements.allFiles.all() as { id: number; name: string }[]) this.fileNames.set(row.id, row.name);
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
+    this.noLines = this.statements.anyLine.get() === 0;
   }
 
   static open(path: string, options: OpenOptions = {}): HistoryStore {
@@ -353,6 +364,7 @@ export class HistoryStore {
 
   private committed(fileId: number, name: string): void {
     this.fileNames.set(fileId, name);
+    this.noLines = this.statements.anyLine.get() === 0;
     this.generation++;
     this.cache.clear();
   }
@@ -521,10 +533,15 @@ export class HistoryStore {
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.generation === this.generation && cached.from <= from) return cached.lines;
     const q = this.statements;
-    const ids = this.patientIdsForRead(identity);
+    // A member id with no name-only patient to merge: its one patient row and its lines in one statement.
+    const byMember = identity.memberId !== null && (identity.nameKey === null || this.memberlessPatients === 0);
+    const ids = this.noLines || byMember ? [] : this.patientIdsForRead(identity);
     let lines: HistLine[] = [];
-    for (const id of ids) {
-      for (const row of q.linesByPatient.all(id, from) as RawLineRow[]) {
+    const rowSets: RawLineRow[][] = [];
+    if (byMember && !this.noLines) rowSets.push(q.linesByMember.all(identity.memberId, identity.dependentKey, from) as RawLineRow[]);
+    for (const id of ids) rowSets.push(q.linesByPatient.all(id, from) as RawLineRow[]);
+    for (const rows of rowSets) {
+      for (const row of rows) {
         const [claimId, billingNpi, fileId, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] = row;
         lines.push({
           claimKey: claimKey(claimId, billingNpi),
@@ -752,14 +769,14 @@ function overlayStatements(db: Database.Database) {
     // One identity's visible lines, claims in arrival order (raw rows, in this column order).
     linesOf: db
       .prepare(
-        `SELECT c.key, c.claim_id, c.billing_npi, c.file, ${lineColumns}
+        `SELECT c.claim_id, c.billing_npi, c.file_seq, ${lineColumns}
          FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
          WHERE p.ikey = ? AND c.hidden = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
       )
       .raw(true),
     linesWithoutMemberOf: db
       .prepare(
-        `SELECT c.key, c.claim_id, c.billing_npi, c.file, ${lineColumns}
+        `SELECT c.claim_id, c.billing_npi, c.file_seq, ${lineColumns}
          FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
          WHERE p.ikey = ? AND c.hidden = 0 AND c.has_member = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
       )
@@ -789,10 +806,9 @@ function overlayStatements(db: Database.Database) {
 
 /** A row of the overlay's line queries, raw. */
 type RawOverlayRow = [
-  key: string,
   claimId: string,
   billingNpi: string,
-  file: string,
+  fileSeq: number,
   serviceDate: string,
   lineNumber: number,
   procedure: string,
@@ -833,6 +849,57 @@ type RawRecordLine = [
   renderingNpi: string | null,
 ];
 
+/**
+ * A fixed-size Bloom filter (1 MiB) of the identity keys the overlay holds lines for: most claims are a patient's
+ * first in the run, and a key the filter has never seen needs no query. It never forgets a key (a false positive
+ * costs one query); it is emptied when the overlay is.
+ */
+class KeyFilter {
+  private static readonly BITS = 1 << 23;
+  private readonly words = new Int32Array(KeyFilter.BITS / 32);
+  private empty = true;
+
+  add(key: string): void {
+    this.empty = false;
+    const [a, b] = hashPair(key);
+    for (let i = 0; i < 3; i++) {
+      const bit = (a + i * b) & (KeyFilter.BITS - 1);
+      this.words[bit >>> 5]! |= 1 << (bit & 31);
+    }
+  }
+
+  mightHave(key: string): boolean {
+    if (this.empty) return false;
+    const [a, b] = hashPair(key);
+    for (let i = 0; i < 3; i++) {
+      const bit = (a + i * b) & (KeyFilter.BITS - 1);
+      if ((this.words[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  clear(): void {
+    if (!this.empty) this.words.fill(0);
+    this.empty = true;
+  }
+}
+
+/** Two independent 32-bit hashes of a string (FNV-1a and a murmur-style mix). */
+function hashPair(key: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, (b >>> 0) | 1];
+}
+
+/** Marks, in the overlay's key filter, the name key of a claim without a member id. */
+const WITHOUT_MEMBER = '-';
+
 /** Claims read back per batch when a file is committed. */
 const COMMIT_BATCH = 512;
 
@@ -857,6 +924,10 @@ export class RunHistory {
   private overlay: ReturnType<typeof overlayStatements> | undefined;
   /** Claims in the overlay (none: the view reads the database alone). */
   private overlayClaims = 0;
+  /** Names of the run's files by their number. */
+  private readonly fileNamesBySeq = new Map<number, string>();
+  /** Identity keys with lines in the overlay (a Bloom filter: no false negatives). */
+  private readonly overlayKeys = new KeyFilter();
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
   private overlayAwaiting = 0;
   private fileSeq = 0;
@@ -891,6 +962,7 @@ export class RunHistory {
   file(file: FileIdentity): FileRecorder {
     this.excludeFile(file.hash);
     const fileSeq = ++this.fileSeq;
+    this.fileNamesBySeq.set(fileSeq, file.name);
     let claims = 0;
     let lines = 0;
     let done = false;
@@ -900,7 +972,7 @@ export class RunHistory {
     return {
       add: (claim: Claim) => {
         ensureOpen();
-        const record = toClaimRecord(claim);
+        const record = toClaimRecord(claim, this.identity(patientKeyOf(claim)));
         this.addToOverlay(fileSeq, file.name, record);
         claims++;
         lines += record.lines.length;
@@ -960,7 +1032,14 @@ export class RunHistory {
         line.renderingNpi,
       );
     });
-    if (record.lines.length > 0) for (const identityKey of overlayKeys(identity)) o.insertPatient.run(identityKey, id);
+    if (record.lines.length > 0) {
+      for (const identityKey of overlayKeys(identity)) {
+        o.insertPatient.run(identityKey, id);
+        this.overlayKeys.add(identityKey);
+      }
+      // The name key of a claim without a member id (the only name lines a member's view takes).
+      if (identity.memberId === null && identity.nameKey !== null) this.overlayKeys.add(`${WITHOUT_MEMBER}n:${identity.nameKey}`);
+    }
   }
 
   /** A file's overlay claims as records, in arrival order, read back a batch at a time (never the whole file). */
@@ -1012,6 +1091,7 @@ export class RunHistory {
     o.deleteLinesOfFile.run(fileSeq);
     o.deletePatientsOfFile.run(fileSeq);
     this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
+    if (this.overlayClaims === 0) this.overlayKeys.clear();
     o.checkpoint();
   }
 
@@ -1073,24 +1153,28 @@ export class RunHistory {
     if (o !== undefined && this.overlayClaims > 0) {
       const memberKey = identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null;
       const nameKey = identity.nameKey !== null ? `n:${identity.nameKey}` : null;
+      const filter = this.overlayKeys;
+      const names = this.fileNamesBySeq;
       if (memberKey !== null) {
-        pushOverlayLines(lines, o.linesOf.all(memberKey, from) as RawOverlayRow[]);
-        if (nameKey !== null) pushOverlayLines(lines, o.linesWithoutMemberOf.all(nameKey, from) as RawOverlayRow[]);
-      } else if (nameKey !== null) {
-        pushOverlayLines(lines, o.linesOf.all(nameKey, from) as RawOverlayRow[]);
+        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.linesOf.all(memberKey, from) as RawOverlayRow[], names);
+        if (nameKey !== null && filter.mightHave(`${WITHOUT_MEMBER}${nameKey}`)) {
+          pushOverlayLines(lines, o.linesWithoutMemberOf.all(nameKey, from) as RawOverlayRow[], names);
+        }
+      } else if (nameKey !== null && filter.mightHave(nameKey)) {
+        pushOverlayLines(lines, o.linesOf.all(nameKey, from) as RawOverlayRow[], names);
       }
     }
     return lines;
   }
 }
 
-function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[]): void {
-  for (const [key, claimId, billingNpi, file, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of rows) {
+function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], fileNames: ReadonlyMap<number, string>): void {
+  for (const [claimId, billingNpi, fileSeq, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of rows) {
     lines.push({
-      claimKey: key,
+      claimKey: claimKey(claimId, billingNpi),
       claimId,
       billingNpi,
-      file,
+      file: fileNames.get(fileSeq)!,
       fileId: null,
       serviceDate,
       lineNumber,
@@ -1120,10 +1204,18 @@ function minDate(a: IsoDate, b: IsoDate): IsoDate {
   return a < b ? a : b;
 }
 
-/** 366 days before a date (a malformed date loads everything). */
+const yearsBefore = new Map<string, IsoDate>();
+
+/** 366 days before a date (a malformed date loads everything); the same few dates come back claim after claim. */
 function yearBefore(date: IsoDate): IsoDate {
-  const time = Date.parse(`${date}T00:00:00Z`);
-  return Number.isNaN(time) ? '' : new Date(time - 366 * 86_400_000).toISOString().slice(0, 10);
+  let result = yearsBefore.get(date);
+  if (result === undefined) {
+    const time = Date.parse(`${date}T00:00:00Z`);
+    result = Number.isNaN(time) ? '' : new Date(time - 366 * 86_400_000).toISOString().slice(0, 10);
+    if (yearsBefore.size >= 10_000) yearsBefore.clear();
+    yearsBefore.set(date, result);
+  }
+  return result;
 }
 
 function overlayKeys(identity: PatientIdentity): string[] {
