@@ -50,10 +50,6 @@ export default defineRule({
   families: ['em', 'esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     if (skipSession(encounter)) return;
-    const candidates = encounter.lines.filter((line) =>
-      line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
-    );
-    if (candidates.length === 0) return;
     const date = encounter.serviceDate;
     const from = addDays(date, -LONGEST_GLOBAL);
     const to = addDays(date, -1);
@@ -62,6 +58,10 @@ export default defineRule({
     // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
     const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
     if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;
+    const candidates = encounter.lines.filter((line) =>
+      line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
+    );
+    if (candidates.length === 0) return;
     const globalOf = (code: string, serviceDate: IsoDate): number | undefined => {
       const days = context.reference.procedure(code, serviceDate)?.globalDays;
       return days !== undefined && /^\d{3}$/.test(days) ? Number(days) : undefined;

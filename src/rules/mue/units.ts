@@ -10,6 +10,17 @@ import { countedSides } from '../common/spine.js';
 /** Units billed in minutes (SV103 MJ, anesthesia) are not units of service. */
 const MINUTES = 'MJ';
 
+function countsUnits(line: ServiceLine): boolean {
+  return line.unitBasis !== MINUTES;
+}
+
+/** No counted line before `index` has the same code. */
+function firstOfItsCode(lines: readonly ServiceLine[], index: number): boolean {
+  const code = lines[index]!.procedure;
+  for (let i = 0; i < index; i++) if (countsUnits(lines[i]!) && lines[i]!.procedure === code) return false;
+  return true;
+}
+
 export default defineRule({
   meta: {
     id: 'mue/units',
@@ -32,16 +43,14 @@ export default defineRule({
     },
   },
   check(encounter, context) {
-    const byCode = new Map<string, ServiceLine[]>();
-    for (const line of encounter.lines) {
-      if (line.unitBasis === MINUTES) continue;
-      const lines = byCode.get(line.procedure);
-      if (lines === undefined) byCode.set(line.procedure, [line]);
-      else lines.push(line);
-    }
-    for (const [code, lines] of byCode) {
+    // Each code once, in the order of its first counted line (minute-based lines do not count).
+    for (let index = 0; index < encounter.lines.length; index++) {
+      const first = encounter.lines[index]!;
+      if (!countsUnits(first) || !firstOfItsCode(encounter.lines, index)) continue;
+      const code = first.procedure;
       const mue = context.reference.procedure(code, encounter.serviceDate)?.mue;
       if (mue === undefined) continue;
+      const lines = encounter.lines.filter((line) => countsUnits(line) && line.procedure === code);
       if (mue.adjudication === 1) {
         for (const line of lines) {
           if (line.units <= mue.value) continue;
