@@ -19,6 +19,8 @@ export interface InjectionWithRfa {
 }
 
 export function injectionsWithRfa(encounter: Encounter, reference: ReferenceData): InjectionWithRfa[] {
+  // A pair needs an RFA line and a facet line: most sessions lack one of them.
+  if (!encounter.lines.some((line) => line.facts.family === 'rfa') || !encounter.lines.some((line) => line.facts.family === 'facet')) return [];
   const regionOf = sessionRegions(encounter, reference);
   const rfaByRegion = new Map<Region, ServiceLine[]>();
   for (const line of encounter.lines) {

@@ -51,8 +51,8 @@ function limitRuns(policy: ResolvedPolicy, historyAvailable: boolean): LimitRun[
 }
 
 /** The lines of this session that the ⚑ rules flag, each with the ids of the rules that flag it. */
-function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLine, string[]> {
-  const flagged = new Map<ServiceLine, string[]>();
+function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<ServiceLine, string[]> {
+  let flagged: Map<ServiceLine, string[]> | undefined; // made for the first flag (most sessions have none)
   let ruleId = '';
   // One context for the ⚑ rules run here; `options` and `ruleId` follow the rule being run.
   const inner: RuleContext = {
@@ -64,6 +64,7 @@ function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLi
     report(descriptor) {
       const line = descriptor.line;
       if (line === undefined || !encounter.lines.includes(line)) return;
+      flagged ??= new Map();
       const ids = flagged.get(line) ?? [];
       if (!ids.includes(ruleId)) ids.push(ruleId);
       flagged.set(line, ids);
@@ -79,8 +80,10 @@ function flaggedLines(encounter: Encounter, context: RuleContext): Map<ServiceLi
     inner.options = options;
     rule.check(target, inner);
   }
-  return flagged;
+  return flagged ?? NOTHING_FLAGGED;
 }
+
+const NOTHING_FLAGGED: ReadonlyMap<ServiceLine, string[]> = new Map();
 
 export default defineRule({
   meta: {

@@ -9,9 +9,15 @@ import { BILATERAL, LEFT, RIGHT, describeLine, isBilateralEligible, isLaterality
 
 const eligible = isBilateralEligible;
 
+/** The line's only laterality modifier is `side`. */
 function only(line: ServiceLine, side: string): boolean {
-  const laterality = line.modifiers.filter(isLaterality);
-  return laterality.length === 1 && laterality[0] === side;
+  let found = false;
+  for (const modifier of line.modifiers) {
+    if (!isLaterality(modifier)) continue;
+    if (found || modifier !== side) return false;
+    found = true;
+  }
+  return found;
 }
 
 function otherModifiers(line: ServiceLine): string[] {

@@ -25,6 +25,8 @@ export default defineRule({
     },
   },
   check(encounter, context) {
+    // Only a line with 59 can be reported: most sessions have none.
+    if (!encounter.lines.some((line) => line.modifiers.includes(GENERIC_DISTINCT))) return;
     const reasons = new Map<ServiceLine, string>();
     for (const match of distinctMatches(encounter, context.reference)) {
       reasons.set(match.second, `${describeSite(match.pair)} from ${match.first.procedure}`);
