@@ -6,6 +6,13 @@
 import type { Claim, Encounter } from './model.js';
 
 export function sessionsOf(claim: Claim): Encounter[] {
+  if (oneSession(claim)) {
+    const first = claim.lines[0]!;
+    const renderingNpi = first.renderingNpi ?? claim.renderingNpi;
+    const session: Encounter = { claim, serviceDate: first.serviceDate, lines: claim.lines.slice() };
+    if (renderingNpi !== undefined) session.renderingNpi = renderingNpi;
+    return [session];
+  }
   const sessions: Encounter[] = [];
   // The provider part of each session's key (no NPI and '' are one provider). Claims have a few sessions at
   // most: a scan beats building a string key per line.
@@ -29,4 +36,15 @@ export function sessionsOf(claim: Claim): Encounter[] {
     session.lines.push(line);
   }
   return sessions;
+}
+
+/** Every line on the first line's date with its provider (most claims): one session, built without grouping. */
+function oneSession(claim: Claim): boolean {
+  const first = claim.lines[0];
+  if (first === undefined) return false;
+  const provider = first.renderingNpi ?? claim.renderingNpi ?? '';
+  for (const line of claim.lines) {
+    if (line.serviceDate !== first.serviceDate || (line.renderingNpi ?? claim.renderingNpi ?? '') !== provider) return false;
+  }
+  return true;
 }

@@ -144,6 +144,15 @@ export function linesBeyondLimit(
   limit: number,
   atLeast: (line: ServiceLine) => number = () => 0,
 ): LevelOverrun[] {
+  // A running count never exceeds the highest minimum plus all the units: within the limit, no side can pass it
+  // (most sessions).
+  let units = 0;
+  let minimum = 0;
+  for (const line of lines) {
+    if (line.units > 0) units += line.units;
+    minimum = Math.max(minimum, atLeast(line));
+  }
+  if (minimum + units <= limit) return [];
   const ordered = [
     ...lines.filter((line) => line.facts.role === 'primary'),
     ...lines.filter((line) => line.facts.role === 'addon'),
