@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../encounter/model.js';
 import { defineRule } from '../types.js';
 import { describeLine, hasModifier, isSpine } from '../common/spine.js';
-import { addDays, daysBetween, describeSession, priorLinesBetween, skipSession } from '../history/shared.js';
+import { addDays, daysBetween, describeSession, noHistory, priorLinesBetween, skipSession } from '../history/shared.js';
 
 /** Unrelated E/M during a postoperative period. */
 const EM_MODIFIER = '24';
@@ -51,6 +51,8 @@ export default defineRule({
   check(encounter, context) {
     if (skipSession(encounter)) return;
     const date = encounter.serviceDate;
+    // Without a history, only an RFA on an earlier date of this claim can open a global period (rarely).
+    if (noHistory(context) && !encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate < date)) return;
     const from = addDays(date, -LONGEST_GLOBAL);
     const to = addDays(date, -1);
     const billing = encounter.claim.billingNpi;

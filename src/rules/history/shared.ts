@@ -80,15 +80,20 @@ export function patientOf(encounter: Encounter): PatientKey {
   return patientKeyOf(encounter.claim);
 }
 
+/** The empty history (no index configured): every question about other claims has the answer "none". */
+export function noHistory(context: HistoryContext): boolean {
+  return context.history === emptyHistory;
+}
+
 /** Lines of other claims for this patient on the session's date (an empty history answers without a patient key). */
 export function priorLinesOn(encounter: Encounter, context: HistoryContext): PriorLine[] {
-  if (context.history === emptyHistory) return [];
+  if (noHistory(context)) return [];
   return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
 }
 
 /** Lines of other claims for this patient in [from, to] (an empty history answers without a patient key). */
 export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): PriorLine[] {
-  if (context.history === emptyHistory) return [];
+  if (noHistory(context)) return [];
   return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
 }
 
@@ -218,7 +223,7 @@ const priorMemo = new WeakMap<object, WeakMap<Encounter['claim'], Map<string, re
 /** Prior sessions (other claims) of a family in a region, dates in [from, to]: the history's answer, asked once per claim. */
 function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): readonly PriorSession[] {
   // An empty history has nothing to say: skip the keys and memo tables.
-  if (context.history === emptyHistory) return [];
+  if (noHistory(context)) return [];
   let byClaim = priorMemo.get(context.history);
   if (byClaim === undefined) {
     byClaim = new WeakMap();
@@ -320,12 +325,13 @@ export function overRollingLimit(
   kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = () => () => true,
 ): OverLimit[] {
   if (!hasFamily(encounter, family) || skipSession(encounter)) return [];
-  const { from, to } = rollingYear(encounter.serviceDate);
   const result: OverLimit[] = [];
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
     const limit = limitOf(lines);
     if (limit === null) continue;
     // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.
+    if (noHistory(context) && claimDateCount(encounter.claim) <= limit) continue;
+    const { from, to } = rollingYear(encounter.serviceDate);
     if (!mayCountMoreThan(encounter, context, family, region, from, to, limit)) continue;
     const counted = onePerDate(sessionsIn(encounter, context, family, region, from, to).filter(kindOf(lines)));
     if (counted.length > limit) result.push({ region, lines, counted });

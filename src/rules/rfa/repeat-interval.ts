@@ -1,6 +1,6 @@
 import { defineRule } from '../types.js';
 import { describeLine, describeSides, sidesOf } from '../common/spine.js';
-import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, hasFamily, linesByRegion, mayCountMoreThan, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
+import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, hasFamily, linesByRegion, mayCountMoreThan, noHistory, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
 
 /**
  * ⚑ A repeat RFA in a region sooner than the policy's minimum (182 days) after the previous one on an
@@ -31,6 +31,8 @@ export default defineRule({
     if (!hasFamily(encounter, 'rfa') || skipSession(encounter)) return;
     const min = context.policy.limits.minDaysBetweenRfa;
     if (min <= 1) return;
+    // Without a history, an earlier RFA can only be on an earlier date of this claim (rarely).
+    if (noHistory(context) && !encounter.claim.lines.some((line) => line.serviceDate < encounter.serviceDate)) return;
     const from = addDays(encounter.serviceDate, -(min - 1));
     const to = addDays(encounter.serviceDate, -1);
     for (const [region, lines] of linesByRegion(encounter, context, 'rfa')) {
