@@ -16,6 +16,7 @@ import type { FindingCause, RuleContext } from '../types.js';
 /** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
 export type HistoryContext = Pick<RuleContext, 'history' | 'reference'>;
 import { describeRegion, junctionFamilies, sessionRegion, sidesOf } from '../common/spine.js';
+import { RecentMemo } from '../helpers.js';
 
 const DAY_MS = 86_400_000;
 
@@ -139,16 +140,35 @@ function claimDateCount(claim: Encounter['claim']): number {
   return (first === undefined ? 0 : 1) + (other?.size ?? 0);
 }
 
-/** This claim's sessions per family and region, computed once per claim object (claims are never mutated). */
-const ownByClaim = new WeakMap<Encounter['claim'], Map<string, CountedSession[]>>();
+/**
+ * Answers about the claim being checked, per history view: the same questions come from several rules, from the ⚑
+ * rules run again by coverage/liability-modifier, and from every engine pass over an unchanged claim. The engine
+ * checks one claim at a time, so the last few claims are remembered (RecentMemo), not a weak entry per claim.
+ */
+interface ClaimAnswers {
+  history: HistoryContext['history'];
+  /** This claim's own sessions by `family|region`. */
+  own: Map<string, CountedSession[]>;
+  /** sessionsIn() by `family|region|from|to`. */
+  sessions: Map<string, CountedSession[]>;
+  /** The history's prior sessions by `family|region|from|to`. */
+  prior: Map<string, readonly PriorSession[]>;
+}
+
+const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
+
+function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
+  let answers = answersMemo.find(encounter.claim, context.reference);
+  if (answers === undefined || answers.history !== context.history) {
+    answers = { history: context.history, own: new Map(), sessions: new Map(), prior: new Map() };
+    answersMemo.set(encounter.claim, context.reference, answers);
+  }
+  return answers;
+}
 
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
 export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  let byKey = ownByClaim.get(encounter.claim);
-  if (byKey === undefined) {
-    byKey = new Map();
-    ownByClaim.set(encounter.claim, byKey);
-  }
+  const byKey = answersFor(encounter, context).own;
   const key = `${family}|${region}`;
   let all = byKey.get(key);
   if (all === undefined) {
@@ -188,24 +208,9 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
   return result;
 }
 
-/**
- * Answers per history view and claim object: the same question comes from several rules, from the ⚑ rules run
- * again by coverage/liability-modifier, and from every engine pass over an unchanged claim.
- */
-const sessionsMemo = new WeakMap<object, WeakMap<Encounter['claim'], Map<string, CountedSession[]>>>();
-
 /** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
 export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  let byClaim = sessionsMemo.get(context.history);
-  if (byClaim === undefined) {
-    byClaim = new WeakMap();
-    sessionsMemo.set(context.history, byClaim);
-  }
-  let answers = byClaim.get(encounter.claim);
-  if (answers === undefined) {
-    answers = new Map();
-    byClaim.set(encounter.claim, answers);
-  }
+  const answers = answersFor(encounter, context).sessions;
   const key = `${family}|${region}|${from}|${to}`;
   let sessions = answers.get(key);
   if (sessions === undefined) {
@@ -218,22 +223,11 @@ export function sessionsIn(encounter: Encounter, context: HistoryContext, family
   return sessions;
 }
 
-const priorMemo = new WeakMap<object, WeakMap<Encounter['claim'], Map<string, readonly PriorSession[]>>>();
-
 /** Prior sessions (other claims) of a family in a region, dates in [from, to]: the history's answer, asked once per claim. */
 function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): readonly PriorSession[] {
   // An empty history has nothing to say: skip the keys and memo tables.
   if (noHistory(context)) return [];
-  let byClaim = priorMemo.get(context.history);
-  if (byClaim === undefined) {
-    byClaim = new WeakMap();
-    priorMemo.set(context.history, byClaim);
-  }
-  let answers = byClaim.get(encounter.claim);
-  if (answers === undefined) {
-    answers = new Map();
-    byClaim.set(encounter.claim, answers);
-  }
+  const answers = answersFor(encounter, context).prior;
   const key = `${family}|${region}|${from}|${to}`;
   let prior = answers.get(key);
   if (prior === undefined) {
