@@ -706,16 +706,12 @@ function openOverlay(): Database.Database {
 
 /** A run's overlay statements (the temp tables are created on the first claim added). */
 function overlayStatements(db: Database.Database) {
-  const claims = 'run_claims';
-  const lines = 'run_lines';
-  const patients = 'run_patients';
   // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
-  // order (id); lines by claim; claims by identity.
+  // order (id), each with its lines packed in one value (packLines): a patient's claims come back as one row each.
   db.exec(`
-    CREATE TABLE ${claims} (
+    CREATE TABLE run_claims (
       id INTEGER PRIMARY KEY,
       file_seq INTEGER NOT NULL,
-      file TEXT NOT NULL,
       key TEXT NOT NULL,
       claim_id TEXT NOT NULL,
       billing_npi TEXT NOT NULL,
@@ -727,75 +723,49 @@ function overlayStatements(db: Database.Database) {
       charge_cents INTEGER NOT NULL,
       has_member INTEGER NOT NULL,
       hidden INTEGER NOT NULL,
-      awaiting INTEGER NOT NULL
+      awaiting INTEGER NOT NULL,
+      lines TEXT NOT NULL
     );
     CREATE INDEX run_claims_by_key ON run_claims(key);
     CREATE INDEX run_claims_by_file ON run_claims(file_seq);
-    CREATE TABLE ${lines} (
-      claim INTEGER NOT NULL,
-      seq INTEGER NOT NULL,
-      service_date TEXT NOT NULL,
-      line_number INTEGER NOT NULL,
-      procedure TEXT NOT NULL,
-      modifiers TEXT NOT NULL,
-      sides INTEGER NOT NULL,
-      family INTEGER NOT NULL,
-      region INTEGER NOT NULL,
-      role INTEGER NOT NULL,
-      units REAL NOT NULL,
-      kx INTEGER NOT NULL,
-      rendering_npi TEXT,
-      PRIMARY KEY (claim, seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE ${patients} (ikey TEXT NOT NULL, claim INTEGER NOT NULL, PRIMARY KEY (ikey, claim)) WITHOUT ROWID;
+    CREATE TABLE run_patients (ikey TEXT NOT NULL, claim INTEGER NOT NULL, PRIMARY KEY (ikey, claim)) WITHOUT ROWID;
     CREATE INDEX run_patients_by_claim ON run_patients(claim);
   `);
   const commit = db.prepare('COMMIT');
   const begin = db.prepare('BEGIN');
-  const lineColumns = 'l.service_date, l.line_number, l.procedure, l.modifiers, l.sides, l.family, l.region, l.role, l.units, l.kx, l.rendering_npi';
   return {
     insertClaim: db.prepare(
-      `INSERT INTO ${claims} (file_seq, file, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
-         charge_cents, has_member, hidden, awaiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertLine: db.prepare(
-      `INSERT INTO ${lines} (claim, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertPatient: db.prepare(`INSERT INTO ${patients} (ikey, claim) VALUES (?, ?)`),
-    hideVisibleEarlier: db.prepare(`UPDATE ${claims} SET hidden = 1 WHERE key = ? AND hidden = 0 AND frequency <> '8'`),
-    firstAwaiting: db.prepare(`SELECT id FROM ${claims} WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1`).pluck(),
-    settleAwaiting: db.prepare(`UPDATE ${claims} SET awaiting = 0 WHERE id = ?`),
-    // One identity's visible lines, claims in arrival order (raw rows, in this column order).
-    linesOf: db
+    insertPatient: db.prepare('INSERT INTO run_patients (ikey, claim) VALUES (?, ?)'),
+    hideVisibleEarlier: db.prepare("UPDATE run_claims SET hidden = 1 WHERE key = ? AND hidden = 0 AND frequency <> '8'"),
+    firstAwaiting: db.prepare('SELECT id FROM run_claims WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1').pluck(),
+    settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
+    // One identity's visible claims, in arrival order (raw rows, in this column order).
+    claimsOf: db
       .prepare(
-        `SELECT c.claim_id, c.billing_npi, c.file_seq, ${lineColumns}
-         FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
-         WHERE p.ikey = ? AND c.hidden = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
+        `SELECT c.claim_id, c.billing_npi, c.file_seq, c.lines FROM run_patients p JOIN run_claims c ON c.id = p.claim
+         WHERE p.ikey = ? AND c.hidden = 0 ORDER BY p.claim`,
       )
       .raw(true),
-    linesWithoutMemberOf: db
+    claimsWithoutMemberOf: db
       .prepare(
-        `SELECT c.claim_id, c.billing_npi, c.file_seq, ${lineColumns}
-         FROM ${patients} p JOIN ${claims} c ON c.id = p.claim JOIN ${lines} l ON l.claim = p.claim
-         WHERE p.ikey = ? AND c.hidden = 0 AND c.has_member = 0 AND l.service_date >= ? ORDER BY p.claim, l.seq`,
+        `SELECT c.claim_id, c.billing_npi, c.file_seq, c.lines FROM run_patients p JOIN run_claims c ON c.id = p.claim
+         WHERE p.ikey = ? AND c.hidden = 0 AND c.has_member = 0 ORDER BY p.claim`,
       )
       .raw(true),
-    // A file's claims and lines read back for the commit, in arrival order, a batch at a time.
+    // A file's claims read back for the commit, in arrival order, a batch at a time.
     claimsOfFile: db
       .prepare(
-        `SELECT id, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key, charge_cents
-         FROM ${claims} WHERE file_seq = ? AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key, charge_cents, lines
+         FROM run_claims WHERE file_seq = ? AND id > ? ORDER BY id LIMIT ?`,
       )
       .raw(true),
-    linesOfClaims: db
-      .prepare(`SELECT l.claim, ${lineColumns} FROM ${lines} l WHERE l.claim BETWEEN ? AND ? ORDER BY l.claim, l.seq`)
-      .raw(true),
-    supersedingKeysOfFile: db.prepare(`SELECT key FROM ${claims} WHERE file_seq = ? AND frequency IN ('7', '8')`).pluck(),
-    awaitingOfFile: db.prepare(`SELECT count(*) FROM ${claims} WHERE file_seq = ? AND awaiting = 1`).pluck(),
-    deleteLinesOfFile: db.prepare(`DELETE FROM ${lines} WHERE claim IN (SELECT id FROM ${claims} WHERE file_seq = ?)`),
-    deletePatientsOfFile: db.prepare(`DELETE FROM ${patients} WHERE claim IN (SELECT id FROM ${claims} WHERE file_seq = ?)`),
-    deleteClaimsOfFile: db.prepare(`DELETE FROM ${claims} WHERE file_seq = ?`),
+    supersedingKeysOfFile: db.prepare("SELECT key FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").pluck(),
+    awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
+    deletePatientsOfFile: db.prepare('DELETE FROM run_patients WHERE claim IN (SELECT id FROM run_claims WHERE file_seq = ?)'),
+    deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
     /** Ends the overlay's transaction and opens the next one. */
     checkpoint: () => {
       commit.run();
@@ -804,23 +774,8 @@ function overlayStatements(db: Database.Database) {
   };
 }
 
-/** A row of the overlay's line queries, raw. */
-type RawOverlayRow = [
-  claimId: string,
-  billingNpi: string,
-  fileSeq: number,
-  serviceDate: string,
-  lineNumber: number,
-  procedure: string,
-  modifiers: string,
-  sides: number,
-  family: number,
-  region: number,
-  role: number,
-  units: number,
-  kx: number,
-  renderingNpi: string | null,
-];
+/** A row of the overlay's claim queries, raw. */
+type RawOverlayRow = [claimId: string, billingNpi: string, fileSeq: number, lines: string];
 
 type RawRecordRow = [
   id: number,
@@ -832,22 +787,60 @@ type RawRecordRow = [
   dependentKey: string,
   nameKey: string | null,
   chargeCents: number,
+  lines: string,
 ];
 
-type RawRecordLine = [
-  claim: number,
-  serviceDate: string,
-  lineNumber: number,
-  procedure: string,
-  modifiers: string,
-  sides: number,
-  family: number,
-  region: number,
-  role: number,
-  units: number,
-  kx: number,
-  renderingNpi: string | null,
-];
+/*
+ * A claim's lines packed in one text value for the overlay: fields separated by FIELD, lines by LINE (a claim's
+ * lines are always read together). A value holding a separator (damaged input) makes the claim's lines JSON
+ * instead, marked by a leading JSON_MARK.
+ */
+const FIELD = '\u001f';
+const LINE = '\u001e';
+const JSON_MARK = '\u001d';
+const SEPARATORS = /[\u001d-\u001f]/;
+
+function packLines(lines: readonly LineRecord[]): string {
+  let packed = '';
+  for (const line of lines) {
+    const modifiers = line.modifiers.join(',');
+    const npi = line.renderingNpi === null ? '' : `=${line.renderingNpi}`;
+    if (SEPARATORS.test(line.serviceDate) || SEPARATORS.test(line.procedure) || SEPARATORS.test(modifiers) || SEPARATORS.test(npi)) {
+      return JSON_MARK + JSON.stringify(lines);
+    }
+    if (packed !== '') packed += LINE;
+    packed +=
+      line.serviceDate + FIELD + line.lineNumber + FIELD + line.procedure + FIELD + modifiers + FIELD + line.sides + FIELD +
+      codeOf(FAMILY_CODES, line.family) + FIELD + codeOf(REGION_CODES, line.region) + FIELD + codeOf(ROLE_CODES, line.role) + FIELD +
+      line.units + FIELD + (line.kx ? 1 : 0) + FIELD + npi;
+  }
+  return packed;
+}
+
+function unpackLines(packed: string): LineRecord[] {
+  if (packed === '') return [];
+  if (packed.startsWith(JSON_MARK)) return JSON.parse(packed.slice(1)) as LineRecord[];
+  const lines: LineRecord[] = [];
+  for (const text of packed.split(LINE)) {
+    const [serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, npi] = text.split(FIELD) as [
+      string, string, string, string, string, string, string, string, string, string, string,
+    ];
+    lines.push({
+      lineNumber: Number(lineNumber),
+      serviceDate,
+      procedure,
+      modifiers: modifiers === '' ? [] : modifiers.split(','),
+      sides: Number(sides),
+      family: FAMILY_CODES[Number(family)]!,
+      region: REGION_CODES[Number(region)]!,
+      role: ROLE_CODES[Number(role)]!,
+      units: Number(units),
+      kx: kx === '1',
+      renderingNpi: npi === '' ? null : npi.slice(1),
+    });
+  }
+  return lines;
+}
 
 /**
  * A fixed-size Bloom filter (1 MiB) of the identity keys the overlay holds lines for: most claims are a patient's
@@ -973,7 +966,7 @@ export class RunHistory {
       add: (claim: Claim) => {
         ensureOpen();
         const record = toClaimRecord(claim, this.identity(patientKeyOf(claim)));
-        this.addToOverlay(fileSeq, file.name, record);
+        this.addToOverlay(fileSeq, record);
         claims++;
         lines += record.lines.length;
       },
@@ -994,7 +987,7 @@ export class RunHistory {
     };
   }
 
-  private addToOverlay(fileSeq: number, file: string, record: ClaimRecord): void {
+  private addToOverlay(fileSeq: number, record: ClaimRecord): void {
     this.overlayVersion++;
     const o = (this.overlay ??= overlayStatements(this.store.closeWith(openOverlay())));
     const key = claimKey(record.claimId, record.billingNpi);
@@ -1020,18 +1013,12 @@ export class RunHistory {
     const { identity } = record;
     const id = Number(
       o.insertClaim.run(
-        fileSeq, file, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
+        fileSeq, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
         identity.dependentKey, identity.nameKey, record.chargeCents, identity.memberId !== null ? 1 : 0, hidden ? 1 : 0, awaiting ? 1 : 0,
+        packLines(record.lines),
       ).lastInsertRowid,
     );
     this.overlayClaims++;
-    record.lines.forEach((line, seq) => {
-      o.insertLine.run(
-        id, seq, line.serviceDate, line.lineNumber, line.procedure, line.modifiers.join(','), line.sides,
-        codeOf(FAMILY_CODES, line.family), codeOf(REGION_CODES, line.region), codeOf(ROLE_CODES, line.role), line.units, line.kx ? 1 : 0,
-        line.renderingNpi,
-      );
-    });
     if (record.lines.length > 0) {
       for (const identityKey of overlayKeys(identity)) {
         o.insertPatient.run(identityKey, id);
@@ -1050,31 +1037,10 @@ export class RunHistory {
     for (;;) {
       const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
       if (rows.length === 0) return;
-      const first = rows[0]![0];
-      const last = rows[rows.length - 1]![0];
-      const linesByClaim = new Map<number, LineRecord[]>();
-      for (const [claim, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of o.linesOfClaims.all(first, last) as RawRecordLine[]) {
-        const line: LineRecord = {
-          lineNumber,
-          serviceDate,
-          procedure,
-          modifiers: modifiers === '' ? [] : modifiers.split(','),
-          sides,
-          family: FAMILY_CODES[family]!,
-          region: REGION_CODES[region]!,
-          role: ROLE_CODES[role]!,
-          units,
-          kx: kx === 1,
-          renderingNpi,
-        };
-        const list = linesByClaim.get(claim);
-        if (list === undefined) linesByClaim.set(claim, [line]);
-        else list.push(line);
+      for (const [id, claimId, billingNpi, frequency, payerClaimNumber, memberId, dependentKey, nameKey, chargeCents, lines] of rows) {
+        yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines: unpackLines(lines) };
+        after = id;
       }
-      for (const [id, claimId, billingNpi, frequency, payerClaimNumber, memberId, dependentKey, nameKey, chargeCents] of rows) {
-        yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines: linesByClaim.get(id) ?? [] };
-      }
-      after = last;
     }
   }
 
@@ -1088,7 +1054,6 @@ export class RunHistory {
       else this.supersededInDb.set(key, count);
     }
     this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
-    o.deleteLinesOfFile.run(fileSeq);
     o.deletePatientsOfFile.run(fileSeq);
     this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
     if (this.overlayClaims === 0) this.overlayKeys.clear();
@@ -1156,38 +1121,26 @@ export class RunHistory {
       const filter = this.overlayKeys;
       const names = this.fileNamesBySeq;
       if (memberKey !== null) {
-        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.linesOf.all(memberKey, from) as RawOverlayRow[], names);
+        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.claimsOf.all(memberKey) as RawOverlayRow[], from, names);
         if (nameKey !== null && filter.mightHave(`${WITHOUT_MEMBER}${nameKey}`)) {
-          pushOverlayLines(lines, o.linesWithoutMemberOf.all(nameKey, from) as RawOverlayRow[], names);
+          pushOverlayLines(lines, o.claimsWithoutMemberOf.all(nameKey) as RawOverlayRow[], from, names);
         }
       } else if (nameKey !== null && filter.mightHave(nameKey)) {
-        pushOverlayLines(lines, o.linesOf.all(nameKey, from) as RawOverlayRow[], names);
+        pushOverlayLines(lines, o.claimsOf.all(nameKey) as RawOverlayRow[], from, names);
       }
     }
     return lines;
   }
 }
 
-function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], fileNames: ReadonlyMap<number, string>): void {
-  for (const [claimId, billingNpi, fileSeq, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] of rows) {
-    lines.push({
-      claimKey: claimKey(claimId, billingNpi),
-      claimId,
-      billingNpi,
-      file: fileNames.get(fileSeq)!,
-      fileId: null,
-      serviceDate,
-      lineNumber,
-      procedure,
-      modifiers: modifiers === '' ? [] : modifiers.split(','),
-      sides,
-      family: FAMILY_CODES[family]!,
-      region: REGION_CODES[region]!,
-      role: ROLE_CODES[role]!,
-      units,
-      kx: kx === 1,
-      renderingNpi,
-    });
+function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
+  for (const [claimId, billingNpi, fileSeq, packed] of rows) {
+    const key = claimKey(claimId, billingNpi);
+    const file = fileNames.get(fileSeq)!;
+    for (const line of unpackLines(packed)) {
+      if (line.serviceDate < from) continue;
+      lines.push({ claimKey: key, claimId, billingNpi, file, fileId: null, ...line });
+    }
   }
 }
 
