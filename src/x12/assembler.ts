@@ -67,6 +67,8 @@ export function isX12Raw(raw: unknown): raw is X12RawClaim {
 
 /** Lines above this are read but reported (the 837P allows 50 per claim). */
 export const MAX_LINES = 50;
+/** Control bytes that X12 data never holds (tab, CR and LF are the tokenizer's business). */
+const CONTROL_BYTE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** An element longer than this is reported (837P elements are at most a few hundred bytes). */
 export const MAX_ELEMENT_CHARS = 1000;
 /** After this many problems with the same code, the rest are counted in one summary problem. */
@@ -131,8 +133,15 @@ export class ClaimAssembler {
     }
   }
 
+  /**
+   * Set by the reader once the input shows a control byte (so clean files pay nothing): from then on every
+   * segment is checked, and one with a control byte inside it is garbage (X12 data never carries one).
+   */
+  checkControlBytes = false;
+
   private segment(seg: Segment, out: ReadClaim[]): void {
     this.lastSegment = seg;
+    if (this.checkControlBytes) this.checkControlByte(seg);
     if (this.transaction !== undefined) this.segmentsInTransaction++;
     // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
     const first = seg.tag.charCodeAt(0);
@@ -317,6 +326,19 @@ export class ClaimAssembler {
     this.claim = undefined;
     this.claimsRead++;
     out.push({ claim: mapClaim(raw), raw });
+  }
+
+  /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
+  private checkControlByte(seg: Segment): void {
+    const d = seg.delimiters;
+    CONTROL_BYTE.lastIndex = seg.start;
+    for (let match = CONTROL_BYTE.exec(seg.raw); match !== null && match.index < seg.end; match = CONTROL_BYTE.exec(seg.raw)) {
+      const char = match[0];
+      if (char === d.element || char === d.component || char === d.repetition || char === d.terminator) continue;
+      const code = char.charCodeAt(0).toString(16).padStart(2, '0');
+      this.fileProblem('X12_GARBAGE', seg, `control byte 0x${code} at byte ${seg.byteOffset + match.index - seg.start}: not X12 data`, true, false);
+      return;
+    }
   }
 
   private fileProblem(code: string, seg: Segment | undefined, what: string, envelope: boolean, fatal: boolean): void {

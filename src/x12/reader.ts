@@ -2,6 +2,9 @@
 import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
+
+/** Any control byte (besides tab, CR, LF) in a chunk: the assembler then checks each segment for one. */
+const CONTROL_BYTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 import { X12Tokenizer } from './tokenizer.js';
 
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
@@ -29,7 +32,9 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
         for await (const chunk of input as AsyncIterable<Buffer | string>) {
           const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
           bytesRead += buffer.length;
-          assembler.feed(tokenizer.push(buffer.toString('latin1'), isAscii(buffer)), batch);
+          const text = buffer.toString('latin1');
+          if (!assembler.checkControlBytes && CONTROL_BYTES.test(text)) assembler.checkControlBytes = true;
+          assembler.feed(tokenizer.push(text, isAscii(buffer)), batch);
           syncProblems();
           if (batch.length > 0) {
             for (const item of batch) yield item;
