@@ -148,7 +148,7 @@ export class ClaimAssembler {
     if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
       if (first === 76 && seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
       this.claim.segments.push(seg);
-      if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, `"${printable(seg.tag)}" is not a segment tag`, true, false);
+      if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
       return;
     }
     switch (seg.tag) {
@@ -249,7 +249,7 @@ export class ClaimAssembler {
           this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, `${tagName(seg)} outside a transaction set`, true, false);
         }
         if (!isSegmentTag(seg.tag) && seg.terminated) {
-          this.fileProblem('X12_GARBAGE', seg, `"${printable(seg.tag)}" is not a segment tag`, true, false);
+          this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
         }
     }
   }
@@ -396,8 +396,13 @@ function isSegmentTag(tag: string): boolean {
   return true;
 }
 
+/**
+ * The tag for a message — only when it has a tag's shape: what stands in a tag's place in a damaged segment may
+ * be anything (part of a patient's name after a stray terminator, megabytes of garbage), and messages are logged.
+ */
 function tagName(seg: Segment): string {
-  return seg.tag === '' ? '(no tag)' : printable(seg.tag);
+  if (isSegmentTag(seg.tag)) return seg.tag;
+  return seg.tag === '' ? '(no tag)' : 'not a tag';
 }
 
 /** A value safe to put in a one-line message (no control characters, bounded length). */

@@ -31,6 +31,8 @@ export interface TokenizerNote {
 }
 
 const NON_ASCII = /[\u0080-\u00ff]/;
+/** What a segment tag looks like; anything else in a tag's place is not named in messages (they are logged). */
+const TAG_SHAPE = /^[A-Z][A-Z0-9]{1,2}$/;
 /** A segment longer than this without a terminator is cut (bounded memory on garbage input). */
 const MAX_SEGMENT_CHARS = 16 * 1024 * 1024;
 
@@ -235,7 +237,7 @@ export class X12Tokenizer {
         } else if (this.delimiters === undefined) {
           this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
         } else {
-          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${tag || '(no tag)'} has no terminator: the file is truncated` });
+          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
         }
       }
       out.push(new Segment(rest, startInRest, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));

@@ -295,7 +295,7 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
     const { claims, problems } = await read(text);
     expect(claims.length).toBe(3);
     expect(problemsOf(problems)).toEqual([
-      ['X12_GARBAGE', 'bad.837: segment 26 (@@@ garb, byte 791): "@@@ garb" is not a segment tag'],
+      ['X12_GARBAGE', 'bad.837: segment 26 (not a tag, byte 791): the segment does not start with a segment tag'],
     ]);
   });
 });
