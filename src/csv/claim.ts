@@ -32,6 +32,9 @@ export interface RowContext {
   map: CsvColumnMap;
 }
 
+/** An 837P claim holds at most 50 service lines (2400 loop repeat). */
+export const MAX_LINES = 50;
+
 const DX_COLUMNS = ['dx1', 'dx2', 'dx3', 'dx4', 'dx5', 'dx6', 'dx7', 'dx8', 'dx9', 'dx10', 'dx11', 'dx12'] as const;
 const MOD_COLUMNS = ['mod1', 'mod2', 'mod3', 'mod4'] as const;
 const PTR_COLUMNS = ['ptr1', 'ptr2', 'ptr3', 'ptr4'] as const;
@@ -120,6 +123,8 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
       report('CSV_RAGGED_ROW', row, undefined, `row has ${row.fields.length} fields, header has ${header.length} (extra fields from column ${header.length + 1})`);
     }
   }
+  // An 837P claim (what a CSV claim becomes) holds at most 50 service lines; the X12 reader holds a longer one.
+  if (rows.length > MAX_LINES) report('CSV_TOO_MANY_LINES', first, undefined, `claim has ${rows.length} service lines (an 837P claim allows ${MAX_LINES})`);
   const lineDiagnoses = map.diagnoses === 'line';
   for (const row of rows.slice(1)) {
     for (const field of CLAIM_FIELDS) {
