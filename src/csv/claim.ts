@@ -34,6 +34,8 @@ export interface RowContext {
 
 /** An 837P claim holds at most 50 service lines (2400 loop repeat). */
 export const MAX_LINES = 50;
+/** Longest value read from a column (the X12 reader's element limit). */
+export const MAX_VALUE_CHARS = 1000;
 
 const DX_COLUMNS = ['dx1', 'dx2', 'dx3', 'dx4', 'dx5', 'dx6', 'dx7', 'dx8', 'dx9', 'dx10', 'dx11', 'dx12'] as const;
 const MOD_COLUMNS = ['mod1', 'mod2', 'mod3', 'mod4'] as const;
@@ -125,6 +127,13 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
   }
   // An 837P claim (what a CSV claim becomes) holds at most 50 service lines; the X12 reader holds a longer one.
   if (rows.length > MAX_LINES) report('CSV_TOO_MANY_LINES', first, undefined, `claim has ${rows.length} service lines (an 837P claim allows ${MAX_LINES})`);
+  // No value longer than an X12 element may be (the X12 reader holds one), in a column spinescrub reads.
+  for (const row of rows) {
+    const column = row.fields.findIndex((value, index) => value.length > MAX_VALUE_CHARS && context.binding.fieldOfColumn[index] !== undefined);
+    if (column >= 0) {
+      report('CSV_VALUE_TOO_LONG', row, context.binding.fieldOfColumn[column], `value is ${row.fields[column]!.length} characters long (limit ${MAX_VALUE_CHARS})`);
+    }
+  }
   const lineDiagnoses = map.diagnoses === 'line';
   for (const row of rows.slice(1)) {
     for (const field of CLAIM_FIELDS) {
