@@ -707,7 +707,8 @@ function openOverlay(): Database.Database {
 /** A run's overlay statements (the temp tables are created on the first claim added). */
 function overlayStatements(db: Database.Database) {
   // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
-  // order (id), each with its lines packed in one value (packLines): a patient's claims come back as one row each.
+  // order (id), each with its lines packed in one value (packLines), for the commit; and a copy clustered by patient
+  // identity, so that a patient's claims are read from a page or two, however large the overlay grows.
   db.exec(`
     CREATE TABLE run_claims (
       id INTEGER PRIMARY KEY,
@@ -728,7 +729,16 @@ function overlayStatements(db: Database.Database) {
     );
     CREATE INDEX run_claims_by_key ON run_claims(key);
     CREATE INDEX run_claims_by_file ON run_claims(file_seq);
-    CREATE TABLE run_patients (ikey TEXT NOT NULL, claim INTEGER NOT NULL, PRIMARY KEY (ikey, claim)) WITHOUT ROWID;
+    CREATE TABLE run_patients (
+      ikey TEXT NOT NULL,
+      claim INTEGER NOT NULL,
+      claim_id TEXT NOT NULL,
+      billing_npi TEXT NOT NULL,
+      file_seq INTEGER NOT NULL,
+      has_member INTEGER NOT NULL,
+      lines TEXT NOT NULL,
+      PRIMARY KEY (ikey, claim)
+    ) WITHOUT ROWID;
     CREATE INDEX run_patients_by_claim ON run_patients(claim);
   `);
   const commit = db.prepare('COMMIT');
@@ -738,22 +748,15 @@ function overlayStatements(db: Database.Database) {
       `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
          charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertPatient: db.prepare('INSERT INTO run_patients (ikey, claim) VALUES (?, ?)'),
-    hideVisibleEarlier: db.prepare("UPDATE run_claims SET hidden = 1 WHERE key = ? AND hidden = 0 AND frequency <> '8'"),
+    insertPatient: db.prepare('INSERT INTO run_patients (ikey, claim, claim_id, billing_npi, file_seq, has_member, lines) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    visibleEarlier: db.prepare("SELECT id FROM run_claims WHERE key = ? AND hidden = 0 AND frequency <> '8'").pluck(),
+    hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
     firstAwaiting: db.prepare('SELECT id FROM run_claims WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1').pluck(),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
-    // One identity's visible claims, in arrival order (raw rows, in this column order).
-    claimsOf: db
-      .prepare(
-        `SELECT c.claim_id, c.billing_npi, c.file_seq, c.lines FROM run_patients p JOIN run_claims c ON c.id = p.claim
-         WHERE p.ikey = ? AND c.hidden = 0 ORDER BY p.claim`,
-      )
-      .raw(true),
+    // One identity's claims, in arrival order (raw rows, in this column order); hidden ones are left out by the caller.
+    claimsOf: db.prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? ORDER BY claim').raw(true),
     claimsWithoutMemberOf: db
-      .prepare(
-        `SELECT c.claim_id, c.billing_npi, c.file_seq, c.lines FROM run_patients p JOIN run_claims c ON c.id = p.claim
-         WHERE p.ikey = ? AND c.hidden = 0 AND c.has_member = 0 ORDER BY p.claim`,
-      )
+      .prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? AND has_member = 0 ORDER BY claim')
       .raw(true),
     // A file's claims read back for the commit, in arrival order, a batch at a time.
     claimsOfFile: db
@@ -775,7 +778,7 @@ function overlayStatements(db: Database.Database) {
 }
 
 /** A row of the overlay's claim queries, raw. */
-type RawOverlayRow = [claimId: string, billingNpi: string, fileSeq: number, lines: string];
+type RawOverlayRow = [claim: number, claimId: string, billingNpi: string, fileSeq: number, lines: string];
 
 type RawRecordRow = [
   id: number,
@@ -917,6 +920,11 @@ export class RunHistory {
   private overlay: ReturnType<typeof overlayStatements> | undefined;
   /** Claims in the overlay (none: the view reads the database alone). */
   private overlayClaims = 0;
+  /**
+   * Overlay claims replaced or voided by a later claim of the run, voids, and originals a waiting 7/8 superseded
+   * (their rows say so too; this set spares the view a look-up per claim). As many as the run's 7s and 8s.
+   */
+  private readonly hiddenClaims = new Set<number>();
   /** Names of the run's files by their number. */
   private readonly fileNamesBySeq = new Map<number, string>();
   /** Identity keys with lines in the overlay (a Bloom filter: no false negatives). */
@@ -995,7 +1003,12 @@ export class RunHistory {
     let awaiting = false;
     if (record.frequency === '7' || record.frequency === '8') {
       // Every visible earlier claim of the run with this key is superseded (a void supersedes nothing more).
-      const hiddenEarlier = this.overlayClaims > 0 ? o.hideVisibleEarlier.run(key).changes : 0;
+      const visibleEarlier = this.overlayClaims > 0 ? (o.visibleEarlier.all(key) as number[]) : [];
+      for (const earlier of visibleEarlier) {
+        o.hide.run(earlier);
+        this.hiddenClaims.add(earlier);
+      }
+      const hiddenEarlier = visibleEarlier.length;
       awaiting = hiddenEarlier === 0 && !this.store.hasActiveClaim(record.claimId, record.billingNpi);
       this.supersededInDb.set(key, (this.supersededInDb.get(key) ?? 0) + 1);
       if (record.frequency === '8') hidden = true;
@@ -1011,17 +1024,19 @@ export class RunHistory {
     }
     if (awaiting) this.overlayAwaiting++;
     const { identity } = record;
+    const hasMember = identity.memberId !== null ? 1 : 0;
+    const lines = packLines(record.lines);
     const id = Number(
       o.insertClaim.run(
         fileSeq, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
-        identity.dependentKey, identity.nameKey, record.chargeCents, identity.memberId !== null ? 1 : 0, hidden ? 1 : 0, awaiting ? 1 : 0,
-        packLines(record.lines),
+        identity.dependentKey, identity.nameKey, record.chargeCents, hasMember, hidden ? 1 : 0, awaiting ? 1 : 0, lines,
       ).lastInsertRowid,
     );
     this.overlayClaims++;
+    if (hidden) this.hiddenClaims.add(id);
     if (record.lines.length > 0) {
       for (const identityKey of overlayKeys(identity)) {
-        o.insertPatient.run(identityKey, id);
+        o.insertPatient.run(identityKey, id, record.claimId, record.billingNpi, fileSeq, hasMember, lines);
         this.overlayKeys.add(identityKey);
       }
       // The name key of a claim without a member id (the only name lines a member's view takes).
@@ -1056,7 +1071,10 @@ export class RunHistory {
     this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
     o.deletePatientsOfFile.run(fileSeq);
     this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
-    if (this.overlayClaims === 0) this.overlayKeys.clear();
+    if (this.overlayClaims === 0) {
+      this.overlayKeys.clear();
+      this.hiddenClaims.clear();
+    }
     o.checkpoint();
   }
 
@@ -1120,21 +1138,23 @@ export class RunHistory {
       const nameKey = identity.nameKey !== null ? `n:${identity.nameKey}` : null;
       const filter = this.overlayKeys;
       const names = this.fileNamesBySeq;
+      const hidden = this.hiddenClaims;
       if (memberKey !== null) {
-        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.claimsOf.all(memberKey) as RawOverlayRow[], from, names);
+        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.claimsOf.all(memberKey) as RawOverlayRow[], from, names, hidden);
         if (nameKey !== null && filter.mightHave(`${WITHOUT_MEMBER}${nameKey}`)) {
-          pushOverlayLines(lines, o.claimsWithoutMemberOf.all(nameKey) as RawOverlayRow[], from, names);
+          pushOverlayLines(lines, o.claimsWithoutMemberOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
         }
       } else if (nameKey !== null && filter.mightHave(nameKey)) {
-        pushOverlayLines(lines, o.claimsOf.all(nameKey) as RawOverlayRow[], from, names);
+        pushOverlayLines(lines, o.claimsOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
       }
     }
     return lines;
   }
 }
 
-function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
-  for (const [claimId, billingNpi, fileSeq, packed] of rows) {
+function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>, hidden: ReadonlySet<number>): void {
+  for (const [claim, claimId, billingNpi, fileSeq, packed] of rows) {
+    if (hidden.has(claim)) continue;
     const key = claimKey(claimId, billingNpi);
     const file = fileNames.get(fileSeq)!;
     for (const line of unpackLines(packed)) {
