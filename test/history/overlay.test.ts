@@ -1,0 +1,59 @@
+/**
+ * The run overlay (claims of the run not yet in the database) lives in a private on-disk SQLite database with each
+ * claim's lines packed in one value: what the view and the commit read back must be exactly what was added.
+ */
+import { describe, expect, it } from 'vitest';
+import { openHistory } from '../../src/history/store.js';
+import type { PatientKey } from '../../src/history/view.js';
+import { claim } from './fixtures.js';
+
+const JANE: PatientKey = { memberId: 'MEM100', lastName: 'DOE', firstName: 'JANE', dateOfBirth: '1955-05-05' };
+const file = (name: string) => ({ name, hash: `hash-${name}` });
+
+describe('run overlay', () => {
+  it('gives back every field of a line as added, before and after the commit, separators in values included', () => {
+    const damaged = 'NPI\u001fX\u001eY';
+    const added = claim({
+      id: 'A1',
+      file: 'in.837',
+      lines: [
+        { code: '64493', mods: ['RT', 'KX'], units: 1.5, npi: damaged },
+        { code: '64494', mods: [], units: 2 },
+        { code: '99213', mods: ['25'], npi: '' },
+      ],
+    });
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: true });
+    const recorder = run.file(file('in.837'));
+    recorder.add(added);
+    const fromOverlay = run.view.linesOn(JANE, '2026-03-02');
+    expect(fromOverlay.map((line) => [line.file, line.claimId, line.lineNumber, line.procedure, line.modifiers, line.sides, line.units, line.family, line.region, line.role, line.renderingNpi])).toEqual([
+      ['in.837', 'A1', 1, '64493', ['RT', 'KX'], ['right'], 1.5, 'facet', 'lumbar-sacral', 'primary', damaged],
+      ['in.837', 'A1', 2, '64494', [], [], 2, 'facet', 'lumbar-sacral', 'addon', '1234567893'],
+      ['in.837', 'A1', 3, '99213', ['25'], [], 1, 'em', 'none', 'none', ''],
+    ]);
+    expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-03-02')).toMatchObject([{ claimId: 'A1', kx: true, codes: ['64493', '64494'], sideUnknown: true }]);
+    expect(recorder.commit()).toMatchObject({ status: 'added', claims: 1, lines: 3 });
+    expect(store.view().linesOn(JANE, '2026-03-02')).toEqual(fromOverlay);
+  });
+
+  it('shows a member\'s view the name-only claims of the same person (after its own), and hides what a 7 replaced, across files', () => {
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: false });
+    const first = run.file(file('in1.837'));
+    first.add(claim({ id: 'N1', member: null, file: 'in1.837', lines: ['64493-RT'] }));
+    first.add(claim({ id: 'M1', file: 'in1.837', lines: ['64493-LT'] }));
+    first.add(claim({ id: 'OTHER', member: 'MEM200', first: 'JOHN', file: 'in1.837', lines: ['64493-LT'] }));
+    expect(first.commit()).toMatchObject({ status: 'not-recorded', claims: 3, lines: 3 });
+    const second = run.file(file('in2.837'));
+    expect(run.view.linesOn(JANE, '2026-03-02').map((line) => line.claimId)).toEqual(['M1', 'N1']);
+    second.add(claim({ id: 'M1', freq: '7', date: '2026-03-09', file: 'in2.837', lines: ['64493-LT'] }));
+    expect(run.view.linesBetween(JANE, '2026-01-01', '2026-12-31').map((line) => `${line.file}#${line.claimId} ${line.serviceDate}`)).toEqual([
+      'in2.837#M1 2026-03-09',
+      'in1.837#N1 2026-03-02',
+    ]);
+    second.discard();
+    expect(run.view.linesOn(JANE, '2026-03-02').map((line) => line.claimId)).toEqual(['N1']);
+    expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
+  });
+});
