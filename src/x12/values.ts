@@ -93,8 +93,3 @@ export function parseD8(text: string): IsoDate | undefined {
   D8_CACHE.set(text, iso);
   return iso;
 }
-
-/** YYYY-MM-DD → CCYYMMDD. */
-export function formatD8(date: IsoDate): string {
-  return date.replaceAll('-', '');
-}

@@ -4,12 +4,11 @@
  * different sites, with 59/X{EPSU} on the second (column-2) code. Every pair names its source.
  *
  * Kept apart from the ReferenceData interface (an additive module: it needs no change to the shared
- * contract); `distinctPairsFor` is the lookup. Same-region RFA/facet pairs are `facet/with-rfa`'s business,
- * and ESI in two regions is `esi/multiple-regions`' (a coverage limit, not a PTP bypass): neither is here as a
+ * contract); src/rules/common/distinct.ts indexes it by column-2 code. Same-region RFA/facet pairs are
+ * `facet/with-rfa`'s business, and ESI in two regions is `esi/multiple-regions`' (a coverage limit, not a PTP bypass): neither is here as a
  * same-site pair. Spine/spine pairs below only count when the two lines are in different session regions.
  */
 import type { Effective, ReferenceVersion, SourceRef } from '../types.js';
-import type { IsoDate } from '../../encounter/model.js';
 
 /** How the two sites are told apart: another structure (a major joint vs the spine), or the other spinal region. */
 export type DistinctSite = 'other-structure' | 'other-region';
@@ -135,15 +134,6 @@ const CROSS_REGION_PAIRS: readonly DistinctPair[] = ['64633', '64635'].flatMap((
 );
 
 export const DISTINCT_PAIRS: readonly DistinctPair[] = [...VERIFIED_JOINT_PAIRS, ...CATALOGUE_JOINT_PAIRS, ...CROSS_REGION_PAIRS];
-
-function effectiveOn(effective: Effective, serviceDate: IsoDate): boolean {
-  return (effective.from === undefined || serviceDate >= effective.from) && (effective.to === undefined || serviceDate < effective.to);
-}
-
-/** The pairs in force on `serviceDate` whose column-2 code is `second`. */
-export function distinctPairsFor(second: string, serviceDate: IsoDate): DistinctPair[] {
-  return DISTINCT_PAIRS.filter((pair) => pair.second === second && effectiveOn(pair.effective, serviceDate));
-}
 
 export const distinctPairsVersion: ReferenceVersion = {
   table: 'distinct-pairs',
