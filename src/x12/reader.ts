@@ -2,10 +2,10 @@
 import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
+import { X12Tokenizer } from './tokenizer.js';
 
 /** Any control byte (besides tab, CR, LF) in a chunk: the assembler then checks each segment for one. */
 const CONTROL_BYTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-import { X12Tokenizer } from './tokenizer.js';
 
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
   const problems: FileProblem[] = [];
