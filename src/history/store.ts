@@ -769,6 +769,9 @@ function overlayStatements(db: Database.Database) {
     awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
     deletePatientsOfFile: db.prepare('DELETE FROM run_patients WHERE claim IN (SELECT id FROM run_claims WHERE file_seq = ?)'),
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
+    // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
+    deleteAllPatients: db.prepare('DELETE FROM run_patients'),
+    deleteAllClaims: db.prepare('DELETE FROM run_claims'),
     /** Ends the overlay's transaction and opens the next one. */
     checkpoint: () => {
       commit.run();
@@ -929,6 +932,8 @@ export class RunHistory {
   private readonly fileNamesBySeq = new Map<number, string>();
   /** Identity keys with lines in the overlay (a Bloom filter: no false negatives). */
   private readonly overlayKeys = new KeyFilter();
+  /** Overlay claims by file number (a file holding all of them is removed by emptying the tables). */
+  private readonly overlayClaimsByFile = new Map<number, number>();
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
   private overlayAwaiting = 0;
   private fileSeq = 0;
@@ -1033,6 +1038,7 @@ export class RunHistory {
       ).lastInsertRowid,
     );
     this.overlayClaims++;
+    this.overlayClaimsByFile.set(fileSeq, (this.overlayClaimsByFile.get(fileSeq) ?? 0) + 1);
     if (hidden) this.hiddenClaims.add(id);
     if (record.lines.length > 0) {
       for (const identityKey of overlayKeys(identity)) {
@@ -1069,8 +1075,17 @@ export class RunHistory {
       else this.supersededInDb.set(key, count);
     }
     this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
-    o.deletePatientsOfFile.run(fileSeq);
-    this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
+    const ofFile = this.overlayClaimsByFile.get(fileSeq) ?? 0;
+    this.overlayClaimsByFile.delete(fileSeq);
+    if (ofFile === this.overlayClaims) {
+      // Every overlay claim is this file's (the usual case: one file, or files recorded as they end): empty the tables.
+      o.deleteAllPatients.run();
+      o.deleteAllClaims.run();
+      this.overlayClaims = 0;
+    } else {
+      o.deletePatientsOfFile.run(fileSeq);
+      this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
+    }
     if (this.overlayClaims === 0) {
       this.overlayKeys.clear();
       this.hiddenClaims.clear();
@@ -1157,9 +1172,37 @@ function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDat
     if (hidden.has(claim)) continue;
     const key = claimKey(claimId, billingNpi);
     const file = fileNames.get(fileSeq)!;
-    for (const line of unpackLines(packed)) {
-      if (line.serviceDate < from) continue;
-      lines.push({ claimKey: key, claimId, billingNpi, file, fileId: null, ...line });
+    if (packed === '' || packed.startsWith(JSON_MARK)) {
+      for (const line of unpackLines(packed)) {
+        if (line.serviceDate < from) continue;
+        lines.push({ claimKey: key, claimId, billingNpi, file, fileId: null, ...line });
+      }
+      continue;
+    }
+    // unpackLines, building each line once (same fields, same order) and only for dates from `from` on.
+    for (const text of packed.split(LINE)) {
+      const [serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, npi] = text.split(FIELD) as [
+        string, string, string, string, string, string, string, string, string, string, string,
+      ];
+      if (serviceDate < from) continue;
+      lines.push({
+        claimKey: key,
+        claimId,
+        billingNpi,
+        file,
+        fileId: null,
+        lineNumber: Number(lineNumber),
+        serviceDate,
+        procedure,
+        modifiers: modifiers === '' ? [] : modifiers.split(','),
+        sides: Number(sides),
+        family: FAMILY_CODES[Number(family)]!,
+        region: REGION_CODES[Number(region)]!,
+        role: ROLE_CODES[Number(role)]!,
+        units: Number(units),
+        kx: kx === '1',
+        renderingNpi: npi === '' ? null : npi.slice(1),
+      });
     }
   }
 }
