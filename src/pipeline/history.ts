@@ -17,8 +17,6 @@ export interface FileIdentity {
 
 export interface FileHistory {
   readonly view: HistoryView;
-  /** The file was recorded by an earlier run (same bytes): recording it again changes nothing. */
-  readonly alreadyRecorded: boolean;
   /** A claim the run released to ready (normalized, as corrected): visible to later claims, recorded on commit. */
   add(claim: Claim): void;
   /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
@@ -51,7 +49,6 @@ export const noRunHistory: RunHistory = {
   startRun: () => {},
   openFile: () => ({
     view: emptyHistory,
-    alreadyRecorded: false,
     add: () => {},
     commit: () => 'not-recorded',
     abort: () => {},

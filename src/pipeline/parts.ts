@@ -1,6 +1,6 @@
 /**
- * The real parts a run is made of, wired in one place: the x12/ and csv/ readers and writers, the engine with
- * the rule list, the reference data, the normalizer, and the history store behind the run's history interface.
+ * The real parts a run is made of, wired in one place: the x12/ and csv/ readers and writers, the choice of a
+ * CSV file's column map, and the history store behind the run's history interface (the engine is bound in run.ts).
  */
 import type { ReadStream, WriteStream } from 'node:fs';
 export { loadCsvMap } from '../csv/map.js';
@@ -56,8 +56,8 @@ function headerFields(head: Buffer, map: CsvColumnMap): string[] {
 
 /**
  * The column map a CSV file is read with: the default column set when its header has the required columns,
- * otherwise the first `--csv-map` whose header fits; undefined (the default set) when none fits, so the reader
- * reports the missing columns.
+ * otherwise the first `--csv-map` whose header fits. When none fits: the map if exactly one was given, else
+ * undefined (the default set), so the reader reports the columns missing for it.
  */
 export function chooseCsvMap(head: Buffer, maps: readonly CsvColumnMap[]): CsvColumnMap | undefined {
   for (const map of [{}, ...maps]) {
@@ -114,11 +114,9 @@ export class SqliteRunHistory implements RunHistory {
     if (!this.run) this.startRun();
     const run = this.run!;
     const recorder = run.file({ name: file.name, hash: file.hash, format: file.format });
-    const alreadyRecorded = this.store.findFile(file.hash) !== undefined;
     let open = true;
     return {
       view: run.view,
-      alreadyRecorded,
       add: (claim: Claim) => recorder.add(claim),
       commit: () => {
         open = false;
