@@ -204,8 +204,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       junitText += junitTestCase(outcome);
       if (rowsText.length + junitText.length >= SPILL_BATCH) await flushSpills();
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
-      // billed yet; it is recorded when it comes back worked, in a later file.
-      if (fate === 'ready') fileHistory.add(context.normalize(final));
+      // billed yet; it is recorded when it comes back worked, in a later file. Without a history index there
+      // is nothing to add to, and no reason to normalize the claim a second time.
+      if (fate === 'ready' && context.history.available) fileHistory.add(context.normalize(final));
       if (!holding) context.progress.advance(input.name, 0, 1);
       reportBytes();
     }
