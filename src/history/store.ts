@@ -116,6 +116,11 @@ type RawLineRow = [
 ];
 
 const CACHE_LIMIT = 512;
+/**
+ * Identities of the run's patients by their key fields: a patient comes back claim after claim, and an identity
+ * costs two hashes. A few MiB at most (a 50 MB file has about 18,000 patients).
+ */
+const IDENTITY_CACHE_LIMIT = 32_768;
 /** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
 const TEMP_CACHE_KIB = -8192;
 /** Page cache while ingesting a file (negative: KiB): 256 MiB. */
@@ -1099,6 +1104,8 @@ export class RunHistory {
   private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
 
   private readonly identityByKey = new WeakMap<PatientKey, PatientIdentity>();
+  /** The last key object linesFor was asked about, with its identity (identityByKey's answer) and cache key. */
+  private lastAsked: { patient: PatientKey; identity: PatientIdentity; key: string } | undefined;
 
   private identity(patient: PatientKey): PatientIdentity {
     const known = this.identityByKey.get(patient);
@@ -1113,7 +1120,7 @@ export class RunHistory {
     let identity = this.identityCache.get(cacheKey);
     if (identity === undefined) {
       identity = identityOf(patient);
-      if (this.identityCache.size >= CACHE_LIMIT) this.identityCache.clear();
+      if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
       this.identityCache.set(cacheKey, identity);
     }
     return identity;
@@ -1125,8 +1132,17 @@ export class RunHistory {
    * rolling-year and global-period questions about the same claim are answered by the same load.
    */
   private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
-    const identity = this.identity(patient);
-    const key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+    // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
+    let identity: PatientIdentity;
+    let key: string;
+    const asked = this.lastAsked;
+    if (asked !== undefined && asked.patient === patient) {
+      ({ identity, key } = asked);
+    } else {
+      identity = this.identity(patient);
+      key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+      this.lastAsked = { patient, identity, key };
+    }
     const last = this.last;
     if (
       last !== undefined && last.key === key && last.from <= from &&

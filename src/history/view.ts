@@ -80,13 +80,20 @@ export const emptyHistory: HistoryView = {
 /** Keys already built, per claim object (the history rules ask for it many times per claim; claims are not mutated). */
 const keysOfClaims = new WeakMap<Claim, PatientKey>();
 
+/** The last claim asked about and its key (the same claim is asked about many times in a row). */
+let lastClaim: Claim | undefined;
+let lastKey: PatientKey | undefined;
+
 /** The patient key of a claim: its patient, flagged as a dependent when the patient is not the subscriber. */
 export function patientKeyOf(claim: Claim): PatientKey {
+  if (claim === lastClaim && lastKey !== undefined) return lastKey;
   let key = keysOfClaims.get(claim);
   if (key === undefined) {
     key = Object.freeze(buildPatientKey(claim));
     keysOfClaims.set(claim, key);
   }
+  lastClaim = claim;
+  lastKey = key;
   return key;
 }
 
