@@ -132,11 +132,6 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const stream = createReadStream(input.path, { highWaterMark: 1 << 20 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
-  const reportBytes = (): void => {
-    if (holding) return;
-    context.progress.advance(input.name, stream.bytesRead - bytesReported, 0);
-    bytesReported = stream.bytesRead;
-  };
   const ready = new LazyOutput(context, input, 'ready', reader);
   const held = new LazyOutput(context, input, 'held', reader);
   const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
@@ -207,8 +202,11 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       // billed yet; it is recorded when it comes back worked, in a later file. Without a history index there
       // is nothing to add to, and no reason to normalize the claim a second time.
       if (fate === 'ready' && context.history.available) fileHistory.add(context.normalize(final));
-      if (!holding) context.progress.advance(input.name, 0, 1);
-      reportBytes();
+      if (!holding) {
+        // One progress call per claim: the claim and the bytes read since the last one.
+        context.progress.advance(input.name, stream.bytesRead - bytesReported, 1);
+        bytesReported = stream.bytesRead;
+      }
     }
   } catch (error) {
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
