@@ -21,8 +21,6 @@ export interface LoggerOptions {
   /** Drop info lines (warnings and errors still go out). */
   quiet: boolean;
   write?: (line: string) => void;
-  /** Called before a line is written (a progress bar clears itself). */
-  beforeWrite?: () => void;
 }
 
 /**
@@ -38,7 +36,6 @@ export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const emit = (level: LogLevel, event: string, message: string, fields: LogFields = {}): void => {
     if (level === 'info' && options.quiet) return;
-    options.beforeWrite?.();
     if (options.format === 'json') {
       write(`${JSON.stringify({ level, event, message, ...fields })}\n`);
     } else {
