@@ -35,6 +35,8 @@ interface FileState {
   bytes: number;
   claims: number;
   startedAt: number;
+  /** The name as the bar shows it (escaped and padded once, not per update). */
+  label: string;
   bar?: cliProgress.SingleBar;
 }
 
@@ -70,17 +72,18 @@ export function barProgress(fileCount: number, bytesTotal: number, stream: NodeJ
     },
     cliProgress.Presets.shades_classic,
   );
-  const overall = bars.create(Math.max(bytesTotal, 1), 0, { name: shortName(`all ${fileCount} files`), claims: 0, cps: '0', mbps: '0.0' });
-  const payload = (claims: number, bytes: number, startedAt: number, name: string) => ({
-    name: shortName(name),
+  const overallLabel = shortName(`all ${fileCount} files`);
+  const overall = bars.create(Math.max(bytesTotal, 1), 0, { name: overallLabel, claims: 0, cps: '0', mbps: '0.0' });
+  const payload = (claims: number, bytes: number, startedAt: number, label: string) => ({
+    name: label,
     claims,
     cps: Math.round(rate(claims, startedAt)).toString(),
     mbps: (rate(bytes, startedAt) / MB).toFixed(1),
   });
   return {
     fileStarted(name, bytes) {
-      const file: FileState = { bytesTotal: bytes, bytes: 0, claims: 0, startedAt: performance.now() };
-      file.bar = bars.create(Math.max(bytes, 1), 0, payload(0, 0, file.startedAt, name));
+      const file: FileState = { bytesTotal: bytes, bytes: 0, claims: 0, startedAt: performance.now(), label: shortName(name) };
+      file.bar = bars.create(Math.max(bytes, 1), 0, payload(0, 0, file.startedAt, file.label));
       state.files.set(name, file);
     },
     advance(name, bytes, claims) {
@@ -90,9 +93,9 @@ export function barProgress(fileCount: number, bytesTotal: number, stream: NodeJ
       if (file) {
         file.bytes += bytes;
         file.claims += claims;
-        file.bar?.update(file.bytes, payload(file.claims, file.bytes, file.startedAt, name));
+        file.bar?.update(file.bytes, payload(file.claims, file.bytes, file.startedAt, file.label));
       }
-      overall.update(state.bytes, payload(state.claims, state.bytes, state.startedAt, `all ${state.fileCount} files`));
+      overall.update(state.bytes, payload(state.claims, state.bytes, state.startedAt, overallLabel));
     },
     fileDone(name) {
       const file = state.files.get(name);
