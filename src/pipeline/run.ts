@@ -429,7 +429,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     staging = null;
 
     const seconds = (performance.now() - startedAt) / 1000;
-    const bytes = prepared.reduce((sum, input) => sum + input.bytes, 0);
+    const bytes = bytesTotal;
     if (!options.quiet) {
       if (options.logFormat === 'json') {
         logger.info('summary', 'run complete', {
