@@ -116,11 +116,6 @@ type RawLineRow = [
 ];
 
 const CACHE_LIMIT = 512;
-/**
- * Identities of the run's patients by their key fields: a patient comes back claim after claim, and an identity
- * costs two hashes. A few MiB at most (a 50 MB file has about 18,000 patients).
- */
-const IDENTITY_CACHE_LIMIT = 32_768;
 /** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
 const TEMP_CACHE_KIB = -8192;
 /** Page cache while ingesting a file (negative: KiB): 256 MiB. */
@@ -1120,7 +1115,9 @@ export class RunHistory {
     let identity = this.identityCache.get(cacheKey);
     if (identity === undefined) {
       identity = identityOf(patient);
-      if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
+      // Kept small: an identity's strings may be slices of the input's chunks, and a large cache would hold the
+      // chunks in memory (tried 32,768: +65 MB peak RSS on a 50 MB file).
+      if (this.identityCache.size >= CACHE_LIMIT) this.identityCache.clear();
       this.identityCache.set(cacheKey, identity);
     }
     return identity;
