@@ -3,7 +3,7 @@
  * writer can tell which cells a fix changed and rewrite only those, in the style the cell had.
  */
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
-import { UNNORMALIZED } from '../encounter/model.js';
+import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { ColumnBinding, CsvColumnMap, CsvField, ListField } from './columns.js';
 import { CLAIM_FIELDS } from './columns.js';
 import type { ParsedRow } from './rows.js';
@@ -32,10 +32,8 @@ export interface RowContext {
   map: CsvColumnMap;
 }
 
-/** An 837P claim holds at most 50 service lines (2400 loop repeat). */
-export const MAX_LINES = 50;
-/** Longest value read from a column (the X12 reader's element limit). */
-export const MAX_VALUE_CHARS = 1000;
+/** The same limits as the X12 reader (model.ts), so a claim is held alike in either format. */
+const MAX_LINES = MAX_LINES_PER_CLAIM;
 
 const DX_COLUMNS = ['dx1', 'dx2', 'dx3', 'dx4', 'dx5', 'dx6', 'dx7', 'dx8', 'dx9', 'dx10', 'dx11', 'dx12'] as const;
 const MOD_COLUMNS = ['mod1', 'mod2', 'mod3', 'mod4'] as const;

@@ -192,3 +192,8 @@ export const UNNORMALIZED: LineFacts = Object.freeze({
   levels: 0,
   includesImaging: false,
 }) as LineFacts;
+
+/** An 837P claim holds at most 50 service lines (2400 loop repeat): both readers hold a longer claim. */
+export const MAX_LINES_PER_CLAIM = 50;
+/** Longest value either reader accepts in a field it reads (837P elements are at most a few hundred bytes). */
+export const MAX_VALUE_CHARS = 1000;

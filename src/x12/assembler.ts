@@ -5,7 +5,7 @@
  * checked as the trailers go by; problems become FileProblems, never exceptions.
  */
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
-import { UNNORMALIZED } from '../encounter/model.js';
+import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
 import { type Delimiters, type Segment, type TokenizerNote, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
@@ -65,12 +65,12 @@ export function isX12Raw(raw: unknown): raw is X12RawClaim {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
 }
 
-/** Lines above this are read but reported (the 837P allows 50 per claim). */
-export const MAX_LINES = 50;
+/** Lines above this are read but reported (shared with the CSV reader: model.ts). */
+export const MAX_LINES = MAX_LINES_PER_CLAIM;
 /** Control bytes that X12 data never holds (tab, CR and LF are the tokenizer's business). */
 const CONTROL_BYTE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-/** An element longer than this is reported (837P elements are at most a few hundred bytes). */
-export const MAX_ELEMENT_CHARS = 1000;
+/** An element longer than this is reported (shared with the CSV reader: model.ts). */
+export const MAX_ELEMENT_CHARS = MAX_VALUE_CHARS;
 /** After this many problems with the same code, the rest are counted in one summary problem. */
 const MAX_PROBLEMS_PER_CODE = 10;
 
