@@ -16,7 +16,7 @@ import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.
 import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
-
+import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 export { HistoryError } from './schema.js';
 
 export const DEFAULT_HISTORY_PATH = './spinescrub-history.db';
@@ -115,11 +115,6 @@ type RawLineRow = [
   renderingNpi: string | null,
 ];
 
-const CACHE_LIMIT = 512;
-/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
-const TEMP_CACHE_KIB = -8192;
-/** Page cache while ingesting a file (negative: KiB): 256 MiB. */
-const INGEST_CACHE_KIB = -262144;
 
 const LINE_COLUMNS = 'claim_id, billing_npi, file_id, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi';
 
@@ -238,7 +233,7 @@ export class HistoryStore {
       if (path !== ':memory:' && options.readonly !== true) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma('cache_size = -65536');
+      db.pragma(`cache_size = ${MAIN_CACHE_KIB}`);
       if (options.readonly === true) {
         const version = (db.prepare("SELECT max(version) FROM schema_version").pluck().get() as number | null) ?? 0;
         if (version !== SCHEMA_VERSION) {
@@ -565,7 +560,7 @@ export class HistoryStore {
     }
     // Several patient rows (a member id and an unmatched name-only patient): keep date order across them.
     if (ids.length > 1) lines = lines.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    if (this.cache.size >= LINES_CACHE_LIMIT) this.cache.clear();
     this.cache.set(cacheKey, { generation: this.generation, from, lines });
     return lines;
   }
@@ -684,8 +679,6 @@ function busyError(error: unknown, file: FileIdentity): unknown {
   return error;
 }
 
-/** Page cache of a run's overlay database (negative: KiB): 16 MiB. */
-const OVERLAY_CACHE_KIB = -16384;
 
 /**
  * A run's overlay database: an anonymous on-disk temporary database of its own (deleted when closed, or when the
@@ -1115,9 +1108,7 @@ export class RunHistory {
     let identity = this.identityCache.get(cacheKey);
     if (identity === undefined) {
       identity = identityOf(patient);
-      // Kept small: an identity's strings may be slices of the input's chunks, and a large cache would hold the
-      // chunks in memory (tried 32,768: +65 MB peak RSS on a 50 MB file).
-      if (this.identityCache.size >= CACHE_LIMIT) this.identityCache.clear();
+      if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
       this.identityCache.set(cacheKey, identity);
     }
     return identity;
