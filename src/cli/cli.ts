@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { commands } from './commands/index.js';
+import { RunOutOfMemory } from './run-in-worker.js';
 import { STDIN_TOKEN } from './stdin.js';
 
 class UsageFailure extends Error {}
@@ -35,12 +36,14 @@ export async function runCli(argv: string[]): Promise<number> {
       .help()
       .version()
       .fail((message, error) => {
+        if (error instanceof RunOutOfMemory) throw error;
         // A usage error must stop here: yargs would otherwise go on and run the command.
         throw new UsageFailure(message ?? error?.message ?? 'invalid arguments');
       })
       .parseAsync();
   } catch (error) {
-    if (!(error instanceof UsageFailure)) throw error;
+    // A usage error, or a run that hit its --max-heap: one line, exit 2 (DESIGN.md: a configuration error).
+    if (!(error instanceof UsageFailure) && !(error instanceof RunOutOfMemory)) throw error;
     process.stderr.write(`spinescrub: ${error.message}\n`);
     exitCode = 2;
   }

@@ -5,7 +5,7 @@
  */
 
 /** Page cache of the history database between files (negative: KiB): 64 MiB. */
-export const MAIN_CACHE_KIB = -65536;
+export const MAIN_CACHE_KIB = -16384;
 /** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
 export const TEMP_CACHE_KIB = -8192;
 /** Page cache while ingesting or committing a file (negative: KiB): 256 MiB. */

@@ -129,7 +129,7 @@ interface PassOutcome {
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
-  const stream = createReadStream(input.path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(input.path, { highWaterMark: 1 << 16 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
   const ready = new LazyOutput(context, input, 'ready', reader);

@@ -28,19 +28,29 @@ export function random(seed: number): () => number {
 }
 
 /**
- * The CLI as one ESM file, run with plain `node` (as the built CLI runs; no TypeScript loading in each child).
- * It sits two levels below the project root, like src/<layer>/, so the CLI finds schemas/ from import.meta.url;
- * its packages resolve from the project's node_modules.
+ * The CLI as ESM bundles run with plain `node` (as the built CLI runs; no TypeScript loading in each child): the
+ * entry point and the run's worker thread (src/cli/run-worker.ts), side by side as in dist/cli/. They sit two levels
+ * below the project root, like src/<layer>/, so the CLI finds schemas/ from import.meta.url; packages resolve from
+ * the project's node_modules, and the project's package.json makes the .js files ESM.
  */
 export async function bundleCli(): Promise<string> {
-  const bundle = path.join(ROOT, 'node_modules', '.cache', `spinescrub-kill-${process.pid}.mjs`);
-  mkdirSync(path.dirname(bundle), { recursive: true });
-  await build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, packages: 'external', logLevel: 'error' });
-  return bundle;
+  const dir = path.join(ROOT, `.kill-${process.pid}`, 'cli');
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [path.join(ROOT, 'src/cli/main.ts'), path.join(ROOT, 'src/cli/run-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: dir,
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return path.join(dir, 'main.js');
 }
 
 export function removeBundle(bundle: string): void {
-  rmSync(bundle, { force: true });
+  rmSync(path.dirname(path.dirname(bundle)), { recursive: true, force: true });
 }
 
 /** Three synthetic patients of one file (other files have others: no claim duplicates another file's). */

@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH } from '../../history/store.js';
-import { runPipeline, type FailOn } from '../../pipeline/run.js';
+import type { FailOn } from '../../pipeline/run.js';
 import type { LogFormat } from '../../pipeline/log.js';
+import { DEFAULT_MAX_HEAP_MB, runInWorker } from '../run-in-worker.js';
 import { withStdin } from '../stdin.js';
 
 export interface RunArgs {
@@ -27,6 +28,7 @@ export interface RunArgs {
   'log-format': LogFormat;
   progress?: boolean;
   'csv-map': string[];
+  'max-heap': number;
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -71,7 +73,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
         array: true,
         default: [] as string[],
       })
+      .option('max-heap', {
+        describe: 'memory limit of the run\'s JavaScript heap, in MiB (SQLite page caches come on top)',
+        type: 'number',
+        default: DEFAULT_MAX_HEAP_MB,
+        requiresArg: true,
+      })
       .check((args) => {
+        if (!Number.isInteger(args['max-heap']) || args['max-heap'] < 32) throw new Error(`Expected \`--max-heap\` to be a whole number of MiB from 32 up, got ${String(args['max-heap'])}`);
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
         if (args['as-of'] !== undefined && !isIsoDate(args['as-of'])) throw new Error(`Expected \`--as-of\` to be a date YYYY-MM-DD, got ${args['as-of']}`);
         return true;
@@ -79,24 +88,26 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run /inbound/*.837 --out /outbound/2026-11-27 --history /var/lib/spinescrub/history.db', 'nightly job')
       .example('$0 run claims/ --out out --fail-on error --no-record', 'CI-style audit') as unknown as Argv<RunArgs>,
   handler: async (args: RunArgs): Promise<number> => {
-    const outcome = await runPipeline({
-      inputs: withStdin(args.inputs),
-      outDir: args.out,
-      ...(args.format ? { format: args.format } : {}),
-      ...(args.policy ? { policy: args.policy } : {}),
-      historyPath: args.history,
-      record: args.record,
-      prior: args.prior,
-      failOn: args['fail-on'],
-      holdOn: args['hold-on'],
-      jobs: args.jobs,
-      fix: args.fix,
-      asOf: args['as-of'] ?? today(),
-      quiet: args.quiet,
-      logFormat: args['log-format'],
-      ...(args.progress !== undefined ? { progress: args.progress } : {}),
-      csvMaps: args['csv-map'],
-    });
-    return outcome.exitCode;
+    return runInWorker(
+      {
+        inputs: withStdin(args.inputs),
+        outDir: args.out,
+        ...(args.format ? { format: args.format } : {}),
+        ...(args.policy ? { policy: args.policy } : {}),
+        historyPath: args.history,
+        record: args.record,
+        prior: args.prior,
+        failOn: args['fail-on'],
+        holdOn: args['hold-on'],
+        jobs: args.jobs,
+        fix: args.fix,
+        asOf: args['as-of'] ?? today(),
+        quiet: args.quiet,
+        logFormat: args['log-format'],
+        ...(args.progress !== undefined ? { progress: args.progress } : {}),
+        csvMaps: args['csv-map'],
+      },
+      args['max-heap'],
+    );
   },
 } as unknown as CommandModule<object, RunArgs>;
