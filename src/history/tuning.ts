@@ -1,17 +1,19 @@
 /**
  * Memory knobs of the history store, in one place: SQLite page caches (negative values are KiB, as SQLite's
  * `cache_size` takes them) and the identity cache. A run's peak RSS is mostly these plus the JS heap, so they are
- * tuned against `scripts/bench-run.ts` (the 200 MB run) rather than set where they are used.
+ * tuned against `scripts/bench-run.ts` (the 200 MB run) rather than set where they are used. Measured 2026-11-27 on
+ * the 200 MB run with history (runInWorker, heap capped at 128 MiB): main/temp/overlay caches of 16/8/16 MiB gave a
+ * 167-172 MB peak, 8/4/8 MiB 140 MB, at the same CPU time (115-118 s; the machine was loaded, ±5%).
  */
 
-/** Page cache of the history database between files (negative: KiB): 64 MiB. */
-export const MAIN_CACHE_KIB = -16384;
-/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 8 MiB. */
-export const TEMP_CACHE_KIB = -8192;
-/** Page cache while ingesting or committing a file (negative: KiB): 256 MiB. */
+/** Page cache of the history database (negative: KiB): 8 MiB. A run's commit inserts lines in key order. */
+export const MAIN_CACHE_KIB = -8192;
+/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 4 MiB. */
+export const TEMP_CACHE_KIB = -4096;
+/** Page cache while `history add` / `--prior` ingests a file (negative: KiB): 256 MiB (not used by a run's commit). */
 export const INGEST_CACHE_KIB = -262144;
-/** Page cache of a run's overlay database (negative: KiB): 16 MiB. */
-export const OVERLAY_CACHE_KIB = -16384;
+/** Page cache of a run's overlay database (negative: KiB): 8 MiB. */
+export const OVERLAY_CACHE_KIB = -8192;
 /**
  * Patient identities remembered by a run. Kept small: an identity's strings may be slices of the input's chunks,
  * and a large cache would hold the chunks in memory (tried 32,768: +65 MB peak RSS on a 50 MB file).
