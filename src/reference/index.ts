@@ -8,6 +8,7 @@ import type { IsoDate } from '../encounter/model.js';
 import { CODE_LISTS, CODE_LISTS_VERSION } from './data/code-lists.js';
 import { DIAGNOSES, DIAGNOSES_VERSION } from './data/diagnoses.js';
 import { DRUGS, DRUGS_VERSION } from './data/drugs.js';
+import { distinctPairsVersion } from './data/distinct-pairs.js';
 import { PROCEDURES, PROCEDURES_VERSION } from './data/procedures.js';
 import type {
   CodeListName,
@@ -160,7 +161,8 @@ export function loadReference(): ReferenceData {
     lists.set(list.name, members);
   }
 
-  const versions: ReferenceVersion[] = [PROCEDURES_VERSION, DIAGNOSES_VERSION, DRUGS_VERSION, CODE_LISTS_VERSION].map(
+  // The distinct-procedure pairs are read by the rules directly (rules/common/distinct.ts); the run names their version too.
+  const versions: ReferenceVersion[] = [PROCEDURES_VERSION, DIAGNOSES_VERSION, DRUGS_VERSION, CODE_LISTS_VERSION, distinctPairsVersion].map(
     (version) => deepFreeze({ ...version, sources: [...version.sources] }),
   );
 

@@ -216,7 +216,7 @@ describe('code lists and versions', () => {
   });
 
   it('names every table with a version', () => {
-    expect(ref.versions().map((v) => v.table)).toEqual(['procedures', 'icd10cm-spine', 'hcpcs-drugs', 'code-lists']);
+    expect(ref.versions().map((v) => v.table)).toEqual(['procedures', 'icd10cm-spine', 'hcpcs-drugs', 'code-lists', 'distinct-pairs']);
     for (const v of ref.versions()) expect(v.version).not.toBe('');
   });
 
