@@ -35,6 +35,8 @@ export interface ProcedureInfo {
   allowedPrimaries?: string[][];
   /** The add-on code that takes the next level(s) of this primary (64483 → 64484; 64493 → 64494). */
   nextLevelAddon?: string;
+  /** For a code "without imaging guidance": the code to use when imaging guidance was used (62320 → 62321). */
+  guidedCode?: string;
   /** MPFS bilateral surgery indicator (0, 1, 2, 3, 9). */
   bilateralIndicator?: number;
   /** Practitioner MUE. */

@@ -25,7 +25,7 @@ const RFA_CODES_FROM = '2012-01-01';
 export const PROCEDURES: readonly ProcedureInfo[] = [
   // ── Interlaminar ESI (§1.1). Bilateral indicator 9: modifier 50/RT/LT do not apply (cms-indicators §1).
   {
-    code: '62320', family: 'esi-interlaminar', region: 'cervical-thoracic', role: 'primary',
+    code: '62320', family: 'esi-interlaminar', region: 'cervical-thoracic', role: 'primary', guidedCode: '62321',
     bilateralIndicator: 9, globalDays: '000', includesImaging: false,
     mue: { value: 1, adjudication: 3, source: MUE_AB },
     description: 'Interlaminar epidural/subarachnoid injection, cervical or thoracic; without imaging guidance',
@@ -41,7 +41,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S30', note: 'imaging guidance and contrast inclusive' }, PPRRVU, MUE_AB],
   },
   {
-    code: '62322', family: 'esi-interlaminar', region: 'lumbar-sacral', role: 'primary',
+    code: '62322', family: 'esi-interlaminar', region: 'lumbar-sacral', role: 'primary', guidedCode: '62323',
     bilateralIndicator: 9, globalDays: '000', includesImaging: false,
     mue: { value: 1, adjudication: 3, source: MUE_AB },
     description: 'Interlaminar epidural/subarachnoid injection, lumbar or sacral (caudal); without imaging guidance',

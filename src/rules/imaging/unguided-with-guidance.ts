@@ -2,7 +2,10 @@ import { lineLabel } from '../helpers.js';
 import { defineRule, type Change } from '../types.js';
 
 interface Options {
-  /** The guided code that replaces each unguided interlaminar code (CPT: 62320 → 62321, 62322 → 62323). */
+  /**
+   * Overrides of the guided code that replaces an unguided interlaminar code; by default the reference's
+   * `guidedCode` (CPT: 62320 → 62321, 62322 → 62323).
+   */
   guidedCodes: Record<string, string>;
 }
 
@@ -32,21 +35,23 @@ export default defineRule<Options>({
       recode: 'Unexpected {{code}} (without imaging guidance) with {{imaging}}: imaging was used, expected {{guided}} (imaging included)',
     },
   },
-  defaultOptions: { guidedCodes: { '62320': '62321', '62322': '62323' } },
+  defaultOptions: { guidedCodes: {} },
   // Precondition for the engine: needs an unguided interlaminar ESI line.
   families: ['esi-interlaminar'],
   check(encounter, context) {
     const { reference, options } = context;
     const imaging = encounter.lines.filter((line) => reference.inList('imaging-fluoro-ct', line.procedure, line.serviceDate));
     if (imaging.length === 0) return;
+    const guidedCodeOf = (line: (typeof encounter.lines)[number]) =>
+      options.guidedCodes[line.procedure] ?? reference.procedure(line.procedure, line.serviceDate)?.guidedCode;
     const unguided = encounter.lines.filter(
-      (line) => line.facts.family === 'esi-interlaminar' && !line.facts.includesImaging && options.guidedCodes[line.procedure] !== undefined,
+      (line) => line.facts.family === 'esi-interlaminar' && !line.facts.includesImaging && guidedCodeOf(line) !== undefined,
     );
     if (unguided.length === 0) return;
     // One fix for the session: every unguided line recoded, every imaging line removed.
     const changes: Change[] = [];
     for (const line of unguided) {
-      const guided = options.guidedCodes[line.procedure]!;
+      const guided = guidedCodeOf(line)!;
       if (reference.procedure(guided, line.serviceDate)?.includesImaging) changes.push({ op: 'set-code', line: line.key, value: guided });
     }
     const complete = changes.length === unguided.length;
@@ -55,9 +60,9 @@ export default defineRule<Options>({
     for (const line of unguided) {
       context.report({
         messageId: 'recode',
-        data: { code: lineLabel(line), imaging: imaging.map((l) => l.procedure).join(', '), guided: options.guidedCodes[line.procedure]! },
+        data: { code: lineLabel(line), imaging: imaging.map((l) => l.procedure).join(', '), guided: guidedCodeOf(line)! },
         line,
-        expected: [options.guidedCodes[line.procedure]!],
+        expected: [guidedCodeOf(line)!],
         ...(complete && line === first ? { fix: { changes, description: 'use the guided code and remove the imaging line' } } : {}),
       });
     }

@@ -31,5 +31,12 @@ ruleTester.run(rule, {
       ],
       output: ['62321', '62323'],
     },
+    {
+      name: 'a policy overrides the reference\'s guided code (rule option guidedCodes)',
+      claim: { dx: ['M5416'], lines: ['62322', '77003'] },
+      policy: { ruleOptions: { 'imaging/unguided-with-guidance': { guidedCodes: { '62322': '62321' } } } },
+      errors: [{ messageId: 'recode', line: 1, data: { code: '62322', imaging: '77003', guided: '62321' } }],
+      output: ['62321'],
+    },
   ],
 });
