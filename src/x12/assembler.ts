@@ -67,8 +67,6 @@ export function isX12Raw(raw: unknown): raw is X12RawClaim {
 
 /** Lines above this are read but reported (shared with the CSV reader: model.ts). */
 export const MAX_LINES = MAX_LINES_PER_CLAIM;
-/** Control bytes that X12 data never holds (tab, CR and LF are the tokenizer's business). */
-const CONTROL_BYTE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** An element longer than this is reported (shared with the CSV reader: model.ts). */
 export const MAX_ELEMENT_CHARS = MAX_VALUE_CHARS;
 /** After this many problems with the same code, the rest are counted in one summary problem. */
@@ -331,12 +329,14 @@ export class ClaimAssembler {
   /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
   private checkControlByte(seg: Segment): void {
     const d = seg.delimiters;
-    CONTROL_BYTE.lastIndex = seg.start;
-    for (let match = CONTROL_BYTE.exec(seg.raw); match !== null && match.index < seg.end; match = CONTROL_BYTE.exec(seg.raw)) {
-      const char = match[0];
+    const source = seg.source;
+    for (let at = seg.tagFrom; at < seg.bodyEnd; at++) {
+      const code = source.charCodeAt(at);
+      if (code >= 0x20 ? code !== 0x7f : code === 9 || code === 10 || code === 13) continue;
+      const char = source[at]!;
       if (char === d.element || char === d.component || char === d.repetition || char === d.terminator) continue;
-      const code = char.charCodeAt(0).toString(16).padStart(2, '0');
-      this.fileProblem('X12_GARBAGE', seg, `control byte 0x${code} at byte ${seg.byteOffset + match.index - seg.start}: not X12 data`, true, false);
+      const hex = code.toString(16).padStart(2, '0');
+      this.fileProblem('X12_GARBAGE', seg, `control byte 0x${hex} at byte ${seg.byteOffset + at - seg.tagFrom}: not X12 data`, true, false);
       return;
     }
   }
@@ -538,7 +538,7 @@ export function mapClaim(raw: X12RawClaim): Claim {
   const segs = raw.segments;
 
   for (const seg of segs) {
-    if (seg.end - seg.start > MAX_ELEMENT_CHARS) {
+    if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
         if (els[i]!.length > MAX_ELEMENT_CHARS) {

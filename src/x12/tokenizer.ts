@@ -10,6 +10,7 @@
  */
 
 import { isAscii } from 'node:buffer';
+import { parseD8, parseD8At } from './values.js';
 
 export interface Delimiters {
   element: string;
@@ -37,15 +38,25 @@ const TAG_SHAPE = /^[A-Z][A-Z0-9]{1,2}$/;
 const MAX_SEGMENT_CHARS = 16 * 1024 * 1024;
 
 export class Segment {
-  private cachedElements: string[] | undefined;
+  private cachedElements: string[] | undefined = undefined;
+  /** Element index and start position (in `source`) of the last element read by el() (-1: none yet). */
+  private cursorIndex = 0;
+  private cursorFrom = -1;
 
   constructor(
-    /** Latin1 text: prefix + body + terminator + trailing whitespace. */
-    readonly raw: string,
-    /** Index in raw where the tag begins (0 unless a BOM or stray bytes precede it). */
-    readonly start: number,
-    /** Index in raw just after the body (where the terminator is, or raw's end when unterminated). */
-    readonly end: number,
+    /**
+     * The tokenizer's text the segment lies in (latin1; shared by the segments of one chunk): the segment's
+     * own text is never copied out — writers copy contiguous runs of segments in one slice.
+     */
+    readonly source: string,
+    /** Index in source where raw begins (its prefix, if any). */
+    readonly rawFrom: number,
+    /** Index in source where the tag begins. */
+    readonly tagFrom: number,
+    /** Index in source just after the body (where the terminator is, or rawTo when unterminated). */
+    readonly bodyEnd: number,
+    /** Index in source just after raw (after the trailing whitespace). */
+    readonly rawTo: number,
     readonly tag: string,
     /** 1-based ordinal in the file (the first ISA is 1). */
     readonly ordinal: number,
@@ -57,14 +68,29 @@ export class Segment {
     readonly ascii = false,
   ) {}
 
+  /** Latin1 text: prefix + body + terminator + trailing whitespace. */
+  get raw(): string {
+    return this.source.slice(this.rawFrom, this.rawTo);
+  }
+
+  /** Index in raw where the tag begins (0 unless a BOM or stray bytes precede it). */
+  get start(): number {
+    return this.tagFrom - this.rawFrom;
+  }
+
+  /** Index in raw just after the body (where the terminator is, or raw's end when unterminated). */
+  get end(): number {
+    return this.bodyEnd - this.rawFrom;
+  }
+
   /** The body between tag start and terminator, as latin1. */
   get body(): string {
-    return this.raw.slice(this.start, this.end);
+    return this.source.slice(this.tagFrom, this.bodyEnd);
   }
 
   /** What follows the terminator (line ending, blank lines). */
   get suffix(): string {
-    return this.terminated ? this.raw.slice(this.end + 1) : '';
+    return this.terminated ? this.source.slice(this.bodyEnd + 1, this.rawTo) : '';
   }
 
   /** elements[0] is the tag; elements[1] is XX01. Values are UTF-8 decoded. */
@@ -83,50 +109,88 @@ export class Segment {
    * and allocates nothing but the values.
    */
   el(n: number): string {
-    if (this.cachedElements !== undefined || !this.ascii) return this.elements[n] ?? '';
-    const raw = this.raw;
+    const from = this.locate(n);
+    if (from === -2) return this.elements[n] ?? '';
+    if (from < 0) return '';
+    const source = this.source;
+    let to = source.indexOf(this.delimiters.element, from);
+    if (to < 0 || to > this.bodyEnd) to = this.bodyEnd;
+    return source.slice(from, to);
+  }
+
+  /**
+   * Where element n starts in `source` (ASCII segments): -1 when the segment has fewer elements, -2 when the
+   * caller must go through `elements` (non-ASCII or already split).
+   */
+  private locate(n: number): number {
+    if (this.cachedElements !== undefined || !this.ascii) return -2;
+    const source = this.source;
     const separator = this.delimiters.element;
-    const end = this.end;
+    const end = this.bodyEnd;
     let index = this.cursorIndex;
     let from = this.cursorFrom;
     if (n < index || from < 0) {
       index = 0;
-      from = this.start;
+      from = this.tagFrom;
     }
     while (index < n) {
-      const at = raw.indexOf(separator, from);
-      if (at < 0 || at >= end) return '';
+      const at = source.indexOf(separator, from);
+      if (at < 0 || at >= end) return -1;
       from = at + 1;
       index++;
     }
     this.cursorIndex = index;
     this.cursorFrom = from;
-    let to = raw.indexOf(separator, from);
-    if (to < 0 || to > end) to = end;
-    return raw.slice(from, to);
+    return from;
   }
 
-  /** Element index and start position of the last element read by el() (-1: none yet). */
-  private cursorIndex = 0;
-  private cursorFrom = -1;
+  /** Length of element n ('' and absent: 0). */
+  elLength(n: number): number {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '').length;
+    if (from < 0) return 0;
+    let to = this.source.indexOf(this.delimiters.element, from);
+    if (to < 0 || to > this.bodyEnd) to = this.bodyEnd;
+    return to - from;
+  }
 
-  /** Whether element 1 equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
+  /** Element n as a D8 date (parseD8), without slicing it out; undefined when it is not one. */
+  d8(n: number): string | undefined {
+    const from = this.locate(n);
+    if (from === -2) return parseD8(this.elements[n] ?? '');
+    if (from < 0) return undefined;
+    const after = from + 8;
+    if (after > this.bodyEnd || (after < this.bodyEnd && this.source[after] !== this.delimiters.element)) return undefined;
+    return parseD8At(this.source, from);
+  }
+
+  /** Whether element n equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
+  elIs(n: number, value: string): boolean {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '') === value;
+    if (from < 0) return value === '';
+    const after = from + value.length;
+    if (after > this.bodyEnd || !this.source.startsWith(value, from)) return false;
+    return after === this.bodyEnd || this.source[after] === this.delimiters.element;
+  }
+
+  /** Whether element 1 equals `value`, without slicing it out. */
   firstIs(value: string): boolean {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements[1] === value;
-    const from = this.start + this.tag.length + 1;
+    const from = this.tagFrom + this.tag.length + 1;
     const after = from + value.length;
-    if (after > this.end || !this.raw.startsWith(value, from)) return false;
-    return after === this.end || this.raw[after] === this.delimiters.element;
+    if (after > this.bodyEnd || !this.source.startsWith(value, from)) return false;
+    return after === this.bodyEnd || this.source[after] === this.delimiters.element;
   }
 
   /** Number of elements including the tag (elements.length). */
   get elementCount(): number {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements.length;
-    const raw = this.raw;
+    const source = this.source;
     const separator = this.delimiters.element;
-    const end = this.end;
+    const end = this.bodyEnd;
     let count = 1;
-    for (let at = raw.indexOf(separator, this.start); at >= 0 && at < end; at = raw.indexOf(separator, at + 1)) count++;
+    for (let at = source.indexOf(separator, this.tagFrom); at >= 0 && at < end; at = source.indexOf(separator, at + 1)) count++;
     return count;
   }
 
@@ -240,7 +304,7 @@ export class X12Tokenizer {
           this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
         }
       }
-      out.push(new Segment(rest, startInRest, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));
+      out.push(new Segment(rest, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));
       this.pending = '';
     }
     return out;
@@ -333,7 +397,7 @@ export class X12Tokenizer {
         // Bounded memory: cut an endless segment.
         this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
         this.ordinal++;
-        out.push(new Segment(text.slice(rawStart), tagStart - rawStart, text.length - rawStart, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal, this.pendingOffset + tagStart, delims, false));
+        out.push(new Segment(text, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal, this.pendingOffset + tagStart, delims, false));
         return text.length;
       }
       return -(rawStart + 1);
@@ -350,16 +414,13 @@ export class X12Tokenizer {
       after++;
     }
     if (after === text.length && !final) return -(rawStart + 1);
-    const raw = text.slice(rawStart, after);
-    const start = tagStart - rawStart;
-    const end = termAt - rawStart;
     let tagEnd = text.indexOf(delims.element, tagStart);
     if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
     if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
     const tag = internTag(text, tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
-    const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
+    const seg = new Segment(text, rawStart, tagStart, termAt, after, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
     out.push(seg);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
