@@ -440,7 +440,8 @@ function internTag(text: string, from: number, to: number): string {
       const key = (c0 * 43 + c1) * 44 + c2;
       const cached = TAG_CACHE[key];
       if (cached !== undefined) return cached;
-      const tag = text.slice(from, to);
+      // Internalized (a property key): compares against the tag literals of the switches are pointer compares.
+      const tag = Object.keys({ [text.slice(from, to)]: 0 })[0]!;
       TAG_CACHE[key] = tag;
       return tag;
     }
