@@ -37,11 +37,17 @@ const TAG_SHAPE = /^[A-Z][A-Z0-9]{1,2}$/;
 /** A segment longer than this without a terminator is cut (bounded memory on garbage input). */
 const MAX_SEGMENT_CHARS = 16 * 1024 * 1024;
 
+/**
+ * The element cursor of el(): the segment read last, and index and start (in its source) of the element read
+ * last. Reading elements of one segment in ascending order scans it once; one cursor for all segments keeps
+ * the segments small (the mapping reads one segment at a time).
+ */
+let cursorSegment: Segment | undefined;
+let cursorIndex = 0;
+let cursorFrom = 0;
+
 export class Segment {
   private cachedElements: string[] | undefined = undefined;
-  /** Element index and start position (in `source`) of the last element read by el() (-1: none yet). */
-  private cursorIndex = 0;
-  private cursorFrom = -1;
 
   constructor(
     /**
@@ -127,11 +133,11 @@ export class Segment {
     const source = this.source;
     const separator = this.delimiters.element;
     const end = this.bodyEnd;
-    let index = this.cursorIndex;
-    let from = this.cursorFrom;
-    if (n < index || from < 0) {
-      index = 0;
-      from = this.tagFrom;
+    let index = 0;
+    let from = this.tagFrom;
+    if (cursorSegment === this && n >= cursorIndex) {
+      index = cursorIndex;
+      from = cursorFrom;
     }
     while (index < n) {
       const at = source.indexOf(separator, from);
@@ -139,8 +145,9 @@ export class Segment {
       from = at + 1;
       index++;
     }
-    this.cursorIndex = index;
-    this.cursorFrom = from;
+    cursorSegment = this;
+    cursorIndex = index;
+    cursorFrom = from;
     return from;
   }
 
@@ -414,7 +421,12 @@ export class X12Tokenizer {
       after++;
     }
     if (after === text.length && !final) return -(rawStart + 1);
-    let tagEnd = text.indexOf(delims.element, tagStart);
+    // The tag ends at the first element separator (mostly 2 or 3 characters in).
+    let tagEnd: number;
+    if (text.charCodeAt(tagStart) === elementCode || text.charCodeAt(tagStart + 1) === elementCode) tagEnd = text.indexOf(delims.element, tagStart);
+    else if (text.charCodeAt(tagStart + 2) === elementCode) tagEnd = tagStart + 2;
+    else if (text.charCodeAt(tagStart + 3) === elementCode) tagEnd = tagStart + 3;
+    else tagEnd = text.indexOf(delims.element, tagStart);
     if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
     if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
     const tag = internTag(text, tagStart, tagEnd);
