@@ -443,6 +443,21 @@ function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemTarget, 
   return person;
 }
 
+/**
+ * `{ ...person }` for the people nm1Person makes (same keys, same order: lastName, firstName, memberId,
+ * dateOfBirth, sex — as they were set): a spread is several times slower on these varying shapes.
+ */
+function copyPerson(person: Person | undefined): Person {
+  const copy: Person = {};
+  if (person === undefined) return copy;
+  if (person.lastName !== undefined) copy.lastName = person.lastName;
+  if (person.firstName !== undefined) copy.firstName = person.firstName;
+  if (person.memberId !== undefined) copy.memberId = person.memberId;
+  if (person.dateOfBirth !== undefined) copy.dateOfBirth = person.dateOfBirth;
+  if (person.sex !== undefined) copy.sex = person.sex;
+  return copy;
+}
+
 /** NM1 with entity code `entity` in `segments`, and the DMG that follows it (before the next NM1). */
 function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Segment; dmg: Segment | undefined } | undefined {
   if (segments === undefined) return undefined;
@@ -594,13 +609,13 @@ export function mapClaim(raw: X12RawClaim): Claim {
   if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
   if (subscriberFacts !== undefined) for (const p of subscriberFacts.problems) sink.add(p.code, p.seg, p.what);
   if (patientFacts !== undefined) for (const p of patientFacts.problems) sink.add(p.code, p.seg, p.what);
-  const subscriber: Person = { ...subscriberFacts?.person };
+  const subscriber = copyPerson(subscriberFacts?.person);
   let patient: Person;
   if (patientFacts?.person !== undefined) {
-    patient = { ...patientFacts.person };
+    patient = copyPerson(patientFacts.person);
     if (subscriber.memberId !== undefined) patient.memberId = subscriber.memberId;
   } else {
-    patient = { ...subscriber };
+    patient = copyPerson(subscriber);
   }
 
   const claim: Claim = {

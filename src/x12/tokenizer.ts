@@ -151,6 +151,16 @@ export class Segment {
     return from;
   }
 
+  /** The body from the separator before element n to its end ('' when there is no element n); latin1 for ASCII segments. */
+  textFrom(n: number): string {
+    const from = this.locate(n);
+    if (from === -2) {
+      const elements = this.elements;
+      return n < elements.length ? this.delimiters.element + elements.slice(n).join(this.delimiters.element) : '';
+    }
+    return from < 0 ? '' : this.source.slice(from - 1, this.bodyEnd);
+  }
+
   /** Length of element n ('' and absent: 0). */
   elLength(n: number): number {
     const from = this.locate(n);

@@ -69,10 +69,12 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Recently seen D8 values (service dates and birth dates repeat a lot), keyed by the date's digits as a number:
- * no string hashing and no slicing for a date seen before.
+ * no string hashing and no slicing for a date seen before. Direct-mapped (a slot per key modulo the size):
+ * thousands of distinct birth dates cannot push the few service dates out all at once.
  */
-const D8_CACHE = new Map<number, IsoDate>();
-const D8_CACHE_LIMIT = 4096;
+const D8_SLOTS = 8192;
+const D8_KEYS = new Int32Array(D8_SLOTS).fill(-1);
+const D8_VALUES: (IsoDate | undefined)[] = new Array<IsoDate | undefined>(D8_SLOTS).fill(undefined);
 
 /** CCYYMMDD → YYYY-MM-DD, undefined when not a real calendar date. */
 export function parseD8(text: string): IsoDate | undefined {
@@ -87,8 +89,8 @@ export function parseD8At(text: string, from: number): IsoDate | undefined {
     if (code < 48 || code > 57) return undefined;
     key = key * 10 + (code - 48);
   }
-  const cached = D8_CACHE.get(key);
-  if (cached !== undefined) return cached;
+  const slot = key & (D8_SLOTS - 1);
+  if (D8_KEYS[slot] === key) return D8_VALUES[slot];
   const y = Math.floor(key / 10000);
   const mo = Math.floor(key / 100) % 100;
   const d = key % 100;
@@ -97,7 +99,7 @@ export function parseD8At(text: string, from: number): IsoDate | undefined {
   const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
   if (d > days) return undefined;
   const iso = `${text.slice(from, from + 4)}-${text.slice(from + 4, from + 6)}-${text.slice(from + 6, from + 8)}`;
-  if (D8_CACHE.size >= D8_CACHE_LIMIT) D8_CACHE.clear();
-  D8_CACHE.set(key, iso);
+  D8_KEYS[slot] = key;
+  D8_VALUES[slot] = iso;
   return iso;
 }

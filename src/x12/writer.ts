@@ -206,9 +206,18 @@ class X12Writer implements ClaimWriter {
   private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
     const id = String(this.nextHl++);
     const hl = loop.segments[0]!;
-    const same = hl.el(1) === id && hl.el(2) === parent && hl.el(4) === childFlag;
+    const same = hl.elIs(1, id) && hl.elIs(2, parent) && hl.elIs(4, childFlag);
     if (same) this.pushSegment(hl);
-    else {
+    else if (hl.ascii) {
+      // build() of [HL, id, parent, HL03, child flag, HL05…] without splitting the segment: the child flag is
+      // never empty, so only separators after it can be trailing empty elements.
+      const d = hl.delimiters;
+      let rest = hl.textFrom(5);
+      let restEnd = rest.length;
+      while (restEnd > 0 && rest[restEnd - 1] === d.element) restEnd--;
+      if (restEnd < rest.length) rest = rest.slice(0, restEnd);
+      this.push(hl.el(0) + d.element + id + d.element + parent + d.element + hl.el(3) + d.element + childFlag + rest + d.terminator + hl.suffix);
+    } else {
       const els = hl.elements.slice();
       while (els.length < 5) els.push('');
       els[1] = id;
