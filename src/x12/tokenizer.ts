@@ -46,33 +46,62 @@ let cursorSegment: Segment | undefined;
 let cursorIndex = 0;
 let cursorFrom = 0;
 
+/**
+ * What the segments of one tokenizer text share: the text, its offset in the file, the delimiters and whether it
+ * is known to be ASCII (one object per scan and delimiter set, so that a Segment stays small: node has 8-byte
+ * fields, and there are millions of segments).
+ */
+export interface SegmentSource {
+  readonly text: string;
+  /** Byte offset in the file of text[0]. */
+  readonly base: number;
+  readonly delimiters: Delimiters;
+  /** True when the text is known to hold only ASCII bytes (no UTF-8 decoding needed). */
+  readonly ascii: boolean;
+}
+
 export class Segment {
   private cachedElements: string[] | undefined = undefined;
 
   constructor(
-    /**
-     * The tokenizer's text the segment lies in (latin1; shared by the segments of one chunk): the segment's
-     * own text is never copied out — writers copy contiguous runs of segments in one slice.
-     */
-    readonly source: string,
+    /** The text the segment lies in: its own text is never copied out (writers copy runs of segments in one slice). */
+    readonly context: SegmentSource,
     /** Index in source where raw begins (its prefix, if any). */
     readonly rawFrom: number,
     /** Index in source where the tag begins. */
     readonly tagFrom: number,
     /** Index in source just after the body (where the terminator is, or rawTo when unterminated). */
     readonly bodyEnd: number,
-    /** Index in source just after raw (after the trailing whitespace). */
+    /** Index in source just after raw (after the terminator and the trailing whitespace). */
     readonly rawTo: number,
     readonly tag: string,
     /** 1-based ordinal in the file (the first ISA is 1). */
     readonly ordinal: number,
-    /** Byte offset of the tag in the file. */
-    readonly byteOffset: number,
-    readonly delimiters: Delimiters,
-    readonly terminated: boolean,
-    /** True when the segment is known to hold only ASCII bytes (no UTF-8 decoding needed). */
-    readonly ascii = false,
   ) {}
+
+  /** The tokenizer's text (latin1) the segment lies in, shared by the segments of one chunk. */
+  get source(): string {
+    return this.context.text;
+  }
+
+  get delimiters(): Delimiters {
+    return this.context.delimiters;
+  }
+
+  /** True when the segment is known to hold only ASCII bytes (no UTF-8 decoding needed). */
+  get ascii(): boolean {
+    return this.context.ascii;
+  }
+
+  /** Byte offset of the tag in the file. */
+  get byteOffset(): number {
+    return this.context.base + this.tagFrom;
+  }
+
+  /** Whether a terminator ends the segment (only a truncated file's last segment, or a cut one, has none). */
+  get terminated(): boolean {
+    return this.rawTo > this.bodyEnd;
+  }
 
   /** Latin1 text: prefix + body + terminator + trailing whitespace. */
   get raw(): string {
@@ -260,6 +289,8 @@ export class X12Tokenizer {
   private sawIsa = false;
   /** True while every byte of `pending` (and `parts`) is ASCII. */
   private pendingAscii = true;
+  /** What the segments of the current scan share (new at each scan and each delimiter change). */
+  private context: SegmentSource | undefined;
   /** Offset of the malformed ISA already reported (re-scans must not report it again). */
   private lastBadIsa = -1;
 
@@ -321,7 +352,8 @@ export class X12Tokenizer {
           this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
         }
       }
-      out.push(new Segment(rest, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));
+      const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
+      out.push(new Segment(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal));
       this.pending = '';
     }
     return out;
@@ -333,6 +365,8 @@ export class X12Tokenizer {
 
   private scan(out: Segment[], final: boolean): void {
     const text = this.pending;
+    // Text, offset and ASCII flag are fixed for one scan; the delimiters may change inside it.
+    this.context = undefined;
     let pos = 0;
     const n = text.length;
     for (;;) {
@@ -414,7 +448,8 @@ export class X12Tokenizer {
         // Bounded memory: cut an endless segment.
         this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
         this.ordinal++;
-        out.push(new Segment(text, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal, this.pendingOffset + tagStart, delims, false));
+        const context: SegmentSource = { text, base: this.pendingOffset, delimiters: delims, ascii: false };
+        out.push(new Segment(context, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal));
         return text.length;
       }
       return -(rawStart + 1);
@@ -442,7 +477,12 @@ export class X12Tokenizer {
     const tag = internTag(text, tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
-    const seg = new Segment(text, rawStart, tagStart, termAt, after, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
+    let context = this.context;
+    if (context === undefined || context.delimiters !== delims) {
+      context = { text, base: this.pendingOffset, delimiters: delims, ascii: this.pendingAscii };
+      this.context = context;
+    }
+    const seg = new Segment(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
     out.push(seg);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
