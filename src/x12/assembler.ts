@@ -7,7 +7,7 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, type Segment, type TokenizerNote, splitOn } from './tokenizer.js';
+import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
 
 export interface Interchange {
@@ -61,6 +61,9 @@ export interface X12RawClaim {
   lineStarts: number[];
 }
 
+const NO_SEGMENTS: Segment[] = [];
+const NO_LINE_STARTS: number[] = [];
+
 export function isX12Raw(raw: unknown): raw is X12RawClaim {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
 }
@@ -92,6 +95,11 @@ export class ClaimAssembler {
   private hlIds = new Map<string, string>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
+  /** The current claim's segments and LX indices (scratch, reused from claim to claim). */
+  private readonly claimSegments: (Segment | undefined)[] = [];
+  private claimSegmentCount = 0;
+  private readonly claimLineStarts: number[] = [];
+  private claimLineCount = 0;
   private sawIsa = false;
   claimsRead = 0;
 
@@ -100,6 +108,12 @@ export class ClaimAssembler {
   /** Feed segments; completed claims are appended to `out`. */
   feed(segments: Segment[], out: ReadClaim[]): void {
     for (const seg of segments) this.segment(seg, out);
+  }
+
+  /** feed() from a tokenizer batch. */
+  feedBatch(batch: SegmentBatch, out: ReadClaim[]): void {
+    const items = batch.items;
+    for (let i = 0; i < batch.count; i++) this.segment(items[i]!, out);
   }
 
   /** End of input: flushes the last claim and reports unclosed envelopes. */
@@ -142,8 +156,7 @@ export class ClaimAssembler {
     // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
     const first = seg.tag.charCodeAt(0);
     if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
-      if (first === 76 && seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
-      this.claim.segments.push(seg);
+      this.addToClaim(seg);
       if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
       return;
     }
@@ -227,16 +240,19 @@ export class ClaimAssembler {
           hl20: this.hl20,
           hl22: this.hl22,
           hl23: this.hl23,
-          segments: [seg],
-          lineStarts: [],
+          // Gathered in the scratch arrays, copied at the claim's end (exact-size arrays, no growth garbage).
+          segments: NO_SEGMENTS,
+          lineStarts: NO_LINE_STARTS,
         };
+        this.claimSegmentCount = 0;
+        this.claimLineCount = 0;
+        this.addToClaim(seg);
         return;
       case '':
         return; // junk after the last IEA: the tokenizer reported it
       default:
         if (this.claim !== undefined) {
-          if (seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
-          this.claim.segments.push(seg);
+          this.addToClaim(seg);
         } else if (this.current !== undefined) {
           this.current.segments.push(seg);
         } else if (this.transaction !== undefined) {
@@ -316,10 +332,21 @@ export class ClaimAssembler {
     }
   }
 
+  private addToClaim(seg: Segment): void {
+    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = this.claimSegmentCount;
+    this.claimSegments[this.claimSegmentCount++] = seg;
+  }
+
   private flushClaim(out: ReadClaim[]): void {
     const raw = this.claim;
     if (raw === undefined) return;
     this.claim = undefined;
+    const count = this.claimSegmentCount;
+    raw.segments = this.claimSegments.slice(0, count) as Segment[];
+    raw.lineStarts = this.claimLineStarts.slice(0, this.claimLineCount);
+    // The scratch array must not keep old segments (and their chunks' text) alive.
+    this.claimSegments.fill(undefined, 0, count);
+    this.claimSegmentCount = this.claimLineCount = 0;
     this.claimsRead++;
     out.push({ claim: mapClaim(raw), raw });
   }
@@ -749,13 +776,25 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     // SV101: qualifier : procedure : up to four modifiers : description.
     const composite = sv1.el(1);
     let partFrom = 0;
+    // Modifiers gathered first: an array literal of the exact size (a push onto [] reserves 17 slots).
+    let m0 = '';
+    let m1 = '';
+    let m2 = '';
+    let m3 = '';
+    let modifierCount = 0;
     for (let part = 0; ; part++) {
       const at = composite.indexOf(component, partFrom);
       const text = at < 0 ? (partFrom === 0 ? composite : composite.slice(partFrom)) : composite.slice(partFrom, at);
       if (part === 0) line.procedureQualifier = text;
       else if (part === 1) line.procedure = text;
       else if (part < 6) {
-        if (text !== '') line.modifiers.push(text);
+        if (text !== '') {
+          if (modifierCount === 0) m0 = text;
+          else if (modifierCount === 1) m1 = text;
+          else if (modifierCount === 2) m2 = text;
+          else m3 = text;
+          modifierCount++;
+        }
       } else {
         if (text !== '') line.description = text;
         break;
@@ -763,6 +802,7 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
       if (at < 0) break;
       partFrom = at + 1;
     }
+    if (modifierCount > 0) line.modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
     if (!isProcedureQualifier(line.procedureQualifier)) {
       sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
     }
@@ -786,15 +826,33 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     const pointerText = sv1.el(7);
     if (pointerText !== '') {
       let pointerFrom = 0;
+      // As the modifiers: up to four gathered for an exact-size array, more pushed.
+      let p0 = 0;
+      let p1 = 0;
+      let p2 = 0;
+      let p3 = 0;
+      let pointerCount = 0;
+      let more: number[] | undefined;
       for (;;) {
         let at = pointerText.indexOf(component, pointerFrom);
         const last = at < 0;
         if (last) at = pointerText.length;
         const pointer = parsePointerAt(pointerText, pointerFrom, at);
         if (pointer === undefined) sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(pointerText.slice(pointerFrom, at))}" is not a number from 1 to 12`);
-        else line.pointers.push(pointer);
+        else {
+          if (pointerCount === 0) p0 = pointer;
+          else if (pointerCount === 1) p1 = pointer;
+          else if (pointerCount === 2) p2 = pointer;
+          else if (pointerCount === 3) p3 = pointer;
+          else (more ??= []).push(pointer);
+          pointerCount++;
+        }
         if (last) break;
         pointerFrom = at + 1;
+      }
+      if (pointerCount > 0) {
+        line.pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
+        if (more !== undefined) for (const pointer of more) line.pointers.push(pointer);
       }
     }
   }

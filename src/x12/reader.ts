@@ -2,7 +2,7 @@
 import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
-import { X12Tokenizer } from './tokenizer.js';
+import { SegmentBatch, X12Tokenizer } from './tokenizer.js';
 
 /** Control bytes (0x00–0x08, 0x0B, 0x0C, 0x0E–0x1F, 0x7F): 1; all other bytes (tab, CR and LF too): 0. */
 const CONTROL = new Uint8Array(256);
@@ -48,6 +48,7 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
       const tokenizer = new X12Tokenizer();
       const assembler = new ClaimAssembler(fileName);
       const batch: ReadClaim[] = [];
+      const segments = new SegmentBatch();
       let notesSeen = 0;
       let bytesRead = 0;
       const syncProblems = (): void => {
@@ -63,7 +64,9 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
           bytesRead += buffer.length;
           const text = buffer.toString('latin1');
           if (!assembler.checkControlBytes && hasControlByte(buffer)) assembler.checkControlBytes = true;
-          assembler.feed(tokenizer.push(text, isAscii(buffer)), batch);
+          tokenizer.pushTo(text, isAscii(buffer), segments);
+          assembler.feedBatch(segments, batch);
+          segments.clear();
           syncProblems();
           if (batch.length > 0) {
             for (const item of batch) yield item;

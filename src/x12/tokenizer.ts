@@ -246,6 +246,26 @@ export class Segment {
   }
 }
 
+/** Segments completed by one push: a reused array and a count (a new array per chunk is mostly growth garbage). */
+export class SegmentBatch {
+  readonly items: (Segment | undefined)[] = [];
+  count = 0;
+
+  add(seg: Segment): void {
+    this.items[this.count++] = seg;
+  }
+
+  /** Forgets the segments (keeping the array, but not the segments and their text alive). */
+  clear(): void {
+    this.items.fill(undefined, 0, this.count);
+    this.count = 0;
+  }
+
+  toArray(): Segment[] {
+    return this.items.slice(0, this.count) as Segment[];
+  }
+}
+
 /** String.prototype.split for a one-character separator, about twice as fast on short V8 strings. */
 export function splitOn(text: string, separator: string): string[] {
   const parts: string[] = [];
@@ -299,14 +319,20 @@ export class X12Tokenizer {
    * ASCII (saves a scan per segment); when omitted the chunk is treated as possibly non-ASCII.
    */
   push(text: string, ascii = false): Segment[] {
-    const out: Segment[] = [];
+    const batch = new SegmentBatch();
+    this.pushTo(text, ascii, batch);
+    return batch.toArray();
+  }
+
+  /** push() into a reusable batch (the reader's: no new array per chunk). */
+  pushTo(text: string, ascii: boolean, out: SegmentBatch): void {
     this.pendingAscii = this.pendingAscii && ascii;
     if (this.parts.length > 0 || (this.delimiters !== undefined && this.pending.length > 0 && !this.pendingHasTerminator())) {
       // Waiting for a terminator: only the new text needs scanning.
       if (this.delimiters !== undefined && text.indexOf(this.delimiters.terminator) < 0 && this.partsLength + this.pending.length + text.length < MAX_SEGMENT_CHARS) {
         this.parts.push(text);
         this.partsLength += text.length;
-        return out;
+        return;
       }
     }
     if (this.parts.length > 0) {
@@ -319,12 +345,11 @@ export class X12Tokenizer {
     this.scan(out, false);
     // What is left is a partial segment: re-derive its flag so one non-ASCII chunk does not stick.
     this.pendingAscii = this.pending.length === 0 || !NON_ASCII.test(this.pending);
-    return out;
   }
 
   /** End of input: returns the remaining segments (an unterminated tail becomes an unterminated segment). */
   end(): Segment[] {
-    const out: Segment[] = [];
+    const out = new SegmentBatch();
     if (this.parts.length > 0) {
       this.pending += this.parts.join('');
       this.parts = [];
@@ -353,17 +378,17 @@ export class X12Tokenizer {
         }
       }
       const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
-      out.push(new Segment(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal));
+      out.add(new Segment(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal));
       this.pending = '';
     }
-    return out;
+    return out.toArray();
   }
 
   private pendingHasTerminator(): boolean {
     return this.delimiters !== undefined && this.pending.indexOf(this.delimiters.terminator) >= 0;
   }
 
-  private scan(out: Segment[], final: boolean): void {
+  private scan(out: SegmentBatch, final: boolean): void {
     const text = this.pending;
     // Text, offset and ASCII flag are fixed for one scan; the delimiters may change inside it.
     this.context = undefined;
@@ -438,7 +463,7 @@ export class X12Tokenizer {
    * Emits the segment whose raw starts at `rawStart` and whose tag starts at `tagStart`. Returns the index after
    * it, or -(rawStart + 1) when the segment (or its trailing whitespace) is not complete yet.
    */
-  private emitSegment(out: Segment[], text: string, rawStart: number, tagStart: number, final: boolean): number {
+  private emitSegment(out: SegmentBatch, text: string, rawStart: number, tagStart: number, final: boolean): number {
     const delims = this.delimiters!;
     const isIsa = text.charCodeAt(tagStart) === 73 && text.startsWith('ISA', tagStart);
     // ISA: the terminator is the byte after ISA16 (which may itself equal other delimiters in odd files).
@@ -449,7 +474,7 @@ export class X12Tokenizer {
         this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
         this.ordinal++;
         const context: SegmentSource = { text, base: this.pendingOffset, delimiters: delims, ascii: false };
-        out.push(new Segment(context, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal));
+        out.add(new Segment(context, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal));
         return text.length;
       }
       return -(rawStart + 1);
@@ -483,7 +508,7 @@ export class X12Tokenizer {
       this.context = context;
     }
     const seg = new Segment(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
-    out.push(seg);
+    out.add(seg);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
   }

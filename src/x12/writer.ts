@@ -148,7 +148,12 @@ class X12Writer implements ClaimWriter {
   private async flush(): Promise<void> {
     this.endRun();
     if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(''), 'latin1');
+    // Each part straight into the chunk (no joined copy of the whole chunk on the JS heap).
+    const parts = this.parts;
+    let chunk = Buffer.allocUnsafe(this.partsLength);
+    let offset = 0;
+    for (let i = 0; i < parts.length; i++) offset += chunk.write(parts[i]!, offset, 'latin1');
+    if (offset !== chunk.length) chunk = chunk.subarray(0, offset);
     this.parts = [];
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
