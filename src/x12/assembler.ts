@@ -7,7 +7,7 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, type Segment, type TokenizerNote, splitOn } from './tokenizer.js';
+import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
 
 export interface Interchange {
@@ -61,23 +61,22 @@ export interface X12RawClaim {
   lineStarts: number[];
 }
 
+const NO_SEGMENTS: Segment[] = [];
+const NO_LINE_STARTS: number[] = [];
+
 export function isX12Raw(raw: unknown): raw is X12RawClaim {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
 }
 
 /** Lines above this are read but reported (shared with the CSV reader: model.ts). */
 export const MAX_LINES = MAX_LINES_PER_CLAIM;
-/** Control bytes that X12 data never holds (tab, CR and LF are the tokenizer's business). */
-const CONTROL_BYTE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** An element longer than this is reported (shared with the CSV reader: model.ts). */
 export const MAX_ELEMENT_CHARS = MAX_VALUE_CHARS;
 /** After this many problems with the same code, the rest are counted in one summary problem. */
 const MAX_PROBLEMS_PER_CODE = 10;
 
-const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
 /** Other HI composites allowed in an 837P (anesthesia procedure, condition codes): not diagnoses. */
 const OTHER_HI_QUALIFIERS = new Set(['BP', 'BO', 'BG']);
-const PROCEDURE_QUALIFIERS = new Set(['HC', 'ER', 'IV', 'WK']);
 
 export class ClaimAssembler {
   readonly problems: FileProblem[] = [];
@@ -96,6 +95,11 @@ export class ClaimAssembler {
   private hlIds = new Map<string, string>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
+  /** The current claim's segments and LX indices (scratch, reused from claim to claim). */
+  private readonly claimSegments: (Segment | undefined)[] = [];
+  private claimSegmentCount = 0;
+  private readonly claimLineStarts: number[] = [];
+  private claimLineCount = 0;
   private sawIsa = false;
   claimsRead = 0;
 
@@ -104,6 +108,12 @@ export class ClaimAssembler {
   /** Feed segments; completed claims are appended to `out`. */
   feed(segments: Segment[], out: ReadClaim[]): void {
     for (const seg of segments) this.segment(seg, out);
+  }
+
+  /** feed() from a tokenizer batch. */
+  feedBatch(batch: SegmentBatch, out: ReadClaim[]): void {
+    const items = batch.items;
+    for (let i = 0; i < batch.count; i++) this.segment(items[i]!, out);
   }
 
   /** End of input: flushes the last claim and reports unclosed envelopes. */
@@ -146,8 +156,7 @@ export class ClaimAssembler {
     // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
     const first = seg.tag.charCodeAt(0);
     if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
-      if (first === 76 && seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
-      this.claim.segments.push(seg);
+      this.addToClaim(seg);
       if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
       return;
     }
@@ -231,16 +240,19 @@ export class ClaimAssembler {
           hl20: this.hl20,
           hl22: this.hl22,
           hl23: this.hl23,
-          segments: [seg],
-          lineStarts: [],
+          // Gathered in the scratch arrays, copied at the claim's end (exact-size arrays, no growth garbage).
+          segments: NO_SEGMENTS,
+          lineStarts: NO_LINE_STARTS,
         };
+        this.claimSegmentCount = 0;
+        this.claimLineCount = 0;
+        this.addToClaim(seg);
         return;
       case '':
         return; // junk after the last IEA: the tokenizer reported it
       default:
         if (this.claim !== undefined) {
-          if (seg.tag === 'LX') this.claim.lineStarts.push(this.claim.segments.length);
-          this.claim.segments.push(seg);
+          this.addToClaim(seg);
         } else if (this.current !== undefined) {
           this.current.segments.push(seg);
         } else if (this.transaction !== undefined) {
@@ -320,10 +332,21 @@ export class ClaimAssembler {
     }
   }
 
+  private addToClaim(seg: Segment): void {
+    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = this.claimSegmentCount;
+    this.claimSegments[this.claimSegmentCount++] = seg;
+  }
+
   private flushClaim(out: ReadClaim[]): void {
     const raw = this.claim;
     if (raw === undefined) return;
     this.claim = undefined;
+    const count = this.claimSegmentCount;
+    raw.segments = this.claimSegments.slice(0, count) as Segment[];
+    raw.lineStarts = this.claimLineStarts.slice(0, this.claimLineCount);
+    // The scratch array must not keep old segments (and their chunks' text) alive.
+    this.claimSegments.fill(undefined, 0, count);
+    this.claimSegmentCount = this.claimLineCount = 0;
     this.claimsRead++;
     out.push({ claim: mapClaim(raw), raw });
   }
@@ -331,12 +354,14 @@ export class ClaimAssembler {
   /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
   private checkControlByte(seg: Segment): void {
     const d = seg.delimiters;
-    CONTROL_BYTE.lastIndex = seg.start;
-    for (let match = CONTROL_BYTE.exec(seg.raw); match !== null && match.index < seg.end; match = CONTROL_BYTE.exec(seg.raw)) {
-      const char = match[0];
+    const source = seg.source;
+    for (let at = seg.tagFrom; at < seg.bodyEnd; at++) {
+      const code = source.charCodeAt(at);
+      if (code >= 0x20 ? code !== 0x7f : code === 9 || code === 10 || code === 13) continue;
+      const char = source[at]!;
       if (char === d.element || char === d.component || char === d.repetition || char === d.terminator) continue;
-      const code = char.charCodeAt(0).toString(16).padStart(2, '0');
-      this.fileProblem('X12_GARBAGE', seg, `control byte 0x${code} at byte ${seg.byteOffset + match.index - seg.start}: not X12 data`, true, false);
+      const hex = code.toString(16).padStart(2, '0');
+      this.fileProblem('X12_GARBAGE', seg, `control byte 0x${hex} at byte ${seg.byteOffset + at - seg.tagFrom}: not X12 data`, true, false);
       return;
     }
   }
@@ -370,18 +395,6 @@ export class ClaimAssembler {
       }
     }
   }
-}
-
-/** "1".."12" (one or two digits) → the number; anything else → undefined. */
-function parsePointer(text: string): number | undefined {
-  if (text.length < 1 || text.length > 2) return undefined;
-  let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 48 || code > 57) return undefined;
-    value = value * 10 + (code - 48);
-  }
-  return value >= 1 && value <= 12 ? value : undefined;
 }
 
 /** Two or three characters, A–Z then A–Z/0–9. */
@@ -434,20 +447,42 @@ interface ProblemTarget {
   add(code: string, seg: Segment, what: string): void;
 }
 
-function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemTarget): Person {
+function nm1Person(nm1: Segment, dmg: Segment | undefined, sink: ProblemTarget, withMemberId: boolean): Person {
   const person: Person = {};
-  if (nm1.el(3) !== '') person.lastName = nm1.el(3);
-  if (nm1.el(4) !== '') person.firstName = nm1.el(4);
-  if (nm1.el(9) !== '') person.memberId = nm1.el(9);
+  const lastName = nm1.el(3);
+  if (lastName !== '') person.lastName = lastName;
+  const firstName = nm1.el(4);
+  if (firstName !== '') person.firstName = firstName;
+  if (withMemberId) {
+    const memberId = nm1.el(9);
+    if (memberId !== '') person.memberId = memberId;
+  }
   if (dmg !== undefined) {
-    if (dmg.el(2) !== '') {
-      const dob = dmg.el(1) === 'D8' ? parseD8(dmg.el(2)) : undefined;
+    const isD8 = dmg.elIs(1, 'D8');
+    if (dmg.elLength(2) !== 0) {
+      const dob = isD8 ? dmg.d8(2) : undefined;
       if (dob === undefined) sink.add('X12_BAD_DATE', dmg, `DMG02 date of birth "${printable(dmg.el(2))}" is not a ${dmg.el(1) || 'D8'} date`);
       else person.dateOfBirth = dob;
     }
-    if (dmg.el(3) !== '') person.sex = dmg.el(3);
+    const sex = dmg.el(3);
+    if (sex !== '') person.sex = sex;
   }
   return person;
+}
+
+/**
+ * `{ ...person }` for the people nm1Person makes (same keys, same order: lastName, firstName, memberId,
+ * dateOfBirth, sex — as they were set): a spread is several times slower on these varying shapes.
+ */
+function copyPerson(person: Person | undefined): Person {
+  const copy: Person = {};
+  if (person === undefined) return copy;
+  if (person.lastName !== undefined) copy.lastName = person.lastName;
+  if (person.firstName !== undefined) copy.firstName = person.firstName;
+  if (person.memberId !== undefined) copy.memberId = person.memberId;
+  if (person.dateOfBirth !== undefined) copy.dateOfBirth = person.dateOfBirth;
+  if (person.sex !== undefined) copy.sex = person.sex;
+  return copy;
 }
 
 /** NM1 with entity code `entity` in `segments`, and the DMG that follows it (before the next NM1). */
@@ -469,31 +504,35 @@ function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Seg
 }
 
 function npiOf(nm1: Segment | undefined): string | undefined {
-  if (nm1 === undefined || nm1.el(8) !== 'XX' || nm1.el(9) === '') return undefined;
-  return nm1.el(9);
+  if (nm1 === undefined || !nm1.elIs(8, 'XX')) return undefined;
+  const npi = nm1.el(9);
+  return npi === '' ? undefined : npi;
 }
 
-function parseDtp(seg: Segment, sink: ProblemSink): { start?: string; end?: string } {
+/** DTP02/DTP03 into line.serviceDate (and serviceDateEnd for a range). */
+function readServiceDate(seg: Segment, line: ServiceLine, sink: ProblemSink): void {
+  if (seg.elIs(2, 'D8')) {
+    const start = seg.d8(3);
+    if (start === undefined) sink.add('X12_BAD_DATE', seg, `DTP03 "${printable(seg.el(3))}" is not a valid D8 date (CCYYMMDD)`);
+    else line.serviceDate = start;
+    return;
+  }
   const format = seg.el(2);
   const value = seg.el(3);
-  if (format === 'D8') {
-    const start = parseD8(value);
-    if (start === undefined) sink.add('X12_BAD_DATE', seg, `DTP03 "${printable(value)}" is not a valid D8 date (CCYYMMDD)`);
-    return start === undefined ? {} : { start };
-  }
   if (format === 'RD8') {
     const [a = '', b = ''] = value.split('-');
     const start = parseD8(a);
     const end = parseD8(b);
     if (start === undefined || end === undefined || value.split('-').length !== 2) {
       sink.add('X12_BAD_DATE', seg, `DTP03 "${printable(value)}" is not a valid RD8 range (CCYYMMDD-CCYYMMDD)`);
-      return {};
+      return;
     }
     if (end < start) sink.add('X12_BAD_DATE', seg, `DTP03 range "${value}" ends before it starts`);
-    return { start, end };
+    line.serviceDate = start;
+    line.serviceDateEnd = end;
+    return;
   }
   sink.add('X12_BAD_DATE', seg, `DTP02 date format "${printable(format)}" is not D8 or RD8`);
-  return {};
 }
 
 class FactProblems implements ProblemTarget {
@@ -514,18 +553,18 @@ function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts 
     if (npi !== undefined) facts.npi = npi;
   } else if (role === '22') {
     const subscriber = findPerson(loop.segments, 'IL');
-    if (subscriber !== undefined) facts.person = nm1Person(subscriber.nm1, subscriber.dmg, sink);
+    if (subscriber !== undefined) facts.person = nm1Person(subscriber.nm1, subscriber.dmg, sink, true);
     const payer = findPerson(loop.segments, 'PR');
     if (payer !== undefined) {
-      if (payer.nm1.el(9) !== '') facts.payerId = payer.nm1.el(9);
-      if (payer.nm1.el(3) !== '') facts.payerName = payer.nm1.el(3);
+      const payerName = payer.nm1.el(3);
+      const payerId = payer.nm1.el(9);
+      if (payerId !== '') facts.payerId = payerId;
+      if (payerName !== '') facts.payerName = payerName;
     }
   } else {
     const patient = findPerson(loop.segments, 'QC');
-    if (patient !== undefined) {
-      facts.person = nm1Person(patient.nm1, patient.dmg, sink);
-      delete facts.person.memberId;
-    }
+    // The patient's member id is the subscriber's (mapClaim).
+    if (patient !== undefined) facts.person = nm1Person(patient.nm1, patient.dmg, sink, false);
   }
   loop.facts = facts;
   return facts;
@@ -538,7 +577,7 @@ export function mapClaim(raw: X12RawClaim): Claim {
   const segs = raw.segments;
 
   for (const seg of segs) {
-    if (seg.end - seg.start > MAX_ELEMENT_CHARS) {
+    if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
         if (els[i]!.length > MAX_ELEMENT_CHARS) {
@@ -556,9 +595,19 @@ export function mapClaim(raw: X12RawClaim): Claim {
     sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(totalText)}" is not a decimal amount`);
     totalChargeCents = 0;
   }
-  const clm05 = clm.components(5);
-  const placeOfService = clm05[0] ?? '';
-  const frequencyCode = clm05[2] ?? '';
+  // CLM05: place of service : facility qualifier : frequency code.
+  const clm05 = clm.el(5);
+  const component = clm.delimiters.component;
+  const firstSeparator = clm05.indexOf(component);
+  const placeOfService = firstSeparator < 0 ? clm05 : clm05.slice(0, firstSeparator);
+  let frequencyCode = '';
+  if (firstSeparator >= 0) {
+    const second = clm05.indexOf(component, firstSeparator + 1);
+    if (second >= 0) {
+      const third = clm05.indexOf(component, second + 1);
+      frequencyCode = third < 0 ? clm05.slice(second + 1) : clm05.slice(second + 1, third);
+    }
+  }
   if (placeOfService === '') sink.add('X12_MISSING_VALUE', clm, 'CLM05-1 place of service is empty');
 
   const claimEnd = raw.lineStarts[0] ?? segs.length;
@@ -585,14 +634,15 @@ export function mapClaim(raw: X12RawClaim): Claim {
   const subscriberFacts = factsOf(raw.hl22, '22');
   const patientFacts = factsOf(raw.hl23, '23');
   if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
-  for (const facts of [subscriberFacts, patientFacts]) for (const p of facts?.problems ?? []) sink.add(p.code, p.seg, p.what);
-  const subscriber: Person = { ...subscriberFacts?.person };
+  if (subscriberFacts !== undefined) for (const p of subscriberFacts.problems) sink.add(p.code, p.seg, p.what);
+  if (patientFacts !== undefined) for (const p of patientFacts.problems) sink.add(p.code, p.seg, p.what);
+  const subscriber = copyPerson(subscriberFacts?.person);
   let patient: Person;
   if (patientFacts?.person !== undefined) {
-    patient = { ...patientFacts.person };
+    patient = copyPerson(patientFacts.person);
     if (subscriber.memberId !== undefined) patient.memberId = subscriber.memberId;
   } else {
-    patient = { ...subscriber };
+    patient = copyPerson(subscriber);
   }
 
   const claim: Claim = {
@@ -618,27 +668,62 @@ export function mapClaim(raw: X12RawClaim): Claim {
 
 function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink): void {
   const count = seg.elementCount;
+  const component = seg.delimiters.component;
   for (let i = 1; i < count; i++) {
     const value = seg.el(i);
     if (value === '') continue;
-    const name = `HI${String(i).padStart(2, '0')}`;
-    if (!value.includes(seg.delimiters.component)) {
-      sink.add('X12_BAD_DIAGNOSIS', seg, `${name} "${printable(value)}" is not a qualifier${seg.delimiters.component}code composite`);
+    const separator = value.indexOf(component);
+    if (separator < 0) {
+      sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" is not a qualifier${component}code composite`);
       continue;
     }
-    const parts = splitOn(value, seg.delimiters.component);
-    const qualifier = parts[0] ?? '';
-    const code = parts[1] ?? '';
-    if (DIAGNOSIS_QUALIFIERS.has(qualifier)) {
+    const next = value.indexOf(component, separator + 1);
+    const code = next < 0 ? value.slice(separator + 1) : value.slice(separator + 1, next);
+    const qualifier = diagnosisQualifier(value, separator);
+    if (qualifier !== undefined) {
       if (code === '') {
-        sink.add('X12_BAD_DIAGNOSIS', seg, `${name} "${printable(value)}" has qualifier ${qualifier} but no code`);
+        sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" has qualifier ${qualifier} but no code`);
         continue;
       }
       diagnoses.push({ code, qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
-    } else if (!OTHER_HI_QUALIFIERS.has(qualifier)) {
-      sink.add('X12_UNKNOWN_QUALIFIER', seg, `${name} qualifier "${printable(qualifier)}" is not ABK, ABF, BK or BF`);
+    } else {
+      const other = value.slice(0, separator);
+      if (!OTHER_HI_QUALIFIERS.has(other)) sink.add('X12_UNKNOWN_QUALIFIER', seg, `${hiName(i)} qualifier "${printable(other)}" is not ABK, ABF, BK or BF`);
     }
   }
+}
+
+function hiName(i: number): string {
+  return `HI${String(i).padStart(2, '0')}`;
+}
+
+/** The diagnosis qualifier (ABK, ABF, BK, BF) that `value` starts with, `length` characters long; else undefined. */
+function diagnosisQualifier(value: string, length: number): string | undefined {
+  if (length === 3) {
+    if (value.startsWith('ABK')) return 'ABK';
+    if (value.startsWith('ABF')) return 'ABF';
+  } else if (length === 2) {
+    if (value.startsWith('BK')) return 'BK';
+    if (value.startsWith('BF')) return 'BF';
+  }
+  return undefined;
+}
+
+function isProcedureQualifier(value: string): boolean {
+  return value === 'HC' || value === 'ER' || value === 'IV' || value === 'WK';
+}
+
+/** text[from, to) as a diagnosis pointer: "1".."12" (one or two digits) → the number; anything else → undefined. */
+function parsePointerAt(text: string, from: number, to: number): number | undefined {
+  const length = to - from;
+  if (length < 1 || length > 2) return undefined;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+    value = value * 10 + (code - 48);
+  }
+  return value >= 1 && value <= 12 ? value : undefined;
 }
 
 function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
@@ -687,56 +772,109 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
   } else {
     const count = sv1.elementCount;
     if (count < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${count - 1} elements; it needs at least SV101 to SV104`);
-    const composite = sv1.components(1);
-    line.procedureQualifier = composite[0] ?? '';
-    line.procedure = composite[1] ?? '';
-    for (let i = 2; i < 6 && i < composite.length; i++) if (composite[i] !== '') line.modifiers.push(composite[i]!);
-    if (composite[6] !== undefined && composite[6] !== '') line.description = composite[6];
-    if (!PROCEDURE_QUALIFIERS.has(line.procedureQualifier)) {
+    const component = sv1.delimiters.component;
+    // SV101: qualifier : procedure : up to four modifiers : description.
+    const composite = sv1.el(1);
+    let partFrom = 0;
+    // Modifiers gathered first: an array literal of the exact size (a push onto [] reserves 17 slots).
+    let m0 = '';
+    let m1 = '';
+    let m2 = '';
+    let m3 = '';
+    let modifierCount = 0;
+    for (let part = 0; ; part++) {
+      const at = composite.indexOf(component, partFrom);
+      const text = at < 0 ? (partFrom === 0 ? composite : composite.slice(partFrom)) : composite.slice(partFrom, at);
+      if (part === 0) line.procedureQualifier = text;
+      else if (part === 1) line.procedure = text;
+      else if (part < 6) {
+        if (text !== '') {
+          if (modifierCount === 0) m0 = text;
+          else if (modifierCount === 1) m1 = text;
+          else if (modifierCount === 2) m2 = text;
+          else m3 = text;
+          modifierCount++;
+        }
+      } else {
+        if (text !== '') line.description = text;
+        break;
+      }
+      if (at < 0) break;
+      partFrom = at + 1;
+    }
+    if (modifierCount > 0) line.modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
+    if (!isProcedureQualifier(line.procedureQualifier)) {
       sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
     }
     if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
     if (count >= 3) {
-      const charge = parseCents(sv1.el(2));
-      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
+      const chargeText = sv1.el(2);
+      const charge = parseCents(chargeText);
+      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(chargeText)}" is not a decimal amount`);
       else line.chargeCents = charge;
     }
     line.unitBasis = sv1.el(3);
     if (count >= 5) {
-      const units = parseQuantity(sv1.el(4));
-      if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(sv1.el(4))}" is not a number`);
+      const unitsText = sv1.el(4);
+      const units = parseQuantity(unitsText);
+      if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(unitsText)}" is not a number`);
       else line.units = units;
     }
     // SV105 only when it differs from the claim's (model.ts); the writer restores an equal one.
-    if (sv1.el(5) !== '' && sv1.el(5) !== claimPlaceOfService) line.placeOfService = sv1.el(5);
+    const sv105 = sv1.el(5);
+    if (sv105 !== '' && sv105 !== claimPlaceOfService) line.placeOfService = sv105;
     const pointerText = sv1.el(7);
     if (pointerText !== '') {
-      for (const p of splitOn(pointerText, sv1.delimiters.component)) {
-        const pointer = parsePointer(p);
-        if (pointer === undefined) {
-          sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(p)}" is not a number from 1 to 12`);
-          continue;
+      let pointerFrom = 0;
+      // As the modifiers: up to four gathered for an exact-size array, more pushed.
+      let p0 = 0;
+      let p1 = 0;
+      let p2 = 0;
+      let p3 = 0;
+      let pointerCount = 0;
+      let more: number[] | undefined;
+      for (;;) {
+        let at = pointerText.indexOf(component, pointerFrom);
+        const last = at < 0;
+        if (last) at = pointerText.length;
+        const pointer = parsePointerAt(pointerText, pointerFrom, at);
+        if (pointer === undefined) sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(pointerText.slice(pointerFrom, at))}" is not a number from 1 to 12`);
+        else {
+          if (pointerCount === 0) p0 = pointer;
+          else if (pointerCount === 1) p1 = pointer;
+          else if (pointerCount === 2) p2 = pointer;
+          else if (pointerCount === 3) p3 = pointer;
+          else (more ??= []).push(pointer);
+          pointerCount++;
         }
-        line.pointers.push(pointer);
+        if (last) break;
+        pointerFrom = at + 1;
+      }
+      if (pointerCount > 0) {
+        line.pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
+        if (more !== undefined) for (const pointer of more) line.pointers.push(pointer);
       }
     }
   }
   if (dtp === undefined) {
     sink.add('X12_MISSING_DATE', sv1 ?? lx, `service line ${lineNumber} has no DTP*472 date of service`);
   } else {
-    const { start, end } = parseDtp(dtp, sink);
-    if (start !== undefined) line.serviceDate = start;
-    if (end !== undefined) line.serviceDateEnd = end;
+    readServiceDate(dtp, line, sink);
   }
   if (lin !== undefined) {
     const drug: DrugDetail = {};
-    if (lin.el(3) !== '') drug.ndc = lin.el(3);
-    if (lin.el(2) !== '') drug.ndcQualifier = lin.el(2);
+    const ndcQualifier = lin.el(2);
+    const ndc = lin.el(3);
+    if (ndc !== '') drug.ndc = ndc;
+    if (ndcQualifier !== '') drug.ndcQualifier = ndcQualifier;
     if (ctp !== undefined) {
-      const quantity = parseQuantity(ctp.el(4));
-      if (quantity === undefined) sink.add('X12_BAD_QUANTITY', ctp, `CTP04 quantity "${printable(ctp.el(4))}" is not a number`);
+      const quantityText = ctp.el(4);
+      const quantity = parseQuantity(quantityText);
+      if (quantity === undefined) sink.add('X12_BAD_QUANTITY', ctp, `CTP04 quantity "${printable(quantityText)}" is not a number`);
       else drug.quantity = quantity;
-      const unit = ctp.components(5)[0] ?? '';
+      const ctp05 = ctp.el(5);
+      const unitEnd = ctp05.indexOf(ctp.delimiters.component);
+      const unit = unitEnd < 0 ? ctp05 : ctp05.slice(0, unitEnd);
       if (unit !== '') drug.unit = unit;
       if (unit === 'ME' && quantity !== undefined) drug.doseMg = quantity;
     }

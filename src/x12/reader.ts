@@ -2,10 +2,39 @@
 import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
-import { X12Tokenizer } from './tokenizer.js';
+import { SegmentBatch, X12Tokenizer } from './tokenizer.js';
 
-/** Any control byte (besides tab, CR, LF) in a chunk: the assembler then checks each segment for one. */
-const CONTROL_BYTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Control bytes (0x00–0x08, 0x0B, 0x0C, 0x0E–0x1F, 0x7F): 1; all other bytes (tab, CR and LF too): 0. */
+const CONTROL = new Uint8Array(256);
+for (let code = 0; code < 0x20; code++) if (code !== 9 && code !== 10 && code !== 13) CONTROL[code] = 1;
+CONTROL[0x7f] = 1;
+
+/**
+ * Any control byte in a chunk (the assembler then checks each segment for one). Four bytes at a time: a word
+ * with no byte below 0x20 and none equal to 0x7F is skipped; the others (line endings, tabs) are looked at.
+ */
+export function hasControlByte(buffer: Uint8Array): boolean {
+  const length = buffer.length;
+  let i = 0;
+  const head = (4 - (buffer.byteOffset & 3)) & 3;
+  if (length < head + 4) {
+    for (; i < length; i++) if (CONTROL[buffer[i]!] === 1) return true;
+    return false;
+  }
+  for (; i < head; i++) if (CONTROL[buffer[i]!] === 1) return true;
+  const words = new Uint32Array(buffer.buffer, buffer.byteOffset + i, (length - i) >>> 2);
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!;
+    const x7f = word ^ 0x7f7f7f7f;
+    // Classic "has a byte below N" tests: a high bit survives for a byte below 0x20 or a byte equal to 0x7F.
+    if ((((word - 0x20202020) & ~word) | ((x7f - 0x01010101) & ~x7f)) & 0x80808080) {
+      const at = i + k * 4;
+      if ((CONTROL[buffer[at]!]! | CONTROL[buffer[at + 1]!]! | CONTROL[buffer[at + 2]!]! | CONTROL[buffer[at + 3]!]!) !== 0) return true;
+    }
+  }
+  for (i += words.length * 4; i < length; i++) if (CONTROL[buffer[i]!] === 1) return true;
+  return false;
+}
 
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
   const problems: FileProblem[] = [];
@@ -19,6 +48,7 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
       const tokenizer = new X12Tokenizer();
       const assembler = new ClaimAssembler(fileName);
       const batch: ReadClaim[] = [];
+      const segments = new SegmentBatch();
       let notesSeen = 0;
       let bytesRead = 0;
       const syncProblems = (): void => {
@@ -33,8 +63,10 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
           const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
           bytesRead += buffer.length;
           const text = buffer.toString('latin1');
-          if (!assembler.checkControlBytes && CONTROL_BYTES.test(text)) assembler.checkControlBytes = true;
-          assembler.feed(tokenizer.push(text, isAscii(buffer)), batch);
+          if (!assembler.checkControlBytes && hasControlByte(buffer)) assembler.checkControlBytes = true;
+          tokenizer.pushTo(text, isAscii(buffer), segments);
+          assembler.feedBatch(segments, batch);
+          segments.clear();
           syncProblems();
           if (batch.length > 0) {
             for (const item of batch) yield item;

@@ -10,6 +10,7 @@
  */
 
 import { isAscii } from 'node:buffer';
+import { parseD8, parseD8At } from './values.js';
 
 export interface Delimiters {
   element: string;
@@ -36,35 +37,95 @@ const TAG_SHAPE = /^[A-Z][A-Z0-9]{1,2}$/;
 /** A segment longer than this without a terminator is cut (bounded memory on garbage input). */
 const MAX_SEGMENT_CHARS = 16 * 1024 * 1024;
 
+/**
+ * The element cursor of el(): the segment read last, and index and start (in its source) of the element read
+ * last. Reading elements of one segment in ascending order scans it once; one cursor for all segments keeps
+ * the segments small (the mapping reads one segment at a time).
+ */
+let cursorSegment: Segment | undefined;
+let cursorIndex = 0;
+let cursorFrom = 0;
+
+/**
+ * What the segments of one tokenizer text share: the text, its offset in the file, the delimiters and whether it
+ * is known to be ASCII (one object per scan and delimiter set, so that a Segment stays small: node has 8-byte
+ * fields, and there are millions of segments).
+ */
+export interface SegmentSource {
+  readonly text: string;
+  /** Byte offset in the file of text[0]. */
+  readonly base: number;
+  readonly delimiters: Delimiters;
+  /** True when the text is known to hold only ASCII bytes (no UTF-8 decoding needed). */
+  readonly ascii: boolean;
+}
+
 export class Segment {
-  private cachedElements: string[] | undefined;
+  private cachedElements: string[] | undefined = undefined;
 
   constructor(
-    /** Latin1 text: prefix + body + terminator + trailing whitespace. */
-    readonly raw: string,
-    /** Index in raw where the tag begins (0 unless a BOM or stray bytes precede it). */
-    readonly start: number,
-    /** Index in raw just after the body (where the terminator is, or raw's end when unterminated). */
-    readonly end: number,
+    /** The text the segment lies in: its own text is never copied out (writers copy runs of segments in one slice). */
+    readonly context: SegmentSource,
+    /** Index in source where raw begins (its prefix, if any). */
+    readonly rawFrom: number,
+    /** Index in source where the tag begins. */
+    readonly tagFrom: number,
+    /** Index in source just after the body (where the terminator is, or rawTo when unterminated). */
+    readonly bodyEnd: number,
+    /** Index in source just after raw (after the terminator and the trailing whitespace). */
+    readonly rawTo: number,
     readonly tag: string,
     /** 1-based ordinal in the file (the first ISA is 1). */
     readonly ordinal: number,
-    /** Byte offset of the tag in the file. */
-    readonly byteOffset: number,
-    readonly delimiters: Delimiters,
-    readonly terminated: boolean,
-    /** True when the segment is known to hold only ASCII bytes (no UTF-8 decoding needed). */
-    readonly ascii = false,
   ) {}
+
+  /** The tokenizer's text (latin1) the segment lies in, shared by the segments of one chunk. */
+  get source(): string {
+    return this.context.text;
+  }
+
+  get delimiters(): Delimiters {
+    return this.context.delimiters;
+  }
+
+  /** True when the segment is known to hold only ASCII bytes (no UTF-8 decoding needed). */
+  get ascii(): boolean {
+    return this.context.ascii;
+  }
+
+  /** Byte offset of the tag in the file. */
+  get byteOffset(): number {
+    return this.context.base + this.tagFrom;
+  }
+
+  /** Whether a terminator ends the segment (only a truncated file's last segment, or a cut one, has none). */
+  get terminated(): boolean {
+    return this.rawTo > this.bodyEnd;
+  }
+
+  /** Latin1 text: prefix + body + terminator + trailing whitespace. */
+  get raw(): string {
+    return this.source.slice(this.rawFrom, this.rawTo);
+  }
+
+  /** Index in raw where the tag begins (0 unless a BOM or stray bytes precede it). */
+  get start(): number {
+    return this.tagFrom - this.rawFrom;
+  }
+
+  /** Index in raw just after the body (where the terminator is, or raw's end when unterminated). */
+  get end(): number {
+    return this.bodyEnd - this.rawFrom;
+  }
 
   /** The body between tag start and terminator, as latin1. */
   get body(): string {
-    return this.raw.slice(this.start, this.end);
+    return this.source.slice(this.tagFrom, this.bodyEnd);
   }
 
   /** What follows the terminator (line ending, blank lines). */
   get suffix(): string {
-    return this.terminated ? this.raw.slice(this.end + 1) : '';
+    return this.terminated ? this.source.slice(this.bodyEnd + 1, this.rawTo) : '';
   }
 
   /** elements[0] is the tag; elements[1] is XX01. Values are UTF-8 decoded. */
@@ -83,56 +144,125 @@ export class Segment {
    * and allocates nothing but the values.
    */
   el(n: number): string {
-    if (this.cachedElements !== undefined || !this.ascii) return this.elements[n] ?? '';
-    const raw = this.raw;
+    const from = this.locate(n);
+    if (from === -2) return this.elements[n] ?? '';
+    if (from < 0) return '';
+    const source = this.source;
+    let to = source.indexOf(this.delimiters.element, from);
+    if (to < 0 || to > this.bodyEnd) to = this.bodyEnd;
+    return source.slice(from, to);
+  }
+
+  /**
+   * Where element n starts in `source` (ASCII segments): -1 when the segment has fewer elements, -2 when the
+   * caller must go through `elements` (non-ASCII or already split).
+   */
+  private locate(n: number): number {
+    if (this.cachedElements !== undefined || !this.ascii) return -2;
+    const source = this.source;
     const separator = this.delimiters.element;
-    const end = this.end;
-    let index = this.cursorIndex;
-    let from = this.cursorFrom;
-    if (n < index || from < 0) {
-      index = 0;
-      from = this.start;
+    const end = this.bodyEnd;
+    let index = 0;
+    let from = this.tagFrom;
+    if (cursorSegment === this && n >= cursorIndex) {
+      index = cursorIndex;
+      from = cursorFrom;
     }
     while (index < n) {
-      const at = raw.indexOf(separator, from);
-      if (at < 0 || at >= end) return '';
+      const at = source.indexOf(separator, from);
+      if (at < 0 || at >= end) return -1;
       from = at + 1;
       index++;
     }
-    this.cursorIndex = index;
-    this.cursorFrom = from;
-    let to = raw.indexOf(separator, from);
-    if (to < 0 || to > end) to = end;
-    return raw.slice(from, to);
+    cursorSegment = this;
+    cursorIndex = index;
+    cursorFrom = from;
+    return from;
   }
 
-  /** Element index and start position of the last element read by el() (-1: none yet). */
-  private cursorIndex = 0;
-  private cursorFrom = -1;
+  /** The body from the separator before element n to its end ('' when there is no element n); latin1 for ASCII segments. */
+  textFrom(n: number): string {
+    const from = this.locate(n);
+    if (from === -2) {
+      const elements = this.elements;
+      return n < elements.length ? this.delimiters.element + elements.slice(n).join(this.delimiters.element) : '';
+    }
+    return from < 0 ? '' : this.source.slice(from - 1, this.bodyEnd);
+  }
 
-  /** Whether element 1 equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
+  /** Length of element n ('' and absent: 0). */
+  elLength(n: number): number {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '').length;
+    if (from < 0) return 0;
+    let to = this.source.indexOf(this.delimiters.element, from);
+    if (to < 0 || to > this.bodyEnd) to = this.bodyEnd;
+    return to - from;
+  }
+
+  /** Element n as a D8 date (parseD8), without slicing it out; undefined when it is not one. */
+  d8(n: number): string | undefined {
+    const from = this.locate(n);
+    if (from === -2) return parseD8(this.elements[n] ?? '');
+    if (from < 0) return undefined;
+    const after = from + 8;
+    if (after > this.bodyEnd || (after < this.bodyEnd && this.source[after] !== this.delimiters.element)) return undefined;
+    return parseD8At(this.source, from);
+  }
+
+  /** Whether element n equals `value`, without slicing it out (the hot qualifier checks: NM101, DTP01, REF01). */
+  elIs(n: number, value: string): boolean {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '') === value;
+    if (from < 0) return value === '';
+    const after = from + value.length;
+    if (after > this.bodyEnd || !this.source.startsWith(value, from)) return false;
+    return after === this.bodyEnd || this.source[after] === this.delimiters.element;
+  }
+
+  /** Whether element 1 equals `value`, without slicing it out. */
   firstIs(value: string): boolean {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements[1] === value;
-    const from = this.start + this.tag.length + 1;
+    const from = this.tagFrom + this.tag.length + 1;
     const after = from + value.length;
-    if (after > this.end || !this.raw.startsWith(value, from)) return false;
-    return after === this.end || this.raw[after] === this.delimiters.element;
+    if (after > this.bodyEnd || !this.source.startsWith(value, from)) return false;
+    return after === this.bodyEnd || this.source[after] === this.delimiters.element;
   }
 
   /** Number of elements including the tag (elements.length). */
   get elementCount(): number {
     if (this.cachedElements !== undefined || !this.ascii) return this.elements.length;
-    const raw = this.raw;
+    const source = this.source;
     const separator = this.delimiters.element;
-    const end = this.end;
+    const end = this.bodyEnd;
     let count = 1;
-    for (let at = raw.indexOf(separator, this.start); at >= 0 && at < end; at = raw.indexOf(separator, at + 1)) count++;
+    for (let at = source.indexOf(separator, this.tagFrom); at >= 0 && at < end; at = source.indexOf(separator, at + 1)) count++;
     return count;
   }
 
   /** Components of element n. */
   components(n: number): string[] {
     return splitOn(this.el(n), this.delimiters.component);
+  }
+}
+
+/** Segments completed by one push: a reused array and a count (a new array per chunk is mostly growth garbage). */
+export class SegmentBatch {
+  readonly items: (Segment | undefined)[] = [];
+  count = 0;
+
+  add(seg: Segment): void {
+    this.items[this.count++] = seg;
+  }
+
+  /** Forgets the segments (keeping the array, but not the segments and their text alive). */
+  clear(): void {
+    this.items.fill(undefined, 0, this.count);
+    this.count = 0;
+  }
+
+  toArray(): Segment[] {
+    return this.items.slice(0, this.count) as Segment[];
   }
 }
 
@@ -179,6 +309,8 @@ export class X12Tokenizer {
   private sawIsa = false;
   /** True while every byte of `pending` (and `parts`) is ASCII. */
   private pendingAscii = true;
+  /** What the segments of the current scan share (new at each scan and each delimiter change). */
+  private context: SegmentSource | undefined;
   /** Offset of the malformed ISA already reported (re-scans must not report it again). */
   private lastBadIsa = -1;
 
@@ -187,14 +319,20 @@ export class X12Tokenizer {
    * ASCII (saves a scan per segment); when omitted the chunk is treated as possibly non-ASCII.
    */
   push(text: string, ascii = false): Segment[] {
-    const out: Segment[] = [];
+    const batch = new SegmentBatch();
+    this.pushTo(text, ascii, batch);
+    return batch.toArray();
+  }
+
+  /** push() into a reusable batch (the reader's: no new array per chunk). */
+  pushTo(text: string, ascii: boolean, out: SegmentBatch): void {
     this.pendingAscii = this.pendingAscii && ascii;
     if (this.parts.length > 0 || (this.delimiters !== undefined && this.pending.length > 0 && !this.pendingHasTerminator())) {
       // Waiting for a terminator: only the new text needs scanning.
       if (this.delimiters !== undefined && text.indexOf(this.delimiters.terminator) < 0 && this.partsLength + this.pending.length + text.length < MAX_SEGMENT_CHARS) {
         this.parts.push(text);
         this.partsLength += text.length;
-        return out;
+        return;
       }
     }
     if (this.parts.length > 0) {
@@ -207,12 +345,11 @@ export class X12Tokenizer {
     this.scan(out, false);
     // What is left is a partial segment: re-derive its flag so one non-ASCII chunk does not stick.
     this.pendingAscii = this.pending.length === 0 || !NON_ASCII.test(this.pending);
-    return out;
   }
 
   /** End of input: returns the remaining segments (an unterminated tail becomes an unterminated segment). */
   end(): Segment[] {
-    const out: Segment[] = [];
+    const out = new SegmentBatch();
     if (this.parts.length > 0) {
       this.pending += this.parts.join('');
       this.parts = [];
@@ -240,18 +377,21 @@ export class X12Tokenizer {
           this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
         }
       }
-      out.push(new Segment(rest, startInRest, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal, offset + startInRest, delims, false));
+      const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
+      out.add(new Segment(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal));
       this.pending = '';
     }
-    return out;
+    return out.toArray();
   }
 
   private pendingHasTerminator(): boolean {
     return this.delimiters !== undefined && this.pending.indexOf(this.delimiters.terminator) >= 0;
   }
 
-  private scan(out: Segment[], final: boolean): void {
+  private scan(out: SegmentBatch, final: boolean): void {
     const text = this.pending;
+    // Text, offset and ASCII flag are fixed for one scan; the delimiters may change inside it.
+    this.context = undefined;
     let pos = 0;
     const n = text.length;
     for (;;) {
@@ -323,7 +463,7 @@ export class X12Tokenizer {
    * Emits the segment whose raw starts at `rawStart` and whose tag starts at `tagStart`. Returns the index after
    * it, or -(rawStart + 1) when the segment (or its trailing whitespace) is not complete yet.
    */
-  private emitSegment(out: Segment[], text: string, rawStart: number, tagStart: number, final: boolean): number {
+  private emitSegment(out: SegmentBatch, text: string, rawStart: number, tagStart: number, final: boolean): number {
     const delims = this.delimiters!;
     const isIsa = text.charCodeAt(tagStart) === 73 && text.startsWith('ISA', tagStart);
     // ISA: the terminator is the byte after ISA16 (which may itself equal other delimiters in odd files).
@@ -333,7 +473,8 @@ export class X12Tokenizer {
         // Bounded memory: cut an endless segment.
         this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
         this.ordinal++;
-        out.push(new Segment(text.slice(rawStart), tagStart - rawStart, text.length - rawStart, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal, this.pendingOffset + tagStart, delims, false));
+        const context: SegmentSource = { text, base: this.pendingOffset, delimiters: delims, ascii: false };
+        out.add(new Segment(context, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal));
         return text.length;
       }
       return -(rawStart + 1);
@@ -350,17 +491,24 @@ export class X12Tokenizer {
       after++;
     }
     if (after === text.length && !final) return -(rawStart + 1);
-    const raw = text.slice(rawStart, after);
-    const start = tagStart - rawStart;
-    const end = termAt - rawStart;
-    let tagEnd = text.indexOf(delims.element, tagStart);
+    // The tag ends at the first element separator (mostly 2 or 3 characters in).
+    let tagEnd: number;
+    if (text.charCodeAt(tagStart) === elementCode || text.charCodeAt(tagStart + 1) === elementCode) tagEnd = text.indexOf(delims.element, tagStart);
+    else if (text.charCodeAt(tagStart + 2) === elementCode) tagEnd = tagStart + 2;
+    else if (text.charCodeAt(tagStart + 3) === elementCode) tagEnd = tagStart + 3;
+    else tagEnd = text.indexOf(delims.element, tagStart);
     if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
     if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
     const tag = internTag(text, tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
-    const seg = new Segment(raw, start, end, tag, this.ordinal, this.pendingOffset + tagStart, delims, true, this.pendingAscii);
-    out.push(seg);
+    let context = this.context;
+    if (context === undefined || context.delimiters !== delims) {
+      context = { text, base: this.pendingOffset, delimiters: delims, ascii: this.pendingAscii };
+      this.context = context;
+    }
+    const seg = new Segment(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
+    out.add(seg);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
   }
@@ -379,7 +527,8 @@ function internTag(text: string, from: number, to: number): string {
       const key = (c0 * 43 + c1) * 44 + c2;
       const cached = TAG_CACHE[key];
       if (cached !== undefined) return cached;
-      const tag = text.slice(from, to);
+      // Internalized (a property key): compares against the tag literals of the switches are pointer compares.
+      const tag = Object.keys({ [text.slice(from, to)]: 0 })[0]!;
       TAG_CACHE[key] = tag;
       return tag;
     }

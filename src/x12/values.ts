@@ -67,29 +67,39 @@ export function formatQuantity(value: number): string {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Recently seen D8 values (service dates and birth dates repeat a lot): saves six string slices per date. */
-const D8_CACHE = new Map<string, IsoDate>();
-const D8_CACHE_LIMIT = 4096;
+/**
+ * Recently seen D8 values (service dates and birth dates repeat a lot), keyed by the date's digits as a number:
+ * no string hashing and no slicing for a date seen before. Direct-mapped (a slot per key modulo the size):
+ * thousands of distinct birth dates cannot push the few service dates out all at once.
+ */
+const D8_SLOTS = 8192;
+const D8_KEYS = new Int32Array(D8_SLOTS).fill(-1);
+const D8_VALUES: (IsoDate | undefined)[] = new Array<IsoDate | undefined>(D8_SLOTS).fill(undefined);
 
 /** CCYYMMDD → YYYY-MM-DD, undefined when not a real calendar date. */
 export function parseD8(text: string): IsoDate | undefined {
-  const cached = D8_CACHE.get(text);
-  if (cached !== undefined) return cached;
-  if (text.length !== 8) return undefined;
-  for (let i = 0; i < 8; i++) {
+  return text.length === 8 ? parseD8At(text, 0) : undefined;
+}
+
+/** parseD8 of the 8 characters of `text` from `from` (the caller has checked that the value is 8 long). */
+export function parseD8At(text: string, from: number): IsoDate | undefined {
+  let key = 0;
+  for (let i = from; i < from + 8; i++) {
     const code = text.charCodeAt(i);
     if (code < 48 || code > 57) return undefined;
+    key = key * 10 + (code - 48);
   }
-  const digit = (i: number): number => text.charCodeAt(i) - 48;
-  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const mo = digit(4) * 10 + digit(5);
-  const d = digit(6) * 10 + digit(7);
+  const slot = key & (D8_SLOTS - 1);
+  if (D8_KEYS[slot] === key) return D8_VALUES[slot];
+  const y = Math.floor(key / 10000);
+  const mo = Math.floor(key / 100) % 100;
+  const d = key % 100;
   if (mo < 1 || mo > 12 || d < 1) return undefined;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!;
   if (d > days) return undefined;
-  const iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
-  if (D8_CACHE.size >= D8_CACHE_LIMIT) D8_CACHE.clear();
-  D8_CACHE.set(text, iso);
+  const iso = `${text.slice(from, from + 4)}-${text.slice(from + 4, from + 6)}-${text.slice(from + 6, from + 8)}`;
+  D8_KEYS[slot] = key;
+  D8_VALUES[slot] = iso;
   return iso;
 }

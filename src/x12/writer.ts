@@ -45,7 +45,7 @@ function build(orig: Segment, elements: readonly string[]): string {
 
 /** The segment as written: raw without any non-BOM prefix. */
 function rawOf(seg: Segment): string {
-  return seg.start === 0 ? seg.raw : seg.raw.slice(seg.start);
+  return seg.source.slice(seg.tagFrom, seg.rawTo);
 }
 
 export function createX12Writer(out: Writable): ClaimWriter {
@@ -55,6 +55,13 @@ export function createX12Writer(out: Writable): ClaimWriter {
 class X12Writer implements ClaimWriter {
   private parts: string[] = [];
   private partsLength = 0;
+  /**
+   * The run of input text being gathered: consecutive segments that lie next to each other in one tokenizer
+   * text (an unchanged claim, its HL loop, whole runs of claims) are copied out in one slice at the end.
+   */
+  private runSource: string | undefined;
+  private runFrom = 0;
+  private runTo = 0;
   private bytesWritten = 0;
   private claims = 0;
   private interchange: Interchange | undefined;
@@ -78,10 +85,16 @@ class X12Writer implements ClaimWriter {
     const raw = read.raw;
     if (!isX12Raw(raw)) throw new X12WriteError('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
     // Serialize first: a refused claim leaves the output untouched.
-    const body = changed ? serializeChanged(raw, read.claim, claim) : rawClaim(raw);
+    const body = changed ? serializeChanged(raw, read.claim, claim) : undefined;
     this.enter(raw);
-    for (const text of body) this.push(text);
-    this.segmentsInTransaction += body.length;
+    if (body === undefined) {
+      const segments = raw.segments;
+      for (let i = 0; i < segments.length; i++) this.pushSegment(segments[i]!);
+      this.segmentsInTransaction += segments.length;
+    } else {
+      for (const text of body) this.push(text);
+      this.segmentsInTransaction += body.length;
+    }
     this.claims++;
     if (this.partsLength >= FLUSH_AT) await this.flush();
   }
@@ -103,13 +116,44 @@ class X12Writer implements ClaimWriter {
   }
 
   private push(text: string): void {
+    this.endRun();
     this.parts.push(text);
     this.partsLength += text.length;
   }
 
+  /** A segment as read (without a non-BOM prefix), extending the current run when it follows it. */
+  private pushSegment(seg: Segment): void {
+    this.pushRange(seg.source, seg.tagFrom, seg.rawTo);
+  }
+
+  private pushRange(source: string, from: number, to: number): void {
+    if (from === this.runTo && source === this.runSource) {
+      this.runTo = to;
+    } else {
+      this.endRun();
+      this.runSource = source;
+      this.runFrom = from;
+      this.runTo = to;
+    }
+    this.partsLength += to - from;
+  }
+
+  private endRun(): void {
+    if (this.runSource === undefined) return;
+    this.parts.push(this.runSource.slice(this.runFrom, this.runTo));
+    this.runSource = undefined;
+    this.runTo = -1;
+  }
+
   private async flush(): Promise<void> {
+    this.endRun();
     if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(''), 'latin1');
+    // Each part straight into the chunk (no joined copy of the whole chunk on the JS heap).
+    const parts = this.parts;
+    let chunk = Buffer.allocUnsafe(this.partsLength);
+    let offset = 0;
+    for (let i = 0; i < parts.length; i++) offset += chunk.write(parts[i]!, offset, 'latin1');
+    if (offset !== chunk.length) chunk = chunk.subarray(0, offset);
     this.parts = [];
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
@@ -167,9 +211,18 @@ class X12Writer implements ClaimWriter {
   private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
     const id = String(this.nextHl++);
     const hl = loop.segments[0]!;
-    const same = hl.el(1) === id && hl.el(2) === parent && hl.el(4) === childFlag;
-    if (same) this.push(rawOf(hl));
-    else {
+    const same = hl.elIs(1, id) && hl.elIs(2, parent) && hl.elIs(4, childFlag);
+    if (same) this.pushSegment(hl);
+    else if (hl.ascii) {
+      // build() of [HL, id, parent, HL03, child flag, HL05…] without splitting the segment: the child flag is
+      // never empty, so only separators after it can be trailing empty elements.
+      const d = hl.delimiters;
+      let rest = hl.textFrom(5);
+      let restEnd = rest.length;
+      while (restEnd > 0 && rest[restEnd - 1] === d.element) restEnd--;
+      if (restEnd < rest.length) rest = rest.slice(0, restEnd);
+      this.push(hl.el(0) + d.element + id + d.element + parent + d.element + hl.el(3) + d.element + childFlag + rest + d.terminator + hl.suffix);
+    } else {
       const els = hl.elements.slice();
       while (els.length < 5) els.push('');
       els[1] = id;
@@ -177,30 +230,30 @@ class X12Writer implements ClaimWriter {
       els[4] = childFlag;
       this.push(build(hl, els));
     }
-    for (let i = 1; i < loop.segments.length; i++) this.push(rawOf(loop.segments[i]!));
+    for (let i = 1; i < loop.segments.length; i++) this.pushSegment(loop.segments[i]!);
     this.segmentsInTransaction += loop.segments.length;
     return id;
   }
 
   private openInterchange(interchange: Interchange): void {
     const isa = interchange.isa;
-    const prefix = isa.raw.slice(0, isa.start);
-    const keepPrefix = this.bytesWritten === 0 && this.partsLength === 0 && BOM_AND_WHITESPACE.test(prefix);
-    this.push(keepPrefix ? isa.raw : rawOf(isa));
+    const keepPrefix = this.bytesWritten === 0 && this.partsLength === 0 && BOM_AND_WHITESPACE.test(isa.source.slice(isa.rawFrom, isa.tagFrom));
+    if (keepPrefix) this.pushRange(isa.source, isa.rawFrom, isa.rawTo);
+    else this.pushSegment(isa);
     this.interchange = interchange;
     this.groupsInInterchange = 0;
   }
 
   private openGroup(group: Group): void {
-    this.push(rawOf(group.gs));
+    this.pushSegment(group.gs);
     this.group = group;
     this.transactionsInGroup = 0;
     this.groupsInInterchange++;
   }
 
   private openTransaction(transaction: Transaction): void {
-    this.push(rawOf(transaction.st));
-    for (const seg of transaction.header) this.push(rawOf(seg));
+    this.pushSegment(transaction.st);
+    for (const seg of transaction.header) this.pushSegment(seg);
     this.transaction = transaction;
     this.segmentsInTransaction = 1 + transaction.header.length;
     this.transactionsInGroup++;
@@ -212,7 +265,7 @@ class X12Writer implements ClaimWriter {
     const transaction = this.transaction;
     if (transaction === undefined) return;
     const count = String(this.segmentsInTransaction + 1);
-    this.push(trailer(transaction.se, transaction.st, 'SE', count, transaction.st.el(2)));
+    this.pushTrailer(trailer(transaction.se, transaction.st, 'SE', count, transaction.st.el(2)));
     this.transaction = undefined;
     this.hl20 = this.hl22 = this.hl23 = undefined;
   }
@@ -221,7 +274,7 @@ class X12Writer implements ClaimWriter {
     this.closeTransaction();
     const group = this.group;
     if (group === undefined) return;
-    this.push(trailer(group.ge, group.gs, 'GE', String(this.transactionsInGroup), group.gs.el(6)));
+    this.pushTrailer(trailer(group.ge, group.gs, 'GE', String(this.transactionsInGroup), group.gs.el(6)));
     this.group = undefined;
   }
 
@@ -229,15 +282,20 @@ class X12Writer implements ClaimWriter {
     this.closeGroup();
     const interchange = this.interchange;
     if (interchange === undefined) return;
-    this.push(trailer(interchange.iea, interchange.isa, 'IEA', String(this.groupsInInterchange), interchange.isa.el(13)));
+    this.pushTrailer(trailer(interchange.iea, interchange.isa, 'IEA', String(this.groupsInInterchange), interchange.isa.el(13)));
     this.interchange = undefined;
+  }
+
+  private pushTrailer(text: string | Segment): void {
+    if (typeof text === 'string') this.push(text);
+    else this.pushSegment(text);
   }
 }
 
 /** The original trailer when its values are right, otherwise a rebuilt one in the same style. */
-function trailer(original: Segment | undefined, header: Segment, tag: string, count: string, control: string): string {
+function trailer(original: Segment | undefined, header: Segment, tag: string, count: string, control: string): string | Segment {
   if (original !== undefined && original.terminated && original.elements.length === 3 && original.el(1) === count && original.el(2) === control) {
-    return rawOf(original);
+    return original;
   }
   const style = original ?? header;
   const d = header.delimiters;
@@ -251,12 +309,6 @@ function lineEndingOf(seg: Segment): string {
   if (suffix.startsWith('\n')) return '\n';
   if (suffix.startsWith('\r')) return '\r';
   return '';
-}
-
-function rawClaim(raw: X12RawClaim): string[] {
-  const texts = new Array<string>(raw.segments.length);
-  for (let i = 0; i < raw.segments.length; i++) texts[i] = rawOf(raw.segments[i]!);
-  return texts;
 }
 
 // ---------------------------------------------------------------------------------------------------------

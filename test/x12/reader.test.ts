@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
 import { BROKEN_PUBLIC, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
 import { buildInterchange, STANDARD } from './synth.js';
+import { hasControlByte } from '../../src/x12/reader.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
@@ -340,4 +341,41 @@ describe('readX12: claims and problems do not depend on the chunking', () => {
       }
     });
   }
+});
+
+describe('hasControlByte (the word-at-a-time chunk check)', () => {
+  const REGEX = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+  it('agrees with the control-byte regex on every byte value at every alignment', () => {
+    const backing = Buffer.alloc(64, 0x41);
+    for (let code = 0; code < 256; code++) {
+      for (let offset = 0; offset < 8; offset++) {
+        for (let at = 0; at < 12; at++) {
+          const view = backing.subarray(offset, offset + 13);
+          view.fill(0x41);
+          view[at] = code;
+          expect(hasControlByte(view), `byte 0x${code.toString(16)} at ${at}, offset ${offset}`).toBe(REGEX.test(view.toString('latin1')));
+        }
+      }
+    }
+  });
+  it('agrees with the regex on random text around tabs, line endings, DEL and high bytes', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = [0x09, 0x0a, 0x0d, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0xff, 0x1f, 0x00, 0x2a, 0x7e];
+    let positives = 0;
+    for (let round = 0; round < 2000; round++) {
+      const length = random(40);
+      const bytes = Buffer.alloc(length + 3);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = random(10) < 8 ? alphabet[random(5)]! : alphabet[random(alphabet.length)]!;
+      const view = bytes.subarray(random(4)).subarray(0, length);
+      const expected = REGEX.test(view.toString('latin1'));
+      if (expected) positives++;
+      expect(hasControlByte(view)).toBe(expected);
+    }
+    expect(positives).toBeGreaterThan(200);
+    expect(positives).toBeLessThan(1800);
+  });
 });
