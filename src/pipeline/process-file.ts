@@ -12,7 +12,7 @@ import type { Claim, InputFormat } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { writeChunk } from '../report/exceptions.js';
+import { spillLine, writeChunk } from '../report/exceptions.js';
 import { junitTestCase } from '../report/junit.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
 import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } from '../report/types.js';
@@ -58,7 +58,7 @@ export interface FileResult {
   index: number;
   summary: FileSummary;
   aggregate: ReportAggregate;
-  /** Exception rows of the file, one JSON object per line, in report order. */
+  /** Exception rows of the file, one JSON object per line (spillLine), in report order. */
   rowsSpill: string;
   junitSpill: string;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
@@ -194,8 +194,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       correctedLines += corrected;
       findings += rows.length;
       const final = result.claim;
-      aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
-      for (const row of rows) rowsText += `${JSON.stringify(row)}\n`;
+      if (rows.length === 0) aggregate.addClaim(outcome, rows, corrected, NO_ROWS);
+      else aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
+      for (const row of rows) rowsText += spillLine(row);
       junitText += junitTestCase(outcome);
       if (rowsText.length + junitText.length >= SPILL_BATCH) await flushSpills();
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
@@ -286,6 +287,9 @@ function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
     source: 'reader',
   }));
 }
+
+/** The provider function of a claim without rows (never called). */
+const NO_ROWS = (): string => 'unknown';
 
 /** The rendering provider a row counts against: its line's, else the claim's. */
 function providerOf(claim: Claim, row: ExceptionRow): string {
