@@ -371,10 +371,49 @@ function makeFinding(claim: Claim, encounter: Encounter, active: ActiveRule, des
   return finding;
 }
 
+/** A message template cut at its placeholders: text, then (name, placeholder as written, text) triples. */
+interface ParsedTemplate {
+  head: string;
+  names: string[];
+  wholes: string[];
+  tails: string[];
+}
+
+const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+const parsedTemplates = new Map<string, ParsedTemplate>();
+
+/** Templates are few (the rules' messages): each is cut once, not searched with a regex per finding. */
+function parseTemplate(template: string): ParsedTemplate {
+  let parsed = parsedTemplates.get(template);
+  if (parsed === undefined) {
+    parsed = { head: '', names: [], wholes: [], tails: [] };
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      const text = template.slice(last, match.index);
+      if (parsed.names.length === 0) parsed.head = text;
+      else parsed.tails[parsed.tails.length - 1] = text;
+      parsed.names.push(match[1]!);
+      parsed.wholes.push(match[0]);
+      parsed.tails.push('');
+      last = match.index + match[0].length;
+    }
+    if (parsed.names.length === 0) parsed.head = template;
+    else parsed.tails[parsed.tails.length - 1] = template.slice(last);
+    if (parsedTemplates.size < 10_000) parsedTemplates.set(template, parsed);
+  }
+  return parsed;
+}
+
 /** `{{name}}` → data.name (ESLint's message placeholders); unknown placeholders are left as written. */
 export function interpolate(template: string, data?: Record<string, string | number>): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+  const { head, names, wholes, tails } = parseTemplate(template);
+  let text = head;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    text += (name in data ? String(data[name]) : wholes[i]!) + tails[i]!;
+  }
+  return text;
 }
 
 function readProblemFinding(claim: Claim, problem: ReadProblem): Finding {
