@@ -166,7 +166,8 @@ export function spillLine(row: ExceptionRow): string {
 async function* spilledBatches(spills: readonly string[]): AsyncGenerator<RowBatch> {
   for (const spill of spills) {
     let rest = '';
-    for await (const chunk of createReadStream(spill, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    // 64 KiB reads: 1 MiB ones (a few thousand parsed rows at a time) raised the 200 MB run's peak RSS by ~75 MB.
+    for await (const chunk of createReadStream(spill, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
       const text = rest + (chunk as string);
       const rows: ExceptionRow[] = [];
       const json: string[] = [];
