@@ -353,11 +353,10 @@ function makeFinding(claim: Claim, encounter: Encounter, active: ActiveRule, des
     severity: active.severity,
     messageId: descriptor.messageId,
     message: interpolate(template, descriptor.data),
-    location: {
-      file: claim.source.file,
-      claimId: claim.claimId,
-      ...(line ? { lineNumber: line.lineNumber, lineKey: line.key, source: line.source } : { source: claim.source }),
-    },
+    // Built directly (no spread of a temporary object): the same keys, in the same order.
+    location: line
+      ? { file: claim.source.file, claimId: claim.claimId, lineNumber: line.lineNumber, lineKey: line.key, source: line.source }
+      : { file: claim.source.file, claimId: claim.claimId, source: claim.source },
   };
   const serviceDate = line?.serviceDate ?? encounter.serviceDate;
   if (serviceDate) finding.serviceDate = serviceDate;
