@@ -163,7 +163,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     for await (const read of reader.claims()) {
       claimsRead += 1;
       let result: ClaimResult;
-      let claimProblems = holding ?? [];
+      let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       try {
         result = context.check(read.claim, fileHistory.view);
       } catch (error) {
@@ -290,6 +290,9 @@ function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
     source: 'reader',
   }));
 }
+
+/** The problems of a claim nothing holds (shared: only read; a problem is added to a copy). */
+const NO_PROBLEMS: readonly HoldingProblem[] = Object.freeze([]);
 
 /** The provider function of a claim without rows (never called). */
 const NO_ROWS = (): string => 'unknown';
