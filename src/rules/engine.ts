@@ -82,6 +82,20 @@ const preparedCache = new WeakMap<readonly RuleModule<any, any>[], WeakMap<Resol
 
 /** The rules active under a policy, in phase order (stable within a phase), cached per (rules, policy). */
 export function activeRules(rules: readonly RuleModule<any, any>[], policy: ResolvedPolicy): ActiveRule[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Claim after claim asks for the same pair: answered without the two WeakMap lookups.
+  if (rules === lastRules && policy === lastPolicy && lastActive) return lastActive;
+  const active = preparedRules(rules, policy);
+  lastRules = rules;
+  lastPolicy = policy;
+  lastActive = active;
+  return active;
+}
+
+let lastRules: readonly RuleModule<any, any>[] | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+let lastPolicy: ResolvedPolicy | null = null;
+let lastActive: ActiveRule[] | null = null;
+
+function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedPolicy): ActiveRule[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   let byPolicy = preparedCache.get(rules);
   if (!byPolicy) {
     byPolicy = new WeakMap();
