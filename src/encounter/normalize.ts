@@ -27,7 +27,8 @@ export function isSpineFamily(family: ProcedureFamily): boolean {
 function sidesOf(modifiers: readonly string[]): readonly Side[] {
   let left = false;
   let right = false;
-  for (const modifier of modifiers) {
+  for (let i = 0; i < modifiers.length; i++) {
+    const modifier = modifiers[i];
     if (modifier === '50') return BOTH;
     if (modifier === 'RT') right = true;
     else if (modifier === 'LT') left = true;
@@ -38,6 +39,13 @@ function sidesOf(modifiers: readonly string[]): readonly Side[] {
   return NONE;
 }
 
+/** A fresh array per line (facts are plain data that fixes and rules may copy), as an array literal: fastest. */
+function freshSides(sides: readonly Side[]): Side[] {
+  if (sides === NONE) return [];
+  if (sides === BOTH) return ['left', 'right'];
+  return sides === LEFT ? ['left'] : ['right'];
+}
+
 export function normalizeLine(line: ServiceLine, reference: ReferenceData): LineFacts {
   const info = reference.procedure(line.procedure, line.serviceDate);
   const family: ProcedureFamily = info?.family ?? (looksLikeDrug(line.procedure) ? 'drug' : 'other');
@@ -46,8 +54,7 @@ export function normalizeLine(line: ServiceLine, reference: ReferenceData): Line
     family,
     region: info?.region ?? 'none',
     role: info?.role ?? 'none',
-    // A fresh array per line: facts are plain data that fixes and rules may copy.
-    sides: sides.length === 0 ? [] : [...sides],
+    sides: freshSides(sides),
     sideUnknown: sides.length === 0,
     levels: SPINE_FAMILIES.has(family) ? line.units : 0,
     includesImaging: info?.includesImaging ?? false,
@@ -56,8 +63,11 @@ export function normalizeLine(line: ServiceLine, reference: ReferenceData): Line
 
 /** A copy of the claim whose lines carry fresh facts; the input claim and its lines are not changed. */
 export function normalizeClaim(claim: Claim, reference: ReferenceData): Claim {
-  return {
-    ...claim,
-    lines: claim.lines.map((line) => ({ ...line, facts: normalizeLine(line, reference) })),
-  };
+  const source = claim.lines;
+  const lines: ServiceLine[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const line = source[i]!;
+    lines.push({ ...line, facts: normalizeLine(line, reference) });
+  }
+  return { ...claim, lines };
 }

@@ -12,7 +12,7 @@ import type { Claim, InputFormat } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { writeChunk } from '../report/exceptions.js';
+import { spillLine, writeChunk } from '../report/exceptions.js';
 import { junitTestCase } from '../report/junit.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
 import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } from '../report/types.js';
@@ -58,7 +58,7 @@ export interface FileResult {
   index: number;
   summary: FileSummary;
   aggregate: ReportAggregate;
-  /** Exception rows of the file, one JSON object per line, in report order. */
+  /** Exception rows of the file, one JSON object per line (spillLine), in report order. */
   rowsSpill: string;
   junitSpill: string;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
@@ -129,7 +129,10 @@ interface PassOutcome {
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
-  const stream = createReadStream(input.path, { highWaterMark: 1 << 16 });
+  // 64 KiB reads, not 1 MiB: the X12 reader assembles every claim of a chunk before yielding the first, and with
+  // 1 MiB chunks those ~2,500 claims outlive young-generation GCs (copied, promoted): 50 MB run −25% CPU, −130 MB
+  // peak RSS (16 KiB and 128 KiB measured slower).
+  const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
   const ready = new LazyOutput(context, input, 'ready', reader);
@@ -160,7 +163,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     for await (const read of reader.claims()) {
       claimsRead += 1;
       let result: ClaimResult;
-      let claimProblems = holding ?? [];
+      let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       try {
         result = context.check(read.claim, fileHistory.view);
       } catch (error) {
@@ -194,8 +197,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       correctedLines += corrected;
       findings += rows.length;
       const final = result.claim;
-      aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
-      for (const row of rows) rowsText += `${JSON.stringify(row)}\n`;
+      if (rows.length === 0) aggregate.addClaim(outcome, rows, corrected, NO_ROWS);
+      else aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
+      for (const row of rows) rowsText += spillLine(row);
       junitText += junitTestCase(outcome);
       if (rowsText.length + junitText.length >= SPILL_BATCH) await flushSpills();
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
@@ -286,6 +290,12 @@ function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
     source: 'reader',
   }));
 }
+
+/** The problems of a claim nothing holds (shared: only read; a problem is added to a copy). */
+const NO_PROBLEMS: readonly HoldingProblem[] = Object.freeze([]);
+
+/** The provider function of a claim without rows (never called). */
+const NO_ROWS = (): string => 'unknown';
 
 /** The rendering provider a row counts against: its line's, else the claim's. */
 function providerOf(claim: Claim, row: ExceptionRow): string {

@@ -5,9 +5,18 @@
  */
 import type { ClaimOutcome, FileSummary } from './types.js';
 
+/**
+ * Any character escapeXml changes (markup, controls, U+FFFE/U+FFFF) or may change (every surrogate: a lone one is
+ * replaced, a pair kept): text without one is returned as it is, without the two replace passes.
+ */
+// eslint-disable-next-line no-control-regex
+const MAY_NEED_ESCAPE = /[\x00-\x08\x0B\x0C\x0E-\x1F&<>"'\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** XML 1.0 text: escape markup, drop characters XML cannot carry. */
 export function escapeXml(value: string | number | null | undefined): string {
-  return String(value ?? '')
+  const text = String(value ?? '');
+  if (!MAY_NEED_ESCAPE.test(text)) return text;
+  return text
     // eslint-disable-next-line no-control-regex
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -17,8 +26,16 @@ function reasonLine(reason: ClaimOutcome['reasons'][number]): string {
   return `${reason.severity} ${reason.ruleId}${reason.line === null ? '' : ` line ${reason.line}`}: ${reason.message}`;
 }
 
+/** The escaped file name of the last test case (every claim of a file carries the same one). */
+let lastFile = '';
+let lastFileEscaped = '';
+
 export function junitTestCase(outcome: ClaimOutcome): string {
-  const open = `    <testcase classname="${escapeXml(outcome.file)}" name="claim ${escapeXml(outcome.claimId)}"`;
+  if (outcome.file !== lastFile) {
+    lastFileEscaped = escapeXml(outcome.file);
+    lastFile = outcome.file;
+  }
+  const open = `    <testcase classname="${lastFileEscaped}" name="claim ${escapeXml(outcome.claimId)}"`;
   if (outcome.fate === 'held') {
     const reasons = outcome.reasons.filter((reason) => reason.action === 'held');
     const message = reasons.length === 1 ? `held: ${reasons[0]?.ruleId}` : `held: ${reasons.length} open findings`;

@@ -156,6 +156,7 @@ export function compareRowsOfClaim(a: ExceptionRow, b: ExceptionRow): number {
 
 /** Distinct service lines that applied fixes changed, removed or added. */
 export function correctedLinesOf(result: ClaimResult): number {
+  if (result.applied.length === 0) return 0;
   const keys = new Set<string>();
   for (const fix of result.applied) {
     for (const change of fix.changes) {
@@ -183,25 +184,44 @@ export function rowsOfClaim(
   problems: readonly HoldingProblem[],
   holdOn: HoldOn,
 ): ClaimRows {
-  const context: RowContext = { file, original, final: result.claim, memberId: memberIdOf(result.claim) ?? memberIdOf(original) };
-  const rows: ExceptionRow[] = [];
-  for (const fix of result.applied) rows.push(rowOfFix(fix, context));
-  for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
-  for (const problem of problems) rows.push(rowOfProblem(problem, context));
-  rows.sort(compareRowsOfClaim);
   const final = result.claim;
+  const memberId = memberIdOf(final) ?? memberIdOf(original);
+  const rows: ExceptionRow[] = [];
+  const reasons: ClaimOutcome['reasons'] = [];
+  let corrected = 0;
+  // Most claims have no row: no row context, no sort.
+  if (result.applied.length !== 0 || result.findings.length !== 0 || problems.length !== 0) {
+    const context: RowContext = { file, original, final, memberId };
+    for (const fix of result.applied) rows.push(rowOfFix(fix, context));
+    for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
+    for (const problem of problems) rows.push(rowOfProblem(problem, context));
+    rows.sort(compareRowsOfClaim);
+    for (const row of rows) {
+      if (row.action === 'corrected') corrected += 1;
+      else reasons.push({ ruleId: row.ruleId, severity: row.severity, action: row.action, line: row.line, message: row.message });
+    }
+  }
+  // The claim's rendering NPI, else the first line's that has one.
+  let renderingNpi = final.renderingNpi ?? null;
+  let lookAtLines = renderingNpi === null;
+  let chargeCents = 0;
+  for (const line of final.lines) {
+    chargeCents += line.chargeCents;
+    if (lookAtLines && line.renderingNpi) {
+      renderingNpi = line.renderingNpi;
+      lookAtLines = false;
+    }
+  }
   const outcome: ClaimOutcome = {
     file,
     claimId: final.claimId,
-    memberId: context.memberId,
+    memberId,
     serviceDate: claimServiceDate(final),
-    renderingNpi: final.renderingNpi ?? final.lines.find((line) => line.renderingNpi)?.renderingNpi ?? null,
-    chargeCents: final.lines.reduce((sum, line) => sum + line.chargeCents, 0),
+    renderingNpi,
+    chargeCents,
     fate,
-    reasons: rows
-      .filter((row) => row.action !== 'corrected')
-      .map((row) => ({ ruleId: row.ruleId, severity: row.severity, action: row.action, line: row.line, message: row.message })),
-    corrected: rows.filter((row) => row.action === 'corrected').length,
+    reasons,
+    corrected,
   };
   return { rows, outcome };
 }

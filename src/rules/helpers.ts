@@ -75,7 +75,7 @@ export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData)
  */
 export function junctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
   // Without an add-on there is no junction (most sessions): no lookup, one shared empty map.
-  if (!encounter.lines.some((line) => line.facts.role === 'addon')) return NO_JUNCTIONS;
+  if (!hasAddon(encounter.lines)) return NO_JUNCTIONS;
   // Many rules ask for the same session: computed once per encounter object (the engine makes new encounters
   // after every fix). Treat the result as read-only.
   return junctionMemo.get(encounter, reference, computeJunctionRegions);
@@ -127,30 +127,61 @@ export class RecentMemo<K extends object, V> {
 
 const junctionMemo = new RecentMemo<Encounter, Map<string, Region>>();
 
-function computeJunctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
-  const result = new Map<string, Region>();
-  const byCode = new Map<string, ServiceLine[]>();
-  for (const line of encounter.lines) {
-    const list = byCode.get(line.procedure);
-    if (list) list.push(line);
-    else byCode.set(line.procedure, [line]);
-  }
-  for (const line of encounter.lines) {
-    if (line.facts.role !== 'addon') continue;
-    const info = procedureInfo(reference, line);
-    for (const alternative of info?.allowedPrimaries ?? []) {
-      if (!alternative.every((code) => byCode.has(code))) continue;
-      const primaries = alternative.flatMap((code) => byCode.get(code) ?? []);
-      if (primaries.every((primary) => primary.facts.region !== line.facts.region && primary.facts.region !== 'none')) {
-        // Only when the session has no primary of the add-on's own region (then it is a real two-region session).
-        const ownPrimary = (info?.allowedPrimaries ?? []).some(
-          (other) => other !== alternative && other.every((code) => (byCode.get(code) ?? []).some((p) => p.facts.region === line.facts.region)),
-        );
-        if (!ownPrimary) for (const primary of primaries) result.set(primary.key, line.facts.region);
-      }
+function hasAddon(lines: readonly ServiceLine[]): boolean {
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.facts.role === 'addon') return true;
+  return false;
+}
+
+/** Some line of the session has this code (sessions have a few lines: a scan beats building a map per session). */
+function hasCode(lines: readonly ServiceLine[], code: string): boolean {
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.procedure === code) return true;
+  return false;
+}
+
+/** Every line whose code is in `alternative` (its primaries) is of a definite region other than `region`. */
+function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
+  for (const code of alternative) {
+    for (const line of lines) {
+      if (line.procedure === code && (line.facts.region === region || line.facts.region === 'none')) return false;
     }
   }
-  return result;
+  return true;
+}
+
+/** Each code of `alternative` is on a line of `region`. */
+function presentInRegion(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
+  for (const code of alternative) {
+    let found = false;
+    for (const line of lines) {
+      if (line.procedure === code && line.facts.region === region) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+function computeJunctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
+  const lines = encounter.lines;
+  let result: Map<string, Region> | null = null;
+  for (const line of lines) {
+    if (line.facts.role !== 'addon') continue;
+    const alternatives = procedureInfo(reference, line)?.allowedPrimaries;
+    if (!alternatives) continue;
+    const region = line.facts.region;
+    for (const alternative of alternatives) {
+      if (!alternative.every((code) => hasCode(lines, code))) continue;
+      if (!primariesElsewhere(lines, alternative, region)) continue;
+      // Only when the session has no primary of the add-on's own region (then it is a real two-region session).
+      if (alternatives.some((other) => other !== alternative && presentInRegion(lines, other, region))) continue;
+      // The primaries in the alternative's code order, each code's lines in claim order.
+      result ??= new Map();
+      for (const code of alternative) for (const primary of lines) if (primary.procedure === code) result.set(primary.key, region);
+    }
+  }
+  return result ?? NO_JUNCTIONS;
 }
 
 /** A line's region in its session: its own, or the add-on's region in a junction session. */
