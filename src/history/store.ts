@@ -700,8 +700,9 @@ function openOverlay(): Database.Database {
 /** A run's overlay statements (the temp tables are created on the first claim added). */
 function overlayStatements(db: Database.Database) {
   // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
-  // order (id), each with its lines packed in one value (packLines), for the commit; and a copy clustered by patient
-  // identity, so that a patient's claims are read from a page or two, however large the overlay grows.
+  // order (id), each once, with its lines packed in one value (packLines): appended, never inserted in the middle.
+  // Which rows belong to a patient or a claim key is known from OverlayIndex (in memory, a few bytes per claim);
+  // a look-up then reads its rows by id.
   db.exec(`
     CREATE TABLE run_claims (
       id INTEGER PRIMARY KEY,
@@ -720,19 +721,7 @@ function overlayStatements(db: Database.Database) {
       awaiting INTEGER NOT NULL,
       lines TEXT NOT NULL
     );
-    CREATE INDEX run_claims_by_key ON run_claims(key);
     CREATE INDEX run_claims_by_file ON run_claims(file_seq);
-    CREATE TABLE run_patients (
-      ikey TEXT NOT NULL,
-      claim INTEGER NOT NULL,
-      claim_id TEXT NOT NULL,
-      billing_npi TEXT NOT NULL,
-      file_seq INTEGER NOT NULL,
-      has_member INTEGER NOT NULL,
-      lines TEXT NOT NULL,
-      PRIMARY KEY (ikey, claim)
-    ) WITHOUT ROWID;
-    CREATE INDEX run_patients_by_claim ON run_patients(claim);
   `);
   const commit = db.prepare('COMMIT');
   const begin = db.prepare('BEGIN');
@@ -741,16 +730,14 @@ function overlayStatements(db: Database.Database) {
       `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
          charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertPatient: db.prepare('INSERT INTO run_patients (ikey, claim, claim_id, billing_npi, file_seq, has_member, lines) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    visibleEarlier: db.prepare("SELECT id FROM run_claims WHERE key = ? AND hidden = 0 AND frequency <> '8'").pluck(),
     hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
-    firstAwaiting: db.prepare('SELECT id FROM run_claims WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1').pluck(),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
-    // One identity's claims, in arrival order (raw rows, in this column order); hidden ones are left out by the caller.
-    claimsOf: db.prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? ORDER BY claim').raw(true),
-    claimsWithoutMemberOf: db
-      .prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? AND has_member = 0 ORDER BY claim')
-      .raw(true),
+    // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
+    claimState: db.prepare('SELECT key, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
+    // A candidate row of a patient look-up (raw, in this column order): the identity to check, then what the view reads.
+    patientRow: db.prepare('SELECT member_id, dependent_key, name_key, claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id = ?').raw(true),
+    // Every overlay row, in id order, to rebuild the index after a file's rows were deleted.
+    indexRows: db.prepare("SELECT id, key, member_id, dependent_key, name_key, has_member, lines <> '' FROM run_claims ORDER BY id").raw(true),
     // A file's claims read back for the commit, in arrival order, a batch at a time.
     claimsOfFile: db
       .prepare(
@@ -760,10 +747,8 @@ function overlayStatements(db: Database.Database) {
       .raw(true),
     supersedingKeysOfFile: db.prepare("SELECT key FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").pluck(),
     awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
-    deletePatientsOfFile: db.prepare('DELETE FROM run_patients WHERE claim IN (SELECT id FROM run_claims WHERE file_seq = ?)'),
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
     // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
-    deleteAllPatients: db.prepare('DELETE FROM run_patients'),
     deleteAllClaims: db.prepare('DELETE FROM run_claims'),
     /** Ends the overlay's transaction and opens the next one. */
     checkpoint: () => {
@@ -773,8 +758,10 @@ function overlayStatements(db: Database.Database) {
   };
 }
 
-/** A row of the overlay's claim queries, raw. */
-type RawOverlayRow = [claim: number, claimId: string, billingNpi: string, fileSeq: number, lines: string];
+/** A row of the overlay's patient look-up (patientRow), raw. */
+type RawPatientRow = [memberId: string | null, dependentKey: string, nameKey: string | null, claimId: string, billingNpi: string, fileSeq: number, lines: string];
+/** A row of indexRows, raw. */
+type RawIndexRow = [id: number, key: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
 
 type RawRecordRow = [
   id: number,
@@ -842,55 +829,153 @@ function unpackLines(packed: string): LineRecord[] {
 }
 
 /**
- * A fixed-size Bloom filter (1 MiB) of the identity keys the overlay holds lines for: most claims are a patient's
- * first in the run, and a key the filter has never seen needs no query. It never forgets a key (a false positive
- * costs one query); it is emptied when the overlay is.
+ * Which overlay rows hold a claim key, a member identity or a name identity: chains of row ids per 32-bit hash
+ * of the key, in typed arrays (about 30 bytes per claim, no string kept). A hash says "maybe": a look-up reads
+ * its candidate rows and checks the exact key they store, so answers are exact. Rows are appended in id order,
+ * so each chain runs from the newest row to the oldest.
  */
-class KeyFilter {
-  private static readonly BITS = 1 << 23;
-  private readonly words = new Int32Array(KeyFilter.BITS / 32);
-  private empty = true;
+class OverlayIndex {
+  /** Row ids hashed by claim key, by member identity (member id + dependent key), by name key (rows with lines only). */
+  private keyHead = new Int32Array(0);
+  private memberHead = new Int32Array(0);
+  private nameHead = new Int32Array(0);
+  private mask = -1;
+  /** Per row id: the hashes, the next (older) row of each chain, and FLAG_* bits. */
+  private keyHash = new Int32Array(0);
+  private memberHash = new Int32Array(0);
+  private nameHash = new Int32Array(0);
+  private keyNext = new Int32Array(0);
+  private memberNext = new Int32Array(0);
+  private nameNext = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private rows = 0;
+  private maxRow = 0;
 
-  add(key: string): void {
-    this.empty = false;
-    const [a, b] = hashPair(key);
-    for (let i = 0; i < 3; i++) {
-      const bit = (a + i * b) & (KeyFilter.BITS - 1);
-      this.words[bit >>> 5]! |= 1 << (bit & 31);
-    }
+  get size(): number {
+    return this.rows;
   }
 
-  mightHave(key: string): boolean {
-    if (this.empty) return false;
-    const [a, b] = hashPair(key);
-    for (let i = 0; i < 3; i++) {
-      const bit = (a + i * b) & (KeyFilter.BITS - 1);
-      if ((this.words[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+  /** Row `row` (greater than every row indexed) with its claim key and, when it has lines, its identity keys. */
+  add(row: number, key: string, identity: PatientIdentity | null, hasMember: boolean): void {
+    if (row >= this.flags.length) this.growRows(row);
+    let flags = FLAG_PRESENT;
+    this.keyHash[row] = hashKey(key);
+    if (identity !== null) {
+      if (identity.memberId !== null) {
+        flags |= FLAG_MEMBER;
+        this.memberHash[row] = hashMember(identity.memberId, identity.dependentKey);
+      }
+      if (identity.nameKey !== null) {
+        flags |= FLAG_NAME;
+        this.nameHash[row] = hashKey(identity.nameKey);
+      }
     }
-    return true;
+    if (!hasMember) flags |= FLAG_MEMBERLESS;
+    this.flags[row] = flags;
+    this.rows++;
+    if (row > this.maxRow) this.maxRow = row;
+    if (this.rows > this.keyHead.length) this.rehash();
+    else this.link(row);
+  }
+
+  /** Rows whose claim key may be `key`, oldest first. */
+  rowsOfKey(key: string): number[] {
+    return this.walk(this.keyHead, this.keyNext, this.keyHash, hashKey(key), 0);
+  }
+
+  /** Rows with lines whose member identity may be this one, oldest first. */
+  rowsOfMember(memberId: string, dependentKey: string): number[] {
+    return this.walk(this.memberHead, this.memberNext, this.memberHash, hashMember(memberId, dependentKey), 0);
+  }
+
+  /** Rows with lines whose name key may be this one (only those of claims without a member id: `memberless`), oldest first. */
+  rowsOfName(nameKey: string, memberless: boolean): number[] {
+    return this.walk(this.nameHead, this.nameNext, this.nameHash, hashKey(nameKey), memberless ? FLAG_MEMBERLESS : 0);
   }
 
   clear(): void {
-    if (!this.empty) this.words.fill(0);
-    this.empty = true;
+    this.flags.fill(0, 0, this.maxRow + 1);
+    this.keyHead.fill(0);
+    this.memberHead.fill(0);
+    this.nameHead.fill(0);
+    this.rows = 0;
+    this.maxRow = 0;
+  }
+
+  private walk(head: Int32Array, next: Int32Array, hashes: Int32Array, hash: number, required: number): number[] {
+    const found: number[] = [];
+    if (this.rows === 0) return found;
+    for (let row = head[hash & this.mask]!; row !== 0; row = next[row]!) {
+      if (hashes[row] === hash && (this.flags[row]! & required) === required) found.push(row);
+    }
+    return found.reverse();
+  }
+
+  private link(row: number): void {
+    const mask = this.mask;
+    const flags = this.flags[row]!;
+    let bucket = this.keyHash[row]! & mask;
+    this.keyNext[row] = this.keyHead[bucket]!;
+    this.keyHead[bucket] = row;
+    if ((flags & FLAG_MEMBER) !== 0) {
+      bucket = this.memberHash[row]! & mask;
+      this.memberNext[row] = this.memberHead[bucket]!;
+      this.memberHead[bucket] = row;
+    }
+    if ((flags & FLAG_NAME) !== 0) {
+      bucket = this.nameHash[row]! & mask;
+      this.nameNext[row] = this.nameHead[bucket]!;
+      this.nameHead[bucket] = row;
+    }
+  }
+
+  /** Twice the buckets, every row linked again in id order (at most as many rows as buckets: short chains). */
+  private rehash(): void {
+    let buckets = Math.max(1024, this.keyHead.length);
+    while (buckets < this.rows * 2) buckets *= 2;
+    this.keyHead = new Int32Array(buckets);
+    this.memberHead = new Int32Array(buckets);
+    this.nameHead = new Int32Array(buckets);
+    this.mask = buckets - 1;
+    for (let row = 1; row <= this.maxRow; row++) if ((this.flags[row]! & FLAG_PRESENT) !== 0) this.link(row);
+  }
+
+  private growRows(row: number): void {
+    let length = Math.max(1024, this.flags.length);
+    while (length <= row) length *= 2;
+    const grow = <T extends Int32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+      const grown = make(length);
+      grown.set(array);
+      return grown;
+    };
+    const int32 = (n: number) => new Int32Array(n);
+    this.keyHash = grow(this.keyHash, int32);
+    this.memberHash = grow(this.memberHash, int32);
+    this.nameHash = grow(this.nameHash, int32);
+    this.keyNext = grow(this.keyNext, int32);
+    this.memberNext = grow(this.memberNext, int32);
+    this.nameNext = grow(this.nameNext, int32);
+    this.flags = grow(this.flags, (n) => new Uint8Array(n));
   }
 }
 
-/** Two independent 32-bit hashes of a string (FNV-1a and a murmur-style mix). */
-function hashPair(key: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return [a >>> 0, (b >>> 0) | 1];
+const FLAG_PRESENT = 1;
+const FLAG_MEMBER = 2;
+const FLAG_NAME = 4;
+/** The row's claim has no member id (the only name rows a member's view takes). */
+const FLAG_MEMBERLESS = 8;
+
+/** FNV-1a (32 bits) of a string, continuing from `seed`. */
+function hashKey(text: string, seed = 0x811c9dc5): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
 }
 
-/** Marks, in the overlay's key filter, the name key of a claim without a member id. */
-const WITHOUT_MEMBER = '-';
+/** A member identity's hash (member id, then dependent key). */
+function hashMember(memberId: string, dependentKey: string): number {
+  return hashKey(dependentKey, Math.imul(hashKey(memberId) ^ 0x7c, 0x01000193));
+}
 
 /** Claims read back per batch when a file is committed. */
 const COMMIT_BATCH = 512;
@@ -923,8 +1008,8 @@ export class RunHistory {
   private readonly hiddenClaims = new Set<number>();
   /** Names of the run's files by their number. */
   private readonly fileNamesBySeq = new Map<number, string>();
-  /** Identity keys with lines in the overlay (a Bloom filter: no false negatives). */
-  private readonly overlayKeys = new KeyFilter();
+  /** The overlay's rows by claim key and by patient identity. */
+  private readonly overlayIndex = new OverlayIndex();
   /** Overlay claims by file number (a file holding all of them is removed by emptying the tables). */
   private readonly overlayClaimsByFile = new Map<number, number>();
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
@@ -1001,7 +1086,7 @@ export class RunHistory {
     let awaiting = false;
     if (record.frequency === '7' || record.frequency === '8') {
       // Every visible earlier claim of the run with this key is superseded (a void supersedes nothing more).
-      const visibleEarlier = this.overlayClaims > 0 ? (o.visibleEarlier.all(key) as number[]) : [];
+      const visibleEarlier = this.overlayClaims > 0 ? this.visibleEarlier(key) : [];
       for (const earlier of visibleEarlier) {
         o.hide.run(earlier);
         this.hiddenClaims.add(earlier);
@@ -1011,7 +1096,7 @@ export class RunHistory {
       this.supersededInDb.set(key, (this.supersededInDb.get(key) ?? 0) + 1);
       if (record.frequency === '8') hidden = true;
     } else {
-      const waiting = this.overlayAwaiting > 0 ? (o.firstAwaiting.get(key) as number | undefined) : undefined;
+      const waiting = this.overlayAwaiting > 0 ? this.firstAwaiting(key) : undefined;
       if (waiting !== undefined) {
         o.settleAwaiting.run(waiting);
         this.overlayAwaiting--;
@@ -1033,13 +1118,36 @@ export class RunHistory {
     this.overlayClaims++;
     this.overlayClaimsByFile.set(fileSeq, (this.overlayClaimsByFile.get(fileSeq) ?? 0) + 1);
     if (hidden) this.hiddenClaims.add(id);
-    if (record.lines.length > 0) {
-      for (const identityKey of overlayKeys(identity)) {
-        o.insertPatient.run(identityKey, id, record.claimId, record.billingNpi, fileSeq, hasMember, lines);
-        this.overlayKeys.add(identityKey);
-      }
-      // The name key of a claim without a member id (the only name lines a member's view takes).
-      if (identity.memberId === null && identity.nameKey !== null) this.overlayKeys.add(`${WITHOUT_MEMBER}n:${identity.nameKey}`);
+    this.overlayIndex.add(id, key, record.lines.length > 0 ? identity : null, hasMember === 1);
+  }
+
+  /** Overlay rows with this claim key, not hidden and not voids, in id order (a 7/8 supersedes them). */
+  private visibleEarlier(key: string): number[] {
+    const o = this.overlay!;
+    const rows: number[] = [];
+    for (const row of this.overlayIndex.rowsOfKey(key)) {
+      const [rowKey, hidden, frequency] = o.claimState.get(row) as [string, number, string, number];
+      if (rowKey === key && hidden === 0 && frequency !== '8') rows.push(row);
+    }
+    return rows;
+  }
+
+  /** The first overlay row with this claim key that waits for its original. */
+  private firstAwaiting(key: string): number | undefined {
+    const o = this.overlay!;
+    for (const row of this.overlayIndex.rowsOfKey(key)) {
+      const [rowKey, , , awaiting] = o.claimState.get(row) as [string, number, string, number];
+      if (rowKey === key && awaiting === 1) return row;
+    }
+    return undefined;
+  }
+
+  /** Indexes the overlay's rows again (after some of them were deleted: their ids may be given out again). */
+  private reindexOverlay(): void {
+    const o = this.overlay!;
+    this.overlayIndex.clear();
+    for (const [id, key, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
+      this.overlayIndex.add(id, key, hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
     }
   }
 
@@ -1072,16 +1180,16 @@ export class RunHistory {
     this.overlayClaimsByFile.delete(fileSeq);
     if (ofFile === this.overlayClaims) {
       // Every overlay claim is this file's (the usual case: one file, or files recorded as they end): empty the tables.
-      o.deleteAllPatients.run();
       o.deleteAllClaims.run();
       this.overlayClaims = 0;
     } else {
-      o.deletePatientsOfFile.run(fileSeq);
       this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
     }
     if (this.overlayClaims === 0) {
-      this.overlayKeys.clear();
+      this.overlayIndex.clear();
       this.hiddenClaims.clear();
+    } else {
+      this.reindexOverlay();
     }
     o.checkpoint();
   }
@@ -1153,27 +1261,39 @@ export class RunHistory {
     }
     const o = this.overlay;
     if (o !== undefined && this.overlayClaims > 0) {
-      const memberKey = identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null;
-      const nameKey = identity.nameKey !== null ? `n:${identity.nameKey}` : null;
-      const filter = this.overlayKeys;
-      const names = this.fileNamesBySeq;
-      const hidden = this.hiddenClaims;
-      if (memberKey !== null) {
-        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.claimsOf.all(memberKey) as RawOverlayRow[], from, names, hidden);
-        if (nameKey !== null && filter.mightHave(`${WITHOUT_MEMBER}${nameKey}`)) {
-          pushOverlayLines(lines, o.claimsWithoutMemberOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
+      const index = this.overlayIndex;
+      const { memberId, dependentKey, nameKey } = identity;
+      if (memberId !== null) {
+        const rows = index.rowsOfMember(memberId, dependentKey);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, (row) => row[0] === memberId && row[1] === dependentKey);
+        // Claims known by this name that carry no member id belong to the member too.
+        if (nameKey !== null) {
+          const named = index.rowsOfName(nameKey, true);
+          if (named.length > 0) this.pushOverlayLines(lines, named, from, (row) => row[0] === null && row[2] === nameKey);
         }
-      } else if (nameKey !== null && filter.mightHave(nameKey)) {
-        pushOverlayLines(lines, o.claimsOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
+      } else if (nameKey !== null) {
+        const rows = index.rowsOfName(nameKey, false);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, (row) => row[2] === nameKey);
       }
     }
     return lines;
   }
+
+  /** The lines dated `from` on of the overlay rows given (in id order) that `matches` (the index's hashes only say "maybe") and are not hidden. */
+  private pushOverlayLines(lines: HistLine[], candidates: readonly number[], from: IsoDate, matches: (row: RawPatientRow) => boolean): void {
+    const o = this.overlay!;
+    const rows: RawPatientRow[] = [];
+    for (const claim of candidates) {
+      if (this.hiddenClaims.has(claim)) continue;
+      const row = o.patientRow.get(claim) as RawPatientRow;
+      if (matches(row)) rows.push(row);
+    }
+    pushOverlayRows(lines, rows, from, this.fileNamesBySeq);
+  }
 }
 
-function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>, hidden: ReadonlySet<number>): void {
-  for (const [claim, claimId, billingNpi, fileSeq, packed] of rows) {
-    if (hidden.has(claim)) continue;
+function pushOverlayRows(lines: HistLine[], rows: readonly RawPatientRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
+  for (const [, , , claimId, billingNpi, fileSeq, packed] of rows) {
     const key = claimKey(claimId, billingNpi);
     const file = fileNames.get(fileSeq)!;
     if (packed === '' || packed.startsWith(JSON_MARK)) {
@@ -1236,13 +1356,6 @@ function yearBefore(date: IsoDate): IsoDate {
     yearsBefore.set(date, result);
   }
   return result;
-}
-
-function overlayKeys(identity: PatientIdentity): string[] {
-  const keys: string[] = [];
-  if (identity.memberId !== null) keys.push(`m:${identity.memberId}|${identity.dependentKey}`);
-  if (identity.nameKey !== null) keys.push(`n:${identity.nameKey}`);
-  return keys;
 }
 
 function emptyResult(file: FileIdentity, status: IngestResult['status']): IngestResult {
