@@ -23,9 +23,14 @@ export interface PatientIdentity {
   nameKey: string | null;
 }
 
+const PLAIN_NAME = /^[A-Z0-9]*$/;
+const SUFFIX_ONLY = /^(JR|SR|II|III|IV)$/;
+
 /** Upper case, accents removed, letters and digits only; generational suffixes dropped. */
 export function normalizeName(name: string | undefined): string {
   if (name === undefined) return '';
+  // Most names are one word of capitals already (X12 sends them so): nothing to normalize but a lone suffix.
+  if (PLAIN_NAME.test(name)) return SUFFIX_ONLY.test(name) ? '' : name;
   const words = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

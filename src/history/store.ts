@@ -725,6 +725,18 @@ function overlayStatements(db: Database.Database) {
   `);
   const commit = db.prepare('COMMIT');
   const begin = db.prepare('BEGIN');
+  const patientRowStatements: Database.Statement[] = [];
+  const patientRowsOf = (count: number): Database.Statement => {
+    let statement = patientRowStatements[count];
+    if (statement === undefined) {
+      const ids = new Array<string>(count).fill('?').join(', ');
+      statement = db
+        .prepare(`SELECT member_id, dependent_key, name_key, claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id IN (${ids}) ORDER BY id`)
+        .raw(true);
+      patientRowStatements[count] = statement;
+    }
+    return statement;
+  };
   return {
     insertClaim: db.prepare(
       `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
@@ -734,8 +746,17 @@ function overlayStatements(db: Database.Database) {
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
     // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
     claimState: db.prepare('SELECT key, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
-    // A candidate row of a patient look-up (raw, in this column order): the identity to check, then what the view reads.
-    patientRow: db.prepare('SELECT member_id, dependent_key, name_key, claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id = ?').raw(true),
+    // The candidate rows of a patient look-up, in id order (raw, in RawPatientRow's column order): the identity to
+    // check, then what the view reads. One statement per look-up (up to PATIENT_ROWS_BATCH ids), not one per row.
+    patientRows: (ids: readonly number[]): RawPatientRow[] => {
+      if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(ids.length).all(...ids) as RawPatientRow[];
+      const rows: RawPatientRow[] = [];
+      for (let start = 0; start < ids.length; start += PATIENT_ROWS_BATCH) {
+        const batch = ids.slice(start, start + PATIENT_ROWS_BATCH);
+        for (const row of patientRowsOf(batch.length).all(...batch) as RawPatientRow[]) rows.push(row);
+      }
+      return rows;
+    },
     // Every overlay row, in id order, to rebuild the index after a file's rows were deleted.
     indexRows: db.prepare("SELECT id, key, member_id, dependent_key, name_key, has_member, lines <> '' FROM run_claims ORDER BY id").raw(true),
     // A file's claims read back for the commit, in arrival order, a batch at a time.
@@ -758,7 +779,10 @@ function overlayStatements(db: Database.Database) {
   };
 }
 
-/** A row of the overlay's patient look-up (patientRow), raw. */
+/** Ids bound to one statement of a patient look-up (patientRows). */
+const PATIENT_ROWS_BATCH = 32;
+
+/** A row of the overlay's patient look-up (patientRows), raw. */
 type RawPatientRow = [memberId: string | null, dependentKey: string, nameKey: string | null, claimId: string, billingNpi: string, fileSeq: number, lines: string];
 /** A row of indexRows, raw. */
 type RawIndexRow = [id: number, key: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
@@ -1025,10 +1049,14 @@ export class RunHistory {
     const linesFor = (patient: PatientKey, from: IsoDate) => this.linesFor(patient, from);
     this.view = {
       available: true,
-      sessions: (patient, family, region, from, to, excludeClaimId) =>
-        toSessions(linesFor(patient, from).filter((line) =>
-          line.family === family && line.region === region && line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId,
-        )),
+      sessions: (patient, family, region, from, to, excludeClaimId) => {
+        const all = this.sessionsOfLoad(linesFor(patient, from), family, region);
+        const result: PriorSession[] = [];
+        for (const session of all) {
+          if (session.serviceDate >= from && session.serviceDate <= to && session.claimId !== excludeClaimId) result.push(session);
+        }
+        return result;
+      },
       linesOn: (patient, serviceDate, excludeClaimId) =>
         linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
       linesBetween: (patient, from, to, excludeClaimId) =>
@@ -1227,6 +1255,27 @@ export class RunHistory {
    * patient many times, so the last answer is kept. A first question loads a year more than it asks for, so the
    * rolling-year and global-period questions about the same claim are answered by the same load.
    */
+  /** The sessions of a family and region among the lines linesFor last answered (grouped once per answer, not per question). */
+  private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
+    let byGroup = this.sessionsByGroup;
+    if (byGroup === undefined || byGroup.lines !== lines) {
+      byGroup = { lines, sessions: new Map() };
+      this.sessionsByGroup = byGroup;
+    }
+    const group = `${family}|${region}`;
+    let sessions = byGroup.sessions.get(group);
+    if (sessions === undefined) {
+      // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
+      // grouping the filtered lines would.
+      sessions = toSessions(lines.filter((line) => line.family === family && line.region === region));
+      byGroup.sessions.set(group, sessions);
+    }
+    return sessions;
+  }
+
+  /** Sessions grouped from one answer of linesFor, by `family|region`. */
+  private sessionsByGroup: { lines: HistLine[]; sessions: Map<string, readonly PriorSession[]> } | undefined;
+
   private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
     let identity: PatientIdentity;
@@ -1281,13 +1330,10 @@ export class RunHistory {
 
   /** The lines dated `from` on of the overlay rows given (in id order) that `matches` (the index's hashes only say "maybe") and are not hidden. */
   private pushOverlayLines(lines: HistLine[], candidates: readonly number[], from: IsoDate, matches: (row: RawPatientRow) => boolean): void {
-    const o = this.overlay!;
-    const rows: RawPatientRow[] = [];
-    for (const claim of candidates) {
-      if (this.hiddenClaims.has(claim)) continue;
-      const row = o.patientRow.get(claim) as RawPatientRow;
-      if (matches(row)) rows.push(row);
-    }
+    const hidden = this.hiddenClaims;
+    const visible = hidden.size === 0 ? candidates : candidates.filter((claim) => !hidden.has(claim));
+    if (visible.length === 0) return;
+    const rows = this.overlay!.patientRows(visible).filter(matches);
     pushOverlayRows(lines, rows, from, this.fileNamesBySeq);
   }
 }
