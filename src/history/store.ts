@@ -725,15 +725,15 @@ function overlayStatements(db: Database.Database) {
   `);
   const commit = db.prepare('COMMIT');
   const begin = db.prepare('BEGIN');
-  const patientRowStatements: Database.Statement[] = [];
-  const patientRowsOf = (count: number): Database.Statement => {
-    let statement = patientRowStatements[count];
+  const patientRowStatements = new Map<string, Database.Statement>();
+  const patientRowsOf = (match: PatientMatch, count: number): Database.Statement => {
+    let statement = patientRowStatements.get(`${match}${count}`);
     if (statement === undefined) {
       const ids = new Array<string>(count).fill('?').join(', ');
       statement = db
-        .prepare(`SELECT member_id, dependent_key, name_key, claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id IN (${ids}) ORDER BY id`)
+        .prepare(`SELECT claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id IN (${ids}) AND ${PATIENT_MATCHES[match]} ORDER BY id`)
         .raw(true);
-      patientRowStatements[count] = statement;
+      patientRowStatements.set(`${match}${count}`, statement);
     }
     return statement;
   };
@@ -746,14 +746,15 @@ function overlayStatements(db: Database.Database) {
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
     // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
     claimState: db.prepare('SELECT key, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
-    // The candidate rows of a patient look-up, in id order (raw, in RawPatientRow's column order): the identity to
-    // check, then what the view reads. One statement per look-up (up to PATIENT_ROWS_BATCH ids), not one per row.
-    patientRows: (ids: readonly number[]): RawPatientRow[] => {
-      if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(ids.length).all(...ids) as RawPatientRow[];
+    // The candidate rows of a patient look-up (OverlayIndex's ids) that really hold the identity, in id order (raw,
+    // RawPatientRow). SQLite checks the identity: its strings are not copied into JS. One statement per look-up (up to
+    // PATIENT_ROWS_BATCH ids), not one per row.
+    patientRows: (match: PatientMatch, ids: readonly number[], ...identity: string[]): RawPatientRow[] => {
+      if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(match, ids.length).all(...ids, ...identity) as RawPatientRow[];
       const rows: RawPatientRow[] = [];
       for (let start = 0; start < ids.length; start += PATIENT_ROWS_BATCH) {
         const batch = ids.slice(start, start + PATIENT_ROWS_BATCH);
-        for (const row of patientRowsOf(batch.length).all(...batch) as RawPatientRow[]) rows.push(row);
+        for (const row of patientRowsOf(match, batch.length).all(...batch, ...identity) as RawPatientRow[]) rows.push(row);
       }
       return rows;
     },
@@ -783,7 +784,15 @@ function overlayStatements(db: Database.Database) {
 const PATIENT_ROWS_BATCH = 32;
 
 /** A row of the overlay's patient look-up (patientRows), raw. */
-type RawPatientRow = [memberId: string | null, dependentKey: string, nameKey: string | null, claimId: string, billingNpi: string, fileSeq: number, lines: string];
+type RawPatientRow = [claimId: string, billingNpi: string, fileSeq: number, lines: string];
+
+/** How a patient look-up checks its candidate rows: the member identity, the name of a claim without member id, or the name. */
+type PatientMatch = 'member' | 'memberless' | 'name';
+const PATIENT_MATCHES: Record<PatientMatch, string> = {
+  member: 'member_id = ? AND dependent_key = ?',
+  memberless: 'member_id IS NULL AND name_key = ?',
+  name: 'name_key = ?',
+};
 /** A row of indexRows, raw. */
 type RawIndexRow = [id: number, key: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
 
@@ -881,6 +890,8 @@ class OverlayIndex {
 
   /** Row `row` (greater than every row indexed) with its claim key and, when it has lines, its identity keys. */
   add(row: number, key: string, identity: PatientIdentity | null, hasMember: boolean): void {
+    // Chains run from newer to older rows: a row id given out again must come after a clear() (reindexOverlay).
+    if (row <= this.maxRow) throw new Error(`history: overlay row ${row} indexed out of order`);
     if (row >= this.flags.length) this.growRows(row);
     let flags = FLAG_PRESENT;
     this.keyHash[row] = hashKey(key);
@@ -1314,32 +1325,35 @@ export class RunHistory {
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
         const rows = index.rowsOfMember(memberId, dependentKey);
-        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, (row) => row[0] === memberId && row[1] === dependentKey);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
           const named = index.rowsOfName(nameKey, true);
-          if (named.length > 0) this.pushOverlayLines(lines, named, from, (row) => row[0] === null && row[2] === nameKey);
+          if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
         }
       } else if (nameKey !== null) {
         const rows = index.rowsOfName(nameKey, false);
-        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, (row) => row[2] === nameKey);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'name', nameKey);
       }
     }
     return lines;
   }
 
-  /** The lines dated `from` on of the overlay rows given (in id order) that `matches` (the index's hashes only say "maybe") and are not hidden. */
-  private pushOverlayLines(lines: HistLine[], candidates: readonly number[], from: IsoDate, matches: (row: RawPatientRow) => boolean): void {
+  /**
+   * The lines dated `from` on of the overlay rows given (in id order) that are not hidden and hold the identity
+   * (`match` with its values: the index's hashes only say "maybe").
+   */
+  private pushOverlayLines(lines: HistLine[], candidates: readonly number[], from: IsoDate, match: PatientMatch, ...identity: string[]): void {
     const hidden = this.hiddenClaims;
     const visible = hidden.size === 0 ? candidates : candidates.filter((claim) => !hidden.has(claim));
     if (visible.length === 0) return;
-    const rows = this.overlay!.patientRows(visible).filter(matches);
+    const rows = this.overlay!.patientRows(match, visible, ...identity);
     pushOverlayRows(lines, rows, from, this.fileNamesBySeq);
   }
 }
 
 function pushOverlayRows(lines: HistLine[], rows: readonly RawPatientRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
-  for (const [, , , claimId, billingNpi, fileSeq, packed] of rows) {
+  for (const [claimId, billingNpi, fileSeq, packed] of rows) {
     const key = claimKey(claimId, billingNpi);
     const file = fileNames.get(fileSeq)!;
     if (packed === '' || packed.startsWith(JSON_MARK)) {
