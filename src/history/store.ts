@@ -574,6 +574,11 @@ export class HistoryStore {
     return name;
   }
 
+  /** False while the database holds no line at all (a first run). */
+  get holdsLines(): boolean {
+    return !this.noLines;
+  }
+
   /** True when some claim with this key is active in the database. */
   hasActiveClaim(claimId: string, billingNpi: string): boolean {
     return this.statements.activeClaim.get(claimId, billingNpi) !== undefined;
@@ -1306,7 +1311,9 @@ export class RunHistory {
     ) {
       return last.lines;
     }
-    const loadFrom = last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
+    // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
+    // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
+    const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
     const lines = this.collectLines(identity, loadFrom);
     this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
     return lines;
@@ -1443,11 +1450,13 @@ function toPriorLine(line: HistLine): PriorLine {
 
 /** Groups lines into sessions: one per claim (file + claim id) and date; sorted by date, file, claim id. */
 function toSessions(lines: HistLine[]): PriorSession[] {
-  const sessions = new Map<string, PriorSession & { sideBits: number }>();
+  const sessions = new Map<string, PriorSession>();
+  const sideBits = new Map<PriorSession, number>();
   for (const line of lines) {
     const key = `${line.serviceDate}\u0000${line.file}\u0000${line.claimKey}`;
     let session = sessions.get(key);
     if (session === undefined) {
+      // Fields in this order (sides filled at the end): the objects are the same as they always were.
       session = {
         file: line.file,
         claimId: line.claimId,
@@ -1458,19 +1467,19 @@ function toSessions(lines: HistLine[]): PriorSession[] {
         sides: [],
         sideUnknown: false,
         kx: false,
-        sideBits: 0,
       };
       if (line.renderingNpi !== null) session.renderingNpi = line.renderingNpi;
       sessions.set(key, session);
+      sideBits.set(session, 0);
     }
     if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
-    session.sideBits |= line.sides;
+    sideBits.set(session, sideBits.get(session)! | line.sides);
     if (line.sides === 0) session.sideUnknown = true;
     if (line.kx) session.kx = true;
   }
-  return [...sessions.values()]
-    .map(({ sideBits, ...session }) => ({ ...session, sides: bitsToSides(sideBits) }))
-    .sort((a, b) =>
-      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
-    );
+  const result = [...sessions.values()];
+  for (const session of result) session.sides = bitsToSides(sideBits.get(session)!);
+  return result.sort((a, b) =>
+    a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
+  );
 }
