@@ -867,24 +867,23 @@ function unpackLines(packed: string): LineRecord[] {
 }
 
 /**
- * Which overlay rows hold a claim key, a member identity or a name identity: chains of row ids per 32-bit hash
- * of the key, in typed arrays (about 30 bytes per claim, no string kept). A hash says "maybe": a look-up reads
- * its candidate rows and checks the exact key they store, so answers are exact. Rows are appended in id order,
- * so each chain runs from the newest row to the oldest.
+ * Which overlay rows hold a claim key, a member identity or a name identity: chains of row ids per bucket of a
+ * 32-bit hash of the key, in typed arrays (19 bytes per claim and 2.25 MB of buckets; no string kept). A hash says
+ * "maybe": a look-up reads its candidate rows and checks the exact key they store, so answers are exact. Rows are
+ * appended in id order, so each chain runs from the newest row to the oldest.
  */
 class OverlayIndex {
-  /** Row ids hashed by claim key, by member identity (member id + dependent key), by name key (rows with lines only). */
-  private keyHead = new Int32Array(0);
-  private memberHead = new Int32Array(0);
-  private nameHead = new Int32Array(0);
-  private mask = -1;
-  /** Per row id: the hashes, the next (older) row of each chain, and FLAG_* bits. */
-  private keyHash = new Int32Array(0);
-  private memberHash = new Int32Array(0);
-  private nameHash = new Int32Array(0);
+  /** Newest row id per bucket (0: none), by claim key, by member identity (member id + dependent key), by name key. */
+  private readonly keyHead = new Int32Array(KEY_BUCKETS);
+  private readonly memberHead = new Int32Array(PATIENT_BUCKETS);
+  private readonly nameHead = new Int32Array(PATIENT_BUCKETS);
+  /** Per row id: the next (older) row of each chain, a 16-bit tag of each hash, and FLAG_* bits. */
   private keyNext = new Int32Array(0);
   private memberNext = new Int32Array(0);
   private nameNext = new Int32Array(0);
+  private keyTag = new Uint16Array(0);
+  private memberTag = new Uint16Array(0);
+  private nameTag = new Uint16Array(0);
   private flags = new Uint8Array(0);
   private rows = 0;
   private maxRow = 0;
@@ -898,43 +897,49 @@ class OverlayIndex {
     // Chains run from newer to older rows: a row id given out again must come after a clear() (reindexOverlay).
     if (row <= this.maxRow) throw new Error(`history: overlay row ${row} indexed out of order`);
     if (row >= this.flags.length) this.growRows(row);
-    let flags = FLAG_PRESENT;
-    this.keyHash[row] = hashKey(key);
-    if (identity !== null) {
-      if (identity.memberId !== null) {
-        flags |= FLAG_MEMBER;
-        this.memberHash[row] = hashMember(identity.memberId, identity.dependentKey);
-      }
-      if (identity.nameKey !== null) {
-        flags |= FLAG_NAME;
-        this.nameHash[row] = hashKey(identity.nameKey);
-      }
+    let flags = hasMember ? 0 : FLAG_MEMBERLESS;
+    let hash = hashKey(key);
+    this.keyTag[row] = tagOf(hash);
+    this.keyNext[row] = this.keyHead[hash & KEY_MASK]!;
+    this.keyHead[hash & KEY_MASK] = row;
+    if (identity !== null && identity.memberId !== null) {
+      flags |= FLAG_MEMBER;
+      hash = hashMember(identity.memberId, identity.dependentKey);
+      this.memberTag[row] = tagOf(hash);
+      this.memberNext[row] = this.memberHead[hash & PATIENT_MASK]!;
+      this.memberHead[hash & PATIENT_MASK] = row;
     }
-    if (!hasMember) flags |= FLAG_MEMBERLESS;
+    if (identity !== null && identity.nameKey !== null) {
+      flags |= FLAG_NAME;
+      hash = hashKey(identity.nameKey);
+      this.nameTag[row] = tagOf(hash);
+      this.nameNext[row] = this.nameHead[hash & PATIENT_MASK]!;
+      this.nameHead[hash & PATIENT_MASK] = row;
+    }
     this.flags[row] = flags;
     this.rows++;
-    if (row > this.maxRow) this.maxRow = row;
-    if (this.rows > this.keyHead.length) this.rehash();
-    else this.link(row);
+    this.maxRow = row;
   }
 
   /** Rows whose claim key may be `key`, oldest first. */
   rowsOfKey(key: string): number[] {
-    return this.walk(this.keyHead, this.keyNext, this.keyHash, hashKey(key), 0);
+    const hash = hashKey(key);
+    return this.walk(this.keyHead[hash & KEY_MASK]!, this.keyNext, this.keyTag, tagOf(hash), 0);
   }
 
   /** Rows with lines whose member identity may be this one, oldest first. */
   rowsOfMember(memberId: string, dependentKey: string): number[] {
-    return this.walk(this.memberHead, this.memberNext, this.memberHash, hashMember(memberId, dependentKey), 0);
+    const hash = hashMember(memberId, dependentKey);
+    return this.walk(this.memberHead[hash & PATIENT_MASK]!, this.memberNext, this.memberTag, tagOf(hash), FLAG_MEMBER);
   }
 
   /** Rows with lines whose name key may be this one (only those of claims without a member id: `memberless`), oldest first. */
   rowsOfName(nameKey: string, memberless: boolean): number[] {
-    return this.walk(this.nameHead, this.nameNext, this.nameHash, hashKey(nameKey), memberless ? FLAG_MEMBERLESS : 0);
+    const hash = hashKey(nameKey);
+    return this.walk(this.nameHead[hash & PATIENT_MASK]!, this.nameNext, this.nameTag, tagOf(hash), memberless ? FLAG_NAME | FLAG_MEMBERLESS : FLAG_NAME);
   }
 
   clear(): void {
-    this.flags.fill(0, 0, this.maxRow + 1);
     this.keyHead.fill(0);
     this.memberHead.fill(0);
     this.nameHead.fill(0);
@@ -942,68 +947,58 @@ class OverlayIndex {
     this.maxRow = 0;
   }
 
-  private walk(head: Int32Array, next: Int32Array, hashes: Int32Array, hash: number, required: number): number[] {
+  private walk(head: number, next: Int32Array, tags: Uint16Array, tag: number, required: number): number[] {
     const found: number[] = [];
-    if (this.rows === 0) return found;
-    for (let row = head[hash & this.mask]!; row !== 0; row = next[row]!) {
-      if (hashes[row] === hash && (this.flags[row]! & required) === required) found.push(row);
+    for (let row = head; row !== 0; row = next[row]!) {
+      if (tags[row] === tag && (this.flags[row]! & required) === required) found.push(row);
     }
     return found.reverse();
-  }
-
-  private link(row: number): void {
-    const mask = this.mask;
-    const flags = this.flags[row]!;
-    let bucket = this.keyHash[row]! & mask;
-    this.keyNext[row] = this.keyHead[bucket]!;
-    this.keyHead[bucket] = row;
-    if ((flags & FLAG_MEMBER) !== 0) {
-      bucket = this.memberHash[row]! & mask;
-      this.memberNext[row] = this.memberHead[bucket]!;
-      this.memberHead[bucket] = row;
-    }
-    if ((flags & FLAG_NAME) !== 0) {
-      bucket = this.nameHash[row]! & mask;
-      this.nameNext[row] = this.nameHead[bucket]!;
-      this.nameHead[bucket] = row;
-    }
-  }
-
-  /** Twice the buckets, every row linked again in id order (at most as many rows as buckets: short chains). */
-  private rehash(): void {
-    let buckets = Math.max(1024, this.keyHead.length);
-    while (buckets < this.rows * 2) buckets *= 2;
-    this.keyHead = new Int32Array(buckets);
-    this.memberHead = new Int32Array(buckets);
-    this.nameHead = new Int32Array(buckets);
-    this.mask = buckets - 1;
-    for (let row = 1; row <= this.maxRow; row++) if ((this.flags[row]! & FLAG_PRESENT) !== 0) this.link(row);
   }
 
   private growRows(row: number): void {
     let length = Math.max(1024, this.flags.length);
     while (length <= row) length *= 2;
-    const grow = <T extends Int32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
-      const grown = make(length);
+    const int32 = (array: Int32Array) => {
+      const grown = new Int32Array(length);
       grown.set(array);
       return grown;
     };
-    const int32 = (n: number) => new Int32Array(n);
-    this.keyHash = grow(this.keyHash, int32);
-    this.memberHash = grow(this.memberHash, int32);
-    this.nameHash = grow(this.nameHash, int32);
-    this.keyNext = grow(this.keyNext, int32);
-    this.memberNext = grow(this.memberNext, int32);
-    this.nameNext = grow(this.nameNext, int32);
-    this.flags = grow(this.flags, (n) => new Uint8Array(n));
+    const uint16 = (array: Uint16Array) => {
+      const grown = new Uint16Array(length);
+      grown.set(array);
+      return grown;
+    };
+    this.keyNext = int32(this.keyNext);
+    this.memberNext = int32(this.memberNext);
+    this.nameNext = int32(this.nameNext);
+    this.keyTag = uint16(this.keyTag);
+    this.memberTag = uint16(this.memberTag);
+    this.nameTag = uint16(this.nameTag);
+    const flags = new Uint8Array(length);
+    flags.set(this.flags);
+    this.flags = flags;
   }
 }
 
-const FLAG_PRESENT = 1;
-const FLAG_MEMBER = 2;
-const FLAG_NAME = 4;
+/**
+ * Buckets, fixed (no rehash: no hash kept per row). Claim keys are looked up only for 7s, 8s and late originals, so
+ * their chains may grow long; a patient is looked up for every claim: 2^18 buckets keep its chains a few rows long
+ * up to millions of claims, and a walk only reads typed arrays (the tag spares reading a row of another patient).
+ */
+const KEY_BUCKETS = 1 << 16;
+const KEY_MASK = KEY_BUCKETS - 1;
+const PATIENT_BUCKETS = 1 << 18;
+const PATIENT_MASK = PATIENT_BUCKETS - 1;
+
+const FLAG_MEMBER = 1;
+const FLAG_NAME = 2;
 /** The row's claim has no member id (the only name rows a member's view takes). */
-const FLAG_MEMBERLESS = 8;
+const FLAG_MEMBERLESS = 4;
+
+/** 16 bits of a hash that its bucket number does not give (multiplicative mix: every bit of the hash counts). */
+function tagOf(hash: number): number {
+  return Math.imul(hash, 0x9e3779b1) >>> 16;
+}
 
 /** FNV-1a (32 bits) of a string, continuing from `seed`. */
 function hashKey(text: string, seed = 0x811c9dc5): number {
