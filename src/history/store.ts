@@ -712,7 +712,6 @@ function overlayStatements(db: Database.Database) {
     CREATE TABLE run_claims (
       id INTEGER PRIMARY KEY,
       file_seq INTEGER NOT NULL,
-      key TEXT NOT NULL,
       claim_id TEXT NOT NULL,
       billing_npi TEXT NOT NULL,
       frequency TEXT NOT NULL,
@@ -744,13 +743,13 @@ function overlayStatements(db: Database.Database) {
   };
   return {
     insertClaim: db.prepare(
-      `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
-         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO run_claims (file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
     // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
-    claimState: db.prepare('SELECT key, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
+    claimState: db.prepare('SELECT claim_id, billing_npi, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
     // The candidate rows of a patient look-up (OverlayIndex's ids) that really hold the identity, in id order (raw,
     // RawPatientRow). SQLite checks the identity: its strings are not copied into JS. One statement per look-up (up to
     // PATIENT_ROWS_BATCH ids), not one per row.
@@ -764,7 +763,7 @@ function overlayStatements(db: Database.Database) {
       return rows;
     },
     // Every overlay row, in id order, to rebuild the index after a file's rows were deleted.
-    indexRows: db.prepare("SELECT id, key, member_id, dependent_key, name_key, has_member, lines <> '' FROM run_claims ORDER BY id").raw(true),
+    indexRows: db.prepare("SELECT id, claim_id, billing_npi, member_id, dependent_key, name_key, has_member, lines <> '' FROM run_claims ORDER BY id").raw(true),
     // A file's claims read back for the commit, in arrival order, a batch at a time.
     claimsOfFile: db
       .prepare(
@@ -772,7 +771,7 @@ function overlayStatements(db: Database.Database) {
          FROM run_claims WHERE file_seq = ? AND id > ? ORDER BY id LIMIT ?`,
       )
       .raw(true),
-    supersedingKeysOfFile: db.prepare("SELECT key FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").pluck(),
+    supersedingOfFile: db.prepare("SELECT claim_id, billing_npi FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").raw(true),
     awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
     // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
@@ -798,8 +797,10 @@ const PATIENT_MATCHES: Record<PatientMatch, string> = {
   memberless: 'member_id IS NULL AND name_key = ?',
   name: 'name_key = ?',
 };
+/** A row of claimState, raw. */
+type RawClaimState = [claimId: string, billingNpi: string, hidden: number, frequency: string, awaiting: number];
 /** A row of indexRows, raw. */
-type RawIndexRow = [id: number, key: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
+type RawIndexRow = [id: number, claimId: string, billingNpi: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
 
 type RawRecordRow = [
   id: number,
@@ -1150,7 +1151,7 @@ export class RunHistory {
     const lines = packLines(record.lines);
     const id = Number(
       o.insertClaim.run(
-        fileSeq, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
+        fileSeq, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
         identity.dependentKey, identity.nameKey, record.chargeCents, hasMember, hidden ? 1 : 0, awaiting ? 1 : 0, lines,
       ).lastInsertRowid,
     );
@@ -1165,8 +1166,8 @@ export class RunHistory {
     const o = this.overlay!;
     const rows: number[] = [];
     for (const row of this.overlayIndex.rowsOfKey(key)) {
-      const [rowKey, hidden, frequency] = o.claimState.get(row) as [string, number, string, number];
-      if (rowKey === key && hidden === 0 && frequency !== '8') rows.push(row);
+      const [claimId, billingNpi, hidden, frequency] = o.claimState.get(row) as RawClaimState;
+      if (claimKey(claimId, billingNpi) === key && hidden === 0 && frequency !== '8') rows.push(row);
     }
     return rows;
   }
@@ -1175,8 +1176,8 @@ export class RunHistory {
   private firstAwaiting(key: string): number | undefined {
     const o = this.overlay!;
     for (const row of this.overlayIndex.rowsOfKey(key)) {
-      const [rowKey, , , awaiting] = o.claimState.get(row) as [string, number, string, number];
-      if (rowKey === key && awaiting === 1) return row;
+      const [claimId, billingNpi, , , awaiting] = o.claimState.get(row) as RawClaimState;
+      if (claimKey(claimId, billingNpi) === key && awaiting === 1) return row;
     }
     return undefined;
   }
@@ -1185,8 +1186,8 @@ export class RunHistory {
   private reindexOverlay(): void {
     const o = this.overlay!;
     this.overlayIndex.clear();
-    for (const [id, key, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
-      this.overlayIndex.add(id, key, hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
+    for (const [id, claimId, billingNpi, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
+      this.overlayIndex.add(id, claimKey(claimId, billingNpi), hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
     }
   }
 
@@ -1209,7 +1210,8 @@ export class RunHistory {
     this.overlayVersion++;
     const o = this.overlay;
     if (o === undefined) return;
-    for (const key of o.supersedingKeysOfFile.all(fileSeq) as string[]) {
+    for (const [claimId, billingNpi] of o.supersedingOfFile.all(fileSeq) as [string, string][]) {
+      const key = claimKey(claimId, billingNpi);
       const count = (this.supersededInDb.get(key) ?? 1) - 1;
       if (count <= 0) this.supersededInDb.delete(key);
       else this.supersededInDb.set(key, count);
