@@ -58,7 +58,7 @@ describe('run overlay', () => {
   });
 
   it('finds every patient\'s claims among thousands, after files in the middle and at the end were discarded', () => {
-    // Past the index's first 1,024 buckets, with row ids given out again after a discard: each patient's answer must
+    // Past the index's first 1,024 rows (its arrays grow), with row ids given out again after a discard: each patient's answer must
     // be exactly its claims, in arrival order (member claims, then name-only claims of the same person).
     const patients = 900;
     const keyOf = (p: number): PatientKey => ({ memberId: `M${p}`, lastName: `P${p}`, firstName: 'JANE', dateOfBirth: '1955-05-05' });
