@@ -1240,15 +1240,24 @@ export class RunHistory {
   private overlayVersion = 0;
   private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
 
-  private readonly identityByKey = new WeakMap<PatientKey, PatientIdentity>();
-  /** The last key object linesFor was asked about, with its identity (identityByKey's answer) and cache key. */
+  /**
+   * The identities of the last few key objects asked about (the rules of a claim, then add() of the same claim, ask
+   * with one key object): a few slots instead of a WeakMap entry per claim, which the garbage collector must visit.
+   */
+  private readonly recentKeys: (PatientKey | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly recentIdentities: (PatientIdentity | undefined)[] = [undefined, undefined, undefined, undefined];
+  private recentNext = 0;
+  /** The last key object linesFor was asked about, with its identity and cache key. */
   private lastAsked: { patient: PatientKey; identity: PatientIdentity; key: string } | undefined;
 
   private identity(patient: PatientKey): PatientIdentity {
-    const known = this.identityByKey.get(patient);
-    if (known !== undefined) return known;
+    const keys = this.recentKeys;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] === patient) return this.recentIdentities[slot]!;
     const identity = this.identityOfKey(patient);
-    this.identityByKey.set(patient, identity);
+    const slot = this.recentNext;
+    keys[slot] = patient;
+    this.recentIdentities[slot] = identity;
+    this.recentNext = (slot + 1) % keys.length;
     return identity;
   }
 
