@@ -23,9 +23,16 @@ export interface PatientIdentity {
   nameKey: string | null;
 }
 
+const PLAIN_NAME = /^[A-Z0-9]*$/;
+const SUFFIX_ONLY = /^(JR|SR|II|III|IV)$/;
+/** A member id already upper case without spaces or hyphens (nearly all): nothing to normalize. */
+const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
+
 /** Upper case, accents removed, letters and digits only; generational suffixes dropped. */
 export function normalizeName(name: string | undefined): string {
   if (name === undefined) return '';
+  // Most names are one word of capitals already (X12 sends them so): nothing to normalize but a lone suffix.
+  if (PLAIN_NAME.test(name)) return SUFFIX_ONLY.test(name) ? '' : name;
   const words = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -38,6 +45,7 @@ export function normalizeName(name: string | undefined): string {
 /** Upper case, without spaces and hyphens ("abc 123-45" and "ABC12345" are one member). */
 export function normalizeMemberId(memberId: string | undefined): string | null {
   if (memberId === undefined) return null;
+  if (PLAIN_MEMBER_ID.test(memberId)) return memberId;
   const normalized = memberId.toUpperCase().replace(/[\s-]/g, '');
   return normalized === '' ? null : normalized;
 }

@@ -574,6 +574,11 @@ export class HistoryStore {
     return name;
   }
 
+  /** False while the database holds no line at all (a first run). */
+  get holdsLines(): boolean {
+    return !this.noLines;
+  }
+
   /** True when some claim with this key is active in the database. */
   hasActiveClaim(claimId: string, billingNpi: string): boolean {
     return this.statements.activeClaim.get(claimId, billingNpi) !== undefined;
@@ -700,13 +705,13 @@ function openOverlay(): Database.Database {
 /** A run's overlay statements (the temp tables are created on the first claim added). */
 function overlayStatements(db: Database.Database) {
   // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
-  // order (id), each with its lines packed in one value (packLines), for the commit; and a copy clustered by patient
-  // identity, so that a patient's claims are read from a page or two, however large the overlay grows.
+  // order (id), each once, with its lines packed in one value (packLines): appended, never inserted in the middle.
+  // Which rows belong to a patient or a claim key is known from OverlayIndex (in memory, a few bytes per claim);
+  // a look-up then reads its rows by id.
   db.exec(`
     CREATE TABLE run_claims (
       id INTEGER PRIMARY KEY,
       file_seq INTEGER NOT NULL,
-      key TEXT NOT NULL,
       claim_id TEXT NOT NULL,
       billing_npi TEXT NOT NULL,
       frequency TEXT NOT NULL,
@@ -720,37 +725,45 @@ function overlayStatements(db: Database.Database) {
       awaiting INTEGER NOT NULL,
       lines TEXT NOT NULL
     );
-    CREATE INDEX run_claims_by_key ON run_claims(key);
     CREATE INDEX run_claims_by_file ON run_claims(file_seq);
-    CREATE TABLE run_patients (
-      ikey TEXT NOT NULL,
-      claim INTEGER NOT NULL,
-      claim_id TEXT NOT NULL,
-      billing_npi TEXT NOT NULL,
-      file_seq INTEGER NOT NULL,
-      has_member INTEGER NOT NULL,
-      lines TEXT NOT NULL,
-      PRIMARY KEY (ikey, claim)
-    ) WITHOUT ROWID;
-    CREATE INDEX run_patients_by_claim ON run_patients(claim);
   `);
   const commit = db.prepare('COMMIT');
   const begin = db.prepare('BEGIN');
+  const patientRowStatements = new Map<string, Database.Statement>();
+  const patientRowsOf = (match: PatientMatch, count: number): Database.Statement => {
+    let statement = patientRowStatements.get(`${match}${count}`);
+    if (statement === undefined) {
+      const ids = new Array<string>(count).fill('?').join(', ');
+      statement = db
+        .prepare(`SELECT claim_id, billing_npi, file_seq, lines FROM run_claims WHERE id IN (${ids}) AND ${PATIENT_MATCHES[match]} ORDER BY id`)
+        .raw(true);
+      patientRowStatements.set(`${match}${count}`, statement);
+    }
+    return statement;
+  };
   return {
     insertClaim: db.prepare(
-      `INSERT INTO run_claims (file_seq, key, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
-         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO run_claims (file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertPatient: db.prepare('INSERT INTO run_patients (ikey, claim, claim_id, billing_npi, file_seq, has_member, lines) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    visibleEarlier: db.prepare("SELECT id FROM run_claims WHERE key = ? AND hidden = 0 AND frequency <> '8'").pluck(),
     hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
-    firstAwaiting: db.prepare('SELECT id FROM run_claims WHERE key = ? AND awaiting = 1 ORDER BY id LIMIT 1').pluck(),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
-    // One identity's claims, in arrival order (raw rows, in this column order); hidden ones are left out by the caller.
-    claimsOf: db.prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? ORDER BY claim').raw(true),
-    claimsWithoutMemberOf: db
-      .prepare('SELECT claim, claim_id, billing_npi, file_seq, lines FROM run_patients WHERE ikey = ? AND has_member = 0 ORDER BY claim')
-      .raw(true),
+    // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
+    claimState: db.prepare('SELECT claim_id, billing_npi, hidden, frequency, awaiting FROM run_claims WHERE id = ?').raw(true),
+    // The candidate rows of a patient look-up (OverlayIndex's ids) that really hold the identity, in id order (raw,
+    // RawPatientRow). SQLite checks the identity: its strings are not copied into JS. One statement per look-up (up to
+    // PATIENT_ROWS_BATCH ids), not one per row.
+    patientRows: (match: PatientMatch, ids: readonly number[], ...identity: string[]): RawPatientRow[] => {
+      if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(match, ids.length).all(...ids, ...identity) as RawPatientRow[];
+      const rows: RawPatientRow[] = [];
+      for (let start = 0; start < ids.length; start += PATIENT_ROWS_BATCH) {
+        const batch = ids.slice(start, start + PATIENT_ROWS_BATCH);
+        for (const row of patientRowsOf(match, batch.length).all(...batch, ...identity) as RawPatientRow[]) rows.push(row);
+      }
+      return rows;
+    },
+    // Every overlay row, in id order, to rebuild the index after a file's rows were deleted.
+    indexRows: db.prepare("SELECT id, claim_id, billing_npi, member_id, dependent_key, name_key, has_member, lines <> '' FROM run_claims ORDER BY id").raw(true),
     // A file's claims read back for the commit, in arrival order, a batch at a time.
     claimsOfFile: db
       .prepare(
@@ -758,12 +771,10 @@ function overlayStatements(db: Database.Database) {
          FROM run_claims WHERE file_seq = ? AND id > ? ORDER BY id LIMIT ?`,
       )
       .raw(true),
-    supersedingKeysOfFile: db.prepare("SELECT key FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").pluck(),
+    supersedingOfFile: db.prepare("SELECT claim_id, billing_npi FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").raw(true),
     awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
-    deletePatientsOfFile: db.prepare('DELETE FROM run_patients WHERE claim IN (SELECT id FROM run_claims WHERE file_seq = ?)'),
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
     // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
-    deleteAllPatients: db.prepare('DELETE FROM run_patients'),
     deleteAllClaims: db.prepare('DELETE FROM run_claims'),
     /** Ends the overlay's transaction and opens the next one. */
     checkpoint: () => {
@@ -773,8 +784,23 @@ function overlayStatements(db: Database.Database) {
   };
 }
 
-/** A row of the overlay's claim queries, raw. */
-type RawOverlayRow = [claim: number, claimId: string, billingNpi: string, fileSeq: number, lines: string];
+/** Ids bound to one statement of a patient look-up (patientRows). */
+const PATIENT_ROWS_BATCH = 32;
+
+/** A row of the overlay's patient look-up (patientRows), raw. */
+type RawPatientRow = [claimId: string, billingNpi: string, fileSeq: number, lines: string];
+
+/** How a patient look-up checks its candidate rows: the member identity, the name of a claim without member id, or the name. */
+type PatientMatch = 'member' | 'memberless' | 'name';
+const PATIENT_MATCHES: Record<PatientMatch, string> = {
+  member: 'member_id = ? AND dependent_key = ?',
+  memberless: 'member_id IS NULL AND name_key = ?',
+  name: 'name_key = ?',
+};
+/** A row of claimState, raw. */
+type RawClaimState = [claimId: string, billingNpi: string, hidden: number, frequency: string, awaiting: number];
+/** A row of indexRows, raw. */
+type RawIndexRow = [id: number, claimId: string, billingNpi: string, memberId: string | null, dependentKey: string, nameKey: string | null, hasMember: number, hasLines: number];
 
 type RawRecordRow = [
   id: number,
@@ -842,55 +868,150 @@ function unpackLines(packed: string): LineRecord[] {
 }
 
 /**
- * A fixed-size Bloom filter (1 MiB) of the identity keys the overlay holds lines for: most claims are a patient's
- * first in the run, and a key the filter has never seen needs no query. It never forgets a key (a false positive
- * costs one query); it is emptied when the overlay is.
+ * Which overlay rows hold a claim key, a member identity or a name identity: chains of row ids per bucket of a
+ * 32-bit hash of the key, in typed arrays (19 bytes per claim and 2.25 MB of buckets; no string kept). A hash says
+ * "maybe": a look-up reads its candidate rows and checks the exact key they store, so answers are exact. Rows are
+ * appended in id order, so each chain runs from the newest row to the oldest.
  */
-class KeyFilter {
-  private static readonly BITS = 1 << 23;
-  private readonly words = new Int32Array(KeyFilter.BITS / 32);
-  private empty = true;
+class OverlayIndex {
+  /** Newest row id per bucket (0: none), by claim key, by member identity (member id + dependent key), by name key. */
+  private readonly keyHead = new Int32Array(KEY_BUCKETS);
+  private readonly memberHead = new Int32Array(PATIENT_BUCKETS);
+  private readonly nameHead = new Int32Array(PATIENT_BUCKETS);
+  /** Per row id: the next (older) row of each chain, a 16-bit tag of each hash, and FLAG_* bits. */
+  private keyNext = new Int32Array(0);
+  private memberNext = new Int32Array(0);
+  private nameNext = new Int32Array(0);
+  private keyTag = new Uint16Array(0);
+  private memberTag = new Uint16Array(0);
+  private nameTag = new Uint16Array(0);
+  private flags = new Uint8Array(0);
+  private rows = 0;
+  private maxRow = 0;
 
-  add(key: string): void {
-    this.empty = false;
-    const [a, b] = hashPair(key);
-    for (let i = 0; i < 3; i++) {
-      const bit = (a + i * b) & (KeyFilter.BITS - 1);
-      this.words[bit >>> 5]! |= 1 << (bit & 31);
-    }
+  get size(): number {
+    return this.rows;
   }
 
-  mightHave(key: string): boolean {
-    if (this.empty) return false;
-    const [a, b] = hashPair(key);
-    for (let i = 0; i < 3; i++) {
-      const bit = (a + i * b) & (KeyFilter.BITS - 1);
-      if ((this.words[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+  /** Row `row` (greater than every row indexed) with its claim key and, when it has lines, its identity keys. */
+  add(row: number, key: string, identity: PatientIdentity | null, hasMember: boolean): void {
+    // Chains run from newer to older rows: a row id given out again must come after a clear() (reindexOverlay).
+    if (row <= this.maxRow) throw new Error(`history: overlay row ${row} indexed out of order`);
+    if (row >= this.flags.length) this.growRows(row);
+    let flags = hasMember ? 0 : FLAG_MEMBERLESS;
+    let hash = hashKey(key);
+    this.keyTag[row] = tagOf(hash);
+    this.keyNext[row] = this.keyHead[hash & KEY_MASK]!;
+    this.keyHead[hash & KEY_MASK] = row;
+    if (identity !== null && identity.memberId !== null) {
+      flags |= FLAG_MEMBER;
+      hash = hashMember(identity.memberId, identity.dependentKey);
+      this.memberTag[row] = tagOf(hash);
+      this.memberNext[row] = this.memberHead[hash & PATIENT_MASK]!;
+      this.memberHead[hash & PATIENT_MASK] = row;
     }
-    return true;
+    if (identity !== null && identity.nameKey !== null) {
+      flags |= FLAG_NAME;
+      hash = hashKey(identity.nameKey);
+      this.nameTag[row] = tagOf(hash);
+      this.nameNext[row] = this.nameHead[hash & PATIENT_MASK]!;
+      this.nameHead[hash & PATIENT_MASK] = row;
+    }
+    this.flags[row] = flags;
+    this.rows++;
+    this.maxRow = row;
+  }
+
+  /** Rows whose claim key may be `key`, oldest first. */
+  rowsOfKey(key: string): number[] {
+    const hash = hashKey(key);
+    return this.walk(this.keyHead[hash & KEY_MASK]!, this.keyNext, this.keyTag, tagOf(hash), 0);
+  }
+
+  /** Rows with lines whose member identity may be this one, oldest first. */
+  rowsOfMember(memberId: string, dependentKey: string): number[] {
+    const hash = hashMember(memberId, dependentKey);
+    return this.walk(this.memberHead[hash & PATIENT_MASK]!, this.memberNext, this.memberTag, tagOf(hash), FLAG_MEMBER);
+  }
+
+  /** Rows with lines whose name key may be this one (only those of claims without a member id: `memberless`), oldest first. */
+  rowsOfName(nameKey: string, memberless: boolean): number[] {
+    const hash = hashKey(nameKey);
+    return this.walk(this.nameHead[hash & PATIENT_MASK]!, this.nameNext, this.nameTag, tagOf(hash), memberless ? FLAG_NAME | FLAG_MEMBERLESS : FLAG_NAME);
   }
 
   clear(): void {
-    if (!this.empty) this.words.fill(0);
-    this.empty = true;
+    this.keyHead.fill(0);
+    this.memberHead.fill(0);
+    this.nameHead.fill(0);
+    this.rows = 0;
+    this.maxRow = 0;
+  }
+
+  private walk(head: number, next: Int32Array, tags: Uint16Array, tag: number, required: number): number[] {
+    const found: number[] = [];
+    for (let row = head; row !== 0; row = next[row]!) {
+      if (tags[row] === tag && (this.flags[row]! & required) === required) found.push(row);
+    }
+    return found.reverse();
+  }
+
+  private growRows(row: number): void {
+    let length = Math.max(1024, this.flags.length);
+    while (length <= row) length *= 2;
+    const int32 = (array: Int32Array) => {
+      const grown = new Int32Array(length);
+      grown.set(array);
+      return grown;
+    };
+    const uint16 = (array: Uint16Array) => {
+      const grown = new Uint16Array(length);
+      grown.set(array);
+      return grown;
+    };
+    this.keyNext = int32(this.keyNext);
+    this.memberNext = int32(this.memberNext);
+    this.nameNext = int32(this.nameNext);
+    this.keyTag = uint16(this.keyTag);
+    this.memberTag = uint16(this.memberTag);
+    this.nameTag = uint16(this.nameTag);
+    const flags = new Uint8Array(length);
+    flags.set(this.flags);
+    this.flags = flags;
   }
 }
 
-/** Two independent 32-bit hashes of a string (FNV-1a and a murmur-style mix). */
-function hashPair(key: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return [a >>> 0, (b >>> 0) | 1];
+/**
+ * Buckets, fixed (no rehash: no hash kept per row). Claim keys are looked up only for 7s, 8s and late originals, so
+ * their chains may grow long; a patient is looked up for every claim: 2^18 buckets keep its chains a few rows long
+ * up to millions of claims, and a walk only reads typed arrays (the tag spares reading a row of another patient).
+ */
+const KEY_BUCKETS = 1 << 16;
+const KEY_MASK = KEY_BUCKETS - 1;
+const PATIENT_BUCKETS = 1 << 18;
+const PATIENT_MASK = PATIENT_BUCKETS - 1;
+
+const FLAG_MEMBER = 1;
+const FLAG_NAME = 2;
+/** The row's claim has no member id (the only name rows a member's view takes). */
+const FLAG_MEMBERLESS = 4;
+
+/** 16 bits of a hash that its bucket number does not give (multiplicative mix: every bit of the hash counts). */
+function tagOf(hash: number): number {
+  return Math.imul(hash, 0x9e3779b1) >>> 16;
 }
 
-/** Marks, in the overlay's key filter, the name key of a claim without a member id. */
-const WITHOUT_MEMBER = '-';
+/** FNV-1a (32 bits) of a string, continuing from `seed`. */
+function hashKey(text: string, seed = 0x811c9dc5): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/** A member identity's hash (member id, then dependent key). */
+function hashMember(memberId: string, dependentKey: string): number {
+  return hashKey(dependentKey, Math.imul(hashKey(memberId) ^ 0x7c, 0x01000193));
+}
 
 /** Claims read back per batch when a file is committed. */
 const COMMIT_BATCH = 512;
@@ -923,8 +1044,8 @@ export class RunHistory {
   private readonly hiddenClaims = new Set<number>();
   /** Names of the run's files by their number. */
   private readonly fileNamesBySeq = new Map<number, string>();
-  /** Identity keys with lines in the overlay (a Bloom filter: no false negatives). */
-  private readonly overlayKeys = new KeyFilter();
+  /** The overlay's rows by claim key and by patient identity. */
+  private readonly overlayIndex = new OverlayIndex();
   /** Overlay claims by file number (a file holding all of them is removed by emptying the tables). */
   private readonly overlayClaimsByFile = new Map<number, number>();
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
@@ -940,10 +1061,14 @@ export class RunHistory {
     const linesFor = (patient: PatientKey, from: IsoDate) => this.linesFor(patient, from);
     this.view = {
       available: true,
-      sessions: (patient, family, region, from, to, excludeClaimId) =>
-        toSessions(linesFor(patient, from).filter((line) =>
-          line.family === family && line.region === region && line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId,
-        )),
+      sessions: (patient, family, region, from, to, excludeClaimId) => {
+        const all = this.sessionsOfLoad(linesFor(patient, from), family, region);
+        const result: PriorSession[] = [];
+        for (const session of all) {
+          if (session.serviceDate >= from && session.serviceDate <= to && session.claimId !== excludeClaimId) result.push(session);
+        }
+        return result;
+      },
       linesOn: (patient, serviceDate, excludeClaimId) =>
         linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
       linesBetween: (patient, from, to, excludeClaimId) =>
@@ -1001,7 +1126,7 @@ export class RunHistory {
     let awaiting = false;
     if (record.frequency === '7' || record.frequency === '8') {
       // Every visible earlier claim of the run with this key is superseded (a void supersedes nothing more).
-      const visibleEarlier = this.overlayClaims > 0 ? (o.visibleEarlier.all(key) as number[]) : [];
+      const visibleEarlier = this.overlayClaims > 0 ? this.visibleEarlier(key) : [];
       for (const earlier of visibleEarlier) {
         o.hide.run(earlier);
         this.hiddenClaims.add(earlier);
@@ -1011,7 +1136,7 @@ export class RunHistory {
       this.supersededInDb.set(key, (this.supersededInDb.get(key) ?? 0) + 1);
       if (record.frequency === '8') hidden = true;
     } else {
-      const waiting = this.overlayAwaiting > 0 ? (o.firstAwaiting.get(key) as number | undefined) : undefined;
+      const waiting = this.overlayAwaiting > 0 ? this.firstAwaiting(key) : undefined;
       if (waiting !== undefined) {
         o.settleAwaiting.run(waiting);
         this.overlayAwaiting--;
@@ -1026,20 +1151,43 @@ export class RunHistory {
     const lines = packLines(record.lines);
     const id = Number(
       o.insertClaim.run(
-        fileSeq, key, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
+        fileSeq, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
         identity.dependentKey, identity.nameKey, record.chargeCents, hasMember, hidden ? 1 : 0, awaiting ? 1 : 0, lines,
       ).lastInsertRowid,
     );
     this.overlayClaims++;
     this.overlayClaimsByFile.set(fileSeq, (this.overlayClaimsByFile.get(fileSeq) ?? 0) + 1);
     if (hidden) this.hiddenClaims.add(id);
-    if (record.lines.length > 0) {
-      for (const identityKey of overlayKeys(identity)) {
-        o.insertPatient.run(identityKey, id, record.claimId, record.billingNpi, fileSeq, hasMember, lines);
-        this.overlayKeys.add(identityKey);
-      }
-      // The name key of a claim without a member id (the only name lines a member's view takes).
-      if (identity.memberId === null && identity.nameKey !== null) this.overlayKeys.add(`${WITHOUT_MEMBER}n:${identity.nameKey}`);
+    this.overlayIndex.add(id, key, record.lines.length > 0 ? identity : null, hasMember === 1);
+  }
+
+  /** Overlay rows with this claim key, not hidden and not voids, in id order (a 7/8 supersedes them). */
+  private visibleEarlier(key: string): number[] {
+    const o = this.overlay!;
+    const rows: number[] = [];
+    for (const row of this.overlayIndex.rowsOfKey(key)) {
+      const [claimId, billingNpi, hidden, frequency] = o.claimState.get(row) as RawClaimState;
+      if (claimKey(claimId, billingNpi) === key && hidden === 0 && frequency !== '8') rows.push(row);
+    }
+    return rows;
+  }
+
+  /** The first overlay row with this claim key that waits for its original. */
+  private firstAwaiting(key: string): number | undefined {
+    const o = this.overlay!;
+    for (const row of this.overlayIndex.rowsOfKey(key)) {
+      const [claimId, billingNpi, , , awaiting] = o.claimState.get(row) as RawClaimState;
+      if (claimKey(claimId, billingNpi) === key && awaiting === 1) return row;
+    }
+    return undefined;
+  }
+
+  /** Indexes the overlay's rows again (after some of them were deleted: their ids may be given out again). */
+  private reindexOverlay(): void {
+    const o = this.overlay!;
+    this.overlayIndex.clear();
+    for (const [id, claimId, billingNpi, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
+      this.overlayIndex.add(id, claimKey(claimId, billingNpi), hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
     }
   }
 
@@ -1062,7 +1210,8 @@ export class RunHistory {
     this.overlayVersion++;
     const o = this.overlay;
     if (o === undefined) return;
-    for (const key of o.supersedingKeysOfFile.all(fileSeq) as string[]) {
+    for (const [claimId, billingNpi] of o.supersedingOfFile.all(fileSeq) as [string, string][]) {
+      const key = claimKey(claimId, billingNpi);
       const count = (this.supersededInDb.get(key) ?? 1) - 1;
       if (count <= 0) this.supersededInDb.delete(key);
       else this.supersededInDb.set(key, count);
@@ -1072,16 +1221,16 @@ export class RunHistory {
     this.overlayClaimsByFile.delete(fileSeq);
     if (ofFile === this.overlayClaims) {
       // Every overlay claim is this file's (the usual case: one file, or files recorded as they end): empty the tables.
-      o.deleteAllPatients.run();
       o.deleteAllClaims.run();
       this.overlayClaims = 0;
     } else {
-      o.deletePatientsOfFile.run(fileSeq);
       this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
     }
     if (this.overlayClaims === 0) {
-      this.overlayKeys.clear();
+      this.overlayIndex.clear();
       this.hiddenClaims.clear();
+    } else {
+      this.reindexOverlay();
     }
     o.checkpoint();
   }
@@ -1091,15 +1240,24 @@ export class RunHistory {
   private overlayVersion = 0;
   private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
 
-  private readonly identityByKey = new WeakMap<PatientKey, PatientIdentity>();
-  /** The last key object linesFor was asked about, with its identity (identityByKey's answer) and cache key. */
+  /**
+   * The identities of the last few key objects asked about (the rules of a claim, then add() of the same claim, ask
+   * with one key object): a few slots instead of a WeakMap entry per claim, which the garbage collector must visit.
+   */
+  private readonly recentKeys: (PatientKey | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly recentIdentities: (PatientIdentity | undefined)[] = [undefined, undefined, undefined, undefined];
+  private recentNext = 0;
+  /** The last key object linesFor was asked about, with its identity and cache key. */
   private lastAsked: { patient: PatientKey; identity: PatientIdentity; key: string } | undefined;
 
   private identity(patient: PatientKey): PatientIdentity {
-    const known = this.identityByKey.get(patient);
-    if (known !== undefined) return known;
+    const keys = this.recentKeys;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] === patient) return this.recentIdentities[slot]!;
     const identity = this.identityOfKey(patient);
-    this.identityByKey.set(patient, identity);
+    const slot = this.recentNext;
+    keys[slot] = patient;
+    this.recentIdentities[slot] = identity;
+    this.recentNext = (slot + 1) % keys.length;
     return identity;
   }
 
@@ -1119,6 +1277,27 @@ export class RunHistory {
    * patient many times, so the last answer is kept. A first question loads a year more than it asks for, so the
    * rolling-year and global-period questions about the same claim are answered by the same load.
    */
+  /** The sessions of a family and region among the lines linesFor last answered (grouped once per answer, not per question). */
+  private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
+    let byGroup = this.sessionsByGroup;
+    if (byGroup === undefined || byGroup.lines !== lines) {
+      byGroup = { lines, sessions: new Map() };
+      this.sessionsByGroup = byGroup;
+    }
+    const group = `${family}|${region}`;
+    let sessions = byGroup.sessions.get(group);
+    if (sessions === undefined) {
+      // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
+      // grouping the filtered lines would.
+      sessions = toSessions(lines.filter((line) => line.family === family && line.region === region));
+      byGroup.sessions.set(group, sessions);
+    }
+    return sessions;
+  }
+
+  /** Sessions grouped from one answer of linesFor, by `family|region`. */
+  private sessionsByGroup: { lines: HistLine[]; sessions: Map<string, readonly PriorSession[]> } | undefined;
+
   private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
     let identity: PatientIdentity;
@@ -1138,7 +1317,9 @@ export class RunHistory {
     ) {
       return last.lines;
     }
-    const loadFrom = last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
+    // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
+    // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
+    const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
     const lines = this.collectLines(identity, loadFrom);
     this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
     return lines;
@@ -1153,27 +1334,39 @@ export class RunHistory {
     }
     const o = this.overlay;
     if (o !== undefined && this.overlayClaims > 0) {
-      const memberKey = identity.memberId !== null ? `m:${identity.memberId}|${identity.dependentKey}` : null;
-      const nameKey = identity.nameKey !== null ? `n:${identity.nameKey}` : null;
-      const filter = this.overlayKeys;
-      const names = this.fileNamesBySeq;
-      const hidden = this.hiddenClaims;
-      if (memberKey !== null) {
-        if (filter.mightHave(memberKey)) pushOverlayLines(lines, o.claimsOf.all(memberKey) as RawOverlayRow[], from, names, hidden);
-        if (nameKey !== null && filter.mightHave(`${WITHOUT_MEMBER}${nameKey}`)) {
-          pushOverlayLines(lines, o.claimsWithoutMemberOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
+      const index = this.overlayIndex;
+      const { memberId, dependentKey, nameKey } = identity;
+      if (memberId !== null) {
+        const rows = index.rowsOfMember(memberId, dependentKey);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
+        // Claims known by this name that carry no member id belong to the member too.
+        if (nameKey !== null) {
+          const named = index.rowsOfName(nameKey, true);
+          if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
         }
-      } else if (nameKey !== null && filter.mightHave(nameKey)) {
-        pushOverlayLines(lines, o.claimsOf.all(nameKey) as RawOverlayRow[], from, names, hidden);
+      } else if (nameKey !== null) {
+        const rows = index.rowsOfName(nameKey, false);
+        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'name', nameKey);
       }
     }
     return lines;
   }
+
+  /**
+   * The lines dated `from` on of the overlay rows given (in id order) that are not hidden and hold the identity
+   * (`match` with its values: the index's hashes only say "maybe").
+   */
+  private pushOverlayLines(lines: HistLine[], candidates: readonly number[], from: IsoDate, match: PatientMatch, ...identity: string[]): void {
+    const hidden = this.hiddenClaims;
+    const visible = hidden.size === 0 ? candidates : candidates.filter((claim) => !hidden.has(claim));
+    if (visible.length === 0) return;
+    const rows = this.overlay!.patientRows(match, visible, ...identity);
+    pushOverlayRows(lines, rows, from, this.fileNamesBySeq);
+  }
 }
 
-function pushOverlayLines(lines: HistLine[], rows: RawOverlayRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>, hidden: ReadonlySet<number>): void {
-  for (const [claim, claimId, billingNpi, fileSeq, packed] of rows) {
-    if (hidden.has(claim)) continue;
+function pushOverlayRows(lines: HistLine[], rows: readonly RawPatientRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
+  for (const [claimId, billingNpi, fileSeq, packed] of rows) {
     const key = claimKey(claimId, billingNpi);
     const file = fileNames.get(fileSeq)!;
     if (packed === '' || packed.startsWith(JSON_MARK)) {
@@ -1238,13 +1431,6 @@ function yearBefore(date: IsoDate): IsoDate {
   return result;
 }
 
-function overlayKeys(identity: PatientIdentity): string[] {
-  const keys: string[] = [];
-  if (identity.memberId !== null) keys.push(`m:${identity.memberId}|${identity.dependentKey}`);
-  if (identity.nameKey !== null) keys.push(`n:${identity.nameKey}`);
-  return keys;
-}
-
 function emptyResult(file: FileIdentity, status: IngestResult['status']): IngestResult {
   return { file: file.name, hash: file.hash, status, claims: 0, lines: 0, replaced: 0, voided: 0, awaitingOriginal: 0, lateOriginals: 0 };
 }
@@ -1270,11 +1456,13 @@ function toPriorLine(line: HistLine): PriorLine {
 
 /** Groups lines into sessions: one per claim (file + claim id) and date; sorted by date, file, claim id. */
 function toSessions(lines: HistLine[]): PriorSession[] {
-  const sessions = new Map<string, PriorSession & { sideBits: number }>();
+  const sessions = new Map<string, PriorSession>();
+  const sideBits = new Map<PriorSession, number>();
   for (const line of lines) {
     const key = `${line.serviceDate}\u0000${line.file}\u0000${line.claimKey}`;
     let session = sessions.get(key);
     if (session === undefined) {
+      // Fields in this order (sides filled at the end): the objects are the same as they always were.
       session = {
         file: line.file,
         claimId: line.claimId,
@@ -1285,19 +1473,19 @@ function toSessions(lines: HistLine[]): PriorSession[] {
         sides: [],
         sideUnknown: false,
         kx: false,
-        sideBits: 0,
       };
       if (line.renderingNpi !== null) session.renderingNpi = line.renderingNpi;
       sessions.set(key, session);
+      sideBits.set(session, 0);
     }
     if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
-    session.sideBits |= line.sides;
+    sideBits.set(session, sideBits.get(session)! | line.sides);
     if (line.sides === 0) session.sideUnknown = true;
     if (line.kx) session.kx = true;
   }
-  return [...sessions.values()]
-    .map(({ sideBits, ...session }) => ({ ...session, sides: bitsToSides(sideBits) }))
-    .sort((a, b) =>
-      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
-    );
+  const result = [...sessions.values()];
+  for (const session of result) session.sides = bitsToSides(sideBits.get(session)!);
+  return result.sort((a, b) =>
+    a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
+  );
 }

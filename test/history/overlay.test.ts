@@ -56,4 +56,55 @@ describe('run overlay', () => {
     expect(run.view.linesOn(JANE, '2026-03-02').map((line) => line.claimId)).toEqual(['N1']);
     expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
   });
+
+  it('finds every patient\'s claims among thousands, after files in the middle and at the end were discarded', () => {
+    // Past the index's first 1,024 rows (its arrays grow), with row ids given out again after a discard: each patient's answer must
+    // be exactly its claims, in arrival order (member claims, then name-only claims of the same person).
+    const patients = 900;
+    const keyOf = (p: number): PatientKey => ({ memberId: `M${p}`, lastName: `P${p}`, firstName: 'JANE', dateOfBirth: '1955-05-05' });
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: false });
+    const added = new Map<string, { id: string; p: number; memberless: boolean }[]>();
+    const addFile = (name: string, count: number, patientOf: (i: number) => number) => {
+      const recorder = run.file(file(name));
+      const list: { id: string; p: number; memberless: boolean }[] = [];
+      for (let i = 0; i < count; i++) {
+        const p = patientOf(i);
+        const memberless = i % 50 === 7;
+        const id = `${name}-${i}`;
+        recorder.add(claim({ id, member: memberless ? null : `M${p}`, last: `P${p}`, file: name, lines: ['64493-RT'] }));
+        list.push({ id, p, memberless });
+      }
+      added.set(name, list);
+      return recorder;
+    };
+    const expected = (p: number, files: string[], replaced: ReadonlySet<string> = new Set()) => {
+      const all = files.flatMap((name) => added.get(name)!.filter((entry) => entry.p === p && !replaced.has(`${name}#${entry.id}`)));
+      return [...all.filter((entry) => !entry.memberless), ...all.filter((entry) => entry.memberless)].map((entry) => entry.id);
+    };
+    const check = (files: string[], replaced?: ReadonlySet<string>) => {
+      for (let p = 0; p < patients; p++) expect(run.view.linesOn(keyOf(p), '2026-03-02').map((line) => line.claimId)).toEqual(expected(p, files, replaced));
+    };
+    addFile('a', 1500, (i) => i % 600).commit();
+    const middle = addFile('b', 700, (i) => (i * 7) % patients);
+    addFile('c', 300, (i) => (i * 13) % 600).commit();
+    check(['a', 'b', 'c']);
+    middle.discard();
+    check(['a', 'c']);
+    addFile('d', 200, (i) => i % patients).discard();
+    check(['a', 'c']);
+    const last = addFile('e', 100, (i) => (i * 3) % patients);
+    // A replacement (7) of a claim of the first file, after the overlay was indexed again.
+    last.add(claim({ id: 'a-5', freq: '7', member: 'M5', last: 'P5', file: 'e', lines: ['64493-LT'] }));
+    added.get('e')!.push({ id: 'a-5', p: 5, memberless: false });
+    const replaced = new Set(['a#a-5']);
+    for (let p = 0; p < patients; p++) {
+      const ids = run.view.linesOn(keyOf(p), '2026-03-02').map((line) => `${line.file}#${line.claimId}`);
+      const want = expected(p, ['a', 'c', 'e'], replaced).map((id) => (id === 'a-5' ? 'e#a-5' : `${id.split('-')[0]!}#${id}`));
+      expect(ids).toEqual(want);
+    }
+    // A name-only identity sees every claim carrying its name, member id or not.
+    const nameOnly = run.view.linesOn({ lastName: 'P7', firstName: 'JANE', dateOfBirth: '1955-05-05' }, '2026-03-02').map((line) => line.claimId);
+    expect(nameOnly).toEqual(['a', 'c', 'e'].flatMap((name) => added.get(name)!).filter((entry) => entry.p === 7).map((entry) => entry.id));
+  });
 });
