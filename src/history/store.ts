@@ -16,10 +16,11 @@ import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.
 import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
+import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 export { HistoryError } from './schema.js';
 
-export const DEFAULT_HISTORY_PATH = './spinescrub-history.db';
+export { DEFAULT_HISTORY_PATH } from './defaults.js';
 
 /** A file as the history knows it: the name messages cite, and the sha256 of its bytes. */
 export interface FileIdentity {

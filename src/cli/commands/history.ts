@@ -4,30 +4,31 @@
  * Output never prints patient names or dates of birth.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadCsvMap } from '../../csv/map.js';
-import { readCsv } from '../../csv/reader.js';
-import { ingestFile, type ReaderFactory } from '../../history/ingest.js';
-import { DEFAULT_HISTORY_PATH, HistoryError, openHistory, type HistoryStore } from '../../history/store.js';
+import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
+import type { ReaderFactory } from '../../history/ingest.js';
+import type { HistoryStore } from '../../history/store.js';
 
 interface HistoryArgs {
   history: string;
   json?: boolean;
 }
 
-function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+async function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+  // Loaded when a history command runs, not when the CLI starts (a `run` keeps its main thread light).
+  const { openHistory } = await import('../../history/store.js');
   let store: HistoryStore;
   try {
     store = openHistory(path, { readonly });
   } catch (error) {
     fail(error, 2);
-    return Promise.resolve(undefined);
+    return undefined;
   }
   return Promise.resolve(use(store)).finally(() => store.close());
 }
 
 function fail(error: unknown, exitCode: number): void {
   const coded = error as { code?: unknown; message: string };
-  const text = error instanceof HistoryError || (typeof coded.code === 'string' && /^(HIST|CFG|CSV|X12)_/.test(coded.code)) ? `${String(coded.code)}: ${coded.message}` : coded.message;
+  const text = typeof coded.code === 'string' && /^(HIST|CFG|CSV|X12)_/.test(coded.code) ? `${coded.code}: ${coded.message}` : coded.message;
   process.stderr.write(`spinescrub: ${text}\n`);
   if (Number(process.exitCode ?? 0) < exitCode) process.exitCode = exitCode;
 }
@@ -46,6 +47,11 @@ const add: CommandModule<HistoryArgs, AddArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true })
       .option('csv-map', { type: 'string', requiresArg: true, describe: 'JSON column map for CSV exports with other headers' }) as Argv<AddArgs>,
   handler: async (args) => {
+    const [{ loadCsvMap }, { readCsv }, { ingestFile }] = await Promise.all([
+      import('../../csv/map.js'),
+      import('../../csv/reader.js'),
+      import('../../history/ingest.js'),
+    ]);
     let csvReader: ReaderFactory | undefined;
     if (args['csv-map'] !== undefined) {
       try {

@@ -3,9 +3,7 @@
  * when one is named), fixable, source. Argument parsing and output only.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError, loadPolicy } from '../../policy/load.js';
 import type { ResolvedPolicy } from '../../policy/types.js';
-import { rules } from '../../rules/index.js';
 
 interface RulesArgs {
   policy?: string;
@@ -20,7 +18,9 @@ export const rulesCommand = {
       .option('policy', { describe: 'also show the severity under this policy (medicare, guide or a JSON policy file)', type: 'string', requiresArg: true })
       .option('json', { describe: 'print JSON', type: 'boolean', default: false })
       .example('$0 rules --policy payer.json', 'the catalogue with the severities a payer policy gives') as unknown as Argv<RulesArgs>,
-  handler: (args: RulesArgs): number => {
+  handler: async (args: RulesArgs): Promise<number> => {
+    // Loaded when the command runs: the catalogue and reference data stay out of the main thread of a `run`.
+    const [{ ConfigError, loadPolicy }, { rules }] = await Promise.all([import('../../policy/load.js'), import('../../rules/index.js')]);
     let policy: ResolvedPolicy | undefined;
     if (args.policy !== undefined) {
       try {

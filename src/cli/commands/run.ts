@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
-import { DEFAULT_HISTORY_PATH } from '../../history/store.js';
+import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
 import type { FailOn } from '../../pipeline/run.js';
 import type { LogFormat } from '../../pipeline/log.js';
 import { DEFAULT_MAX_HEAP_MB, runInWorker } from '../run-in-worker.js';
