@@ -645,6 +645,11 @@ export class HistoryStore {
     return size;
   }
 
+  /** Gives SQLite's page cache back to the system (after a file's commit: the run's reports come next). */
+  releaseMemory(): void {
+    this.db.pragma('shrink_memory');
+  }
+
   /** Merges the WAL into the database file (after a large ingest, so the file size is the real one). */
   checkpoint(): void {
     if (this.path !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -777,6 +782,8 @@ function overlayStatements(db: Database.Database) {
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
     // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
     deleteAllClaims: db.prepare('DELETE FROM run_claims'),
+    /** Gives the overlay's page cache back to the system. */
+    releaseMemory: () => db.pragma('shrink_memory'),
     /** Ends the overlay's transaction and opens the next one. */
     checkpoint: () => {
       commit.run();
@@ -1109,6 +1116,9 @@ export class RunHistory {
         const result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq));
         // Now in the database (and visible there), unless the file was there already: then keep the overlay.
         if (result.status === 'added') this.removeFromOverlay(fileSeq);
+        // The commit filled the page caches; what comes next (the next file, or the reports) starts from little.
+        this.store.releaseMemory();
+        this.overlay?.releaseMemory();
         return result;
       },
       discard: () => {

@@ -408,7 +408,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       await writeChunk(junitOut, junitSuiteError(file));
       const result = resultByName.get(file.file);
       // The spill's bytes as they are (decoding each chunk on its own would break a character split between two).
-      if (result) for await (const chunk of createReadStream(result.junitSpill, { highWaterMark: 1 << 20 })) await writeChunk(junitOut, chunk as Buffer);
+      if (result) for await (const chunk of createReadStream(result.junitSpill, { highWaterMark: 1 << 16 })) await writeChunk(junitOut, chunk as Buffer);
       await writeChunk(junitOut, JUNIT_SUITE_CLOSE);
     }
     await writeChunk(junitOut, JUNIT_TAIL);
