@@ -55,6 +55,8 @@ export function runInWorker(options: WorkerRunOptions, maxHeapMb = DEFAULT_MAX_H
   };
   const worker = new Worker(FROM_SOURCE ? SOURCE_WORKER : WORKER_ENTRY, {
     eval: FROM_SOURCE,
+    // Node's own flags carry over (a loader, --cpu-prof), except --input-type, which a worker refuses.
+    execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     stdin: readsStdin,
