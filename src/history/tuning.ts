@@ -2,22 +2,27 @@
  * Memory knobs of the history store, in one place: SQLite page caches (negative values are KiB, as SQLite's
  * `cache_size` takes them) and the identity cache. A run's peak RSS is mostly these plus the JS heap, so they are
  * tuned against `scripts/bench-run.ts` (the 200 MB run) rather than set where they are used. Measured 2026-11-27 on
- * the 200 MB run with history (runInWorker, heap capped at 128 MiB): main/temp/overlay caches of 16/8/16 MiB gave a
- * 167-172 MB peak, 8/4/8 MiB 140 MB, at the same CPU time (115-118 s; the machine was loaded, ±5%).
+ * the 200 MB run with history (runInWorker): main/temp/overlay caches of 16/8/16 MiB gave a 167-172 MB peak,
+ * 8/4/8 MiB 140 MB (young generation 12 MiB); with a 24 MiB young generation and JUnit written without stream
+ * buffers, 8/4/8 MiB 157 MB and 4/2/4 MiB 142 MB, at the same CPU (50 MB run, alternating: 24.6/26.3 vs 26.1/23.6 s).
  */
 
-/** Page cache of the history database (negative: KiB): 8 MiB. A run's commit inserts lines in key order. */
-export const MAIN_CACHE_KIB = -8192;
-/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 4 MiB. */
-export const TEMP_CACHE_KIB = -4096;
+/**
+ * Page cache of the history database (negative: KiB): 4 MiB. A run's commit inserts lines in key order, and a
+ * patient's prior lines sit together (clustered key): the OS page cache serves the rest. A/B on a 984k-line
+ * history: 4, 8 and 64 MiB gave the same CPU (31.2 / 32.3 s; 42.3–43.5 / 41.6–44.6 s in a loaded sitting).
+ */
+export const MAIN_CACHE_KIB = -4096;
+/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 2 MiB. */
+export const TEMP_CACHE_KIB = -2048;
 /**
  * Page cache while `history add` / `--prior` ingests a file (negative: KiB): 16 MiB. Ingesting a 202 MB file
  * (983,678 lines), alternating, load 5: 256 MiB took 17.2-17.9 s CPU at 416-423 MB peak RSS, 16 MiB 17.6-18.6 s
  * at 157-163 MB (wall times 18-31 s either way: the machine's noise).
  */
 export const INGEST_CACHE_KIB = -16384;
-/** Page cache of a run's overlay database (negative: KiB): 8 MiB. */
-export const OVERLAY_CACHE_KIB = -8192;
+/** Page cache of a run's overlay database (negative: KiB): 4 MiB (8 and 32 MiB measured the same CPU). */
+export const OVERLAY_CACHE_KIB = -4096;
 /**
  * Patient identities remembered by a run. Kept small: an identity's strings may be slices of the input's chunks,
  * and a large cache would hold the chunks in memory (tried 32,768: +65 MB peak RSS on a 50 MB file).
