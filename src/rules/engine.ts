@@ -144,23 +144,21 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   // an old-generation object written with a pointer to each claim's young objects costs more than a new one.
   const state = newPassState(options);
 
-  {
-    if (!options.fix) {
-      findings = runPass(claim, rules, options, null, state).findings;
-    } else {
-      let settled = false;
-      for (let pass = 0; pass < maxPasses; pass++) {
-        const outcome = runPass(claim, rules, options, applied, state);
-        claim = outcome.claim;
-        if (!outcome.changed) {
-          findings = outcome.findings;
-          settled = true;
-          break;
-        }
+  if (!options.fix) {
+    findings = runPass(claim, rules, options, null, state).findings;
+  } else {
+    let settled = false;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const outcome = runPass(claim, rules, options, applied, state);
+      claim = outcome.claim;
+      if (!outcome.changed) {
+        findings = outcome.findings;
+        settled = true;
+        break;
       }
-      // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
-      if (!settled) findings = runPass(claim, rules, options, null, state).findings;
     }
+    // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
+    if (!settled) findings = runPass(claim, rules, options, null, state).findings;
   }
 
   let open = findings;
