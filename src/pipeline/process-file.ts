@@ -58,13 +58,16 @@ export interface FileResult {
   index: number;
   summary: FileSummary;
   aggregate: ReportAggregate;
-  /** Exception rows of the file, one JSON object per line (spillLine), in report order. */
-  rowsSpill: string;
-  junitSpill: string;
+  /** Exception rows of the file, one JSON object per line (spillLine), in report order (null: none to report). */
+  rowsSpill: string | null;
+  junitSpill: string | null;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
   ready: string | null;
   held: string | null;
-  /** Set when claims in ≠ ready + held (never expected: the run fails with exit 3). */
+  /**
+   * Set when claims in ≠ ready + held (never expected: the run fails with exit 3). Then nothing of the file is
+   * kept: no ready/held output, no rows or test cases, no claim in the history; its summary counts no claim.
+   */
   conservation: string | null;
   /** What happened in the history (logged; not in the report, which must not change on a re-run). */
   history: HistoryOutcome;
@@ -303,6 +306,28 @@ function providerOf(claim: Claim, row: ExceptionRow): string {
   return line?.renderingNpi ?? claim.renderingNpi ?? 'unknown';
 }
 
+/**
+ * A file whose written claims do not add up to the claims read: its outputs cannot be trusted, so none is kept
+ * (DESIGN.md: output complete or absent), its claims are not recorded in the history, and the report carries
+ * nothing of its claims (no rows, no test cases, zero counts: the report's totals stay equal to what was written).
+ * run.ts reports the file as failed with RUN_CONSERVATION (whose message gives the counts) and exits 3.
+ */
+async function failedConservation(pass: PassOutcome): Promise<FileResult> {
+  pass.history.abort();
+  await pass.discard();
+  const result = pass.result;
+  return {
+    ...result,
+    summary: { ...result.summary, claims: 0, ready: 0, held: 0, correctedLines: 0, findings: 0, readable: false },
+    aggregate: new ReportAggregate(),
+    rowsSpill: null,
+    junitSpill: null,
+    ready: null,
+    held: null,
+    history: 'not-recorded',
+  };
+}
+
 export async function processFile(input: PreparedInput, context: FileContext): Promise<FileResult> {
   context.progress.fileStarted(input.name, input.bytes);
   try {
@@ -315,6 +340,7 @@ export async function processFile(input: PreparedInput, context: FileContext): P
       await pass.discard();
       pass = await runPass(input, context, holdingProblems(broken));
     }
+    if (pass.result.conservation) return await failedConservation(pass);
     let outcome: HistoryOutcome;
     if (broken.length > 0) {
       pass.history.abort();

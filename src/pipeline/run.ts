@@ -343,7 +343,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         aggregate.merge(entry.result.aggregate);
         files.push(entry.result.summary);
         if (entry.result.conservation) {
-          // Never expected: the file's outputs cannot be trusted; it is reported like an unreadable file (exit 3).
+          // Never expected: the file's outputs cannot be trusted (processFile kept none of them, nor its claims in
+          // the history); it is reported like an unreadable file (exit 3). Its stale outputs go at the commit below.
           conservation.push(entry.result.conservation);
           entry.result.summary.problems.push({ code: 'RUN_CONSERVATION', message: entry.result.conservation, envelope: false, fatal: true });
           entry.result.summary.readable = false;
@@ -390,7 +391,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const jsonTemp = staging.tempPath('exceptions.json');
     const csvOut = staging.createStream(csvTemp);
     const jsonOut = staging.createStream(jsonTemp);
-    await writeExceptionFilesFromSpills(head, doneResults.map((result) => result.rowsSpill), csvOut, jsonOut, validators.row);
+    await writeExceptionFilesFromSpills(head, doneResults.flatMap((result) => (result.rowsSpill === null ? [] : [result.rowsSpill])), csvOut, jsonOut, validators.row);
     await endStream(csvOut);
     await endStream(jsonOut);
 

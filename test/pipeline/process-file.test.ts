@@ -2,12 +2,13 @@
  * processFile with stand-in parts: the conservation check (claims in = ready + held, as the writers report
  * them), and a claim whose check throws is held as read instead of lost.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { noRunHistory } from '../../src/pipeline/history.js';
+import { emptyHistory } from '../../src/history/view.js';
+import { noRunHistory, type RunHistory } from '../../src/pipeline/history.js';
 import { processFile, type FileContext, type FormatParts } from '../../src/pipeline/process-file.js';
 import { noProgress } from '../../src/pipeline/progress.js';
 import { Staging } from '../../src/pipeline/staging.js';
@@ -97,6 +98,51 @@ describe('processFile', () => {
     expect(result.conservation).toBe('in.837: 3 claims read but 2 written to ready and 0 to held');
   });
 
+  it('keeps nothing of a file that fails conservation: no output, no spill, no claim recorded, zero counts', async () => {
+    const calls: string[] = [];
+    const history: RunHistory = {
+      ...noRunHistory,
+      available: true,
+      openFile: () => ({
+        view: emptyHistory,
+        add: (value) => calls.push(`add ${value.claimId}`),
+        commit: () => {
+          calls.push('commit');
+          return 'recorded';
+        },
+        abort: () => calls.push('abort'),
+      }),
+    };
+    const fileContext = { ...(await context(parts(['C1', 'C2', 'C3'], new Set(['C2'])), ready)), history, record: true };
+    const result = await processFile(input(), fileContext);
+    expect(result.conservation).toBe('in.837: 3 claims read but 2 written to ready and 0 to held');
+    expect({ ready: result.ready, held: result.held, rowsSpill: result.rowsSpill, junitSpill: result.junitSpill, history: result.history }).toEqual({
+      ready: null,
+      held: null,
+      rowsSpill: null,
+      junitSpill: null,
+      history: 'not-recorded',
+    });
+    expect(calls).toEqual(['add C1', 'add C2', 'add C3', 'abort']);
+    expect(result.summary).toEqual({ file: 'in.837', format: 'x12', bytes: 3, claims: 0, ready: 0, held: 0, correctedLines: 0, findings: 0, readable: false, problems: [] });
+    expect(result.aggregate.claims).toBe(0);
+    // The temporary ready output and the spills are gone from staging.
+    expect(readdirSync(fileContext.staging.dir)).toEqual([]);
+  });
+
+  it('a file that conserves its claims is committed to the history', async () => {
+    const calls: string[] = [];
+    const history: RunHistory = {
+      ...noRunHistory,
+      available: true,
+      openFile: () => ({ view: emptyHistory, add: (value) => calls.push(`add ${value.claimId}`), commit: () => (calls.push('commit'), 'recorded'), abort: () => calls.push('abort') }),
+    };
+    const result = await processFile(input(), { ...(await context(parts(['C1', 'C2']), ready)), history, record: true });
+    expect(result.conservation).toBeNull();
+    expect(calls).toEqual(['add C1', 'add C2', 'commit']);
+    expect(readFileSync(result.ready!, 'utf8')).toBe('C1\nC2\n');
+  });
+
   it('holds a claim whose check throws, as read, with the reason', async () => {
     const result = await processFile(
       input(),
@@ -108,7 +154,7 @@ describe('processFile', () => {
     expect(result.conservation).toBeNull();
     expect(result.summary).toMatchObject({ claims: 2, ready: 1, held: 1 });
     expect(readFileSync(result.held!, 'utf8')).toBe('C2\n');
-    const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; message: string; action: string });
+    const rows = readFileSync(result.rowsSpill!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; message: string; action: string });
     expect(rows).toEqual([expect.objectContaining({ ruleId: 'RUN_CHECK_FAILED', action: 'held', message: 'the rules could not check this claim: rule x: boom' })]);
   });
 });
@@ -133,7 +179,7 @@ describe('processFile, a corrected claim the writer refuses', () => {
     expect(readFileSync(result.held!, 'utf8')).toBe('C1\n');
     // The ready writer was opened for the refused claim: with no claim in it, it is no output.
     expect(result.ready).toBeNull();
-    const rows = readFileSync(result.rowsSpill, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; action: string });
+    const rows = readFileSync(result.rowsSpill!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { ruleId: string; action: string });
     expect(rows.map((row) => [row.ruleId, row.action])).toEqual([['RUN_WRITE_REFUSED', 'held']]);
   });
 });

@@ -4,11 +4,13 @@
  * itself: a writer that loses a claim (an injected fault: the X12 writer module is wrapped with vi.mock) makes
  * the run fail loudly — exit 3, an error line naming the file, the problem in exceptions.json.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Writable } from 'node:stream';
 import type { ClaimWriter } from '../../src/pipeline/types.js';
-import { cleanClaim, cleanCsv, cleanCsvRows, cleanup, csvText, readExceptions, runInProcess, tempDir, writeInput, writtenClaims, x12ClaimIds, x12File } from './helpers.js';
+import { cleanClaim, cleanCsv, cleanCsvRows, cleanup, csvText, listTree, readExceptions, runInProcess, tempDir, writeInput, writtenClaims, x12ClaimIds, x12File } from './helpers.js';
 
 /** The fault to inject: drop the claim with this id (the writer then reports only what it wrote). */
 const fault: { dropClaimId: string | null } = { dropClaimId: null };
@@ -120,6 +122,63 @@ describe('the run checks conservation itself', () => {
       expect(report.summary.unreadable.map((entry) => entry.file)).toContain(lossy);
       // The other file is unaffected.
       expect(writtenClaims(run.outDir, 'other.csv', 'csv').ready).toEqual(['OTH0001', 'OTH0002']);
+    } finally {
+      fault.dropClaimId = null;
+    }
+  });
+
+  it('a file that fails conservation keeps nothing: no ready/held output (a stale one goes), no claim in the history, no rows; the others are processed', async () => {
+    const dir = path.join(work, 'fault-keep-in');
+    const lossy = writeInput(dir, 'lossy.837', x12File([cleanClaim('LOS0001'), cleanClaim('LOS0002'), cleanClaim('LOS0003')]));
+    const other = writeInput(dir, 'other.csv', cleanCsv(2, 'OTH'));
+    const outDir = path.join(work, 'fault-keep-out');
+    // What an earlier run left under the final name must not pass for this run's output.
+    writeInput(outDir, 'ready/lossy.837', 'an earlier run');
+    const historyPath = path.join(work, 'fault-keep-history.db');
+    fault.dropClaimId = 'LOS0002';
+    try {
+      const run = await runInProcess([lossy, other], outDir, { historyPath, jobs: 1 });
+      expect(run.exitCode).toBe(3);
+      expect(listTree(outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'junit.xml', 'ready/other.csv', 'report.html']);
+      expect(writtenClaims(outDir, 'other.csv', 'csv')).toEqual({ ready: ['OTH0001', 'OTH0002'], held: [] });
+
+      const db = new Database(historyPath, { readonly: true });
+      try {
+        const recorded = db.prepare('SELECT f.name AS file, c.claim_id AS claim FROM claims c JOIN files f ON f.id = c.file_id ORDER BY c.id').all();
+        expect(recorded).toEqual([
+          { file: other, claim: 'OTH0001' },
+          { file: other, claim: 'OTH0002' },
+        ]);
+      } finally {
+        db.close();
+      }
+
+      const report = readExceptions(outDir);
+      expect(report.summary.totals).toEqual({ files: 2, claims: 2, ready: 2, held: 0, correctedLines: 0, findings: 0, unreadableFiles: 1 });
+      expect(report.summary.files.find((entry) => entry.file === lossy)).toEqual({
+        file: lossy,
+        format: 'x12',
+        bytes: Buffer.byteLength(readFileSync(lossy)),
+        claims: 0,
+        ready: 0,
+        held: 0,
+        correctedLines: 0,
+        findings: 0,
+        readable: false,
+        problems: [{ code: 'RUN_CONSERVATION', message: `${lossy}: 3 claims read but 2 written to ready and 0 to held`, envelope: false, fatal: true }],
+      });
+      expect(report.summary.unreadable).toEqual([{ file: lossy, code: 'RUN_CONSERVATION', message: `${lossy}: 3 claims read but 2 written to ready and 0 to held` }]);
+      expect(report.findings.filter((finding) => finding.file === lossy)).toEqual([]);
+
+      const junit = readFileSync(path.join(outDir, 'junit.xml'), 'utf8');
+      expect(junit).toContain('<testsuites name="spinescrub" tests="3" failures="0" errors="1">');
+      expect(junit).toContain(
+        `  <testsuite name="${lossy}" tests="1" failures="0" errors="1">\n` +
+          `    <testcase classname="${lossy}" name="file is readable">\n` +
+          `      <error type="unreadable" message="RUN_CONSERVATION">RUN_CONSERVATION: ${lossy}: 3 claims read but 2 written to ready and 0 to held</error>\n` +
+          '    </testcase>\n  </testsuite>\n',
+      );
+      expect(junit).not.toContain('LOS000');
     } finally {
       fault.dropClaimId = null;
     }
