@@ -7,13 +7,19 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, splitOn } from './tokenizer.js';
+import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, isTrailingPadding, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
 
 export interface Interchange {
   isa: Segment;
   /** Set when the IEA has been read. */
   iea?: Segment;
+  /**
+   * The file's last interchange only: the padding after its IEA (Ctrl-Z, NUL, whitespace after the IEA's line
+   * ending), an unterminated segment with no tag. Writers write it after this IEA, so an unchanged padded file
+   * stays byte-identical. Set at the end of the file (before any writer closes).
+   */
+  padding?: Segment;
 }
 export interface Group {
   gs: Segment;
@@ -95,6 +101,8 @@ export class ClaimAssembler {
   private hlIds = new Map<string, string>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
+  /** The interchange whose IEA was read last (padding after it belongs to it). */
+  private lastInterchange: Interchange | undefined;
   /** The current claim's segments and LX indices (scratch, reused from claim to claim). */
   private readonly claimSegments: (Segment | undefined)[] = [];
   private claimSegmentCount = 0;
@@ -151,6 +159,7 @@ export class ClaimAssembler {
 
   private segment(seg: Segment, out: ReadClaim[]): void {
     this.lastSegment = seg;
+    if (seg.tag === '' && this.paddingAfterLastIea(seg)) return;
     if (this.checkControlBytes) this.checkControlByte(seg);
     if (this.transaction !== undefined) this.segmentsInTransaction++;
     // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
@@ -223,6 +232,7 @@ export class ClaimAssembler {
         this.interchange.iea = seg;
         this.checkCount(seg, 'IEA01', this.groupsInInterchange, 'functional groups (GS) in the interchange', 'X12_IEA_COUNT');
         this.checkControl(seg, 'IEA02', this.interchange.isa, 'ISA13', 13, 'X12_IEA_CONTROL');
+        this.lastInterchange = this.interchange;
         this.interchange = undefined;
         return;
       case 'HL':
@@ -352,6 +362,16 @@ export class ClaimAssembler {
   }
 
   /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
+  /**
+   * The tokenizer's last, unterminated text after an IEA when it is only padding (Ctrl-Z, NUL, whitespace): kept
+   * with the interchange it follows (no problem: the tokenizer accepted it too).
+   */
+  private paddingAfterLastIea(seg: Segment): boolean {
+    if (seg.terminated || this.interchange !== undefined || this.lastInterchange === undefined || !isTrailingPadding(seg.raw)) return false;
+    this.lastInterchange.padding = seg;
+    return true;
+  }
+
   private checkControlByte(seg: Segment): void {
     const d = seg.delimiters;
     const source = seg.source;

@@ -282,6 +282,17 @@ export function splitOn(text: string, separator: string): string[] {
 }
 
 const WHITESPACE = new Set(['\r', '\n', '\t', ' ', '\f', '\v']);
+
+// eslint-disable-next-line no-control-regex
+const PADDING = /^[\x00\x1a\t\n\v\f\r ]*$/;
+
+/**
+ * Whether text is only the padding real files carry after their last IEA: Ctrl-Z (0x1A, DOS end of file), NUL
+ * bytes and whitespace. Accepted there (and kept: see the assembler's Interchange.padding), nowhere else.
+ */
+export function isTrailingPadding(text: string): boolean {
+  return PADDING.test(text);
+}
 /** \t \n \v \f \r and space. */
 function isWhitespaceCode(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
@@ -372,7 +383,8 @@ export class X12Tokenizer {
         } else if (!this.sawIsa) {
           this.notes.push({ code: 'X12_NO_ISA', byteOffset: offset + startInRest, segment: this.ordinal, detail: 'no ISA segment found' });
         } else if (this.delimiters === undefined) {
-          this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
+          // After the last IEA: padding is accepted, anything else is garbage.
+          if (!isTrailingPadding(rest)) this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
         } else {
           this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
         }

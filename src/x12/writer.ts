@@ -283,6 +283,9 @@ class X12Writer implements ClaimWriter {
     const interchange = this.interchange;
     if (interchange === undefined) return;
     this.pushTrailer(trailer(interchange.iea, interchange.isa, 'IEA', String(this.groupsInInterchange), interchange.isa.el(13)));
+    // Ctrl-Z / NUL / whitespace padding after the file's last IEA, as read (an unchanged file stays identical).
+    const padding = interchange.padding;
+    if (padding !== undefined) this.pushRange(padding.source, padding.rawFrom, padding.rawTo);
     this.interchange = undefined;
   }
 
