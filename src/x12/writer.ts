@@ -366,6 +366,71 @@ function sameDiagnoses(a: Diagnosis[], b: Diagnosis[]): boolean {
   return true;
 }
 
+/** A diagnosis code without punctuation or case (`M54.16` and `m5416` are the same code written two ways). */
+function bareCode(code: string): string {
+  return code.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+}
+
+/**
+ * For each diagnosis of `after`, the text its HI composite carried after the code as read (from the component
+ * separator on, e.g. `:::::::Y` for a POA indicator), or '' for a diagnosis that was not read. A diagnosis of
+ * `after` is the one read when it is the same object (the engine keeps unchanged diagnoses) or the same code
+ * (a fix that only stripped a decimal point included); fixes only remove diagnoses or rewrite a code in place,
+ * so the pairing keeps the order (the best-scoring order-preserving pairing: same object 4, same code 2, same code
+ * without punctuation 1). A code changed into another diagnosis gets none of the old one's components: a POA
+ * indicator, date or amount of one condition says nothing about another.
+ */
+function diagnosisTails(segs: readonly Segment[], claimEnd: number, before: readonly Diagnosis[], after: readonly Diagnosis[], component: string): string[] {
+  // The composites as the reader read them (assembler.ts readDiagnoses: every HI of the claim, in order).
+  const read: { code: string; tail: string }[] = [];
+  for (let i = 1; i < claimEnd; i++) {
+    const seg = segs[i]!;
+    if (seg.tag !== 'HI') continue;
+    const count = seg.elementCount;
+    for (let n = 1; n < count; n++) {
+      const value = seg.el(n);
+      const separator = value.indexOf(component);
+      if (separator < 0 || !DIAGNOSIS_QUALIFIERS.has(value.slice(0, separator))) continue;
+      const next = value.indexOf(component, separator + 1);
+      const code = next < 0 ? value.slice(separator + 1) : value.slice(separator + 1, next);
+      if (code !== '') read.push({ code, tail: next < 0 ? '' : value.slice(next) });
+    }
+  }
+  const tails = after.map(() => '');
+  // Only when the composites are the claim's diagnoses as read (anything else: nothing to carry over).
+  if (read.length !== before.length || read.some((entry, k) => entry.code !== before[k]!.code)) return tails;
+  const score = (j: number, k: number): number => {
+    const a = after[j]!;
+    const b = before[k]!;
+    if (a === b) return 4;
+    if (a.code === b.code) return 2;
+    return bareCode(a.code) === bareCode(b.code) ? 1 : 0;
+  };
+  // best[j][k]: the best pairing of after[j..] with before[k..].
+  const m = after.length;
+  const n = before.length;
+  const best: number[][] = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(0));
+  for (let j = m - 1; j >= 0; j--) {
+    for (let k = n - 1; k >= 0; k--) {
+      const pair = score(j, k);
+      best[j]![k] = Math.max(pair > 0 ? pair + best[j + 1]![k + 1]! : 0, best[j + 1]![k]!, best[j]![k + 1]!);
+    }
+  }
+  for (let j = 0, k = 0; j < m && k < n; ) {
+    const pair = score(j, k);
+    if (pair > 0 && best[j]![k] === pair + best[j + 1]![k + 1]!) {
+      tails[j] = read[k]!.tail;
+      j++;
+      k++;
+    } else if (best[j]![k] === best[j]![k + 1]) {
+      k++;
+    } else {
+      j++;
+    }
+  }
+  return tails;
+}
+
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
@@ -418,11 +483,14 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
     const seg = segs[i]!;
     if (diagnosesChanged && seg.tag === 'HI' && DIAGNOSIS_QUALIFIERS.has(seg.components(1)[0] ?? '')) {
       if (!hiWritten) {
+        // The components after each code (HI01-3 … HI01-9: date, amount, quantity, version, present on admission)
+        // are kept for a diagnosis that is still there (its qualifier may change, ABF → ABK).
+        const tails = diagnosisTails(segs, claimEnd, before.diagnoses, after.diagnoses, d.component);
         for (let at = 0; at < after.diagnoses.length; at += 12) {
           const els = ['HI'];
           after.diagnoses.slice(at, at + 12).forEach((dx, i) => {
             const qualifier = principalAware(dx, at + i === 0);
-            els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code'));
+            els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code') + tails[at + i]!);
           });
           texts.push(build(seg, els));
         }
