@@ -17,7 +17,8 @@ import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, 
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
-import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
+import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, TEMP_CACHE_KIB } from './tuning.js';
+import { OverlayLines } from './overlay-lines.js';
 export { HistoryError } from './schema.js';
 
 export { DEFAULT_HISTORY_PATH } from './defaults.js';
@@ -524,7 +525,8 @@ export class HistoryStore {
    * clustered key: what a claim reads does not grow with the years the history holds), cached per patient until
    * the next write. The answer may hold earlier lines too (a cached wider answer).
    */
-  dbLines(identity: PatientIdentity, from: string): HistLine[] {
+  dbLines(identity: PatientIdentity, from: string): readonly HistLine[] {
+    if (this.noLines) return NO_LINES;
     const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.generation === this.generation && cached.from <= from) return cached.lines;
@@ -597,7 +599,7 @@ export class HistoryStore {
   }
 
   /** A run: a view over the database plus the claims this run has validated so far (see RunHistory). */
-  beginRun(options: { record?: boolean; inputHashes?: readonly string[] } = {}): RunHistory {
+  beginRun(options: RunOptions = {}): RunHistory {
     return new RunHistory(this, options);
   }
 
@@ -680,6 +682,8 @@ export class HistoryStore {
     }));
   }
 }
+
+const NO_LINES: readonly HistLine[] = Object.freeze([]);
 
 /** SQLite's "database is locked" (another process holds the write lock) as a one-line HIST_BUSY error. */
 function busyError(error: unknown, file: FileIdentity): unknown {
@@ -901,6 +905,11 @@ class OverlayIndex {
     return this.rows;
   }
 
+  /** The newest row indexed (0: none). */
+  get newestRow(): number {
+    return this.maxRow;
+  }
+
   /** Row `row` (greater than every row indexed) with its claim key and, when it has lines, its identity keys. */
   add(row: number, key: string, identity: PatientIdentity | null, hasMember: boolean): void {
     // Chains run from newer to older rows: a row id given out again must come after a clear() (reindexOverlay).
@@ -1054,6 +1063,8 @@ export class RunHistory {
   private readonly fileNamesBySeq = new Map<number, string>();
   /** The overlay's rows by claim key and by patient identity. */
   private readonly overlayIndex = new OverlayIndex();
+  /** The overlay's lines, held in memory up to a budget (the rows after them are read from the overlay database). */
+  private readonly overlayLines: OverlayLines;
   /** Overlay claims by file number (a file holding all of them is removed by emptying the tables). */
   private readonly overlayClaimsByFile = new Map<number, number>();
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
@@ -1062,9 +1073,10 @@ export class RunHistory {
   /** Claim keys whose database versions a 7/8 of this run superseded: count of such overlay claims. */
   private readonly supersededInDb = new Map<string, number>();
 
-  constructor(store: HistoryStore, options: { record?: boolean; inputHashes?: readonly string[] } = {}) {
+  constructor(store: HistoryStore, options: RunOptions = {}) {
     this.store = store;
     this.record = options.record === true;
+    this.overlayLines = new OverlayLines(options.overlayLinesBudgetBytes ?? OVERLAY_LINES_BUDGET_BYTES);
     for (const hash of options.inputHashes ?? []) this.excludeFile(hash);
     const linesFor = (patient: PatientKey, from: IsoDate) => this.linesFor(patient, from);
     this.view = {
@@ -1170,6 +1182,7 @@ export class RunHistory {
     this.overlayClaimsByFile.set(fileSeq, (this.overlayClaimsByFile.get(fileSeq) ?? 0) + 1);
     if (hidden) this.hiddenClaims.add(id);
     this.overlayIndex.add(id, key, record.lines.length > 0 ? identity : null, hasMember === 1);
+    this.overlayLines.add(id, fileSeq, record.claimId, record.billingNpi, record.lines.length > 0 ? identity : null, record.lines);
   }
 
   /** Overlay rows with this claim key, not hidden and not voids, in id order (a 7/8 supersedes them). */
@@ -1239,9 +1252,12 @@ export class RunHistory {
     }
     if (this.overlayClaims === 0) {
       this.overlayIndex.clear();
+      this.overlayLines.clear();
       this.hiddenClaims.clear();
     } else {
       this.reindexOverlay();
+      // Row ids may be given out again: the held lines no longer match the rows (read from the database until emptied).
+      this.overlayLines.disable();
     }
     o.checkpoint();
   }
@@ -1346,14 +1362,24 @@ export class RunHistory {
     const o = this.overlay;
     if (o !== undefined && this.overlayClaims > 0) {
       const index = this.overlayIndex;
+      const held = this.overlayLines;
+      // Rows held in memory come first (lower ids); the rest, if any, are read from the overlay database.
+      const heldThrough = held.answers(identity) ? held.heldThrough : 0;
+      const unheld = index.newestRow > heldThrough;
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
-        const rows = index.rowsOfMember(memberId, dependentKey);
-        if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
+        if (heldThrough > 0) held.pushLines(lines, held.rowsOfMember(identity), from, this.hiddenClaims, this.fileNamesBySeq);
+        if (unheld) {
+          const rows = rowsAfter(index.rowsOfMember(memberId, dependentKey), heldThrough);
+          if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
+        }
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
-          const named = index.rowsOfName(nameKey, true);
-          if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
+          if (heldThrough > 0) held.pushLines(lines, held.rowsOfMemberlessName(nameKey), from, this.hiddenClaims, this.fileNamesBySeq);
+          if (unheld) {
+            const named = rowsAfter(index.rowsOfName(nameKey, true), heldThrough);
+            if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
+          }
         }
       } else if (nameKey !== null) {
         const rows = index.rowsOfName(nameKey, false);
@@ -1374,6 +1400,14 @@ export class RunHistory {
     const rows = this.overlay!.patientRows(match, visible, ...identity);
     pushOverlayRows(lines, rows, from, this.fileNamesBySeq);
   }
+}
+
+/** The rows (in id order) after row `after`. */
+function rowsAfter(rows: number[], after: number): number[] {
+  if (after === 0 || rows.length === 0 || rows[0]! > after) return rows;
+  let first = 0;
+  while (first < rows.length && rows[first]! <= after) first++;
+  return rows.slice(first);
 }
 
 function pushOverlayRows(lines: HistLine[], rows: readonly RawPatientRow[], from: IsoDate, fileNames: ReadonlyMap<number, string>): void {
@@ -1413,6 +1447,15 @@ function pushOverlayRows(lines: HistLine[], rows: readonly RawPatientRow[], from
       });
     }
   }
+}
+
+export interface RunOptions {
+  /** Record each file's claims when it is committed (false: `--no-record`, keep them for the rest of the run). */
+  record?: boolean;
+  /** Hashes of every input of the run (their rows in the database are ignored: the run reads them again). */
+  inputHashes?: readonly string[];
+  /** Memory for the overlay's lines held in typed arrays (default OVERLAY_LINES_BUDGET_BYTES; 0: read them all from the overlay database). */
+  overlayLinesBudgetBytes?: number;
 }
 
 export interface FileRecorder {

@@ -30,3 +30,8 @@ export const OVERLAY_CACHE_KIB = -4096;
 export const IDENTITY_CACHE_LIMIT = 512;
 /** Patients whose database lines a store remembers (the rules of one claim ask about its patient many times). */
 export const LINES_CACHE_LIMIT = 512;
+/**
+ * Memory for the lines of a run's overlay held in typed arrays (overlay-lines.ts): 32 MiB, about 45 bytes a line
+ * and 40 a claim; the rows past it are read from the overlay database.
+ */
+export const OVERLAY_LINES_BUDGET_BYTES = Number(process.env.OLB ?? 12 * 1024 * 1024);

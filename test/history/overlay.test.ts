@@ -10,7 +10,13 @@ import { claim } from './fixtures.js';
 const JANE: PatientKey = { memberId: 'MEM100', lastName: 'DOE', firstName: 'JANE', dateOfBirth: '1955-05-05' };
 const file = (name: string) => ({ name, hash: `hash-${name}` });
 
-describe('run overlay', () => {
+// The lines of the overlay are held in memory up to a budget, the rest read from the overlay database: every
+// answer must be the same whichever way a row is read.
+describe.each([
+  ['held in memory', undefined],
+  ['read from the overlay database', 0],
+  ['held in memory up to a small budget', 4096],
+])('run overlay (lines %s)', (_how, overlayLinesBudgetBytes) => {
   it('gives back every field of a line as added, before and after the commit, separators in values included', () => {
     const damaged = 'NPI\u001fX\u001eY';
     const added = claim({
@@ -23,7 +29,7 @@ describe('run overlay', () => {
       ],
     });
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: true });
+    const run = store.beginRun({ record: true, overlayLinesBudgetBytes });
     const recorder = run.file(file('in.837'));
     recorder.add(added);
     const fromOverlay = run.view.linesOn(JANE, '2026-03-02');
@@ -39,7 +45,7 @@ describe('run overlay', () => {
 
   it('shows a member\'s view the name-only claims of the same person (after its own), and hides what a 7 replaced, across files', () => {
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: false });
+    const run = store.beginRun({ record: false, overlayLinesBudgetBytes });
     const first = run.file(file('in1.837'));
     first.add(claim({ id: 'N1', member: null, file: 'in1.837', lines: ['64493-RT'] }));
     first.add(claim({ id: 'M1', file: 'in1.837', lines: ['64493-LT'] }));
@@ -63,7 +69,7 @@ describe('run overlay', () => {
     const patients = 900;
     const keyOf = (p: number): PatientKey => ({ memberId: `M${p}`, lastName: `P${p}`, firstName: 'JANE', dateOfBirth: '1955-05-05' });
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: false });
+    const run = store.beginRun({ record: false, overlayLinesBudgetBytes });
     const added = new Map<string, { id: string; p: number; memberless: boolean }[]>();
     const addFile = (name: string, count: number, patientOf: (i: number) => number) => {
       const recorder = run.file(file(name));

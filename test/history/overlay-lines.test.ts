@@ -1,0 +1,109 @@
+/**
+ * OverlayLines holds a run's overlay lines in typed arrays: what it gives back must be what was added, value for
+ * value, including values its small fields do not hold (spilled), and it must stop holding exactly at its budget.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PatientIdentity } from '../../src/history/identity.js';
+import { OverlayLines, type OverlayLine } from '../../src/history/overlay-lines.js';
+import type { LineRecord } from '../../src/history/records.js';
+
+const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: 'n-jane' };
+const FILES = new Map([[1, 'in1.837'], [2, 'in2.837']]);
+const NONE = new Set<number>();
+
+function line(overrides: Partial<LineRecord> = {}): LineRecord {
+  return {
+    lineNumber: 1,
+    serviceDate: '2026-03-02',
+    procedure: '64493',
+    modifiers: ['RT'],
+    sides: 2,
+    family: 'facet',
+    region: 'lumbar-sacral',
+    role: 'primary',
+    units: 1,
+    kx: false,
+    renderingNpi: '1234567893',
+    ...overrides,
+  };
+}
+
+function readBack(held: OverlayLines, rows: number[], from = ''): OverlayLine[] {
+  const out: OverlayLine[] = [];
+  held.pushLines(out, rows, from, NONE, FILES);
+  return out;
+}
+
+describe('OverlayLines', () => {
+  it.each<[string, Partial<LineRecord>]>([
+    ['a plain line', {}],
+    ['line number and units past 8 bits', { lineNumber: 300, units: 255 }],
+    ['fractional and negative units', { units: 1.5, lineNumber: -1 }],
+    ['no modifiers, no rendering NPI, KX, both sides', { modifiers: [], renderingNpi: null, kx: true, sides: 3 }],
+    ['several modifiers', { modifiers: ['50', 'KX', 'XS'] }],
+    ['a modifier holding a separator of the packed text', { modifiers: ['R\u001fT', 'KX'] }],
+    ['an add-on of another family and region', { procedure: '64484', family: 'esi', region: 'cervical-thoracic', role: 'addon', sides: 0 }],
+    ['E/M, no region', { procedure: '99213', family: 'em', region: 'none', role: 'none', modifiers: ['25'] }],
+  ])('gives back %s as added', (_name, overrides) => {
+    const held = new OverlayLines(1 << 20);
+    const added = line(overrides);
+    expect(held.add(1, 2, 'C-1', '1111111112', JANE, [added])).toBe(true);
+    expect(readBack(held, [1])).toEqual([{ claimKey: 'C-1\u00001111111112', claimId: 'C-1', billingNpi: '1111111112', file: 'in2.837', fileId: null, ...added }]);
+  });
+
+  it('keeps a claim id that is not ASCII, and modifier lists read back as the database reads them (split at commas)', () => {
+    const held = new OverlayLines(1 << 20);
+    held.add(1, 1, 'CLAIM-É1', 'B', JANE, [line({ modifiers: ['A,B'] })]);
+    held.add(2, 1, 'C2', 'B', JANE, [line()]);
+    expect(readBack(held, [1, 2]).map((l) => [l.claimId, l.modifiers])).toEqual([
+      ['CLAIM-É1', ['A', 'B']],
+      ['C2', ['RT']],
+    ]);
+  });
+
+  it('chains rows by member identity and, for claims without a member id, by name key; lines before `from` are left out', () => {
+    const held = new OverlayLines(1 << 20);
+    const john: PatientIdentity = { memberId: 'MEM200', dependentKey: '', nameKey: 'n-john' };
+    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: 'n-jane' };
+    const janeChild: PatientIdentity = { memberId: 'MEM100', dependentKey: 'd-child', nameKey: 'n-child' };
+    held.add(1, 1, 'J1', 'B', JANE, [line({ serviceDate: '2026-01-05' }), line({ serviceDate: '2026-03-02', lineNumber: 2 })]);
+    held.add(2, 1, 'X1', 'B', john, [line()]);
+    held.add(3, 1, 'N1', 'B', janeNameOnly, [line()]);
+    held.add(4, 1, 'K1', 'B', janeChild, [line()]);
+    held.add(5, 1, 'E1', 'B', null, []);
+    held.add(6, 1, 'J2', 'B', { ...JANE }, [line()]);
+    expect(held.rowsOfMember(JANE)).toEqual([1, 6]);
+    expect(held.rowsOfMember(janeChild)).toEqual([4]);
+    expect(held.rowsOfMemberlessName('n-jane')).toEqual([3]);
+    expect(held.rowsOfMemberlessName('n-john')).toEqual([]);
+    expect(readBack(held, [1, 6], '2026-02-01').map((l) => `${l.claimId}/${l.lineNumber}`)).toEqual(['J1/2', 'J2/1']);
+    expect(held.answers(JANE)).toBe(true);
+    expect(held.answers(janeNameOnly)).toBe(false);
+    const hidden = new Set([1]);
+    const out: OverlayLine[] = [];
+    held.pushLines(out, [1, 6], '', hidden, FILES);
+    expect(out.map((l) => l.claimId)).toEqual(['J2']);
+  });
+
+  it('stops holding at the budget, at a row out of sequence, and when disabled; holds again after clear', () => {
+    // One row: 16 bytes + its claim id + 12 a line + 96 for a new identity.
+    const held = new OverlayLines(16 + 2 + 12 + 96 + 16 + 2 + 12);
+    expect(held.add(1, 1, 'C1', 'B', JANE, [line()])).toBe(true);
+    expect(held.add(2, 1, 'C2', 'B', JANE, [line()])).toBe(true);
+    expect(held.bytesUsed).toBe(16 + 2 + 12 + 96 + 16 + 2 + 12);
+    expect(held.add(3, 1, 'C3', 'B', JANE, [])).toBe(false);
+    expect(held.add(4, 1, 'C4', 'B', JANE, [])).toBe(false);
+    expect(held.heldThrough).toBe(2);
+    held.clear();
+    expect([held.heldThrough, held.bytesUsed, held.rowsOfMember(JANE)]).toEqual([0, 0, []]);
+    expect(held.add(1, 1, 'C1', 'B', JANE, [])).toBe(true);
+    expect(held.add(3, 1, 'C3', 'B', JANE, [])).toBe(false);
+    expect(held.heldThrough).toBe(1);
+    held.disable();
+    expect(held.add(1, 1, 'C1', 'B', JANE, [])).toBe(false);
+    expect(held.heldThrough).toBe(0);
+    held.clear();
+    expect(held.add(7, 1, 'C7', 'B', JANE, [line()])).toBe(true);
+    expect(readBack(held, held.rowsOfMember(JANE)).map((l) => l.claimId)).toEqual(['C7']);
+  });
+});
