@@ -41,12 +41,12 @@ export interface OverlayLine {
 }
 
 /** Bytes counted per held row (besides its claim id's bytes), per held line, and per identity (a map entry, its key). */
-const ROW_BYTES = 4 + 4 + 4 + 2 + 2;
-const LINE_BYTES = 2 + 1 + 1 + 2 + 2 + 2 + 2;
+const ROW_BYTES = 4 + 4 + 4 + 2;
+const LINE_BYTES = 2 + 2 + 1 + 2;
 const IDENTITY_BYTES = 96;
 /** Values per interned table (stored in 16 bits; 0 is kept for "none"). */
 const MAX_INTERNED = 0xfffe;
-/** A line number or units that 8 bits do not hold: the value is in a map beside. */
+/** A line number or units that 8 bits do not hold: the value is in a map beside (units: the shape says SPILLED). */
 const SPILLED = 0xff;
 
 /** Bits of a line's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
@@ -97,7 +97,6 @@ export class OverlayLines {
   private rowLineStart = new Int32Array(0);
   private rowClaimIdStart = new Int32Array(0);
   private rowMemberNext = new Int32Array(0);
-  private rowFileSeq = new Uint16Array(0);
   private rowBillingNpi = new Uint16Array(0);
   /** Claim ids, one byte a character, one after the other (a string per claim would cost several times that). */
   private claimIdBytes = Buffer.alloc(0);
@@ -111,10 +110,8 @@ export class OverlayLines {
   private lineCount = 0;
   private lineDate = new Uint16Array(0);
   private lineNumber = new Uint8Array(0);
-  private lineUnits = new Uint8Array(0);
-  private lineProcedure = new Uint16Array(0);
-  private lineModifiers = new Uint16Array(0);
-  private lineFacts = new Uint16Array(0);
+  /** The line's shape: code, modifiers, packed facts and units, interned (a few hundred in a file). */
+  private lineShape = new Uint16Array(0);
   private lineRenderingNpi = new Uint16Array(0);
   /** Line numbers and units other than 0…254 (fractional units, say), by line index. */
   private readonly spilledNumbers = new Map<number, number>();
@@ -127,6 +124,15 @@ export class OverlayLines {
   private readonly billingNpis = new Interner();
   /** The modifiers of each interned list. */
   private readonly modifierArrays: string[][] = [[]];
+  /** Line shapes by number (0 unused): code, modifier list, packed facts, units (SPILLED: in spilledUnits). */
+  private readonly shapeIds = new Map<number, number>();
+  private readonly shapeProcedure: number[] = [0];
+  private readonly shapeModifiers: number[] = [0];
+  private readonly shapeFacts: number[] = [0];
+  private readonly shapeUnits: number[] = [0];
+  /** The run's files by the first row of each run of rows of one file (rows of one file arrive together). */
+  private readonly fileRunStarts: number[] = [];
+  private readonly fileRunSeqs: number[] = [];
 
   /** Newest held row per member identity, and per name key among claims without a member id. */
   private readonly memberHeads = new Map<string, number>();
@@ -162,7 +168,7 @@ export class OverlayLines {
     const nameKey = identity !== null && identity.memberId === null ? identity.nameKey : null;
     const newIdentity = memberKey !== undefined ? !this.memberHeads.has(memberKey) : nameKey !== null && !this.memberlessHeads.has(nameKey);
     const cost = ROW_BYTES + claimId.length + LINE_BYTES * lines.length + (newIdentity ? IDENTITY_BYTES : 0);
-    if (this.usedBytes + cost > this.budgetBytes || fileSeq > 0xffff) return this.stop();
+    if (this.usedBytes + cost > this.budgetBytes) return this.stop();
     const billing = this.billingNpis.id(billingNpi);
     if (billing < 0) return this.stop();
     const start = this.lineCount;
@@ -174,25 +180,28 @@ export class OverlayLines {
       const modifiers = this.modifierListId(line.modifiers);
       const npi = line.renderingNpi === null ? 0 : this.npis.id(line.renderingNpi);
       if (date < 0 || procedure < 0 || modifiers < 0 || npi < 0) return this.stop();
-      const at = start + i;
-      this.lineDate[at] = date;
-      this.lineNumber[at] = small(line.lineNumber, at, this.spilledNumbers);
-      this.lineUnits[at] = small(line.units, at, this.spilledUnits);
-      this.lineProcedure[at] = procedure;
-      this.lineModifiers[at] = modifiers;
-      this.lineRenderingNpi[at] = npi;
-      this.lineFacts[at] =
+      const facts =
         line.sides |
         (codeOf(FAMILY_CODES, line.family) << FAMILY_SHIFT) |
         (codeOf(REGION_CODES, line.region) << REGION_SHIFT) |
         (codeOf(ROLE_CODES, line.role) << ROLE_SHIFT) |
         (line.kx ? KX_BIT : 0);
+      const at = start + i;
+      const shape = this.shapeId(procedure, modifiers, facts, small(line.units, at, this.spilledUnits));
+      if (shape < 0) return this.stop();
+      this.lineDate[at] = date;
+      this.lineNumber[at] = small(line.lineNumber, at, this.spilledNumbers);
+      this.lineShape[at] = shape;
+      this.lineRenderingNpi[at] = npi;
     }
     this.lineCount = start + lines.length;
     this.ensureRows(row + 1);
     this.rowLineStart[row] = start;
     this.rowLineStart[row + 1] = this.lineCount;
-    this.rowFileSeq[row] = fileSeq;
+    if (this.fileRunSeqs.length === 0 || this.fileRunSeqs[this.fileRunSeqs.length - 1] !== fileSeq) {
+      this.fileRunStarts.push(row);
+      this.fileRunSeqs.push(fileSeq);
+    }
     this.rowBillingNpi[row] = billing;
     this.rowClaimIdStart[row] = this.claimIdLength;
     this.holdClaimId(row, claimId);
@@ -246,12 +255,13 @@ export class OverlayLines {
             latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
           billingNpi = this.billingNpis.values[this.rowBillingNpi[row]!]!;
           key = claimKey(claimId, billingNpi);
-          file = fileNames.get(this.rowFileSeq[row]!)!;
+          file = fileNames.get(this.fileSeqOf(row))!;
         }
-        const facts = this.lineFacts[at]!;
+        const shape = this.lineShape[at]!;
+        const facts = this.shapeFacts[shape]!;
         const npi = this.lineRenderingNpi[at]!;
         const lineNumber = this.lineNumber[at]!;
-        const units = this.lineUnits[at]!;
+        const units = this.shapeUnits[shape]!;
         out.push({
           claimKey: key,
           claimId,
@@ -260,8 +270,8 @@ export class OverlayLines {
           fileId: null,
           lineNumber: lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber,
           serviceDate,
-          procedure: this.procedures.values[this.lineProcedure[at]!]!,
-          modifiers: this.modifierArrays[this.lineModifiers[at]!]!.slice(),
+          procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
+          modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!.slice(),
           sides: facts & 3,
           family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
           region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
@@ -295,19 +305,19 @@ export class OverlayLines {
     this.keyedIdentity = undefined;
     for (const interner of [this.dates, this.procedures, this.modifierLists, this.npis, this.billingNpis]) interner.clear();
     this.modifierArrays.length = 1;
+    this.shapeIds.clear();
+    for (const table of [this.shapeProcedure, this.shapeModifiers, this.shapeFacts, this.shapeUnits]) table.length = 1;
+    this.fileRunStarts.length = 0;
+    this.fileRunSeqs.length = 0;
     // The arrays are given back: the next file may be small.
     this.claimIdBytes = Buffer.alloc(0);
     this.rowLineStart = new Int32Array(0);
     this.rowClaimIdStart = new Int32Array(0);
     this.rowMemberNext = new Int32Array(0);
-    this.rowFileSeq = new Uint16Array(0);
     this.rowBillingNpi = new Uint16Array(0);
     this.lineDate = new Uint16Array(0);
     this.lineNumber = new Uint8Array(0);
-    this.lineUnits = new Uint8Array(0);
-    this.lineProcedure = new Uint16Array(0);
-    this.lineModifiers = new Uint16Array(0);
-    this.lineFacts = new Uint16Array(0);
+    this.lineShape = new Uint16Array(0);
     this.lineRenderingNpi = new Uint16Array(0);
   }
 
@@ -315,6 +325,36 @@ export class OverlayLines {
   disable(): void {
     this.clear();
     this.holding = false;
+  }
+
+  /** The number of a line shape (-1: the table is full). `units` is 0…254 or SPILLED. */
+  private shapeId(procedure: number, modifiers: number, facts: number, units: number): number {
+    // procedure and modifiers < 2^16, facts < 2^10, units < 2^8: 50 bits, exact in a double.
+    const key = ((procedure * 0x10000 + modifiers) * 0x400 + facts) * 0x100 + units;
+    let id = this.shapeIds.get(key);
+    if (id === undefined) {
+      if (this.shapeFacts.length > MAX_INTERNED) return -1;
+      id = this.shapeFacts.length;
+      this.shapeProcedure.push(procedure);
+      this.shapeModifiers.push(modifiers);
+      this.shapeFacts.push(facts);
+      this.shapeUnits.push(units);
+      this.shapeIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The file of a held row. */
+  private fileSeqOf(row: number): number {
+    const starts = this.fileRunStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= row) low = middle;
+      else high = middle - 1;
+    }
+    return this.fileRunSeqs[low]!;
   }
 
   private stop(): false {
@@ -369,7 +409,6 @@ export class OverlayLines {
     this.rowLineStart = grow(this.rowLineStart, new Int32Array(length));
     this.rowClaimIdStart = grow(this.rowClaimIdStart, new Int32Array(length));
     this.rowMemberNext = grow(this.rowMemberNext, new Int32Array(length));
-    this.rowFileSeq = grow(this.rowFileSeq, new Uint16Array(length));
     this.rowBillingNpi = grow(this.rowBillingNpi, new Uint16Array(length));
   }
 
@@ -379,10 +418,7 @@ export class OverlayLines {
     while (length < count) length *= 2;
     this.lineDate = grow(this.lineDate, new Uint16Array(length));
     this.lineNumber = grow(this.lineNumber, new Uint8Array(length));
-    this.lineUnits = grow(this.lineUnits, new Uint8Array(length));
-    this.lineProcedure = grow(this.lineProcedure, new Uint16Array(length));
-    this.lineModifiers = grow(this.lineModifiers, new Uint16Array(length));
-    this.lineFacts = grow(this.lineFacts, new Uint16Array(length));
+    this.lineShape = grow(this.lineShape, new Uint16Array(length));
     this.lineRenderingNpi = grow(this.lineRenderingNpi, new Uint16Array(length));
   }
 }

@@ -19,6 +19,7 @@ import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, ty
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, TEMP_CACHE_KIB } from './tuning.js';
 import { OverlayLines } from './overlay-lines.js';
+import { collectGarbage } from './collect-garbage.js';
 export { HistoryError } from './schema.js';
 
 export { DEFAULT_HISTORY_PATH } from './defaults.js';
@@ -685,6 +686,10 @@ export class HistoryStore {
 
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
 
+/** Held overlay lines worth a full collection when given back before a commit (a small file's are not). */
+const RELEASE_COLLECT_BYTES = 1024 * 1024;
+
+
 /** SQLite's "database is locked" (another process holds the write lock) as a one-line HIST_BUSY error. */
 function busyError(error: unknown, file: FileIdentity): unknown {
   const code = (error as { code?: unknown }).code;
@@ -1125,6 +1130,11 @@ export class RunHistory {
         ensureOpen();
         done = true;
         if (!this.record) return { ...emptyResult(file, 'not-recorded'), claims, lines, status: 'not-recorded' };
+        // The commit reads the overlay database: the lines held in memory are given back before it (its peak is the
+        // run's peak), and collected at once when they were many.
+        const heldBytes = this.overlayLines.bytesUsed;
+        this.overlayLines.disable();
+        if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
         const result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq));
         // Now in the database (and visible there), unless the file was there already: then keep the overlay.
         if (result.status === 'added') this.removeFromOverlay(fileSeq);

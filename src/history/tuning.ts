@@ -21,8 +21,11 @@ export const TEMP_CACHE_KIB = -2048;
  * at 157-163 MB (wall times 18-31 s either way: the machine's noise).
  */
 export const INGEST_CACHE_KIB = -16384;
-/** Page cache of a run's overlay database (negative: KiB): 4 MiB (8 and 32 MiB measured the same CPU). */
-export const OVERLAY_CACHE_KIB = -4096;
+/**
+ * Page cache of a run's overlay database (negative: KiB): 2 MiB (4, 8 and 32 MiB measured the same CPU before its
+ * lines were held in memory; now the view reads it only past OVERLAY_LINES_BUDGET_BYTES).
+ */
+export const OVERLAY_CACHE_KIB = -2048;
 /**
  * Patient identities remembered by a run. Kept small: an identity's strings may be slices of the input's chunks,
  * and a large cache would hold the chunks in memory (tried 32,768: +65 MB peak RSS on a 50 MB file).
@@ -31,7 +34,10 @@ export const IDENTITY_CACHE_LIMIT = 512;
 /** Patients whose database lines a store remembers (the rules of one claim ask about its patient many times). */
 export const LINES_CACHE_LIMIT = 512;
 /**
- * Memory for the lines of a run's overlay held in typed arrays (overlay-lines.ts): 32 MiB, about 45 bytes a line
- * and 40 a claim; the rows past it are read from the overlay database.
+ * Memory for the lines of a run's overlay held in typed arrays (overlay-lines.ts): 8 MiB, about 40 bytes a claim
+ * of two lines plus 96 a patient, so a 50 MB file's 123k claims are all held (6.5 MB); the rows past it are read
+ * from the overlay database. They are given back (and collected) before the file's commit, the run's peak; even so
+ * the 200 MB run peaks higher while they are held: 142-144 MB without, 145 MB with 8 MiB (154 MB without the
+ * collection before the commit, 156 MB with 12 MiB).
  */
-export const OVERLAY_LINES_BUDGET_BYTES = Number(process.env.OLB ?? 12 * 1024 * 1024);
+export const OVERLAY_LINES_BUDGET_BYTES = 8 * 1024 * 1024;

@@ -67,7 +67,7 @@ describe('OverlayLines', () => {
     const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: 'n-jane' };
     const janeChild: PatientIdentity = { memberId: 'MEM100', dependentKey: 'd-child', nameKey: 'n-child' };
     held.add(1, 1, 'J1', 'B', JANE, [line({ serviceDate: '2026-01-05' }), line({ serviceDate: '2026-03-02', lineNumber: 2 })]);
-    held.add(2, 1, 'X1', 'B', john, [line()]);
+    held.add(2, 2, 'X1', 'B', john, [line()]);
     held.add(3, 1, 'N1', 'B', janeNameOnly, [line()]);
     held.add(4, 1, 'K1', 'B', janeChild, [line()]);
     held.add(5, 1, 'E1', 'B', null, []);
@@ -76,7 +76,8 @@ describe('OverlayLines', () => {
     expect(held.rowsOfMember(janeChild)).toEqual([4]);
     expect(held.rowsOfMemberlessName('n-jane')).toEqual([3]);
     expect(held.rowsOfMemberlessName('n-john')).toEqual([]);
-    expect(readBack(held, [1, 6], '2026-02-01').map((l) => `${l.claimId}/${l.lineNumber}`)).toEqual(['J1/2', 'J2/1']);
+    expect(readBack(held, [1, 6], '2026-02-01').map((l) => `${l.file} ${l.claimId}/${l.lineNumber}`)).toEqual(['in1.837 J1/2', 'in1.837 J2/1']);
+    expect(readBack(held, [2, 3]).map((l) => `${l.file} ${l.claimId}`)).toEqual(['in2.837 X1', 'in1.837 N1']);
     expect(held.answers(JANE)).toBe(true);
     expect(held.answers(janeNameOnly)).toBe(false);
     const hidden = new Set([1]);
@@ -86,11 +87,11 @@ describe('OverlayLines', () => {
   });
 
   it('stops holding at the budget, at a row out of sequence, and when disabled; holds again after clear', () => {
-    // One row: 16 bytes + its claim id + 12 a line + 96 for a new identity.
-    const held = new OverlayLines(16 + 2 + 12 + 96 + 16 + 2 + 12);
+    // A row: 14 bytes + its claim id + 7 a line (+ 96 for a new identity).
+    const held = new OverlayLines(14 + 2 + 7 + 96 + 14 + 2 + 7);
     expect(held.add(1, 1, 'C1', 'B', JANE, [line()])).toBe(true);
     expect(held.add(2, 1, 'C2', 'B', JANE, [line()])).toBe(true);
-    expect(held.bytesUsed).toBe(16 + 2 + 12 + 96 + 16 + 2 + 12);
+    expect(held.bytesUsed).toBe(14 + 2 + 7 + 96 + 14 + 2 + 7);
     expect(held.add(3, 1, 'C3', 'B', JANE, [])).toBe(false);
     expect(held.add(4, 1, 'C4', 'B', JANE, [])).toBe(false);
     expect(held.heldThrough).toBe(2);
