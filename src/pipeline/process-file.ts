@@ -12,7 +12,7 @@ import type { Claim, InputFormat } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { spillLine, writeChunk } from '../report/exceptions.js';
+import { csvRecord, spillLine, writeChunk } from '../report/exceptions.js';
 import { junitTestCase } from '../report/junit.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
 import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } from '../report/types.js';
@@ -39,6 +39,8 @@ export interface FileContext {
   record: boolean;
   holdOn: HoldOn;
   progress: Progress;
+  /** Checks an exception row against the report's schema (throws when it does not match), as it is spilled. */
+  validateRow?(row: ExceptionRow): void;
 }
 
 export interface PreparedInput {
@@ -60,6 +62,8 @@ export interface FileResult {
   aggregate: ReportAggregate;
   /** Exception rows of the file, one JSON object per line (spillLine), in report order (null: none to report). */
   rowsSpill: string | null;
+  /** The same rows as CSV records (csvRecord). */
+  csvSpill: string | null;
   junitSpill: string | null;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
   ready: string | null;
@@ -141,19 +145,25 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const ready = new LazyOutput(context, input, 'ready', reader);
   const held = new LazyOutput(context, input, 'held', reader);
   const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
+  const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
   const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
   const rowsOut = context.staging.createStream(rowsSpill);
+  const csvOut = context.staging.createStream(csvSpill);
   const junitOut = context.staging.createStream(junitSpill);
   const aggregate = new ReportAggregate();
   // Rows and test cases are spilled in batches (one write per ~64 KiB, not per claim).
   let rowsText = '';
+  let csvText = '';
   let junitText = '';
   const flushSpills = async (): Promise<void> => {
     const pendingRows = rowsText ? writeChunk(rowsOut, rowsText) : undefined;
+    const pendingCsv = csvText ? writeChunk(csvOut, csvText) : undefined;
     const pendingCases = junitText ? writeChunk(junitOut, junitText) : undefined;
     rowsText = '';
+    csvText = '';
     junitText = '';
     if (pendingRows) await pendingRows;
+    if (pendingCsv) await pendingCsv;
     if (pendingCases) await pendingCases;
   };
   let claimsRead = 0;
@@ -202,9 +212,14 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       const final = result.claim;
       if (rows.length === 0) aggregate.addClaim(outcome, rows, corrected, NO_ROWS);
       else aggregate.addClaim(outcome, rows, corrected, (row: ExceptionRow) => providerOf(final, row));
-      for (const row of rows) rowsText += spillLine(row);
+      // Each row is checked and serialized once, here: the exception files are then copied from these spills.
+      for (const row of rows) {
+        context.validateRow?.(row);
+        rowsText += spillLine(row);
+        csvText += csvRecord(row);
+      }
       junitText += junitTestCase(outcome);
-      if (rowsText.length + junitText.length >= SPILL_BATCH) await flushSpills();
+      if (rowsText.length + csvText.length + junitText.length >= SPILL_BATCH) await flushSpills();
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
       // billed yet; it is recorded when it comes back worked, in a later file. Without a history index there
       // is nothing to add to, and no reason to normalize the claim a second time.
@@ -234,6 +249,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const readyOut = await ready.close();
   const heldOut = await held.close();
   await endStream(rowsOut);
+  await endStream(csvOut);
   await endStream(junitOut);
 
   const written = readyOut.claims + heldOut.claims;
@@ -263,6 +279,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       summary,
       aggregate,
       rowsSpill,
+      csvSpill,
       junitSpill,
       ready: readyOut.path,
       held: heldOut.path,
@@ -273,6 +290,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       await ready.discard();
       await held.discard();
       await unlink(rowsSpill).catch(() => undefined);
+      await unlink(csvSpill).catch(() => undefined);
       await unlink(junitSpill).catch(() => undefined);
     },
   };
@@ -321,6 +339,7 @@ async function failedConservation(pass: PassOutcome): Promise<FileResult> {
     summary: { ...result.summary, claims: 0, ready: 0, held: 0, correctedLines: 0, findings: 0, readable: false },
     aggregate: new ReportAggregate(),
     rowsSpill: null,
+    csvSpill: null,
     junitSpill: null,
     ready: null,
     held: null,

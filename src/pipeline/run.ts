@@ -264,6 +264,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     // normalization (remembered by the identity of the claim it returned; claims are never mutated).
     let lastChecked: Claim | null = null;
     let lastNormalized: Claim | null = null;
+    // Rows are checked against the report's schema as each file spills them; the summary at the end.
+    const validators = await reportValidators();
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
@@ -286,6 +288,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       record: options.record,
       holdOn: options.holdOn,
       progress,
+      validateRow: validators.row,
     };
 
     // Files in parallel (p-limit); with a history index each file's claims are checked after the files before
@@ -381,7 +384,6 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       },
       reference: reference.versions(),
     };
-    const validators = await reportValidators();
     validators.summary(summary);
     const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
 
@@ -389,11 +391,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const doneResults = results.slice().sort((a, b) => a.index - b.index);
     const csvTemp = staging.tempPath('exceptions.csv');
     const jsonTemp = staging.tempPath('exceptions.json');
-    const csvOut = staging.createStream(csvTemp);
-    const jsonOut = staging.createStream(jsonTemp);
-    await writeExceptionFilesFromSpills(head, doneResults.flatMap((result) => (result.rowsSpill === null ? [] : [result.rowsSpill])), csvOut, jsonOut, validators.row);
-    await endStream(csvOut);
-    await endStream(jsonOut);
+    const spills = doneResults.flatMap((result) => (result.rowsSpill === null || result.csvSpill === null ? [] : [{ json: result.rowsSpill, csv: result.csvSpill }]));
+    writeExceptionFilesFromSpills(head, spills, csvTemp, jsonTemp);
 
     const htmlTemp = staging.tempPath('report.html');
     const htmlOut = staging.createStream(htmlTemp);

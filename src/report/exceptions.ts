@@ -2,8 +2,7 @@
  * exceptions.csv and exceptions.json, written from one stream of rows (the findings are never all in memory):
  * the JSON head (summary) first, then one finding per line, so a large run stays diffable and streamable.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from './types.js';
@@ -163,50 +162,112 @@ export function spillLine(row: ExceptionRow): string {
   return `${jsonRecord(row)}\n`;
 }
 
-/** The rows of spill files (lines of spillLine), in order, a read chunk at a time, each with its JSON record. */
-async function* spilledBatches(spills: readonly string[]): AsyncGenerator<RowBatch> {
-  // One 64 KiB buffer for every read: a read stream's new buffer per chunk left tens of MB of dead buffers for the
-  // collector at the end of a large run (its peak RSS). 1 MiB reads raised that peak by ~75 MB.
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  for (const spill of spills) {
-    const fd = openSync(spill, 'r');
-    try {
-      const decoder = new StringDecoder('utf8');
-      let rest = '';
-      for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) {
-        const text = rest + decoder.write(buffer.subarray(0, read));
-        const rows: ExceptionRow[] = [];
-        const json: string[] = [];
-        let start = 0;
-        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-          if (end > start) {
-            const line = text.slice(start, end);
-            rows.push(JSON.parse(line) as ExceptionRow);
-            json.push(line);
-          }
-          start = end + 1;
-        }
-        rest = text.slice(start);
-        if (rows.length) yield { rows, json };
-      }
-      rest += decoder.end();
-      if (rest) yield { rows: [JSON.parse(rest) as ExceptionRow], json: [rest] };
-    } finally {
-      closeSync(fd);
-    }
-  }
+/** A file's exception rows as spilled while it is checked: JSON records (spillLine) and CSV records (csvRecord). */
+export interface ExceptionSpill {
+  json: string;
+  csv: string;
 }
 
 /**
- * Both exception files from the spill files of the run's input files (written with spillLine), in order. A
- * spilled line parses back to the same row and serializes back to the same line, so it is written as it is.
+ * Both exception files from the spills of the run's input files, in order, as bytes: the JSON records are each
+ * put on their line of the findings array, the CSV records follow the header. Nothing is parsed or serialized again
+ * (the rows were checked against the schema when they were spilled); written with synchronous calls through two
+ * reused buffers, like junit.xml.
  */
-export async function writeExceptionFilesFromSpills(
-  head: ExceptionReportHead,
-  spills: readonly string[],
-  csvOut: Writable,
-  jsonOut: Writable,
-  validate?: (row: ExceptionRow) => void,
-): Promise<void> {
-  await writeBatches(head, spilledBatches(spills), csvOut, jsonOut, validate);
+export function writeExceptionFilesFromSpills(head: ExceptionReportHead, spills: readonly ExceptionSpill[], csvFile: string, jsonFile: string): void {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const csv = new SyncFileWriter(csvFile);
+  try {
+    csv.text(csvHeader());
+    for (const spill of spills) copyFile(spill.csv, buffer, (bytes) => csv.bytes(bytes));
+  } finally {
+    csv.close();
+  }
+  const json = new SyncFileWriter(jsonFile);
+  try {
+    json.text(jsonHead(head));
+    // Spilled records are one a line; in the array each opens its own line, after a comma from the second on.
+    let first = true;
+    const separator = Buffer.from(',\n    ');
+    for (const spill of spills) {
+      let lineOpen = false;
+      copyFile(spill.json, buffer, (bytes) => {
+        let start = 0;
+        while (start < bytes.length) {
+          if (!lineOpen && bytes[start] === 0x0a) {
+            start++; // an empty line: no record
+            continue;
+          }
+          if (!lineOpen) {
+            json.bytes(first ? separator.subarray(1) : separator);
+            first = false;
+            lineOpen = true;
+          }
+          const end = bytes.indexOf(0x0a, start);
+          if (end === -1) {
+            json.bytes(bytes.subarray(start));
+            return;
+          }
+          json.bytes(bytes.subarray(start, end));
+          lineOpen = false;
+          start = end + 1;
+        }
+      });
+    }
+    json.text(first ? JSON_TAIL_EMPTY : JSON_TAIL);
+  } finally {
+    json.close();
+  }
+}
+
+/** Calls `chunk` with the bytes of a file, read through `buffer` (the view is only valid during the call). */
+function copyFile(file: string, buffer: Buffer, chunk: (bytes: Buffer) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) chunk(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes a file with synchronous calls, gathering small pieces in one reused 64 KiB buffer. */
+class SyncFileWriter {
+  private readonly fd: number;
+  private readonly pending = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  text(text: string): void {
+    this.bytes(Buffer.from(text, 'utf8'));
+  }
+
+  bytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.pending.length) this.flush();
+    if (bytes.length >= this.pending.length) {
+      this.writeAll(bytes, bytes.length);
+      return;
+    }
+    this.pending.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  private flush(): void {
+    this.writeAll(this.pending, this.used);
+    this.used = 0;
+  }
+
+  private writeAll(bytes: Uint8Array, length: number): void {
+    for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
+  }
 }

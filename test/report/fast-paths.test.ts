@@ -3,14 +3,14 @@
  * csv-stringify writes the row's cells, jsonRecord as JSON.stringify of the row with its keys in schema order,
  * escapeXml's shortcut as the two replace passes, and the spill files read back row for row.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRecord, jsonRecord, neutralizeFormula, spillLine, writeExceptionFiles, writeExceptionFilesFromSpills } from '../../src/report/exceptions.js';
+import { csvRecord, jsonHead, jsonRecord, neutralizeFormula, spillLine, writeExceptionFiles, writeExceptionFilesFromSpills } from '../../src/report/exceptions.js';
 import { escapeXml } from '../../src/report/junit.js';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from '../../src/report/types.js';
 
@@ -88,37 +88,55 @@ describe('report fast paths', () => {
     expect(escapeXml(null)).toBe('');
   });
 
-  it('writes the same files from spill files as from the rows', async () => {
+  it('writes the same files from spill files (JSON and CSV records) as from the rows', async () => {
     const head = { tool: 'spinescrub', schemaVersion: 1, asOf: '2026-11-27', summary: {} } as unknown as ExceptionReportHead;
     const rows = fc.sample(rowArb, 400);
     const work = mkdtempSync(path.join(tmpdir(), 'spinescrub-spill-'));
     try {
-      const spills = [path.join(work, 'a.ndjson'), path.join(work, 'b.ndjson'), path.join(work, 'empty.ndjson')];
-      writeFileSync(spills[0]!, rows.slice(0, 150).map(spillLine).join(''));
-      writeFileSync(spills[1]!, rows.slice(150).map(spillLine).join(''));
-      writeFileSync(spills[2]!, '');
-      const collect = async (write: (csvOut: PassThrough, jsonOut: PassThrough) => Promise<void>) => {
-        const csvOut = new PassThrough();
-        const jsonOut = new PassThrough();
-        const csv: Buffer[] = [];
-        const json: Buffer[] = [];
-        csvOut.on('data', (chunk: Buffer) => csv.push(chunk));
-        jsonOut.on('data', (chunk: Buffer) => json.push(chunk));
-        await write(csvOut, jsonOut);
-        return { csv: Buffer.concat(csv).toString('utf8'), json: Buffer.concat(json).toString('utf8') };
-      };
+      // Three files' spills: two with rows, one without (a file with no finding), and one with rows again.
+      const parts = [rows.slice(0, 150), rows.slice(150, 390), [], rows.slice(390)];
+      const spills = parts.map((part, i) => {
+        const spill = { json: path.join(work, `${i}.ndjson`), csv: path.join(work, `${i}.csv`) };
+        writeFileSync(spill.json, part.map(spillLine).join(''));
+        writeFileSync(spill.csv, part.map(csvRecord).join(''));
+        return spill;
+      });
+      const csvFile = path.join(work, 'exceptions.csv');
+      const jsonFile = path.join(work, 'exceptions.json');
+      writeExceptionFilesFromSpills(head, spills, csvFile, jsonFile);
+      const fromSpills = { csv: readFileSync(csvFile, 'utf8'), json: readFileSync(jsonFile, 'utf8') };
+      const csvOut = new PassThrough();
+      const jsonOut = new PassThrough();
+      const csv: Buffer[] = [];
+      const json: Buffer[] = [];
+      csvOut.on('data', (chunk: Buffer) => csv.push(chunk));
+      jsonOut.on('data', (chunk: Buffer) => json.push(chunk));
       async function* source(): AsyncGenerator<ExceptionRow> {
         yield* rows;
       }
-      const seen: ExceptionRow[] = [];
-      const fromSpills = await collect((csvOut, jsonOut) => writeExceptionFilesFromSpills(head, spills, csvOut, jsonOut, (row) => seen.push(row)));
-      const fromRows = await collect((csvOut, jsonOut) => writeExceptionFiles(head, source(), csvOut, jsonOut));
+      await writeExceptionFiles(head, source(), csvOut, jsonOut);
+      const fromRows = { csv: Buffer.concat(csv).toString('utf8'), json: Buffer.concat(json).toString('utf8') };
       expect(fromSpills).toEqual(fromRows);
-      expect(seen).toEqual(rows.map((row) => JSON.parse(JSON.stringify(row)) as ExceptionRow));
       // (As bytes: a lone surrogate is written as U+FFFD.)
       const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
       expect(fromRows.csv).toBe(utf8(`${EXCEPTION_COLUMNS.join(',')}\n${rows.map(csvRecordByLibrary).join('')}`));
       expect(fromRows.json.endsWith(utf8(`\n    ${jsonRecordByStringify(rows[399]!)}\n  ]\n}\n`))).toBe(true);
+      expect(JSON.parse(fromSpills.json)).toEqual({ ...JSON.parse(JSON.stringify(head)), findings: rows.map((row) => JSON.parse(JSON.stringify(row)) as unknown) });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an empty findings array and a bare header when no file has a row', () => {
+    const head = { tool: 'spinescrub', schemaVersion: 1, asOf: '2026-11-27', summary: {} } as unknown as ExceptionReportHead;
+    const work = mkdtempSync(path.join(tmpdir(), 'spinescrub-spill-'));
+    try {
+      const spill = { json: path.join(work, 'a.ndjson'), csv: path.join(work, 'a.csv') };
+      writeFileSync(spill.json, '');
+      writeFileSync(spill.csv, '');
+      writeExceptionFilesFromSpills(head, [spill], path.join(work, 'x.csv'), path.join(work, 'x.json'));
+      expect(readFileSync(path.join(work, 'x.csv'), 'utf8')).toBe(`${EXCEPTION_COLUMNS.join(',')}\n`);
+      expect(readFileSync(path.join(work, 'x.json'), 'utf8')).toBe(`${jsonHead(head)}]\n}\n`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
