@@ -1326,7 +1326,7 @@ export class RunHistory {
     if (sessions === undefined) {
       // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
       // grouping the filtered lines would.
-      sessions = toSessions(lines.filter((line) => line.family === family && line.region === region));
+      sessions = toSessions(lines, family, region);
       byGroup.sessions.set(group, sessions);
     }
     return sessions;
@@ -1518,16 +1518,34 @@ function toPriorLine(line: HistLine): PriorLine {
   return prior;
 }
 
-/** Groups lines into sessions: one per claim (file + claim id) and date; sorted by date, file, claim id. */
-function toSessions(lines: HistLine[]): PriorSession[] {
-  const sessions = new Map<string, PriorSession>();
-  const sideBits = new Map<PriorSession, number>();
+/**
+ * Groups the lines of a family and region into sessions: one per claim (file + claim key) and date; sorted by date,
+ * file, claim id (stable). A patient's answer holds a few sessions: a session is found by scanning back over those
+ * built so far (the lines of one claim come together), with a map only past SESSION_SCAN of them; small answers are
+ * sorted in place. (A map keyed by a string per line and a sort per answer were a tenth of a run's allocation.)
+ */
+function toSessions(lines: readonly HistLine[], family: HistoryFamily, region: Region): PriorSession[] {
+  const sessions: PriorSession[] = [];
+  const claimKeys: string[] = [];
+  const sideBits: number[] = [];
+  let byKey: Map<string, number> | undefined;
   for (const line of lines) {
-    const key = `${line.serviceDate}\u0000${line.file}\u0000${line.claimKey}`;
-    let session = sessions.get(key);
-    if (session === undefined) {
+    if (line.family !== family || line.region !== region) continue;
+    let index = -1;
+    if (byKey === undefined) {
+      for (let i = sessions.length - 1; i >= 0; i--) {
+        const session = sessions[i]!;
+        if (session.serviceDate === line.serviceDate && claimKeys[i] === line.claimKey && session.file === line.file) {
+          index = i;
+          break;
+        }
+      }
+    } else {
+      index = byKey.get(sessionKey(line)) ?? -1;
+    }
+    if (index === -1) {
       // Fields in this order (sides filled at the end): the objects are the same as they always were.
-      session = {
+      const session: PriorSession = {
         file: line.file,
         claimId: line.claimId,
         serviceDate: line.serviceDate,
@@ -1539,17 +1557,47 @@ function toSessions(lines: HistLine[]): PriorSession[] {
         kx: false,
       };
       if (line.renderingNpi !== null) session.renderingNpi = line.renderingNpi;
-      sessions.set(key, session);
-      sideBits.set(session, 0);
+      index = sessions.length;
+      sessions.push(session);
+      claimKeys.push(line.claimKey);
+      sideBits.push(0);
+      if (byKey !== undefined) {
+        byKey.set(sessionKey(line), index);
+      } else if (sessions.length > SESSION_SCAN) {
+        byKey = new Map();
+        for (let i = 0; i < sessions.length; i++) byKey.set(sessionKey(sessions[i]!, claimKeys[i]!), i);
+      }
     }
+    const session = sessions[index]!;
     if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
-    sideBits.set(session, sideBits.get(session)! | line.sides);
+    sideBits[index] = sideBits[index]! | line.sides;
     if (line.sides === 0) session.sideUnknown = true;
     if (line.kx) session.kx = true;
   }
-  const result = [...sessions.values()];
-  for (const session of result) session.sides = bitsToSides(sideBits.get(session)!);
-  return result.sort((a, b) =>
-    a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0,
-  );
+  for (let i = 0; i < sessions.length; i++) sessions[i]!.sides = bitsToSides(sideBits[i]!);
+  if (sessions.length <= SESSION_SCAN) {
+    // Insertion sort: stable, in place, and most answers are in order already.
+    for (let i = 1; i < sessions.length; i++) {
+      const session = sessions[i]!;
+      let j = i - 1;
+      while (j >= 0 && compareSessions(sessions[j]!, session) > 0) {
+        sessions[j + 1] = sessions[j]!;
+        j--;
+      }
+      sessions[j + 1] = session;
+    }
+    return sessions;
+  }
+  return sessions.sort(compareSessions);
+}
+
+/** Sessions of an answer found by scanning back, up to this many; a map past it. */
+const SESSION_SCAN = 32;
+
+function sessionKey(line: { serviceDate: string; file: string; claimKey?: string }, claimKey = line.claimKey!): string {
+  return `${line.serviceDate}\u0000${line.file}\u0000${claimKey}`;
+}
+
+function compareSessions(a: PriorSession, b: PriorSession): number {
+  return a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0;
 }

@@ -63,6 +63,27 @@ describe.each([
     expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
   });
 
+  it('groups a patient\'s many sessions (more than a scan keeps) by claim and date, sorted by date, file, claim id', () => {
+    // 40 claims on 40 dates arriving out of date order, each with a second facet line (one session each); two claims
+    // on one date (two sessions); and 40 E/M claims of the same patient on the same dates (another family: apart).
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: false, overlayLinesBudgetBytes });
+    const recorder = run.file(file('many.837'));
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    const order = Array.from({ length: 40 }, (_, i) => (i * 17) % 40);
+    for (const n of order) recorder.add(claim({ id: `F${n}`, date: day(n), file: 'many.837', lines: [n % 2 === 0 ? '64493-RT' : '64493-LT', '64494-RT'] }));
+    for (const n of order) recorder.add(claim({ id: `E${n}`, date: day(n), file: 'many.837', lines: ['99213'] }));
+    recorder.add(claim({ id: 'B1', date: day(5), file: 'many.837', lines: ['64493-50'] }));
+    const sessions = run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-01-01', '2026-12-31');
+    const expected = Array.from({ length: 40 }, (_, n) => [`F${n}`, day(n)] as const)
+      .flatMap(([id, date]) => (date === day(5) ? [[id, date], ['B1', date]] : [[id, date]]))
+      .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    expect(sessions.map((session) => [session.claimId, session.serviceDate])).toEqual(expected);
+    expect(sessions.find((session) => session.claimId === 'F3')).toMatchObject({ codes: ['64493', '64494'], sides: ['left', 'right'], sideUnknown: false });
+    expect(sessions.find((session) => session.claimId === 'B1')).toMatchObject({ codes: ['64493'], sides: ['left', 'right'] });
+    expect(run.view.sessions(JANE, 'em', 'none', '2025-01-01', '2026-12-31')).toHaveLength(40);
+  });
+
   it('finds every patient\'s claims among thousands, after files in the middle and at the end were discarded', () => {
     // Past the index's first 1,024 rows (its arrays grow), with row ids given out again after a discard: each patient's answer must
     // be exactly its claims, in arrival order (member claims, then name-only claims of the same person).
