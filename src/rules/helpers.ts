@@ -64,7 +64,9 @@ export function procedureInfo(reference: ReferenceData, line: ServiceLine): Proc
 
 /** 59 or X{EPSU} on the line (reference list `distinct-modifiers`). */
 export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData): boolean {
-  return line.modifiers.some((modifier) => reference.inList('distinct-modifiers', modifier, line.serviceDate));
+  const modifiers = line.modifiers;
+  for (let i = 0; i < modifiers.length; i++) if (reference.inList('distinct-modifiers', modifiers[i]!, line.serviceDate)) return true;
+  return false;
 }
 
 /**
@@ -138,6 +140,21 @@ function hasCode(lines: readonly ServiceLine[], code: string): boolean {
   return false;
 }
 
+/** Each code has a line in the session. */
+function hasEveryCode(lines: readonly ServiceLine[], codes: readonly string[]): boolean {
+  for (let i = 0; i < codes.length; i++) if (!hasCode(lines, codes[i]!)) return false;
+  return true;
+}
+
+/** Some alternative other than `alternative` is present in `region`. */
+function otherPresentInRegion(lines: readonly ServiceLine[], alternatives: readonly (readonly string[])[], alternative: readonly string[], region: Region): boolean {
+  for (let i = 0; i < alternatives.length; i++) {
+    const other = alternatives[i]!;
+    if (other !== alternative && presentInRegion(lines, other, region)) return true;
+  }
+  return false;
+}
+
 /** Every line whose code is in `alternative` (its primaries) is of a definite region other than `region`. */
 function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
   for (const code of alternative) {
@@ -172,10 +189,10 @@ function computeJunctionRegions(encounter: Encounter, reference: ReferenceData):
     if (!alternatives) continue;
     const region = line.facts.region;
     for (const alternative of alternatives) {
-      if (!alternative.every((code) => hasCode(lines, code))) continue;
+      if (!hasEveryCode(lines, alternative)) continue;
       if (!primariesElsewhere(lines, alternative, region)) continue;
       // Only when the session has no primary of the add-on's own region (then it is a real two-region session).
-      if (alternatives.some((other) => other !== alternative && presentInRegion(lines, other, region))) continue;
+      if (otherPresentInRegion(lines, alternatives, alternative, region)) continue;
       // The primaries in the alternative's code order, each code's lines in claim order.
       result ??= new Map();
       for (const code of alternative) for (const primary of lines) if (primary.procedure === code) result.set(primary.key, region);
@@ -252,10 +269,15 @@ function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: Ref
   const out: PointedDiagnosis[] = [];
   for (const pointer of line.pointers) {
     const diagnosis = claim.diagnoses[pointer - 1];
-    if (!diagnosis || out.some((p) => p.index === pointer)) continue;
+    if (!diagnosis || hasIndex(out, pointer)) continue;
     out.push({ index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) });
   }
   return out;
+}
+
+function hasIndex(pointed: readonly PointedDiagnosis[], index: number): boolean {
+  for (let i = 0; i < pointed.length; i++) if (pointed[i]!.index === index) return true;
+  return false;
 }
 
 /** Every diagnosis of the claim, resolved for a line's date of service. */
@@ -281,7 +303,10 @@ const BOTH: readonly Side[] = ['left', 'right'];
 
 /** Do two lines share a side (unknown sides overlap nothing: those are modifier/bilateral-ambiguous's). */
 export function sidesOverlap(a: ServiceLine, b: ServiceLine): boolean {
-  return a.facts.sides.some((side) => b.facts.sides.includes(side));
+  const sides = a.facts.sides;
+  const others = b.facts.sides;
+  for (let i = 0; i < sides.length; i++) if (others.includes(sides[i]!)) return true;
+  return false;
 }
 
 /**
