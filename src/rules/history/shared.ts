@@ -107,6 +107,26 @@ export interface CountedSession extends PriorSession {
 export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
   // Most sessions have no line of the family asked for: no junction lookup, no map filled.
   if (!hasFamily(encounter, family)) return NO_LINES;
+  // The ⚑ rules ask again when coverage/liability-modifier runs them, and several history rules ask about one
+  // session: grouped once per encounter object and family.
+  const byFamily = linesByRegionMemo.get(encounter, context.reference, newFamilyLines);
+  let byRegion = byFamily[family];
+  if (byRegion === undefined) {
+    byRegion = groupByRegion(encounter, context, family);
+    byFamily[family] = byRegion;
+  }
+  return byRegion;
+}
+
+type FamilyLines = { [family in HistoryFamily]?: Map<Region, ServiceLine[]> };
+
+const linesByRegionMemo = new RecentMemo<Encounter, FamilyLines>();
+
+function newFamilyLines(): FamilyLines {
+  return {};
+}
+
+function groupByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
   const junction = junctionFamilies(encounter, context.reference);
   const byRegion = new Map<Region, ServiceLine[]>();
   for (const line of encounter.lines) {
@@ -147,12 +167,32 @@ function claimDateCount(claim: Encounter['claim']): number {
  */
 interface ClaimAnswers {
   history: HistoryContext['history'];
-  /** This claim's own sessions by `family|region`. */
-  own: Map<string, CountedSession[]>;
-  /** sessionsIn() by `family|region|from|to`. */
-  sessions: Map<string, CountedSession[]>;
-  /** The history's prior sessions by `family|region|from|to`. */
-  prior: Map<string, readonly PriorSession[]>;
+  /** This claim's own sessions (all dates) per family and region. */
+  own: Answer<CountedSession[]>[];
+  /** sessionsIn() per family, region and window. */
+  sessions: Answer<CountedSession[]>[];
+  /** The history's prior sessions per family, region and window. */
+  prior: Answer<readonly PriorSession[]>[];
+}
+
+/**
+ * One remembered answer about a claim. A claim asks a handful of questions (a family or two, a region, a window
+ * or two): a short list compared field by field, not a string key built and hashed for every question.
+ */
+interface Answer<T> {
+  family: HistoryFamily;
+  region: Region;
+  from: IsoDate;
+  to: IsoDate;
+  value: T;
+}
+
+function findAnswer<T>(answers: readonly Answer<T>[], family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): T | undefined {
+  for (let i = 0; i < answers.length; i++) {
+    const answer = answers[i]!;
+    if (answer.family === family && answer.region === region && answer.from === from && answer.to === to) return answer.value;
+  }
+  return undefined;
 }
 
 const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
@@ -160,7 +200,7 @@ const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
 function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
   let answers = answersMemo.find(encounter.claim, context.reference);
   if (answers === undefined || answers.history !== context.history) {
-    answers = { history: context.history, own: new Map(), sessions: new Map(), prior: new Map() };
+    answers = { history: context.history, own: [], sessions: [], prior: [] };
     answersMemo.set(encounter.claim, context.reference, answers);
   }
   return answers;
@@ -168,14 +208,20 @@ function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers
 
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
 export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  const byKey = answersFor(encounter, context).own;
-  const key = `${family}|${region}`;
-  let all = byKey.get(key);
+  const answers = answersFor(encounter, context).own;
+  let all = findAnswer(answers, family, region, '', '');
   if (all === undefined) {
     all = computeOwnSessions(encounter, context, family, region);
-    byKey.set(key, all);
+    answers.push({ family, region, from: '', to: '', value: all });
   }
-  return all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
+  return within(all, from, to);
+}
+
+/** The sessions dated in [from, to], in their order (a claim has a session or two: a loop, no closure). */
+function within(sessions: readonly CountedSession[], from: IsoDate, to: IsoDate): CountedSession[] {
+  const result: CountedSession[] = [];
+  for (const session of sessions) if (session.serviceDate >= from && session.serviceDate <= to) result.push(session);
+  return result;
 }
 
 function computeOwnSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region): CountedSession[] {
@@ -211,16 +257,41 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
 /** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
 export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
   const answers = answersFor(encounter, context).sessions;
-  const key = `${family}|${region}|${from}|${to}`;
-  let sessions = answers.get(key);
+  let sessions = findAnswer(answers, family, region, from, to);
   if (sessions === undefined) {
     const prior = priorSessionsIn(encounter, context, family, region, from, to).map((session) => ({ ...session, own: false }));
-    sessions = [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
-      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
-    );
-    answers.set(key, sessions);
+    sessions = mergeByDate(prior, ownSessions(encounter, context, family, region, from, to));
+    answers.push({ family, region, from, to, value: sessions });
   }
   return sessions;
+}
+
+/**
+ * Prior sessions then own ones, in date order, prior before own on a date, each list keeping its order within a
+ * date: what a stable sort of [...prior, ...own] by (date, own) gives. Lists already in date order (the usual
+ * case) are merged in one walk; otherwise sorted as before.
+ */
+function mergeByDate(prior: CountedSession[], own: CountedSession[]): CountedSession[] {
+  if (own.length === 0 && inDateOrder(prior)) return prior;
+  if (!inDateOrder(prior) || !inDateOrder(own)) {
+    return [...prior, ...own].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own)));
+  }
+  const merged: CountedSession[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < prior.length && j < own.length) {
+    // On the same date the prior session comes first.
+    if (own[j]!.serviceDate < prior[i]!.serviceDate) merged.push(own[j++]!);
+    else merged.push(prior[i++]!);
+  }
+  while (i < prior.length) merged.push(prior[i++]!);
+  while (j < own.length) merged.push(own[j++]!);
+  return merged;
+}
+
+function inDateOrder(sessions: readonly { serviceDate: IsoDate }[]): boolean {
+  for (let i = 1; i < sessions.length; i++) if (sessions[i]!.serviceDate < sessions[i - 1]!.serviceDate) return false;
+  return true;
 }
 
 /** Prior sessions (other claims) of a family in a region, dates in [from, to]: the history's answer, asked once per claim. */
@@ -228,11 +299,10 @@ function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: 
   // An empty history has nothing to say: skip the keys and memo tables.
   if (noHistory(context)) return [];
   const answers = answersFor(encounter, context).prior;
-  const key = `${family}|${region}|${from}|${to}`;
-  let prior = answers.get(key);
+  let prior = findAnswer(answers, family, region, from, to);
   if (prior === undefined) {
     prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
-    answers.set(key, prior);
+    answers.push({ family, region, from, to, value: prior });
   }
   return prior;
 }
@@ -259,12 +329,33 @@ export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): Is
 
 /** One session per date (a prior claim preferred over this claim, for citing), in date order. */
 export function onePerDate<T extends CountedSession>(sessions: readonly T[]): T[] {
+  if (inDateOrder(sessions)) return onePerDateInOrder(sessions);
   const byDate = new Map<IsoDate, T>();
   for (const session of sessions) {
     const kept = byDate.get(session.serviceDate);
     if (kept === undefined || (kept.own && !session.own)) byDate.set(session.serviceDate, session);
   }
   return [...byDate.values()].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
+}
+
+/**
+ * onePerDate of sessions already in date order (sessionsIn's answers): per date, the first prior session, else the
+ * first one — what the map above keeps — in one walk.
+ */
+function onePerDateInOrder<T extends CountedSession>(sessions: readonly T[]): T[] {
+  const result: T[] = [];
+  let start = 0;
+  while (start < sessions.length) {
+    const date = sessions[start]!.serviceDate;
+    let kept = sessions[start]!;
+    let end = start + 1;
+    for (; end < sessions.length && sessions[end]!.serviceDate === date; end++) {
+      if (kept.own && !sessions[end]!.own) kept = sessions[end]!;
+    }
+    result.push(kept);
+    start = end;
+  }
+  return result;
 }
 
 /** The sides a session or line counts toward: unknown counts toward both (rules.md Terms). */
@@ -299,6 +390,15 @@ export function causesOf(sessions: readonly { file: string; claimId: string; ser
 
 export { describeRegion };
 
+/** overRollingLimit's default `kindOf`: every session counts (one function, not a closure per call). */
+function everyKind(): (session: { kx: boolean }) => boolean {
+  return everySession;
+}
+
+function everySession(): boolean {
+  return true;
+}
+
 /** A session over a rolling-year limit: the sessions counted (one per date, in date order). */
 export interface OverLimit {
   region: Region;
@@ -316,10 +416,10 @@ export function overRollingLimit(
   context: HistoryContext,
   family: HistoryFamily,
   limitOf: (regionLines: ServiceLine[]) => number | null,
-  kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = () => () => true,
+  kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = everyKind,
 ): OverLimit[] {
-  if (!hasFamily(encounter, family) || skipSession(encounter)) return [];
-  const result: OverLimit[] = [];
+  if (!hasFamily(encounter, family) || skipSession(encounter)) return NOT_OVER;
+  let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
     const limit = limitOf(lines);
     if (limit === null) continue;
@@ -327,8 +427,13 @@ export function overRollingLimit(
     if (noHistory(context) && claimDateCount(encounter.claim) <= limit) continue;
     const { from, to } = rollingYear(encounter.serviceDate);
     if (!mayCountMoreThan(encounter, context, family, region, from, to, limit)) continue;
-    const counted = onePerDate(sessionsIn(encounter, context, family, region, from, to).filter(kindOf(lines)));
-    if (counted.length > limit) result.push({ region, lines, counted });
+    const sessions = sessionsIn(encounter, context, family, region, from, to);
+    const kind = kindOf(lines);
+    const counted = onePerDate(kind === everySession ? sessions : sessions.filter(kind));
+    if (counted.length > limit) (result ??= []).push({ region, lines, counted });
   }
-  return result;
+  return result ?? NOT_OVER;
 }
+
+/** overRollingLimit's shared empty answer (read-only, like every answer here). */
+const NOT_OVER: OverLimit[] = [];
