@@ -98,9 +98,13 @@ export function priorLinesBetween(encounter: Encounter, context: HistoryContext,
   return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
 }
 
-/** A session to count: a prior one from the history, or one of this claim (`own`). */
+/**
+ * A session to count: a prior one from the history, or one of this claim (`own: true`). Prior sessions are the
+ * history's own objects, shared and read-only, without `own` (copying each to add `own: false` cost more than
+ * anything else the helpers do): read it as a flag (`own === true`, `!own`), never as a boolean value.
+ */
 export interface CountedSession extends PriorSession {
-  own: boolean;
+  own?: boolean;
 }
 
 /** The family lines of this session by (session) region: junction sessions are lumbar-sacral. */
@@ -259,8 +263,7 @@ export function sessionsIn(encounter: Encounter, context: HistoryContext, family
   const answers = answersFor(encounter, context).sessions;
   let sessions = findAnswer(answers, family, region, from, to);
   if (sessions === undefined) {
-    const prior = priorSessionsIn(encounter, context, family, region, from, to).map((session) => ({ ...session, own: false }));
-    sessions = mergeByDate(prior, ownSessions(encounter, context, family, region, from, to));
+    sessions = mergeByDate(priorSessionsIn(encounter, context, family, region, from, to), ownSessions(encounter, context, family, region, from, to));
     answers.push({ family, region, from, to, value: sessions });
   }
   return sessions;
@@ -271,10 +274,11 @@ export function sessionsIn(encounter: Encounter, context: HistoryContext, family
  * date: what a stable sort of [...prior, ...own] by (date, own) gives. Lists already in date order (the usual
  * case) are merged in one walk; otherwise sorted as before.
  */
-function mergeByDate(prior: CountedSession[], own: CountedSession[]): CountedSession[] {
-  if (own.length === 0 && inDateOrder(prior)) return prior;
+function mergeByDate(prior: readonly CountedSession[], own: CountedSession[]): CountedSession[] {
   if (!inDateOrder(prior) || !inDateOrder(own)) {
-    return [...prior, ...own].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own)));
+    return [...prior, ...own].sort((a, b) =>
+      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own === true) - Number(b.own === true),
+    );
   }
   const merged: CountedSession[] = [];
   let i = 0;
