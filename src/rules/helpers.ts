@@ -266,18 +266,27 @@ export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: Ref
 const pointedMemo = new RecentMemo<ServiceLine, { claim: Claim; pointed: PointedDiagnosis[] }>(16);
 
 function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
-  const out: PointedDiagnosis[] = [];
-  for (const pointer of line.pointers) {
-    const diagnosis = claim.diagnoses[pointer - 1];
-    if (!diagnosis || hasIndex(out, pointer)) continue;
-    out.push({ index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) });
+  const pointers = line.pointers;
+  // Counted first, so that the list is made at its size (one grown by push has room for 17).
+  let count = 0;
+  for (let i = 0; i < pointers.length; i++) if (isNewPointer(pointers, i, claim)) count++;
+  const out = new Array<PointedDiagnosis>(count);
+  let n = 0;
+  for (let i = 0; i < pointers.length; i++) {
+    if (!isNewPointer(pointers, i, claim)) continue;
+    const pointer = pointers[i]!;
+    const diagnosis = claim.diagnoses[pointer - 1]!;
+    out[n++] = { index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) };
   }
   return out;
 }
 
-function hasIndex(pointed: readonly PointedDiagnosis[], index: number): boolean {
-  for (let i = 0; i < pointed.length; i++) if (pointed[i]!.index === index) return true;
-  return false;
+/** pointers[i] points to a diagnosis of the claim, and no earlier pointer is the same. */
+function isNewPointer(pointers: readonly number[], i: number, claim: Claim): boolean {
+  const pointer = pointers[i]!;
+  if (!claim.diagnoses[pointer - 1]) return false;
+  for (let j = 0; j < i; j++) if (pointers[j] === pointer) return false;
+  return true;
 }
 
 /** Every diagnosis of the claim, resolved for a line's date of service. */

@@ -86,15 +86,18 @@ export function noHistory(context: HistoryContext): boolean {
   return context.history === emptyHistory;
 }
 
+/** The empty history's answer about prior lines (shared: read-only). */
+const NO_PRIOR_LINES: readonly PriorLine[] = Object.freeze([]);
+
 /** Lines of other claims for this patient on the session's date (an empty history answers without a patient key). */
-export function priorLinesOn(encounter: Encounter, context: HistoryContext): PriorLine[] {
-  if (noHistory(context)) return [];
+export function priorLinesOn(encounter: Encounter, context: HistoryContext): readonly PriorLine[] {
+  if (noHistory(context)) return NO_PRIOR_LINES;
   return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
 }
 
 /** Lines of other claims for this patient in [from, to] (an empty history answers without a patient key). */
-export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): PriorLine[] {
-  if (noHistory(context)) return [];
+export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): readonly PriorLine[] {
+  if (noHistory(context)) return NO_PRIOR_LINES;
   return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
 }
 
