@@ -56,21 +56,29 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 }
 
 const validDates = new Map<string, boolean>();
+let lastValidDate: string | undefined;
 
 export function isIsoDate(date: string): boolean {
+  // skipSession asks about the same session's date for every history rule in a row.
+  if (date === lastValidDate) return true;
   let valid = validDates.get(date);
   if (valid === undefined) {
     valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
     if (validDates.size >= 50_000) validDates.clear();
     validDates.set(date, valid);
   }
+  if (valid) lastValidDate = date;
   return valid;
 }
 
 /** The rolling year rules.md counts in: [DOS − 364, DOS]. */
-export function rollingYear(serviceDate: IsoDate): { from: IsoDate; to: IsoDate } {
-  return { from: addDays(serviceDate, -364), to: serviceDate };
+export function rollingYear(serviceDate: IsoDate): { readonly from: IsoDate; readonly to: IsoDate } {
+  // Asked by every history rule about the same session in a row: the last answer is kept (read-only).
+  if (lastYear === undefined || lastYear.to !== serviceDate) lastYear = Object.freeze({ from: addDays(serviceDate, -364), to: serviceDate });
+  return lastYear;
 }
+
+let lastYear: { readonly from: IsoDate; readonly to: IsoDate } | undefined;
 
 /** History rules have nothing to say about a void (8) or a session without a readable date. */
 export function skipSession(encounter: Encounter): boolean {
@@ -234,14 +242,25 @@ function within(sessions: readonly CountedSession[], from: IsoDate, to: IsoDate)
 function computeOwnSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region): CountedSession[] {
   const result: CountedSession[] = [];
   for (const session of sessionsOf(encounter.claim)) {
-    const lines = linesByRegion(session, context, family).get(region);
+    // Grouped here, not through linesByRegion's memo: these session objects are this function's own, and would
+    // only push the engine's sessions out of it.
+    if (!hasFamily(session, family)) continue;
+    const lines = groupByRegion(session, context, family).get(region);
     if (lines === undefined) continue;
-    const sides = new Set<Side>();
+    let left = false;
+    let right = false;
     let sideUnknown = false;
+    let kx = false;
+    const codes: string[] = [];
     for (const line of lines) {
       const lineSides = sidesOf(line);
       if (lineSides.length === 0) sideUnknown = true;
-      for (const side of lineSides) sides.add(side);
+      for (const side of lineSides) {
+        if (side === 'left') left = true;
+        else right = true;
+      }
+      if (!codes.includes(line.procedure)) codes.push(line.procedure);
+      if (!kx && line.modifiers.includes('KX')) kx = true;
     }
     const counted: CountedSession = {
       file: encounter.claim.source.file,
@@ -249,10 +268,10 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
       serviceDate: session.serviceDate,
       family,
       region,
-      codes: [...new Set(lines.map((line) => line.procedure))],
-      sides: (['left', 'right'] as const).filter((side) => sides.has(side)),
+      codes,
+      sides: left && right ? ['left', 'right'] : left ? ['left'] : right ? ['right'] : [],
       sideUnknown,
-      kx: lines.some((line) => line.modifiers.includes('KX')),
+      kx,
       own: true,
     };
     if (session.renderingNpi !== undefined) counted.renderingNpi = session.renderingNpi;
@@ -371,7 +390,8 @@ export function countedSides(sides: readonly Side[], unknown: boolean): Side[] {
 }
 
 export function sidesOverlap(a: readonly Side[], b: readonly Side[]): boolean {
-  return a.some((side) => b.includes(side));
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i]!)) return true;
+  return false;
 }
 
 /** "a.837 claim C1 on 2026-01-05" (this claim: "this claim on 2026-01-05"). */
@@ -383,16 +403,21 @@ const LISTED = 4;
 
 /** A short list for a message: the first few, then "and N more". */
 export function describeSessions(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[]): string {
-  const shown = sessions.slice(0, LISTED).map(describeSession);
-  const more = sessions.length - shown.length;
-  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+  const shown = Math.min(sessions.length, LISTED);
+  let text = '';
+  for (let i = 0; i < shown; i++) text += (i === 0 ? '' : '; ') + describeSession(sessions[i]!);
+  const more = sessions.length - shown;
+  return more > 0 ? `${text}; and ${more} more` : text;
 }
 
 /** Finding.cause entries for the prior claims a finding rests on (this claim's own sessions are not causes). */
 export function causesOf(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[], what: string): FindingCause[] {
-  return sessions
-    .filter((session) => session.own !== true)
-    .map((session) => ({ message: `${what} billed here`, file: session.file, claimId: session.claimId, serviceDate: session.serviceDate }));
+  const message = `${what} billed here`;
+  const causes: FindingCause[] = [];
+  for (const session of sessions) {
+    if (session.own !== true) causes.push({ message, file: session.file, claimId: session.claimId, serviceDate: session.serviceDate });
+  }
+  return causes;
 }
 
 export { describeRegion };
