@@ -157,7 +157,8 @@ function otherPresentInRegion(lines: readonly ServiceLine[], alternatives: reado
 
 /** Every line whose code is in `alternative` (its primaries) is of a definite region other than `region`. */
 function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
-  for (const code of alternative) {
+  for (let c = 0; c < alternative.length; c++) {
+    const code = alternative[c]!;
     for (const line of lines) {
       if (line.procedure === code && (line.facts.region === region || line.facts.region === 'none')) return false;
     }
@@ -167,7 +168,8 @@ function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly
 
 /** Each code of `alternative` is on a line of `region`. */
 function presentInRegion(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
-  for (const code of alternative) {
+  for (let c = 0; c < alternative.length; c++) {
+    const code = alternative[c]!;
     let found = false;
     for (const line of lines) {
       if (line.procedure === code && line.facts.region === region) {
@@ -188,7 +190,9 @@ function computeJunctionRegions(encounter: Encounter, reference: ReferenceData):
     const alternatives = procedureInfo(reference, line)?.allowedPrimaries;
     if (!alternatives) continue;
     const region = line.facts.region;
-    for (const alternative of alternatives) {
+    // Indexed loops over the reference's lists: they are frozen, and for-of over a frozen array allocates an iterator.
+    for (let a = 0; a < alternatives.length; a++) {
+      const alternative = alternatives[a]!;
       if (!hasEveryCode(lines, alternative)) continue;
       if (!primariesElsewhere(lines, alternative, region)) continue;
       // Only when the session has no primary of the add-on's own region (then it is a real two-region session).

@@ -9,10 +9,12 @@ import { defineRule } from '../types.js';
  */
 /** Every code of some alternative is on a line of the session (sessions have a few lines: scans, no set). */
 function someAlternativePresent(alternatives: readonly (readonly string[])[], lines: readonly ServiceLine[]): boolean {
-  for (const alternative of alternatives) {
+  // Indexed loops: the reference's lists are frozen, and for-of over a frozen array allocates an iterator.
+  for (let a = 0; a < alternatives.length; a++) {
+    const alternative = alternatives[a]!;
     let all = true;
-    for (const code of alternative) {
-      if (!hasCode(lines, code)) {
+    for (let c = 0; c < alternative.length; c++) {
+      if (!hasCode(lines, alternative[c]!)) {
         all = false;
         break;
       }

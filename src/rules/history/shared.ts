@@ -118,9 +118,15 @@ export interface CountedSession extends PriorSession {
   own?: boolean;
 }
 
-/** The family lines of this session by (session) region: junction sessions are lumbar-sacral. */
-export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
-  // Most sessions have no line of the family asked for: no junction lookup, no map filled.
+/**
+ * The family lines of a session per (session) region, regions in the order of their first line: junction sessions
+ * are lumbar-sacral. Pairs, not a Map (a session has a region or two; a Map costs a hash table per session): read
+ * with `for (const [region, lines] of …)`. Read-only, like every answer here.
+ */
+export type RegionLines = readonly (readonly [Region, ServiceLine[]])[];
+
+export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
+  // Most sessions have no line of the family asked for: no junction lookup, nothing grouped.
   if (!hasFamily(encounter, family)) return NO_LINES;
   // The ⚑ rules ask again when coverage/liability-modifier runs them, and several history rules ask about one
   // session: grouped once per encounter object and family.
@@ -133,7 +139,7 @@ export function linesByRegion(encounter: Encounter, context: HistoryContext, fam
   return byRegion;
 }
 
-type FamilyLines = { [family in HistoryFamily]?: Map<Region, ServiceLine[]> };
+type FamilyLines = { [family in HistoryFamily]?: RegionLines };
 
 const linesByRegionMemo = new RecentMemo<Encounter, FamilyLines>();
 
@@ -141,22 +147,32 @@ function newFamilyLines(): FamilyLines {
   return {};
 }
 
-function groupByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
+function groupByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
   const junction = junctionFamilies(encounter, context.reference);
-  const byRegion = new Map<Region, ServiceLine[]>();
+  // Made at the first region as a one-pair literal (most sessions have one region; push would size it for 17).
+  let byRegion: [Region, ServiceLine[]][] | null = null;
   for (const line of encounter.lines) {
     if (historyFamilyOf(line.facts.family) !== family) continue;
     const region = sessionRegion(line, junction);
     if (region === 'none') continue;
-    const list = byRegion.get(region);
-    if (list === undefined) byRegion.set(region, [line]);
+    if (byRegion === null) {
+      byRegion = [[region, [line]]];
+      continue;
+    }
+    const list = linesOfRegion(byRegion, region);
+    if (list === undefined) byRegion.push([region, [line]]);
     else list.push(line);
   }
-  return byRegion;
+  return byRegion ?? NO_LINES;
 }
 
-/** Shared empty answer of linesByRegion (read-only, like every answer here). */
-const NO_LINES: Map<Region, ServiceLine[]> = new Map();
+function linesOfRegion(byRegion: RegionLines, region: Region): ServiceLine[] | undefined {
+  for (let i = 0; i < byRegion.length; i++) if (byRegion[i]![0] === region) return byRegion[i]![1];
+  return undefined;
+}
+
+/** Shared empty answer of linesByRegion. */
+const NO_LINES: RegionLines = Object.freeze([]);
 
 /** A line of `family` in the session. */
 export function hasFamily(encounter: Encounter, family: HistoryFamily): boolean {
@@ -245,7 +261,7 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
     // Grouped here, not through linesByRegion's memo: these session objects are this function's own, and would
     // only push the engine's sessions out of it.
     if (!hasFamily(session, family)) continue;
-    const lines = groupByRegion(session, context, family).get(region);
+    const lines = linesOfRegion(groupByRegion(session, context, family), region);
     if (lines === undefined) continue;
     let left = false;
     let right = false;
@@ -445,15 +461,15 @@ export interface OverLimit {
  */
 export function overRollingLimit(
   encounter: Encounter,
-  context: HistoryContext,
+  context: HistoryContext & Pick<RuleContext, 'policy'>,
   family: HistoryFamily,
-  limitOf: (regionLines: ServiceLine[]) => number | null,
+  limitOf: (regionLines: ServiceLine[], context: HistoryContext & Pick<RuleContext, 'policy'>) => number | null,
   kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = everyKind,
 ): OverLimit[] {
   if (!hasFamily(encounter, family) || skipSession(encounter)) return NOT_OVER;
   let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
-    const limit = limitOf(lines);
+    const limit = limitOf(lines, context);
     if (limit === null) continue;
     // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.
     if (noHistory(context) && claimDateCount(encounter.claim) <= limit) continue;

@@ -63,7 +63,10 @@ type Context = RuleContext<Record<string, unknown>, 'units' | 'lines' | 'unitsNo
 function chainPrimaries(lines: readonly ServiceLine[], reference: ReferenceData): ServiceLine[] | null {
   let primaries: ServiceLine[] | null = null;
   for (const line of lines) {
-    if (line.facts.role === 'primary' && reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon !== undefined) (primaries ??= []).push(line);
+    if (line.facts.role !== 'primary' || reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon === undefined) continue;
+    // The first as a one-line literal (most sessions have one primary; push would size the list for 17).
+    if (primaries === null) primaries = [line];
+    else primaries.push(line);
   }
   return primaries;
 }
