@@ -1,6 +1,6 @@
 import type { ServiceLine } from '../../encounter/model.js';
 import { defineRule, type RuleContext } from '../types.js';
-import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+import { causesOf, describeCounted, describeRegion, overRollingLimit } from '../history/shared.js';
 
 /**
  * ⚑ More than 4 diagnostic (KX) or more than 4 therapeutic facet sessions per region per rolling 12 months.
@@ -64,7 +64,7 @@ export default defineRule({
         context.report({
           messageId: 'tooMany',
           line,
-          data: { kind, count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          data: { kind, count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeCounted(over) },
           actual: String(over.counted.length),
           expected: [`≤ ${limit}`],
           cause: causesOf(over.counted, `${kind} facet session`),

@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../types.js';
-import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+import { causesOf, describeCounted, describeRegion, overRollingLimit } from '../history/shared.js';
 
 /** The policy's limit (a function, not a closure per check: the rule runs for every RFA session, twice). */
 function rfaLimit(_lines: unknown, context: Pick<RuleContext, 'policy'>): number {
@@ -35,7 +35,7 @@ export default defineRule({
         context.report({
           messageId: 'tooMany',
           line,
-          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeCounted(over) },
           actual: String(over.counted.length),
           expected: [`≤ ${limit}`],
           cause: causesOf(over.counted, 'RFA session'),

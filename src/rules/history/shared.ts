@@ -452,21 +452,70 @@ export interface OverLimit {
   region: Region;
   lines: ServiceLine[];
   counted: CountedSession[];
+  /** describeCounted()'s text, once asked (answers are shared by the runs that ask the same question). */
+  countedText?: string;
 }
+
+type LimitOf = (regionLines: ServiceLine[], context: HistoryContext & Pick<RuleContext, 'policy'>) => number | null;
+type KindOf = (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean;
 
 /**
  * The regions where this session is session number > `limit` of `family` in the rolling year (distinct dates,
  * this one included). `kindOf` narrows the sessions counted from the region's lines (facet: diagnostic KX
  * sessions are counted apart from therapeutic ones).
+ *
+ * With a history, the answer is remembered for the session: coverage/liability-modifier runs the frequency rules
+ * and the engine runs them again on the same session. `limitOf` and `kindOf` are part of what is asked, by
+ * identity: pass module functions (a closure made per call is a new question every time). Read-only.
  */
 export function overRollingLimit(
   encounter: Encounter,
   context: HistoryContext & Pick<RuleContext, 'policy'>,
   family: HistoryFamily,
-  limitOf: (regionLines: ServiceLine[], context: HistoryContext & Pick<RuleContext, 'policy'>) => number | null,
-  kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = everyKind,
+  limitOf: LimitOf,
+  kindOf: KindOf = everyKind,
 ): OverLimit[] {
   if (!hasFamily(encounter, family) || skipSession(encounter)) return NOT_OVER;
+  // Without a history the answer costs less than remembering it.
+  if (noHistory(context)) return computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
+  for (let i = 0; i < OVER_SLOTS; i++) {
+    const answer = overAnswers[i];
+    if (
+      answer !== undefined && answer.encounter === encounter && answer.family === family && answer.limitOf === limitOf &&
+      answer.kindOf === kindOf && answer.history === context.history && answer.reference === context.reference && answer.policy === context.policy
+    ) {
+      return answer.result;
+    }
+  }
+  const result = computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
+  overAnswers[nextOverSlot] = { encounter, family, limitOf, kindOf, history: context.history, reference: context.reference, policy: context.policy, result };
+  nextOverSlot = (nextOverSlot + 1) % OVER_SLOTS;
+  return result;
+}
+
+/** The last answers of overRollingLimit (a claim's sessions ask about a family or two each). */
+interface OverAnswer {
+  encounter: Encounter;
+  family: HistoryFamily;
+  limitOf: LimitOf;
+  kindOf: KindOf;
+  history: HistoryContext['history'];
+  reference: HistoryContext['reference'];
+  policy: RuleContext['policy'];
+  result: OverLimit[];
+}
+
+const OVER_SLOTS = 8;
+const overAnswers: (OverAnswer | undefined)[] = new Array<OverAnswer | undefined>(OVER_SLOTS).fill(undefined);
+let nextOverSlot = 0;
+
+function computeOverRollingLimit(
+  encounter: Encounter,
+  context: HistoryContext & Pick<RuleContext, 'policy'>,
+  family: HistoryFamily,
+  limitOf: LimitOf,
+  kindOf: KindOf,
+): OverLimit[] {
   let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
     const limit = limitOf(lines, context);
@@ -481,6 +530,11 @@ export function overRollingLimit(
     if (counted.length > limit) (result ??= []).push({ region, lines, counted });
   }
   return result ?? NOT_OVER;
+}
+
+/** describeSessions(over.counted), built once per answer. */
+export function describeCounted(over: OverLimit): string {
+  return (over.countedText ??= describeSessions(over.counted));
 }
 
 /** overRollingLimit's shared empty answer (read-only, like every answer here). */
