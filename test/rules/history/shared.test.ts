@@ -10,7 +10,8 @@ import { sessionsOf } from '../../../src/encounter/sessions.js';
 import type { HistoryView, PriorSession } from '../../../src/history/view.js';
 import { defaultReference } from '../../../src/reference/index.js';
 import { isJCode } from '../../../src/rules/common/drugs.js';
-import { causesOf, describeSessions, onePerDate, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { causesOf, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { medicare } from '../../../src/policy/profiles.js';
 import { claimOf } from '../../support/claim-builder.js';
 
 function session(serviceDate: string, claimId: string, own?: boolean): CountedSession {
@@ -109,6 +110,28 @@ describe('sessionsIn', () => {
     const context = { history: historyWith(prior), reference: defaultReference };
     const answer = sessionsIn(sessionsOf(claim)[0]!, context, 'esi', 'lumbar-sacral', '2025-03-02', '2026-12-31');
     expect(answer.map((s) => `${s.serviceDate} ${s.claimId}`)).toEqual(['2026-03-01 P2', '2026-03-01 CLM1', '2026-06-01 P3']);
+  });
+});
+
+describe('overRollingLimit', () => {
+  const prior = ['2025-12-01', '2026-01-05', '2026-02-10', '2026-03-15', '2026-04-20'].map(
+    (serviceDate, i): PriorSession => ({ file: 'p.837', claimId: `P${i}`, serviceDate, family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false }),
+  );
+  const history: HistoryView = { available: true, sessions: () => prior, linesOn: () => [], linesBetween: () => [] };
+  const limitOf = (_lines: unknown, context: { policy: typeof medicare }) => context.policy.limits.esiSessionsPerYear;
+
+  it('answers the same question about a session once, and a question with another policy anew', () => {
+    const claim = normalizeClaim(claimOf({ dx: ['M5416'], lines: ['62323'] }), defaultReference);
+    const encounter = sessionsOf(claim)[0]!;
+    const context = { history, reference: defaultReference, policy: medicare };
+    const first = overRollingLimit(encounter, context, 'esi', limitOf);
+    expect(first.map((over) => [over.region, over.counted.length])).toEqual([['lumbar-sacral', 6]]);
+    expect(describeCounted(first[0]!)).toBe(
+      'p.837 claim P0 on 2025-12-01; p.837 claim P1 on 2026-01-05; p.837 claim P2 on 2026-02-10; p.837 claim P3 on 2026-03-15; and 2 more',
+    );
+    expect(overRollingLimit(encounter, context, 'esi', limitOf)).toBe(first);
+    const stricter = { ...medicare, limits: { ...medicare.limits, esiSessionsPerYear: 10 } };
+    expect(overRollingLimit(encounter, { ...context, policy: stricter }, 'esi', limitOf)).toEqual([]);
   });
 });
 
