@@ -64,10 +64,11 @@ export function normalizeLine(line: ServiceLine, reference: ReferenceData): Line
 /** A copy of the claim whose lines carry fresh facts; the input claim and its lines are not changed. */
 export function normalizeClaim(claim: Claim, reference: ReferenceData): Claim {
   const source = claim.lines;
-  const lines: ServiceLine[] = [];
+  // Sized up front: an empty array grown by push gets room for 17 lines (~150 bytes more per claim).
+  const lines: ServiceLine[] = new Array<ServiceLine>(source.length);
   for (let i = 0; i < source.length; i++) {
     const line = source[i]!;
-    lines.push({ ...line, facts: normalizeLine(line, reference) });
+    lines[i] = { ...line, facts: normalizeLine(line, reference) };
   }
   return { ...claim, lines };
 }

@@ -64,7 +64,9 @@ export function procedureInfo(reference: ReferenceData, line: ServiceLine): Proc
 
 /** 59 or X{EPSU} on the line (reference list `distinct-modifiers`). */
 export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData): boolean {
-  return line.modifiers.some((modifier) => reference.inList('distinct-modifiers', modifier, line.serviceDate));
+  const modifiers = line.modifiers;
+  for (let i = 0; i < modifiers.length; i++) if (reference.inList('distinct-modifiers', modifiers[i]!, line.serviceDate)) return true;
+  return false;
 }
 
 /**
@@ -138,9 +140,25 @@ function hasCode(lines: readonly ServiceLine[], code: string): boolean {
   return false;
 }
 
+/** Each code has a line in the session. */
+function hasEveryCode(lines: readonly ServiceLine[], codes: readonly string[]): boolean {
+  for (let i = 0; i < codes.length; i++) if (!hasCode(lines, codes[i]!)) return false;
+  return true;
+}
+
+/** Some alternative other than `alternative` is present in `region`. */
+function otherPresentInRegion(lines: readonly ServiceLine[], alternatives: readonly (readonly string[])[], alternative: readonly string[], region: Region): boolean {
+  for (let i = 0; i < alternatives.length; i++) {
+    const other = alternatives[i]!;
+    if (other !== alternative && presentInRegion(lines, other, region)) return true;
+  }
+  return false;
+}
+
 /** Every line whose code is in `alternative` (its primaries) is of a definite region other than `region`. */
 function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
-  for (const code of alternative) {
+  for (let c = 0; c < alternative.length; c++) {
+    const code = alternative[c]!;
     for (const line of lines) {
       if (line.procedure === code && (line.facts.region === region || line.facts.region === 'none')) return false;
     }
@@ -150,7 +168,8 @@ function primariesElsewhere(lines: readonly ServiceLine[], alternative: readonly
 
 /** Each code of `alternative` is on a line of `region`. */
 function presentInRegion(lines: readonly ServiceLine[], alternative: readonly string[], region: Region): boolean {
-  for (const code of alternative) {
+  for (let c = 0; c < alternative.length; c++) {
+    const code = alternative[c]!;
     let found = false;
     for (const line of lines) {
       if (line.procedure === code && line.facts.region === region) {
@@ -171,11 +190,13 @@ function computeJunctionRegions(encounter: Encounter, reference: ReferenceData):
     const alternatives = procedureInfo(reference, line)?.allowedPrimaries;
     if (!alternatives) continue;
     const region = line.facts.region;
-    for (const alternative of alternatives) {
-      if (!alternative.every((code) => hasCode(lines, code))) continue;
+    // Indexed loops over the reference's lists: they are frozen, and for-of over a frozen array allocates an iterator.
+    for (let a = 0; a < alternatives.length; a++) {
+      const alternative = alternatives[a]!;
+      if (!hasEveryCode(lines, alternative)) continue;
       if (!primariesElsewhere(lines, alternative, region)) continue;
       // Only when the session has no primary of the add-on's own region (then it is a real two-region session).
-      if (alternatives.some((other) => other !== alternative && presentInRegion(lines, other, region))) continue;
+      if (otherPresentInRegion(lines, alternatives, alternative, region)) continue;
       // The primaries in the alternative's code order, each code's lines in claim order.
       result ??= new Map();
       for (const code of alternative) for (const primary of lines) if (primary.procedure === code) result.set(primary.key, region);
@@ -249,13 +270,27 @@ export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: Ref
 const pointedMemo = new RecentMemo<ServiceLine, { claim: Claim; pointed: PointedDiagnosis[] }>(16);
 
 function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
-  const out: PointedDiagnosis[] = [];
-  for (const pointer of line.pointers) {
-    const diagnosis = claim.diagnoses[pointer - 1];
-    if (!diagnosis || out.some((p) => p.index === pointer)) continue;
-    out.push({ index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) });
+  const pointers = line.pointers;
+  // Counted first, so that the list is made at its size (one grown by push has room for 17).
+  let count = 0;
+  for (let i = 0; i < pointers.length; i++) if (isNewPointer(pointers, i, claim)) count++;
+  const out = new Array<PointedDiagnosis>(count);
+  let n = 0;
+  for (let i = 0; i < pointers.length; i++) {
+    if (!isNewPointer(pointers, i, claim)) continue;
+    const pointer = pointers[i]!;
+    const diagnosis = claim.diagnoses[pointer - 1]!;
+    out[n++] = { index: pointer, code: diagnosis.code, icd9: diagnosis.icd9, info: diagnosis.icd9 ? undefined : reference.diagnosis(diagnosis.code, line.serviceDate) };
   }
   return out;
+}
+
+/** pointers[i] points to a diagnosis of the claim, and no earlier pointer is the same. */
+function isNewPointer(pointers: readonly number[], i: number, claim: Claim): boolean {
+  const pointer = pointers[i]!;
+  if (!claim.diagnoses[pointer - 1]) return false;
+  for (let j = 0; j < i; j++) if (pointers[j] === pointer) return false;
+  return true;
 }
 
 /** Every diagnosis of the claim, resolved for a line's date of service. */
@@ -281,7 +316,10 @@ const BOTH: readonly Side[] = ['left', 'right'];
 
 /** Do two lines share a side (unknown sides overlap nothing: those are modifier/bilateral-ambiguous's). */
 export function sidesOverlap(a: ServiceLine, b: ServiceLine): boolean {
-  return a.facts.sides.some((side) => b.facts.sides.includes(side));
+  const sides = a.facts.sides;
+  const others = b.facts.sides;
+  for (let i = 0; i < sides.length; i++) if (others.includes(sides[i]!)) return true;
+  return false;
 }
 
 /**

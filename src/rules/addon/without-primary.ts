@@ -1,3 +1,4 @@
+import type { ServiceLine } from '../../encounter/model.js';
 import { lineLabel } from '../helpers.js';
 import { defineRule } from '../types.js';
 
@@ -6,6 +7,28 @@ import { defineRule } from '../types.js';
  * reference table (rules.md: 64480←64479; 64484←64483; 64491←64490; 64492←64490+64491; 64494←64493 or 64490
  * (junction); 64495←64494; 64634←64633; 64636←64635 or 64633 (junction)).
  */
+/** Every code of some alternative is on a line of the session (sessions have a few lines: scans, no set). */
+function someAlternativePresent(alternatives: readonly (readonly string[])[], lines: readonly ServiceLine[]): boolean {
+  // Indexed loops: the reference's lists are frozen, and for-of over a frozen array allocates an iterator.
+  for (let a = 0; a < alternatives.length; a++) {
+    const alternative = alternatives[a]!;
+    let all = true;
+    for (let c = 0; c < alternative.length; c++) {
+      if (!hasCode(lines, alternative[c]!)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+function hasCode(lines: readonly ServiceLine[], code: string): boolean {
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.procedure === code) return true;
+  return false;
+}
+
 export default defineRule({
   meta: {
     id: 'addon/without-primary',
@@ -23,13 +46,11 @@ export default defineRule({
     },
   },
   check(encounter, context) {
-    let present: Set<string> | undefined; // built for the first add-on (most sessions have none)
     for (const line of encounter.lines) {
       if (line.facts.role !== 'addon') continue;
       const alternatives = context.reference.procedure(line.procedure, line.serviceDate)?.allowedPrimaries;
       if (!alternatives || alternatives.length === 0) continue;
-      const codes = (present ??= new Set(encounter.lines.map((other) => other.procedure)));
-      if (alternatives.some((alternative) => alternative.every((code) => codes.has(code)))) continue;
+      if (someAlternativePresent(alternatives, encounter.lines)) continue;
       const primaries = alternatives.map((codes) => codes.join(' + '));
       context.report({ messageId: 'missing', data: { code: lineLabel(line), primaries: primaries.join(' or ') }, line, expected: primaries });
     }

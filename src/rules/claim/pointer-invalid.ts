@@ -6,6 +6,12 @@ import { defineRule, type Fix } from '../types.js';
 /** SV107 carries at most four pointers (SV107-1…4). */
 const MAX_POINTERS = 4;
 
+/** The first pointer that is not a position in the claim's `count` diagnoses. */
+function firstBadPointer(pointers: readonly number[], count: number): number | undefined {
+  for (const p of pointers) if (!Number.isInteger(p) || p < 1 || p > count) return p;
+  return undefined;
+}
+
 /**
  * The one diagnosis a line can point to, when exactly one choice exists: for a spine line, the single diagnosis
  * on the claim that supports its family in its region; for any other line, the claim's only diagnosis.
@@ -46,7 +52,7 @@ export default defineRule({
     for (const line of encounter.lines) {
       let messageId: 'missing' | 'outOfRange' | 'tooMany' | undefined;
       let extra: Record<string, string | number> | undefined;
-      const bad = line.pointers.find((p) => !Number.isInteger(p) || p < 1 || p > count);
+      const bad = firstBadPointer(line.pointers, count);
       if (line.pointers.length === 0) messageId = 'missing';
       else if (bad !== undefined) {
         messageId = 'outOfRange';

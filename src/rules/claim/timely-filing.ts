@@ -2,6 +2,16 @@ import { defineRule } from '../types.js';
 import { daysBetween } from '../history/shared.js';
 
 /** Medicare: a claim filed more than 12 months (365 days) after the date of service is denied. */
+/** /^\d{4}-\d{2}-\d{2}$/ by character codes (asked for every claim; a regex test allocates). */
+function hasDateShape(date: string): boolean {
+  if (date.length !== 10) return false;
+  for (let i = 0; i < 10; i++) {
+    const c = date.charCodeAt(i);
+    if (i === 4 || i === 7 ? c !== 45 /* - */ : c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export default defineRule<{ days: number }>({
   meta: {
     id: 'claim/timely-filing',
@@ -22,7 +32,7 @@ export default defineRule<{ days: number }>({
   defaultOptions: { days: 365 },
   check(encounter, context) {
     const first = encounter.lines[0];
-    if (!first || !/^\d{4}-\d{2}-\d{2}$/.test(encounter.serviceDate)) return;
+    if (!first || !hasDateShape(encounter.serviceDate)) return;
     const days = daysBetween(encounter.serviceDate, context.asOf);
     if (!(days > context.options.days)) return;
     context.report({

@@ -2,21 +2,21 @@
  * Distinct-procedure pairs present in a session: a column-2 line whose column-1 partner (from the
  * distinct-pair table) is billed in the same session at a different site.
  */
-import type { Encounter, ServiceLine } from '../../encounter/model.js';
+import type { Encounter, Region, ServiceLine } from '../../encounter/model.js';
 import { isEffective } from '../../reference/index.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { DISTINCT_PAIRS, type DistinctPair } from '../../reference/data/distinct-pairs.js';
-import { RecentMemo } from '../helpers.js';
-import { sessionRegions } from './spine.js';
+import { effectiveRegion, junctionRegions, RecentMemo } from '../helpers.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
 export const GENERIC_DISTINCT = '59';
 
 /** An X{EPSU} modifier on the line (the reference list `distinct-modifiers` without 59). */
 export function hasXModifier(line: ServiceLine, reference: ReferenceData): boolean {
-  return line.modifiers.some(
-    (modifier) => modifier !== GENERIC_DISTINCT && reference.inList('distinct-modifiers', modifier, line.serviceDate),
-  );
+  for (const modifier of line.modifiers) {
+    if (modifier !== GENERIC_DISTINCT && reference.inList('distinct-modifiers', modifier, line.serviceDate)) return true;
+  }
+  return false;
 }
 
 export interface DistinctMatch {
@@ -38,36 +38,48 @@ for (const pair of DISTINCT_PAIRS) {
  * ask for the same session: computed once per encounter object (treat the result as read-only).
  */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  if (!encounter.lines.some((line) => PAIRS_BY_SECOND.has(line.procedure))) return [];
+  if (!hasSecondCode(encounter.lines)) return NO_MATCHES;
   return matchesMemo.get(encounter, reference, computeDistinctMatches);
 }
 
 const matchesMemo = new RecentMemo<Encounter, DistinctMatch[]>();
 
+/** Shared empty answer (read-only, like every answer of distinctMatches). */
+const NO_MATCHES: DistinctMatch[] = [];
+
+function hasSecondCode(lines: readonly ServiceLine[]): boolean {
+  for (let i = 0; i < lines.length; i++) if (PAIRS_BY_SECOND.has(lines[i]!.procedure)) return true;
+  return false;
+}
+
 function computeDistinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  const regionOf = sessionRegions(encounter, reference);
+  const junctions = junctionRegions(encounter, reference);
   const matches: DistinctMatch[] = [];
   for (const second of encounter.lines) {
-    let found: DistinctMatch | undefined;
     const candidates = PAIRS_BY_SECOND.get(second.procedure);
     if (candidates === undefined) continue;
     for (const pair of candidates) {
       if (!isEffective(pair.effective, second.serviceDate)) continue;
-      const first = encounter.lines.find((line) => {
-        if (line === second || line.procedure !== pair.first) return false;
-        if (pair.site === 'other-structure') return true;
-        const firstRegion = regionOf(line);
-        const secondRegion = regionOf(second);
-        return firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion;
-      });
+      const first = firstPartner(encounter.lines, second, pair, junctions);
       if (first !== undefined) {
-        found = { second, first, pair };
+        matches.push({ second, first, pair });
         break;
       }
     }
-    if (found !== undefined) matches.push(found);
   }
   return matches;
+}
+
+/** The first line of the pair's column-1 code at a different site than `second` (loops, not closures: hot). */
+function firstPartner(lines: readonly ServiceLine[], second: ServiceLine, pair: DistinctPair, junctions: Map<string, Region>): ServiceLine | undefined {
+  for (const line of lines) {
+    if (line === second || line.procedure !== pair.first) continue;
+    if (pair.site === 'other-structure') return line;
+    const firstRegion = effectiveRegion(line, junctions);
+    const secondRegion = effectiveRegion(second, junctions);
+    if (firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion) return line;
+  }
+  return undefined;
 }
 
 export function describeSite(pair: DistinctPair): string {

@@ -8,5 +8,11 @@ export function isDrugLine(line: ServiceLine): boolean {
 
 /** HCPCS level II J-codes (drugs administered other than oral): the shape, not a code list. */
 export function isJCode(code: string): boolean {
-  return /^J\d{4}$/.test(code);
+  // /^J\d{4}$/ by character codes: asked for every line, and a regex test allocates.
+  if (code.length !== 5 || code.charCodeAt(0) !== 74 /* J */) return false;
+  for (let i = 1; i < 5; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -27,6 +27,10 @@ function severityOf(rule: AnyRule, policy: ResolvedPolicy): SeveritySetting {
 
 interface LimitRun {
   rule: AnyRule;
+  /** rule.meta.id, scope and check, read once (the engine does the same: rule objects differ in shape). */
+  id: string;
+  claimScope: boolean;
+  check: AnyRule['check'];
   options: Record<string, unknown>;
   /** familyMask(rule.families): the same precondition the engine uses. */
   families: number;
@@ -41,7 +45,14 @@ function limitRuns(policy: ResolvedPolicy, historyAvailable: boolean): LimitRun[
     const withHistory: LimitRun[] = [];
     for (const rule of coverageLimitRules) {
       if (severityOf(rule, policy) === 'off') continue;
-      withHistory.push({ rule, options: { ...(rule.defaultOptions ?? {}), ...(policy.ruleOptions[rule.meta.id] ?? {}) }, families: familyMask(rule.families) });
+      withHistory.push({
+        rule,
+        id: rule.meta.id,
+        claimScope: rule.meta.scope === 'claim',
+        check: rule.check,
+        options: { ...(rule.defaultOptions ?? {}), ...(policy.ruleOptions[rule.meta.id] ?? {}) },
+        families: familyMask(rule.families),
+      });
     }
     // Without a history index the history rules are not part of the run (issue 4 runs with an empty history).
     runs = { withHistory, withoutHistory: withHistory.filter((run) => run.rule.meta.usesHistory !== true) };
@@ -71,14 +82,15 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
     },
   };
   const sessionFamilies = linesFamilyMask(encounter.lines);
-  for (const { rule, options, families } of limitRuns(context.policy, context.history.available)) {
+  const runs = limitRuns(context.policy, context.history.available);
+  for (let i = 0; i < runs.length; i++) {
+    const { id, claimScope, check, options, families } = runs[i]!;
     // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
-    const target: Encounter =
-      rule.meta.scope === 'claim' ? { ...encounter, lines: encounter.claim.lines } : encounter;
+    const target: Encounter = claimScope ? { ...encounter, lines: encounter.claim.lines } : encounter;
     if (!mayApply(families, target === encounter ? sessionFamilies : linesFamilyMask(target.lines))) continue;
-    ruleId = rule.meta.id;
+    ruleId = id;
     inner.options = options;
-    rule.check(target, inner);
+    check(target, inner);
   }
   return flagged ?? NOTHING_FLAGGED;
 }

@@ -22,14 +22,13 @@ export default defineRule({
   // Precondition for the engine: needs a spine line (isSpineLine).
   families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
-    const spine = encounter.lines.filter(isSpineLine);
-    if (spine.length === 0) return;
+    if (!encounter.lines.some(isSpineLine)) return;
     let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!context.reference.inList('local-anesthetic', line.procedure, line.serviceDate)) continue;
       context.report({
         messageId: 'included',
-        data: { code: lineLabel(line), procedures: (names ??= [...new Set(spine.map((line) => line.procedure))].join(', ')) },
+        data: { code: lineLabel(line), procedures: (names ??= [...new Set(encounter.lines.filter(isSpineLine).map((line) => line.procedure))].join(', ')) },
         line,
         fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
       });

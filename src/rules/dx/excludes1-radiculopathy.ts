@@ -1,4 +1,5 @@
-import { defineRule, type Change } from '../types.js';
+import type { Encounter } from '../../encounter/model.js';
+import { defineRule, type Change, type RuleContext } from '../types.js';
 
 /**
  * M54.1- (radiculopathy) has an Excludes1 note for radiculopathy with a disc disorder (M50.1-, M51.1-) or with
@@ -24,40 +25,56 @@ export default defineRule({
     },
   },
   check(encounter, context) {
+    // Most claims have no NOS radiculopathy of a definite region: asked per diagnosis, nothing built.
     const { claim } = encounter;
     const dos = claim.lines[0]?.serviceDate ?? encounter.serviceDate;
-    const infos = claim.diagnoses.map((d) => (d.icd9 ? undefined : context.reference.diagnosis(d.code, dos)));
-    infos.forEach((info, i) => {
-      if (info?.excludesGroup !== 'radiculopathy-nos') return;
-      if (info.region !== 'cervical-thoracic' && info.region !== 'lumbar-sacral') return;
-      const combinations = infos
-        .map((other, j) => ({ other, index: j + 1 }))
-        .filter(({ other }) => other?.excludesGroup === 'combination' && other.region === info.region);
-      if (combinations.length === 0) return;
-      const index = i + 1;
-      const names = combinations.map(({ other }) => other!.display).join(', ');
-      let fix: { changes: Change[]; description: string } | undefined;
-      if (combinations.length === 1) {
-        const target = combinations[0]!.index;
-        const changes: Change[] = [];
-        for (const line of claim.lines) {
-          if (!line.pointers.includes(index)) continue;
-          const pointers: number[] = [];
-          for (const p of line.pointers) {
-            const mapped = p === index ? target : p;
-            if (!pointers.includes(mapped)) pointers.push(mapped);
-          }
-          changes.push({ op: 'set-pointers', line: line.key, value: pointers });
-        }
-        changes.push({ op: 'remove-diagnosis', index });
-        fix = { changes, description: `remove ${info.display}; point its lines to ${names}` };
+    for (const d of claim.diagnoses) {
+      if (d.icd9) continue;
+      const info = context.reference.diagnosis(d.code, dos);
+      if (info?.excludesGroup === 'radiculopathy-nos' && (info.region === 'cervical-thoracic' || info.region === 'lumbar-sacral')) {
+        reportExcluded(encounter, context);
+        return;
       }
-      context.report({
-        messageId: 'excludes1',
-        data: { code: info.display, combination: names },
-        actual: claim.diagnoses[i]!.code,
-        ...(fix ? { fix } : {}),
-      });
-    });
+    }
   },
 });
+
+/** Each NOS radiculopathy with a combination code of its region on the claim. */
+function reportExcluded(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'excludes1'>): void {
+  const { claim } = encounter;
+  const dos = claim.lines[0]?.serviceDate ?? encounter.serviceDate;
+  const infos = claim.diagnoses.map((d) => (d.icd9 ? undefined : context.reference.diagnosis(d.code, dos)));
+  infos.forEach((info, i) => {
+    if (info?.excludesGroup !== 'radiculopathy-nos') return;
+    if (info.region !== 'cervical-thoracic' && info.region !== 'lumbar-sacral') return;
+    const combinations = infos
+      .map((other, j) => ({ other, index: j + 1 }))
+      .filter(({ other }) => other?.excludesGroup === 'combination' && other.region === info.region);
+    if (combinations.length === 0) return;
+    const index = i + 1;
+    const names = combinations.map(({ other }) => other!.display).join(', ');
+    let fix: { changes: Change[]; description: string } | undefined;
+    if (combinations.length === 1) {
+      const target = combinations[0]!.index;
+      const changes: Change[] = [];
+      for (const line of claim.lines) {
+        if (!line.pointers.includes(index)) continue;
+        const pointers: number[] = [];
+        for (const p of line.pointers) {
+          const mapped = p === index ? target : p;
+          if (!pointers.includes(mapped)) pointers.push(mapped);
+        }
+        changes.push({ op: 'set-pointers', line: line.key, value: pointers });
+      }
+      changes.push({ op: 'remove-diagnosis', index });
+      fix = { changes, description: `remove ${info.display}; point its lines to ${names}` };
+    }
+    context.report({
+      messageId: 'excludes1',
+      data: { code: info.display, combination: names },
+      actual: claim.diagnoses[i]!.code,
+      ...(fix ? { fix } : {}),
+    });
+  });
+}
+

@@ -1,6 +1,15 @@
+import type { IsoDate, ServiceLine } from '../../encounter/model.js';
 import { defineRule } from '../types.js';
 
 /** A category header is not billable: the claim must carry one of its billable children (dated table). */
+/** The claim's dates of service, each once, in line order (one date, the usual case, without a set). */
+function serviceDates(lines: readonly ServiceLine[]): IsoDate[] {
+  if (lines.length === 0) return [];
+  const first = lines[0]!.serviceDate;
+  for (const line of lines) if (line.serviceDate !== first) return [...new Set(lines.map((l) => l.serviceDate))];
+  return [first];
+}
+
 export default defineRule({
   meta: {
     id: 'dx/header-code',
@@ -19,7 +28,7 @@ export default defineRule({
   },
   check(encounter, context) {
     const { claim } = encounter;
-    const dates = [...new Set(claim.lines.map((line) => line.serviceDate))];
+    const dates = serviceDates(claim.lines);
     for (const diagnosis of claim.diagnoses) {
       if (diagnosis.icd9) continue;
       for (const dos of dates) {

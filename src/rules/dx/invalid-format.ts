@@ -25,8 +25,10 @@ export default defineRule({
     },
   },
   check(encounter, context) {
-    encounter.claim.diagnoses.forEach((diagnosis, i) => {
-      if (diagnosis.icd9 || ICD10_SHAPE.test(diagnosis.code)) return;
+    const diagnoses = encounter.claim.diagnoses;
+    for (let i = 0; i < diagnoses.length; i++) {
+      const diagnosis = diagnoses[i]!;
+      if (diagnosis.icd9 || ICD10_SHAPE.test(diagnosis.code)) continue;
       const stripped = diagnosis.code.replace('.', '');
       if (diagnosis.code.includes('.') && ICD10_SHAPE.test(stripped)) {
         context.report({
@@ -36,9 +38,9 @@ export default defineRule({
           expected: [stripped],
           fix: { changes: [{ op: 'set-diagnosis', index: i + 1, value: stripped }], description: 'strip the decimal point' },
         });
-        return;
+        continue;
       }
       context.report({ messageId: 'shape', data: { code: diagnosis.code, index: i + 1 }, actual: diagnosis.code });
-    });
+    }
   },
 });

@@ -7,8 +7,11 @@ import {
   opposingClasses,
   pointedDiagnoses,
   supportingClasses,
+  type PointedDiagnosis,
 } from '../helpers.js';
-import { defineRule } from '../types.js';
+import { defineRule, type RuleContext } from '../types.js';
+import type { Claim, ServiceLine } from '../../encounter/model.js';
+import type { DiagnosisSupport } from '../../reference/types.js';
 
 /**
  * ESI is covered for radicular pain (and stenosis, postlaminectomy, post-op pain, zoster), not for axial pain;
@@ -41,20 +44,34 @@ export default defineRule({
       if (!isSpineLine(line)) continue;
       const pointed = pointedDiagnoses(line, claim, context.reference);
       if (pointed.length === 0) continue;
-      const opposing = opposingClasses(line.facts.family);
-      if (!pointed.every((d) => d.info !== undefined && opposing.includes(d.info.support))) continue;
-      const supporting = supportingClasses(line.facts.family);
-      const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter((d) => d.info && d.info.billable && supporting.includes(d.info.support));
-      const only = candidates.length === 1 ? candidates[0]! : undefined;
-      context.report({
-        messageId: isEsiFamily(line.facts.family) ? 'esiAxial' : 'facetRadicular',
-        data: { code: lineLabel(line), diagnoses: pointed.map(diagnosisLabel).join(', ') },
-        line,
-        actual: pointed.map(diagnosisLabel).join(', '),
-        ...(only
-          ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
-          : {}),
-      });
+      if (!allOpposing(pointed, opposingClasses(line.facts.family))) continue;
+      reportNotSupporting(line, pointed, claim, context);
     }
   },
 });
+
+/** Every pointed diagnosis is known and of the support class that means the other family. */
+function allOpposing(pointed: readonly PointedDiagnosis[], opposing: readonly DiagnosisSupport[]): boolean {
+  for (const d of pointed) if (d.info === undefined || !opposing.includes(d.info.support)) return false;
+  return true;
+}
+
+function reportNotSupporting(
+  line: ServiceLine,
+  pointed: readonly PointedDiagnosis[],
+  claim: Claim,
+  context: RuleContext<Record<string, unknown>, 'esiAxial' | 'facetRadicular'>,
+): void {
+  const supporting = supportingClasses(line.facts.family);
+  const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter((d) => d.info && d.info.billable && supporting.includes(d.info.support));
+  const only = candidates.length === 1 ? candidates[0]! : undefined;
+  context.report({
+    messageId: isEsiFamily(line.facts.family) ? 'esiAxial' : 'facetRadicular',
+    data: { code: lineLabel(line), diagnoses: pointed.map(diagnosisLabel).join(', ') },
+    line,
+    actual: pointed.map(diagnosisLabel).join(', '),
+    ...(only
+      ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+      : {}),
+  });
+}

@@ -8,8 +8,11 @@ import {
   pointedDiagnoses,
   regionName,
   supportingClasses,
+  type PointedDiagnosis,
 } from '../helpers.js';
-import { defineRule } from '../types.js';
+import { defineRule, type RuleContext } from '../types.js';
+import type { Claim, Region, ServiceLine } from '../../encounter/model.js';
+import type { DiagnosisSupport } from '../../reference/types.js';
 
 /**
  * The diagnosis that supports a spine line must be of the line's region: cervical/thoracic codes with sites 1–4,
@@ -44,27 +47,60 @@ export default defineRule({
       const region = effectiveRegion(line, junctions);
       if (region === 'none') continue;
       const classes = supportingClasses(line.facts.family);
-      const supporting = pointedDiagnoses(line, claim, context.reference).filter((d) => d.info && classes.includes(d.info.support));
-      if (supporting.length === 0) continue;
-      if (!supporting.every((d) => (d.info!.region === 'cervical-thoracic' || d.info!.region === 'lumbar-sacral') && d.info!.region !== region)) continue;
-      const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter(
-        (d) => d.info && d.info.billable && classes.includes(d.info.support) && d.info.region === region,
-      );
-      const only = candidates.length === 1 ? candidates[0]! : undefined;
-      context.report({
-        messageId: 'mismatch',
-        data: {
-          diagnoses: supporting.map(diagnosisLabel).join(', '),
-          dxRegion: regionName(supporting[0]!.info!.region),
-          code: lineLabel(line),
-          region: regionName(region),
-        },
-        line,
-        actual: supporting.map(diagnosisLabel).join(', '),
-        ...(only
-          ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
-          : {}),
-      });
+      // Every supporting pointed diagnosis (at least one) is of the other definite region: counted without arrays
+      // (most lines pass).
+      const pointed = pointedDiagnoses(line, claim, context.reference);
+      let supportingCount = 0;
+      let allElsewhere = true;
+      for (const d of pointed) {
+        if (!isSupporting(d, classes)) continue;
+        supportingCount++;
+        const dxRegion = d.info!.region;
+        if (!((dxRegion === 'cervical-thoracic' || dxRegion === 'lumbar-sacral') && dxRegion !== region)) {
+          allElsewhere = false;
+          break;
+        }
+      }
+      if (supportingCount === 0 || !allElsewhere) continue;
+      reportMismatch(line, region, classes, supportingOf(pointed, classes), claim, context);
     }
   },
 });
+
+function isSupporting(diagnosis: PointedDiagnosis, classes: readonly DiagnosisSupport[]): boolean {
+  return diagnosis.info !== undefined && classes.includes(diagnosis.info.support);
+}
+
+function supportingOf(pointed: readonly PointedDiagnosis[], classes: readonly DiagnosisSupport[]): PointedDiagnosis[] {
+  const supporting: PointedDiagnosis[] = [];
+  for (const d of pointed) if (isSupporting(d, classes)) supporting.push(d);
+  return supporting;
+}
+
+function reportMismatch(
+  line: ServiceLine,
+  region: Region,
+  classes: readonly DiagnosisSupport[],
+  supporting: PointedDiagnosis[],
+  claim: Claim,
+  context: RuleContext<Record<string, unknown>, 'mismatch'>,
+): void {
+  const candidates = claimDiagnoses(claim, line.serviceDate, context.reference).filter(
+    (d) => d.info && d.info.billable && classes.includes(d.info.support) && d.info.region === region,
+  );
+  const only = candidates.length === 1 ? candidates[0]! : undefined;
+  context.report({
+    messageId: 'mismatch',
+    data: {
+      diagnoses: supporting.map(diagnosisLabel).join(', '),
+      dxRegion: regionName(supporting[0]!.info!.region),
+      code: lineLabel(line),
+      region: regionName(region),
+    },
+    line,
+    actual: supporting.map(diagnosisLabel).join(', '),
+    ...(only
+      ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+      : {}),
+  });
+}

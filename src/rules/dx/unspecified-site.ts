@@ -1,4 +1,5 @@
-import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses, supportingClasses } from '../helpers.js';
+import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses, supportingClasses, type PointedDiagnosis } from '../helpers.js';
+import type { DiagnosisSupport } from '../../reference/types.js';
 import { defineRule } from '../types.js';
 
 /** Sites 0/9 (multiple, unspecified) and 5 (thoracolumbar) cannot confirm the region treated: warn, don't reject. */
@@ -24,8 +25,20 @@ export default defineRule({
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
       const classes = supportingClasses(line.facts.family);
-      const supporting = pointedDiagnoses(line, encounter.claim, context.reference).filter((d) => d.info && classes.includes(d.info.support));
-      if (supporting.length === 0 || !supporting.every((d) => d.info!.region === 'ambiguous')) continue;
+      // Every supporting pointed diagnosis (at least one) has an ambiguous site: counted without arrays (most lines pass).
+      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      let supportingCount = 0;
+      let allAmbiguous = true;
+      for (const d of pointed) {
+        if (!(d.info !== undefined && classes.includes(d.info.support))) continue;
+        supportingCount++;
+        if (d.info.region !== 'ambiguous') {
+          allAmbiguous = false;
+          break;
+        }
+      }
+      if (supportingCount === 0 || !allAmbiguous) continue;
+      const supporting = supportingOf(pointed, classes);
       context.report({
         messageId: 'ambiguous',
         data: { code: lineLabel(line), diagnoses: supporting.map(diagnosisLabel).join(', ') },
@@ -35,3 +48,9 @@ export default defineRule({
     }
   },
 });
+
+function supportingOf(pointed: readonly PointedDiagnosis[], classes: readonly DiagnosisSupport[]): PointedDiagnosis[] {
+  const supporting: PointedDiagnosis[] = [];
+  for (const d of pointed) if (d.info !== undefined && classes.includes(d.info.support)) supporting.push(d);
+  return supporting;
+}

@@ -1,7 +1,12 @@
-import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses } from '../helpers.js';
+import { diagnosisLabel, isSpineLine, lineLabel, pointedDiagnoses, type PointedDiagnosis } from '../helpers.js';
 import { defineRule } from '../types.js';
 
 /** When no pointed diagnosis is in the reference table, neither ESI nor facet/RFA support can be told. */
+function someKnown(pointed: readonly PointedDiagnosis[]): boolean {
+  for (const d of pointed) if (d.info !== undefined) return true;
+  return false;
+}
+
 export default defineRule({
   meta: {
     id: 'dx/unsupported-unknown',
@@ -24,7 +29,7 @@ export default defineRule({
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
       const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
-      if (pointed.length === 0 || pointed.some((d) => d.info !== undefined)) continue;
+      if (pointed.length === 0 || someKnown(pointed)) continue;
       context.report({
         messageId: 'unknown',
         data: { code: lineLabel(line), diagnoses: pointed.map(diagnosisLabel).join(', ') },

@@ -1,8 +1,25 @@
 import type { ServiceLine } from '../../encounter/model.js';
+import type { ReferenceData } from '../../reference/types.js';
 import { lineLabel } from '../helpers.js';
 import { defineRule, type Change } from '../types.js';
 
 /** Interlaminar ESI is reported once per region per day, whatever the levels (MUE 1; LCD: one level). */
+/** An interlaminar line the reference knows (the lines this rule counts). */
+function isCounted(line: ServiceLine, reference: ReferenceData): boolean {
+  return line.facts.family === 'esi-interlaminar' && reference.procedure(line.procedure, line.serviceDate) !== undefined;
+}
+
+/** Every counted line has 1 unit and a code of its own: the rule has nothing to say. */
+function oneUnitEach(lines: readonly ServiceLine[], reference: ReferenceData): boolean {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!isCounted(line, reference)) continue;
+    if (line.units !== 1) return false;
+    for (let j = 0; j < i; j++) if (lines[j]!.procedure === line.procedure && isCounted(lines[j]!, reference)) return false;
+  }
+  return true;
+}
+
 export default defineRule({
   meta: {
     id: 'esi/interlaminar-units',
@@ -24,6 +41,8 @@ export default defineRule({
   // Precondition for the engine: interlaminar ESI lines only.
   families: ['esi-interlaminar'],
   check(encounter, context) {
+    // Most sessions have one interlaminar line of 1 unit: nothing to report, nothing grouped.
+    if (oneUnitEach(encounter.lines, context.reference)) return;
     const byCode = new Map<string, ServiceLine[]>();
     for (const line of encounter.lines) {
       if (line.facts.family !== 'esi-interlaminar' || !context.reference.procedure(line.procedure, line.serviceDate)) continue;

@@ -1,5 +1,6 @@
 import type { ServiceLine } from '../../encounter/model.js';
 import { lineLabel, regionName } from '../helpers.js';
+import type { ReferenceData } from '../../reference/types.js';
 import { defineRule } from '../types.js';
 
 /**
@@ -27,13 +28,13 @@ export default defineRule({
   // Precondition for the engine: ESI lines only.
   families: ['esi-interlaminar', 'esi-transforaminal'],
   check(encounter, context) {
-    const esi = encounter.lines.filter(
-      (line) =>
-        (line.facts.family === 'esi-interlaminar' || line.facts.family === 'esi-transforaminal') &&
-        line.facts.region !== 'none' &&
-        context.reference.procedure(line.procedure, line.serviceDate) !== undefined,
-    );
-    if (esi.length < 2) return;
+    // Most sessions have at most one ESI line: counted without a list or a closure.
+    const { reference } = context;
+    let count = 0;
+    for (const line of encounter.lines) if (isCountedEsi(line, reference)) count++;
+    if (count < 2) return;
+    const esi: ServiceLine[] = [];
+    for (const line of encounter.lines) if (isCountedEsi(line, reference)) esi.push(line);
     const firstRegion = esi[0]!.facts.region;
     const firstOfRegion = new Map<string, ServiceLine>();
     for (const line of esi) {
@@ -63,6 +64,15 @@ export default defineRule({
     }
   },
 });
+
+/** An ESI line of a definite region whose code the reference knows. */
+function isCountedEsi(line: ServiceLine, reference: ReferenceData): boolean {
+  return (
+    (line.facts.family === 'esi-interlaminar' || line.facts.family === 'esi-transforaminal') &&
+    line.facts.region !== 'none' &&
+    reference.procedure(line.procedure, line.serviceDate) !== undefined
+  );
+}
 
 function approachName(line: ServiceLine): string {
   return line.facts.family === 'esi-interlaminar' ? 'interlaminar' : 'transforaminal';

@@ -29,6 +29,13 @@ export default defineRule({
   check(encounter, context) {
     const limit = context.policy.limits.transforaminalLevelsPerSide;
     if (limit === null) return;
+    // A side's levels are at most the units of every transforaminal line of a region: within the limit (most
+    // sessions), no side can pass it and nothing is grouped.
+    let units = 0;
+    for (const line of encounter.lines) {
+      if (line.facts.family === 'esi-transforaminal' && line.facts.region !== 'none' && line.units > 0) units += line.units;
+    }
+    if (units <= limit) return;
     const byRegion = new Map<Region, ServiceLine[]>();
     for (const line of encounter.lines) {
       if (line.facts.family !== 'esi-transforaminal' || line.facts.region === 'none') continue;

@@ -2,7 +2,8 @@
  * facet/levels ⚑ — the facet LCDs cover 1–2 levels per region per session; 64492/64495 (third and any
  * additional level) are appeal-only. The limit is the policy's (medicare 2, guide 3).
  */
-import { defineRule } from '../types.js';
+import type { Encounter } from '../../encounter/model.js';
+import { defineRule, type RuleContext } from '../types.js';
 import {
   describeRegion,
   onSides,
@@ -38,25 +39,41 @@ export default defineRule({
   families: ['facet'],
   check(encounter, context) {
     const limit = context.policy.limits.facetLevelsPerSession;
-    const regionOf = sessionRegions(encounter, context.reference);
-    for (const [region, lines] of familyLinesByRegion(encounter, 'facet', regionOf)) {
-      const atLeast = (line: (typeof lines)[number]) =>
-        context.reference.procedure(line.procedure, line.serviceDate)?.oncePerDay === true ? THIRD_LEVEL : 0;
-      for (const overrun of linesBeyondLimit(lines, limit, atLeast)) {
-        context.report({
-          messageId: 'tooManyLevels',
-          line: overrun.line,
-          data: {
-            levels: overrun.count,
-            side: onSides(overrun.sides),
-            region: describeRegion(region),
-            code: overrun.line.procedure,
-            limit,
-          },
-          actual: `${overrun.count} levels`,
-          expected: [`at most ${limit} levels`],
-        });
-      }
+    // linesBeyondLimit's own bound over the whole session (every region's lines at once): within the limit, no
+    // region's count can pass it (most sessions), and no region is grouped.
+    const { reference } = context;
+    let units = 0;
+    let minimum = 0;
+    for (const line of encounter.lines) {
+      if (line.facts.family !== 'facet') continue;
+      if (line.units > 0) units += line.units;
+      minimum = Math.max(minimum, reference.procedure(line.procedure, line.serviceDate)?.oncePerDay === true ? THIRD_LEVEL : 0);
     }
+    if (minimum + units <= limit) return;
+    reportOverruns(encounter, context, limit);
   },
 });
+
+function reportOverruns(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'tooManyLevels'>, limit: number): void {
+  const regionOf = sessionRegions(encounter, context.reference);
+  for (const [region, lines] of familyLinesByRegion(encounter, 'facet', regionOf)) {
+    const atLeast = (line: (typeof lines)[number]) =>
+      context.reference.procedure(line.procedure, line.serviceDate)?.oncePerDay === true ? THIRD_LEVEL : 0;
+    for (const overrun of linesBeyondLimit(lines, limit, atLeast)) {
+      context.report({
+        messageId: 'tooManyLevels',
+        line: overrun.line,
+        data: {
+          levels: overrun.count,
+          side: onSides(overrun.sides),
+          region: describeRegion(region),
+          code: overrun.line.procedure,
+          limit,
+        },
+        actual: `${overrun.count} levels`,
+        expected: [`at most ${limit} levels`],
+      });
+    }
+  }
+}
+

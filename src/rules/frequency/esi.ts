@@ -1,5 +1,10 @@
-import { defineRule } from '../types.js';
-import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+import { defineRule, type RuleContext } from '../types.js';
+import { causesOf, describeCounted, describeRegion, overRollingLimit } from '../history/shared.js';
+
+/** The policy's limit (a function, not a closure per check: the rule runs for every ESI session, twice). */
+function esiLimit(_lines: unknown, context: Pick<RuleContext, 'policy'>): number {
+  return context.policy.limits.esiSessionsPerYear;
+}
 
 /** ⚑ More than 4 ESI sessions per spinal region per rolling 12 months (ESI LCDs). */
 export default defineRule({
@@ -25,12 +30,12 @@ export default defineRule({
   families: ['esi-interlaminar', 'esi-transforaminal'],
   check(encounter, context) {
     const limit = context.policy.limits.esiSessionsPerYear;
-    for (const over of overRollingLimit(encounter, context, 'esi', () => limit)) {
+    for (const over of overRollingLimit(encounter, context, 'esi', esiLimit)) {
       for (const line of over.lines) {
         context.report({
           messageId: 'tooMany',
           line,
-          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeCounted(over) },
           actual: String(over.counted.length),
           expected: [`≤ ${limit}`],
           cause: causesOf(over.counted, 'ESI session'),

@@ -1,11 +1,36 @@
 import type { ServiceLine } from '../../encounter/model.js';
-import { defineRule } from '../types.js';
-import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+import { defineRule, type RuleContext } from '../types.js';
+import { causesOf, describeCounted, describeRegion, overRollingLimit } from '../history/shared.js';
 
 /**
  * ⚑ More than 4 diagnostic (KX) or more than 4 therapeutic facet sessions per region per rolling 12 months.
  * A session is diagnostic when a facet line of it carries KX; each kind is counted on its own.
  */
+/** A session is diagnostic in a region when a facet line of that region carries KX. */
+function isDiagnostic(lines: readonly ServiceLine[]): boolean {
+  for (const line of lines) if (line.modifiers.includes('KX')) return true;
+  return false;
+}
+
+/** Module functions, not closures made per check: the rule runs for every facet session, twice. */
+function facetLimit(lines: ServiceLine[], context: Pick<RuleContext, 'policy'>): number {
+  const { limits } = context.policy;
+  return isDiagnostic(lines) ? limits.facetDiagnosticSessionsPerYear : limits.facetTherapeuticSessionsPerYear;
+}
+
+/** Each kind is counted on its own: diagnostic (KX) sessions, or therapeutic ones. */
+function facetKind(lines: ServiceLine[]): (session: { kx: boolean }) => boolean {
+  return isDiagnostic(lines) ? isKxSession : isNotKxSession;
+}
+
+function isKxSession(session: { kx: boolean }): boolean {
+  return session.kx === true;
+}
+
+function isNotKxSession(session: { kx: boolean }): boolean {
+  return session.kx === false;
+}
+
 export default defineRule({
   meta: {
     id: 'frequency/facet',
@@ -30,18 +55,7 @@ export default defineRule({
   families: ['facet'],
   check(encounter, context) {
     const { limits } = context.policy;
-    // A session is diagnostic in a region when a facet line of that region carries KX.
-    const isDiagnostic = (lines: ServiceLine[]) => lines.some((line) => line.modifiers.includes('KX'));
-    const overs = overRollingLimit(
-      encounter,
-      context,
-      'facet',
-      (lines) => (isDiagnostic(lines) ? limits.facetDiagnosticSessionsPerYear : limits.facetTherapeuticSessionsPerYear),
-      (lines) => {
-        const diagnostic = isDiagnostic(lines);
-        return (session) => session.kx === diagnostic;
-      },
-    );
+    const overs = overRollingLimit(encounter, context, 'facet', facetLimit, facetKind);
     for (const over of overs) {
       const diagnostic = isDiagnostic(over.lines);
       const kind = diagnostic ? 'diagnostic' : 'therapeutic';
@@ -50,7 +64,7 @@ export default defineRule({
         context.report({
           messageId: 'tooMany',
           line,
-          data: { kind, count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          data: { kind, count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeCounted(over) },
           actual: String(over.counted.length),
           expected: [`≤ ${limit}`],
           cause: causesOf(over.counted, `${kind} facet session`),

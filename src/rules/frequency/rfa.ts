@@ -1,5 +1,10 @@
-import { defineRule } from '../types.js';
-import { causesOf, describeRegion, describeSessions, overRollingLimit } from '../history/shared.js';
+import { defineRule, type RuleContext } from '../types.js';
+import { causesOf, describeCounted, describeRegion, overRollingLimit } from '../history/shared.js';
+
+/** The policy's limit (a function, not a closure per check: the rule runs for every RFA session, twice). */
+function rfaLimit(_lines: unknown, context: Pick<RuleContext, 'policy'>): number {
+  return context.policy.limits.rfaSessionsPerYear;
+}
 
 /** ⚑ More than 2 RFA sessions per region per rolling 12 months (facet LCDs). */
 export default defineRule({
@@ -25,12 +30,12 @@ export default defineRule({
   families: ['rfa'],
   check(encounter, context) {
     const limit = context.policy.limits.rfaSessionsPerYear;
-    for (const over of overRollingLimit(encounter, context, 'rfa', () => limit)) {
+    for (const over of overRollingLimit(encounter, context, 'rfa', rfaLimit)) {
       for (const line of over.lines) {
         context.report({
           messageId: 'tooMany',
           line,
-          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeSessions(over.counted) },
+          data: { count: over.counted.length, region: describeRegion(over.region), date: encounter.serviceDate, limit, sessions: describeCounted(over) },
           actual: String(over.counted.length),
           expected: [`≤ ${limit}`],
           cause: causesOf(over.counted, 'RFA session'),

@@ -1,5 +1,5 @@
-import type { IsoDate } from '../../encounter/model.js';
-import { defineRule } from '../types.js';
+import type { Encounter, IsoDate, ServiceLine } from '../../encounter/model.js';
+import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, hasModifier, isSpine } from '../common/spine.js';
 import { addDays, daysBetween, describeSession, noHistory, priorLinesBetween, skipSession } from '../history/shared.js';
 
@@ -50,63 +50,74 @@ export default defineRule({
   families: ['em', 'esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa', 'ultrasound-guided'],
   check(encounter, context) {
     if (skipSession(encounter)) return;
-    const date = encounter.serviceDate;
-    // Without a history, only an RFA on an earlier date of this claim can open a global period (rarely).
-    if (noHistory(context) && !encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate < date)) return;
-    const from = addDays(date, -LONGEST_GLOBAL);
-    const to = addDays(date, -1);
-    const billing = encounter.claim.billingNpi;
-    const priorLines = priorLinesBetween(encounter, context, from, to);
-    // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
-    const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
-    if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;
-    const candidates = encounter.lines.filter((line) =>
-      line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
-    );
-    if (candidates.length === 0) return;
-    const globalOf = (code: string, serviceDate: IsoDate): number | undefined => {
-      const days = context.reference.procedure(code, serviceDate)?.globalDays;
-      return days !== undefined && /^\d{3}$/.test(days) ? Number(days) : undefined;
-    };
-
-    const rfas = new Map<string, Rfa>();
-    const note = (file: string, claimId: string, serviceDate: IsoDate, code: string, own: boolean) => {
-      const key = `${serviceDate}\u0000${file}\u0000${claimId}`;
-      const days = globalOf(code, serviceDate);
-      const rfa = rfas.get(key);
-      if (rfa === undefined) rfas.set(key, { file, claimId, serviceDate, own, globalDays: days ?? DEFAULT_GLOBAL_DAYS });
-      else if (days !== undefined && days > rfa.globalDays) rfa.globalDays = days;
-    };
-    for (const prior of priorLines) {
-      if (prior.family !== 'rfa') continue;
-      if (billing !== undefined && prior.billingNpi !== undefined && prior.billingNpi !== '' && prior.billingNpi !== billing) continue;
-      note(prior.file, prior.claimId, prior.serviceDate, prior.procedure, false);
-    }
-    for (const line of encounter.claim.lines) {
-      if (line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to) {
-        note(encounter.claim.source.file, encounter.claim.claimId, line.serviceDate, line.procedure, true);
-      }
-    }
-    const inGlobal = [...rfas.values()]
-      .filter((rfa) => rfa.globalDays > 0 && daysBetween(rfa.serviceDate, date) <= rfa.globalDays)
-      .sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
-    const latest = inGlobal[inGlobal.length - 1];
-    if (latest === undefined) return;
-    for (const line of candidates) {
-      context.report({
-        messageId: line.facts.family === 'em' ? 'emInGlobal' : 'procedureInGlobal',
-        line,
-        data: {
-          line: describeLine(line),
-          date,
-          days: daysBetween(latest.serviceDate, date),
-          prior: describeSession(latest),
-          global: latest.globalDays,
-        },
-        cause: inGlobal
-          .filter((rfa) => !rfa.own)
-          .map((rfa) => ({ message: 'RFA billed here', file: rfa.file, claimId: rfa.claimId, serviceDate: rfa.serviceDate })),
-      });
-    }
+    // Without a history, only an RFA on an earlier date of this claim can open a global period (rarely). Asked
+    // before any closure of the check below is made.
+    if (noHistory(context) && !hasRfaBefore(encounter.claim.lines, encounter.serviceDate)) return;
+    checkGlobalPeriods(encounter, context);
   },
 });
+
+function hasRfaBefore(lines: readonly ServiceLine[], date: IsoDate): boolean {
+  for (const line of lines) if (line.facts.family === 'rfa' && line.serviceDate < date) return true;
+  return false;
+}
+
+function checkGlobalPeriods(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'emInGlobal' | 'procedureInGlobal'>): void {
+  const date = encounter.serviceDate;
+  const from = addDays(date, -LONGEST_GLOBAL);
+  const to = addDays(date, -1);
+  const billing = encounter.claim.billingNpi;
+  const priorLines = priorLinesBetween(encounter, context, from, to);
+  // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
+  const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
+  if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;
+  const candidates = encounter.lines.filter((line) =>
+    line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
+  );
+  if (candidates.length === 0) return;
+  const globalOf = (code: string, serviceDate: IsoDate): number | undefined => {
+    const days = context.reference.procedure(code, serviceDate)?.globalDays;
+    return days !== undefined && /^\d{3}$/.test(days) ? Number(days) : undefined;
+  };
+
+  const rfas = new Map<string, Rfa>();
+  const note = (file: string, claimId: string, serviceDate: IsoDate, code: string, own: boolean) => {
+    const key = `${serviceDate}\u0000${file}\u0000${claimId}`;
+    const days = globalOf(code, serviceDate);
+    const rfa = rfas.get(key);
+    if (rfa === undefined) rfas.set(key, { file, claimId, serviceDate, own, globalDays: days ?? DEFAULT_GLOBAL_DAYS });
+    else if (days !== undefined && days > rfa.globalDays) rfa.globalDays = days;
+  };
+  for (const prior of priorLines) {
+    if (prior.family !== 'rfa') continue;
+    if (billing !== undefined && prior.billingNpi !== undefined && prior.billingNpi !== '' && prior.billingNpi !== billing) continue;
+    note(prior.file, prior.claimId, prior.serviceDate, prior.procedure, false);
+  }
+  for (const line of encounter.claim.lines) {
+    if (line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to) {
+      note(encounter.claim.source.file, encounter.claim.claimId, line.serviceDate, line.procedure, true);
+    }
+  }
+  const inGlobal = [...rfas.values()]
+    .filter((rfa) => rfa.globalDays > 0 && daysBetween(rfa.serviceDate, date) <= rfa.globalDays)
+    .sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
+  const latest = inGlobal[inGlobal.length - 1];
+  if (latest === undefined) return;
+  for (const line of candidates) {
+    context.report({
+      messageId: line.facts.family === 'em' ? 'emInGlobal' : 'procedureInGlobal',
+      line,
+      data: {
+        line: describeLine(line),
+        date,
+        days: daysBetween(latest.serviceDate, date),
+        prior: describeSession(latest),
+        global: latest.globalDays,
+      },
+      cause: inGlobal
+        .filter((rfa) => !rfa.own)
+        .map((rfa) => ({ message: 'RFA billed here', file: rfa.file, claimId: rfa.claimId, serviceDate: rfa.serviceDate })),
+    });
+  }
+}
+

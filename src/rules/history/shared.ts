@@ -56,21 +56,29 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 }
 
 const validDates = new Map<string, boolean>();
+let lastValidDate: string | undefined;
 
 export function isIsoDate(date: string): boolean {
+  // skipSession asks about the same session's date for every history rule in a row.
+  if (date === lastValidDate) return true;
   let valid = validDates.get(date);
   if (valid === undefined) {
     valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
     if (validDates.size >= 50_000) validDates.clear();
     validDates.set(date, valid);
   }
+  if (valid) lastValidDate = date;
   return valid;
 }
 
 /** The rolling year rules.md counts in: [DOS − 364, DOS]. */
-export function rollingYear(serviceDate: IsoDate): { from: IsoDate; to: IsoDate } {
-  return { from: addDays(serviceDate, -364), to: serviceDate };
+export function rollingYear(serviceDate: IsoDate): { readonly from: IsoDate; readonly to: IsoDate } {
+  // Asked by every history rule about the same session in a row: the last answer is kept (read-only).
+  if (lastYear === undefined || lastYear.to !== serviceDate) lastYear = Object.freeze({ from: addDays(serviceDate, -364), to: serviceDate });
+  return lastYear;
 }
+
+let lastYear: { readonly from: IsoDate; readonly to: IsoDate } | undefined;
 
 /** History rules have nothing to say about a void (8) or a session without a readable date. */
 export function skipSession(encounter: Encounter): boolean {
@@ -86,42 +94,85 @@ export function noHistory(context: HistoryContext): boolean {
   return context.history === emptyHistory;
 }
 
+/** The empty history's answer about prior lines (shared: read-only). */
+const NO_PRIOR_LINES: readonly PriorLine[] = Object.freeze([]);
+
 /** Lines of other claims for this patient on the session's date (an empty history answers without a patient key). */
-export function priorLinesOn(encounter: Encounter, context: HistoryContext): PriorLine[] {
-  if (noHistory(context)) return [];
+export function priorLinesOn(encounter: Encounter, context: HistoryContext): readonly PriorLine[] {
+  if (noHistory(context)) return NO_PRIOR_LINES;
   return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
 }
 
 /** Lines of other claims for this patient in [from, to] (an empty history answers without a patient key). */
-export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): PriorLine[] {
-  if (noHistory(context)) return [];
+export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): readonly PriorLine[] {
+  if (noHistory(context)) return NO_PRIOR_LINES;
   return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
 }
 
-/** A session to count: a prior one from the history, or one of this claim (`own`). */
+/**
+ * A session to count: a prior one from the history, or one of this claim (`own: true`). Prior sessions are the
+ * history's own objects, shared and read-only, without `own` (copying each to add `own: false` cost more than
+ * anything else the helpers do): read it as a flag (`own === true`, `!own`), never as a boolean value.
+ */
 export interface CountedSession extends PriorSession {
-  own: boolean;
+  own?: boolean;
 }
 
-/** The family lines of this session by (session) region: junction sessions are lumbar-sacral. */
-export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): Map<Region, ServiceLine[]> {
-  // Most sessions have no line of the family asked for: no junction lookup, no map filled.
+/**
+ * The family lines of a session per (session) region, regions in the order of their first line: junction sessions
+ * are lumbar-sacral. Pairs, not a Map (a session has a region or two; a Map costs a hash table per session): read
+ * with `for (const [region, lines] of …)`. Read-only, like every answer here.
+ */
+export type RegionLines = readonly (readonly [Region, ServiceLine[]])[];
+
+export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
+  // Most sessions have no line of the family asked for: no junction lookup, nothing grouped.
   if (!hasFamily(encounter, family)) return NO_LINES;
-  const junction = junctionFamilies(encounter, context.reference);
-  const byRegion = new Map<Region, ServiceLine[]>();
-  for (const line of encounter.lines) {
-    if (historyFamilyOf(line.facts.family) !== family) continue;
-    const region = sessionRegion(line, junction);
-    if (region === 'none') continue;
-    const list = byRegion.get(region);
-    if (list === undefined) byRegion.set(region, [line]);
-    else list.push(line);
+  // The ⚑ rules ask again when coverage/liability-modifier runs them, and several history rules ask about one
+  // session: grouped once per encounter object and family.
+  const byFamily = linesByRegionMemo.get(encounter, context.reference, newFamilyLines);
+  let byRegion = byFamily[family];
+  if (byRegion === undefined) {
+    byRegion = groupByRegion(encounter, context, family);
+    byFamily[family] = byRegion;
   }
   return byRegion;
 }
 
-/** Shared empty answer of linesByRegion (read-only, like every answer here). */
-const NO_LINES: Map<Region, ServiceLine[]> = new Map();
+type FamilyLines = { [family in HistoryFamily]?: RegionLines };
+
+const linesByRegionMemo = new RecentMemo<Encounter, FamilyLines>();
+
+function newFamilyLines(): FamilyLines {
+  return {};
+}
+
+function groupByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
+  const junction = junctionFamilies(encounter, context.reference);
+  // Made at the first region as a one-pair literal (most sessions have one region; push would size it for 17).
+  let byRegion: [Region, ServiceLine[]][] | null = null;
+  for (const line of encounter.lines) {
+    if (historyFamilyOf(line.facts.family) !== family) continue;
+    const region = sessionRegion(line, junction);
+    if (region === 'none') continue;
+    if (byRegion === null) {
+      byRegion = [[region, [line]]];
+      continue;
+    }
+    const list = linesOfRegion(byRegion, region);
+    if (list === undefined) byRegion.push([region, [line]]);
+    else list.push(line);
+  }
+  return byRegion ?? NO_LINES;
+}
+
+function linesOfRegion(byRegion: RegionLines, region: Region): ServiceLine[] | undefined {
+  for (let i = 0; i < byRegion.length; i++) if (byRegion[i]![0] === region) return byRegion[i]![1];
+  return undefined;
+}
+
+/** Shared empty answer of linesByRegion. */
+const NO_LINES: RegionLines = Object.freeze([]);
 
 /** A line of `family` in the session. */
 export function hasFamily(encounter: Encounter, family: HistoryFamily): boolean {
@@ -147,12 +198,32 @@ function claimDateCount(claim: Encounter['claim']): number {
  */
 interface ClaimAnswers {
   history: HistoryContext['history'];
-  /** This claim's own sessions by `family|region`. */
-  own: Map<string, CountedSession[]>;
-  /** sessionsIn() by `family|region|from|to`. */
-  sessions: Map<string, CountedSession[]>;
-  /** The history's prior sessions by `family|region|from|to`. */
-  prior: Map<string, readonly PriorSession[]>;
+  /** This claim's own sessions (all dates) per family and region. */
+  own: Answer<CountedSession[]>[];
+  /** sessionsIn() per family, region and window. */
+  sessions: Answer<CountedSession[]>[];
+  /** The history's prior sessions per family, region and window. */
+  prior: Answer<readonly PriorSession[]>[];
+}
+
+/**
+ * One remembered answer about a claim. A claim asks a handful of questions (a family or two, a region, a window
+ * or two): a short list compared field by field, not a string key built and hashed for every question.
+ */
+interface Answer<T> {
+  family: HistoryFamily;
+  region: Region;
+  from: IsoDate;
+  to: IsoDate;
+  value: T;
+}
+
+function findAnswer<T>(answers: readonly Answer<T>[], family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): T | undefined {
+  for (let i = 0; i < answers.length; i++) {
+    const answer = answers[i]!;
+    if (answer.family === family && answer.region === region && answer.from === from && answer.to === to) return answer.value;
+  }
+  return undefined;
 }
 
 const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
@@ -160,7 +231,7 @@ const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
 function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
   let answers = answersMemo.find(encounter.claim, context.reference);
   if (answers === undefined || answers.history !== context.history) {
-    answers = { history: context.history, own: new Map(), sessions: new Map(), prior: new Map() };
+    answers = { history: context.history, own: [], sessions: [], prior: [] };
     answersMemo.set(encounter.claim, context.reference, answers);
   }
   return answers;
@@ -168,27 +239,44 @@ function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers
 
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
 export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  const byKey = answersFor(encounter, context).own;
-  const key = `${family}|${region}`;
-  let all = byKey.get(key);
+  const answers = answersFor(encounter, context).own;
+  let all = findAnswer(answers, family, region, '', '');
   if (all === undefined) {
     all = computeOwnSessions(encounter, context, family, region);
-    byKey.set(key, all);
+    answers.push({ family, region, from: '', to: '', value: all });
   }
-  return all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
+  return within(all, from, to);
+}
+
+/** The sessions dated in [from, to], in their order (a claim has a session or two: a loop, no closure). */
+function within(sessions: readonly CountedSession[], from: IsoDate, to: IsoDate): CountedSession[] {
+  const result: CountedSession[] = [];
+  for (const session of sessions) if (session.serviceDate >= from && session.serviceDate <= to) result.push(session);
+  return result;
 }
 
 function computeOwnSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region): CountedSession[] {
   const result: CountedSession[] = [];
   for (const session of sessionsOf(encounter.claim)) {
-    const lines = linesByRegion(session, context, family).get(region);
+    // Grouped here, not through linesByRegion's memo: these session objects are this function's own, and would
+    // only push the engine's sessions out of it.
+    if (!hasFamily(session, family)) continue;
+    const lines = linesOfRegion(groupByRegion(session, context, family), region);
     if (lines === undefined) continue;
-    const sides = new Set<Side>();
+    let left = false;
+    let right = false;
     let sideUnknown = false;
+    let kx = false;
+    const codes: string[] = [];
     for (const line of lines) {
       const lineSides = sidesOf(line);
       if (lineSides.length === 0) sideUnknown = true;
-      for (const side of lineSides) sides.add(side);
+      for (const side of lineSides) {
+        if (side === 'left') left = true;
+        else right = true;
+      }
+      if (!codes.includes(line.procedure)) codes.push(line.procedure);
+      if (!kx && line.modifiers.includes('KX')) kx = true;
     }
     const counted: CountedSession = {
       file: encounter.claim.source.file,
@@ -196,10 +284,10 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
       serviceDate: session.serviceDate,
       family,
       region,
-      codes: [...new Set(lines.map((line) => line.procedure))],
-      sides: (['left', 'right'] as const).filter((side) => sides.has(side)),
+      codes,
+      sides: left && right ? ['left', 'right'] : left ? ['left'] : right ? ['right'] : [],
       sideUnknown,
-      kx: lines.some((line) => line.modifiers.includes('KX')),
+      kx,
       own: true,
     };
     if (session.renderingNpi !== undefined) counted.renderingNpi = session.renderingNpi;
@@ -211,16 +299,41 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
 /** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
 export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
   const answers = answersFor(encounter, context).sessions;
-  const key = `${family}|${region}|${from}|${to}`;
-  let sessions = answers.get(key);
+  let sessions = findAnswer(answers, family, region, from, to);
   if (sessions === undefined) {
-    const prior = priorSessionsIn(encounter, context, family, region, from, to).map((session) => ({ ...session, own: false }));
-    sessions = [...prior, ...ownSessions(encounter, context, family, region, from, to)].sort((a, b) =>
-      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own) - Number(b.own),
-    );
-    answers.set(key, sessions);
+    sessions = mergeByDate(priorSessionsIn(encounter, context, family, region, from, to), ownSessions(encounter, context, family, region, from, to));
+    answers.push({ family, region, from, to, value: sessions });
   }
   return sessions;
+}
+
+/**
+ * Prior sessions then own ones, in date order, prior before own on a date, each list keeping its order within a
+ * date: what a stable sort of [...prior, ...own] by (date, own) gives. Lists already in date order (the usual
+ * case) are merged in one walk; otherwise sorted as before.
+ */
+function mergeByDate(prior: readonly CountedSession[], own: CountedSession[]): CountedSession[] {
+  if (!inDateOrder(prior) || !inDateOrder(own)) {
+    return [...prior, ...own].sort((a, b) =>
+      a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own === true) - Number(b.own === true),
+    );
+  }
+  const merged: CountedSession[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < prior.length && j < own.length) {
+    // On the same date the prior session comes first.
+    if (own[j]!.serviceDate < prior[i]!.serviceDate) merged.push(own[j++]!);
+    else merged.push(prior[i++]!);
+  }
+  while (i < prior.length) merged.push(prior[i++]!);
+  while (j < own.length) merged.push(own[j++]!);
+  return merged;
+}
+
+function inDateOrder(sessions: readonly { serviceDate: IsoDate }[]): boolean {
+  for (let i = 1; i < sessions.length; i++) if (sessions[i]!.serviceDate < sessions[i - 1]!.serviceDate) return false;
+  return true;
 }
 
 /** Prior sessions (other claims) of a family in a region, dates in [from, to]: the history's answer, asked once per claim. */
@@ -228,11 +341,10 @@ function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: 
   // An empty history has nothing to say: skip the keys and memo tables.
   if (noHistory(context)) return [];
   const answers = answersFor(encounter, context).prior;
-  const key = `${family}|${region}|${from}|${to}`;
-  let prior = answers.get(key);
+  let prior = findAnswer(answers, family, region, from, to);
   if (prior === undefined) {
     prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
-    answers.set(key, prior);
+    answers.push({ family, region, from, to, value: prior });
   }
   return prior;
 }
@@ -259,6 +371,7 @@ export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): Is
 
 /** One session per date (a prior claim preferred over this claim, for citing), in date order. */
 export function onePerDate<T extends CountedSession>(sessions: readonly T[]): T[] {
+  if (inDateOrder(sessions)) return onePerDateInOrder(sessions);
   const byDate = new Map<IsoDate, T>();
   for (const session of sessions) {
     const kept = byDate.get(session.serviceDate);
@@ -267,13 +380,34 @@ export function onePerDate<T extends CountedSession>(sessions: readonly T[]): T[
   return [...byDate.values()].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
 }
 
+/**
+ * onePerDate of sessions already in date order (sessionsIn's answers): per date, the first prior session, else the
+ * first one — what the map above keeps — in one walk.
+ */
+function onePerDateInOrder<T extends CountedSession>(sessions: readonly T[]): T[] {
+  const result: T[] = [];
+  let start = 0;
+  while (start < sessions.length) {
+    const date = sessions[start]!.serviceDate;
+    let kept = sessions[start]!;
+    let end = start + 1;
+    for (; end < sessions.length && sessions[end]!.serviceDate === date; end++) {
+      if (kept.own && !sessions[end]!.own) kept = sessions[end]!;
+    }
+    result.push(kept);
+    start = end;
+  }
+  return result;
+}
+
 /** The sides a session or line counts toward: unknown counts toward both (rules.md Terms). */
 export function countedSides(sides: readonly Side[], unknown: boolean): Side[] {
   return unknown || sides.length === 0 ? ['left', 'right'] : [...sides];
 }
 
 export function sidesOverlap(a: readonly Side[], b: readonly Side[]): boolean {
-  return a.some((side) => b.includes(side));
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i]!)) return true;
+  return false;
 }
 
 /** "a.837 claim C1 on 2026-01-05" (this claim: "this claim on 2026-01-05"). */
@@ -285,50 +419,123 @@ const LISTED = 4;
 
 /** A short list for a message: the first few, then "and N more". */
 export function describeSessions(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[]): string {
-  const shown = sessions.slice(0, LISTED).map(describeSession);
-  const more = sessions.length - shown.length;
-  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+  const shown = Math.min(sessions.length, LISTED);
+  let text = '';
+  for (let i = 0; i < shown; i++) text += (i === 0 ? '' : '; ') + describeSession(sessions[i]!);
+  const more = sessions.length - shown;
+  return more > 0 ? `${text}; and ${more} more` : text;
 }
 
 /** Finding.cause entries for the prior claims a finding rests on (this claim's own sessions are not causes). */
 export function causesOf(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[], what: string): FindingCause[] {
-  return sessions
-    .filter((session) => session.own !== true)
-    .map((session) => ({ message: `${what} billed here`, file: session.file, claimId: session.claimId, serviceDate: session.serviceDate }));
+  const message = `${what} billed here`;
+  const causes: FindingCause[] = [];
+  for (const session of sessions) {
+    if (session.own !== true) causes.push({ message, file: session.file, claimId: session.claimId, serviceDate: session.serviceDate });
+  }
+  return causes;
 }
 
 export { describeRegion };
+
+/** overRollingLimit's default `kindOf`: every session counts (one function, not a closure per call). */
+function everyKind(): (session: { kx: boolean }) => boolean {
+  return everySession;
+}
+
+function everySession(): boolean {
+  return true;
+}
 
 /** A session over a rolling-year limit: the sessions counted (one per date, in date order). */
 export interface OverLimit {
   region: Region;
   lines: ServiceLine[];
   counted: CountedSession[];
+  /** describeCounted()'s text, once asked (answers are shared by the runs that ask the same question). */
+  countedText?: string;
 }
+
+type LimitOf = (regionLines: ServiceLine[], context: HistoryContext & Pick<RuleContext, 'policy'>) => number | null;
+type KindOf = (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean;
 
 /**
  * The regions where this session is session number > `limit` of `family` in the rolling year (distinct dates,
  * this one included). `kindOf` narrows the sessions counted from the region's lines (facet: diagnostic KX
  * sessions are counted apart from therapeutic ones).
+ *
+ * With a history, the answer is remembered for the session: coverage/liability-modifier runs the frequency rules
+ * and the engine runs them again on the same session. `limitOf` and `kindOf` are part of what is asked, by
+ * identity: pass module functions (a closure made per call is a new question every time). Read-only.
  */
 export function overRollingLimit(
   encounter: Encounter,
-  context: HistoryContext,
+  context: HistoryContext & Pick<RuleContext, 'policy'>,
   family: HistoryFamily,
-  limitOf: (regionLines: ServiceLine[]) => number | null,
-  kindOf: (regionLines: ServiceLine[]) => (session: { kx: boolean }) => boolean = () => () => true,
+  limitOf: LimitOf,
+  kindOf: KindOf = everyKind,
 ): OverLimit[] {
-  if (!hasFamily(encounter, family) || skipSession(encounter)) return [];
-  const result: OverLimit[] = [];
+  if (!hasFamily(encounter, family) || skipSession(encounter)) return NOT_OVER;
+  // Without a history the answer costs less than remembering it.
+  if (noHistory(context)) return computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
+  for (let i = 0; i < OVER_SLOTS; i++) {
+    const answer = overAnswers[i];
+    if (
+      answer !== undefined && answer.encounter === encounter && answer.family === family && answer.limitOf === limitOf &&
+      answer.kindOf === kindOf && answer.history === context.history && answer.reference === context.reference && answer.policy === context.policy
+    ) {
+      return answer.result;
+    }
+  }
+  const result = computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
+  overAnswers[nextOverSlot] = { encounter, family, limitOf, kindOf, history: context.history, reference: context.reference, policy: context.policy, result };
+  nextOverSlot = (nextOverSlot + 1) % OVER_SLOTS;
+  return result;
+}
+
+/** The last answers of overRollingLimit (a claim's sessions ask about a family or two each). */
+interface OverAnswer {
+  encounter: Encounter;
+  family: HistoryFamily;
+  limitOf: LimitOf;
+  kindOf: KindOf;
+  history: HistoryContext['history'];
+  reference: HistoryContext['reference'];
+  policy: RuleContext['policy'];
+  result: OverLimit[];
+}
+
+const OVER_SLOTS = 8;
+const overAnswers: (OverAnswer | undefined)[] = new Array<OverAnswer | undefined>(OVER_SLOTS).fill(undefined);
+let nextOverSlot = 0;
+
+function computeOverRollingLimit(
+  encounter: Encounter,
+  context: HistoryContext & Pick<RuleContext, 'policy'>,
+  family: HistoryFamily,
+  limitOf: LimitOf,
+  kindOf: KindOf,
+): OverLimit[] {
+  let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
   for (const [region, lines] of linesByRegion(encounter, context, family)) {
-    const limit = limitOf(lines);
+    const limit = limitOf(lines, context);
     if (limit === null) continue;
     // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.
     if (noHistory(context) && claimDateCount(encounter.claim) <= limit) continue;
     const { from, to } = rollingYear(encounter.serviceDate);
     if (!mayCountMoreThan(encounter, context, family, region, from, to, limit)) continue;
-    const counted = onePerDate(sessionsIn(encounter, context, family, region, from, to).filter(kindOf(lines)));
-    if (counted.length > limit) result.push({ region, lines, counted });
+    const sessions = sessionsIn(encounter, context, family, region, from, to);
+    const kind = kindOf(lines);
+    const counted = onePerDate(kind === everySession ? sessions : sessions.filter(kind));
+    if (counted.length > limit) (result ??= []).push({ region, lines, counted });
   }
-  return result;
+  return result ?? NOT_OVER;
 }
+
+/** describeSessions(over.counted), built once per answer. */
+export function describeCounted(over: OverLimit): string {
+  return (over.countedText ??= describeSessions(over.counted));
+}
+
+/** overRollingLimit's shared empty answer (read-only, like every answer here). */
+const NOT_OVER: OverLimit[] = [];

@@ -1,4 +1,4 @@
-import type { ProcedureFamily } from '../../encounter/model.js';
+import type { ProcedureFamily, ServiceLine } from '../../encounter/model.js';
 import { hasDistinctModifier, lineLabel } from '../helpers.js';
 import { defineRule } from '../types.js';
 
@@ -9,6 +9,22 @@ const NOT_A_PROCEDURE: ReadonlySet<ProcedureFamily> = new Set(['imaging', 'contr
  * Imaging guidance (fluoroscopy, CT, ultrasound, epidurography) is an inclusive component of the image-guided
  * spine codes: in a session where every procedure includes imaging, the imaging line is removed (not 59/XS'd).
  */
+/** The session has procedures, and every one of them includes imaging guidance (a loop: most sessions stop early). */
+function everyProcedureIncludesImaging(lines: readonly ServiceLine[]): boolean {
+  let procedures = 0;
+  for (const line of lines) {
+    if (NOT_A_PROCEDURE.has(line.facts.family)) continue;
+    if (!line.facts.includesImaging) return false;
+    procedures++;
+  }
+  return procedures > 0;
+}
+
+/** The procedures' codes, each once, for messages. */
+function procedureNames(lines: readonly ServiceLine[]): string {
+  return [...new Set(lines.filter((line) => !NOT_A_PROCEDURE.has(line.facts.family)).map((line) => line.procedure))].join(', ');
+}
+
 export default defineRule({
   meta: {
     id: 'imaging/bundled',
@@ -28,15 +44,14 @@ export default defineRule({
   },
   check(encounter, context) {
     const { reference } = context;
-    const procedures = encounter.lines.filter((line) => !NOT_A_PROCEDURE.has(line.facts.family));
-    if (procedures.length === 0 || !procedures.every((line) => line.facts.includesImaging)) return;
+    if (!everyProcedureIncludesImaging(encounter.lines)) return;
     let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!reference.inList('imaging-bundled', line.procedure, line.serviceDate)) continue;
       if (hasDistinctModifier(line, reference)) continue;
       context.report({
         messageId: 'bundled',
-        data: { code: lineLabel(line), procedures: (names ??= [...new Set(procedures.map((line) => line.procedure))].join(', ')) },
+        data: { code: lineLabel(line), procedures: (names ??= procedureNames(encounter.lines)) },
         line,
         fix: { changes: [{ op: 'remove-line', line: line.key }], description: `remove ${line.procedure}` },
       });

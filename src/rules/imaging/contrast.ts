@@ -1,5 +1,11 @@
 import { isSpineLine, lineLabel } from '../helpers.js';
 import { defineRule } from '../types.js';
+import type { ServiceLine } from '../../encounter/model.js';
+
+/** An image-guided spine line (its code includes the imaging). */
+function isGuided(line: ServiceLine): boolean {
+  return isSpineLine(line) && line.facts.includesImaging;
+}
 
 /**
  * Contrast is an inclusive component of the image-guided spine codes per their descriptors, but whether a payer
@@ -26,14 +32,13 @@ export default defineRule({
   families: ['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa'],
   check(encounter, context) {
     const { reference, policy } = context;
-    const guided = encounter.lines.filter((line) => isSpineLine(line) && line.facts.includesImaging);
-    if (guided.length === 0) return;
+    if (!encounter.lines.some(isGuided)) return;
     let names: string | undefined; // for messages: only when a line is reported
     for (const line of encounter.lines) {
       if (!reference.inList('contrast', line.procedure, line.serviceDate)) continue;
       context.report({
         messageId: 'contrast',
-        data: { code: lineLabel(line), procedures: (names ??= [...new Set(guided.map((line) => line.procedure))].join(', ')) },
+        data: { code: lineLabel(line), procedures: (names ??= [...new Set(encounter.lines.filter(isGuided).map((line) => line.procedure))].join(', ')) },
         line,
         ...(policy.removeContrast ? { fix: { changes: [{ op: 'remove-line' as const, line: line.key }], description: `remove ${line.procedure}` } } : {}),
       });

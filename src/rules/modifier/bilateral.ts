@@ -3,8 +3,8 @@
  * line of a session with the same units, pointers and other modifiers: Medicare wants one line with 50,
  * units per side, charges summed. A policy with `bilateral: rt-lt` reverses it: a 50 line becomes RT + LT.
  */
-import type { ServiceLine } from '../../encounter/model.js';
-import { defineRule } from '../types.js';
+import type { Encounter, ServiceLine } from '../../encounter/model.js';
+import { defineRule, type RuleContext } from '../types.js';
 import { BILATERAL, LEFT, RIGHT, describeLine, isBilateralEligible, isLaterality } from '../common/spine.js';
 
 const eligible = isBilateralEligible;
@@ -97,33 +97,38 @@ export default defineRule({
       return;
     }
 
-    const paired = new Set<string>();
+    let paired: Set<string> | undefined; // made for the first right-only line (most sessions have none)
     for (const right of encounter.lines) {
-      if (!eligible(right, reference) || !only(right, RIGHT) || paired.has(right.key)) continue;
-      const left = encounter.lines.find(
-        (candidate) => !paired.has(candidate.key) && only(candidate, LEFT) && mirrors(right, candidate),
-      );
-      if (left === undefined) continue;
-      paired.add(right.key);
-      paired.add(left.key);
-      const [kept, removed] = right.lineNumber <= left.lineNumber ? [right, left] : [left, right];
-      const modifiers = [BILATERAL, ...otherModifiers(kept)];
-      const merged = [kept.procedure, ...modifiers].join('-');
-      context.report({
-        messageId: 'mergeSides',
-        line: kept,
-        data: { right: describeLine(right), left: describeLine(left), merged, units: kept.units },
-        actual: `${describeLine(right)}, ${describeLine(left)}`,
-        expected: [merged],
-        fix: {
-          description: `merge ${describeLine(right)} and ${describeLine(left)} into ${merged}`,
-          changes: [
-            { op: 'set-modifiers', line: kept.key, value: modifiers },
-            { op: 'set-charge', line: kept.key, value: kept.chargeCents + removed.chargeCents },
-            { op: 'remove-line', line: removed.key },
-          ],
-        },
-      });
+      if (!eligible(right, reference) || !only(right, RIGHT) || paired?.has(right.key)) continue;
+      mergeMirror(encounter, context, right, (paired ??= new Set()));
     }
   },
 });
+
+/** A right-only eligible line and its mirrored left-only line (when there is one): merged into one line with 50. */
+function mergeMirror(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'splitSides' | 'mergeSides'>, right: ServiceLine, paired: Set<string>): void {
+  const left = encounter.lines.find(
+    (candidate) => !paired.has(candidate.key) && only(candidate, LEFT) && mirrors(right, candidate),
+  );
+  if (left === undefined) return;
+  paired.add(right.key);
+  paired.add(left.key);
+  const [kept, removed] = right.lineNumber <= left.lineNumber ? [right, left] : [left, right];
+  const modifiers = [BILATERAL, ...otherModifiers(kept)];
+  const merged = [kept.procedure, ...modifiers].join('-');
+  context.report({
+    messageId: 'mergeSides',
+    line: kept,
+    data: { right: describeLine(right), left: describeLine(left), merged, units: kept.units },
+    actual: `${describeLine(right)}, ${describeLine(left)}`,
+    expected: [merged],
+    fix: {
+      description: `merge ${describeLine(right)} and ${describeLine(left)} into ${merged}`,
+      changes: [
+        { op: 'set-modifiers', line: kept.key, value: modifiers },
+        { op: 'set-charge', line: kept.key, value: kept.chargeCents + removed.chargeCents },
+        { op: 'remove-line', line: removed.key },
+      ],
+    },
+  });
+}

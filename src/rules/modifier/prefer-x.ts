@@ -7,6 +7,11 @@ import { defineRule } from '../types.js';
 import { GENERIC_DISTINCT, describeSite, distinctMatches, hasXModifier } from '../common/distinct.js';
 import { injectionsWithRfa } from '../common/facet-rfa.js';
 
+function hasGenericDistinct(lines: readonly ServiceLine[]): boolean {
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.modifiers.includes(GENERIC_DISTINCT)) return true;
+  return false;
+}
+
 export default defineRule({
   meta: {
     id: 'modifier/prefer-x',
@@ -26,7 +31,7 @@ export default defineRule({
   },
   check(encounter, context) {
     // Only a line with 59 can be reported: most sessions have none.
-    if (!encounter.lines.some((line) => line.modifiers.includes(GENERIC_DISTINCT))) return;
+    if (!hasGenericDistinct(encounter.lines)) return;
     const reasons = new Map<ServiceLine, string>();
     for (const match of distinctMatches(encounter, context.reference)) {
       reasons.set(match.second, `${describeSite(match.pair)} from ${match.first.procedure}`);

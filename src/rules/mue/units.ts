@@ -3,8 +3,8 @@
  * indicator 1; per date of service across the session for 2 and 3. No fix: which level or side to drop is a
  * clinical decision.
  */
-import type { ServiceLine, Side } from '../../encounter/model.js';
-import { defineRule } from '../types.js';
+import type { Encounter, ServiceLine, Side } from '../../encounter/model.js';
+import { defineRule, type RuleContext } from '../types.js';
 import { countedSides } from '../common/spine.js';
 
 /** Units billed in minutes (SV103 MJ, anesthesia) are not units of service. */
@@ -44,45 +44,68 @@ export default defineRule({
   },
   check(encounter, context) {
     // Each code once, in the order of its first counted line (minute-based lines do not count).
-    for (let index = 0; index < encounter.lines.length; index++) {
-      const first = encounter.lines[index]!;
-      if (!countsUnits(first) || !firstOfItsCode(encounter.lines, index)) continue;
+    const lines = encounter.lines;
+    for (let index = 0; index < lines.length; index++) {
+      const first = lines[index]!;
+      if (!countsUnits(first) || !firstOfItsCode(lines, index)) continue;
       const code = first.procedure;
       const mue = context.reference.procedure(code, encounter.serviceDate)?.mue;
       if (mue === undefined) continue;
-      const lines = encounter.lines.filter((line) => countsUnits(line) && line.procedure === code);
-      if (mue.adjudication === 1) {
-        for (const line of lines) {
-          if (line.units <= mue.value) continue;
-          context.report({
-            messageId: 'lineOverMue',
-            line,
-            data: { units: line.units, code, mue: mue.value },
-            actual: `${line.units} units`,
-            expected: [`at most ${mue.value}`],
-          });
-        }
-        continue;
-      }
-      // Date-of-service edits count every line of the code. A payer that bills bilateral services as RT + LT
-      // lines (policy `bilateral: rt-lt`) counts them per side: 50 and unknown lines count toward both.
-      const perSide = context.policy.bilateralStyle === 'rt-lt';
-      const running: Record<Side | 'all', number> = { left: 0, right: 0, all: 0 };
-      for (const line of lines) {
-        const keys: readonly (Side | 'all')[] = perSide ? countedSides(line) : ['all'];
-        const over = keys.filter((key) => (running[key] += line.units) > mue.value);
-        if (over.length === 0) continue;
-        const units = Math.max(...over.map((key) => running[key]));
-        const side = perSide ? (over.length === 2 ? ' on both sides' : ` on the ${over[0]}`) : '';
-        context.report({
-          messageId: 'dateOverMue',
-          line,
-          data: { units, code, date: encounter.serviceDate, side, mue: mue.value, mai: mue.adjudication },
-          actual: `${units} units`,
-          expected: [`at most ${mue.value}`],
-        });
-        break;
-      }
+      if (mue.adjudication === 1) reportLinesOverMue(encounter, context, code, mue.value);
+      else reportDateOverMue(encounter, context, code, mue);
     }
   },
 });
+
+type Context = RuleContext<Record<string, unknown>, 'lineOverMue' | 'dateOverMue'>;
+
+/** Adjudication indicator 1: each counted line of the code on its own. */
+function reportLinesOverMue(encounter: Encounter, context: Context, code: string, mue: number): void {
+  for (const line of encounter.lines) {
+    if (!countsUnits(line) || line.procedure !== code || line.units <= mue) continue;
+    context.report({
+      messageId: 'lineOverMue',
+      line,
+      data: { units: line.units, code, mue },
+      actual: `${line.units} units`,
+      expected: [`at most ${mue}`],
+    });
+  }
+}
+
+const ALL: readonly (Side | 'all')[] = ['all'];
+
+/**
+ * Date-of-service edits (indicators 2 and 3) count every line of the code. A payer that bills bilateral services
+ * as RT + LT lines (policy `bilateral: rt-lt`) counts them per side: 50 and unknown lines count toward both.
+ * Reports the first line that takes a count past the MUE.
+ */
+function reportDateOverMue(encounter: Encounter, context: Context, code: string, mue: { value: number; adjudication: number }): void {
+  const perSide = context.policy.bilateralStyle === 'rt-lt';
+  const running: Record<Side | 'all', number> = { left: 0, right: 0, all: 0 };
+  for (const line of encounter.lines) {
+    if (!countsUnits(line) || line.procedure !== code) continue;
+    const keys = perSide ? countedSides(line) : ALL;
+    // The keys this line takes past the MUE, in order; the highest count among them.
+    let overCount = 0;
+    let firstOver: Side | 'all' | undefined;
+    let units = -Infinity;
+    for (const key of keys) {
+      const count = (running[key] += line.units);
+      if (count <= mue.value) continue;
+      if (overCount === 0) firstOver = key;
+      overCount++;
+      if (count > units) units = count;
+    }
+    if (overCount === 0) continue;
+    const side = perSide ? (overCount === 2 ? ' on both sides' : ` on the ${firstOver}`) : '';
+    context.report({
+      messageId: 'dateOverMue',
+      line,
+      data: { units, code, date: encounter.serviceDate, side, mue: mue.value, mai: mue.adjudication },
+      actual: `${units} units`,
+      expected: [`at most ${mue.value}`],
+    });
+    break;
+  }
+}

@@ -1,6 +1,7 @@
-import type { ServiceLine } from '../../encounter/model.js';
-import { addonChain, lineLabel, lineWithUnits } from '../helpers.js';
-import { defineRule, type Change } from '../types.js';
+import type { Encounter, ServiceLine } from '../../encounter/model.js';
+import type { ReferenceData } from '../../reference/types.js';
+import { addonChain, lineLabel, lineWithUnits, sidesOverlap } from '../helpers.js';
+import { defineRule, type Change, type RuleContext } from '../types.js';
 
 /**
  * A primary spine code (64479, 64483, 64490, 64493, 64633, 64635: those with a next-level add-on in the
@@ -33,10 +34,8 @@ export default defineRule({
   },
   check(encounter, context) {
     const { reference } = context;
-    const primaries = encounter.lines.filter(
-      (line) => line.facts.role === 'primary' && reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon !== undefined,
-    );
-    if (primaries.length === 0) return;
+    const primaries = chainPrimaries(encounter.lines, reference);
+    if (primaries === null) return;
     // Without 50/RT/LT: 2 units is modifier/bilateral-ambiguous's (both sides or two levels); 3 and more are extra
     // levels whatever the sides, but which side they are on cannot be told, so no fix (rules.md Terms: Sides).
     for (const line of primaries) {
@@ -48,57 +47,101 @@ export default defineRule({
         actual: lineWithUnits(line),
       });
     }
-    const seen: ServiceLine[] = [];
-    for (const line of primaries) {
+    for (let i = 0; i < primaries.length; i++) {
+      const line = primaries[i]!;
       if (line.facts.sideUnknown) continue;
-      const earlier = seen.filter((other) => other.procedure === line.procedure && other.facts.sides.some((side) => line.facts.sides.includes(side)));
-      seen.push(line);
-      if (earlier.length === 0 && line.units <= 1) continue;
-      // Levels already on this line's sides before it (the primary counts 1: its extra units are reported there).
-      const before = earlier.reduce((sum, other) => sum + other.units, 0);
-      const fromLevel = earlier.length === 0 ? 2 : before + 1;
-      const count = earlier.length === 0 ? line.units - 1 : line.units;
-      const chain = addonChain(reference, line.procedure, line.serviceDate, fromLevel, count);
-      const sideModifiers = line.modifiers;
-      const clash =
-        chain !== undefined &&
-        encounter.lines.some(
-          (other) => other !== line && chain.some((c) => c.code === other.procedure) && (other.facts.sideUnknown || other.facts.sides.some((s) => line.facts.sides.includes(s))),
-        );
-      let changes: Change[] | undefined;
-      if (chain && chain.length > 0 && !clash) {
-        changes = [];
-        const after = line.key;
-        if (earlier.length === 0) {
-          changes.push({ op: 'set-units', line: line.key, value: 1 });
-          for (const { code, units } of chain) {
-            changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
-          }
-        } else {
-          const [head, ...tail] = chain as [{ code: string; units: number }, ...{ code: string; units: number }[]];
-          changes.push({ op: 'set-code', line: line.key, value: head.code });
-          if (head.units !== line.units) changes.push({ op: 'set-units', line: line.key, value: head.units });
-          for (const { code, units } of tail) changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
-        }
-      }
-      const label = lineLabel(line);
-      const expected = chain
-        ? [earlier.length === 0 ? label : undefined, ...chain.map((c) => `${c.code}${sideModifiers.length ? '-' + sideModifiers.join('-') : ''}${c.units > 1 ? ` ×${c.units}` : ''}`)]
-            .filter((x): x is string => x !== undefined)
-            .join(' + ')
-        : 'the add-on code for the extra levels';
-      const fix = changes ? { fix: { changes, description: `move the extra levels to ${chain!.map((c) => c.code).join(', ')}` } } : {};
-      if (earlier.length === 0) {
-        context.report({ messageId: 'units', data: { code: lineWithUnits(line).replace(/ ×\d+$/, ''), units: line.units, expected }, line, actual: lineWithUnits(line), ...fix });
-      } else {
-        context.report({
-          messageId: 'lines',
-          data: { code: label, line: line.lineNumber, first: earlier[0]!.lineNumber, expected },
-          line,
-          actual: lineWithUnits(line),
-          ...fix,
-        });
-      }
+      // Most primaries are one unit, first on their sides: nothing to report, no list built.
+      if (line.units <= 1 && !repeatsEarlier(primaries, i)) continue;
+      reportExtraLevels(encounter, context, line, earlierOnItsSides(primaries, i));
     }
   },
 });
+
+type Context = RuleContext<Record<string, unknown>, 'units' | 'lines' | 'unitsNoSide'>;
+
+/** The session's primaries that have a next-level add-on in the reference, in claim order (null: none). */
+function chainPrimaries(lines: readonly ServiceLine[], reference: ReferenceData): ServiceLine[] | null {
+  let primaries: ServiceLine[] | null = null;
+  for (const line of lines) {
+    if (line.facts.role !== 'primary' || reference.procedure(line.procedure, line.serviceDate)?.nextLevelAddon === undefined) continue;
+    // The first as a one-line literal (most sessions have one primary; push would size the list for 17).
+    if (primaries === null) primaries = [line];
+    else primaries.push(line);
+  }
+  return primaries;
+}
+
+function sameCodeOnASide(other: ServiceLine, line: ServiceLine): boolean {
+  return other.procedure === line.procedure && sidesOverlap(other, line);
+}
+
+/** A primary before `index` (with known sides) has the code of primaries[index] on one of its sides. */
+function repeatsEarlier(primaries: readonly ServiceLine[], index: number): boolean {
+  const line = primaries[index]!;
+  for (let j = 0; j < index; j++) {
+    const other = primaries[j]!;
+    if (!other.facts.sideUnknown && sameCodeOnASide(other, line)) return true;
+  }
+  return false;
+}
+
+/** The primaries before `index` (with known sides) with the code of primaries[index] on one of its sides. */
+function earlierOnItsSides(primaries: readonly ServiceLine[], index: number): ServiceLine[] {
+  const line = primaries[index]!;
+  const earlier: ServiceLine[] = [];
+  for (let j = 0; j < index; j++) {
+    const other = primaries[j]!;
+    if (!other.facts.sideUnknown && sameCodeOnASide(other, line)) earlier.push(other);
+  }
+  return earlier;
+}
+
+/** A primary with extra units, or repeated on its sides after `earlier`: the report, and the fix when the add-on chain allows one. */
+function reportExtraLevels(encounter: Encounter, context: Context, line: ServiceLine, earlier: ServiceLine[]): void {
+  const { reference } = context;
+  // Levels already on this line's sides before it (the primary counts 1: its extra units are reported there).
+  const before = earlier.reduce((sum, other) => sum + other.units, 0);
+  const fromLevel = earlier.length === 0 ? 2 : before + 1;
+  const count = earlier.length === 0 ? line.units - 1 : line.units;
+  const chain = addonChain(reference, line.procedure, line.serviceDate, fromLevel, count);
+  const sideModifiers = line.modifiers;
+  const clash =
+    chain !== undefined &&
+    encounter.lines.some(
+      (other) => other !== line && chain.some((c) => c.code === other.procedure) && (other.facts.sideUnknown || other.facts.sides.some((s) => line.facts.sides.includes(s))),
+    );
+  let changes: Change[] | undefined;
+  if (chain && chain.length > 0 && !clash) {
+    changes = [];
+    const after = line.key;
+    if (earlier.length === 0) {
+      changes.push({ op: 'set-units', line: line.key, value: 1 });
+      for (const { code, units } of chain) {
+        changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
+      }
+    } else {
+      const [head, ...tail] = chain as [{ code: string; units: number }, ...{ code: string; units: number }[]];
+      changes.push({ op: 'set-code', line: line.key, value: head.code });
+      if (head.units !== line.units) changes.push({ op: 'set-units', line: line.key, value: head.units });
+      for (const { code, units } of tail) changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
+    }
+  }
+  const label = lineLabel(line);
+  const expected = chain
+    ? [earlier.length === 0 ? label : undefined, ...chain.map((c) => `${c.code}${sideModifiers.length ? '-' + sideModifiers.join('-') : ''}${c.units > 1 ? ` ×${c.units}` : ''}`)]
+        .filter((x): x is string => x !== undefined)
+        .join(' + ')
+    : 'the add-on code for the extra levels';
+  const fix = changes ? { fix: { changes, description: `move the extra levels to ${chain!.map((c) => c.code).join(', ')}` } } : {};
+  if (earlier.length === 0) {
+    context.report({ messageId: 'units', data: { code: lineWithUnits(line).replace(/ ×\d+$/, ''), units: line.units, expected }, line, actual: lineWithUnits(line), ...fix });
+  } else {
+    context.report({
+      messageId: 'lines',
+      data: { code: label, line: line.lineNumber, first: earlier[0]!.lineNumber, expected },
+      line,
+      actual: lineWithUnits(line),
+      ...fix,
+    });
+  }
+}

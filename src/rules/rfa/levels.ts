@@ -2,7 +2,8 @@
  * rfa/levels ⚑ — more facet joints ablated on a side in one session than the policy allows
  * (medicare 2: 64633/64635 + one unit of 64634/64636; guide: no limit).
  */
-import { defineRule } from '../types.js';
+import type { Encounter } from '../../encounter/model.js';
+import { defineRule, type RuleContext } from '../types.js';
 import {
   describeRegion,
   onSides,
@@ -35,23 +36,33 @@ export default defineRule({
   check(encounter, context) {
     const limit = context.policy.limits.rfaJointsPerSide;
     if (limit === null) return;
-    const regionOf = sessionRegions(encounter, context.reference);
-    for (const [region, lines] of familyLinesByRegion(encounter, 'rfa', regionOf)) {
-      for (const overrun of linesBeyondLimit(lines, limit)) {
-        context.report({
-          messageId: 'tooManyJoints',
-          line: overrun.line,
-          data: {
-            joints: overrun.count,
-            side: onSides(overrun.sides),
-            region: describeRegion(region),
-            code: overrun.line.procedure,
-            limit,
-          },
-          actual: `${overrun.count} joints`,
-          expected: [`at most ${limit} joints per side`],
-        });
-      }
-    }
+    // linesBeyondLimit's own bound over the whole session (every region's lines at once): within the limit, no
+    // region's count can pass it (most sessions), and no region is grouped.
+    let units = 0;
+    for (const line of encounter.lines) if (line.facts.family === 'rfa' && line.units > 0) units += line.units;
+    if (units <= limit) return;
+    reportOverruns(encounter, context, limit);
   },
 });
+
+function reportOverruns(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'tooManyJoints'>, limit: number): void {
+  const regionOf = sessionRegions(encounter, context.reference);
+  for (const [region, lines] of familyLinesByRegion(encounter, 'rfa', regionOf)) {
+    for (const overrun of linesBeyondLimit(lines, limit)) {
+      context.report({
+        messageId: 'tooManyJoints',
+        line: overrun.line,
+        data: {
+          joints: overrun.count,
+          side: onSides(overrun.sides),
+          region: describeRegion(region),
+          code: overrun.line.procedure,
+          limit,
+        },
+        actual: `${overrun.count} joints`,
+        expected: [`at most ${limit} joints per side`],
+      });
+    }
+  }
+}
+

@@ -1,6 +1,6 @@
-import type { ServiceLine } from '../../encounter/model.js';
+import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import type { PriorLine } from '../../history/view.js';
-import { defineRule } from '../types.js';
+import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, sidesOf } from '../common/spine.js';
 import { priorLinesOn, skipSession } from '../history/shared.js';
 
@@ -46,53 +46,67 @@ export default defineRule({
   },
   check(encounter, context) {
     if (skipSession(encounter)) return;
-    const provider = encounter.renderingNpi ?? '';
-    const others = priorLinesOn(encounter, context).filter((prior) => (prior.renderingNpi ?? '') === provider);
+    // Most sessions have no other claim of the same provider that day: answered before any closure is made.
+    const priors = priorLinesOn(encounter, context);
+    if (priors.length === 0) return;
+    const others = sameProvider(priors, encounter.renderingNpi ?? '');
     if (others.length === 0) return;
-    const date = encounter.serviceDate;
-    const here = new Set(encounter.lines.map((line) => line.procedure));
-    const satisfied = (alternative: string[], codes: ReadonlySet<string>) => alternative.every((code) => codes.has(code));
-
-    for (const line of encounter.lines) {
-      const info = context.reference.procedure(line.procedure, date);
-      // An add-on here whose primary is only in the other claim.
-      if (line.facts.role === 'addon' && info?.allowedPrimaries !== undefined) {
-        const alternatives = info.allowedPrimaries;
-        if (!alternatives.some((alternative) => satisfied(alternative, here))) {
-          const together = new Set([...here, ...others.map((prior) => prior.procedure)]);
-          const match = alternatives.find((alternative) => satisfied(alternative, together));
-          if (match !== undefined) {
-            const cited = others.filter((prior) => match.includes(prior.procedure) && !here.has(prior.procedure));
-            report(line, 'addonApart', { primary: match.join(' + ') }, cited);
-          }
-        }
-      }
-      // A primary here whose add-on is in the other claim without a primary there.
-      if (line.facts.role === 'primary') {
-        const cited = others.filter((prior) => {
-          if (prior.role !== 'addon') return false;
-          const alternatives = context.reference.procedure(prior.procedure, date)?.allowedPrimaries ?? [];
-          const there = new Set(others.filter((other) => other.claimId === prior.claimId && other.file === prior.file).map((other) => other.procedure));
-          if (alternatives.some((alternative) => satisfied(alternative, there))) return false;
-          return alternatives.some((alternative) => alternative.includes(line.procedure) && satisfied(alternative, new Set([...there, ...here])));
-        });
-        if (cited.length > 0) report(line, 'primaryApart', { addon: [...new Set(cited.map((prior) => prior.procedure))].join(', ') }, cited);
-      }
-      // RT here, LT there (or the reverse) of a bilateral-eligible code.
-      const sides = sidesOf(line);
-      if (sides.length === 1 && info?.bilateralIndicator === BILATERAL_ELIGIBLE) {
-        const cited = others.filter((prior) => prior.procedure === line.procedure && prior.sides.length === 1 && prior.sides[0] !== sides[0]);
-        if (cited.length > 0) report(line, 'sidesApart', {}, cited);
-      }
-    }
-
-    function report(line: ServiceLine, messageId: 'addonApart' | 'primaryApart' | 'sidesApart', data: Record<string, string>, cited: PriorLine[]): void {
-      context.report({
-        messageId,
-        line,
-        data: { line: describeLine(line), prior: cited.map(describePrior).join('; '), ...data },
-        cause: cited.map(causeOf),
-      });
-    }
+    reportSplit(encounter, context, others);
   },
 });
+
+/** The prior lines of this rendering provider (no NPI and '' are one provider). */
+function sameProvider(priors: readonly PriorLine[], provider: string): PriorLine[] {
+  const others: PriorLine[] = [];
+  for (const prior of priors) if ((prior.renderingNpi ?? '') === provider) others.push(prior);
+  return others;
+}
+
+function reportSplit(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'addonApart' | 'primaryApart' | 'sidesApart'>, others: PriorLine[]): void {
+  const date = encounter.serviceDate;
+  const here = new Set(encounter.lines.map((line) => line.procedure));
+  const satisfied = (alternative: string[], codes: ReadonlySet<string>) => alternative.every((code) => codes.has(code));
+
+  for (const line of encounter.lines) {
+    const info = context.reference.procedure(line.procedure, date);
+    // An add-on here whose primary is only in the other claim.
+    if (line.facts.role === 'addon' && info?.allowedPrimaries !== undefined) {
+      const alternatives = info.allowedPrimaries;
+      if (!alternatives.some((alternative) => satisfied(alternative, here))) {
+        const together = new Set([...here, ...others.map((prior) => prior.procedure)]);
+        const match = alternatives.find((alternative) => satisfied(alternative, together));
+        if (match !== undefined) {
+          const cited = others.filter((prior) => match.includes(prior.procedure) && !here.has(prior.procedure));
+          report(line, 'addonApart', { primary: match.join(' + ') }, cited);
+        }
+      }
+    }
+    // A primary here whose add-on is in the other claim without a primary there.
+    if (line.facts.role === 'primary') {
+      const cited = others.filter((prior) => {
+        if (prior.role !== 'addon') return false;
+        const alternatives = context.reference.procedure(prior.procedure, date)?.allowedPrimaries ?? [];
+        const there = new Set(others.filter((other) => other.claimId === prior.claimId && other.file === prior.file).map((other) => other.procedure));
+        if (alternatives.some((alternative) => satisfied(alternative, there))) return false;
+        return alternatives.some((alternative) => alternative.includes(line.procedure) && satisfied(alternative, new Set([...there, ...here])));
+      });
+      if (cited.length > 0) report(line, 'primaryApart', { addon: [...new Set(cited.map((prior) => prior.procedure))].join(', ') }, cited);
+    }
+    // RT here, LT there (or the reverse) of a bilateral-eligible code.
+    const sides = sidesOf(line);
+    if (sides.length === 1 && info?.bilateralIndicator === BILATERAL_ELIGIBLE) {
+      const cited = others.filter((prior) => prior.procedure === line.procedure && prior.sides.length === 1 && prior.sides[0] !== sides[0]);
+      if (cited.length > 0) report(line, 'sidesApart', {}, cited);
+    }
+  }
+
+  function report(line: ServiceLine, messageId: 'addonApart' | 'primaryApart' | 'sidesApart', data: Record<string, string>, cited: PriorLine[]): void {
+    context.report({
+      messageId,
+      line,
+      data: { line: describeLine(line), prior: cited.map(describePrior).join('; '), ...data },
+      cause: cited.map(causeOf),
+    });
+  }
+}
+

@@ -1,0 +1,174 @@
+/**
+ * The history helpers' fast paths (performance pass): each must answer what the plain version answered.
+ * onePerDate walks date-ordered lists instead of grouping; sessionsIn merges the history's date-ordered sessions
+ * with the claim's own instead of sorting; describeSessions and causesOf build their text and list in one loop.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeClaim } from '../../../src/encounter/normalize.js';
+import { sessionsOf } from '../../../src/encounter/sessions.js';
+import type { HistoryView, PriorSession } from '../../../src/history/view.js';
+import { defaultReference } from '../../../src/reference/index.js';
+import { isJCode } from '../../../src/rules/common/drugs.js';
+import { causesOf, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { medicare } from '../../../src/policy/profiles.js';
+import { claimOf } from '../../support/claim-builder.js';
+
+function session(serviceDate: string, claimId: string, own?: boolean): CountedSession {
+  const counted: CountedSession = { file: own ? 'this.837' : 'prior.837', claimId, serviceDate, family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false };
+  if (own !== undefined) counted.own = own;
+  return counted;
+}
+
+/** onePerDate as it was written before the walk: a map per date, then sorted by date. */
+function onePerDateByMap(sessions: readonly CountedSession[]): CountedSession[] {
+  const byDate = new Map<string, CountedSession>();
+  for (const s of sessions) {
+    const kept = byDate.get(s.serviceDate);
+    if (kept === undefined || (kept.own && !s.own)) byDate.set(s.serviceDate, s);
+  }
+  return [...byDate.values()].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
+}
+
+const DATES = ['2026-01-05', '2026-02-10', '2026-02-11', '2026-06-30'];
+const sessionArbitrary = fc
+  .record({ date: fc.constantFrom(...DATES), id: fc.constantFrom('A', 'B', 'C'), own: fc.constantFrom<boolean | undefined>(true, false, undefined) })
+  .map(({ date, id, own }) => session(date, id, own));
+
+describe('onePerDate', () => {
+  it('keeps, per date, the first prior session, else the first one (date-ordered input)', () => {
+    const a = session('2026-01-05', 'A', true);
+    const b = session('2026-01-05', 'B');
+    const c = session('2026-01-05', 'C');
+    const d = session('2026-02-10', 'D', true);
+    expect(onePerDate([a, b, c, d])).toEqual([b, d]);
+    expect(onePerDate([a, b, c, d])[0]).toBe(b);
+  });
+
+  it('answers what grouping by a map answered, for inputs in date order or not', () => {
+    fc.assert(
+      fc.property(fc.array(sessionArbitrary, { maxLength: 12 }), fc.boolean(), (sessions, ordered) => {
+        const input = ordered ? [...sessions].sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0)) : sessions;
+        const walked = onePerDate(input);
+        const mapped = onePerDateByMap(input);
+        expect(walked.length).toBe(mapped.length);
+        walked.forEach((s, i) => expect(s).toBe(mapped[i]));
+      }),
+    );
+  });
+});
+
+describe('sessionsIn', () => {
+  // A history that answers with fixed prior sessions (in the store's date order) and counts its questions.
+  function historyWith(prior: PriorSession[]): HistoryView & { asked: number } {
+    const view = {
+      available: true,
+      asked: 0,
+      sessions: () => {
+        view.asked++;
+        return prior;
+      },
+      linesOn: () => [],
+      linesBetween: () => [],
+    };
+    return view;
+  }
+
+  it('merges prior sessions and this claim’s own by date, prior first on a date, and asks the history once', () => {
+    const claim = normalizeClaim(
+      claimOf({ dx: ['M5416'], lines: ['62323 dos:2026-03-01', '62323 dos:2026-05-01'] }),
+      defaultReference,
+    );
+    const prior: PriorSession[] = [
+      { file: 'p.837', claimId: 'P1', serviceDate: '2026-01-10', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
+      { file: 'p.837', claimId: 'P2', serviceDate: '2026-03-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
+      { file: 'p.837', claimId: 'P3', serviceDate: '2026-06-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
+    ];
+    const history = historyWith(prior);
+    const context = { history, reference: defaultReference };
+    const encounter = sessionsOf(claim)[1]!;
+    const answer = sessionsIn(encounter, context, 'esi', 'lumbar-sacral', '2025-05-02', '2026-12-31');
+    expect(answer.map((s) => `${s.serviceDate} ${s.claimId} ${s.own === true ? 'own' : 'prior'}`)).toEqual([
+      '2026-01-10 P1 prior',
+      '2026-03-01 P2 prior',
+      '2026-03-01 CLM1 own',
+      '2026-05-01 CLM1 own',
+      '2026-06-01 P3 prior',
+    ]);
+    // The history's own objects, not copies; asked once for the claim.
+    expect(answer[0]).toBe(prior[0]);
+    expect(sessionsIn(encounter, context, 'esi', 'lumbar-sacral', '2025-05-02', '2026-12-31')).toBe(answer);
+    expect(history.asked).toBe(1);
+  });
+
+  it('sorts when the history answers out of date order', () => {
+    const claim = normalizeClaim(claimOf({ dx: ['M5416'], lines: ['62323 dos:2026-03-01'] }), defaultReference);
+    const prior: PriorSession[] = [
+      { file: 'p.837', claimId: 'P3', serviceDate: '2026-06-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
+      { file: 'p.837', claimId: 'P2', serviceDate: '2026-03-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
+    ];
+    const context = { history: historyWith(prior), reference: defaultReference };
+    const answer = sessionsIn(sessionsOf(claim)[0]!, context, 'esi', 'lumbar-sacral', '2025-03-02', '2026-12-31');
+    expect(answer.map((s) => `${s.serviceDate} ${s.claimId}`)).toEqual(['2026-03-01 P2', '2026-03-01 CLM1', '2026-06-01 P3']);
+  });
+});
+
+describe('overRollingLimit', () => {
+  const prior = ['2025-12-01', '2026-01-05', '2026-02-10', '2026-03-15', '2026-04-20'].map(
+    (serviceDate, i): PriorSession => ({ file: 'p.837', claimId: `P${i}`, serviceDate, family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false }),
+  );
+  const history: HistoryView = { available: true, sessions: () => prior, linesOn: () => [], linesBetween: () => [] };
+  const limitOf = (_lines: unknown, context: { policy: typeof medicare }) => context.policy.limits.esiSessionsPerYear;
+
+  it('answers the same question about a session once, and a question with another policy anew', () => {
+    const claim = normalizeClaim(claimOf({ dx: ['M5416'], lines: ['62323'] }), defaultReference);
+    const encounter = sessionsOf(claim)[0]!;
+    const context = { history, reference: defaultReference, policy: medicare };
+    const first = overRollingLimit(encounter, context, 'esi', limitOf);
+    expect(first.map((over) => [over.region, over.counted.length])).toEqual([['lumbar-sacral', 6]]);
+    expect(describeCounted(first[0]!)).toBe(
+      'p.837 claim P0 on 2025-12-01; p.837 claim P1 on 2026-01-05; p.837 claim P2 on 2026-02-10; p.837 claim P3 on 2026-03-15; and 2 more',
+    );
+    expect(overRollingLimit(encounter, context, 'esi', limitOf)).toBe(first);
+    const stricter = { ...medicare, limits: { ...medicare.limits, esiSessionsPerYear: 10 } };
+    expect(overRollingLimit(encounter, { ...context, policy: stricter }, 'esi', limitOf)).toEqual([]);
+  });
+});
+
+describe('describeSessions and causesOf', () => {
+  const sessions = [
+    session('2026-01-05', 'A'),
+    session('2026-02-10', 'B', true),
+    session('2026-02-11', 'C', false),
+    session('2026-03-01', 'D'),
+    session('2026-04-01', 'E'),
+    session('2026-06-30', 'F'),
+  ];
+
+  it('lists the first four, then how many more', () => {
+    expect(describeSessions([])).toBe('');
+    expect(describeSessions(sessions.slice(0, 2))).toBe('prior.837 claim A on 2026-01-05; this claim on 2026-02-10');
+    expect(describeSessions(sessions.slice(0, 4))).toBe(
+      'prior.837 claim A on 2026-01-05; this claim on 2026-02-10; prior.837 claim C on 2026-02-11; prior.837 claim D on 2026-03-01',
+    );
+    expect(describeSessions(sessions)).toBe(
+      'prior.837 claim A on 2026-01-05; this claim on 2026-02-10; prior.837 claim C on 2026-02-11; prior.837 claim D on 2026-03-01; and 2 more',
+    );
+  });
+
+  it('cites every session but this claim’s own', () => {
+    expect(causesOf(sessions.slice(0, 3), 'ESI session')).toEqual([
+      { message: 'ESI session billed here', file: 'prior.837', claimId: 'A', serviceDate: '2026-01-05' },
+      { message: 'ESI session billed here', file: 'prior.837', claimId: 'C', serviceDate: '2026-02-11' },
+    ]);
+  });
+});
+
+describe('isJCode', () => {
+  it('is /^J\\d{4}$/', () => {
+    expect(isJCode('J1040')).toBe(true);
+    expect(['J104', 'J10400', 'j1040', 'J10A0', 'K1040', 'J1040\n', ''].map(isJCode)).toEqual([false, false, false, false, false, false, false]);
+    fc.assert(fc.property(fc.string({ maxLength: 7 }), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
+    fc.assert(fc.property(fc.stringMatching(/^J[0-9A-Z]{4}$/), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
+  });
+});
