@@ -75,9 +75,9 @@ describe.each([
     for (const n of order) recorder.add(claim({ id: `E${n}`, date: day(n), file: 'many.837', lines: ['99213'] }));
     recorder.add(claim({ id: 'B1', date: day(5), file: 'many.837', lines: ['64493-50'] }));
     const sessions = run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-01-01', '2026-12-31');
-    const expected = Array.from({ length: 40 }, (_, n) => [`F${n}`, day(n)] as const)
-      .flatMap(([id, date]) => (date === day(5) ? [[id, date], ['B1', date]] : [[id, date]]))
-      .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const expected = Array.from({ length: 40 }, (_, n): [string, string][] => (n === 5 ? [[`F${n}`, day(n)], ['B1', day(n)]] : [[`F${n}`, day(n)]]))
+      .flat()
+      .sort(([idA, dateA], [idB, dateB]) => (dateA < dateB ? -1 : dateA > dateB ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0));
     expect(sessions.map((session) => [session.claimId, session.serviceDate])).toEqual(expected);
     expect(sessions.find((session) => session.claimId === 'F3')).toMatchObject({ codes: ['64493', '64494'], sides: ['left', 'right'], sideUnknown: false });
     expect(sessions.find((session) => session.claimId === 'B1')).toMatchObject({ codes: ['64493'], sides: ['left', 'right'] });
