@@ -1088,6 +1088,12 @@ export class RunHistory {
       available: true,
       sessions: (patient, family, region, from, to, excludeClaimId) => {
         const all = this.sessionsOfLoad(linesFor(patient, from), family, region);
+        // Usually every session of the load qualifies: then the grouped answer itself (read-only, shared), not a copy.
+        let qualifying = 0;
+        for (const session of all) {
+          if (session.serviceDate >= from && session.serviceDate <= to && session.claimId !== excludeClaimId) qualifying++;
+        }
+        if (qualifying === all.length) return all;
         const result: PriorSession[] = [];
         for (const session of all) {
           if (session.serviceDate >= from && session.serviceDate <= to && session.claimId !== excludeClaimId) result.push(session);

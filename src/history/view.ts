@@ -63,7 +63,7 @@ export interface HistoryView {
   /** True when a history index is configured (rules may say "history may be incomplete" otherwise). */
   readonly available: boolean;
   /** Prior sessions of a family in a region, with dates in [from, to], superseded/voided claims excluded, excluding claim `excludeClaimId`. */
-  sessions(patient: PatientKey, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate, excludeClaimId?: string): PriorSession[];
+  sessions(patient: PatientKey, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate, excludeClaimId?: string): readonly PriorSession[];
   /** Lines of other claims for this patient on a date (duplicates, session/split). */
   linesOn(patient: PatientKey, serviceDate: IsoDate, excludeClaimId?: string): PriorLine[];
   /** Lines of other claims for this patient in [from, to] (global periods). */
