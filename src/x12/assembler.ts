@@ -7,7 +7,7 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, splitOn } from './tokenizer.js';
+import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, segmentsIn, splitOn } from './tokenizer.js';
 import { parseCents, parseD8, parseQuantity } from './values.js';
 
 export interface Interchange {
@@ -55,14 +55,80 @@ export interface X12RawClaim {
   hl20: HlLoop | undefined;
   hl22: HlLoop | undefined;
   hl23: HlLoop | undefined;
-  /** CLM and everything up to the next CLM/HL/trailer. */
-  segments: Segment[];
+  /** CLM and everything up to the next CLM/HL/trailer (made on first use when only the claim's text is kept). */
+  readonly segments: Segment[];
   /** Index in `segments` of each LX (the start of each line's loop); line i spans lineStarts[i]..next. */
-  lineStarts: number[];
+  readonly lineStarts: number[];
+  /** Number of segments (segments.length, without making them). */
+  readonly segmentCount: number;
+  /**
+   * Set when the claim's segments lie back to back in one tokenizer text (all but the claims cut by a chunk
+   * boundary or around a damaged segment): `text.text[textFrom, textTo)` is the claim as read.
+   */
+  readonly text: SegmentSource | undefined;
+  readonly textFrom: number;
+  readonly textTo: number;
 }
 
-const NO_SEGMENTS: Segment[] = [];
-const NO_LINE_STARTS: number[] = [];
+/**
+ * A claim as read. No object per segment: a claim whose segments lie back to back in one text keeps that range,
+ * and its segments are found again (segmentsIn) only when a changed claim is re-serialized; other claims keep
+ * copies of their segments.
+ */
+class RawClaim implements X12RawClaim {
+  segmentCount = 0;
+  text: SegmentSource | undefined = undefined;
+  textFrom = 0;
+  textTo = 0;
+  private firstOrdinal = 0;
+  private kept: Segment[] | undefined = undefined;
+  private starts: number[] | undefined = undefined;
+
+  constructor(
+    readonly file: string,
+    readonly delimiters: Delimiters,
+    readonly transaction: Transaction | undefined,
+    readonly hl20: HlLoop | undefined,
+    readonly hl22: HlLoop | undefined,
+    readonly hl23: HlLoop | undefined,
+  ) {}
+
+  get kind(): 'x12' {
+    return 'x12';
+  }
+
+  keepRange(context: SegmentSource, from: number, to: number, firstOrdinal: number, count: number): void {
+    this.text = context;
+    this.textFrom = from;
+    this.textTo = to;
+    this.firstOrdinal = firstOrdinal;
+    this.segmentCount = count;
+  }
+
+  keepSegments(segments: Segment[]): void {
+    this.kept = segments;
+    this.segmentCount = segments.length;
+  }
+
+  get segments(): Segment[] {
+    if (this.kept === undefined) {
+      const segments = segmentsIn(this.text!, this.textFrom, this.textTo, this.firstOrdinal);
+      if (segments.length !== this.segmentCount) throw new Error(`${this.file}: claim at segment ${this.firstOrdinal}: its segments could not be found again`);
+      this.kept = segments;
+    }
+    return this.kept;
+  }
+
+  get lineStarts(): number[] {
+    if (this.starts === undefined) {
+      const starts: number[] = [];
+      const segments = this.segments;
+      for (let i = 0; i < segments.length; i++) if (segments[i]!.tag === 'LX') starts.push(i);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+}
 
 export function isX12Raw(raw: unknown): raw is X12RawClaim {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
@@ -88,16 +154,19 @@ export class ClaimAssembler {
   private hl22: HlLoop | undefined;
   private hl23: HlLoop | undefined;
   private current: HlLoop | undefined;
-  private claim: X12RawClaim | undefined;
   private segmentsInTransaction = 0;
   private transactionsInGroup = 0;
   private groupsInInterchange = 0;
   private hlIds = new Map<string, string>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
-  /** The current claim's segments and LX indices (scratch, reused from claim to claim). */
-  private readonly claimSegments: (Segment | undefined)[] = [];
+  /**
+   * The current claim's segments and LX indices (scratch, reused from claim to claim): the Segment objects are
+   * recycled (reset to the next claim's segments), so a claim costs no object per segment.
+   */
+  private readonly claimSegments: Segment[] = [];
   private claimSegmentCount = 0;
+  private claim: RawClaim | undefined;
   private readonly claimLineStarts: number[] = [];
   private claimLineCount = 0;
   private sawIsa = false;
@@ -110,10 +179,37 @@ export class ClaimAssembler {
     for (const seg of segments) this.segment(seg, out);
   }
 
-  /** feed() from a tokenizer batch. */
+  /**
+   * feed() from a tokenizer batch. The segments of a claim go into the recycled scratch objects; only what
+   * outlives the claim (envelope, HL loops, transaction header) becomes a Segment of its own.
+   */
   feedBatch(batch: SegmentBatch, out: ReadClaim[]): void {
-    const items = batch.items;
-    for (let i = 0; i < batch.count; i++) this.segment(items[i]!, out);
+    const tags = batch.tags;
+    const count = batch.count;
+    for (let i = 0; i < count; i++) {
+      const tag = tags[i]!;
+      if (this.checkControlBytes) {
+        this.segment(batch.segment(i), out);
+      } else if (!isStructural(tag)) {
+        if (this.claim === undefined) {
+          this.segment(batch.segment(i), out);
+          continue;
+        }
+        const seg = this.addToClaimAt(batch, i);
+        this.lastSegment = seg;
+        if (this.transaction !== undefined) this.segmentsInTransaction++;
+        if (!isSegmentTag(tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
+      } else if (tag === 'CLM') {
+        if (this.transaction !== undefined) this.segmentsInTransaction++;
+        this.flushClaim(out);
+        this.openClaim(batch.contexts[i]!.delimiters);
+        const seg = this.addToClaimAt(batch, i);
+        this.lastSegment = seg;
+        if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'CLM outside a transaction set (no ST before it)', true, false);
+      } else {
+        this.segment(batch.segment(i), out);
+      }
+    }
   }
 
   /** End of input: flushes the last claim and reports unclosed envelopes. */
@@ -153,9 +249,8 @@ export class ClaimAssembler {
     this.lastSegment = seg;
     if (this.checkControlBytes) this.checkControlByte(seg);
     if (this.transaction !== undefined) this.segmentsInTransaction++;
-    // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
-    const first = seg.tag.charCodeAt(0);
-    if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
+    // Fast path: most segments are neither envelope, HL, CLM nor junk.
+    if (this.claim !== undefined && !isStructural(seg.tag)) {
       this.addToClaim(seg);
       if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
       return;
@@ -232,20 +327,7 @@ export class ClaimAssembler {
       case 'CLM':
         this.flushClaim(out);
         if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'CLM outside a transaction set (no ST before it)', true, false);
-        this.claim = {
-          kind: 'x12',
-          file: this.fileName,
-          delimiters: seg.delimiters,
-          transaction: this.transaction,
-          hl20: this.hl20,
-          hl22: this.hl22,
-          hl23: this.hl23,
-          // Gathered in the scratch arrays, copied at the claim's end (exact-size arrays, no growth garbage).
-          segments: NO_SEGMENTS,
-          lineStarts: NO_LINE_STARTS,
-        };
-        this.claimSegmentCount = 0;
-        this.claimLineCount = 0;
+        this.openClaim(seg.delimiters);
         this.addToClaim(seg);
         return;
       case '':
@@ -332,9 +414,30 @@ export class ClaimAssembler {
     }
   }
 
+  private openClaim(delimiters: Delimiters): void {
+    this.claim = new RawClaim(this.fileName, delimiters, this.transaction, this.hl20, this.hl22, this.hl23);
+    this.claimSegmentCount = 0;
+    this.claimLineCount = 0;
+  }
+
+  /** A copy of `seg` into the claim's next scratch object. */
   private addToClaim(seg: Segment): void {
-    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = this.claimSegmentCount;
-    this.claimSegments[this.claimSegmentCount++] = seg;
+    const at = this.claimSegmentCount++;
+    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = at;
+    const slot = this.claimSegments[at];
+    if (slot === undefined) this.claimSegments[at] = seg.clone();
+    else slot.reset(seg.context, seg.rawFrom, seg.tagFrom, seg.bodyEnd, seg.rawTo, seg.tag, seg.ordinal);
+  }
+
+  /** Segment `i` of the batch into the claim's next scratch object (returned). */
+  private addToClaimAt(batch: SegmentBatch, i: number): Segment {
+    const at = this.claimSegmentCount++;
+    const tag = batch.tags[i]!;
+    if (tag === 'LX') this.claimLineStarts[this.claimLineCount++] = at;
+    let slot = this.claimSegments[at];
+    if (slot === undefined) this.claimSegments[at] = slot = batch.segment(i);
+    else slot.reset(batch.contexts[i]!, batch.rawFrom[i]!, batch.tagFrom[i]!, batch.bodyEnd[i]!, batch.rawTo[i]!, tag, batch.ordinal[i]!);
+    return slot;
   }
 
   private flushClaim(out: ReadClaim[]): void {
@@ -342,13 +445,20 @@ export class ClaimAssembler {
     if (raw === undefined) return;
     this.claim = undefined;
     const count = this.claimSegmentCount;
-    raw.segments = this.claimSegments.slice(0, count) as Segment[];
-    raw.lineStarts = this.claimLineStarts.slice(0, this.claimLineCount);
-    // The scratch array must not keep old segments (and their chunks' text) alive.
-    this.claimSegments.fill(undefined, 0, count);
+    const segments = this.claimSegments;
+    // The scratch objects are reused for the next claim: the claim keeps its text range, or copies.
+    if (isRun(segments, count)) {
+      const first = segments[0]!;
+      raw.keepRange(first.context, first.tagFrom, segments[count - 1]!.rawTo, first.ordinal, count);
+    } else {
+      const kept: Segment[] = [];
+      for (let i = 0; i < count; i++) kept.push(segments[i]!.clone());
+      raw.keepSegments(kept);
+    }
+    const claim = mapSegments(raw, segments, count, this.claimLineStarts, this.claimLineCount);
     this.claimSegmentCount = this.claimLineCount = 0;
     this.claimsRead++;
-    out.push({ claim: mapClaim(raw), raw });
+    out.push({ claim, raw });
   }
 
   /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
@@ -394,6 +504,39 @@ export class ClaimAssembler {
         });
       }
     }
+  }
+}
+
+/**
+ * Whether the first `count` segments are consecutive segments of one tokenizer text, each terminated and without
+ * a prefix: then segmentsIn() finds them again from their text range.
+ */
+function isRun(segments: readonly Segment[], count: number): boolean {
+  let previous = segments[0]!;
+  if (previous.rawFrom !== previous.tagFrom || previous.rawTo <= previous.bodyEnd) return false;
+  for (let i = 1; i < count; i++) {
+    const seg = segments[i]!;
+    if (seg.context !== previous.context || seg.tagFrom !== previous.rawTo || seg.rawFrom !== seg.tagFrom || seg.rawTo <= seg.bodyEnd || seg.ordinal !== previous.ordinal + 1) return false;
+    previous = seg;
+  }
+  return true;
+}
+
+/** The tags the assembler acts on (envelope, HL, CLM; '' is junk): every other segment in a claim just joins it. */
+function isStructural(tag: string): boolean {
+  switch (tag.charCodeAt(0)) {
+    case 73: // I
+      return tag === 'ISA' || tag === 'IEA';
+    case 71: // G
+      return tag === 'GS' || tag === 'GE';
+    case 83: // S
+      return tag === 'ST' || tag === 'SE';
+    case 72: // H
+      return tag === 'HL';
+    case 67: // C
+      return tag === 'CLM';
+    default:
+      return tag.length === 0;
   }
 }
 
@@ -571,12 +714,17 @@ function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts 
 }
 
 export function mapClaim(raw: X12RawClaim): Claim {
+  return mapSegments(raw, raw.segments, raw.segments.length, raw.lineStarts, raw.lineStarts.length);
+}
+
+/** The claim of `raw` from its first `count` segments (`lineCount` LX indices in lineStarts). */
+function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, lineStarts: readonly number[], lineCount: number): Claim {
   const file = raw.file;
   const sink = new ProblemSink(file);
-  const clm = raw.segments[0]!;
-  const segs = raw.segments;
+  const clm = segs[0]!;
 
-  for (const seg of segs) {
+  for (let i = 0; i < count; i++) {
+    const seg = segs[i]!;
     if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
@@ -610,7 +758,7 @@ export function mapClaim(raw: X12RawClaim): Claim {
   }
   if (placeOfService === '') sink.add('X12_MISSING_VALUE', clm, 'CLM05-1 place of service is empty');
 
-  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  const claimEnd = lineCount > 0 ? lineStarts[0]! : count;
   let payerClaimNumber: string | undefined;
   let renderingNpi: string | undefined;
   const diagnoses: Diagnosis[] = [];
@@ -622,9 +770,9 @@ export function mapClaim(raw: X12RawClaim): Claim {
   }
 
   const lines: ServiceLine[] = [];
-  for (let n = 0; n < raw.lineStarts.length; n++) {
-    const from = raw.lineStarts[n]!;
-    const to = raw.lineStarts[n + 1] ?? segs.length;
+  for (let n = 0; n < lineCount; n++) {
+    const from = lineStarts[n]!;
+    const to = n + 1 < lineCount ? lineStarts[n + 1]! : count;
     lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
   }
   if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
@@ -726,7 +874,7 @@ function parsePointerAt(text: string, from: number, to: number): number | undefi
   return value >= 1 && value <= 12 ? value : undefined;
 }
 
-function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
+function readLine(segs: readonly Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
   const lx = segs[from]!;
   let sv1: Segment | undefined;
   let dtp: Segment | undefined;

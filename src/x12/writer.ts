@@ -88,9 +88,15 @@ class X12Writer implements ClaimWriter {
     const body = changed ? serializeChanged(raw, read.claim, claim) : undefined;
     this.enter(raw);
     if (body === undefined) {
-      const segments = raw.segments;
-      for (let i = 0; i < segments.length; i++) this.pushSegment(segments[i]!);
-      this.segmentsInTransaction += segments.length;
+      const text = raw.text;
+      if (text !== undefined) {
+        // Its segments back to back in one text: the claim as read, without making its segments.
+        this.pushRange(text.text, raw.textFrom, raw.textTo);
+      } else {
+        const segments = raw.segments;
+        for (let i = 0; i < segments.length; i++) this.pushSegment(segments[i]!);
+      }
+      this.segmentsInTransaction += raw.segmentCount;
     } else {
       for (const text of body) this.push(text);
       this.segmentsInTransaction += body.length;
