@@ -36,6 +36,9 @@ export function hasControlByte(buffer: Uint8Array): boolean {
   return false;
 }
 
+/** A partial segment longer than this is joined to the next chunk as a string (the join buffer stays small). */
+const MAX_JOINED_PENDING = 64 * 1024;
+
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
   const problems: FileProblem[] = [];
   let started = false;
@@ -51,6 +54,7 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
       const segments = new SegmentBatch();
       let notesSeen = 0;
       let bytesRead = 0;
+      let joinBuffer = Buffer.allocUnsafe(0);
       const syncProblems = (): void => {
         if (tokenizer.notes.length > notesSeen) {
           assembler.addNotes(tokenizer.notes.slice(notesSeen));
@@ -62,9 +66,18 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
         for await (const chunk of input as AsyncIterable<Buffer | string>) {
           const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
           bytesRead += buffer.length;
-          const text = buffer.toString('latin1');
           if (!assembler.checkControlBytes && hasControlByte(buffer)) assembler.checkControlBytes = true;
-          tokenizer.pushTo(text, isAscii(buffer), segments);
+          const pending = tokenizer.joinablePending;
+          if (pending !== undefined && pending.length <= MAX_JOINED_PENDING) {
+            // The partial segment and the chunk decoded as one string (joining two strings copies the chunk again).
+            const length = pending.length + buffer.length;
+            if (joinBuffer.length < length) joinBuffer = Buffer.allocUnsafe(Math.max(length, joinBuffer.length * 2));
+            joinBuffer.write(pending, 0, 'latin1');
+            buffer.copy(joinBuffer, pending.length);
+            tokenizer.pushJoined(joinBuffer.toString('latin1', 0, length), isAscii(buffer), segments);
+          } else {
+            tokenizer.pushTo(buffer.toString('latin1'), isAscii(buffer), segments);
+          }
           assembler.feedBatch(segments, batch);
           segments.clear();
           syncProblems();

@@ -448,6 +448,31 @@ export class X12Tokenizer {
     return out.toArray();
   }
 
+  /**
+   * The partial segment waiting for the next chunk, when pushJoined() may be given it joined with that chunk
+   * (undefined: nothing waits, or a long segment is being gathered in parts; push the chunk alone).
+   */
+  get joinablePending(): string | undefined {
+    return this.parts.length > 0 || this.pending.length === 0 ? undefined : this.pending;
+  }
+
+  /**
+   * pushTo() of a chunk that the caller decoded together with `joinablePending` in front of it (`joined`): the
+   * tokenizer would otherwise join the two strings, which copies the chunk a second time.
+   */
+  pushJoined(joined: string, ascii: boolean, out: SegmentBatch): void {
+    const pendingLength = this.pending.length;
+    if (this.delimiters !== undefined && !this.pendingHasTerminator() && joined.indexOf(this.delimiters.terminator, pendingLength) < 0) {
+      // Still no terminator: pushTo() gathers the chunk in parts.
+      this.pushTo(joined.slice(pendingLength), ascii, out);
+      return;
+    }
+    this.pendingAscii = this.pendingAscii && ascii;
+    this.pending = joined;
+    this.scan(out, false);
+    this.pendingAscii = this.pending.length === 0 || !NON_ASCII.test(this.pending);
+  }
+
   private pendingHasTerminator(): boolean {
     return this.delimiters !== undefined && this.pending.indexOf(this.delimiters.terminator) >= 0;
   }
