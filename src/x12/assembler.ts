@@ -8,7 +8,7 @@ import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, So
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
 import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, segmentsIn, splitOn } from './tokenizer.js';
-import { parseCents, parseD8, parseQuantity } from './values.js';
+import { parseCentsAt, parseD8, parseQuantity, sharedValue } from './values.js';
 
 export interface Interchange {
   isa: Segment;
@@ -648,7 +648,7 @@ function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Seg
 
 function npiOf(nm1: Segment | undefined): string | undefined {
   if (nm1 === undefined || !nm1.elIs(8, 'XX')) return undefined;
-  const npi = nm1.el(9);
+  const npi = nm1.elShared(9);
   return npi === '' ? undefined : npi;
 }
 
@@ -737,23 +737,23 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
 
   const claimId = clm.el(1);
   if (claimId === '') sink.add('X12_MISSING_VALUE', clm, 'CLM01 claim id is empty');
-  const totalText = clm.el(2);
-  let totalChargeCents = parseCents(totalText);
+  const total = elementIn(clm, 2);
+  let totalChargeCents = parseCentsAt(total.text, total.from, total.to);
   if (totalChargeCents === undefined) {
-    sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(totalText)}" is not a decimal amount`);
+    sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(clm.el(2))}" is not a decimal amount`);
     totalChargeCents = 0;
   }
   // CLM05: place of service : facility qualifier : frequency code.
-  const clm05 = clm.el(5);
+  const clm05 = elementIn(clm, 5);
   const component = clm.delimiters.component;
-  const firstSeparator = clm05.indexOf(component);
-  const placeOfService = firstSeparator < 0 ? clm05 : clm05.slice(0, firstSeparator);
+  const firstSeparator = indexIn(clm05.text, component, clm05.from, clm05.to);
+  const placeOfService = sharedValue(clm05.text, clm05.from, firstSeparator < 0 ? clm05.to : firstSeparator);
   let frequencyCode = '';
   if (firstSeparator >= 0) {
-    const second = clm05.indexOf(component, firstSeparator + 1);
+    const second = indexIn(clm05.text, component, firstSeparator + 1, clm05.to);
     if (second >= 0) {
-      const third = clm05.indexOf(component, second + 1);
-      frequencyCode = third < 0 ? clm05.slice(second + 1) : clm05.slice(second + 1, third);
+      const third = indexIn(clm05.text, component, second + 1, clm05.to);
+      frequencyCode = sharedValue(clm05.text, second + 1, third < 0 ? clm05.to : third);
     }
   }
   if (placeOfService === '') sink.add('X12_MISSING_VALUE', clm, 'CLM05-1 place of service is empty');
@@ -818,41 +818,69 @@ function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink):
   const count = seg.elementCount;
   const component = seg.delimiters.component;
   for (let i = 1; i < count; i++) {
-    const value = seg.el(i);
-    if (value === '') continue;
-    const separator = value.indexOf(component);
+    // In place: the composite is not sliced out, the code is shared with equal codes read before.
+    const { text, from, to } = elementIn(seg, i);
+    if (from === to) continue;
+    const separator = indexIn(text, component, from, to);
     if (separator < 0) {
-      sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" is not a qualifier${component}code composite`);
+      sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(text.slice(from, to))}" is not a qualifier${component}code composite`);
       continue;
     }
-    const next = value.indexOf(component, separator + 1);
-    const code = next < 0 ? value.slice(separator + 1) : value.slice(separator + 1, next);
-    const qualifier = diagnosisQualifier(value, separator);
+    const next = indexIn(text, component, separator + 1, to);
+    const codeTo = next < 0 ? to : next;
+    const qualifier = diagnosisQualifier(text, from, separator - from);
     if (qualifier !== undefined) {
-      if (code === '') {
-        sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" has qualifier ${qualifier} but no code`);
+      if (codeTo === separator + 1) {
+        sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(text.slice(from, to))}" has qualifier ${qualifier} but no code`);
         continue;
       }
-      diagnoses.push({ code, qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
+      diagnoses.push({ code: sharedValue(text, separator + 1, codeTo), qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
     } else {
-      const other = value.slice(0, separator);
+      const other = text.slice(from, separator);
       if (!OTHER_HI_QUALIFIERS.has(other)) sink.add('X12_UNKNOWN_QUALIFIER', seg, `${hiName(i)} qualifier "${printable(other)}" is not ABK, ABF, BK or BF`);
     }
   }
+}
+
+/**
+ * Where element n of `seg` can be read: its span of the segment's text (ASCII segments), or the decoded value
+ * (from 0). One object reused by every call: read it before the next call.
+ */
+const ELEMENT: { text: string; from: number; to: number } = { text: '', from: 0, to: 0 };
+
+function elementIn(seg: Segment, n: number): { text: string; from: number; to: number } {
+  const from = seg.elementFrom(n);
+  if (from >= 0) {
+    ELEMENT.text = seg.source;
+    ELEMENT.from = from;
+    ELEMENT.to = seg.elementEnd(from);
+  } else {
+    ELEMENT.text = from === -1 ? '' : seg.el(n);
+    ELEMENT.from = 0;
+    ELEMENT.to = ELEMENT.text.length;
+  }
+  return ELEMENT;
+}
+
+/** text.indexOf(char, from) within [from, to) (-1: none); a loop, as the spans are short and the text is long. */
+function indexIn(text: string, char: string, from: number, to: number): number {
+  const code = char.charCodeAt(0);
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
 }
 
 function hiName(i: number): string {
   return `HI${String(i).padStart(2, '0')}`;
 }
 
-/** The diagnosis qualifier (ABK, ABF, BK, BF) that `value` starts with, `length` characters long; else undefined. */
-function diagnosisQualifier(value: string, length: number): string | undefined {
+/** The diagnosis qualifier (ABK, ABF, BK, BF) that is text[from, from + length); else undefined. */
+function diagnosisQualifier(text: string, from: number, length: number): string | undefined {
   if (length === 3) {
-    if (value.startsWith('ABK')) return 'ABK';
-    if (value.startsWith('ABF')) return 'ABF';
+    if (text.startsWith('ABK', from)) return 'ABK';
+    if (text.startsWith('ABF', from)) return 'ABF';
   } else if (length === 2) {
-    if (value.startsWith('BK')) return 'BK';
-    if (value.startsWith('BF')) return 'BF';
+    if (text.startsWith('BK', from)) return 'BK';
+    if (text.startsWith('BF', from)) return 'BF';
   }
   return undefined;
 }
@@ -921,9 +949,9 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
     const count = sv1.elementCount;
     if (count < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${count - 1} elements; it needs at least SV101 to SV104`);
     const component = sv1.delimiters.component;
-    // SV101: qualifier : procedure : up to four modifiers : description.
-    const composite = sv1.el(1);
-    let partFrom = 0;
+    // SV101: qualifier : procedure : up to four modifiers : description (read in place; codes shared).
+    const { text: composite, from: compositeFrom, to: compositeTo } = elementIn(sv1, 1);
+    let partFrom = compositeFrom;
     // Modifiers gathered first: an array literal of the exact size (a push onto [] reserves 17 slots).
     let m0 = '';
     let m1 = '';
@@ -931,12 +959,13 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
     let m3 = '';
     let modifierCount = 0;
     for (let part = 0; ; part++) {
-      const at = composite.indexOf(component, partFrom);
-      const text = at < 0 ? (partFrom === 0 ? composite : composite.slice(partFrom)) : composite.slice(partFrom, at);
-      if (part === 0) line.procedureQualifier = text;
-      else if (part === 1) line.procedure = text;
+      const at = indexIn(composite, component, partFrom, compositeTo);
+      const partTo = at < 0 ? compositeTo : at;
+      if (part === 0) line.procedureQualifier = sharedValue(composite, partFrom, partTo);
+      else if (part === 1) line.procedure = sharedValue(composite, partFrom, partTo);
       else if (part < 6) {
-        if (text !== '') {
+        if (partTo > partFrom) {
+          const text = sharedValue(composite, partFrom, partTo);
           if (modifierCount === 0) m0 = text;
           else if (modifierCount === 1) m1 = text;
           else if (modifierCount === 2) m2 = text;
@@ -944,7 +973,7 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
           modifierCount++;
         }
       } else {
-        if (text !== '') line.description = text;
+        if (partTo > partFrom) line.description = composite.slice(partFrom, partTo);
         break;
       }
       if (at < 0) break;
@@ -956,12 +985,12 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
     }
     if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
     if (count >= 3) {
-      const chargeText = sv1.el(2);
-      const charge = parseCents(chargeText);
-      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(chargeText)}" is not a decimal amount`);
+      const chargeText = elementIn(sv1, 2);
+      const charge = parseCentsAt(chargeText.text, chargeText.from, chargeText.to);
+      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
       else line.chargeCents = charge;
     }
-    line.unitBasis = sv1.el(3);
+    line.unitBasis = sv1.elShared(3);
     if (count >= 5) {
       const unitsText = sv1.el(4);
       const units = parseQuantity(unitsText);
@@ -969,11 +998,11 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
       else line.units = units;
     }
     // SV105 only when it differs from the claim's (model.ts); the writer restores an equal one.
-    const sv105 = sv1.el(5);
+    const sv105 = sv1.elShared(5);
     if (sv105 !== '' && sv105 !== claimPlaceOfService) line.placeOfService = sv105;
-    const pointerText = sv1.el(7);
-    if (pointerText !== '') {
-      let pointerFrom = 0;
+    const { text: pointerText, from: pointersFrom, to: pointersTo } = elementIn(sv1, 7);
+    if (pointersTo > pointersFrom) {
+      let pointerFrom = pointersFrom;
       // As the modifiers: up to four gathered for an exact-size array, more pushed.
       let p0 = 0;
       let p1 = 0;
@@ -982,9 +1011,9 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
       let pointerCount = 0;
       let more: number[] | undefined;
       for (;;) {
-        let at = pointerText.indexOf(component, pointerFrom);
+        let at = indexIn(pointerText, component, pointerFrom, pointersTo);
         const last = at < 0;
-        if (last) at = pointerText.length;
+        if (last) at = pointersTo;
         const pointer = parsePointerAt(pointerText, pointerFrom, at);
         if (pointer === undefined) sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(pointerText.slice(pointerFrom, at))}" is not a number from 1 to 12`);
         else {
@@ -1011,8 +1040,8 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
   }
   if (lin !== undefined) {
     const drug: DrugDetail = {};
-    const ndcQualifier = lin.el(2);
-    const ndc = lin.el(3);
+    const ndcQualifier = lin.elShared(2);
+    const ndc = lin.elShared(3);
     if (ndc !== '') drug.ndc = ndc;
     if (ndcQualifier !== '') drug.ndcQualifier = ndcQualifier;
     if (ctp !== undefined) {
@@ -1020,9 +1049,9 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
       const quantity = parseQuantity(quantityText);
       if (quantity === undefined) sink.add('X12_BAD_QUANTITY', ctp, `CTP04 quantity "${printable(quantityText)}" is not a number`);
       else drug.quantity = quantity;
-      const ctp05 = ctp.el(5);
-      const unitEnd = ctp05.indexOf(ctp.delimiters.component);
-      const unit = unitEnd < 0 ? ctp05 : ctp05.slice(0, unitEnd);
+      const ctp05 = elementIn(ctp, 5);
+      const unitEnd = indexIn(ctp05.text, ctp.delimiters.component, ctp05.from, ctp05.to);
+      const unit = sharedValue(ctp05.text, ctp05.from, unitEnd < 0 ? ctp05.to : unitEnd);
       if (unit !== '') drug.unit = unit;
       if (unit === 'ME' && quantity !== undefined) drug.doseMg = quantity;
     }

@@ -10,7 +10,7 @@
  */
 
 import { isAscii } from 'node:buffer';
-import { parseD8, parseD8At } from './values.js';
+import { parseD8, parseD8At, sharedValue } from './values.js';
 
 export interface Delimiters {
   element: string;
@@ -205,6 +205,28 @@ export class Segment {
     cursorIndex = index;
     cursorFrom = from;
     return from;
+  }
+
+  /**
+   * Where element n starts in `source`, to read it in place (its end: elementEnd): -1 when the segment has fewer
+   * elements, -2 when the segment is not ASCII (read it with el()).
+   */
+  elementFrom(n: number): number {
+    return this.locate(n);
+  }
+
+  /** Where the element that starts at `from` (elementFrom) ends in `source`. */
+  elementEnd(from: number): number {
+    const to = this.context.text.indexOf(this.context.delimiters.element, from);
+    return to < 0 || to > this.bodyEnd ? this.bodyEnd : to;
+  }
+
+  /** el(n), the same string as an equal short value read before (sharedValue: codes, qualifiers, NPIs). */
+  elShared(n: number): string {
+    const from = this.locate(n);
+    if (from === -2) return this.elements[n] ?? '';
+    if (from < 0) return '';
+    return sharedValue(this.context.text, from, this.elementEnd(from));
   }
 
   /** The body from the separator before element n to its end ('' when there is no element n); latin1 for ASCII segments. */

@@ -3,18 +3,22 @@ import type { Cents, IsoDate } from '../encounter/model.js';
 
 /** "12.5" → 1250; undefined when not a decimal number or when it has non-zero digits past the cents. */
 export function parseCents(text: string): Cents | undefined {
+  return parseCentsAt(text, 0, text.length);
+}
+
+/** parseCents of text[from, to) (an element read in place, without slicing it out). */
+export function parseCentsAt(text: string, from: number, to: number): Cents | undefined {
   // Hand-written (no regex, no float): this runs for every CLM02 and SV102.
-  const length = text.length;
-  let i = 0;
+  let i = from;
   let negative = false;
-  const sign = text.charCodeAt(0);
+  const sign = from < to ? text.charCodeAt(from) : NaN;
   if (sign === 45 || sign === 43) {
     negative = sign === 45;
-    i = 1;
+    i++;
   }
   let whole = 0;
   let wholeDigits = 0;
-  for (; i < length; i++) {
+  for (; i < to; i++) {
     const code = text.charCodeAt(i);
     if (code === 46) break;
     if (code < 48 || code > 57) return undefined;
@@ -24,8 +28,8 @@ export function parseCents(text: string): Cents | undefined {
   if (wholeDigits > 13) return undefined;
   let frac = 0;
   let fracDigits = 0;
-  if (i < length) {
-    for (i++; i < length; i++) {
+  if (i < to) {
+    for (i++; i < to; i++) {
       const code = text.charCodeAt(i);
       if (code < 48 || code > 57) return undefined;
       if (fracDigits < 2) frac = frac * 10 + (code - 48);
@@ -37,6 +41,30 @@ export function parseCents(text: string): Cents | undefined {
   if (fracDigits === 1) frac *= 10;
   const cents = whole * 100 + frac;
   return negative && cents !== 0 ? -cents : cents;
+}
+
+/**
+ * Short values that repeat from claim to claim (procedure codes, modifiers, qualifiers, diagnosis codes, NPIs):
+ * one string per value in a small direct-mapped table, so a value seen before costs no new string. Values longer
+ * than 12 characters are sliced as usual (a longer slice is a view that would keep a whole chunk's text alive).
+ */
+const SHARED_SLOTS = 4096;
+const SHARED_MAX_LENGTH = 12;
+const SHARED: string[] = new Array<string>(SHARED_SLOTS).fill('');
+
+/** text.slice(from, to), shared with an equal value read before when it is short. */
+export function sharedValue(text: string, from: number, to: number): string {
+  const length = to - from;
+  if (length <= 1) return length === 1 ? text.charAt(from) : '';
+  if (length > SHARED_MAX_LENGTH) return text.slice(from, to);
+  let hash = length;
+  for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  const slot = (hash ^ (hash >>> 12)) & (SHARED_SLOTS - 1);
+  const cached = SHARED[slot]!;
+  if (cached.length === length && text.startsWith(cached, from)) return cached;
+  const value = text.slice(from, to);
+  SHARED[slot] = value;
+  return value;
 }
 
 /** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */

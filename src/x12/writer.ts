@@ -25,6 +25,7 @@ export class X12WriteError extends Error {
 }
 
 const FLUSH_AT = 64 * 1024;
+const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_BUFFERED = 1024 * 1024;
 const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
 const BOM_AND_WHITESPACE = /^(?:\u00ef\u00bb\u00bf)?[\r\n\t ]*$/;
@@ -80,7 +81,20 @@ class X12Writer implements ClaimWriter {
 
   constructor(private readonly out: Writable) {}
 
-  async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+  /**
+   * Not an async function: most writes only gather text, and an async function allocates its promise and frame
+   * for every claim; those share one resolved promise (a refused claim still gives a rejected one).
+   */
+  write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+    try {
+      this.gather(read, claim, changed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.partsLength >= FLUSH_AT ? this.flush() : RESOLVED;
+  }
+
+  private gather(read: ReadClaim, claim: Claim, changed: boolean): void {
     if (this.closed) throw new Error('X12 writer: write() after close()');
     const raw = read.raw;
     if (!isX12Raw(raw)) throw new X12WriteError('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
@@ -102,7 +116,6 @@ class X12Writer implements ClaimWriter {
       this.segmentsInTransaction += body.length;
     }
     this.claims++;
-    if (this.partsLength >= FLUSH_AT) await this.flush();
   }
 
   async close(): Promise<{ claims: number }> {
