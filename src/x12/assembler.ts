@@ -28,13 +28,79 @@ export interface Transaction {
   group: Group;
 }
 export interface HlLoop {
-  /** The HL segment followed by the loop's own segments (up to the next HL or CLM). */
-  segments: Segment[];
+  /** The HL segment followed by the loop's own segments (up to the next HL or CLM); made on first use when only their text is kept. */
+  readonly segments: Segment[];
+  /** The HL segment (segments[0]). */
+  readonly hl: Segment;
+  /** segments.length, without making them. */
+  readonly segmentCount: number;
+  /** Set when the segments after the HL lie back to back in one text: `text.text[textFrom, textTo)`. */
+  readonly text: SegmentSource | undefined;
+  readonly textFrom: number;
+  readonly textTo: number;
   /** HL03: '20', '22', '23'. */
   level: string;
   transaction: Transaction;
-  /** What claims take from this loop, computed once for all the claims under it. */
+  /** What claims take from this loop, computed once for all the claims under it (when the loop is complete). */
   facts?: LoopFacts;
+}
+
+/**
+ * An HL loop as read. While it is the open loop, its segments after the HL are gathered in the assembler's
+ * recycled scratch objects; once complete (sealed: a claim or another loop begins) its facts are computed and it
+ * keeps the text range of those segments (or copies), as a claim does.
+ */
+class Loop implements HlLoop {
+  facts: LoopFacts | undefined = undefined;
+  segmentCount = 1;
+  text: SegmentSource | undefined = undefined;
+  textFrom = 0;
+  textTo = 0;
+  /** Still gathering its segments in the assembler's scratch. */
+  open = true;
+  private firstOrdinal = 0;
+  private kept: Segment[] | undefined = undefined;
+
+  constructor(
+    readonly hl: Segment,
+    public level: string,
+    public transaction: Transaction,
+  ) {}
+
+  keepRange(context: SegmentSource, from: number, to: number, firstOrdinal: number, count: number): void {
+    this.text = context;
+    this.textFrom = from;
+    this.textTo = to;
+    this.firstOrdinal = firstOrdinal;
+    this.segmentCount = 1 + count;
+  }
+
+  /** The loop's segments as objects of their own (copies of what was gathered, plus `more`). */
+  keepSegments(segments: Segment[]): void {
+    this.kept = segments;
+    this.text = undefined;
+    this.segmentCount = segments.length;
+  }
+
+  /** A segment that joins the loop after it was sealed (damaged files: a claim ended by a stray envelope segment). */
+  append(seg: Segment): void {
+    const segments = this.segments;
+    segments.push(seg);
+    this.keepSegments(segments);
+  }
+
+  get segments(): Segment[] {
+    if (this.kept === undefined) {
+      const segments = [this.hl];
+      if (this.text !== undefined) {
+        const rest = segmentsIn(this.text, this.textFrom, this.textTo, this.firstOrdinal);
+        if (rest.length !== this.segmentCount - 1) throw new Error(`HL loop at segment ${this.hl.ordinal}: its segments could not be found again`);
+        for (const seg of rest) segments.push(seg);
+      }
+      this.kept = segments;
+    }
+    return this.kept;
+  }
 }
 
 /** Provider, subscriber, payer or patient data of one HL loop (shared by its claims; copied into each claim). */
@@ -153,7 +219,7 @@ export class ClaimAssembler {
   private hl20: HlLoop | undefined;
   private hl22: HlLoop | undefined;
   private hl23: HlLoop | undefined;
-  private current: HlLoop | undefined;
+  private current: Loop | undefined;
   private segmentsInTransaction = 0;
   private transactionsInGroup = 0;
   private groupsInInterchange = 0;
@@ -167,6 +233,9 @@ export class ClaimAssembler {
   private readonly claimSegments: Segment[] = [];
   private claimSegmentCount = 0;
   private claim: RawClaim | undefined;
+  /** The open loop's segments after its HL (scratch, recycled as the claim's). */
+  private readonly loopSegments: Segment[] = [];
+  private loopSegmentCount = 0;
   private readonly claimLineStarts: number[] = [];
   private claimLineCount = 0;
   private sawIsa = false;
@@ -191,11 +260,13 @@ export class ClaimAssembler {
       if (this.checkControlBytes) {
         this.segment(batch.segment(i), out);
       } else if (!isStructural(tag)) {
-        if (this.claim === undefined) {
+        let seg: Segment;
+        if (this.claim !== undefined) seg = this.addToClaimAt(batch, i);
+        else if (this.current?.open === true) seg = this.addToLoopAt(batch, i);
+        else {
           this.segment(batch.segment(i), out);
           continue;
         }
-        const seg = this.addToClaimAt(batch, i);
         this.lastSegment = seg;
         if (this.transaction !== undefined) this.segmentsInTransaction++;
         if (!isSegmentTag(tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
@@ -280,6 +351,7 @@ export class ClaimAssembler {
         this.transaction = { st: seg, header: [], group: this.group ?? { gs: seg, interchange: this.interchange ?? { isa: seg } } };
         this.transactionsInGroup++;
         this.segmentsInTransaction = 1;
+        this.sealLoop();
         this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
         this.hlIds.clear();
         this.expectedHl = 1;
@@ -294,6 +366,7 @@ export class ClaimAssembler {
         this.checkCount(seg, 'SE01', this.segmentsInTransaction, 'segments in the transaction', 'X12_SE_COUNT');
         this.checkControl(seg, 'SE02', this.transaction.st, 'ST02', 2, 'X12_SE_CONTROL');
         this.transaction = undefined;
+        this.sealLoop();
         this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
         return;
       case 'GE':
@@ -336,7 +409,8 @@ export class ClaimAssembler {
         if (this.claim !== undefined) {
           this.addToClaim(seg);
         } else if (this.current !== undefined) {
-          this.current.segments.push(seg);
+          if (this.current.open) this.addToLoop(seg);
+          else this.current.append(seg.clone());
         } else if (this.transaction !== undefined) {
           this.transaction.header.push(seg);
         } else if (seg.terminated) {
@@ -354,7 +428,8 @@ export class ClaimAssembler {
     const parent = seg.el(2);
     const level = seg.el(3);
     const transaction = this.transaction ?? { st: seg, header: [], group: { gs: seg, interchange: { isa: seg } } };
-    const loop: HlLoop = { segments: [seg], level, transaction };
+    this.sealLoop();
+    const loop = new Loop(seg, level, transaction);
     if (id !== String(this.expectedHl)) {
       this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(id)}", expected ${this.expectedHl}`, true, false);
     }
@@ -395,6 +470,7 @@ export class ClaimAssembler {
     if (arriving !== 'SE') this.transaction = undefined;
     if (arriving === 'GS' || arriving === 'ISA' || arriving === 'IEA') this.group = undefined;
     if (arriving === 'ISA') this.interchange = undefined;
+    this.sealLoop();
     this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
   }
 
@@ -415,6 +491,7 @@ export class ClaimAssembler {
   }
 
   private openClaim(delimiters: Delimiters): void {
+    this.sealLoop();
     this.claim = new RawClaim(this.fileName, delimiters, this.transaction, this.hl20, this.hl22, this.hl23);
     this.claimSegmentCount = 0;
     this.claimLineCount = 0;
@@ -427,6 +504,47 @@ export class ClaimAssembler {
     const slot = this.claimSegments[at];
     if (slot === undefined) this.claimSegments[at] = seg.clone();
     else slot.reset(seg.context, seg.rawFrom, seg.tagFrom, seg.bodyEnd, seg.rawTo, seg.tag, seg.ordinal);
+  }
+
+  /** A copy of `seg` into the open loop's next scratch object. */
+  private addToLoop(seg: Segment): void {
+    const at = this.loopSegmentCount++;
+    const slot = this.loopSegments[at];
+    if (slot === undefined) this.loopSegments[at] = seg.clone();
+    else slot.reset(seg.context, seg.rawFrom, seg.tagFrom, seg.bodyEnd, seg.rawTo, seg.tag, seg.ordinal);
+  }
+
+  /** Segment `i` of the batch into the open loop's next scratch object (returned). */
+  private addToLoopAt(batch: SegmentBatch, i: number): Segment {
+    const at = this.loopSegmentCount++;
+    let slot = this.loopSegments[at];
+    if (slot === undefined) this.loopSegments[at] = slot = batch.segment(i);
+    else slot.reset(batch.contexts[i]!, batch.rawFrom[i]!, batch.tagFrom[i]!, batch.bodyEnd[i]!, batch.rawTo[i]!, batch.tags[i]!, batch.ordinal[i]!);
+    return slot;
+  }
+
+  /**
+   * The open loop is complete (a claim or another loop begins, or the transaction ends): its facts are computed
+   * from the scratch objects, which it then gives back, keeping its text range or copies.
+   */
+  private sealLoop(): void {
+    const loop = this.current;
+    if (loop === undefined || !loop.open) return;
+    loop.open = false;
+    const count = this.loopSegmentCount;
+    const segments = this.loopSegments;
+    this.loopSegmentCount = 0;
+    const level = loop.level;
+    if (level === '20' || level === '22' || level === '23') loop.facts = computeFacts(segments, count, level);
+    if (count === 0) return;
+    if (isRun(segments, count)) {
+      const first = segments[0]!;
+      loop.keepRange(first.context, first.tagFrom, segments[count - 1]!.rawTo, first.ordinal, count);
+    } else {
+      const kept: Segment[] = [loop.hl];
+      for (let i = 0; i < count; i++) kept.push(segments[i]!.clone());
+      loop.keepSegments(kept);
+    }
   }
 
   /** Segment `i` of the batch into the claim's next scratch object (returned). */
@@ -628,20 +746,21 @@ function copyPerson(person: Person | undefined): Person {
   return copy;
 }
 
-/** NM1 with entity code `entity` in `segments`, and the DMG that follows it (before the next NM1). */
-function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Segment; dmg: Segment | undefined } | undefined {
-  if (segments === undefined) return undefined;
-  for (let i = 0; i < segments.length; i++) {
+/** Index of the NM1 with entity code `entity` in the first `count` segments; -1 when there is none. */
+function findPerson(segments: readonly Segment[], count: number, entity: string): number {
+  for (let i = 0; i < count; i++) {
     const seg = segments[i]!;
-    if (seg.tag === 'NM1' && seg.firstIs(entity)) {
-      let dmg: Segment | undefined;
-      for (let j = i + 1; j < segments.length; j++) {
-        const next = segments[j]!;
-        if (next.tag === 'NM1') break;
-        if (next.tag === 'DMG') { dmg = next; break; }
-      }
-      return { nm1: seg, dmg };
-    }
+    if (seg.tag === 'NM1' && seg.firstIs(entity)) return i;
+  }
+  return -1;
+}
+
+/** The DMG that follows the NM1 at `nm1` (before the next NM1). */
+function dmgAfter(segments: readonly Segment[], count: number, nm1: number): Segment | undefined {
+  for (let j = nm1 + 1; j < count; j++) {
+    const next = segments[j]!;
+    if (next.tag === 'NM1') return undefined;
+    if (next.tag === 'DMG') return next;
   }
   return undefined;
 }
@@ -681,35 +800,41 @@ function readServiceDate(seg: Segment, line: ServiceLine, sink: ProblemSink): vo
 class FactProblems implements ProblemTarget {
   readonly problems: LoopFacts['problems'] = [];
   add(code: string, seg: Segment, what: string): void {
-    this.problems.push({ code, seg, what });
+    // A copy: the loop's segments are recycled scratch objects when its facts are computed.
+    this.problems.push({ code, seg: seg.clone(), what });
   }
 }
 
 function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts | undefined {
   if (loop === undefined) return undefined;
-  if (loop.facts !== undefined) return loop.facts;
+  if (loop.facts === undefined) loop.facts = computeFacts(loop.segments, loop.segments.length, role);
+  return loop.facts;
+}
+
+/** What the claims of a loop of level `role` take from its first `count` segments. */
+function computeFacts(segments: readonly Segment[], count: number, role: '20' | '22' | '23'): LoopFacts {
   const sink = new FactProblems();
   const facts: LoopFacts = { problems: sink.problems };
   if (role === '20') {
-    const billing = findPerson(loop.segments, '85');
-    const npi = npiOf(billing?.nm1);
+    const billing = findPerson(segments, count, '85');
+    const npi = npiOf(billing < 0 ? undefined : segments[billing]);
     if (npi !== undefined) facts.npi = npi;
   } else if (role === '22') {
-    const subscriber = findPerson(loop.segments, 'IL');
-    if (subscriber !== undefined) facts.person = nm1Person(subscriber.nm1, subscriber.dmg, sink, true);
-    const payer = findPerson(loop.segments, 'PR');
-    if (payer !== undefined) {
-      const payerName = payer.nm1.el(3);
-      const payerId = payer.nm1.el(9);
+    const subscriber = findPerson(segments, count, 'IL');
+    if (subscriber >= 0) facts.person = nm1Person(segments[subscriber]!, dmgAfter(segments, count, subscriber), sink, true);
+    const payer = findPerson(segments, count, 'PR');
+    if (payer >= 0) {
+      const nm1 = segments[payer]!;
+      const payerName = nm1.el(3);
+      const payerId = nm1.elShared(9);
       if (payerId !== '') facts.payerId = payerId;
       if (payerName !== '') facts.payerName = payerName;
     }
   } else {
-    const patient = findPerson(loop.segments, 'QC');
+    const patient = findPerson(segments, count, 'QC');
     // The patient's member id is the subscriber's (mapClaim).
-    if (patient !== undefined) facts.person = nm1Person(patient.nm1, patient.dmg, sink, false);
+    if (patient >= 0) facts.person = nm1Person(segments[patient]!, dmgAfter(segments, count, patient), sink, false);
   }
-  loop.facts = facts;
   return facts;
 }
 

@@ -229,7 +229,7 @@ class X12Writer implements ClaimWriter {
   /** Writes an HL loop with recomputed HL01/HL02/HL04; returns its new id. */
   private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
     const id = String(this.nextHl++);
-    const hl = loop.segments[0]!;
+    const hl = loop.hl;
     const same = hl.elIs(1, id) && hl.elIs(2, parent) && hl.elIs(4, childFlag);
     if (same) this.pushSegment(hl);
     else if (hl.ascii) {
@@ -249,8 +249,14 @@ class X12Writer implements ClaimWriter {
       els[4] = childFlag;
       this.push(build(hl, els));
     }
-    for (let i = 1; i < loop.segments.length; i++) this.pushSegment(loop.segments[i]!);
-    this.segmentsInTransaction += loop.segments.length;
+    const text = loop.text;
+    if (text !== undefined) {
+      this.pushRange(text.text, loop.textFrom, loop.textTo);
+    } else {
+      const segments = loop.segments;
+      for (let i = 1; i < segments.length; i++) this.pushSegment(segments[i]!);
+    }
+    this.segmentsInTransaction += loop.segmentCount;
     return id;
   }
 
