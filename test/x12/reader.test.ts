@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
-import { BROKEN_PUBLIC, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
+import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
 import { buildInterchange, STANDARD } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
+import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
+import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
@@ -338,6 +340,42 @@ describe('readX12: claims and problems do not depend on the chunking', () => {
       const snapshot = (r: typeof reference) => JSON.stringify({ claims: r.claims.map((c) => c.claim), problems: r.problems });
       for (const size of [1, 100, 113, 500, 64 * 1024, cuts]) {
         expect(snapshot(await readAll(data, name, size))).toBe(snapshot(reference));
+      }
+    });
+  }
+});
+
+describe('readX12: claims and HL loops kept as text ranges give back the segments the tokenizer read', () => {
+  const summary = (seg: Segment) => [seg.ordinal, seg.byteOffset, seg.tag, seg.raw, seg.start, seg.end, seg.terminated, seg.body];
+  const files: [string, Buffer][] = [...publicFiles().map((name): [string, Buffer] => [name, loadPublic(name)]), ...synthFiles().map((name): [string, Buffer] => [name, loadSynth(name)])];
+  for (const [name, data] of files) {
+    it(name, async () => {
+      const byOrdinal = new Map<number, unknown[]>();
+      for await (const batch of tokenize(chunked(data, data.length))) for (const seg of batch) byOrdinal.set(seg.ordinal, summary(seg));
+      for (const size of [100, 64 * 1024]) {
+        const { claims } = await readAll(data, name, size);
+        let ranges = 0;
+        const loops = new Set<HlLoop>();
+        for (const { raw } of claims) {
+          const claim = raw as X12RawClaim;
+          if (claim.text !== undefined) ranges++;
+          const segments = claim.segments;
+          expect(segments.length).toBe(claim.segmentCount);
+          expect(segments.map(summary)).toEqual(segments.map((seg) => byOrdinal.get(seg.ordinal)));
+          expect(segments[0]!.tag).toBe('CLM');
+          // Consecutive ordinals: no segment of the claim went missing.
+          expect(segments.map((seg) => seg.ordinal - segments[0]!.ordinal)).toEqual(segments.map((_, i) => i));
+          expect(claim.lineStarts).toEqual(segments.flatMap((seg, i) => (seg.tag === 'LX' ? [i] : [])));
+          for (const loop of [claim.hl20, claim.hl22, claim.hl23]) if (loop !== undefined) loops.add(loop);
+        }
+        // Whole files in one chunk: every claim lies in one text (at 100 bytes most are cut by a chunk boundary and copied).
+        if (size > data.length) expect(ranges).toBe(claims.length);
+        for (const loop of loops) {
+          const segments = loop.segments;
+          expect(segments.length).toBe(loop.segmentCount);
+          expect(segments[0]).toBe(loop.hl);
+          expect(segments.map(summary)).toEqual(segments.map((seg) => byOrdinal.get(seg.ordinal)));
+        }
       }
     });
   }
