@@ -303,6 +303,44 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
   });
 });
 
+describe('readX12: claims() as an iterator', () => {
+  it('stops reading the input when the caller stops early, and can be iterated only once', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadSynth('spine-multi-interchange.edi');
+    let chunksRead = 0;
+    let closed = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        for (let at = 0; at < data.length; at += 64) {
+          chunksRead++;
+          yield data.subarray(at, at + 64);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const reader = readX12(source(), 'early.837');
+    const ids: string[] = [];
+    for await (const read of reader.claims()) {
+      ids.push(read.claim.claimId);
+      if (ids.length === 2) break;
+    }
+    expect(ids).toEqual(['SYNC01', 'SYNC02']);
+    expect(closed).toBe(true);
+    expect(chunksRead).toBeLessThan(Math.ceil(data.length / 64));
+    await expect(reader.claims().next()).rejects.toThrow('readX12: claims() can be iterated only once');
+  });
+
+  it('hands out every claim in order to a caller that does not wait between next() calls', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadSynth('spine-multi-interchange.edi');
+    const expected = (await readAll(data, 'm', 100)).claims.map((c) => c.claim.claimId);
+    const claims = readX12(chunked(data, 100), 'm').claims();
+    const results = await Promise.all(Array.from({ length: expected.length + 2 }, () => claims.next()));
+    expect(results.map((r) => (r.done === true ? 'done' : r.value.claim.claimId))).toEqual([...expected, 'done', 'done']);
+  });
+});
+
 describe('readX12: an input stream that fails', () => {
   it('yields the claims read before the failure and reports a fatal X12_READ_ERROR', async () => {
     const { readX12 } = await import('../../src/x12/reader.js');
