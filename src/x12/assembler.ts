@@ -886,7 +886,9 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
   const claimEnd = lineCount > 0 ? lineStarts[0]! : count;
   let payerClaimNumber: string | undefined;
   let renderingNpi: string | undefined;
-  const diagnoses: Diagnosis[] = [];
+  const diagnoses = DIAGNOSES;
+  diagnoses.reset();
+  LINES.reset();
   for (let i = 1; i < claimEnd; i++) {
     const seg = segs[i]!;
     if (seg.tag === 'REF' && seg.firstIs('F8') && payerClaimNumber === undefined) payerClaimNumber = seg.el(2);
@@ -894,12 +896,13 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
     else if (seg.tag === 'HI') readDiagnoses(seg, diagnoses, sink);
   }
 
-  const lines: ServiceLine[] = [];
+  const gatheredLines = LINES;
   for (let n = 0; n < lineCount; n++) {
     const from = lineStarts[n]!;
     const to = n + 1 < lineCount ? lineStarts[n + 1]! : count;
-    lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
+    gatheredLines.add(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
   }
+  const lines = gatheredLines.take();
   if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
   if (lines.length > MAX_LINES) sink.add('X12_TOO_MANY_LINES', clm, `claim has ${lines.length} service lines (an 837P claim allows ${MAX_LINES})`);
 
@@ -925,7 +928,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
     totalChargeCents,
     subscriber,
     patient,
-    diagnoses,
+    diagnoses: diagnoses.take(),
     lines,
     format: 'x12',
     source: locationOf(file, clm),
@@ -939,7 +942,34 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
   return claim;
 }
 
-function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink): void {
+/**
+ * Items gathered for one claim into a reused array, handed out as an array of the exact size (a push onto a new
+ * [] reserves 17 slots).
+ */
+class Gather<T> {
+  private readonly items: T[] = [];
+  private count = 0;
+
+  add(item: T): void {
+    this.items[this.count++] = item;
+  }
+
+  take(): T[] {
+    const taken = this.items.slice(0, this.count);
+    this.count = 0;
+    return taken;
+  }
+
+  /** Drops what a claim whose mapping failed half-way left. */
+  reset(): void {
+    this.count = 0;
+  }
+}
+
+const DIAGNOSES = new Gather<Diagnosis>();
+const LINES = new Gather<ServiceLine>();
+
+function readDiagnoses(seg: Segment, diagnoses: Gather<Diagnosis>, sink: ProblemSink): void {
   const count = seg.elementCount;
   const component = seg.delimiters.component;
   for (let i = 1; i < count; i++) {
@@ -959,7 +989,7 @@ function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink):
         sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(text.slice(from, to))}" has qualifier ${qualifier} but no code`);
         continue;
       }
-      diagnoses.push({ code: sharedValue(text, separator + 1, codeTo), qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
+      diagnoses.add({ code: sharedValue(text, separator + 1, codeTo), qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
     } else {
       const other = text.slice(from, separator);
       if (!OTHER_HI_QUALIFIERS.has(other)) sink.add('X12_UNKNOWN_QUALIFIER', seg, `${hiName(i)} qualifier "${printable(other)}" is not ABK, ABF, BK or BF`);
