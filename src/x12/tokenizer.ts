@@ -269,6 +269,27 @@ export class Segment {
     return after === this.bodyEnd || this.source[after] === this.delimiters.element;
   }
 
+  /** Whether element n is `value` written as String(value) does (digits, no leading zero), without slicing it out. */
+  elIsNumber(n: number, value: number): boolean {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '') === String(value);
+    if (from < 0) return false;
+    const source = this.source;
+    const end = this.bodyEnd;
+    const separator = this.delimiters.element.charCodeAt(0);
+    let length = 0;
+    let parsed = 0;
+    for (let i = from; i < end; i++) {
+      const code = source.charCodeAt(i);
+      if (code === separator) break;
+      if (code < 48 || code > 57 || length === 15) return false;
+      parsed = parsed * 10 + (code - 48);
+      length++;
+    }
+    if (length === 0 || (length > 1 && source.charCodeAt(from) === 48)) return false;
+    return parsed === value;
+  }
+
   /** Whether element 1 equals `value`, without slicing it out. */
   firstIs(value: string): boolean {
     if (!this.ascii) return this.elements[1] === value;

@@ -54,7 +54,8 @@ export function createX12Writer(out: Writable): ClaimWriter {
 }
 
 class X12Writer implements ClaimWriter {
-  private parts: string[] = [];
+  /** Text to write; a number is written as its decimal digits (renumbered HL ids, without a string each). */
+  private parts: (string | number)[] = [];
   private partsLength = 0;
   /**
    * The run of input text being gathered: consecutive segments that lie next to each other in one tokenizer
@@ -75,8 +76,8 @@ class X12Writer implements ClaimWriter {
   private transactionsInGroup = 0;
   private segmentsInTransaction = 0;
   private nextHl = 1;
-  private hl20Id = '';
-  private hl22Id = '';
+  private hl20Id = 0;
+  private hl22Id = 0;
   private closed = false;
 
   constructor(private readonly out: Writable) {}
@@ -140,6 +141,13 @@ class X12Writer implements ClaimWriter {
     this.partsLength += text.length;
   }
 
+  /** A non-negative integer as its decimal digits. */
+  private pushNumber(value: number): void {
+    this.endRun();
+    this.parts.push(value);
+    this.partsLength += decimalLength(value);
+  }
+
   /** A segment as read (without a non-BOM prefix), extending the current run when it follows it. */
   private pushSegment(seg: Segment): void {
     this.pushRange(seg.source, seg.tagFrom, seg.rawTo);
@@ -171,7 +179,10 @@ class X12Writer implements ClaimWriter {
     const parts = this.parts;
     let chunk = Buffer.allocUnsafe(this.partsLength);
     let offset = 0;
-    for (let i = 0; i < parts.length; i++) offset += chunk.write(parts[i]!, offset, 'latin1');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      offset += typeof part === 'string' ? chunk.write(part, offset, 'latin1') : writeDecimal(chunk, offset, part);
+    }
     if (offset !== chunk.length) chunk = chunk.subarray(0, offset);
     this.parts = [];
     this.partsLength = 0;
@@ -213,39 +224,55 @@ class X12Writer implements ClaimWriter {
     if (raw.hl20 !== this.hl20) {
       this.hl20 = raw.hl20;
       this.hl22 = this.hl23 = undefined;
-      if (raw.hl20 !== undefined) this.hl20Id = this.emitHl(raw.hl20, '', '1');
+      if (raw.hl20 !== undefined) this.hl20Id = this.emitHl(raw.hl20, NO_PARENT, '1');
     }
     if (raw.hl22 !== this.hl22) {
       this.hl22 = raw.hl22;
       this.hl23 = undefined;
-      if (raw.hl22 !== undefined) this.hl22Id = this.emitHl(raw.hl22, raw.hl20 ? this.hl20Id : '', raw.hl23 ? '1' : '0');
+      if (raw.hl22 !== undefined) this.hl22Id = this.emitHl(raw.hl22, raw.hl20 ? this.hl20Id : NO_PARENT, raw.hl23 ? '1' : '0');
     }
     if (raw.hl23 !== this.hl23) {
       this.hl23 = raw.hl23;
-      if (raw.hl23 !== undefined) this.emitHl(raw.hl23, raw.hl22 ? this.hl22Id : '', '0');
+      if (raw.hl23 !== undefined) this.emitHl(raw.hl23, raw.hl22 ? this.hl22Id : NO_PARENT, '0');
     }
   }
 
-  /** Writes an HL loop with recomputed HL01/HL02/HL04; returns its new id. */
-  private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
-    const id = String(this.nextHl++);
+  /** Writes an HL loop with recomputed HL01/HL02/HL04 (`parent` NO_PARENT: HL02 empty); returns its new id. */
+  private emitHl(loop: HlLoop, parent: number, childFlag: string): number {
+    const id = this.nextHl++;
     const hl = loop.hl;
-    const same = hl.elIs(1, id) && hl.elIs(2, parent) && hl.elIs(4, childFlag);
+    const same = hl.elIsNumber(1, id) && (parent === NO_PARENT ? hl.elIs(2, '') : hl.elIsNumber(2, parent)) && hl.elIs(4, childFlag);
+    const from1 = hl.ascii ? hl.elementFrom(1) : -1;
+    const from3 = from1 < 0 ? -1 : hl.elementFrom(3);
     if (same) this.pushSegment(hl);
-    else if (hl.ascii) {
-      // build() of [HL, id, parent, HL03, child flag, HL05…] without splitting the segment: the child flag is
-      // never empty, so only separators after it can be trailing empty elements.
+    else if (from3 >= 0) {
+      // build() of [HL, id, parent, HL03, child flag, HL05…] in pieces of the segment's own text (no string is
+      // made but the short HL03 piece): the child flag is never empty, so only separators after it can be
+      // trailing empty elements.
+      const source = hl.source;
       const d = hl.delimiters;
-      let rest = hl.textFrom(5);
-      let restEnd = rest.length;
-      while (restEnd > 0 && rest[restEnd - 1] === d.element) restEnd--;
-      if (restEnd < rest.length) rest = rest.slice(0, restEnd);
-      this.push(hl.el(0) + d.element + id + d.element + parent + d.element + hl.el(3) + d.element + childFlag + rest + d.terminator + hl.suffix);
+      const end3 = hl.elementEnd(from3);
+      this.pushRange(source, hl.tagFrom, from1);
+      this.pushNumber(id);
+      this.push(d.element);
+      if (parent !== NO_PARENT) this.pushNumber(parent);
+      if (end3 < hl.bodyEnd) this.pushRange(source, from3 - 1, end3 + 1);
+      else {
+        this.pushRange(source, from3 - 1, end3);
+        this.push(d.element);
+      }
+      this.push(childFlag);
+      const from5 = hl.elementFrom(5);
+      let restEnd = hl.bodyEnd;
+      if (from5 >= 0) while (restEnd >= from5 && source[restEnd - 1] === d.element) restEnd--;
+      if (from5 >= 0 && restEnd >= from5) this.pushRange(source, from5 - 1, restEnd);
+      if (hl.terminated && restEnd === hl.bodyEnd) this.pushRange(source, hl.bodyEnd, hl.rawTo);
+      else this.push(d.terminator + hl.suffix);
     } else {
       const els = hl.elements.slice();
       while (els.length < 5) els.push('');
-      els[1] = id;
-      els[2] = parent;
+      els[1] = String(id);
+      els[2] = parent === NO_PARENT ? '' : String(parent);
       els[4] = childFlag;
       this.push(build(hl, els));
     }
@@ -315,6 +342,27 @@ class X12Writer implements ClaimWriter {
     if (typeof text === 'string') this.push(text);
     else this.pushSegment(text);
   }
+}
+
+/** emitHl's parent for an HL without one (HL02 empty). */
+const NO_PARENT = -1;
+
+/** Number of decimal digits of a non-negative integer. */
+function decimalLength(value: number): number {
+  let length = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) length++;
+  return length;
+}
+
+/** Writes a non-negative integer's decimal digits at `offset`; returns how many. */
+function writeDecimal(buffer: Buffer, offset: number, value: number): number {
+  const length = decimalLength(value);
+  let rest = value;
+  for (let i = offset + length - 1; i >= offset; i--) {
+    buffer[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return length;
 }
 
 /** The original trailer when its values are right, otherwise a rebuilt one in the same style. */
