@@ -223,7 +223,8 @@ export class ClaimAssembler {
   private segmentsInTransaction = 0;
   private transactionsInGroup = 0;
   private groupsInInterchange = 0;
-  private hlIds = new Map<string, string>();
+  /** The last HL of each level (its HL01 is the parent id its children must name). */
+  private hlIds = new Map<string, Segment>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
   /**
@@ -424,17 +425,17 @@ export class ClaimAssembler {
 
   private startHl(seg: Segment): void {
     if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
-    const id = seg.el(1);
-    const parent = seg.el(2);
-    const level = seg.el(3);
+    // HL01 and HL02 are compared in place (sliced only for a message).
+    const level = seg.elShared(3);
     const transaction = this.transaction ?? { st: seg, header: [], group: { gs: seg, interchange: { isa: seg } } };
     this.sealLoop();
     const loop = new Loop(seg, level, transaction);
-    if (id !== String(this.expectedHl)) {
-      this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(id)}", expected ${this.expectedHl}`, true, false);
+    if (!seg.elIsNumber(1, this.expectedHl)) {
+      this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(seg.el(1))}", expected ${this.expectedHl}`, true, false);
     }
     this.expectedHl++;
-    let expectedParent: string | undefined;
+    /** The HL whose HL01 must be this one's HL02 ('' for level 20: none; undefined: no parent loop). */
+    let expectedParent: Segment | '' | undefined;
     if (level === '20') {
       this.hl20 = loop;
       this.hl22 = this.hl23 = undefined;
@@ -449,12 +450,13 @@ export class ClaimAssembler {
     } else {
       this.fileProblem('X12_HL_LEVEL', seg, `HL03 level "${printable(level)}" is not 20, 22 or 23`, true, false);
     }
-    if (expectedParent !== undefined && parent !== expectedParent) {
-      this.fileProblem('X12_HL_PARENT', seg, `HL02 parent is "${printable(parent)}", expected "${expectedParent}"`, true, false);
+    if (expectedParent !== undefined && !(expectedParent === '' ? seg.elIs(2, '') : sameElement(seg, 2, expectedParent, 1))) {
+      const expected = expectedParent === '' ? '' : expectedParent.el(1);
+      this.fileProblem('X12_HL_PARENT', seg, `HL02 parent is "${printable(seg.el(2))}", expected "${expected}"`, true, false);
     } else if (expectedParent === undefined && (level === '22' || level === '23')) {
       this.fileProblem('X12_HL_PARENT', seg, `HL ${level} has no parent loop before it`, true, false);
     }
-    this.hlIds.set(level, id);
+    this.hlIds.set(level, seg);
     this.current = loop;
   }
 
@@ -656,6 +658,21 @@ function isStructural(tag: string): boolean {
     default:
       return tag.length === 0;
   }
+}
+
+/** Whether element n of `a` equals element m of `b` (ASCII segments compared in place). */
+function sameElement(a: Segment, n: number, b: Segment, m: number): boolean {
+  const fromB = b.elementFrom(m);
+  if (fromB === -2) return a.el(n) === b.el(m);
+  const fromA = a.elementFrom(n);
+  if (fromA === -2) return a.el(n) === b.el(m);
+  if (fromA < 0 || fromB < 0) return (fromA < 0 ? 0 : a.elementEnd(fromA) - fromA) === (fromB < 0 ? 0 : b.elementEnd(fromB) - fromB);
+  const length = a.elementEnd(fromA) - fromA;
+  if (b.elementEnd(fromB) - fromB !== length) return false;
+  const textA = a.source;
+  const textB = b.source;
+  for (let i = 0; i < length; i++) if (textA.charCodeAt(fromA + i) !== textB.charCodeAt(fromB + i)) return false;
+  return true;
 }
 
 /** Two or three characters, A–Z then A–Z/0–9. */
