@@ -113,7 +113,12 @@ class X12Writer implements ClaimWriter {
       }
       this.segmentsInTransaction += raw.segmentCount;
     } else {
-      for (const text of body) this.push(text);
+      // Rebuilt segments as text; the others as read (consecutive ones copied as one run).
+      for (let i = 0; i < body.length; i++) {
+        const item = body[i]!;
+        if (typeof item === 'string') this.push(item);
+        else this.pushSegment(item);
+      }
       this.segmentsInTransaction += body.length;
     }
     this.claims++;
@@ -387,35 +392,45 @@ function lineEndingOf(seg: Segment): string {
 // ---------------------------------------------------------------------------------------------------------
 // Re-serializing a changed claim.
 
+/** Checks values going into a changed claim; names the claim (`where`, made only for a message) when one cannot be written. */
 class ValueChecker {
   constructor(
     private readonly d: Delimiters,
-    private readonly where: string,
+    private readonly file: string,
+    private readonly claimId: string,
+    private readonly ordinal: number,
   ) {}
 
-  /** A simple element value (no component separator allowed). */
-  simple(value: string, name: string): string {
-    return this.check(value, name, false);
+  get where(): string {
+    return `${this.file}: claim ${this.claimId} (segment ${this.ordinal})`;
+  }
+
+  /** A simple element value (no component separator allowed); its name in a message is `name` + `nameEnd`. */
+  simple(value: string, name: string, nameEnd = ''): string {
+    return this.check(value, name, nameEnd);
   }
 
   /** One component of a composite. */
-  component(value: string, name: string): string {
-    return this.check(value, name, false);
+  component(value: string, name: string, nameEnd = ''): string {
+    return this.check(value, name, nameEnd);
   }
 
-  private check(value: string, name: string, allowComponent: boolean): string {
+  private check(value: string, name: string, nameEnd: string): string {
     const d = this.d;
-    const forbidden = [d.element, d.terminator, ...(d.repetition ? [d.repetition] : []), ...(allowComponent ? [] : [d.component])];
-    for (const ch of forbidden) {
-      if (value.includes(ch)) {
-        throw new X12WriteError(
-          'X12_DELIMITER_IN_VALUE',
-          `${this.where}: ${name} "${value}" contains the delimiter "${ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch}"; the claim was not written`,
-        );
-      }
+    // The delimiters in this order (the first one found is named): element, terminator, repetition, component.
+    let found: string | undefined;
+    if (value.includes(d.element)) found = d.element;
+    else if (value.includes(d.terminator)) found = d.terminator;
+    else if (d.repetition && value.includes(d.repetition)) found = d.repetition;
+    else if (value.includes(d.component)) found = d.component;
+    if (found !== undefined) {
+      throw new X12WriteError(
+        'X12_DELIMITER_IN_VALUE',
+        `${this.where}: ${name}${nameEnd} "${value}" contains the delimiter "${found === '\n' ? '\\n' : found === '\r' ? '\\r' : found}"; the claim was not written`,
+      );
     }
-    if (/[\r\n]/.test(value)) {
-      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name} contains a line break; the claim was not written`);
+    if (value.includes('\r') || value.includes('\n')) {
+      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name}${nameEnd} contains a line break; the claim was not written`);
     }
     return value;
   }
@@ -454,34 +469,39 @@ function sv1Changed(before: ServiceLine, after: ServiceLine): boolean {
   );
 }
 
-export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): string[] {
+/**
+ * A changed claim as written: its rebuilt segments as text, the others as the segments themselves (the writer
+ * copies them as read). Throws X12WriteError, before anything is written, when a value cannot be written.
+ */
+export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): (string | Segment)[] {
   const segs = raw.segments;
   const d = raw.delimiters;
   const clm = segs[0]!;
-  const where = `${raw.file}: claim ${before.claimId} (segment ${clm.ordinal})`;
-  const check = new ValueChecker(d, where);
-  const texts: string[] = [];
+  const check = new ValueChecker(d, raw.file, before.claimId, clm.ordinal);
+  const out: (string | Segment)[] = [];
 
   // CLM: total, place of service, frequency.
-  const clmEls = clm.elements.slice();
-  let clmChanged = false;
-  if (parseCents(clm.el(2)) !== after.totalChargeCents) {
-    clmEls[2] = formatCents(after.totalChargeCents);
-    clmChanged = true;
-  }
+  const totalChanged = parseCents(clm.el(2)) !== after.totalChargeCents;
   const clm05 = clm.components(5);
-  if ((clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode) {
-    while (clm05.length < 3) clm05.push('');
-    clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
-    clm05[2] = check.component(after.frequencyCode, 'CLM05-3 frequency code');
-    while (clmEls.length < 6) clmEls.push('');
-    clmEls[5] = clm05.join(d.component);
-    clmChanged = true;
+  const clm05Changed = (clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode;
+  if (totalChanged || clm05Changed) {
+    const clmEls = clm.elements.slice();
+    if (totalChanged) clmEls[2] = formatCents(after.totalChargeCents);
+    if (clm05Changed) {
+      while (clm05.length < 3) clm05.push('');
+      clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
+      clm05[2] = check.component(after.frequencyCode, 'CLM05-3 frequency code');
+      while (clmEls.length < 6) clmEls.push('');
+      clmEls[5] = clm05.join(d.component);
+    }
+    out.push(build(clm, clmEls));
+  } else {
+    out.push(clm);
   }
-  texts.push(clmChanged ? build(clm, clmEls) : rawOf(clm));
 
   // Claim-level loops; HI rebuilt when the diagnoses changed.
-  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  const lineStarts = raw.lineStarts;
+  const claimEnd = lineStarts[0] ?? segs.length;
   const diagnosesChanged = !sameDiagnoses(before.diagnoses, after.diagnoses);
   let hiWritten = false;
   for (let i = 1; i < claimEnd; i++) {
@@ -490,56 +510,67 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
       if (!hiWritten) {
         for (let at = 0; at < after.diagnoses.length; at += 12) {
           const els = ['HI'];
-          after.diagnoses.slice(at, at + 12).forEach((dx, i) => {
-            const qualifier = principalAware(dx, at + i === 0);
+          const upTo = Math.min(at + 12, after.diagnoses.length);
+          for (let k = at; k < upTo; k++) {
+            const dx = after.diagnoses[k]!;
+            const qualifier = principalAware(dx, k === 0);
             els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code'));
-          });
-          texts.push(build(seg, els));
+          }
+          out.push(build(seg, els));
         }
         hiWritten = true;
       }
       continue;
     }
-    texts.push(rawOf(seg));
+    out.push(seg);
   }
 
   // Lines, mapped back to their original loops by key.
-  const beforeByKey = new Map<string, number>();
-  before.lines.forEach((line, index) => beforeByKey.set(line.key, index));
-  if (after.lines.length > 0 && raw.lineStarts.length === 0) {
-    throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
+  if (after.lines.length > 0 && lineStarts.length === 0) {
+    throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
   }
-  after.lines.forEach((line, position) => {
+  for (let position = 0; position < after.lines.length; position++) {
+    const line = after.lines[position]!;
     const plus = line.key.indexOf('+');
     const baseKey = plus < 0 ? line.key : line.key.slice(0, plus);
-    const index = beforeByKey.get(baseKey);
-    const original = index === undefined ? undefined : before.lines[index];
-    if (index === undefined || original === undefined || index >= raw.lineStarts.length) {
-      throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
+    const index = lastLineWithKey(before.lines, baseKey);
+    const original = index < 0 ? undefined : before.lines[index];
+    if (original === undefined || index >= lineStarts.length) {
+      throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
     }
-    const lineWhere = `line ${position + 1} (key ${line.key})`;
-    const from = raw.lineStarts[index]!;
-    const to = raw.lineStarts[index + 1] ?? segs.length;
+    const from = lineStarts[index]!;
+    const to = lineStarts[index + 1] ?? segs.length;
     const lx = segs[from]!;
     const number = String(position + 1);
-    texts.push(lx.el(1) === number && lx.elements.length === 2 ? rawOf(lx) : build(lx, ['LX', number]));
+    out.push(lx.elIs(1, number) && lx.elementCount === 2 ? lx : build(lx, ['LX', number]));
     let sv1Done = false;
     for (let i = from + 1; i < to; i++) {
       const seg = segs[i]!;
       if (seg.tag === 'SV1' && !sv1Done) {
         sv1Done = true;
-        texts.push(sv1Changed(original, line) ? rebuildSv1(seg, line, after.placeOfService, check, lineWhere) : rawOf(seg));
+        out.push(sv1Changed(original, line) ? rebuildSv1(seg, line, after.placeOfService, check, lineName(position, line)) : seg);
       } else if (seg.tag === 'LIN' && (original.drug?.ndc ?? '') !== (line.drug?.ndc ?? '') && line.drug?.ndc !== undefined) {
         const els = seg.elements.slice();
         while (els.length < 4) els.push('');
-        els[3] = check.simple(line.drug.ndc, `${lineWhere} NDC`);
-        texts.push(build(seg, els));
+        els[3] = check.simple(line.drug.ndc, lineName(position, line), ' NDC');
+        out.push(build(seg, els));
       } else {
-        texts.push(rawOf(seg));
+        out.push(seg);
       }
     }
-  });
-  return texts;
+  }
+  return out;
+}
+
+/** Index of the last line keyed `key` (as a map from key to index built in line order would give); -1 when none. */
+function lastLineWithKey(lines: readonly ServiceLine[], key: string): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.key === key) return i;
+  return -1;
+}
+
+/** How messages name a line of a changed claim. */
+function lineName(position: number, line: ServiceLine): string {
+  return `line ${position + 1} (key ${line.key})`;
 }
 
 function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string, check: ValueChecker, where: string): string {
@@ -547,17 +578,17 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string
   const els = sv1.elements.slice();
   while (els.length < 8) els.push('');
   if (line.modifiers.length > 4) throw new X12WriteError('X12_TOO_MANY_MODIFIERS', `${where}: ${line.modifiers.length} modifiers; SV101 holds at most 4; the claim was not written`);
-  const composite = [check.component(line.procedureQualifier, `${where} procedure qualifier`), check.component(line.procedure, `${where} procedure code`)];
-  for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', `${where} modifier`));
-  if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, `${where} description`));
+  const composite = [check.component(line.procedureQualifier, where, ' procedure qualifier'), check.component(line.procedure, where, ' procedure code')];
+  for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', where, ' modifier'));
+  if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, where, ' description'));
   let last = composite.length - 1;
   while (last > 1 && composite[last] === '') last--;
   els[1] = composite.slice(0, last + 1).join(d.component);
   els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatCents(line.chargeCents);
-  els[3] = check.simple(line.unitBasis, `${where} unit basis`);
+  els[3] = check.simple(line.unitBasis, where, ' unit basis');
   els[4] = parseQuantity(sv1.el(4)) === line.units ? sv1.el(4) : formatQuantity(line.units);
   // No line value: the line follows the claim; an SV105 that was there (equal to the claim's) stays, following it.
-  els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), `${where} place of service`);
+  els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), where, ' place of service');
   els[7] = line.pointers.map((p) => {
     if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12WriteError('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
     return String(p);
