@@ -1101,20 +1101,16 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
         break;
     }
   }
-  const line: ServiceLine = {
-    key,
-    lineNumber,
-    procedureQualifier: '',
-    procedure: '',
-    modifiers: [],
-    chargeCents: 0,
-    unitBasis: '',
-    units: 0,
-    pointers: [],
-    serviceDate: '',
-    source: locationOf(file, sv1 ?? lx),
-    facts: UNNORMALIZED,
-  };
+  // SV1 read into locals first: the line is made once with its final arrays (no [] replaced afterwards).
+  let procedureQualifier = '';
+  let procedure = '';
+  let description: string | undefined;
+  let modifiers: string[] | undefined;
+  let chargeCents = 0;
+  let unitBasis = '';
+  let units = 0;
+  let placeOfService: string | undefined;
+  let pointers: number[] | undefined;
   if (sv1 === undefined) {
     sink.add('X12_MISSING_SV1', lx, `service line ${lineNumber} has no SV1 segment`);
   } else {
@@ -1133,8 +1129,8 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
     for (let part = 0; ; part++) {
       const at = indexIn(composite, component, partFrom, compositeTo);
       const partTo = at < 0 ? compositeTo : at;
-      if (part === 0) line.procedureQualifier = sharedValue(composite, partFrom, partTo);
-      else if (part === 1) line.procedure = sharedValue(composite, partFrom, partTo);
+      if (part === 0) procedureQualifier = sharedValue(composite, partFrom, partTo);
+      else if (part === 1) procedure = sharedValue(composite, partFrom, partTo);
       else if (part < 6) {
         if (partTo > partFrom) {
           const text = sharedValue(composite, partFrom, partTo);
@@ -1145,33 +1141,33 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
           modifierCount++;
         }
       } else {
-        if (partTo > partFrom) line.description = composite.slice(partFrom, partTo);
+        if (partTo > partFrom) description = composite.slice(partFrom, partTo);
         break;
       }
       if (at < 0) break;
       partFrom = at + 1;
     }
-    if (modifierCount > 0) line.modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
-    if (!isProcedureQualifier(line.procedureQualifier)) {
-      sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
+    if (modifierCount > 0) modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
+    if (!isProcedureQualifier(procedureQualifier)) {
+      sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(procedureQualifier)}" is not HC, ER, IV or WK`);
     }
-    if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
+    if (procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
     if (count >= 3) {
       const chargeText = elementIn(sv1, 2);
       const charge = parseCentsAt(chargeText.text, chargeText.from, chargeText.to);
       if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
-      else line.chargeCents = charge;
+      else chargeCents = charge;
     }
-    line.unitBasis = sv1.elShared(3);
+    unitBasis = sv1.elShared(3);
     if (count >= 5) {
       const unitsText = sv1.el(4);
-      const units = parseQuantity(unitsText);
-      if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(unitsText)}" is not a number`);
-      else line.units = units;
+      const parsed = parseQuantity(unitsText);
+      if (parsed === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(unitsText)}" is not a number`);
+      else units = parsed;
     }
     // SV105 only when it differs from the claim's (model.ts); the writer restores an equal one.
     const sv105 = sv1.elShared(5);
-    if (sv105 !== '' && sv105 !== claimPlaceOfService) line.placeOfService = sv105;
+    if (sv105 !== '' && sv105 !== claimPlaceOfService) placeOfService = sv105;
     const { text: pointerText, from: pointersFrom, to: pointersTo } = elementIn(sv1, 7);
     if (pointersTo > pointersFrom) {
       let pointerFrom = pointersFrom;
@@ -1200,11 +1196,28 @@ function readLine(segs: readonly Segment[], from: number, to: number, key: strin
         pointerFrom = at + 1;
       }
       if (pointerCount > 0) {
-        line.pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
-        if (more !== undefined) for (const pointer of more) line.pointers.push(pointer);
+        pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
+        if (more !== undefined) for (const pointer of more) pointers.push(pointer);
       }
     }
   }
+  const line: ServiceLine = {
+    key,
+    lineNumber,
+    procedureQualifier,
+    procedure,
+    modifiers: modifiers ?? [],
+    chargeCents,
+    unitBasis,
+    units,
+    pointers: pointers ?? [],
+    serviceDate: '',
+    source: locationOf(file, sv1 ?? lx),
+    facts: UNNORMALIZED,
+  };
+  // Optional keys in the order they were always added (description, then SV105).
+  if (description !== undefined) line.description = description;
+  if (placeOfService !== undefined) line.placeOfService = placeOfService;
   if (dtp === undefined) {
     sink.add('X12_MISSING_DATE', sv1 ?? lx, `service line ${lineNumber} has no DTP*472 date of service`);
   } else {
