@@ -44,11 +44,6 @@ function build(orig: Segment, elements: readonly string[]): string {
   return toLatin1(elements.slice(0, last + 1).join(d.element)) + d.terminator + orig.suffix;
 }
 
-/** The segment as written: raw without any non-BOM prefix. */
-function rawOf(seg: Segment): string {
-  return seg.source.slice(seg.tagFrom, seg.rawTo);
-}
-
 export function createX12Writer(out: Writable): ClaimWriter {
   return new X12Writer(out);
 }
