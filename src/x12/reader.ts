@@ -110,7 +110,9 @@ class ClaimIterator implements AsyncGenerator<ReadClaim> {
         return this.next();
       },
       (error: unknown) => {
+        // As a generator that threw: done from now on.
         this.reading = undefined;
+        this.finished = true;
         throw error;
       },
     );
