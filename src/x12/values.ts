@@ -44,27 +44,27 @@ export function parseCentsAt(text: string, from: number, to: number): Cents | un
 }
 
 /**
- * Short values that repeat from claim to claim (procedure codes, modifiers, qualifiers, diagnosis codes, NPIs):
- * one string per value in a small direct-mapped table, so a value seen before costs no new string. Values longer
- * than 12 characters are sliced as usual (a longer slice is a view that would keep a whole chunk's text alive).
+ * Two-character values (qualifiers, unit basis, place of service, modifiers, HL levels): one string per value,
+ * indexed by its two latin1 codes, so a value seen before costs no new string. Longer values are sliced: a
+ * hashed table for them (codes, NPIs) cost more CPU than the allocation it saved.
  */
-const SHARED_SLOTS = 4096;
-const SHARED_MAX_LENGTH = 12;
-const SHARED: string[] = new Array<string>(SHARED_SLOTS).fill('');
+const PAIRS: (string | undefined)[] = new Array<string | undefined>(256 * 256).fill(undefined);
 
-/** text.slice(from, to), shared with an equal value read before when it is short. */
+/** text.slice(from, to), the same string as an equal value read before when it is one or two characters long. */
 export function sharedValue(text: string, from: number, to: number): string {
   const length = to - from;
+  if (length === 2) {
+    const c0 = text.charCodeAt(from);
+    const c1 = text.charCodeAt(from + 1);
+    if (c0 < 256 && c1 < 256) {
+      const key = (c0 << 8) | c1;
+      let value = PAIRS[key];
+      if (value === undefined) PAIRS[key] = value = text.slice(from, to);
+      return value;
+    }
+  }
   if (length <= 1) return length === 1 ? text.charAt(from) : '';
-  if (length > SHARED_MAX_LENGTH) return text.slice(from, to);
-  let hash = length;
-  for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-  const slot = (hash ^ (hash >>> 12)) & (SHARED_SLOTS - 1);
-  const cached = SHARED[slot]!;
-  if (cached.length === length && text.startsWith(cached, from)) return cached;
-  const value = text.slice(from, to);
-  SHARED[slot] = value;
-  return value;
+  return text.slice(from, to);
 }
 
 /** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */
