@@ -45,10 +45,10 @@ export function parseCentsAt(text: string, from: number, to: number): Cents | un
 
 /**
  * Two-character values (qualifiers, unit basis, place of service, modifiers, HL levels): one string per value,
- * indexed by its two latin1 codes, so a value seen before costs no new string. Longer values are sliced: a
+ * indexed by its two (ASCII) codes, so a value seen before costs no new string. Longer values are sliced: a
  * hashed table for them (codes, NPIs) cost more CPU than the allocation it saved.
  */
-const PAIRS: (string | undefined)[] = new Array<string | undefined>(256 * 256).fill(undefined);
+const PAIRS: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
 
 /** text.slice(from, to), the same string as an equal value read before when it is one or two characters long. */
 export function sharedValue(text: string, from: number, to: number): string {
@@ -56,8 +56,8 @@ export function sharedValue(text: string, from: number, to: number): string {
   if (length === 2) {
     const c0 = text.charCodeAt(from);
     const c1 = text.charCodeAt(from + 1);
-    if (c0 < 256 && c1 < 256) {
-      const key = (c0 << 8) | c1;
+    if (c0 < 128 && c1 < 128) {
+      const key = (c0 << 7) | c1;
       let value = PAIRS[key];
       if (value === undefined) PAIRS[key] = value = text.slice(from, to);
       return value;
