@@ -7,8 +7,8 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, type Segment, type SegmentBatch, type TokenizerNote, isTrailingPadding, splitOn } from './tokenizer.js';
-import { parseCents, parseD8, parseQuantity } from './values.js';
+import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn, splitOn } from './tokenizer.js';
+import { parseCentsAt, parseD8, parseQuantity, sharedValue } from './values.js';
 
 export interface Interchange {
   isa: Segment;
@@ -34,13 +34,79 @@ export interface Transaction {
   group: Group;
 }
 export interface HlLoop {
-  /** The HL segment followed by the loop's own segments (up to the next HL or CLM). */
-  segments: Segment[];
+  /** The HL segment followed by the loop's own segments (up to the next HL or CLM); made on first use when only their text is kept. */
+  readonly segments: Segment[];
+  /** The HL segment (segments[0]). */
+  readonly hl: Segment;
+  /** segments.length, without making them. */
+  readonly segmentCount: number;
+  /** Set when the segments after the HL lie back to back in one text: `text.text[textFrom, textTo)`. */
+  readonly text: SegmentSource | undefined;
+  readonly textFrom: number;
+  readonly textTo: number;
   /** HL03: '20', '22', '23'. */
   level: string;
   transaction: Transaction;
-  /** What claims take from this loop, computed once for all the claims under it. */
+  /** What claims take from this loop, computed once for all the claims under it (when the loop is complete). */
   facts?: LoopFacts;
+}
+
+/**
+ * An HL loop as read. While it is the open loop, its segments after the HL are gathered in the assembler's
+ * recycled scratch objects; once complete (sealed: a claim or another loop begins) its facts are computed and it
+ * keeps the text range of those segments (or copies), as a claim does.
+ */
+class Loop implements HlLoop {
+  facts: LoopFacts | undefined = undefined;
+  segmentCount = 1;
+  text: SegmentSource | undefined = undefined;
+  textFrom = 0;
+  textTo = 0;
+  /** Still gathering its segments in the assembler's scratch. */
+  open = true;
+  private firstOrdinal = 0;
+  private kept: Segment[] | undefined = undefined;
+
+  constructor(
+    readonly hl: Segment,
+    public level: string,
+    public transaction: Transaction,
+  ) {}
+
+  keepRange(context: SegmentSource, from: number, to: number, firstOrdinal: number, count: number): void {
+    this.text = context;
+    this.textFrom = from;
+    this.textTo = to;
+    this.firstOrdinal = firstOrdinal;
+    this.segmentCount = 1 + count;
+  }
+
+  /** The loop's segments as objects of their own (copies of what was gathered, plus `more`). */
+  keepSegments(segments: Segment[]): void {
+    this.kept = segments;
+    this.text = undefined;
+    this.segmentCount = segments.length;
+  }
+
+  /** A segment that joins the loop after it was sealed (damaged files: a claim ended by a stray envelope segment). */
+  append(seg: Segment): void {
+    const segments = this.segments;
+    segments.push(seg);
+    this.keepSegments(segments);
+  }
+
+  get segments(): Segment[] {
+    if (this.kept === undefined) {
+      const segments = [this.hl];
+      if (this.text !== undefined) {
+        const rest = segmentsIn(this.text, this.textFrom, this.textTo, this.firstOrdinal);
+        if (rest.length !== this.segmentCount - 1) throw new Error(`HL loop at segment ${this.hl.ordinal}: its segments could not be found again`);
+        for (const seg of rest) segments.push(seg);
+      }
+      this.kept = segments;
+    }
+    return this.kept;
+  }
 }
 
 /** Provider, subscriber, payer or patient data of one HL loop (shared by its claims; copied into each claim). */
@@ -61,14 +127,80 @@ export interface X12RawClaim {
   hl20: HlLoop | undefined;
   hl22: HlLoop | undefined;
   hl23: HlLoop | undefined;
-  /** CLM and everything up to the next CLM/HL/trailer. */
-  segments: Segment[];
+  /** CLM and everything up to the next CLM/HL/trailer (made on first use when only the claim's text is kept). */
+  readonly segments: Segment[];
   /** Index in `segments` of each LX (the start of each line's loop); line i spans lineStarts[i]..next. */
-  lineStarts: number[];
+  readonly lineStarts: number[];
+  /** Number of segments (segments.length, without making them). */
+  readonly segmentCount: number;
+  /**
+   * Set when the claim's segments lie back to back in one tokenizer text (all but the claims cut by a chunk
+   * boundary or around a damaged segment): `text.text[textFrom, textTo)` is the claim as read.
+   */
+  readonly text: SegmentSource | undefined;
+  readonly textFrom: number;
+  readonly textTo: number;
 }
 
-const NO_SEGMENTS: Segment[] = [];
-const NO_LINE_STARTS: number[] = [];
+/**
+ * A claim as read. No object per segment: a claim whose segments lie back to back in one text keeps that range,
+ * and its segments are found again (segmentsIn) only when a changed claim is re-serialized; other claims keep
+ * copies of their segments.
+ */
+class RawClaim implements X12RawClaim {
+  segmentCount = 0;
+  text: SegmentSource | undefined = undefined;
+  textFrom = 0;
+  textTo = 0;
+  private firstOrdinal = 0;
+  private kept: Segment[] | undefined = undefined;
+  private starts: number[] | undefined = undefined;
+
+  constructor(
+    readonly file: string,
+    readonly delimiters: Delimiters,
+    readonly transaction: Transaction | undefined,
+    readonly hl20: HlLoop | undefined,
+    readonly hl22: HlLoop | undefined,
+    readonly hl23: HlLoop | undefined,
+  ) {}
+
+  get kind(): 'x12' {
+    return 'x12';
+  }
+
+  keepRange(context: SegmentSource, from: number, to: number, firstOrdinal: number, count: number): void {
+    this.text = context;
+    this.textFrom = from;
+    this.textTo = to;
+    this.firstOrdinal = firstOrdinal;
+    this.segmentCount = count;
+  }
+
+  keepSegments(segments: Segment[]): void {
+    this.kept = segments;
+    this.segmentCount = segments.length;
+  }
+
+  get segments(): Segment[] {
+    if (this.kept === undefined) {
+      const segments = segmentsIn(this.text!, this.textFrom, this.textTo, this.firstOrdinal);
+      if (segments.length !== this.segmentCount) throw new Error(`${this.file}: claim at segment ${this.firstOrdinal}: its segments could not be found again`);
+      this.kept = segments;
+    }
+    return this.kept;
+  }
+
+  get lineStarts(): number[] {
+    if (this.starts === undefined) {
+      const starts: number[] = [];
+      const segments = this.segments;
+      for (let i = 0; i < segments.length; i++) if (segments[i]!.tag === 'LX') starts.push(i);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+}
 
 export function isX12Raw(raw: unknown): raw is X12RawClaim {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'x12';
@@ -93,19 +225,26 @@ export class ClaimAssembler {
   private hl20: HlLoop | undefined;
   private hl22: HlLoop | undefined;
   private hl23: HlLoop | undefined;
-  private current: HlLoop | undefined;
-  private claim: X12RawClaim | undefined;
+  private current: Loop | undefined;
   private segmentsInTransaction = 0;
   private transactionsInGroup = 0;
   private groupsInInterchange = 0;
-  private hlIds = new Map<string, string>();
+  /** The last HL of each level (its HL01 is the parent id its children must name). */
+  private hlIds = new Map<string, Segment>();
   private expectedHl = 1;
   private lastSegment: Segment | undefined;
   /** The interchange whose IEA was read last (padding after it belongs to it). */
   private lastInterchange: Interchange | undefined;
-  /** The current claim's segments and LX indices (scratch, reused from claim to claim). */
-  private readonly claimSegments: (Segment | undefined)[] = [];
+  /**
+   * The current claim's segments and LX indices (scratch, reused from claim to claim): the Segment objects are
+   * recycled (reset to the next claim's segments), so a claim costs no object per segment.
+   */
+  private readonly claimSegments: Segment[] = [];
   private claimSegmentCount = 0;
+  private claim: RawClaim | undefined;
+  /** The open loop's segments after its HL (scratch, recycled as the claim's). */
+  private readonly loopSegments: Segment[] = [];
+  private loopSegmentCount = 0;
   private readonly claimLineStarts: number[] = [];
   private claimLineCount = 0;
   private sawIsa = false;
@@ -118,10 +257,39 @@ export class ClaimAssembler {
     for (const seg of segments) this.segment(seg, out);
   }
 
-  /** feed() from a tokenizer batch. */
+  /**
+   * feed() from a tokenizer batch. The segments of a claim go into the recycled scratch objects; only what
+   * outlives the claim (envelope, HL loops, transaction header) becomes a Segment of its own.
+   */
   feedBatch(batch: SegmentBatch, out: ReadClaim[]): void {
-    const items = batch.items;
-    for (let i = 0; i < batch.count; i++) this.segment(items[i]!, out);
+    const tags = batch.tags;
+    const count = batch.count;
+    for (let i = 0; i < count; i++) {
+      const tag = tags[i]!;
+      if (this.checkControlBytes) {
+        this.segment(batch.segment(i), out);
+      } else if (!isStructural(tag)) {
+        let seg: Segment;
+        if (this.claim !== undefined) seg = this.addToClaimAt(batch, i);
+        else if (this.current?.open === true) seg = this.addToLoopAt(batch, i);
+        else {
+          this.segment(batch.segment(i), out);
+          continue;
+        }
+        this.lastSegment = seg;
+        if (this.transaction !== undefined) this.segmentsInTransaction++;
+        if (!isSegmentTag(tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
+      } else if (tag === 'CLM') {
+        if (this.transaction !== undefined) this.segmentsInTransaction++;
+        this.flushClaim(out);
+        this.openClaim(batch.contexts[i]!.delimiters);
+        const seg = this.addToClaimAt(batch, i);
+        this.lastSegment = seg;
+        if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'CLM outside a transaction set (no ST before it)', true, false);
+      } else {
+        this.segment(batch.segment(i), out);
+      }
+    }
   }
 
   /** End of input: flushes the last claim and reports unclosed envelopes. */
@@ -162,9 +330,8 @@ export class ClaimAssembler {
     if (seg.tag === '' && this.paddingAfterLastIea(seg)) return;
     if (this.checkControlBytes) this.checkControlByte(seg);
     if (this.transaction !== undefined) this.segmentsInTransaction++;
-    // Fast path: most segments are neither envelope, HL, CLM nor junk (tags starting with I, G, S, H, C or empty).
-    const first = seg.tag.charCodeAt(0);
-    if (first !== 73 && first !== 71 && first !== 83 && first !== 72 && first !== 67 && seg.tag.length > 0 && this.claim !== undefined) {
+    // Fast path: most segments are neither envelope, HL, CLM nor junk.
+    if (this.claim !== undefined && !isStructural(seg.tag)) {
       this.addToClaim(seg);
       if (!isSegmentTag(seg.tag) && seg.terminated) this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
       return;
@@ -194,6 +361,7 @@ export class ClaimAssembler {
         this.transaction = { st: seg, header: [], group: this.group ?? { gs: seg, interchange: this.interchange ?? { isa: seg } } };
         this.transactionsInGroup++;
         this.segmentsInTransaction = 1;
+        this.sealLoop();
         this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
         this.hlIds.clear();
         this.expectedHl = 1;
@@ -208,6 +376,7 @@ export class ClaimAssembler {
         this.checkCount(seg, 'SE01', this.segmentsInTransaction, 'segments in the transaction', 'X12_SE_COUNT');
         this.checkControl(seg, 'SE02', this.transaction.st, 'ST02', 2, 'X12_SE_CONTROL');
         this.transaction = undefined;
+        this.sealLoop();
         this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
         return;
       case 'GE':
@@ -242,20 +411,7 @@ export class ClaimAssembler {
       case 'CLM':
         this.flushClaim(out);
         if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'CLM outside a transaction set (no ST before it)', true, false);
-        this.claim = {
-          kind: 'x12',
-          file: this.fileName,
-          delimiters: seg.delimiters,
-          transaction: this.transaction,
-          hl20: this.hl20,
-          hl22: this.hl22,
-          hl23: this.hl23,
-          // Gathered in the scratch arrays, copied at the claim's end (exact-size arrays, no growth garbage).
-          segments: NO_SEGMENTS,
-          lineStarts: NO_LINE_STARTS,
-        };
-        this.claimSegmentCount = 0;
-        this.claimLineCount = 0;
+        this.openClaim(seg.delimiters);
         this.addToClaim(seg);
         return;
       case '':
@@ -264,7 +420,8 @@ export class ClaimAssembler {
         if (this.claim !== undefined) {
           this.addToClaim(seg);
         } else if (this.current !== undefined) {
-          this.current.segments.push(seg);
+          if (this.current.open) this.addToLoop(seg);
+          else this.current.append(seg.clone());
         } else if (this.transaction !== undefined) {
           this.transaction.header.push(seg);
         } else if (seg.terminated) {
@@ -278,16 +435,17 @@ export class ClaimAssembler {
 
   private startHl(seg: Segment): void {
     if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
-    const id = seg.el(1);
-    const parent = seg.el(2);
-    const level = seg.el(3);
+    // HL01 and HL02 are compared in place (sliced only for a message).
+    const level = seg.elShared(3);
     const transaction = this.transaction ?? { st: seg, header: [], group: { gs: seg, interchange: { isa: seg } } };
-    const loop: HlLoop = { segments: [seg], level, transaction };
-    if (id !== String(this.expectedHl)) {
-      this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(id)}", expected ${this.expectedHl}`, true, false);
+    this.sealLoop();
+    const loop = new Loop(seg, level, transaction);
+    if (!seg.elIsNumber(1, this.expectedHl)) {
+      this.fileProblem('X12_HL_NUMBER', seg, `HL01 is "${printable(seg.el(1))}", expected ${this.expectedHl}`, true, false);
     }
     this.expectedHl++;
-    let expectedParent: string | undefined;
+    /** The HL whose HL01 must be this one's HL02 ('' for level 20: none; undefined: no parent loop). */
+    let expectedParent: Segment | '' | undefined;
     if (level === '20') {
       this.hl20 = loop;
       this.hl22 = this.hl23 = undefined;
@@ -302,12 +460,13 @@ export class ClaimAssembler {
     } else {
       this.fileProblem('X12_HL_LEVEL', seg, `HL03 level "${printable(level)}" is not 20, 22 or 23`, true, false);
     }
-    if (expectedParent !== undefined && parent !== expectedParent) {
-      this.fileProblem('X12_HL_PARENT', seg, `HL02 parent is "${printable(parent)}", expected "${expectedParent}"`, true, false);
+    if (expectedParent !== undefined && !(expectedParent === '' ? seg.elIs(2, '') : sameElement(seg, 2, expectedParent, 1))) {
+      const expected = expectedParent === '' ? '' : expectedParent.el(1);
+      this.fileProblem('X12_HL_PARENT', seg, `HL02 parent is "${printable(seg.el(2))}", expected "${expected}"`, true, false);
     } else if (expectedParent === undefined && (level === '22' || level === '23')) {
       this.fileProblem('X12_HL_PARENT', seg, `HL ${level} has no parent loop before it`, true, false);
     }
-    this.hlIds.set(level, id);
+    this.hlIds.set(level, seg);
     this.current = loop;
   }
 
@@ -323,6 +482,7 @@ export class ClaimAssembler {
     if (arriving !== 'SE') this.transaction = undefined;
     if (arriving === 'GS' || arriving === 'ISA' || arriving === 'IEA') this.group = undefined;
     if (arriving === 'ISA') this.interchange = undefined;
+    this.sealLoop();
     this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
   }
 
@@ -342,9 +502,72 @@ export class ClaimAssembler {
     }
   }
 
+  private openClaim(delimiters: Delimiters): void {
+    this.sealLoop();
+    this.claim = new RawClaim(this.fileName, delimiters, this.transaction, this.hl20, this.hl22, this.hl23);
+    this.claimSegmentCount = 0;
+    this.claimLineCount = 0;
+  }
+
+  /** A copy of `seg` into the claim's next scratch object. */
   private addToClaim(seg: Segment): void {
-    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = this.claimSegmentCount;
-    this.claimSegments[this.claimSegmentCount++] = seg;
+    const at = this.claimSegmentCount++;
+    if (seg.tag === 'LX') this.claimLineStarts[this.claimLineCount++] = at;
+    const slot = this.claimSegments[at];
+    if (slot === undefined) this.claimSegments[at] = seg.clone();
+    else slot.reset(seg.context, seg.rawFrom, seg.tagFrom, seg.bodyEnd, seg.rawTo, seg.tag, seg.ordinal);
+  }
+
+  /** A copy of `seg` into the open loop's next scratch object. */
+  private addToLoop(seg: Segment): void {
+    const at = this.loopSegmentCount++;
+    const slot = this.loopSegments[at];
+    if (slot === undefined) this.loopSegments[at] = seg.clone();
+    else slot.reset(seg.context, seg.rawFrom, seg.tagFrom, seg.bodyEnd, seg.rawTo, seg.tag, seg.ordinal);
+  }
+
+  /** Segment `i` of the batch into the open loop's next scratch object (returned). */
+  private addToLoopAt(batch: SegmentBatch, i: number): Segment {
+    const at = this.loopSegmentCount++;
+    let slot = this.loopSegments[at];
+    if (slot === undefined) this.loopSegments[at] = slot = batch.segment(i);
+    else slot.reset(batch.contexts[i]!, batch.rawFrom[i]!, batch.tagFrom[i]!, batch.bodyEnd[i]!, batch.rawTo[i]!, batch.tags[i]!, batch.ordinal[i]!);
+    return slot;
+  }
+
+  /**
+   * The open loop is complete (a claim or another loop begins, or the transaction ends): its facts are computed
+   * from the scratch objects, which it then gives back, keeping its text range or copies.
+   */
+  private sealLoop(): void {
+    const loop = this.current;
+    if (loop === undefined || !loop.open) return;
+    loop.open = false;
+    const count = this.loopSegmentCount;
+    const segments = this.loopSegments;
+    this.loopSegmentCount = 0;
+    const level = loop.level;
+    if (level === '20' || level === '22' || level === '23') loop.facts = computeFacts(segments, count, level);
+    if (count === 0) return;
+    if (isRun(segments, count)) {
+      const first = segments[0]!;
+      loop.keepRange(first.context, first.tagFrom, segments[count - 1]!.rawTo, first.ordinal, count);
+    } else {
+      const kept: Segment[] = [loop.hl];
+      for (let i = 0; i < count; i++) kept.push(segments[i]!.clone());
+      loop.keepSegments(kept);
+    }
+  }
+
+  /** Segment `i` of the batch into the claim's next scratch object (returned). */
+  private addToClaimAt(batch: SegmentBatch, i: number): Segment {
+    const at = this.claimSegmentCount++;
+    const tag = batch.tags[i]!;
+    if (tag === 'LX') this.claimLineStarts[this.claimLineCount++] = at;
+    let slot = this.claimSegments[at];
+    if (slot === undefined) this.claimSegments[at] = slot = batch.segment(i);
+    else slot.reset(batch.contexts[i]!, batch.rawFrom[i]!, batch.tagFrom[i]!, batch.bodyEnd[i]!, batch.rawTo[i]!, tag, batch.ordinal[i]!);
+    return slot;
   }
 
   private flushClaim(out: ReadClaim[]): void {
@@ -352,16 +575,22 @@ export class ClaimAssembler {
     if (raw === undefined) return;
     this.claim = undefined;
     const count = this.claimSegmentCount;
-    raw.segments = this.claimSegments.slice(0, count) as Segment[];
-    raw.lineStarts = this.claimLineStarts.slice(0, this.claimLineCount);
-    // The scratch array must not keep old segments (and their chunks' text) alive.
-    this.claimSegments.fill(undefined, 0, count);
+    const segments = this.claimSegments;
+    // The scratch objects are reused for the next claim: the claim keeps its text range, or copies.
+    if (isRun(segments, count)) {
+      const first = segments[0]!;
+      raw.keepRange(first.context, first.tagFrom, segments[count - 1]!.rawTo, first.ordinal, count);
+    } else {
+      const kept: Segment[] = [];
+      for (let i = 0; i < count; i++) kept.push(segments[i]!.clone());
+      raw.keepSegments(kept);
+    }
+    const claim = mapSegments(raw, segments, count, this.claimLineStarts, this.claimLineCount);
     this.claimSegmentCount = this.claimLineCount = 0;
     this.claimsRead++;
-    out.push({ claim: mapClaim(raw), raw });
+    out.push({ claim, raw });
   }
 
-  /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
   /**
    * The tokenizer's last, unterminated text after an IEA when it is only padding (Ctrl-Z, NUL, whitespace): kept
    * with the interchange it follows (no problem: the tokenizer accepted it too).
@@ -372,6 +601,7 @@ export class ClaimAssembler {
     return true;
   }
 
+  /** A control byte inside the segment (the file's delimiters aside): garbage, the file is held. */
   private checkControlByte(seg: Segment): void {
     const d = seg.delimiters;
     const source = seg.source;
@@ -415,6 +645,54 @@ export class ClaimAssembler {
       }
     }
   }
+}
+
+/**
+ * Whether the first `count` segments are consecutive segments of one tokenizer text, each terminated and without
+ * a prefix: then segmentsIn() finds them again from their text range.
+ */
+function isRun(segments: readonly Segment[], count: number): boolean {
+  let previous = segments[0]!;
+  if (previous.rawFrom !== previous.tagFrom || previous.rawTo <= previous.bodyEnd) return false;
+  for (let i = 1; i < count; i++) {
+    const seg = segments[i]!;
+    if (seg.context !== previous.context || seg.tagFrom !== previous.rawTo || seg.rawFrom !== seg.tagFrom || seg.rawTo <= seg.bodyEnd || seg.ordinal !== previous.ordinal + 1) return false;
+    previous = seg;
+  }
+  return true;
+}
+
+/** The tags the assembler acts on (envelope, HL, CLM; '' is junk): every other segment in a claim just joins it. */
+function isStructural(tag: string): boolean {
+  switch (tag.charCodeAt(0)) {
+    case 73: // I
+      return tag === 'ISA' || tag === 'IEA';
+    case 71: // G
+      return tag === 'GS' || tag === 'GE';
+    case 83: // S
+      return tag === 'ST' || tag === 'SE';
+    case 72: // H
+      return tag === 'HL';
+    case 67: // C
+      return tag === 'CLM';
+    default:
+      return tag.length === 0;
+  }
+}
+
+/** Whether element n of `a` equals element m of `b` (ASCII segments compared in place). */
+function sameElement(a: Segment, n: number, b: Segment, m: number): boolean {
+  const fromB = b.elementFrom(m);
+  if (fromB === -2) return a.el(n) === b.el(m);
+  const fromA = a.elementFrom(n);
+  if (fromA === -2) return a.el(n) === b.el(m);
+  if (fromA < 0 || fromB < 0) return (fromA < 0 ? 0 : a.elementEnd(fromA) - fromA) === (fromB < 0 ? 0 : b.elementEnd(fromB) - fromB);
+  const length = a.elementEnd(fromA) - fromA;
+  if (b.elementEnd(fromB) - fromB !== length) return false;
+  const textA = a.source;
+  const textB = b.source;
+  for (let i = 0; i < length; i++) if (textA.charCodeAt(fromA + i) !== textB.charCodeAt(fromB + i)) return false;
+  return true;
 }
 
 /** Two or three characters, A–Z then A–Z/0–9. */
@@ -505,27 +783,28 @@ function copyPerson(person: Person | undefined): Person {
   return copy;
 }
 
-/** NM1 with entity code `entity` in `segments`, and the DMG that follows it (before the next NM1). */
-function findPerson(segments: Segment[] | undefined, entity: string): { nm1: Segment; dmg: Segment | undefined } | undefined {
-  if (segments === undefined) return undefined;
-  for (let i = 0; i < segments.length; i++) {
+/** Index of the NM1 with entity code `entity` in the first `count` segments; -1 when there is none. */
+function findPerson(segments: readonly Segment[], count: number, entity: string): number {
+  for (let i = 0; i < count; i++) {
     const seg = segments[i]!;
-    if (seg.tag === 'NM1' && seg.firstIs(entity)) {
-      let dmg: Segment | undefined;
-      for (let j = i + 1; j < segments.length; j++) {
-        const next = segments[j]!;
-        if (next.tag === 'NM1') break;
-        if (next.tag === 'DMG') { dmg = next; break; }
-      }
-      return { nm1: seg, dmg };
-    }
+    if (seg.tag === 'NM1' && seg.firstIs(entity)) return i;
+  }
+  return -1;
+}
+
+/** The DMG that follows the NM1 at `nm1` (before the next NM1). */
+function dmgAfter(segments: readonly Segment[], count: number, nm1: number): Segment | undefined {
+  for (let j = nm1 + 1; j < count; j++) {
+    const next = segments[j]!;
+    if (next.tag === 'NM1') return undefined;
+    if (next.tag === 'DMG') return next;
   }
   return undefined;
 }
 
 function npiOf(nm1: Segment | undefined): string | undefined {
   if (nm1 === undefined || !nm1.elIs(8, 'XX')) return undefined;
-  const npi = nm1.el(9);
+  const npi = nm1.elShared(9);
   return npi === '' ? undefined : npi;
 }
 
@@ -558,45 +837,56 @@ function readServiceDate(seg: Segment, line: ServiceLine, sink: ProblemSink): vo
 class FactProblems implements ProblemTarget {
   readonly problems: LoopFacts['problems'] = [];
   add(code: string, seg: Segment, what: string): void {
-    this.problems.push({ code, seg, what });
+    // A copy: the loop's segments are recycled scratch objects when its facts are computed.
+    this.problems.push({ code, seg: seg.clone(), what });
   }
 }
 
 function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts | undefined {
   if (loop === undefined) return undefined;
-  if (loop.facts !== undefined) return loop.facts;
+  if (loop.facts === undefined) loop.facts = computeFacts(loop.segments, loop.segments.length, role);
+  return loop.facts;
+}
+
+/** What the claims of a loop of level `role` take from its first `count` segments. */
+function computeFacts(segments: readonly Segment[], count: number, role: '20' | '22' | '23'): LoopFacts {
   const sink = new FactProblems();
   const facts: LoopFacts = { problems: sink.problems };
   if (role === '20') {
-    const billing = findPerson(loop.segments, '85');
-    const npi = npiOf(billing?.nm1);
+    const billing = findPerson(segments, count, '85');
+    const npi = npiOf(billing < 0 ? undefined : segments[billing]);
     if (npi !== undefined) facts.npi = npi;
   } else if (role === '22') {
-    const subscriber = findPerson(loop.segments, 'IL');
-    if (subscriber !== undefined) facts.person = nm1Person(subscriber.nm1, subscriber.dmg, sink, true);
-    const payer = findPerson(loop.segments, 'PR');
-    if (payer !== undefined) {
-      const payerName = payer.nm1.el(3);
-      const payerId = payer.nm1.el(9);
+    const subscriber = findPerson(segments, count, 'IL');
+    if (subscriber >= 0) facts.person = nm1Person(segments[subscriber]!, dmgAfter(segments, count, subscriber), sink, true);
+    const payer = findPerson(segments, count, 'PR');
+    if (payer >= 0) {
+      const nm1 = segments[payer]!;
+      const payerName = nm1.el(3);
+      const payerId = nm1.elShared(9);
       if (payerId !== '') facts.payerId = payerId;
       if (payerName !== '') facts.payerName = payerName;
     }
   } else {
-    const patient = findPerson(loop.segments, 'QC');
+    const patient = findPerson(segments, count, 'QC');
     // The patient's member id is the subscriber's (mapClaim).
-    if (patient !== undefined) facts.person = nm1Person(patient.nm1, patient.dmg, sink, false);
+    if (patient >= 0) facts.person = nm1Person(segments[patient]!, dmgAfter(segments, count, patient), sink, false);
   }
-  loop.facts = facts;
   return facts;
 }
 
 export function mapClaim(raw: X12RawClaim): Claim {
+  return mapSegments(raw, raw.segments, raw.segments.length, raw.lineStarts, raw.lineStarts.length);
+}
+
+/** The claim of `raw` from its first `count` segments (`lineCount` LX indices in lineStarts). */
+function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, lineStarts: readonly number[], lineCount: number): Claim {
   const file = raw.file;
   const sink = new ProblemSink(file);
-  const clm = raw.segments[0]!;
-  const segs = raw.segments;
+  const clm = segs[0]!;
 
-  for (const seg of segs) {
+  for (let i = 0; i < count; i++) {
+    const seg = segs[i]!;
     if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
@@ -609,31 +899,33 @@ export function mapClaim(raw: X12RawClaim): Claim {
 
   const claimId = clm.el(1);
   if (claimId === '') sink.add('X12_MISSING_VALUE', clm, 'CLM01 claim id is empty');
-  const totalText = clm.el(2);
-  let totalChargeCents = parseCents(totalText);
+  const total = elementIn(clm, 2);
+  let totalChargeCents = parseCentsAt(total.text, total.from, total.to);
   if (totalChargeCents === undefined) {
-    sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(totalText)}" is not a decimal amount`);
+    sink.add('X12_BAD_AMOUNT', clm, `CLM02 total charge "${printable(clm.el(2))}" is not a decimal amount`);
     totalChargeCents = 0;
   }
   // CLM05: place of service : facility qualifier : frequency code.
-  const clm05 = clm.el(5);
+  const clm05 = elementIn(clm, 5);
   const component = clm.delimiters.component;
-  const firstSeparator = clm05.indexOf(component);
-  const placeOfService = firstSeparator < 0 ? clm05 : clm05.slice(0, firstSeparator);
+  const firstSeparator = indexIn(clm05.text, component, clm05.from, clm05.to);
+  const placeOfService = sharedValue(clm05.text, clm05.from, firstSeparator < 0 ? clm05.to : firstSeparator);
   let frequencyCode = '';
   if (firstSeparator >= 0) {
-    const second = clm05.indexOf(component, firstSeparator + 1);
+    const second = indexIn(clm05.text, component, firstSeparator + 1, clm05.to);
     if (second >= 0) {
-      const third = clm05.indexOf(component, second + 1);
-      frequencyCode = third < 0 ? clm05.slice(second + 1) : clm05.slice(second + 1, third);
+      const third = indexIn(clm05.text, component, second + 1, clm05.to);
+      frequencyCode = sharedValue(clm05.text, second + 1, third < 0 ? clm05.to : third);
     }
   }
   if (placeOfService === '') sink.add('X12_MISSING_VALUE', clm, 'CLM05-1 place of service is empty');
 
-  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  const claimEnd = lineCount > 0 ? lineStarts[0]! : count;
   let payerClaimNumber: string | undefined;
   let renderingNpi: string | undefined;
-  const diagnoses: Diagnosis[] = [];
+  const diagnoses = DIAGNOSES;
+  diagnoses.reset();
+  LINES.reset();
   for (let i = 1; i < claimEnd; i++) {
     const seg = segs[i]!;
     if (seg.tag === 'REF' && seg.firstIs('F8') && payerClaimNumber === undefined) payerClaimNumber = seg.el(2);
@@ -641,12 +933,13 @@ export function mapClaim(raw: X12RawClaim): Claim {
     else if (seg.tag === 'HI') readDiagnoses(seg, diagnoses, sink);
   }
 
-  const lines: ServiceLine[] = [];
-  for (let n = 0; n < raw.lineStarts.length; n++) {
-    const from = raw.lineStarts[n]!;
-    const to = raw.lineStarts[n + 1] ?? segs.length;
-    lines.push(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
+  const gatheredLines = LINES;
+  for (let n = 0; n < lineCount; n++) {
+    const from = lineStarts[n]!;
+    const to = n + 1 < lineCount ? lineStarts[n + 1]! : count;
+    gatheredLines.add(readLine(segs, from, to, String(n + 1), n + 1, sink, file, placeOfService));
   }
+  const lines = gatheredLines.take();
   if (lines.length === 0) sink.add('X12_NO_LINES', clm, 'claim has no service lines (LX/SV1)');
   if (lines.length > MAX_LINES) sink.add('X12_TOO_MANY_LINES', clm, `claim has ${lines.length} service lines (an 837P claim allows ${MAX_LINES})`);
 
@@ -672,7 +965,7 @@ export function mapClaim(raw: X12RawClaim): Claim {
     totalChargeCents,
     subscriber,
     patient,
-    diagnoses,
+    diagnoses: diagnoses.take(),
     lines,
     format: 'x12',
     source: locationOf(file, clm),
@@ -686,45 +979,100 @@ export function mapClaim(raw: X12RawClaim): Claim {
   return claim;
 }
 
-function readDiagnoses(seg: Segment, diagnoses: Diagnosis[], sink: ProblemSink): void {
+/**
+ * Items gathered for one claim into a reused array, handed out as an array of the exact size (a push onto a new
+ * [] reserves 17 slots).
+ */
+class Gather<T> {
+  private readonly items: T[] = [];
+  private count = 0;
+
+  add(item: T): void {
+    this.items[this.count++] = item;
+  }
+
+  take(): T[] {
+    const taken = this.items.slice(0, this.count);
+    this.count = 0;
+    return taken;
+  }
+
+  /** Drops what a claim whose mapping failed half-way left. */
+  reset(): void {
+    this.count = 0;
+  }
+}
+
+const DIAGNOSES = new Gather<Diagnosis>();
+const LINES = new Gather<ServiceLine>();
+
+function readDiagnoses(seg: Segment, diagnoses: Gather<Diagnosis>, sink: ProblemSink): void {
   const count = seg.elementCount;
   const component = seg.delimiters.component;
   for (let i = 1; i < count; i++) {
-    const value = seg.el(i);
-    if (value === '') continue;
-    const separator = value.indexOf(component);
+    // In place: the composite is not sliced out, the code is shared with equal codes read before.
+    const { text, from, to } = elementIn(seg, i);
+    if (from === to) continue;
+    const separator = indexIn(text, component, from, to);
     if (separator < 0) {
-      sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" is not a qualifier${component}code composite`);
+      sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(text.slice(from, to))}" is not a qualifier${component}code composite`);
       continue;
     }
-    const next = value.indexOf(component, separator + 1);
-    const code = next < 0 ? value.slice(separator + 1) : value.slice(separator + 1, next);
-    const qualifier = diagnosisQualifier(value, separator);
+    const next = indexIn(text, component, separator + 1, to);
+    const codeTo = next < 0 ? to : next;
+    const qualifier = diagnosisQualifier(text, from, separator - from);
     if (qualifier !== undefined) {
-      if (code === '') {
-        sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(value)}" has qualifier ${qualifier} but no code`);
+      if (codeTo === separator + 1) {
+        sink.add('X12_BAD_DIAGNOSIS', seg, `${hiName(i)} "${printable(text.slice(from, to))}" has qualifier ${qualifier} but no code`);
         continue;
       }
-      diagnoses.push({ code, qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
+      diagnoses.add({ code: sharedValue(text, separator + 1, codeTo), qualifier, icd9: qualifier === 'BK' || qualifier === 'BF' });
     } else {
-      const other = value.slice(0, separator);
+      const other = text.slice(from, separator);
       if (!OTHER_HI_QUALIFIERS.has(other)) sink.add('X12_UNKNOWN_QUALIFIER', seg, `${hiName(i)} qualifier "${printable(other)}" is not ABK, ABF, BK or BF`);
     }
   }
+}
+
+/**
+ * Where element n of `seg` can be read: its span of the segment's text (ASCII segments), or the decoded value
+ * (from 0). One object reused by every call: read it before the next call.
+ */
+const ELEMENT: { text: string; from: number; to: number } = { text: '', from: 0, to: 0 };
+
+function elementIn(seg: Segment, n: number): { text: string; from: number; to: number } {
+  const from = seg.elementFrom(n);
+  if (from >= 0) {
+    ELEMENT.text = seg.source;
+    ELEMENT.from = from;
+    ELEMENT.to = seg.elementEnd(from);
+  } else {
+    ELEMENT.text = from === -1 ? '' : seg.el(n);
+    ELEMENT.from = 0;
+    ELEMENT.to = ELEMENT.text.length;
+  }
+  return ELEMENT;
+}
+
+/** text.indexOf(char, from) within [from, to) (-1: none); a loop, as the spans are short and the text is long. */
+function indexIn(text: string, char: string, from: number, to: number): number {
+  const code = char.charCodeAt(0);
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
 }
 
 function hiName(i: number): string {
   return `HI${String(i).padStart(2, '0')}`;
 }
 
-/** The diagnosis qualifier (ABK, ABF, BK, BF) that `value` starts with, `length` characters long; else undefined. */
-function diagnosisQualifier(value: string, length: number): string | undefined {
+/** The diagnosis qualifier (ABK, ABF, BK, BF) that is text[from, from + length); else undefined. */
+function diagnosisQualifier(text: string, from: number, length: number): string | undefined {
   if (length === 3) {
-    if (value.startsWith('ABK')) return 'ABK';
-    if (value.startsWith('ABF')) return 'ABF';
+    if (text.startsWith('ABK', from)) return 'ABK';
+    if (text.startsWith('ABF', from)) return 'ABF';
   } else if (length === 2) {
-    if (value.startsWith('BK')) return 'BK';
-    if (value.startsWith('BF')) return 'BF';
+    if (text.startsWith('BK', from)) return 'BK';
+    if (text.startsWith('BF', from)) return 'BF';
   }
   return undefined;
 }
@@ -746,7 +1094,7 @@ function parsePointerAt(text: string, from: number, to: number): number | undefi
   return value >= 1 && value <= 12 ? value : undefined;
 }
 
-function readLine(segs: Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
+function readLine(segs: readonly Segment[], from: number, to: number, key: string, lineNumber: number, sink: ProblemSink, file: string, claimPlaceOfService: string): ServiceLine {
   const lx = segs[from]!;
   let sv1: Segment | undefined;
   let dtp: Segment | undefined;
@@ -773,29 +1121,25 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
         break;
     }
   }
-  const line: ServiceLine = {
-    key,
-    lineNumber,
-    procedureQualifier: '',
-    procedure: '',
-    modifiers: [],
-    chargeCents: 0,
-    unitBasis: '',
-    units: 0,
-    pointers: [],
-    serviceDate: '',
-    source: locationOf(file, sv1 ?? lx),
-    facts: UNNORMALIZED,
-  };
+  // SV1 read into locals first: the line is made once with its final arrays (no [] replaced afterwards).
+  let procedureQualifier = '';
+  let procedure = '';
+  let description: string | undefined;
+  let modifiers: string[] | undefined;
+  let chargeCents = 0;
+  let unitBasis = '';
+  let units = 0;
+  let placeOfService: string | undefined;
+  let pointers: number[] | undefined;
   if (sv1 === undefined) {
     sink.add('X12_MISSING_SV1', lx, `service line ${lineNumber} has no SV1 segment`);
   } else {
     const count = sv1.elementCount;
     if (count < 5) sink.add('X12_SHORT_SV1', sv1, `SV1 has ${count - 1} elements; it needs at least SV101 to SV104`);
     const component = sv1.delimiters.component;
-    // SV101: qualifier : procedure : up to four modifiers : description.
-    const composite = sv1.el(1);
-    let partFrom = 0;
+    // SV101: qualifier : procedure : up to four modifiers : description (read in place; codes shared).
+    const { text: composite, from: compositeFrom, to: compositeTo } = elementIn(sv1, 1);
+    let partFrom = compositeFrom;
     // Modifiers gathered first: an array literal of the exact size (a push onto [] reserves 17 slots).
     let m0 = '';
     let m1 = '';
@@ -803,12 +1147,13 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
     let m3 = '';
     let modifierCount = 0;
     for (let part = 0; ; part++) {
-      const at = composite.indexOf(component, partFrom);
-      const text = at < 0 ? (partFrom === 0 ? composite : composite.slice(partFrom)) : composite.slice(partFrom, at);
-      if (part === 0) line.procedureQualifier = text;
-      else if (part === 1) line.procedure = text;
+      const at = indexIn(composite, component, partFrom, compositeTo);
+      const partTo = at < 0 ? compositeTo : at;
+      if (part === 0) procedureQualifier = sharedValue(composite, partFrom, partTo);
+      else if (part === 1) procedure = sharedValue(composite, partFrom, partTo);
       else if (part < 6) {
-        if (text !== '') {
+        if (partTo > partFrom) {
+          const text = sharedValue(composite, partFrom, partTo);
           if (modifierCount === 0) m0 = text;
           else if (modifierCount === 1) m1 = text;
           else if (modifierCount === 2) m2 = text;
@@ -816,36 +1161,36 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
           modifierCount++;
         }
       } else {
-        if (text !== '') line.description = text;
+        if (partTo > partFrom) description = composite.slice(partFrom, partTo);
         break;
       }
       if (at < 0) break;
       partFrom = at + 1;
     }
-    if (modifierCount > 0) line.modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
-    if (!isProcedureQualifier(line.procedureQualifier)) {
-      sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(line.procedureQualifier)}" is not HC, ER, IV or WK`);
+    if (modifierCount > 0) modifiers = modifierCount === 1 ? [m0] : modifierCount === 2 ? [m0, m1] : modifierCount === 3 ? [m0, m1, m2] : [m0, m1, m2, m3];
+    if (!isProcedureQualifier(procedureQualifier)) {
+      sink.add('X12_UNKNOWN_QUALIFIER', sv1, `SV101-1 procedure qualifier "${printable(procedureQualifier)}" is not HC, ER, IV or WK`);
     }
-    if (line.procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
+    if (procedure === '') sink.add('X12_MISSING_VALUE', sv1, 'SV101-2 procedure code is empty');
     if (count >= 3) {
-      const chargeText = sv1.el(2);
-      const charge = parseCents(chargeText);
-      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(chargeText)}" is not a decimal amount`);
-      else line.chargeCents = charge;
+      const chargeText = elementIn(sv1, 2);
+      const charge = parseCentsAt(chargeText.text, chargeText.from, chargeText.to);
+      if (charge === undefined) sink.add('X12_BAD_AMOUNT', sv1, `SV102 charge "${printable(sv1.el(2))}" is not a decimal amount`);
+      else chargeCents = charge;
     }
-    line.unitBasis = sv1.el(3);
+    unitBasis = sv1.elShared(3);
     if (count >= 5) {
       const unitsText = sv1.el(4);
-      const units = parseQuantity(unitsText);
-      if (units === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(unitsText)}" is not a number`);
-      else line.units = units;
+      const parsed = parseQuantity(unitsText);
+      if (parsed === undefined) sink.add('X12_BAD_QUANTITY', sv1, `SV104 units "${printable(unitsText)}" is not a number`);
+      else units = parsed;
     }
     // SV105 only when it differs from the claim's (model.ts); the writer restores an equal one.
-    const sv105 = sv1.el(5);
-    if (sv105 !== '' && sv105 !== claimPlaceOfService) line.placeOfService = sv105;
-    const pointerText = sv1.el(7);
-    if (pointerText !== '') {
-      let pointerFrom = 0;
+    const sv105 = sv1.elShared(5);
+    if (sv105 !== '' && sv105 !== claimPlaceOfService) placeOfService = sv105;
+    const { text: pointerText, from: pointersFrom, to: pointersTo } = elementIn(sv1, 7);
+    if (pointersTo > pointersFrom) {
+      let pointerFrom = pointersFrom;
       // As the modifiers: up to four gathered for an exact-size array, more pushed.
       let p0 = 0;
       let p1 = 0;
@@ -854,9 +1199,9 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
       let pointerCount = 0;
       let more: number[] | undefined;
       for (;;) {
-        let at = pointerText.indexOf(component, pointerFrom);
+        let at = indexIn(pointerText, component, pointerFrom, pointersTo);
         const last = at < 0;
-        if (last) at = pointerText.length;
+        if (last) at = pointersTo;
         const pointer = parsePointerAt(pointerText, pointerFrom, at);
         if (pointer === undefined) sink.add('X12_BAD_POINTER', sv1, `SV107 diagnosis pointer "${printable(pointerText.slice(pointerFrom, at))}" is not a number from 1 to 12`);
         else {
@@ -871,11 +1216,28 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
         pointerFrom = at + 1;
       }
       if (pointerCount > 0) {
-        line.pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
-        if (more !== undefined) for (const pointer of more) line.pointers.push(pointer);
+        pointers = pointerCount === 1 ? [p0] : pointerCount === 2 ? [p0, p1] : pointerCount === 3 ? [p0, p1, p2] : [p0, p1, p2, p3];
+        if (more !== undefined) for (const pointer of more) pointers.push(pointer);
       }
     }
   }
+  const line: ServiceLine = {
+    key,
+    lineNumber,
+    procedureQualifier,
+    procedure,
+    modifiers: modifiers ?? [],
+    chargeCents,
+    unitBasis,
+    units,
+    pointers: pointers ?? [],
+    serviceDate: '',
+    source: locationOf(file, sv1 ?? lx),
+    facts: UNNORMALIZED,
+  };
+  // Optional keys in the order they were always added (description, then SV105).
+  if (description !== undefined) line.description = description;
+  if (placeOfService !== undefined) line.placeOfService = placeOfService;
   if (dtp === undefined) {
     sink.add('X12_MISSING_DATE', sv1 ?? lx, `service line ${lineNumber} has no DTP*472 date of service`);
   } else {
@@ -883,8 +1245,8 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
   }
   if (lin !== undefined) {
     const drug: DrugDetail = {};
-    const ndcQualifier = lin.el(2);
-    const ndc = lin.el(3);
+    const ndcQualifier = lin.elShared(2);
+    const ndc = lin.elShared(3);
     if (ndc !== '') drug.ndc = ndc;
     if (ndcQualifier !== '') drug.ndcQualifier = ndcQualifier;
     if (ctp !== undefined) {
@@ -892,9 +1254,9 @@ function readLine(segs: Segment[], from: number, to: number, key: string, lineNu
       const quantity = parseQuantity(quantityText);
       if (quantity === undefined) sink.add('X12_BAD_QUANTITY', ctp, `CTP04 quantity "${printable(quantityText)}" is not a number`);
       else drug.quantity = quantity;
-      const ctp05 = ctp.el(5);
-      const unitEnd = ctp05.indexOf(ctp.delimiters.component);
-      const unit = unitEnd < 0 ? ctp05 : ctp05.slice(0, unitEnd);
+      const ctp05 = elementIn(ctp, 5);
+      const unitEnd = indexIn(ctp05.text, ctp.delimiters.component, ctp05.from, ctp05.to);
+      const unit = sharedValue(ctp05.text, ctp05.from, unitEnd < 0 ? ctp05.to : unitEnd);
       if (unit !== '') drug.unit = unit;
       if (unit === 'ME' && quantity !== undefined) drug.doseMg = quantity;
     }

@@ -36,64 +36,169 @@ export function hasControlByte(buffer: Uint8Array): boolean {
   return false;
 }
 
+/** A partial segment longer than this is joined to the next chunk as a string (the join buffer stays small). */
+const MAX_JOINED_PENDING = 64 * 1024;
+
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
   const problems: FileProblem[] = [];
   let started = false;
   return {
     format: 'x12',
     problems,
-    async *claims(): AsyncGenerator<ReadClaim> {
-      if (started) throw new Error('readX12: claims() can be iterated only once');
+    claims(): AsyncGenerator<ReadClaim> {
+      if (started) return failing(new Error('readX12: claims() can be iterated only once'));
       started = true;
-      const tokenizer = new X12Tokenizer();
-      const assembler = new ClaimAssembler(fileName);
-      const batch: ReadClaim[] = [];
-      const segments = new SegmentBatch();
-      let notesSeen = 0;
-      let bytesRead = 0;
-      const syncProblems = (): void => {
-        if (tokenizer.notes.length > notesSeen) {
-          assembler.addNotes(tokenizer.notes.slice(notesSeen));
-          notesSeen = tokenizer.notes.length;
-        }
-        if (assembler.problems.length > problems.length) problems.push(...assembler.problems.slice(problems.length));
-      };
-      try {
-        for await (const chunk of input as AsyncIterable<Buffer | string>) {
-          const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-          bytesRead += buffer.length;
-          const text = buffer.toString('latin1');
-          if (!assembler.checkControlBytes && hasControlByte(buffer)) assembler.checkControlBytes = true;
-          tokenizer.pushTo(text, isAscii(buffer), segments);
-          assembler.feedBatch(segments, batch);
-          segments.clear();
-          syncProblems();
-          if (batch.length > 0) {
-            for (const item of batch) yield item;
-            batch.length = 0;
-          }
-        }
-      } catch (error) {
-        // The stream failed (I/O error): claims read so far are out; the rest cannot be trusted.
-        assembler.feed(tokenizer.end(), batch);
-        syncProblems();
-        assembler.finish(batch);
-        syncProblems();
-        problems.push({
-          code: 'X12_READ_ERROR',
-          message: `${fileName}: reading failed after byte ${bytesRead}: ${(error as Error).message}`,
-          location: { file: fileName },
-          envelope: true,
-          fatal: true,
-        });
-        for (const item of batch) yield item;
-        return;
-      }
-      assembler.feed(tokenizer.end(), batch);
-      syncProblems();
-      assembler.finish(batch);
-      syncProblems();
-      for (const item of batch) yield item;
+      return new ClaimIterator(input as AsyncIterable<Buffer | string>, fileName, problems);
     },
   };
+}
+
+/** An iterator whose first next() rejects with `error` (as a generator that throws at once). */
+async function* failing(error: Error): AsyncGenerator<ReadClaim> {
+  throw error;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * claims() as a hand-written async iterator rather than an async generator: a generator's yield awaits its value
+ * and queues a request per next(), several objects per claim; here a claim costs one resolved promise and its
+ * result. Claims are assembled a chunk at a time (the input is read only when the assembled ones are handed out).
+ */
+class ClaimIterator implements AsyncGenerator<ReadClaim> {
+  private readonly tokenizer = new X12Tokenizer();
+  private readonly assembler: ClaimAssembler;
+  private readonly segments = new SegmentBatch();
+  private source: AsyncIterator<Buffer | string> | undefined;
+  /** Assembled claims not handed out yet: batch[head..]. */
+  private readonly batch: ReadClaim[] = [];
+  private head = 0;
+  /** The input is exhausted (or failed) and the assembler finished: what is in the batch is all. */
+  private finished = false;
+  private closed = false;
+  private reading: Promise<unknown> | undefined;
+  private notesSeen = 0;
+  private bytesRead = 0;
+  private joinBuffer = Buffer.allocUnsafe(0);
+
+  constructor(
+    private readonly input: AsyncIterable<Buffer | string>,
+    private readonly fileName: string,
+    private readonly problems: FileProblem[],
+  ) {
+    this.assembler = new ClaimAssembler(fileName);
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<ReadClaim> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ReadClaim>> {
+    // One read at a time (a caller that does not wait for next() gets its claims in order all the same).
+    if (this.reading !== undefined) return this.reading.then(() => this.next());
+    if (this.head < this.batch.length) {
+      const value = this.batch[this.head]!;
+      this.head++;
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.finished || this.closed) return Promise.resolve(DONE);
+    const reading = this.fill();
+    this.reading = reading;
+    return reading.then(
+      () => {
+        this.reading = undefined;
+        return this.next();
+      },
+      (error: unknown) => {
+        // As a generator that threw: done from now on.
+        this.reading = undefined;
+        this.finished = true;
+        throw error;
+      },
+    );
+  }
+
+  async return(): Promise<IteratorResult<ReadClaim>> {
+    const source = this.source;
+    const reading = !this.finished && !this.closed && source !== undefined;
+    this.closed = true;
+    this.batch.length = this.head = 0;
+    // As a generator left inside its for-await: the input is closed (a file stream is destroyed).
+    if (reading) await source.return?.();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ReadClaim>> {
+    await this.return();
+    throw error;
+  }
+
+  /** Reads chunks until some claims are assembled or the input ends. */
+  private async fill(): Promise<void> {
+    this.batch.length = this.head = 0;
+    const tokenizer = this.tokenizer;
+    const assembler = this.assembler;
+    try {
+      this.source ??= this.input[Symbol.asyncIterator]();
+      while (this.batch.length === 0) {
+        const step = await this.source.next();
+        if (this.closed) return;
+        if (step.done === true) break;
+        this.feed(step.value);
+      }
+      if (this.batch.length > 0) return;
+    } catch (error) {
+      // The stream failed (I/O error): claims read so far are out; the rest cannot be trusted.
+      assembler.feed(tokenizer.end(), this.batch);
+      this.syncProblems();
+      assembler.finish(this.batch);
+      this.syncProblems();
+      this.problems.push({
+        code: 'X12_READ_ERROR',
+        message: `${this.fileName}: reading failed after byte ${this.bytesRead}: ${(error as Error).message}`,
+        location: { file: this.fileName },
+        envelope: true,
+        fatal: true,
+      });
+      this.finished = true;
+      return;
+    }
+    assembler.feed(tokenizer.end(), this.batch);
+    this.syncProblems();
+    assembler.finish(this.batch);
+    this.syncProblems();
+    this.finished = true;
+  }
+
+  private feed(chunk: Buffer | string): void {
+    const tokenizer = this.tokenizer;
+    const assembler = this.assembler;
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.bytesRead += buffer.length;
+    if (!assembler.checkControlBytes && hasControlByte(buffer)) assembler.checkControlBytes = true;
+    const pending = tokenizer.joinablePending;
+    if (pending !== undefined && pending.length <= MAX_JOINED_PENDING) {
+      // The partial segment and the chunk decoded as one string (joining two strings copies the chunk again).
+      const length = pending.length + buffer.length;
+      if (this.joinBuffer.length < length) this.joinBuffer = Buffer.allocUnsafe(Math.max(length, this.joinBuffer.length * 2));
+      this.joinBuffer.write(pending, 0, 'latin1');
+      buffer.copy(this.joinBuffer, pending.length);
+      tokenizer.pushJoined(this.joinBuffer.toString('latin1', 0, length), isAscii(buffer), this.segments);
+    } else {
+      tokenizer.pushTo(buffer.toString('latin1'), isAscii(buffer), this.segments);
+    }
+    assembler.feedBatch(this.segments, this.batch);
+    this.segments.clear();
+    this.syncProblems();
+  }
+
+  private syncProblems(): void {
+    const tokenizer = this.tokenizer;
+    const assembler = this.assembler;
+    if (tokenizer.notes.length > this.notesSeen) {
+      assembler.addNotes(tokenizer.notes.slice(this.notesSeen));
+      this.notesSeen = tokenizer.notes.length;
+    }
+    if (assembler.problems.length > this.problems.length) this.problems.push(...assembler.problems.slice(this.problems.length));
+  }
 }

@@ -10,7 +10,7 @@
  */
 
 import { isAscii } from 'node:buffer';
-import { parseD8, parseD8At } from './values.js';
+import { parseD8, parseD8At, sharedValue } from './values.js';
 
 export interface Delimiters {
   element: string;
@@ -60,24 +60,50 @@ export interface SegmentSource {
   readonly ascii: boolean;
 }
 
-export class Segment {
-  private cachedElements: string[] | undefined = undefined;
+/**
+ * The elements of the segment split last (non-ASCII segments and `elements`): one entry for all segments, as
+ * the cursor, so that a Segment has no field for a cache that almost every segment leaves empty.
+ */
+let splitSegment: Segment | undefined;
+let splitElements: string[] = [];
 
+export class Segment {
   constructor(
     /** The text the segment lies in: its own text is never copied out (writers copy runs of segments in one slice). */
-    readonly context: SegmentSource,
+    public context: SegmentSource,
     /** Index in source where raw begins (its prefix, if any). */
-    readonly rawFrom: number,
+    public rawFrom: number,
     /** Index in source where the tag begins. */
-    readonly tagFrom: number,
+    public tagFrom: number,
     /** Index in source just after the body (where the terminator is, or rawTo when unterminated). */
-    readonly bodyEnd: number,
+    public bodyEnd: number,
     /** Index in source just after raw (after the terminator and the trailing whitespace). */
-    readonly rawTo: number,
-    readonly tag: string,
+    public rawTo: number,
+    public tag: string,
     /** 1-based ordinal in the file (the first ISA is 1). */
-    readonly ordinal: number,
+    public ordinal: number,
   ) {}
+
+  /**
+   * Points this object at another segment (the assembler recycles the objects of a claim's segments from claim
+   * to claim: they never outlive the claim's mapping).
+   */
+  reset(context: SegmentSource, rawFrom: number, tagFrom: number, bodyEnd: number, rawTo: number, tag: string, ordinal: number): void {
+    if (cursorSegment === this) cursorSegment = undefined;
+    if (splitSegment === this) splitSegment = undefined;
+    this.context = context;
+    this.rawFrom = rawFrom;
+    this.tagFrom = tagFrom;
+    this.bodyEnd = bodyEnd;
+    this.rawTo = rawTo;
+    this.tag = tag;
+    this.ordinal = ordinal;
+  }
+
+  /** A copy that may be kept (of a recycled segment). */
+  clone(): Segment {
+    return new Segment(this.context, this.rawFrom, this.tagFrom, this.bodyEnd, this.rawTo, this.tag, this.ordinal);
+  }
 
   /** The tokenizer's text (latin1) the segment lies in, shared by the segments of one chunk. */
   get source(): string {
@@ -130,12 +156,13 @@ export class Segment {
 
   /** elements[0] is the tag; elements[1] is XX01. Values are UTF-8 decoded. */
   get elements(): string[] {
-    if (this.cachedElements === undefined) {
+    if (splitSegment !== this) {
       let body = this.body;
       if (!this.ascii && NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
-      this.cachedElements = splitOn(body, this.delimiters.element);
+      splitElements = splitOn(body, this.delimiters.element);
+      splitSegment = this;
     }
-    return this.cachedElements;
+    return splitElements;
   }
 
   /**
@@ -155,10 +182,10 @@ export class Segment {
 
   /**
    * Where element n starts in `source` (ASCII segments): -1 when the segment has fewer elements, -2 when the
-   * caller must go through `elements` (non-ASCII or already split).
+   * caller must go through `elements` (non-ASCII).
    */
   private locate(n: number): number {
-    if (this.cachedElements !== undefined || !this.ascii) return -2;
+    if (!this.ascii) return -2;
     const source = this.source;
     const separator = this.delimiters.element;
     const end = this.bodyEnd;
@@ -178,6 +205,28 @@ export class Segment {
     cursorIndex = index;
     cursorFrom = from;
     return from;
+  }
+
+  /**
+   * Where element n starts in `source`, to read it in place (its end: elementEnd): -1 when the segment has fewer
+   * elements, -2 when the segment is not ASCII (read it with el()).
+   */
+  elementFrom(n: number): number {
+    return this.locate(n);
+  }
+
+  /** Where the element that starts at `from` (elementFrom) ends in `source`. */
+  elementEnd(from: number): number {
+    const to = this.context.text.indexOf(this.context.delimiters.element, from);
+    return to < 0 || to > this.bodyEnd ? this.bodyEnd : to;
+  }
+
+  /** el(n), the same string as an equal short value read before (sharedValue: codes, qualifiers, NPIs). */
+  elShared(n: number): string {
+    const from = this.locate(n);
+    if (from === -2) return this.elements[n] ?? '';
+    if (from < 0) return '';
+    return sharedValue(this.context.text, from, this.elementEnd(from));
   }
 
   /** The body from the separator before element n to its end ('' when there is no element n); latin1 for ASCII segments. */
@@ -220,9 +269,30 @@ export class Segment {
     return after === this.bodyEnd || this.source[after] === this.delimiters.element;
   }
 
+  /** Whether element n is `value` written as String(value) does (digits, no leading zero), without slicing it out. */
+  elIsNumber(n: number, value: number): boolean {
+    const from = this.locate(n);
+    if (from === -2) return (this.elements[n] ?? '') === String(value);
+    if (from < 0) return false;
+    const source = this.source;
+    const end = this.bodyEnd;
+    const separator = this.delimiters.element.charCodeAt(0);
+    let length = 0;
+    let parsed = 0;
+    for (let i = from; i < end; i++) {
+      const code = source.charCodeAt(i);
+      if (code === separator) break;
+      if (code < 48 || code > 57 || length === 15) return false;
+      parsed = parsed * 10 + (code - 48);
+      length++;
+    }
+    if (length === 0 || (length > 1 && source.charCodeAt(from) === 48)) return false;
+    return parsed === value;
+  }
+
   /** Whether element 1 equals `value`, without slicing it out. */
   firstIs(value: string): boolean {
-    if (this.cachedElements !== undefined || !this.ascii) return this.elements[1] === value;
+    if (!this.ascii) return this.elements[1] === value;
     const from = this.tagFrom + this.tag.length + 1;
     const after = from + value.length;
     if (after > this.bodyEnd || !this.source.startsWith(value, from)) return false;
@@ -231,7 +301,7 @@ export class Segment {
 
   /** Number of elements including the tag (elements.length). */
   get elementCount(): number {
-    if (this.cachedElements !== undefined || !this.ascii) return this.elements.length;
+    if (!this.ascii) return this.elements.length;
     const source = this.source;
     const separator = this.delimiters.element;
     const end = this.bodyEnd;
@@ -246,23 +316,60 @@ export class Segment {
   }
 }
 
-/** Segments completed by one push: a reused array and a count (a new array per chunk is mostly growth garbage). */
+/**
+ * Segments completed by one push, column-wise in reused typed arrays (no object per segment: the assembler
+ * makes a Segment only of what it keeps beyond the claim, and recycles the objects of a claim's segments).
+ */
 export class SegmentBatch {
-  readonly items: (Segment | undefined)[] = [];
   count = 0;
+  rawFrom = new Int32Array(256);
+  tagFrom = new Int32Array(256);
+  bodyEnd = new Int32Array(256);
+  rawTo = new Int32Array(256);
+  ordinal = new Float64Array(256);
+  readonly tags: string[] = [];
+  readonly contexts: (SegmentSource | undefined)[] = [];
 
-  add(seg: Segment): void {
-    this.items[this.count++] = seg;
+  add(context: SegmentSource, rawFrom: number, tagFrom: number, bodyEnd: number, rawTo: number, tag: string, ordinal: number): void {
+    const at = this.count++;
+    if (at === this.rawFrom.length) this.grow();
+    this.rawFrom[at] = rawFrom;
+    this.tagFrom[at] = tagFrom;
+    this.bodyEnd[at] = bodyEnd;
+    this.rawTo[at] = rawTo;
+    this.ordinal[at] = ordinal;
+    this.tags[at] = tag;
+    this.contexts[at] = context;
   }
 
-  /** Forgets the segments (keeping the array, but not the segments and their text alive). */
+  /** Segment `at` as an object of its own. */
+  segment(at: number): Segment {
+    return new Segment(this.contexts[at]!, this.rawFrom[at]!, this.tagFrom[at]!, this.bodyEnd[at]!, this.rawTo[at]!, this.tags[at]!, this.ordinal[at]!);
+  }
+
+  /** Forgets the segments (keeping the arrays, but not the segments' text alive). */
   clear(): void {
-    this.items.fill(undefined, 0, this.count);
+    this.contexts.fill(undefined, 0, this.count);
     this.count = 0;
   }
 
   toArray(): Segment[] {
-    return this.items.slice(0, this.count) as Segment[];
+    const segments: Segment[] = [];
+    for (let at = 0; at < this.count; at++) segments.push(this.segment(at));
+    return segments;
+  }
+
+  private grow(): void {
+    const size = this.rawFrom.length * 2;
+    const grown = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.rawFrom = grown(this.rawFrom, new Int32Array(size));
+    this.tagFrom = grown(this.tagFrom, new Int32Array(size));
+    this.bodyEnd = grown(this.bodyEnd, new Int32Array(size));
+    this.rawTo = grown(this.rawTo, new Int32Array(size));
+    this.ordinal = grown(this.ordinal, new Float64Array(size));
   }
 }
 
@@ -390,10 +497,35 @@ export class X12Tokenizer {
         }
       }
       const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
-      out.add(new Segment(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal));
+      out.add(context, 0, startInRest, rest.length, rest.length, this.delimiters === undefined ? '' : tag, this.ordinal);
       this.pending = '';
     }
     return out.toArray();
+  }
+
+  /**
+   * The partial segment waiting for the next chunk, when pushJoined() may be given it joined with that chunk
+   * (undefined: nothing waits, or a long segment is being gathered in parts; push the chunk alone).
+   */
+  get joinablePending(): string | undefined {
+    return this.parts.length > 0 || this.pending.length === 0 ? undefined : this.pending;
+  }
+
+  /**
+   * pushTo() of a chunk that the caller decoded together with `joinablePending` in front of it (`joined`): the
+   * tokenizer would otherwise join the two strings, which copies the chunk a second time.
+   */
+  pushJoined(joined: string, ascii: boolean, out: SegmentBatch): void {
+    const pendingLength = this.pending.length;
+    if (this.delimiters !== undefined && !this.pendingHasTerminator() && joined.indexOf(this.delimiters.terminator, pendingLength) < 0) {
+      // Still no terminator: pushTo() gathers the chunk in parts.
+      this.pushTo(joined.slice(pendingLength), ascii, out);
+      return;
+    }
+    this.pendingAscii = this.pendingAscii && ascii;
+    this.pending = joined;
+    this.scan(out, false);
+    this.pendingAscii = this.pending.length === 0 || !NON_ASCII.test(this.pending);
   }
 
   private pendingHasTerminator(): boolean {
@@ -477,40 +609,21 @@ export class X12Tokenizer {
    */
   private emitSegment(out: SegmentBatch, text: string, rawStart: number, tagStart: number, final: boolean): number {
     const delims = this.delimiters!;
-    const isIsa = text.charCodeAt(tagStart) === 73 && text.startsWith('ISA', tagStart);
-    // ISA: the terminator is the byte after ISA16 (which may itself equal other delimiters in odd files).
-    const termAt = isIsa ? isaTerminatorIndex(text, tagStart, delims.element) : text.indexOf(delims.terminator, tagStart);
+    const termAt = terminatorIndex(text, tagStart, delims);
     if (termAt < 0) {
       if (!final && text.length - rawStart > MAX_SEGMENT_CHARS) {
         // Bounded memory: cut an endless segment.
         this.notes.push({ code: 'X12_SEGMENT_TOO_LONG', byteOffset: this.pendingOffset + tagStart, segment: this.ordinal + 1, detail: `no segment terminator in ${MAX_SEGMENT_CHARS} bytes` });
         this.ordinal++;
         const context: SegmentSource = { text, base: this.pendingOffset, delimiters: delims, ascii: false };
-        out.add(new Segment(context, rawStart, tagStart, text.length, text.length, readTag(text.slice(tagStart, tagStart + 8), delims.element), this.ordinal));
+        out.add(context, rawStart, tagStart, text.length, text.length, cutTag(text, tagStart, delims.element), this.ordinal);
         return text.length;
       }
       return -(rawStart + 1);
     }
-    let after = termAt + 1;
-    const term = delims.terminator;
-    const elementCode = delims.element.charCodeAt(0);
-    const termCode = term.charCodeAt(0);
-    const termIsLineBreak = termCode === 10 || termCode === 13;
-    while (after < text.length) {
-      const code = text.charCodeAt(after);
-      if (!isWhitespaceCode(code) || code === elementCode) break;
-      if (code === termCode && !termIsLineBreak) break;
-      after++;
-    }
+    const after = suffixEnd(text, termAt, delims, text.length);
     if (after === text.length && !final) return -(rawStart + 1);
-    // The tag ends at the first element separator (mostly 2 or 3 characters in).
-    let tagEnd: number;
-    if (text.charCodeAt(tagStart) === elementCode || text.charCodeAt(tagStart + 1) === elementCode) tagEnd = text.indexOf(delims.element, tagStart);
-    else if (text.charCodeAt(tagStart + 2) === elementCode) tagEnd = tagStart + 2;
-    else if (text.charCodeAt(tagStart + 3) === elementCode) tagEnd = tagStart + 3;
-    else tagEnd = text.indexOf(delims.element, tagStart);
-    if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
-    if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
+    const tagEnd = tagEndIndex(text, tagStart, termAt, delims.element);
     const tag = internTag(text, tagStart, tagEnd);
     this.ordinal++;
     if (tag === 'ISA') this.sawIsa = true;
@@ -519,11 +632,79 @@ export class X12Tokenizer {
       context = { text, base: this.pendingOffset, delimiters: delims, ascii: this.pendingAscii };
       this.context = context;
     }
-    const seg = new Segment(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
-    out.add(seg);
+    out.add(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
     if (tag === 'IEA') this.delimiters = undefined;
     return after;
   }
+}
+
+/**
+ * Where the segment whose tag starts at `tagStart` ends: its terminator (-1: none in `text`). For an ISA it is the
+ * byte after ISA16 (which may itself equal other delimiters in odd files).
+ */
+function terminatorIndex(text: string, tagStart: number, delims: Delimiters): number {
+  const isIsa = text.charCodeAt(tagStart) === 73 && text.startsWith('ISA', tagStart);
+  return isIsa ? isaTerminatorIndex(text, tagStart, delims.element) : text.indexOf(delims.terminator, tagStart);
+}
+
+/** The end of the whitespace (line ending, blank lines) after the terminator at `termAt`, at most `limit`. */
+function suffixEnd(text: string, termAt: number, delims: Delimiters, limit: number): number {
+  let after = termAt + 1;
+  const elementCode = delims.element.charCodeAt(0);
+  const termCode = delims.terminator.charCodeAt(0);
+  const termIsLineBreak = termCode === 10 || termCode === 13;
+  while (after < limit) {
+    const code = text.charCodeAt(after);
+    if (!isWhitespaceCode(code) || code === elementCode) break;
+    if (code === termCode && !termIsLineBreak) break;
+    after++;
+  }
+  return after;
+}
+
+/** The end of the tag: the first element separator (mostly 2 or 3 characters in), at most the terminator, 8 characters. */
+function tagEndIndex(text: string, tagStart: number, termAt: number, element: string): number {
+  const elementCode = element.charCodeAt(0);
+  let tagEnd: number;
+  if (text.charCodeAt(tagStart) === elementCode || text.charCodeAt(tagStart + 1) === elementCode) tagEnd = text.indexOf(element, tagStart);
+  else if (text.charCodeAt(tagStart + 2) === elementCode) tagEnd = tagStart + 2;
+  else if (text.charCodeAt(tagStart + 3) === elementCode) tagEnd = tagStart + 3;
+  else tagEnd = text.indexOf(element, tagStart);
+  if (tagEnd < 0 || tagEnd > termAt) tagEnd = termAt;
+  if (tagEnd - tagStart > 8) tagEnd = tagStart + 8;
+  return tagEnd;
+}
+
+/** The tag of a segment cut for having no terminator. */
+function cutTag(text: string, tagStart: number, element: string): string {
+  return readTag(text.slice(tagStart, tagStart + 8), element);
+}
+
+/**
+ * The segments that lie back to back in `context.text[from, to)`, the first with ordinal `firstOrdinal`, found again
+ * as the tokenizer found them (same boundaries, tags, ordinals): a claim keeps its text range instead of one object per
+ * segment, and the segments are made again only when a changed claim is re-serialized. Only for ranges the tokenizer
+ * emitted as consecutive segments of one scan (the assembler checks that before it keeps a range).
+ */
+export function segmentsIn(context: SegmentSource, from: number, to: number, firstOrdinal: number): Segment[] {
+  const text = context.text;
+  const delims = context.delimiters;
+  const segments: Segment[] = [];
+  let tagStart = from;
+  let ordinal = firstOrdinal;
+  while (tagStart < to) {
+    const termAt = terminatorIndex(text, tagStart, delims);
+    if (termAt < 0 || termAt >= to) {
+      // Cut for having no terminator (the tokenizer's bounded memory): it runs to the end.
+      segments.push(new Segment(context, tagStart, tagStart, to, to, cutTag(text, tagStart, delims.element), ordinal));
+      break;
+    }
+    const after = suffixEnd(text, termAt, delims, to);
+    const tag = internTag(text, tagStart, tagEndIndex(text, tagStart, termAt, delims.element));
+    segments.push(new Segment(context, tagStart, tagStart, termAt, after, tag, ordinal++));
+    tagStart = after;
+  }
+  return segments;
 }
 
 /** One shared string per 2–3 character tag (A–Z, 0–9): no allocation per segment, and fast `===` compares. */

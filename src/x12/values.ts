@@ -3,18 +3,22 @@ import type { Cents, IsoDate } from '../encounter/model.js';
 
 /** "12.5" → 1250; undefined when not a decimal number or when it has non-zero digits past the cents. */
 export function parseCents(text: string): Cents | undefined {
+  return parseCentsAt(text, 0, text.length);
+}
+
+/** parseCents of text[from, to) (an element read in place, without slicing it out). */
+export function parseCentsAt(text: string, from: number, to: number): Cents | undefined {
   // Hand-written (no regex, no float): this runs for every CLM02 and SV102.
-  const length = text.length;
-  let i = 0;
+  let i = from;
   let negative = false;
-  const sign = text.charCodeAt(0);
+  const sign = from < to ? text.charCodeAt(from) : NaN;
   if (sign === 45 || sign === 43) {
     negative = sign === 45;
-    i = 1;
+    i++;
   }
   let whole = 0;
   let wholeDigits = 0;
-  for (; i < length; i++) {
+  for (; i < to; i++) {
     const code = text.charCodeAt(i);
     if (code === 46) break;
     if (code < 48 || code > 57) return undefined;
@@ -24,8 +28,8 @@ export function parseCents(text: string): Cents | undefined {
   if (wholeDigits > 13) return undefined;
   let frac = 0;
   let fracDigits = 0;
-  if (i < length) {
-    for (i++; i < length; i++) {
+  if (i < to) {
+    for (i++; i < to; i++) {
       const code = text.charCodeAt(i);
       if (code < 48 || code > 57) return undefined;
       if (fracDigits < 2) frac = frac * 10 + (code - 48);
@@ -37,6 +41,30 @@ export function parseCents(text: string): Cents | undefined {
   if (fracDigits === 1) frac *= 10;
   const cents = whole * 100 + frac;
   return negative && cents !== 0 ? -cents : cents;
+}
+
+/**
+ * Two-character values (qualifiers, unit basis, place of service, modifiers, HL levels): one string per value,
+ * indexed by its two (ASCII) codes, so a value seen before costs no new string. Longer values are sliced: a
+ * hashed table for them (codes, NPIs) cost more CPU than the allocation it saved.
+ */
+const PAIRS: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
+
+/** text.slice(from, to), the same string as an equal value read before when it is one or two characters long. */
+export function sharedValue(text: string, from: number, to: number): string {
+  const length = to - from;
+  if (length === 2) {
+    const c0 = text.charCodeAt(from);
+    const c1 = text.charCodeAt(from + 1);
+    if (c0 < 128 && c1 < 128) {
+      const key = (c0 << 7) | c1;
+      let value = PAIRS[key];
+      if (value === undefined) PAIRS[key] = value = text.slice(from, to);
+      return value;
+    }
+  }
+  if (length <= 1) return length === 1 ? text.charAt(from) : '';
+  return text.slice(from, to);
 }
 
 /** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */

@@ -25,6 +25,7 @@ export class X12WriteError extends Error {
 }
 
 const FLUSH_AT = 64 * 1024;
+const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_BUFFERED = 1024 * 1024;
 const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'BK', 'BF']);
 const BOM_AND_WHITESPACE = /^(?:\u00ef\u00bb\u00bf)?[\r\n\t ]*$/;
@@ -43,17 +44,13 @@ function build(orig: Segment, elements: readonly string[]): string {
   return toLatin1(elements.slice(0, last + 1).join(d.element)) + d.terminator + orig.suffix;
 }
 
-/** The segment as written: raw without any non-BOM prefix. */
-function rawOf(seg: Segment): string {
-  return seg.source.slice(seg.tagFrom, seg.rawTo);
-}
-
 export function createX12Writer(out: Writable): ClaimWriter {
   return new X12Writer(out);
 }
 
 class X12Writer implements ClaimWriter {
-  private parts: string[] = [];
+  /** Text to write; a number is written as its decimal digits (renumbered HL ids, without a string each). */
+  private parts: (string | number)[] = [];
   private partsLength = 0;
   /**
    * The run of input text being gathered: consecutive segments that lie next to each other in one tokenizer
@@ -74,13 +71,26 @@ class X12Writer implements ClaimWriter {
   private transactionsInGroup = 0;
   private segmentsInTransaction = 0;
   private nextHl = 1;
-  private hl20Id = '';
-  private hl22Id = '';
+  private hl20Id = 0;
+  private hl22Id = 0;
   private closed = false;
 
   constructor(private readonly out: Writable) {}
 
-  async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+  /**
+   * Not an async function: most writes only gather text, and an async function allocates its promise and frame
+   * for every claim; those share one resolved promise (a refused claim still gives a rejected one).
+   */
+  write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
+    try {
+      this.gather(read, claim, changed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.partsLength >= FLUSH_AT ? this.flush() : RESOLVED;
+  }
+
+  private gather(read: ReadClaim, claim: Claim, changed: boolean): void {
     if (this.closed) throw new Error('X12 writer: write() after close()');
     const raw = read.raw;
     if (!isX12Raw(raw)) throw new X12WriteError('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
@@ -88,15 +98,25 @@ class X12Writer implements ClaimWriter {
     const body = changed ? serializeChanged(raw, read.claim, claim) : undefined;
     this.enter(raw);
     if (body === undefined) {
-      const segments = raw.segments;
-      for (let i = 0; i < segments.length; i++) this.pushSegment(segments[i]!);
-      this.segmentsInTransaction += segments.length;
+      const text = raw.text;
+      if (text !== undefined) {
+        // Its segments back to back in one text: the claim as read, without making its segments.
+        this.pushRange(text.text, raw.textFrom, raw.textTo);
+      } else {
+        const segments = raw.segments;
+        for (let i = 0; i < segments.length; i++) this.pushSegment(segments[i]!);
+      }
+      this.segmentsInTransaction += raw.segmentCount;
     } else {
-      for (const text of body) this.push(text);
+      // Rebuilt segments as text; the others as read (consecutive ones copied as one run).
+      for (let i = 0; i < body.length; i++) {
+        const item = body[i]!;
+        if (typeof item === 'string') this.push(item);
+        else this.pushSegment(item);
+      }
       this.segmentsInTransaction += body.length;
     }
     this.claims++;
-    if (this.partsLength >= FLUSH_AT) await this.flush();
   }
 
   async close(): Promise<{ claims: number }> {
@@ -119,6 +139,13 @@ class X12Writer implements ClaimWriter {
     this.endRun();
     this.parts.push(text);
     this.partsLength += text.length;
+  }
+
+  /** A non-negative integer as its decimal digits. */
+  private pushNumber(value: number): void {
+    this.endRun();
+    this.parts.push(value);
+    this.partsLength += decimalLength(value);
   }
 
   /** A segment as read (without a non-BOM prefix), extending the current run when it follows it. */
@@ -152,7 +179,10 @@ class X12Writer implements ClaimWriter {
     const parts = this.parts;
     let chunk = Buffer.allocUnsafe(this.partsLength);
     let offset = 0;
-    for (let i = 0; i < parts.length; i++) offset += chunk.write(parts[i]!, offset, 'latin1');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      offset += typeof part === 'string' ? chunk.write(part, offset, 'latin1') : writeDecimal(chunk, offset, part);
+    }
     if (offset !== chunk.length) chunk = chunk.subarray(0, offset);
     this.parts = [];
     this.partsLength = 0;
@@ -194,44 +224,66 @@ class X12Writer implements ClaimWriter {
     if (raw.hl20 !== this.hl20) {
       this.hl20 = raw.hl20;
       this.hl22 = this.hl23 = undefined;
-      if (raw.hl20 !== undefined) this.hl20Id = this.emitHl(raw.hl20, '', '1');
+      if (raw.hl20 !== undefined) this.hl20Id = this.emitHl(raw.hl20, NO_PARENT, '1');
     }
     if (raw.hl22 !== this.hl22) {
       this.hl22 = raw.hl22;
       this.hl23 = undefined;
-      if (raw.hl22 !== undefined) this.hl22Id = this.emitHl(raw.hl22, raw.hl20 ? this.hl20Id : '', raw.hl23 ? '1' : '0');
+      if (raw.hl22 !== undefined) this.hl22Id = this.emitHl(raw.hl22, raw.hl20 ? this.hl20Id : NO_PARENT, raw.hl23 ? '1' : '0');
     }
     if (raw.hl23 !== this.hl23) {
       this.hl23 = raw.hl23;
-      if (raw.hl23 !== undefined) this.emitHl(raw.hl23, raw.hl22 ? this.hl22Id : '', '0');
+      if (raw.hl23 !== undefined) this.emitHl(raw.hl23, raw.hl22 ? this.hl22Id : NO_PARENT, '0');
     }
   }
 
-  /** Writes an HL loop with recomputed HL01/HL02/HL04; returns its new id. */
-  private emitHl(loop: HlLoop, parent: string, childFlag: string): string {
-    const id = String(this.nextHl++);
-    const hl = loop.segments[0]!;
-    const same = hl.elIs(1, id) && hl.elIs(2, parent) && hl.elIs(4, childFlag);
+  /** Writes an HL loop with recomputed HL01/HL02/HL04 (`parent` NO_PARENT: HL02 empty); returns its new id. */
+  private emitHl(loop: HlLoop, parent: number, childFlag: string): number {
+    const id = this.nextHl++;
+    const hl = loop.hl;
+    const same = hl.elIsNumber(1, id) && (parent === NO_PARENT ? hl.elIs(2, '') : hl.elIsNumber(2, parent)) && hl.elIs(4, childFlag);
+    const from1 = hl.ascii ? hl.elementFrom(1) : -1;
+    const from3 = from1 < 0 ? -1 : hl.elementFrom(3);
     if (same) this.pushSegment(hl);
-    else if (hl.ascii) {
-      // build() of [HL, id, parent, HL03, child flag, HL05…] without splitting the segment: the child flag is
-      // never empty, so only separators after it can be trailing empty elements.
+    else if (from3 >= 0) {
+      // build() of [HL, id, parent, HL03, child flag, HL05…] in pieces of the segment's own text (no string is
+      // made but the short HL03 piece): the child flag is never empty, so only separators after it can be
+      // trailing empty elements.
+      const source = hl.source;
       const d = hl.delimiters;
-      let rest = hl.textFrom(5);
-      let restEnd = rest.length;
-      while (restEnd > 0 && rest[restEnd - 1] === d.element) restEnd--;
-      if (restEnd < rest.length) rest = rest.slice(0, restEnd);
-      this.push(hl.el(0) + d.element + id + d.element + parent + d.element + hl.el(3) + d.element + childFlag + rest + d.terminator + hl.suffix);
+      const end3 = hl.elementEnd(from3);
+      this.pushRange(source, hl.tagFrom, from1);
+      this.pushNumber(id);
+      this.push(d.element);
+      if (parent !== NO_PARENT) this.pushNumber(parent);
+      if (end3 < hl.bodyEnd) this.pushRange(source, from3 - 1, end3 + 1);
+      else {
+        this.pushRange(source, from3 - 1, end3);
+        this.push(d.element);
+      }
+      this.push(childFlag);
+      const from5 = hl.elementFrom(5);
+      let restEnd = hl.bodyEnd;
+      if (from5 >= 0) while (restEnd >= from5 && source[restEnd - 1] === d.element) restEnd--;
+      if (from5 >= 0 && restEnd >= from5) this.pushRange(source, from5 - 1, restEnd);
+      if (hl.terminated && restEnd === hl.bodyEnd) this.pushRange(source, hl.bodyEnd, hl.rawTo);
+      else this.push(d.terminator + hl.suffix);
     } else {
       const els = hl.elements.slice();
       while (els.length < 5) els.push('');
-      els[1] = id;
-      els[2] = parent;
+      els[1] = String(id);
+      els[2] = parent === NO_PARENT ? '' : String(parent);
       els[4] = childFlag;
       this.push(build(hl, els));
     }
-    for (let i = 1; i < loop.segments.length; i++) this.pushSegment(loop.segments[i]!);
-    this.segmentsInTransaction += loop.segments.length;
+    const text = loop.text;
+    if (text !== undefined) {
+      this.pushRange(text.text, loop.textFrom, loop.textTo);
+    } else {
+      const segments = loop.segments;
+      for (let i = 1; i < segments.length; i++) this.pushSegment(segments[i]!);
+    }
+    this.segmentsInTransaction += loop.segmentCount;
     return id;
   }
 
@@ -295,6 +347,27 @@ class X12Writer implements ClaimWriter {
   }
 }
 
+/** emitHl's parent for an HL without one (HL02 empty). */
+const NO_PARENT = -1;
+
+/** Number of decimal digits of a non-negative integer. */
+function decimalLength(value: number): number {
+  let length = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) length++;
+  return length;
+}
+
+/** Writes a non-negative integer's decimal digits at `offset`; returns how many. */
+function writeDecimal(buffer: Buffer, offset: number, value: number): number {
+  const length = decimalLength(value);
+  let rest = value;
+  for (let i = offset + length - 1; i >= offset; i--) {
+    buffer[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return length;
+}
+
 /** The original trailer when its values are right, otherwise a rebuilt one in the same style. */
 function trailer(original: Segment | undefined, header: Segment, tag: string, count: string, control: string): string | Segment {
   if (original !== undefined && original.terminated && original.elements.length === 3 && original.el(1) === count && original.el(2) === control) {
@@ -317,35 +390,45 @@ function lineEndingOf(seg: Segment): string {
 // ---------------------------------------------------------------------------------------------------------
 // Re-serializing a changed claim.
 
+/** Checks values going into a changed claim; names the claim (`where`, made only for a message) when one cannot be written. */
 class ValueChecker {
   constructor(
     private readonly d: Delimiters,
-    private readonly where: string,
+    private readonly file: string,
+    private readonly claimId: string,
+    private readonly ordinal: number,
   ) {}
 
-  /** A simple element value (no component separator allowed). */
-  simple(value: string, name: string): string {
-    return this.check(value, name, false);
+  get where(): string {
+    return `${this.file}: claim ${this.claimId} (segment ${this.ordinal})`;
+  }
+
+  /** A simple element value (no component separator allowed); its name in a message is `name` + `nameEnd`. */
+  simple(value: string, name: string, nameEnd = ''): string {
+    return this.check(value, name, nameEnd);
   }
 
   /** One component of a composite. */
-  component(value: string, name: string): string {
-    return this.check(value, name, false);
+  component(value: string, name: string, nameEnd = ''): string {
+    return this.check(value, name, nameEnd);
   }
 
-  private check(value: string, name: string, allowComponent: boolean): string {
+  private check(value: string, name: string, nameEnd: string): string {
     const d = this.d;
-    const forbidden = [d.element, d.terminator, ...(d.repetition ? [d.repetition] : []), ...(allowComponent ? [] : [d.component])];
-    for (const ch of forbidden) {
-      if (value.includes(ch)) {
-        throw new X12WriteError(
-          'X12_DELIMITER_IN_VALUE',
-          `${this.where}: ${name} "${value}" contains the delimiter "${ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch}"; the claim was not written`,
-        );
-      }
+    // The delimiters in this order (the first one found is named): element, terminator, repetition, component.
+    let found: string | undefined;
+    if (value.includes(d.element)) found = d.element;
+    else if (value.includes(d.terminator)) found = d.terminator;
+    else if (d.repetition && value.includes(d.repetition)) found = d.repetition;
+    else if (value.includes(d.component)) found = d.component;
+    if (found !== undefined) {
+      throw new X12WriteError(
+        'X12_DELIMITER_IN_VALUE',
+        `${this.where}: ${name}${nameEnd} "${value}" contains the delimiter "${found === '\n' ? '\\n' : found === '\r' ? '\\r' : found}"; the claim was not written`,
+      );
     }
-    if (/[\r\n]/.test(value)) {
-      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name} contains a line break; the claim was not written`);
+    if (value.includes('\r') || value.includes('\n')) {
+      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name}${nameEnd} contains a line break; the claim was not written`);
     }
     return value;
   }
@@ -449,34 +532,39 @@ function sv1Changed(before: ServiceLine, after: ServiceLine): boolean {
   );
 }
 
-export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): string[] {
+/**
+ * A changed claim as written: its rebuilt segments as text, the others as the segments themselves (the writer
+ * copies them as read). Throws X12WriteError, before anything is written, when a value cannot be written.
+ */
+export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): (string | Segment)[] {
   const segs = raw.segments;
   const d = raw.delimiters;
   const clm = segs[0]!;
-  const where = `${raw.file}: claim ${before.claimId} (segment ${clm.ordinal})`;
-  const check = new ValueChecker(d, where);
-  const texts: string[] = [];
+  const check = new ValueChecker(d, raw.file, before.claimId, clm.ordinal);
+  const out: (string | Segment)[] = [];
 
   // CLM: total, place of service, frequency.
-  const clmEls = clm.elements.slice();
-  let clmChanged = false;
-  if (parseCents(clm.el(2)) !== after.totalChargeCents) {
-    clmEls[2] = formatCents(after.totalChargeCents);
-    clmChanged = true;
-  }
+  const totalChanged = parseCents(clm.el(2)) !== after.totalChargeCents;
   const clm05 = clm.components(5);
-  if ((clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode) {
-    while (clm05.length < 3) clm05.push('');
-    clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
-    clm05[2] = check.component(after.frequencyCode, 'CLM05-3 frequency code');
-    while (clmEls.length < 6) clmEls.push('');
-    clmEls[5] = clm05.join(d.component);
-    clmChanged = true;
+  const clm05Changed = (clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode;
+  if (totalChanged || clm05Changed) {
+    const clmEls = clm.elements.slice();
+    if (totalChanged) clmEls[2] = formatCents(after.totalChargeCents);
+    if (clm05Changed) {
+      while (clm05.length < 3) clm05.push('');
+      clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
+      clm05[2] = check.component(after.frequencyCode, 'CLM05-3 frequency code');
+      while (clmEls.length < 6) clmEls.push('');
+      clmEls[5] = clm05.join(d.component);
+    }
+    out.push(build(clm, clmEls));
+  } else {
+    out.push(clm);
   }
-  texts.push(clmChanged ? build(clm, clmEls) : rawOf(clm));
 
   // Claim-level loops; HI rebuilt when the diagnoses changed.
-  const claimEnd = raw.lineStarts[0] ?? segs.length;
+  const lineStarts = raw.lineStarts;
+  const claimEnd = lineStarts[0] ?? segs.length;
   const diagnosesChanged = !sameDiagnoses(before.diagnoses, after.diagnoses);
   let hiWritten = false;
   for (let i = 1; i < claimEnd; i++) {
@@ -488,56 +576,67 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
         const tails = diagnosisTails(segs, claimEnd, before.diagnoses, after.diagnoses, d.component);
         for (let at = 0; at < after.diagnoses.length; at += 12) {
           const els = ['HI'];
-          after.diagnoses.slice(at, at + 12).forEach((dx, i) => {
-            const qualifier = principalAware(dx, at + i === 0);
-            els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code') + tails[at + i]!);
-          });
-          texts.push(build(seg, els));
+          const upTo = Math.min(at + 12, after.diagnoses.length);
+          for (let k = at; k < upTo; k++) {
+            const dx = after.diagnoses[k]!;
+            const qualifier = principalAware(dx, k === 0);
+            els.push(check.component(qualifier, 'HI qualifier') + d.component + check.component(dx.code, 'diagnosis code') + tails[k]!);
+          }
+          out.push(build(seg, els));
         }
         hiWritten = true;
       }
       continue;
     }
-    texts.push(rawOf(seg));
+    out.push(seg);
   }
 
   // Lines, mapped back to their original loops by key.
-  const beforeByKey = new Map<string, number>();
-  before.lines.forEach((line, index) => beforeByKey.set(line.key, index));
-  if (after.lines.length > 0 && raw.lineStarts.length === 0) {
-    throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
+  if (after.lines.length > 0 && lineStarts.length === 0) {
+    throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
   }
-  after.lines.forEach((line, position) => {
+  for (let position = 0; position < after.lines.length; position++) {
+    const line = after.lines[position]!;
     const plus = line.key.indexOf('+');
     const baseKey = plus < 0 ? line.key : line.key.slice(0, plus);
-    const index = beforeByKey.get(baseKey);
-    const original = index === undefined ? undefined : before.lines[index];
-    if (index === undefined || original === undefined || index >= raw.lineStarts.length) {
-      throw new X12WriteError('X12_UNKNOWN_LINE', `${where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
+    const index = lastLineWithKey(before.lines, baseKey);
+    const original = index < 0 ? undefined : before.lines[index];
+    if (original === undefined || index >= lineStarts.length) {
+      throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
     }
-    const lineWhere = `line ${position + 1} (key ${line.key})`;
-    const from = raw.lineStarts[index]!;
-    const to = raw.lineStarts[index + 1] ?? segs.length;
+    const from = lineStarts[index]!;
+    const to = lineStarts[index + 1] ?? segs.length;
     const lx = segs[from]!;
     const number = String(position + 1);
-    texts.push(lx.el(1) === number && lx.elements.length === 2 ? rawOf(lx) : build(lx, ['LX', number]));
+    out.push(lx.elIs(1, number) && lx.elementCount === 2 ? lx : build(lx, ['LX', number]));
     let sv1Done = false;
     for (let i = from + 1; i < to; i++) {
       const seg = segs[i]!;
       if (seg.tag === 'SV1' && !sv1Done) {
         sv1Done = true;
-        texts.push(sv1Changed(original, line) ? rebuildSv1(seg, line, after.placeOfService, check, lineWhere) : rawOf(seg));
+        out.push(sv1Changed(original, line) ? rebuildSv1(seg, line, after.placeOfService, check, lineName(position, line)) : seg);
       } else if (seg.tag === 'LIN' && (original.drug?.ndc ?? '') !== (line.drug?.ndc ?? '') && line.drug?.ndc !== undefined) {
         const els = seg.elements.slice();
         while (els.length < 4) els.push('');
-        els[3] = check.simple(line.drug.ndc, `${lineWhere} NDC`);
-        texts.push(build(seg, els));
+        els[3] = check.simple(line.drug.ndc, lineName(position, line), ' NDC');
+        out.push(build(seg, els));
       } else {
-        texts.push(rawOf(seg));
+        out.push(seg);
       }
     }
-  });
-  return texts;
+  }
+  return out;
+}
+
+/** Index of the last line keyed `key` (as a map from key to index built in line order would give); -1 when none. */
+function lastLineWithKey(lines: readonly ServiceLine[], key: string): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.key === key) return i;
+  return -1;
+}
+
+/** How messages name a line of a changed claim. */
+function lineName(position: number, line: ServiceLine): string {
+  return `line ${position + 1} (key ${line.key})`;
 }
 
 function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string, check: ValueChecker, where: string): string {
@@ -545,17 +644,17 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string
   const els = sv1.elements.slice();
   while (els.length < 8) els.push('');
   if (line.modifiers.length > 4) throw new X12WriteError('X12_TOO_MANY_MODIFIERS', `${where}: ${line.modifiers.length} modifiers; SV101 holds at most 4; the claim was not written`);
-  const composite = [check.component(line.procedureQualifier, `${where} procedure qualifier`), check.component(line.procedure, `${where} procedure code`)];
-  for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', `${where} modifier`));
-  if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, `${where} description`));
+  const composite = [check.component(line.procedureQualifier, where, ' procedure qualifier'), check.component(line.procedure, where, ' procedure code')];
+  for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', where, ' modifier'));
+  if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, where, ' description'));
   let last = composite.length - 1;
   while (last > 1 && composite[last] === '') last--;
   els[1] = composite.slice(0, last + 1).join(d.component);
   els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatCents(line.chargeCents);
-  els[3] = check.simple(line.unitBasis, `${where} unit basis`);
+  els[3] = check.simple(line.unitBasis, where, ' unit basis');
   els[4] = parseQuantity(sv1.el(4)) === line.units ? sv1.el(4) : formatQuantity(line.units);
   // No line value: the line follows the claim; an SV105 that was there (equal to the claim's) stays, following it.
-  els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), `${where} place of service`);
+  els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), where, ' place of service');
   els[7] = line.pointers.map((p) => {
     if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12WriteError('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
     return String(p);

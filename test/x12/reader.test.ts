@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
-import { BROKEN_PUBLIC, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
+import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
 import { buildInterchange, STANDARD } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
+import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
+import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
@@ -301,6 +303,44 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
   });
 });
 
+describe('readX12: claims() as an iterator', () => {
+  it('stops reading the input when the caller stops early, and can be iterated only once', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadSynth('spine-multi-interchange.edi');
+    let chunksRead = 0;
+    let closed = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        for (let at = 0; at < data.length; at += 64) {
+          chunksRead++;
+          yield data.subarray(at, at + 64);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const reader = readX12(source(), 'early.837');
+    const ids: string[] = [];
+    for await (const read of reader.claims()) {
+      ids.push(read.claim.claimId);
+      if (ids.length === 2) break;
+    }
+    expect(ids).toEqual(['SYNC01', 'SYNC02']);
+    expect(closed).toBe(true);
+    expect(chunksRead).toBeLessThan(Math.ceil(data.length / 64));
+    await expect(reader.claims().next()).rejects.toThrow('readX12: claims() can be iterated only once');
+  });
+
+  it('hands out every claim in order to a caller that does not wait between next() calls', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadSynth('spine-multi-interchange.edi');
+    const expected = (await readAll(data, 'm', 100)).claims.map((c) => c.claim.claimId);
+    const claims = readX12(chunked(data, 100), 'm').claims();
+    const results = await Promise.all(Array.from({ length: expected.length + 2 }, () => claims.next()));
+    expect(results.map((r) => (r.done === true ? 'done' : r.value.claim.claimId))).toEqual([...expected, 'done', 'done']);
+  });
+});
+
 describe('readX12: an input stream that fails', () => {
   it('yields the claims read before the failure and reports a fatal X12_READ_ERROR', async () => {
     const { readX12 } = await import('../../src/x12/reader.js');
@@ -338,6 +378,42 @@ describe('readX12: claims and problems do not depend on the chunking', () => {
       const snapshot = (r: typeof reference) => JSON.stringify({ claims: r.claims.map((c) => c.claim), problems: r.problems });
       for (const size of [1, 100, 113, 500, 64 * 1024, cuts]) {
         expect(snapshot(await readAll(data, name, size))).toBe(snapshot(reference));
+      }
+    });
+  }
+});
+
+describe('readX12: claims and HL loops kept as text ranges give back the segments the tokenizer read', () => {
+  const summary = (seg: Segment) => [seg.ordinal, seg.byteOffset, seg.tag, seg.raw, seg.start, seg.end, seg.terminated, seg.body];
+  const files: [string, Buffer][] = [...publicFiles().map((name): [string, Buffer] => [name, loadPublic(name)]), ...synthFiles().map((name): [string, Buffer] => [name, loadSynth(name)])];
+  for (const [name, data] of files) {
+    it(name, async () => {
+      const byOrdinal = new Map<number, unknown[]>();
+      for await (const batch of tokenize(chunked(data, data.length))) for (const seg of batch) byOrdinal.set(seg.ordinal, summary(seg));
+      for (const size of [100, 64 * 1024]) {
+        const { claims } = await readAll(data, name, size);
+        let ranges = 0;
+        const loops = new Set<HlLoop>();
+        for (const { raw } of claims) {
+          const claim = raw as X12RawClaim;
+          if (claim.text !== undefined) ranges++;
+          const segments = claim.segments;
+          expect(segments.length).toBe(claim.segmentCount);
+          expect(segments.map(summary)).toEqual(segments.map((seg) => byOrdinal.get(seg.ordinal)));
+          expect(segments[0]!.tag).toBe('CLM');
+          // Consecutive ordinals: no segment of the claim went missing.
+          expect(segments.map((seg) => seg.ordinal - segments[0]!.ordinal)).toEqual(segments.map((_, i) => i));
+          expect(claim.lineStarts).toEqual(segments.flatMap((seg, i) => (seg.tag === 'LX' ? [i] : [])));
+          for (const loop of [claim.hl20, claim.hl22, claim.hl23]) if (loop !== undefined) loops.add(loop);
+        }
+        // Whole files in one chunk: every claim lies in one text (at 100 bytes most are cut by a chunk boundary and copied).
+        if (size > data.length) expect(ranges).toBe(claims.length);
+        for (const loop of loops) {
+          const segments = loop.segments;
+          expect(segments.length).toBe(loop.segmentCount);
+          expect(segments[0]).toBe(loop.hl);
+          expect(segments.map(summary)).toEqual(segments.map((seg) => byOrdinal.get(seg.ordinal)));
+        }
       }
     });
   }

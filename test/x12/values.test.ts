@@ -55,3 +55,26 @@ describe('quantities and dates', () => {
     expect(parseD8(text)).toBe(iso);
   });
 });
+
+describe('parseCentsAt / sharedValue (elements read in place)', () => {
+  it('parseCentsAt reads only its range', async () => {
+    const { parseCentsAt } = await import('../../src/x12/values.js');
+    const text = 'SV1*HC:64483*-12.5*UN*7.00*';
+    expect(parseCentsAt(text, 13, 18)).toBe(-1250);
+    expect(parseCentsAt(text, 22, 26)).toBe(700);
+    expect(parseCentsAt(text, 13, 13)).toBeUndefined();
+    expect(parseCentsAt(text, 13, 14)).toBeUndefined(); // "-" alone
+    expect(parseCentsAt(text, 12, 18)).toBeUndefined(); // "*-12.5"
+    expect(parseCentsAt('1.234', 0, 5)).toBeUndefined();
+  });
+
+  it('sharedValue gives the slice (shared or not), for ASCII and latin1 text', async () => {
+    const { sharedValue } = await import('../../src/x12/values.js');
+    const text = 'HC:64483:50*UN*11*UN*é';
+    for (const [from, to] of [[0, 2], [3, 8], [9, 11], [12, 14], [15, 17], [21, 22], [5, 5]] as const) {
+      expect(sharedValue(text, from, to)).toBe(text.slice(from, to));
+    }
+    expect(sharedValue(text, 18, 20)).toBe('UN');
+    expect(sharedValue('x\u00e9\u00e8', 1, 3)).toBe('\u00e9\u00e8');
+  });
+});

@@ -191,6 +191,22 @@ describe('writer: claims split between two writers', () => {
     expect([readyClaims, heldClaims]).toEqual([['SYNCLM001', 'SYNCLM002'], ['SYNCLM003']]);
   });
 
+  it('renumbered HL segments keep HL03 and HL05…, drop trailing empty elements, keep their line ending', async () => {
+    const claim = (id: string) => `CLM*${id}*100***11:B:1*Y*A*Y*Y~\nHI*ABK:M5412~\nLX*1~\nSV1*HC:64483*100*UN*1***1~\nDTP*472*D8*20260220~\n`;
+    const subscriber = 'SBR*P*18*******MB~\nNM1*IL*1*DOE*JO****MI*X1~\n';
+    const hls = ['HL*2*1*22*0~\n', 'HL*3*1*22*0*X*~\n', 'HL*4*1*22*0**~\n', 'HL*5*1*22~\n', 'HL*6*1*22*0*X*Y~\r\n', 'HL*7*1*22*0*X**~'];
+    let body = 'ST*837*0001*005010X222A1~\nBHT*0019*00*B0001*20261126*2300*CH~\nHL*1**20*1~\nNM1*85*2*CLINIC*****XX*1900000013~\n';
+    hls.forEach((hl, i) => (body += hl + subscriber + claim(`C${i + 1}`)));
+    const text = `ISA*00*          *00*          *ZZ*SUB            *ZZ*REC            *261126*2300*^*00501*000000001*0*T*:~\nGS*HC*S*R*20261126*2300*1*X*005010X222A1~\n${body}SE*${body.split('~').length}*0001~\nGE*1*1~\nIEA*1*000000001~\n`;
+    const { ready, held } = await split(Buffer.from(text, 'latin1'), 'hl.837', (read) => read.claim.claimId === 'C1');
+    const hlLines = (out: Buffer) => out.toString('latin1').split('~').map((s) => s.replace(/^\s+/, '')).filter((s) => s.startsWith('HL*'));
+    expect(hlLines(ready)).toEqual(['HL*1**20*1', 'HL*2*1*22*0*X', 'HL*3*1*22*0', 'HL*4*1*22*0', 'HL*5*1*22*0*X*Y', 'HL*6*1*22*0*X']);
+    expect(ready.toString('latin1')).toContain('~\nHL*5*1*22*0*X*Y~\r\nSBR*P*18*******MB~\n');
+    expect(ready.toString('latin1')).toContain('DTP*472*D8*20260220~\nHL*6*1*22*0*X~SBR*');
+    expect(hlLines(held)).toEqual(['HL*1**20*1', 'HL*2*1*22*0']);
+    expect(oracleParse(ready)).toBe(1);
+  });
+
   it('multi-interchange file split every other claim, with changed claims: both outputs valid, no claim lost', async () => {
     const data = loadSynth('spine-multi-interchange.edi');
     const { ready, held } = await split(
