@@ -177,8 +177,8 @@ export class HistoryStore {
     db.pragma('temp_store = FILE');
     // A file's lines are staged in a temporary table and moved into lines in key order when the file ends:
     // the clustered table then grows page by page instead of at a random place per line.
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0;
-             CREATE INDEX IF NOT EXISTS temp.staged_lines_by_claim ON staged_lines(claim_row);`);
+    // (No index on it: a 7/8 that replaces or voids a claim of the same file is applied when the lines move.)
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0');
     db.pragma(`temp.cache_size = ${TEMP_CACHE_KIB}`);
     this.statements = {
       fileByHash: db.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
@@ -200,8 +200,14 @@ export class HistoryStore {
       supersede: db.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
-      deactivateStagedLines: db.prepare('UPDATE temp.staged_lines SET active = 0 WHERE claim_row = ?'),
       flushStaged: db.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
+      // The same, with the lines of the claims in the JSON array (replaced or voided by a later claim of the file) inactive.
+      flushStagedExcept: db.prepare(
+        `INSERT INTO lines
+         SELECT patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure, modifiers, sides,
+           family, region, role, units, kx, rendering_npi, CASE WHEN claim_row IN (SELECT value FROM json_each(?)) THEN 0 ELSE active END
+         FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq`,
+      ),
       clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
       awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
       memberlessCount: db.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
@@ -402,6 +408,8 @@ export class HistoryStore {
     // transaction): a claim's lines are staged before its row is written, and claim rows go in several at a time.
     const firstClaimRow = ((s.maxClaimId.get() as number | null) ?? 0) + 1;
     let nextClaimRow = firstClaimRow;
+    /** Claims of this file a later claim of it replaced or voided: their staged lines go in inactive. */
+    const inactiveInFile: number[] = [];
     const span: DateSpan = { first: null, last: null };
     const add = (record: WritableClaim): void => {
       const patientId = this.resolvePatientForWrite(record.identity);
@@ -411,7 +419,8 @@ export class HistoryStore {
       let linesActive = true;
       let target: number | undefined;
       if (record.frequency === '7' || record.frequency === '8') {
-        claims.flush();
+        // A claim still in the batch may be the one to supersede: written first, so the query sees it.
+        if (holdsClaimKey(claims, record.claimId, record.billingNpi, false)) claims.flush();
         target = s.activeClaim.get(record.claimId, record.billingNpi) as number | undefined;
         if (target === undefined) {
           awaitingOriginal = 1;
@@ -423,7 +432,7 @@ export class HistoryStore {
           linesActive = false;
         }
       } else if (this.awaitingOriginals > 0) {
-        claims.flush();
+        if (holdsClaimKey(claims, record.claimId, record.billingNpi, true)) claims.flush();
         const awaiting = s.awaitingClaim.get(record.claimId, record.billingNpi) as { id: number; frequency: string } | undefined;
         if (awaiting !== undefined) {
           status = awaiting.frequency === '8' ? 'voided' : 'replaced';
@@ -466,15 +475,11 @@ export class HistoryStore {
       v[at + 12] = lineCount;
       v[at + 13] = record.chargeCents;
       if (target !== undefined) {
-        claims.flush();
+        // The target is in the table (written above when it was in the batch); this claim's row may not be yet.
         s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
-        if (target >= firstClaimRow) {
-          // The target is a claim of this file: its lines are staged, none in lines yet.
-          lines.flush();
-          s.deactivateStagedLines.run(target);
-        } else {
-          s.deactivateLines.run(target);
-        }
+        // A claim of this file has its lines staged (they go in inactive), one of an earlier file in lines.
+        if (target >= firstClaimRow) inactiveInFile.push(target);
+        else s.deactivateLines.run(target);
         if (record.frequency === '8') result.voided++;
         else result.replaced++;
       }
@@ -483,7 +488,8 @@ export class HistoryStore {
     const finish = (): IngestResult => {
       claims.flush();
       lines.flush();
-      s.flushStaged.run();
+      if (inactiveInFile.length === 0) s.flushStaged.run();
+      else s.flushStagedExcept.run(JSON.stringify(inactiveInFile));
       s.clearStaged.run();
       s.finishFile.run(result.claims, result.lines, fileId);
       return result;
@@ -730,6 +736,11 @@ class RowBatch {
     this.full = db.prepare(this.sql(batch));
   }
 
+  /** Rows gathered and not written yet. */
+  get size(): number {
+    return this.rows;
+  }
+
   /** The offset in `values` of a new row (the batch is written first when it is full). */
   nextRow(): number {
     if (this.rows === this.batch) this.flush();
@@ -761,6 +772,18 @@ class RowBatch {
     const row = `(${new Array<string>(this.width).fill('?').join(', ')})`;
     return `${this.insertInto} VALUES ${new Array<string>(rows).fill(row).join(', ')}`;
   }
+}
+
+/**
+ * True when a claim row still in the batch has this claim key (and, with `awaitingOnly`, waits for its original): a
+ * query on claims by key must then see the batch written first.
+ */
+function holdsClaimKey(claims: RowBatch, claimId: string, billingNpi: string, awaitingOnly: boolean): boolean {
+  const v = claims.values;
+  for (let at = 0, end = claims.size * CLAIM_WIDTH; at < end; at += CLAIM_WIDTH) {
+    if (v[at + 2] === claimId && v[at + 3] === billingNpi && (!awaitingOnly || v[at + 9] === 1)) return true;
+  }
+  return false;
 }
 
 /** Claims and staged lines per INSERT statement. */
