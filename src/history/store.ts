@@ -17,7 +17,7 @@ import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, 
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
-import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
+import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 export { HistoryError } from './schema.js';
 
 export { DEFAULT_HISTORY_PATH } from './defaults.js';
@@ -157,8 +157,12 @@ export class HistoryStore {
   private readonly cache = new Map<string, { generation: number; from: string; lines: HistLine[] }>();
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
-  /** Patient ids by identity string, for the write path; dropped on a rollback (the rows may be gone). */
-  private readonly patientIds = new Map<string, number>();
+  /**
+   * Patient ids for the write path, by member id (a subscriber), by member id + '|' + dependent key (a dependent: the
+   * key holds no '|') and by name key (no member id); dropped on a rollback (the rows may be gone). Three maps, so a
+   * claim's look-up builds no key string.
+   */
+  private readonly patientIds = { subscriber: new Map<string, number>(), dependent: new Map<string, number>(), name: new Map<string, number>() };
   /** 7/8 claims waiting for their original: while there are none, an original needs no look-up. */
   private awaitingOriginals = 0;
   /** The database holds no line at all (a first run): the view needs no query. */
@@ -372,7 +376,7 @@ export class HistoryStore {
   }
 
   private rolledBack(): void {
-    this.patientIds.clear();
+    this.forgetPatients();
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
   }
@@ -488,8 +492,15 @@ export class HistoryStore {
     const finish = (): IngestResult => {
       claims.flush();
       lines.flush();
-      if (inactiveInFile.length === 0) s.flushStaged.run();
-      else s.flushStagedExcept.run(JSON.stringify(inactiveInFile));
+      // The sorter takes as much memory as the page cache may: a small one while it runs (see SORT_CACHE_KIB).
+      const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+      this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
+      try {
+        if (inactiveInFile.length === 0) s.flushStaged.run();
+        else s.flushStagedExcept.run(JSON.stringify(inactiveInFile));
+      } finally {
+        this.db.pragma(`cache_size = ${cacheSize}`);
+      }
       s.clearStaged.run();
       s.finishFile.run(result.claims, result.lines, fileId);
       return result;
@@ -500,40 +511,48 @@ export class HistoryStore {
   /** The patient row for an identity, created (or given its member id) as needed. Null: no identity at all. */
   private resolvePatientForWrite(identity: PatientIdentity): number | null {
     const s = this.statements;
-    if (identity.memberId !== null) {
-      const key = `m:${identity.memberId}|${identity.dependentKey}`;
-      const cached = this.patientIds.get(key);
+    const { memberId, dependentKey, nameKey } = identity;
+    if (memberId !== null) {
+      const cache = dependentKey === '' ? this.patientIds.subscriber : this.patientIds.dependent;
+      const key = dependentKey === '' ? memberId : `${memberId}|${dependentKey}`;
+      const cached = cache.get(key);
       if (cached !== undefined) return cached;
-      let id = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
-      if (id === undefined && identity.nameKey !== null && this.memberlessPatients > 0) {
-        id = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
+      let id = s.patientByMember.get(memberId, dependentKey) as number | undefined;
+      if (id === undefined && nameKey !== null && this.memberlessPatients > 0) {
+        id = s.patientWithoutMemberByName.get(nameKey) as number | undefined;
         if (id !== undefined) {
-          s.adoptPatient.run(identity.memberId, identity.dependentKey, id);
+          s.adoptPatient.run(memberId, dependentKey, id);
           this.memberlessPatients--;
         }
       }
-      if (id === undefined) id = Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
-      this.rememberPatient(key, id);
+      if (id === undefined) id = Number(s.insertPatient.run(memberId, dependentKey, nameKey).lastInsertRowid);
+      this.rememberPatient(cache, key, id);
       return id;
     }
-    if (identity.nameKey !== null) {
-      const key = `n:${identity.nameKey}`;
-      const cached = this.patientIds.get(key);
+    if (nameKey !== null) {
+      const cached = this.patientIds.name.get(nameKey);
       if (cached !== undefined) return cached;
-      let id = s.patientsByName.get(identity.nameKey) as number | undefined;
+      let id = s.patientsByName.get(nameKey) as number | undefined;
       if (id === undefined) {
-        id = Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+        id = Number(s.insertPatient.run(null, '', nameKey).lastInsertRowid);
         this.memberlessPatients++;
       }
-      this.rememberPatient(key, id);
+      this.rememberPatient(this.patientIds.name, nameKey, id);
       return id;
     }
     return null;
   }
 
-  private rememberPatient(key: string, id: number): void {
-    if (this.patientIds.size >= 100_000) this.patientIds.clear();
-    this.patientIds.set(key, id);
+  private rememberPatient(cache: Map<string, number>, key: string, id: number): void {
+    const { subscriber, dependent, name } = this.patientIds;
+    if (subscriber.size + dependent.size + name.size >= 100_000) this.forgetPatients();
+    cache.set(key, id);
+  }
+
+  private forgetPatients(): void {
+    this.patientIds.subscriber.clear();
+    this.patientIds.dependent.clear();
+    this.patientIds.name.clear();
   }
 
   /** Patient rows an identity matches when reading (the write path's rules, without creating any). */
@@ -1447,7 +1466,11 @@ export class RunHistory {
     let after = 0;
     for (;;) {
       const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
-      if (rows.length === 0) return;
+      if (rows.length === 0) {
+        // All read: the overlay's page cache goes back before the commit sorts the file's lines (the run's peak).
+        o.releaseMemory();
+        return;
+      }
       for (const [id, claimId, billingNpi, frequency, payerClaimNumber, memberId, dependentKey, nameKey, chargeCents, lines] of rows) {
         yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines };
         after = id;
