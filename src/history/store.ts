@@ -349,8 +349,8 @@ export class HistoryStore {
    * Runs a file's write transaction with SQLite's foreign key checks off (they cannot change inside a transaction).
    * The write path gives every row it writes its parents itself — the file row it inserted, patient rows it found or
    * inserted, claim ids it gave out — so the checks would only repeat what is known, at the price of a look-up in
-   * claims per line, at a random place (0.2-0.3 s of a 50 MB file's 2 s commit). test/reliability's crash test
-   * runs foreign_key_check over what the write path wrote.
+   * claims per line, at a random place (0.2-0.3 s of a 50 MB file's 2 s commit). foreign_key_check runs over what
+   * the write path wrote in test/history/write-path.test.ts and test/reliability's crash test.
    */
   private writeWithoutForeignKeyChecks<T>(write: () => T): T {
     this.db.pragma('foreign_keys = OFF');
