@@ -17,7 +17,7 @@ import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, 
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
-import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, TEMP_CACHE_KIB } from './tuning.js';
+import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 import { OverlayLines } from './overlay-lines.js';
 import { collectGarbage } from './collect-garbage.js';
 export { HistoryError } from './schema.js';
@@ -159,8 +159,12 @@ export class HistoryStore {
   private readonly cache = new Map<string, { generation: number; from: string; lines: HistLine[] }>();
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
-  /** Patient ids by identity string, for the write path; dropped on a rollback (the rows may be gone). */
-  private readonly patientIds = new Map<string, number>();
+  /**
+   * Patient ids for the write path, by member id (a subscriber), by member id + '|' + dependent key (a dependent: the
+   * key holds no '|') and by name key (no member id); dropped on a rollback (the rows may be gone). Three maps, so a
+   * claim's look-up builds no key string.
+   */
+  private readonly patientIds = { subscriber: new Map<string, number>(), dependent: new Map<string, number>(), name: new Map<string, number>() };
   /** 7/8 claims waiting for their original: while there are none, an original needs no look-up. */
   private awaitingOriginals = 0;
   /** The database holds no line at all (a first run): the view needs no query. */
@@ -168,6 +172,8 @@ export class HistoryStore {
   /** Patients known by name only: while there are none, a member id needs no name look-up. */
   private memberlessPatients = 0;
   private readonly statements;
+  /** The write path's multi-row INSERTs (prepared on the first write). */
+  private writeBatches: ReturnType<typeof writeBatches> | undefined;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -177,8 +183,8 @@ export class HistoryStore {
     db.pragma('temp_store = FILE');
     // A file's lines are staged in a temporary table and moved into lines in key order when the file ends:
     // the clustered table then grows page by page instead of at a random place per line.
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0;
-             CREATE INDEX IF NOT EXISTS temp.staged_lines_by_claim ON staged_lines(claim_row);`);
+    // (No index on it: a 7/8 that replaces or voids a claim of the same file is applied when the lines move.)
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0');
     db.pragma(`temp.cache_size = ${TEMP_CACHE_KIB}`);
     this.statements = {
       fileByHash: db.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
@@ -196,22 +202,19 @@ export class HistoryStore {
       awaitingClaim: db.prepare(
         'SELECT id, frequency FROM claims WHERE claim_id = ? AND billing_npi = ? AND awaiting_original = 1 ORDER BY id LIMIT 1',
       ),
-      insertClaim: db.prepare(
-        `INSERT INTO claims (file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status,
-           superseded_by, awaiting_original, first_date, last_date, line_count, charge_cents)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      maxClaimId: db.prepare('SELECT max(id) FROM claims').pluck(),
       supersede: db.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
-      deactivateStagedLines: db.prepare('UPDATE temp.staged_lines SET active = 0 WHERE claim_row = ?'),
       flushStaged: db.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
-      clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
-      insertLine: db.prepare(
-        `INSERT INTO temp.staged_lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
-           modifiers, sides, family, region, role, units, kx, rendering_npi, active)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      // The same, with the lines of the claims in the JSON array (replaced or voided by a later claim of the file) inactive.
+      flushStagedExcept: db.prepare(
+        `INSERT INTO lines
+         SELECT patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure, modifiers, sides,
+           family, region, role, units, kx, rendering_npi, CASE WHEN claim_row IN (SELECT value FROM json_each(?)) THEN 0 ELSE active END
+         FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq`,
       ),
+      clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
       awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
       memberlessCount: db.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
       ...linesQueries(db),
@@ -287,6 +290,7 @@ export class HistoryStore {
       // A large file's inserts touch pages all over the indexes: a bigger page cache for the ingest, then back.
       const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
       this.db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+      this.db.pragma('foreign_keys = OFF'); // on again in `finally`: see writeWithoutForeignKeyChecks
       try {
         this.db.exec('BEGIN IMMEDIATE');
         // Another process may have added the same bytes since the check above: check again under the lock.
@@ -306,6 +310,7 @@ export class HistoryStore {
         this.rolledBack();
         throw busyError(error, file);
       } finally {
+        this.db.pragma('foreign_keys = ON');
         this.db.pragma(`cache_size = ${cacheSize}`);
       }
     };
@@ -315,7 +320,7 @@ export class HistoryStore {
   }
 
   /** Records claims already reduced to records (a run's file), in one synchronous transaction. */
-  recordClaimRecords(file: FileIdentity, records: Iterable<ClaimRecord>): IngestResult {
+  recordClaimRecords(file: FileIdentity, records: Iterable<WritableClaim>): IngestResult {
     if (this.db.inTransaction) {
       throw new HistoryError('HIST_BUSY', `${file.name}: cannot record while another file is being ingested on this connection`);
     }
@@ -324,20 +329,38 @@ export class HistoryStore {
     let fileId = 0;
     let result: IngestResult;
     try {
-      result = this.db
-        .transaction(() => {
-          const writer = this.beginFile(file);
-          fileId = writer.fileId;
-          for (const record of records) writer.add(record);
-          return writer.finish();
-        })
-        .immediate();
+      result = this.writeWithoutForeignKeyChecks(() =>
+        this.db
+          .transaction(() => {
+            const writer = this.beginFile(file);
+            fileId = writer.fileId;
+            for (const record of records) writer.add(record);
+            return writer.finish();
+          })
+          .immediate(),
+      );
     } catch (error) {
       this.rolledBack();
       throw busyError(error, file);
     }
     this.committed(fileId, file.name);
     return result;
+  }
+
+  /**
+   * Runs a file's write transaction with SQLite's foreign key checks off (they cannot change inside a transaction).
+   * The write path gives every row it writes its parents itself — the file row it inserted, patient rows it found or
+   * inserted, claim ids it gave out — so the checks would only repeat what is known, at the price of a look-up in
+   * claims per line, at a random place (0.2-0.3 s of a 50 MB file's 2 s commit). foreign_key_check runs over what
+   * the write path wrote in test/history/write-path.test.ts and test/reliability's crash test.
+   */
+  private writeWithoutForeignKeyChecks<T>(write: () => T): T {
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
   }
 
   private alreadyIngested(file: FileIdentity, existing: { claims: number; lines: number }): IngestResult {
@@ -355,7 +378,7 @@ export class HistoryStore {
   }
 
   private rolledBack(): void {
-    this.patientIds.clear();
+    this.forgetPatients();
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
   }
@@ -382,20 +405,28 @@ export class HistoryStore {
       awaitingOriginal: 0,
       lateOriginals: 0,
     };
-    const add = (record: ClaimRecord): void => {
+    const batches = (this.writeBatches ??= writeBatches(this.db));
+    const { claims, lines } = batches;
+    // A rolled-back file may have left rows in the batches.
+    claims.reset();
+    lines.reset();
+    // Claim ids are given out here as SQLite gives them (the largest id + 1; nothing else inserts claims inside this
+    // transaction): a claim's lines are staged before its row is written, and claim rows go in several at a time.
+    const firstClaimRow = ((s.maxClaimId.get() as number | null) ?? 0) + 1;
+    let nextClaimRow = firstClaimRow;
+    /** Claims of this file a later claim of it replaced or voided: their staged lines go in inactive. */
+    const inactiveInFile: number[] = [];
+    const span: DateSpan = { first: null, last: null };
+    const add = (record: WritableClaim): void => {
       const patientId = this.resolvePatientForWrite(record.identity);
-      let firstDate: string | null = null;
-      let lastDate: string | null = null;
-      for (const line of record.lines) {
-        if (firstDate === null || line.serviceDate < firstDate) firstDate = line.serviceDate;
-        if (lastDate === null || line.serviceDate > lastDate) lastDate = line.serviceDate;
-      }
       let status = 'active';
       let supersededBy: number | null = null;
       let awaitingOriginal = 0;
       let linesActive = true;
       let target: number | undefined;
       if (record.frequency === '7' || record.frequency === '8') {
+        // A claim still in the batch may be the one to supersede: written first, so the query sees it.
+        if (holdsClaimKey(claims, record.claimId, record.billingNpi, false)) claims.flush();
         target = s.activeClaim.get(record.claimId, record.billingNpi) as number | undefined;
         if (target === undefined) {
           awaitingOriginal = 1;
@@ -407,6 +438,7 @@ export class HistoryStore {
           linesActive = false;
         }
       } else if (this.awaitingOriginals > 0) {
+        if (holdsClaimKey(claims, record.claimId, record.billingNpi, true)) claims.flush();
         const awaiting = s.awaitingClaim.get(record.claimId, record.billingNpi) as { id: number; frequency: string } | undefined;
         if (awaiting !== undefined) {
           status = awaiting.frequency === '8' ? 'voided' : 'replaced';
@@ -417,27 +449,60 @@ export class HistoryStore {
           result.lateOriginals++;
         }
       }
-      const claimRow = Number(
-        s.insertClaim.run(
-          fileId, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, patientId, status,
-          supersededBy, awaitingOriginal, firstDate, lastDate, record.lines.length, record.chargeCents,
-        ).lastInsertRowid,
-      );
+      const claimRow = nextClaimRow++;
+      let packed = record.lines;
+      if (typeof packed === 'string' && (packed === '' || packed.startsWith(JSON_MARK))) packed = unpackLines(packed);
+      let lineCount: number;
+      if (patientId === null) {
+        // Not stored (no identity at all): only the claim's dates and line count.
+        const records = typeof packed === 'string' ? unpackLines(packed) : packed;
+        span.first = span.last = null;
+        for (const line of records) widenSpan(span, line.serviceDate);
+        lineCount = records.length;
+      } else {
+        const row: LineRowFixed = { patientId, claimRow, claimId: record.claimId, billingNpi: record.billingNpi, fileId, active: linesActive ? 1 : 0 };
+        lineCount = typeof packed === 'string' ? stagePackedLines(lines, packed, row, span) : stageLineRecords(lines, packed, row, span);
+        result.lines += lineCount;
+      }
+      const at = claims.nextRow();
+      const v = claims.values;
+      v[at] = claimRow;
+      v[at + 1] = fileId;
+      v[at + 2] = record.claimId;
+      v[at + 3] = record.billingNpi;
+      v[at + 4] = record.frequency;
+      v[at + 5] = record.payerClaimNumber;
+      v[at + 6] = patientId;
+      v[at + 7] = status;
+      v[at + 8] = supersededBy;
+      v[at + 9] = awaitingOriginal;
+      v[at + 10] = span.first;
+      v[at + 11] = span.last;
+      v[at + 12] = lineCount;
+      v[at + 13] = record.chargeCents;
       if (target !== undefined) {
+        // The target is in the table (written above when it was in the batch); this claim's row may not be yet.
         s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
-        s.deactivateLines.run(target);
-        s.deactivateStagedLines.run(target);
+        // A claim of this file has its lines staged (they go in inactive), one of an earlier file in lines.
+        if (target >= firstClaimRow) inactiveInFile.push(target);
+        else s.deactivateLines.run(target);
         if (record.frequency === '8') result.voided++;
         else result.replaced++;
-      }
-      if (patientId !== null) {
-        record.lines.forEach((line, seq) => this.insertLine(patientId, claimRow, seq, fileId, record, line, linesActive));
-        result.lines += record.lines.length;
       }
       result.claims++;
     };
     const finish = (): IngestResult => {
-      s.flushStaged.run();
+      claims.flush();
+      lines.flush();
+      // The sorter takes as much memory as the page cache may: a small one while it runs (see SORT_CACHE_KIB).
+      const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
+      this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
+      try {
+        if (inactiveInFile.length === 0) s.flushStaged.run();
+        else s.flushStagedExcept.run(JSON.stringify(inactiveInFile));
+      } finally {
+        this.db.pragma(`cache_size = ${cacheSize}`);
+      }
       s.clearStaged.run();
       s.finishFile.run(result.claims, result.lines, fileId);
       return result;
@@ -445,66 +510,51 @@ export class HistoryStore {
     return { fileId, add, finish };
   }
 
-  private insertLine(patientId: number, claimRow: number, seq: number, fileId: number, record: ClaimRecord, line: LineRecord, active: boolean): void {
-    this.statements.insertLine.run(
-      patientId,
-      line.serviceDate,
-      claimRow,
-      seq,
-      line.lineNumber,
-      record.claimId,
-      record.billingNpi,
-      fileId,
-      line.procedure,
-      line.modifiers.join(','),
-      line.sides,
-      codeOf(FAMILY_CODES, line.family),
-      codeOf(REGION_CODES, line.region),
-      codeOf(ROLE_CODES, line.role),
-      line.units,
-      line.kx ? 1 : 0,
-      line.renderingNpi,
-      active ? 1 : 0,
-    );
-  }
-
   /** The patient row for an identity, created (or given its member id) as needed. Null: no identity at all. */
   private resolvePatientForWrite(identity: PatientIdentity): number | null {
     const s = this.statements;
-    if (identity.memberId !== null) {
-      const key = `m:${identity.memberId}|${identity.dependentKey}`;
-      const cached = this.patientIds.get(key);
+    const { memberId, dependentKey, nameKey } = identity;
+    if (memberId !== null) {
+      const cache = dependentKey === '' ? this.patientIds.subscriber : this.patientIds.dependent;
+      const key = dependentKey === '' ? memberId : `${memberId}|${dependentKey}`;
+      const cached = cache.get(key);
       if (cached !== undefined) return cached;
-      let id = s.patientByMember.get(identity.memberId, identity.dependentKey) as number | undefined;
-      if (id === undefined && identity.nameKey !== null && this.memberlessPatients > 0) {
-        id = s.patientWithoutMemberByName.get(identity.nameKey) as number | undefined;
+      let id = s.patientByMember.get(memberId, dependentKey) as number | undefined;
+      if (id === undefined && nameKey !== null && this.memberlessPatients > 0) {
+        id = s.patientWithoutMemberByName.get(nameKey) as number | undefined;
         if (id !== undefined) {
-          s.adoptPatient.run(identity.memberId, identity.dependentKey, id);
+          s.adoptPatient.run(memberId, dependentKey, id);
           this.memberlessPatients--;
         }
       }
-      if (id === undefined) id = Number(s.insertPatient.run(identity.memberId, identity.dependentKey, identity.nameKey).lastInsertRowid);
-      this.rememberPatient(key, id);
+      if (id === undefined) id = Number(s.insertPatient.run(memberId, dependentKey, nameKey).lastInsertRowid);
+      this.rememberPatient(cache, key, id);
       return id;
     }
-    if (identity.nameKey !== null) {
-      const key = `n:${identity.nameKey}`;
-      const cached = this.patientIds.get(key);
+    if (nameKey !== null) {
+      const cached = this.patientIds.name.get(nameKey);
       if (cached !== undefined) return cached;
-      let id = s.patientsByName.get(identity.nameKey) as number | undefined;
+      let id = s.patientsByName.get(nameKey) as number | undefined;
       if (id === undefined) {
-        id = Number(s.insertPatient.run(null, '', identity.nameKey).lastInsertRowid);
+        id = Number(s.insertPatient.run(null, '', nameKey).lastInsertRowid);
         this.memberlessPatients++;
       }
-      this.rememberPatient(key, id);
+      this.rememberPatient(this.patientIds.name, nameKey, id);
       return id;
     }
     return null;
   }
 
-  private rememberPatient(key: string, id: number): void {
-    if (this.patientIds.size >= 100_000) this.patientIds.clear();
-    this.patientIds.set(key, id);
+  private rememberPatient(cache: Map<string, number>, key: string, id: number): void {
+    const { subscriber, dependent, name } = this.patientIds;
+    if (subscriber.size + dependent.size + name.size >= 100_000) this.forgetPatients();
+    cache.set(key, id);
+  }
+
+  private forgetPatients(): void {
+    this.patientIds.subscriber.clear();
+    this.patientIds.dependent.clear();
+    this.patientIds.name.clear();
   }
 
   /** Patient rows an identity matches when reading (the write path's rules, without creating any). */
@@ -689,6 +739,209 @@ const NO_LINES: readonly HistLine[] = Object.freeze([]);
 /** Held overlay lines worth a full collection when given back before a commit (a small file's are not). */
 const RELEASE_COLLECT_BYTES = 1024 * 1024;
 
+/** A claim for the write path: a record, or one whose lines are still packed as a run's overlay holds them (packLines). */
+export type WritableClaim = ClaimRecord | (Omit<ClaimRecord, 'lines'> & { lines: string });
+
+/**
+ * Rows for one table gathered into multi-row INSERTs of `batch` rows: one call into SQLite per batch instead of one
+ * per row. Rows are written in the order they were added; whoever reads or updates the table first calls flush().
+ */
+class RowBatch {
+  /** The parameters of the rows gathered, `width` per row (nextRow() says where the next row's go). */
+  readonly values: unknown[];
+  private rows = 0;
+  private readonly full: Database.Statement;
+  private readonly partial = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly insertInto: string,
+    private readonly width: number,
+    private readonly batch: number,
+  ) {
+    this.values = new Array<unknown>(width * batch).fill(null);
+    this.full = db.prepare(this.sql(batch));
+  }
+
+  /** Rows gathered and not written yet. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /** The offset in `values` of a new row (the batch is written first when it is full). */
+  nextRow(): number {
+    if (this.rows === this.batch) this.flush();
+    return this.rows++ * this.width;
+  }
+
+  flush(): void {
+    const rows = this.rows;
+    if (rows === 0) return;
+    this.rows = 0;
+    if (rows === this.batch) {
+      this.full.run(this.values);
+      return;
+    }
+    let statement = this.partial.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(this.sql(rows));
+      this.partial.set(rows, statement);
+    }
+    statement.run(this.values.slice(0, rows * this.width));
+  }
+
+  /** Forgets the rows not written (a rolled-back file). */
+  reset(): void {
+    this.rows = 0;
+  }
+
+  private sql(rows: number): string {
+    const row = `(${new Array<string>(this.width).fill('?').join(', ')})`;
+    return `${this.insertInto} VALUES ${new Array<string>(rows).fill(row).join(', ')}`;
+  }
+}
+
+/**
+ * True when a claim row still in the batch has this claim key (and, with `awaitingOnly`, waits for its original): a
+ * query on claims by key must then see the batch written first.
+ */
+function holdsClaimKey(claims: RowBatch, claimId: string, billingNpi: string, awaitingOnly: boolean): boolean {
+  const v = claims.values;
+  for (let at = 0, end = claims.size * CLAIM_WIDTH; at < end; at += CLAIM_WIDTH) {
+    if (v[at + 2] === claimId && v[at + 3] === billingNpi && (!awaitingOnly || v[at + 9] === 1)) return true;
+  }
+  return false;
+}
+
+/** Claims and staged lines per INSERT statement. */
+const CLAIM_BATCH = 32;
+const LINE_BATCH = 64;
+/** Parameters of a claims row and of a staged_lines row (in the column orders below). */
+const CLAIM_WIDTH = 14;
+const LINE_WIDTH = 18;
+
+function writeBatches(db: Database.Database) {
+  return {
+    claims: new RowBatch(
+      db,
+      `INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status,
+         superseded_by, awaiting_original, first_date, last_date, line_count, charge_cents)`,
+      CLAIM_WIDTH,
+      CLAIM_BATCH,
+    ),
+    lines: new RowBatch(
+      db,
+      `INSERT INTO temp.staged_lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
+         modifiers, sides, family, region, role, units, kx, rendering_npi, active)`,
+      LINE_WIDTH,
+      LINE_BATCH,
+    ),
+  };
+}
+
+/** The first and last service dates of a claim's lines (null: no line). */
+interface DateSpan {
+  first: string | null;
+  last: string | null;
+}
+
+function widenSpan(span: DateSpan, date: string): void {
+  if (span.first === null || date < span.first) span.first = date;
+  if (span.last === null || date > span.last) span.last = date;
+}
+
+/** What every staged line of a claim shares. */
+interface LineRowFixed {
+  patientId: number;
+  claimRow: number;
+  claimId: string;
+  billingNpi: string;
+  fileId: number;
+  active: number;
+}
+
+/** Sets the parameters a staged_lines row takes from its claim; the caller fills the line's own. */
+function stageLineRow(lines: RowBatch, fixed: LineRowFixed, seq: number): number {
+  const at = lines.nextRow();
+  const v = lines.values;
+  v[at] = fixed.patientId;
+  v[at + 2] = fixed.claimRow;
+  v[at + 3] = seq;
+  v[at + 5] = fixed.claimId;
+  v[at + 6] = fixed.billingNpi;
+  v[at + 7] = fixed.fileId;
+  v[at + 17] = fixed.active;
+  return at;
+}
+
+/** Stages a claim's lines (records); `span` gets their dates. Returns the number of lines. */
+function stageLineRecords(lines: RowBatch, records: readonly LineRecord[], fixed: LineRowFixed, span: DateSpan): number {
+  span.first = span.last = null;
+  for (let seq = 0; seq < records.length; seq++) {
+    const line = records[seq]!;
+    widenSpan(span, line.serviceDate);
+    const at = stageLineRow(lines, fixed, seq);
+    const v = lines.values;
+    v[at + 1] = line.serviceDate;
+    v[at + 4] = line.lineNumber;
+    v[at + 8] = line.procedure;
+    v[at + 9] = line.modifiers.join(',');
+    v[at + 10] = line.sides;
+    v[at + 11] = codeOf(FAMILY_CODES, line.family);
+    v[at + 12] = codeOf(REGION_CODES, line.region);
+    v[at + 13] = codeOf(ROLE_CODES, line.role);
+    v[at + 14] = line.units;
+    v[at + 15] = line.kx ? 1 : 0;
+    v[at + 16] = line.renderingNpi;
+  }
+  return records.length;
+}
+
+/** Where each of a packed line's 11 fields starts, and one past the end of the last (stagePackedLines). */
+const fieldStarts = new Int32Array(12);
+
+/**
+ * Stages a claim's lines straight from their packed text (packLines' format, not its JSON form): the values
+ * unpackLines and the record path would give, without a LineRecord built per line. `span` gets their dates.
+ * Returns the number of lines.
+ */
+function stagePackedLines(lines: RowBatch, packed: string, fixed: LineRowFixed, span: DateSpan): number {
+  span.first = span.last = null;
+  const starts = fieldStarts;
+  const field = (index: number): string => packed.slice(starts[index]!, starts[index + 1]! - 1);
+  // A small code (sides, family, region, role: one digit as packLines writes them) without a string per field.
+  const code = (index: number): number => {
+    const start = starts[index]!;
+    const char = packed.charCodeAt(start);
+    return starts[index + 1]! - start === 2 && char >= 48 && char <= 57 ? char - 48 : Number(field(index));
+  };
+  let seq = 0;
+  for (let start = 0; start < packed.length; seq++) {
+    let end = packed.indexOf(LINE, start);
+    if (end < 0) end = packed.length;
+    starts[0] = start;
+    for (let index = 1; index < 11; index++) starts[index] = packed.indexOf(FIELD, starts[index - 1]!) + 1;
+    starts[11] = end + 1;
+    const serviceDate = field(0);
+    widenSpan(span, serviceDate);
+    const at = stageLineRow(lines, fixed, seq);
+    const v = lines.values;
+    v[at + 1] = serviceDate;
+    v[at + 4] = Number(field(1));
+    v[at + 8] = field(2);
+    v[at + 9] = field(3);
+    v[at + 10] = code(4);
+    v[at + 11] = code(5);
+    v[at + 12] = code(6);
+    v[at + 13] = code(7);
+    v[at + 14] = Number(field(8));
+    v[at + 15] = starts[10]! - starts[9]! === 2 && packed.charCodeAt(starts[9]!) === 49 ? 1 : 0;
+    // '' for none, '=' and the NPI otherwise
+    v[at + 16] = starts[11]! - starts[10]! === 1 ? null : packed.slice(starts[10]! + 1, end);
+    start = end + 1;
+  }
+  return seq;
+}
 
 /** SQLite's "database is locked" (another process holds the write lock) as a one-line HIST_BUSY error. */
 function busyError(error: unknown, file: FileIdentity): unknown {
@@ -1231,16 +1484,23 @@ export class RunHistory {
     }
   }
 
-  /** A file's overlay claims as records, in arrival order, read back a batch at a time (never the whole file). */
-  private *recordsOfFile(fileSeq: number): Generator<ClaimRecord> {
+  /**
+   * A file's overlay claims, in arrival order, read back a batch at a time (never the whole file); their lines stay
+   * packed (the write path reads its values from the text).
+   */
+  private *recordsOfFile(fileSeq: number): Generator<WritableClaim> {
     const o = this.overlay;
     if (o === undefined) return;
     let after = 0;
     for (;;) {
       const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
-      if (rows.length === 0) return;
+      if (rows.length === 0) {
+        // All read: the overlay's page cache goes back before the commit sorts the file's lines (the run's peak).
+        o.releaseMemory();
+        return;
+      }
       for (const [id, claimId, billingNpi, frequency, payerClaimNumber, memberId, dependentKey, nameKey, chargeCents, lines] of rows) {
-        yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines: unpackLines(lines) };
+        yield { claimId, billingNpi, frequency, payerClaimNumber, identity: { memberId, dependentKey, nameKey }, chargeCents, lines };
         after = id;
       }
     }

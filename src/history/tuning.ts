@@ -13,8 +13,19 @@
  * history: 4, 8 and 64 MiB gave the same CPU (31.2 / 32.3 s; 42.3–43.5 / 41.6–44.6 s in a loaded sitting).
  */
 export const MAIN_CACHE_KIB = -4096;
-/** Page cache of the temporary tables (a file's staged lines; negative: KiB): 2 MiB. */
-export const TEMP_CACHE_KIB = -2048;
+/**
+ * Page cache of the temporary tables (a file's staged lines; negative: KiB): 256 KiB. The staged table is only
+ * appended to and read in order once (no index): a larger cache only held more of it. 200 MB run's commit
+ * (alternating, same sitting): 2 MiB and 256 KiB took the same CPU, 256 KiB with 1-2 MB less peak RSS.
+ */
+export const TEMP_CACHE_KIB = -256;
+/**
+ * Page cache of the history database while a file's staged lines are sorted into `lines` (negative: KiB): 1 MiB.
+ * SQLite's sorter holds as much memory as the main database's cache_size before it writes a sorted run to a temporary
+ * file, and the sort is where a run's commit peaks: 4 MiB -> 1 MiB took 3-4 MB off the 200 MB run's commit peak at
+ * the same CPU (7.9/8.0 s vs 7.9/8.2 s, alternating).
+ */
+export const SORT_CACHE_KIB = -1024;
 /**
  * Page cache while `history add` / `--prior` ingests a file (negative: KiB): 16 MiB. Ingesting a 202 MB file
  * (983,678 lines), alternating, load 5: 256 MiB took 17.2-17.9 s CPU at 416-423 MB peak RSS, 16 MiB 17.6-18.6 s
