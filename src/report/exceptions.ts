@@ -1,6 +1,8 @@
 /**
- * exceptions.csv and exceptions.json, written from one stream of rows (the findings are never all in memory):
- * the JSON head (summary) first, then one finding per line, so a large run stays diffable and streamable.
+ * exceptions.csv and exceptions.json (the findings are never all in memory): the JSON head (summary) first, then one
+ * finding per line, so a large run stays diffable and streamable. A run serializes each row once, as its file is
+ * checked (spillLine, csvRecord into the file's spills), and writes both files from the spills as bytes
+ * (writeExceptionFilesFromSpills); writeExceptionFiles writes them from a stream of rows.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
