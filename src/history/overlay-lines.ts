@@ -15,29 +15,17 @@
  * after `heldThrough` from the database. Rows deleted from the middle of the overlay (a failed file among others)
  * stop the holding until the overlay is emptied (`clear`).
  */
-import type { Region, Role } from '../encounter/model.js';
 import type { PatientIdentity } from './identity.js';
 import { claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, type LineRecord } from './records.js';
-import type { HistoryFamily } from './view.js';
 
-/** One line as the view holds it (HistLine of store.ts: the same fields in the same order). */
-export interface OverlayLine {
+/** One line as the view holds it, from the database or the run's overlay: a line record with its claim and file. */
+export interface ViewLine extends LineRecord {
   claimKey: string;
   claimId: string;
   billingNpi: string;
   file: string;
+  /** Database file id; null for a line recorded earlier in this run (not yet committed). */
   fileId: number | null;
-  lineNumber: number;
-  serviceDate: string;
-  procedure: string;
-  modifiers: string[];
-  sides: number;
-  family: HistoryFamily;
-  region: Region;
-  role: Role;
-  units: number;
-  kx: boolean;
-  renderingNpi: string | null;
 }
 
 /** Bytes counted per held row (besides its claim id's bytes), per held line, and per identity (a map entry, its key). */
@@ -238,7 +226,7 @@ export class OverlayLines {
    * Appends the lines dated `from` or later of the rows given (held rows, in id order) to `out`, skipping `hidden`
    * rows; `fileNames` names the run's files by number.
    */
-  pushLines(out: OverlayLine[], rows: readonly number[], from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
+  pushLines(out: ViewLine[], rows: readonly number[], from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
     const dates = this.dates.values;
     for (const row of rows) {
       if (hidden.size > 0 && hidden.has(row)) continue;

@@ -11,14 +11,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Claim, IsoDate, Region, Role } from '../encounter/model.js';
+import type { Claim, IsoDate, Region } from '../encounter/model.js';
 import { identityOf, normalizeMemberId, type PatientIdentity } from './identity.js';
 import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, toClaimRecord, type ClaimRecord, type LineRecord } from './records.js';
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
-import { OverlayLines } from './overlay-lines.js';
+import { OverlayLines, type ViewLine } from './overlay-lines.js';
 import { collectGarbage } from './collect-garbage.js';
 export { HistoryError } from './schema.js';
 
@@ -80,25 +80,7 @@ export interface PatientClaim {
 }
 
 /** One line as the view holds it (from the database or recorded earlier in this run). */
-interface HistLine {
-  claimKey: string;
-  claimId: string;
-  billingNpi: string;
-  file: string;
-  /** Database file id; null for a line recorded earlier in this run (not yet committed). */
-  fileId: number | null;
-  serviceDate: string;
-  lineNumber: number;
-  procedure: string;
-  modifiers: string[];
-  sides: number;
-  family: HistoryFamily;
-  region: Region;
-  role: Role;
-  units: number;
-  kx: boolean;
-  renderingNpi: string | null;
-}
+type HistLine = ViewLine;
 
 /** A row of LINE_COLUMNS, raw. */
 type RawLineRow = [

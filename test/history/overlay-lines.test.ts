@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PatientIdentity } from '../../src/history/identity.js';
-import { OverlayLines, type OverlayLine } from '../../src/history/overlay-lines.js';
+import { OverlayLines, type ViewLine } from '../../src/history/overlay-lines.js';
 import type { LineRecord } from '../../src/history/records.js';
 
 const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: 'n-jane' };
@@ -28,8 +28,8 @@ function line(overrides: Partial<LineRecord> = {}): LineRecord {
   };
 }
 
-function readBack(held: OverlayLines, rows: number[], from = ''): OverlayLine[] {
-  const out: OverlayLine[] = [];
+function readBack(held: OverlayLines, rows: number[], from = ''): ViewLine[] {
+  const out: ViewLine[] = [];
   held.pushLines(out, rows, from, NONE, FILES);
   return out;
 }
@@ -81,7 +81,7 @@ describe('OverlayLines', () => {
     expect(held.answers(JANE)).toBe(true);
     expect(held.answers(janeNameOnly)).toBe(false);
     const hidden = new Set([1]);
-    const out: OverlayLine[] = [];
+    const out: ViewLine[] = [];
     held.pushLines(out, [1, 6], '', hidden, FILES);
     expect(out.map((l) => l.claimId)).toEqual(['J2']);
   });
