@@ -63,10 +63,6 @@ class Interner {
     return id;
   }
 
-  get size(): number {
-    return this.values.length - 1;
-  }
-
   clear(): void {
     this.values.length = 1;
     this.ids.clear();

@@ -1280,8 +1280,9 @@ const COMMIT_BATCH = 512;
  * - `file(identity)` starts a file; `add(claim)` after validating each claim (it is visible at once);
  *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them for the
  *   rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
- * - The claims of the run not yet in the database (the overlay) are kept in temporary SQLite tables, not in
- *   memory: memory holds the claim being checked, never a whole file.
+ * - The claims of the run not yet in the database (the overlay) are kept in a private on-disk SQLite database;
+ *   their lines are also held in typed arrays up to a fixed budget (overlay-lines.ts), so memory stays bounded
+ *   whatever the file's size.
  * - Re-runs are idempotent: rows the database holds from this run's own input files (same hash) are ignored,
  *   this run's reading of them counts instead. Pass every input's hash as `inputHashes` for multi-file re-runs;
  *   otherwise each file's own hash is excluded from when `file()` is called.

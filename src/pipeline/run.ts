@@ -5,7 +5,7 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, writeSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +25,7 @@ import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
 import { writeChunk, writeExceptionFilesFromSpills } from '../report/exceptions.js';
+import { readChunks, SyncFileWriter } from '../report/sync-file.js';
 import { renderHtmlReport } from '../report/html.js';
 import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TAIL } from '../report/junit.js';
 import type { HoldOn } from '../report/rows.js';
@@ -471,32 +472,18 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
  * buffers (tens of MB before a collection) were the 200 MB run's peak RSS.
  */
 function writeJunitFile(file: string, head: string, suites: readonly { open: string; error: string; spill: string | null }[]): void {
-  const out = openSync(file, 'w');
   const buffer = Buffer.allocUnsafe(64 * 1024);
-  const writeBytes = (bytes: Uint8Array, length: number): void => {
-    for (let written = 0; written < length; ) written += writeSync(out, bytes, written, length - written);
-  };
-  const writeText = (text: string): void => {
-    const bytes = Buffer.from(text, 'utf8');
-    writeBytes(bytes, bytes.length);
-  };
+  const out = new SyncFileWriter(file);
   try {
-    writeText(head);
+    out.text(head);
     for (const suite of suites) {
-      writeText(suite.open);
-      writeText(suite.error);
-      if (suite.spill !== null) {
-        const spill = openSync(suite.spill, 'r');
-        try {
-          for (let read = readSync(spill, buffer); read > 0; read = readSync(spill, buffer)) writeBytes(buffer, read);
-        } finally {
-          closeSync(spill);
-        }
-      }
-      writeText(JUNIT_SUITE_CLOSE);
+      out.text(suite.open);
+      out.text(suite.error);
+      if (suite.spill !== null) readChunks(suite.spill, buffer, (bytes) => out.bytes(bytes));
+      out.text(JUNIT_SUITE_CLOSE);
     }
-    writeText(JUNIT_TAIL);
+    out.text(JUNIT_TAIL);
   } finally {
-    closeSync(out);
+    out.close();
   }
 }

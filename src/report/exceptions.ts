@@ -4,9 +4,9 @@
  * checked (spillLine, csvRecord into the file's spills), and writes both files from the spills as bytes
  * (writeExceptionFilesFromSpills); writeExceptionFiles writes them from a stream of rows.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import { readChunks, SyncFileWriter } from './sync-file.js';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from './types.js';
 
 /**
@@ -181,7 +181,7 @@ export function writeExceptionFilesFromSpills(head: ExceptionReportHead, spills:
   const csv = new SyncFileWriter(csvFile);
   try {
     csv.text(csvHeader());
-    for (const spill of spills) copyFile(spill.csv, buffer, (bytes) => csv.bytes(bytes));
+    for (const spill of spills) readChunks(spill.csv, buffer, (bytes) => csv.bytes(bytes));
   } finally {
     csv.close();
   }
@@ -193,7 +193,7 @@ export function writeExceptionFilesFromSpills(head: ExceptionReportHead, spills:
     const separator = Buffer.from(',\n    ');
     for (const spill of spills) {
       let lineOpen = false;
-      copyFile(spill.json, buffer, (bytes) => {
+      readChunks(spill.json, buffer, (bytes) => {
         let start = 0;
         while (start < bytes.length) {
           if (!lineOpen && bytes[start] === 0x0a) {
@@ -219,57 +219,5 @@ export function writeExceptionFilesFromSpills(head: ExceptionReportHead, spills:
     json.text(first ? JSON_TAIL_EMPTY : JSON_TAIL);
   } finally {
     json.close();
-  }
-}
-
-/** Calls `chunk` with the bytes of a file, read through `buffer` (the view is only valid during the call). */
-function copyFile(file: string, buffer: Buffer, chunk: (bytes: Buffer) => void): void {
-  const fd = openSync(file, 'r');
-  try {
-    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) chunk(buffer.subarray(0, read));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes a file with synchronous calls, gathering small pieces in one reused 64 KiB buffer. */
-class SyncFileWriter {
-  private readonly fd: number;
-  private readonly pending = Buffer.allocUnsafe(64 * 1024);
-  private used = 0;
-
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
-  }
-
-  text(text: string): void {
-    this.bytes(Buffer.from(text, 'utf8'));
-  }
-
-  bytes(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.pending.length) this.flush();
-    if (bytes.length >= this.pending.length) {
-      this.writeAll(bytes, bytes.length);
-      return;
-    }
-    this.pending.set(bytes, this.used);
-    this.used += bytes.length;
-  }
-
-  close(): void {
-    try {
-      this.flush();
-    } finally {
-      closeSync(this.fd);
-    }
-  }
-
-  private flush(): void {
-    this.writeAll(this.pending, this.used);
-    this.used = 0;
-  }
-
-  private writeAll(bytes: Uint8Array, length: number): void {
-    for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
   }
 }
