@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { readChunks, SyncFileWriter } from './sync-file.js';
+import { ANY_ASCII, asciiRejecting, readChunks, type SpillFile, SyncFileWriter } from './sync-file.js';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from './types.js';
 
 /**
@@ -162,6 +162,107 @@ export async function writeExceptionFiles(
 /** A row as a spill file keeps it: its JSON record on one line. */
 export function spillLine(row: ExceptionRow): string {
   return `${jsonRecord(row)}\n`;
+}
+
+/** JSON string content copied as it is: no control char, quote or backslash (JSON.stringify escapes those). */
+const JSON_PLAIN = asciiRejecting((code) => code < 0x20 || code === 0x22 || code === 0x5c);
+/** A CSV cell copied as it is (controls, quotes and commas: csvCell's general form). */
+const CSV_PLAIN = asciiRejecting((code) => code < 0x20 || code === 0x22 || code === 0x2c);
+/** `"file":`, `,"claimId":` …: each member's opening when every column has a value (the fast path's case). */
+const JSON_OPENINGS = EXCEPTION_COLUMNS.map((column, i) => `${i === 0 ? '' : ','}${JSON.stringify(column)}:`);
+
+/**
+ * Encoded values of the `source` column (a rule's citation: the same few long strings on every row of the rule),
+ * so that each is escaped and encoded once, not per row. Bounded: cleared when full.
+ */
+class EncodedValues {
+  private readonly values = new Map<string, Uint8Array>();
+  constructor(private readonly encode: (value: string) => string) {}
+
+  get(value: string): Uint8Array {
+    let bytes = this.values.get(value);
+    if (bytes === undefined) {
+      if (this.values.size >= 256) this.values.clear();
+      bytes = Buffer.from(this.encode(value), 'utf8');
+      this.values.set(value, bytes);
+    }
+    return bytes;
+  }
+}
+
+const SOURCE_COLUMN = EXCEPTION_COLUMNS.indexOf('source');
+const jsonSources = new EncodedValues((value) => JSON.stringify(value));
+const csvSources = new EncodedValues((value) => csvCell(neutralizeFormula(value)));
+
+/**
+ * spillLine(row) written into a spill as bytes (the same bytes): plain ASCII strings, null and safe integers are
+ * copied as they are, other strings as JSON.stringify gives them; a row with another value is written as spillLine.
+ */
+export function spillJsonRecord(row: ExceptionRow, spill: SpillFile): void {
+  spill.begin();
+  if (!jsonRecordBytes(row, spill)) {
+    spill.rewind();
+    spill.text(spillLine(row));
+  }
+}
+
+function jsonRecordBytes(row: ExceptionRow, spill: SpillFile): boolean {
+  if (!spill.byte(0x7b)) return false;
+  for (let i = 0; i < EXCEPTION_COLUMNS.length; i++) {
+    const value = row[EXCEPTION_COLUMNS[i]!] as unknown;
+    if (!spill.ascii(JSON_OPENINGS[i]!, ANY_ASCII)) return false;
+    if (typeof value === 'string') {
+      if (i === SOURCE_COLUMN) {
+        if (!spill.bytes(jsonSources.get(value))) return false;
+        continue;
+      }
+      const at = spill.mark();
+      if (spill.byte(0x22) && spill.ascii(value, JSON_PLAIN) && spill.byte(0x22)) continue;
+      spill.reset(at);
+      if (!spill.utf8(JSON.stringify(value))) return false;
+    } else if (value === null) {
+      if (!spill.ascii('null', ANY_ASCII)) return false;
+    } else if (typeof value !== 'number' || !spill.integer(value)) {
+      return false;
+    }
+  }
+  return spill.byte(0x7d) && spill.byte(0x0a);
+}
+
+/** csvRecord(row) written into a spill as bytes (the same way as spillJsonRecord; other cells as csvCell gives them). */
+export function spillCsvRecord(row: ExceptionRow, spill: SpillFile): void {
+  spill.begin();
+  if (!csvRecordBytes(row, spill)) {
+    spill.rewind();
+    spill.text(csvRecord(row));
+  }
+}
+
+function csvRecordBytes(row: ExceptionRow, spill: SpillFile): boolean {
+  for (let i = 0; i < EXCEPTION_COLUMNS.length; i++) {
+    if (i !== 0 && !spill.byte(0x2c)) return false;
+    const value = row[EXCEPTION_COLUMNS[i]!] as unknown;
+    if (value === null || value === undefined || value === '') continue;
+    if (typeof value === 'number') {
+      if (!spill.integer(value)) return false;
+      continue;
+    }
+    if (typeof value !== 'string') return false;
+    if (i === SOURCE_COLUMN) {
+      if (!spill.bytes(csvSources.get(value))) return false;
+      continue;
+    }
+    const at = spill.mark();
+    const first = value.charCodeAt(0);
+    // Edge space is quoted; a formula's first char gets neutralizeFormula's apostrophe.
+    if (first !== 0x20 && value.charCodeAt(value.length - 1) !== 0x20) {
+      const formula = first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40;
+      if ((!formula || spill.byte(0x27)) && spill.ascii(value, CSV_PLAIN)) continue;
+    }
+    spill.reset(at);
+    if (!spill.utf8(csvCell(neutralizeFormula(value)))) return false;
+  }
+  return spill.byte(0x0a);
 }
 
 /** A file's exception rows as spilled while it is checked: JSON records (spillLine) and CSV records (csvRecord). */

@@ -3,6 +3,7 @@
  * its open findings, a flagged one passes with its warnings in system-out. No timings: the bytes depend on the
  * inputs only.
  */
+import { ANY_ASCII, asciiRejecting, type SpillFile } from './sync-file.js';
 import type { ClaimOutcome, FileSummary } from './types.js';
 
 /**
@@ -46,6 +47,61 @@ export function junitTestCase(outcome: ClaimOutcome): string {
     return `${open}>\n      <system-out>${escapeXml(outcome.reasons.map(reasonLine).join('\n'))}</system-out>\n    </testcase>\n`;
   }
   return `${open}/>\n`;
+}
+
+/** XML text copied as it is: no control char (tab and line ends included: the general form decides) or markup. */
+const XML_PLAIN = asciiRejecting((code) => code < 0x20 || code === 0x26 || code === 0x3c || code === 0x3e || code === 0x22 || code === 0x27);
+
+/**
+ * junitTestCase(outcome) written into a spill as bytes: plain ASCII pieces are copied; a test case with anything
+ * escapeXml would change (or non-ASCII) is written as junitTestCase's text. Same bytes.
+ */
+export function spillJunitTestCase(outcome: ClaimOutcome, spill: SpillFile): void {
+  spill.begin();
+  if (!testCaseBytes(outcome, spill)) {
+    spill.rewind();
+    spill.text(junitTestCase(outcome));
+  }
+}
+
+function testCaseBytes(outcome: ClaimOutcome, spill: SpillFile): boolean {
+  if (
+    !spill.ascii('    <testcase classname="', ANY_ASCII) ||
+    !spill.ascii(outcome.file, XML_PLAIN) ||
+    !spill.ascii('" name="claim ', ANY_ASCII) ||
+    !spill.ascii(outcome.claimId, XML_PLAIN)
+  ) {
+    return false;
+  }
+  const reasons = outcome.reasons;
+  if (outcome.fate === 'held') {
+    let heldCount = 0;
+    let firstHeld: string | undefined;
+    for (const reason of reasons) {
+      if (reason.action !== 'held') continue;
+      if (heldCount === 0) firstHeld = reason.ruleId;
+      heldCount++;
+    }
+    if (!spill.ascii('">\n      <failure type="held" message="held: ', ANY_ASCII)) return false;
+    if (heldCount === 1 ? !spill.ascii(String(firstHeld), XML_PLAIN) : !spill.integer(heldCount) || !spill.ascii(' open findings', ANY_ASCII)) return false;
+    return spill.ascii('">', ANY_ASCII) && reasonsBytes(reasons, spill) && spill.ascii('</failure>\n    </testcase>\n', ANY_ASCII);
+  }
+  if (reasons.length > 0) {
+    return spill.ascii('">\n      <system-out>', ANY_ASCII) && reasonsBytes(reasons, spill) && spill.ascii('</system-out>\n    </testcase>\n', ANY_ASCII);
+  }
+  return spill.ascii('"/>\n', ANY_ASCII);
+}
+
+/** The reason lines (reasonLine), one a line. */
+function reasonsBytes(reasons: ClaimOutcome['reasons'], spill: SpillFile): boolean {
+  for (let i = 0; i < reasons.length; i++) {
+    const reason = reasons[i]!;
+    if (i !== 0 && !spill.byte(0x0a)) return false;
+    if (!spill.ascii(reason.severity, XML_PLAIN) || !spill.byte(0x20) || !spill.ascii(reason.ruleId, XML_PLAIN)) return false;
+    if (reason.line !== null && (!spill.ascii(' line ', ANY_ASCII) || !spill.integer(reason.line))) return false;
+    if (!spill.ascii(': ', ANY_ASCII) || !spill.ascii(reason.message, XML_PLAIN)) return false;
+  }
+  return true;
 }
 
 export function junitHead(totals: { claims: number; held: number; unreadableFiles: number }): string {

@@ -56,3 +56,145 @@ export class SyncFileWriter {
     for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
   }
 }
+
+/** Room a record gets in a spill's buffer (a record that does not fit is written the general way). */
+const RECORD_ROOM = 8 * 1024;
+
+/** A table for SpillFile.ascii: 1 marks an ASCII code the caller's format must escape or quote. */
+export function asciiRejecting(test: (code: number) => boolean): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) table[code] = test(code) ? 1 : 0;
+  return table;
+}
+
+/** Accepts every ASCII code (constant text). */
+export const ANY_ASCII = asciiRejecting(() => false);
+
+/**
+ * A spill file written with synchronous calls from one reused 64 KiB buffer. Records are written into it as
+ * bytes: a record opens with begin() (which makes room), its pieces are copied (plain ASCII straight from the
+ * strings; other values in their general form, as UTF-8), and a record that does not fit in the room left is
+ * rewound and written as its general form's text. No string per record or per batch is made.
+ */
+export class SpillFile {
+  private readonly fd: number;
+  private readonly buffer = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private start = 0;
+  private closed = false;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  /** Opens a record (flushes first when less than RECORD_ROOM bytes are free). */
+  begin(): void {
+    if (this.buffer.length - this.used < RECORD_ROOM) this.flush();
+    this.start = this.used;
+  }
+
+  /** Drops what was copied since begin(). */
+  rewind(): void {
+    this.used = this.start;
+  }
+
+  /**
+   * Copies `text` when every char is ASCII, none is marked in `reject`, and it fits; otherwise copies nothing
+   * (or part: the caller rewinds) and returns false.
+   */
+  ascii(text: string, reject: Uint8Array): boolean {
+    const length = text.length;
+    const buffer = this.buffer;
+    let used = this.used;
+    if (used + length > buffer.length) return false;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 127 || reject[code] === 1) return false;
+      buffer[used++] = code;
+    }
+    this.used = used;
+    return true;
+  }
+
+  /** Where the next byte goes (for reset). */
+  mark(): number {
+    return this.used;
+  }
+
+  /** Drops what was copied since mark() returned `at` (within the current record). */
+  reset(at: number): void {
+    this.used = at;
+  }
+
+  /** Copies bytes (false: no room). */
+  bytes(bytes: Uint8Array): boolean {
+    if (this.used + bytes.length > this.buffer.length) return false;
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+    return true;
+  }
+
+  /** Copies text as UTF-8 (false: perhaps no room, nothing copied). */
+  utf8(text: string): boolean {
+    if (this.used + text.length * 3 > this.buffer.length) return false;
+    this.used += this.buffer.write(text, this.used, 'utf8');
+    return true;
+  }
+
+  /** Copies one ASCII byte (false: no room). */
+  byte(code: number): boolean {
+    if (this.used >= this.buffer.length) return false;
+    this.buffer[this.used++] = code;
+    return true;
+  }
+
+  /** Copies a safe integer as String() writes it (false: not a safe integer, or no room). */
+  integer(value: number): boolean {
+    if (!Number.isSafeInteger(value)) return false;
+    let rest = value < 0 ? -value : value;
+    let digits = 1;
+    for (let scale = 10; scale <= rest; scale *= 10) digits++;
+    const negative = value < 0 ? 1 : 0;
+    const end = this.used + negative + digits;
+    if (end > this.buffer.length) return false;
+    if (negative) this.buffer[this.used] = 0x2d;
+    for (let at = end - 1; at >= end - digits; at--) {
+      this.buffer[at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.used = end;
+    return true;
+  }
+
+  /** Any text, as UTF-8 (the general form of a record). */
+  text(text: string): void {
+    if (this.used + text.length * 3 > this.buffer.length) this.flush();
+    if (text.length * 3 <= this.buffer.length) {
+      this.used += this.buffer.write(text, this.used, 'utf8');
+      return;
+    }
+    const bytes = Buffer.from(text, 'utf8');
+    this.writeAll(bytes, bytes.length);
+  }
+
+  /** Writes what is buffered and closes the file (once). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  private flush(): void {
+    this.writeAll(this.buffer, this.used);
+    this.used = 0;
+    this.start = 0;
+  }
+
+  private writeAll(bytes: Uint8Array, length: number): void {
+    for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
+  }
+}

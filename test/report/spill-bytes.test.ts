@@ -1,0 +1,114 @@
+/**
+ * The spills' byte fast paths (spillJsonRecord, spillCsvRecord, spillJunitTestCase through SpillFile) write exactly
+ * the UTF-8 bytes of the text forms they replace (spillLine, csvRecord, junitTestCase), for plain rows (the fast
+ * path) and tricky ones (its fallback), records long enough to need a flush included.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { csvRecord, spillCsvRecord, spillJsonRecord, spillLine } from '../../src/report/exceptions.js';
+import { junitTestCase, spillJunitTestCase } from '../../src/report/junit.js';
+import { SpillFile } from '../../src/report/sync-file.js';
+import type { ClaimOutcome, ExceptionRow } from '../../src/report/types.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'spinescrub-spill-bytes-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let sequence = 0;
+/** What `write` puts in a spill file, its bytes as latin1 text (one char a byte: compared fast, diffs readable). */
+function spilled(write: (spill: SpillFile) => void): string {
+  const file = path.join(work, `${sequence++}.spill`);
+  const spill = new SpillFile(file);
+  write(spill);
+  spill.close();
+  return readFileSync(file).toString('latin1');
+}
+
+/** Mostly plain ASCII (the fast path), sometimes what each format escapes or quotes, edges and formulas. */
+const plainText = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', ' ', '.', '/', ':', '(', ')', '-', '_') });
+const text = fc.oneof(
+  { weight: 6, arbitrary: plainText },
+  { weight: 1, arbitrary: fc.constantFrom('=SUM(A1)', '+1', '-x', '@a', ' lead', 'trail ', '', 'a,b', 'q"q', 'b\\s', 'a&b', '<x>', "it's", 'tab\there', 'nl\nx', '\r', '×', '\ud83d', '\ud83d\ude00', 'a\u0001', '\ufffe') },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme' }) },
+  { weight: 1, arbitrary: fc.string() },
+);
+const textOrNull = fc.option(text, { nil: null, freq: 3 });
+const lineNumber = fc.option(fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), fc.constantFrom(1.5, Number.NaN, 2 ** 60)), { nil: null, freq: 3 });
+
+const rowArb = fc.record({
+  file: text,
+  claimId: text,
+  memberId: textOrNull,
+  serviceDate: textOrNull,
+  line: lineNumber,
+  procedure: textOrNull,
+  ruleId: text,
+  severity: fc.constantFrom('error', 'warning', 'info'),
+  action: fc.constantFrom('corrected', 'held', 'flagged', 'noted'),
+  message: text,
+  before: textOrNull,
+  after: textOrNull,
+  source: text,
+  location: textOrNull,
+}) as fc.Arbitrary<ExceptionRow>;
+
+const reasonArb = fc.record({
+  ruleId: text,
+  severity: fc.constantFrom('error', 'warning', 'info'),
+  action: fc.constantFrom('held', 'flagged', 'noted'),
+  line: lineNumber,
+  message: text,
+}) as fc.Arbitrary<ClaimOutcome['reasons'][number]>;
+
+const outcomeArb = fc.record({
+  file: fc.constantFrom('a.837', 'dir/b&c.837', 'ü.837'),
+  claimId: text,
+  memberId: textOrNull,
+  serviceDate: textOrNull,
+  renderingNpi: textOrNull,
+  chargeCents: fc.nat(),
+  fate: fc.constantFrom('ready', 'held'),
+  reasons: fc.array(reasonArb, { maxLength: 4 }),
+  corrected: fc.nat({ max: 3 }),
+}) as fc.Arbitrary<ClaimOutcome>;
+
+/** The UTF-8 bytes of text, as latin1 text. */
+const utf8 = (value: string): string => Buffer.from(value, 'utf8').toString('latin1');
+
+describe('spill byte fast paths', () => {
+  it('spillJsonRecord and spillCsvRecord write the bytes of spillLine and csvRecord', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 30 }), (rows) => {
+        expect(spilled((spill) => rows.forEach((row) => spillJsonRecord(row, spill)))).toBe(utf8(rows.map(spillLine).join('')));
+        expect(spilled((spill) => rows.forEach((row) => spillCsvRecord(row, spill)))).toBe(utf8(rows.map(csvRecord).join('')));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('spillJunitTestCase writes the bytes of junitTestCase', () => {
+    fc.assert(
+      fc.property(fc.array(outcomeArb, { maxLength: 30 }), (outcomes) => {
+        expect(spilled((spill) => outcomes.forEach((outcome) => spillJunitTestCase(outcome, spill)))).toBe(utf8(outcomes.map(junitTestCase).join('')));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('copies plain rows as they are and keeps records whole across flushes and over the record room', () => {
+    const plain: ExceptionRow = {
+      file: 'in.837', claimId: 'C1', memberId: null, serviceDate: '2026-01-02', line: 12, procedure: '64483', ruleId: 'r/x',
+      severity: 'warning', action: 'flagged', message: '=sum then (text)', before: '-1', after: null, source: 'rules', location: 'segment 4 (SV1)',
+    };
+    expect(spilled((spill) => spillJsonRecord(plain, spill))).toBe(
+      '{"file":"in.837","claimId":"C1","memberId":null,"serviceDate":"2026-01-02","line":12,"procedure":"64483","ruleId":"r/x","severity":"warning","action":"flagged","message":"=sum then (text)","before":"-1","after":null,"source":"rules","location":"segment 4 (SV1)"}\n',
+    );
+    expect(spilled((spill) => spillCsvRecord(plain, spill))).toBe("in.837,C1,,2026-01-02,12,64483,r/x,warning,flagged,'=sum then (text),'-1,,rules,segment 4 (SV1)\n");
+    // 1,200 rows (several 64 KiB flushes) with messages from short to longer than a record's room (8 KiB).
+    const rows = Array.from({ length: 1200 }, (_, i) => ({ ...plain, claimId: `C${i}`, line: i, message: 'm'.repeat((i * 97) % 10_000), after: i % 7 === 0 ? 'é' : null }));
+    expect(spilled((spill) => rows.forEach((row) => spillJsonRecord(row, spill)))).toBe(utf8(rows.map(spillLine).join('')));
+    expect(spilled((spill) => rows.forEach((row) => spillCsvRecord(row, spill)))).toBe(utf8(rows.map(csvRecord).join('')));
+  });
+});
