@@ -20,7 +20,7 @@ import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } fr
 import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
-import type { ClaimReader, ClaimWriter, FileProblem } from './types.js';
+import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from './types.js';
 
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {
@@ -141,6 +141,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
+  let claimsToReport = 0;
   const ready = new LazyOutput(context, input, 'ready', reader);
   const held = new LazyOutput(context, input, 'held', reader);
   const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
@@ -158,8 +159,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   let findings = 0;
   let correctedLines = 0;
 
+  const claims = reader.claims();
+  /** A claim is being handled (an error then comes from handling it, not from the reader). */
+  let inClaim = false;
+  // The claims a reader has already read are taken without a promise each (one await per chunk read, not per claim).
+  const readyClaims = typeof (claims as Partial<ReadyClaims>).takeReady === 'function' ? (claims as AsyncGenerator<ReadClaim> & ReadyClaims) : undefined;
   try {
-    for await (const read of reader.claims()) {
+    for (;;) {
+      let read = readyClaims?.takeReady();
+      if (read === undefined) {
+        const step = await claims.next();
+        if (step.done === true) break;
+        read = step.value;
+      }
+      inClaim = true;
       claimsRead += 1;
       let result: ClaimResult;
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
@@ -175,7 +188,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       }
       let fate: 'ready' | 'held' = holding || claimProblems.length > 0 ? 'held' : result.fate;
       try {
-        await (fate === 'ready' ? ready : held).get().write(read, result.claim, result.changed);
+        const writer = (fate === 'ready' ? ready : held).get();
+        const pending = writer.writeNow ? writer.writeNow(read, result.claim, result.changed) : writer.write(read, result.claim, result.changed);
+        if (pending !== undefined) await pending;
       } catch (error) {
         if (!result.changed) throw error;
         // The corrected claim cannot be written (a value the format cannot carry): it goes to held as it was read,
@@ -210,12 +225,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       // is nothing to add to, and no reason to normalize the claim a second time.
       if (fate === 'ready' && context.history.available) fileHistory.add(context.normalize(final));
       if (!holding) {
-        // One progress call per claim: the claim and the bytes read since the last one.
-        context.progress.advance(input.name, stream.bytesRead - bytesReported, 1);
-        bytesReported = stream.bytesRead;
+        // A progress call when the file has been read further (about one per chunk, not per claim): the bytes
+        // read since the last call and the claims handled since.
+        claimsToReport += 1;
+        if (stream.bytesRead !== bytesReported) {
+          context.progress.advance(input.name, stream.bytesRead - bytesReported, claimsToReport);
+          bytesReported = stream.bytesRead;
+          claimsToReport = 0;
+        }
       }
+      inClaim = false;
     }
   } catch (error) {
+    // As for await … of does when its body throws: the reader is closed (an error closing it is not the story).
+    if (inClaim) await claims.return(undefined).catch(() => undefined);
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
     reader.problems.push({
       code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
@@ -228,7 +251,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
 
   // A reader that reads the file by its path (the CSV reader's two passes) leaves this stream unread: the file
   // is done either way.
-  if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), 0);
+  if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
   if (!stream.destroyed) stream.destroy();
   try {
     rowsOut.close();

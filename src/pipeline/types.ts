@@ -34,12 +34,25 @@ export interface ClaimReader {
   readonly problems: FileProblem[];
 }
 
+/**
+ * What the iterator of claims() may also offer (the X12 reader's does): the next claim it has already read,
+ * without a promise (undefined: call next()). A run takes the claims of a read chunk this way, one await a chunk.
+ */
+export interface ReadyClaims {
+  takeReady(): ReadClaim | undefined;
+}
+
 export interface ClaimWriter {
   /**
    * Write one claim. `claim` is the corrected claim when `changed`, otherwise `read.claim`.
    * Resolves when the bytes have been handed to the stream (respects back-pressure).
    */
   write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void>;
+  /**
+   * Optional: write() without a promise when none is needed. Returns undefined once the claim is written and the
+   * writer needs no wait; otherwise the promise to wait for. A refused claim throws (nothing of it written).
+   */
+  writeNow?(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> | undefined;
   /** Write the trailers, end the stream, and resolve once it is flushed. */
   close(): Promise<{ claims: number }>;
 }

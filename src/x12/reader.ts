@@ -1,6 +1,6 @@
 /** The X12 ClaimReader: tokenizer → assembler, one claim at a time. */
 import { isAscii } from 'node:buffer';
-import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
 import { SegmentBatch, X12Tokenizer } from './tokenizer.js';
 
@@ -65,7 +65,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * and queues a request per next(), several objects per claim; here a claim costs one resolved promise and its
  * result. Claims are assembled a chunk at a time (the input is read only when the assembled ones are handed out).
  */
-class ClaimIterator implements AsyncGenerator<ReadClaim> {
+class ClaimIterator implements AsyncGenerator<ReadClaim>, ReadyClaims {
   private readonly tokenizer = new X12Tokenizer();
   private readonly assembler: ClaimAssembler;
   private readonly segments = new SegmentBatch();
@@ -116,6 +116,12 @@ class ClaimIterator implements AsyncGenerator<ReadClaim> {
         throw error;
       },
     );
+  }
+
+  /** The next claim already assembled, without a promise (undefined: next() reads on, or the claims are done). */
+  takeReady(): ReadClaim | undefined {
+    if (this.reading !== undefined || this.head >= this.batch.length) return undefined;
+    return this.batch[this.head++];
   }
 
   async return(): Promise<IteratorResult<ReadClaim>> {

@@ -90,6 +90,12 @@ class X12Writer implements ClaimWriter {
     return this.partsLength >= FLUSH_AT ? this.flush() : RESOLVED;
   }
 
+  /** write() without a promise while the text gathered is below FLUSH_AT (most claims). */
+  writeNow(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> | undefined {
+    this.gather(read, claim, changed);
+    return this.partsLength >= FLUSH_AT ? this.flush() : undefined;
+  }
+
   private gather(read: ReadClaim, claim: Claim, changed: boolean): void {
     if (this.closed) throw new Error('X12 writer: write() after close()');
     const raw = read.raw;

@@ -159,6 +159,85 @@ describe('processFile', () => {
   });
 });
 
+describe('processFile, the per-claim loop', () => {
+  const input = () => {
+    const file = path.join(work, 'in.837');
+    writeFileSync(file, 'ISA*00');
+    return { index: 0, name: 'in.837', path: file, format: 'x12' as const, bytes: 6, outputName: 'in.837', hash: 'h' };
+  };
+
+  /** A reader whose claims come two per next() (the second by takeReady), writers with writeNow, and a progress log. */
+  function syncParts(ids: string[], log: string[], failOn?: string): FormatParts {
+    return {
+      open(): ClaimReader {
+        let at = 0;
+        let ready: string | undefined;
+        const claims = {
+          takeReady(): ReadClaim | undefined {
+            if (ready === undefined) return undefined;
+            const id = ready;
+            ready = undefined;
+            log.push(`take ${id}`);
+            return { claim: claim(id), raw: null };
+          },
+          async next(): Promise<IteratorResult<ReadClaim>> {
+            if (at >= ids.length) return { value: undefined, done: true };
+            const id = ids[at]!;
+            ready = ids[at + 1];
+            at += 2;
+            log.push(`next ${id}`);
+            return { value: { claim: claim(id), raw: null }, done: false };
+          },
+          async return(): Promise<IteratorResult<ReadClaim>> {
+            log.push('return');
+            return { value: undefined, done: true };
+          },
+        };
+        return { format: 'x12', problems: [], claims: () => claims as unknown as AsyncGenerator<ReadClaim> };
+      },
+      writer(_format, _reader, out): ClaimWriter {
+        let written = 0;
+        return {
+          write: () => Promise.reject(new Error('write() is not used when writeNow is there')),
+          writeNow(read) {
+            if (read.claim.claimId === failOn) throw new Error('disk full');
+            written += 1;
+            out.write(`${read.claim.claimId}\n`);
+            return undefined;
+          },
+          async close() {
+            return { claims: written };
+          },
+        };
+      },
+    };
+  }
+
+  it('takes the claims a reader has ready without next(), writes them with writeNow, and reports all claims and bytes', async () => {
+    const log: string[] = [];
+    const progress = { ...noProgress, advance: (name: string, bytes: number, claims: number) => void log.push(`advance ${bytes} ${claims}`) };
+    const result = await processFile(input(), { ...(await context(syncParts(['C1', 'C2', 'C3'], log), ready)), progress });
+    expect(result.conservation).toBeNull();
+    expect(readFileSync(result.ready!, 'utf8')).toBe('C1\nC2\nC3\n');
+    expect(log.filter((entry) => !entry.startsWith('advance'))).toEqual(['next C1', 'take C2', 'next C3']);
+    // However the calls fall, they add up to the file's bytes and claims.
+    const advances = log.filter((entry) => entry.startsWith('advance')).map((entry) => entry.split(' ').slice(1).map(Number));
+    expect(advances.reduce((sum, [bytes]) => sum + bytes!, 0)).toBe(6);
+    expect(advances.reduce((sum, [, claims]) => sum + claims!, 0)).toBe(3);
+  });
+
+  it('closes the reader when writing a claim fails and reports the file unreadable', async () => {
+    const log: string[] = [];
+    const result = await processFile(input(), await context(syncParts(['C1', 'C2', 'C3', 'C4'], log, 'C2'), ready));
+    // The failure is fatal: the file is read again with every claim held (and fails again at C2).
+    expect(log).toEqual(['next C1', 'take C2', 'return', 'next C1', 'take C2', 'return']);
+    // C2 was read but not written: the file fails conservation, nothing of it is kept.
+    expect(result.conservation).toBe('in.837: 2 claims read but 0 written to ready and 1 to held');
+    expect([result.ready, result.held]).toEqual([null, null]);
+    expect(result.summary.problems).toEqual([{ code: 'X12_READ_FAILED', message: 'in.837: reading stopped: disk full', envelope: true, fatal: true }]);
+  });
+});
+
 describe('processFile, a corrected claim the writer refuses', () => {
   it('holds it as read, fixes not applied, with the reason', async () => {
     const file = path.join(work, 'in.837');

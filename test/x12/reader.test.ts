@@ -5,6 +5,7 @@ import { buildInterchange, STANDARD } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
 import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
 import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
+import type { ReadClaim, ReadyClaims } from '../../src/pipeline/types.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
@@ -338,6 +339,32 @@ describe('readX12: claims() as an iterator', () => {
     const claims = readX12(chunked(data, 100), 'm').claims();
     const results = await Promise.all(Array.from({ length: expected.length + 2 }, () => claims.next()));
     expect(results.map((r) => (r.done === true ? 'done' : r.value.claim.claimId))).toEqual([...expected, 'done', 'done']);
+  });
+  it('takeReady hands out the claims already read without a promise, next() the rest, in order', async () => {
+    const { readX12 } = await import('../../src/x12/reader.js');
+    const data = loadPublic('imsweb_x12_many_claims.txt');
+    const expected = (await readAll(data, 'm', 4096)).claims.map((c) => c.claim.source.segment);
+    const claims = readX12(chunked(data, 4096), 'm').claims() as AsyncGenerator<ReadClaim> & ReadyClaims;
+    expect(claims.takeReady()).toBeUndefined(); // nothing read yet
+    const ids: (number | undefined)[] = [];
+    let taken = 0;
+    for (;;) {
+      const ready = claims.takeReady();
+      if (ready !== undefined) {
+        taken++;
+        ids.push(ready.claim.source.segment);
+        continue;
+      }
+      const step = await claims.next();
+      if (step.done === true) break;
+      ids.push(step.value.claim.source.segment);
+    }
+    expect(expected.length).toBe(820);
+    expect(ids).toEqual(expected);
+    // Most claims came without a promise: one next() per chunk that completed claims.
+    expect(taken).toBeGreaterThan(expected.length / 2);
+    expect(claims.takeReady()).toBeUndefined();
+    expect(await claims.next()).toEqual({ value: undefined, done: true });
   });
 });
 
