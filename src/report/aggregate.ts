@@ -53,7 +53,7 @@ export class ReportAggregate {
       if (this.heldClaims.length > HELD_LIST_LIMIT * 2) this.trimHeld();
     } else {
       this.ready += 1;
-      if (rows.some((row) => row.action === 'flagged')) this.flaggedChargeCents += outcome.chargeCents;
+      if (rows.length !== 0 && hasFlagged(rows)) this.flaggedChargeCents += outcome.chargeCents;
     }
     this.order += 1;
     for (const row of rows) {
@@ -139,4 +139,10 @@ export class ReportAggregate {
     }
     return count;
   }
+}
+
+/** Whether a row of the claim is flagged (a loop: called for every released claim, most with no row). */
+function hasFlagged(rows: readonly ExceptionRow[]): boolean {
+  for (let i = 0; i < rows.length; i++) if (rows[i]!.action === 'flagged') return true;
+  return false;
 }
