@@ -52,7 +52,12 @@ export function createX12Writer(out: Writable): ClaimWriter {
 
 class X12Writer implements ClaimWriter {
   /** Text to write; a number is written as its decimal digits (renumbered HL ids, without a string each). */
-  private parts: (string | number)[] = [];
+  /**
+   * parts[0..partCount): reused from flush to flush (a new array per flush grew to ~1,000 parts by copying, ~13 MB
+   * on the 50 MB file); emptied slots are set to 0 so that no old text is kept alive.
+   */
+  private readonly parts: (string | number)[] = [];
+  private partCount = 0;
   private partsLength = 0;
   /**
    * The run of input text being gathered: consecutive segments that lie next to each other in one tokenizer
@@ -145,14 +150,14 @@ class X12Writer implements ClaimWriter {
 
   private push(text: string): void {
     this.endRun();
-    this.parts.push(text);
+    this.parts[this.partCount++] = text;
     this.partsLength += text.length;
   }
 
   /** A non-negative integer as its decimal digits. */
   private pushNumber(value: number): void {
     this.endRun();
-    this.parts.push(value);
+    this.parts[this.partCount++] = value;
     this.partsLength += decimalLength(value);
   }
 
@@ -175,30 +180,32 @@ class X12Writer implements ClaimWriter {
 
   private endRun(): void {
     if (this.runSource === undefined) return;
-    this.parts.push(this.runSource.slice(this.runFrom, this.runTo));
+    this.parts[this.partCount++] = this.runSource.slice(this.runFrom, this.runTo);
     this.runSource = undefined;
     this.runTo = -1;
   }
 
   private async flush(): Promise<void> {
     this.endRun();
-    if (this.parts.length === 0) return;
+    const count = this.partCount;
+    if (count === 0) return;
     // Each part straight into the chunk (no joined copy of the whole chunk on the JS heap).
     const parts = this.parts;
     let chunk = Buffer.allocUnsafe(this.partsLength);
     let offset = 0;
-    for (let i = 0; i < parts.length; i++) {
+    for (let i = 0; i < count; i++) {
       const part = parts[i]!;
       if (typeof part === 'number') offset += writeDecimal(chunk, offset, part);
       else if (part.length > SHORT_PART) offset += chunk.write(part, offset, 'latin1');
       else {
         // A separator, a child flag, an HL piece (about half the parts): copied here, not through a native call
         // each. As 'latin1' writes: the low byte of each char.
-        for (let i = 0; i < part.length; i++) chunk[offset++] = part.charCodeAt(i) & 0xff;
+        for (let k = 0; k < part.length; k++) chunk[offset++] = part.charCodeAt(k) & 0xff;
       }
     }
     if (offset !== chunk.length) chunk = chunk.subarray(0, offset);
-    this.parts = [];
+    parts.fill(0, 0, count);
+    this.partCount = 0;
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
     // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (a file stream's own mark is 16 KiB).
