@@ -475,6 +475,35 @@ function bareCode(code: string): string {
   return code.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
 }
 
+/** The qualifier of an HI composite (the text before its first component separator; the whole value without one). */
+function qualifierOf(value: string, component: string): string {
+  const separator = value.indexOf(component);
+  return separator < 0 ? value : value.slice(0, separator);
+}
+
+/** True when some composite of this HI is qualified as a diagnosis (ABK, ABF, BK, BF): the reader read it as one. */
+function holdsDiagnosis(seg: Segment, component: string): boolean {
+  const count = seg.elementCount;
+  for (let n = 1; n < count; n++) {
+    const value = seg.el(n);
+    if (value.includes(component) && DIAGNOSIS_QUALIFIERS.has(qualifierOf(value, component))) return true;
+  }
+  return false;
+}
+
+/** The composites of an HI that are not diagnoses, as read (empty elements left out). */
+function nonDiagnosisComposites(seg: Segment, component: string): string[] {
+  const others: string[] = [];
+  const count = seg.elementCount;
+  for (let n = 1; n < count; n++) {
+    const value = seg.el(n);
+    if (value === '') continue;
+    if (value.includes(component) && DIAGNOSIS_QUALIFIERS.has(qualifierOf(value, component))) continue;
+    others.push(value);
+  }
+  return others;
+}
+
 /**
  * For each diagnosis of `after`, the text its HI composite carried after the code as read (from the component
  * separator on, e.g. `:::::::Y` for a POA indicator), or '' for a diagnosis that was not read. A diagnosis of
@@ -590,7 +619,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
   let hiWritten = false;
   for (let i = 1; i < claimEnd; i++) {
     const seg = segs[i]!;
-    if (diagnosesChanged && seg.tag === 'HI' && DIAGNOSIS_QUALIFIERS.has(seg.components(1)[0] ?? '')) {
+    if (diagnosesChanged && seg.tag === 'HI' && holdsDiagnosis(seg, d.component)) {
       if (!hiWritten) {
         // The components after each code (HI01-3 … HI01-9: date, amount, quantity, version, present on admission)
         // are kept for a diagnosis that is still there (its qualifier may change, ABF → ABK).
@@ -607,6 +636,10 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
         }
         hiWritten = true;
       }
+      // What else the segment carried (anesthesia procedures BP/BO, condition codes BG, unknown qualifiers) is not
+      // the diagnoses' to drop: it stays where it was, in an HI of its own.
+      const others = nonDiagnosisComposites(seg, d.component);
+      if (others.length > 0) out.push(build(seg, ['HI', ...others]));
       continue;
     }
     out.push(seg);

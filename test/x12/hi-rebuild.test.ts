@@ -93,6 +93,50 @@ describe('HI rebuild keeps the components after the code', () => {
   });
 });
 
+/** `data` with its HI segment `from` replaced by `to` (one or more segments), the transaction's SE count kept true. */
+function withHi(data: Buffer, from: string, to: string[]): Buffer {
+  const text = data.toString('latin1');
+  expect(text).toContain(`${from}~\n`);
+  const replaced = text.replace(`${from}~\n`, to.map((segment) => `${segment}~\n`).join(''));
+  const counted = replaced.replace(/SE\*(\d+)\*/, (_match, count: string) => `SE*${Number(count) + to.length - 1}*`);
+  return Buffer.from(counted, 'latin1');
+}
+
+describe('HI rebuild keeps what is not a diagnosis', () => {
+  it('a condition code (BG) in the diagnosis HI stays, in an HI of its own after the rebuilt diagnoses', async () => {
+    const data = withHi(fileOf([claimWith('BG00001', ['M54.16', 'M47816'])]), 'HI*ABK:M54.16*ABF:M47816', ['HI*ABK:M54.16*BG:01*ABF:M47816']);
+    expect((await readAll(data, 'bg.837')).problems).toEqual([]);
+    const out = await rewrite(data, (claim) => {
+      claim.diagnoses[0]!.code = 'M5416';
+    });
+    expect(hiSegments(out)).toEqual(['HI*ABK:M5416*ABF:M47816', 'HI*BG:01']);
+    expect(oracleParse(out)).toBe(1);
+    const again = await readAll(out, 'again.837');
+    expect(again.problems).toEqual([]);
+    expect(again.claims[0]!.claim.diagnoses.map((dx) => [dx.qualifier, dx.code])).toEqual([['ABK', 'M5416'], ['ABF', 'M47816']]);
+  });
+
+  it('a diagnosis after an anesthesia procedure (BP) in a second HI is not written twice; the BP composite stays', async () => {
+    const data = withHi(fileOf([claimWith('BP00001', ['M54.16', 'M47816'])]), 'HI*ABK:M54.16*ABF:M47816', ['HI*ABK:M54.16', 'HI*BP:64483*ABF:M47816']);
+    expect((await readAll(data, 'bp.837')).claims[0]!.claim.diagnoses.map((dx) => dx.code)).toEqual(['M54.16', 'M47816']);
+    const out = await rewrite(data, (claim) => {
+      claim.diagnoses[0]!.code = 'M5416';
+    });
+    expect(hiSegments(out)).toEqual(['HI*ABK:M5416*ABF:M47816', 'HI*BP:64483']);
+    const again = await readAll(out, 'again.837');
+    expect(again.problems).toEqual([]);
+    expect(again.claims[0]!.claim.diagnoses.map((dx) => dx.code)).toEqual(['M5416', 'M47816']);
+  });
+
+  it('an HI without a diagnosis is left as it was', async () => {
+    const data = withHi(fileOf([claimWith('BG00002', ['M54.16'])]), 'HI*ABK:M54.16', ['HI*ABK:M54.16', 'HI*BG:01*BG:02']);
+    const out = await rewrite(data, (claim) => {
+      claim.diagnoses[0]!.code = 'M5416';
+    });
+    expect(hiSegments(out)).toEqual(['HI*ABK:M5416', 'HI*BG:01*BG:02']);
+  });
+});
+
 describe('run: a fix that rebuilds HI keeps the POA indicators', () => {
   let work: string;
   beforeAll(() => {
