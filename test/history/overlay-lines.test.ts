@@ -7,7 +7,9 @@ import type { PatientIdentity } from '../../src/history/identity.js';
 import { OverlayLines, type ViewLine } from '../../src/history/overlay-lines.js';
 import type { LineRecord } from '../../src/history/records.js';
 
-const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: 'n-jane' };
+/** A name key as identity.ts makes them (24 hex digits). */
+const JANE_NAME = '0123456789abcdef01234567';
+const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: JANE_NAME };
 const FILES = new Map([[1, 'in1.837'], [2, 'in2.837']]);
 const NONE = new Set<number>();
 
@@ -64,7 +66,7 @@ describe('OverlayLines', () => {
   it('chains rows by member identity and, for claims without a member id, by name key; lines before `from` are left out', () => {
     const held = new OverlayLines(1 << 20);
     const john: PatientIdentity = { memberId: 'MEM200', dependentKey: '', nameKey: 'n-john' };
-    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: 'n-jane' };
+    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: JANE_NAME };
     const janeChild: PatientIdentity = { memberId: 'MEM100', dependentKey: 'd-child', nameKey: 'n-child' };
     held.add(1, 1, 'J1', 'B', JANE, [line({ serviceDate: '2026-01-05' }), line({ serviceDate: '2026-03-02', lineNumber: 2 })]);
     held.add(2, 2, 'X1', 'B', john, [line()]);
@@ -74,7 +76,7 @@ describe('OverlayLines', () => {
     held.add(6, 1, 'J2', 'B', { ...JANE }, [line()]);
     expect(held.rowsOfMember(JANE)).toEqual([1, 6]);
     expect(held.rowsOfMember(janeChild)).toEqual([4]);
-    expect(held.rowsOfMemberlessName('n-jane')).toEqual([3]);
+    expect(held.rowsOfMemberlessName(JANE_NAME)).toEqual([3]);
     expect(held.rowsOfMemberlessName('n-john')).toEqual([]);
     expect(readBack(held, [1, 6], '2026-02-01').map((l) => `${l.file} ${l.claimId}/${l.lineNumber}`)).toEqual(['in1.837 J1/2', 'in1.837 J2/1']);
     expect(readBack(held, [2, 3]).map((l) => `${l.file} ${l.claimId}`)).toEqual(['in2.837 X1', 'in1.837 N1']);
@@ -87,11 +89,11 @@ describe('OverlayLines', () => {
   });
 
   it('stops holding at the budget, at a row out of sequence, and when disabled; holds again after clear', () => {
-    // A row: 14 bytes + its claim id + 7 a line (+ 96 for a new identity).
-    const held = new OverlayLines(14 + 2 + 7 + 96 + 14 + 2 + 7);
+    // A row: 14 bytes + 26 of claim fields + its claim id + 7 a line (+ 96 for a new identity).
+    const held = new OverlayLines(40 + 2 + 7 + 96 + 40 + 2 + 7);
     expect(held.add(1, 1, 'C1', 'B', JANE, [line()])).toBe(true);
     expect(held.add(2, 1, 'C2', 'B', JANE, [line()])).toBe(true);
-    expect(held.bytesUsed).toBe(14 + 2 + 7 + 96 + 14 + 2 + 7);
+    expect(held.bytesUsed).toBe(40 + 2 + 7 + 96 + 40 + 2 + 7);
     expect(held.add(3, 1, 'C3', 'B', JANE, [])).toBe(false);
     expect(held.add(4, 1, 'C4', 'B', JANE, [])).toBe(false);
     expect(held.heldThrough).toBe(2);
