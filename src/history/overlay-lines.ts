@@ -291,7 +291,7 @@ export class OverlayLines {
       this.otherIdentities.set(row, { memberId: own.memberId === null ? null : detach(own.memberId), dependentKey: detach(own.dependentKey), nameKey: own.nameKey === null ? null : detach(own.nameKey) });
     } else if (own.nameKey !== null) {
       flags |= ROW_NAMED;
-      this.rowNameKeys.write(own.nameKey, row * NAME_KEY_BYTES, NAME_KEY_BYTES, 'hex');
+      writeNameKey(this.rowNameKeys, row * NAME_KEY_BYTES, own.nameKey);
     }
     this.rowFlags[row] = flags;
     this.rowFrequency[row] = frequency;
@@ -637,7 +637,7 @@ export class OverlayLines {
   private holdClaimId(row: number, claimId: string): void {
     let bytes = this.claimIdBytes;
     if (this.claimIdLength + claimId.length > bytes.length) {
-      const grown = Buffer.alloc(Math.max(64 * 1024, 2 * (this.claimIdLength + claimId.length)));
+      const grown = Buffer.alloc(this.grownLength(Math.max(64 * 1024, bytes.length), this.claimIdLength + claimId.length, 1));
       bytes.copy(grown, 0, 0, this.claimIdLength);
       this.claimIdBytes = bytes = grown;
     }
@@ -653,10 +653,19 @@ export class OverlayLines {
     this.claimIdLength = start + claimId.length;
   }
 
+  /**
+   * A grown array's length: doubled, but no longer than the rest of the budget can fill (each item costs at least
+   * `itemBytes`): the budget then bounds what the arrays take, not only what they hold.
+   */
+  private grownLength(length: number, needed: number, itemBytes: number): number {
+    while (length < needed) length *= 2;
+    const room = Math.ceil(Math.max(0, this.budgetBytes - this.usedBytes) / itemBytes) + 1;
+    return Math.max(needed, Math.min(length, needed + room));
+  }
+
   private ensureRows(row: number): void {
     if (row < this.rowLineStart.length) return;
-    let length = Math.max(1024, this.rowLineStart.length);
-    while (length <= row) length *= 2;
+    const length = this.grownLength(Math.max(1024, this.rowLineStart.length), row + 1, ROW_BYTES);
     this.rowLineStart = grow(this.rowLineStart, new Int32Array(length));
     this.rowClaimIdStart = grow(this.rowClaimIdStart, new Int32Array(length));
     this.rowMemberNext = grow(this.rowMemberNext, new Int32Array(length));
@@ -671,8 +680,7 @@ export class OverlayLines {
 
   private ensureLines(count: number): void {
     if (count <= this.lineDate.length) return;
-    let length = Math.max(4096, this.lineDate.length);
-    while (length < count) length *= 2;
+    const length = this.grownLength(Math.max(4096, this.lineDate.length), count, LINE_BYTES);
     this.lineDate = grow(this.lineDate, new Uint16Array(length));
     this.lineNumber = grow(this.lineNumber, new Uint8Array(length));
     this.lineShape = grow(this.lineShape, new Uint16Array(length));
@@ -686,6 +694,13 @@ export const factFamily = (facts: number): number => (facts >> FAMILY_SHIFT) & 7
 export const factRegion = (facts: number): number => (facts >> REGION_SHIFT) & 3;
 export const factRole = (facts: number): number => (facts >> ROLE_SHIFT) & 3;
 export const factKx = (facts: number): boolean => (facts & KX_BIT) !== 0;
+
+/** A name key's 24 hex digits (NAME_KEY) as 12 bytes (Buffer.write's hex decoder costs several times this). */
+function writeNameKey(bytes: Buffer, at: number, nameKey: string): void {
+  for (let i = 0; i < NAME_KEY_BYTES; i++) bytes[at + i] = (hexDigit(nameKey.charCodeAt(2 * i)) << 4) | hexDigit(nameKey.charCodeAt(2 * i + 1));
+}
+
+const hexDigit = (code: number): number => (code <= 57 ? code - 48 : code - 87);
 
 /** `value` in 8 bits, or SPILLED with the value kept in `spilled` under the line's index. */
 function small(value: number, at: number, spilled: Map<number, number>): number {

@@ -301,11 +301,8 @@ export class HistoryStore {
     return result;
   }
 
-  /**
-   * Records claims already reduced to records (a run's file), in one synchronous transaction. `beforeSort` runs once
-   * every claim is staged, before the file's lines are sorted into the database (where a commit's memory peaks).
-   */
-  recordClaimRecords(file: FileIdentity, records: Iterable<WritableClaim>, beforeSort?: () => void): IngestResult {
+  /** Records claims already reduced to records (a run's file), in one synchronous transaction. */
+  recordClaimRecords(file: FileIdentity, records: Iterable<WritableClaim>): IngestResult {
     if (this.db.inTransaction) {
       throw new HistoryError('HIST_BUSY', `${file.name}: cannot record while another file is being ingested on this connection`);
     }
@@ -320,7 +317,6 @@ export class HistoryStore {
             const writer = this.beginFile(file);
             fileId = writer.fileId;
             for (const record of records) writer.add(record);
-            beforeSort?.();
             return writer.finish();
           })
           .immediate(),
@@ -685,6 +681,15 @@ export class HistoryStore {
       }
     }
     return size;
+  }
+
+  /**
+   * The page cache while a run's commit stages the claims it held in memory (`true`: small, SORT_CACHE_KIB — the held
+   * claims and the cache would add up at the commit's peak), then the usual one again (`false`).
+   */
+  stagingFromMemory(on: boolean): void {
+    this.db.pragma(`cache_size = ${on ? SORT_CACHE_KIB : MAIN_CACHE_KIB}`);
+    if (on) this.db.pragma('shrink_memory');
   }
 
   /** Gives SQLite's page cache back to the system (after a file's commit: the run's reports come next). */
@@ -1456,24 +1461,34 @@ export class RunHistory {
         ensureOpen();
         done = true;
         if (!this.record) return { ...emptyResult(file, 'not-recorded'), claims, lines, status: 'not-recorded' };
-        // The file's claims are staged from the rows held in memory, then from the overlay database; the held rows
-        // are given back once staged, before the file's lines are sorted (the commit's peak is the run's peak), and
-        // collected at once when they were many — unless rows of another file are held too (they stay).
+        // The file's claims are staged from the rows held in memory, then from the overlay database. The commit's
+        // peak is the run's peak: while the held rows are staged, the check's garbage is collected, the overlay's page
+        // cache given back and the database's kept small; then the held rows are given back (and collected when they
+        // were many) — unless rows of another file are held too (they stay).
+        const heldBytes = this.overlayLines.bytesUsed;
+        const releasing = heldBytes > 0 && (this.overlayClaimsByFile.get(fileSeq) ?? 0) === this.overlayClaims;
         let released = false;
+        if (releasing) {
+          if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
+          this.overlay?.releaseMemory();
+          this.store.stagingFromMemory(true);
+        }
         const release = () => {
-          const heldBytes = this.overlayLines.bytesUsed;
-          if (heldBytes === 0 || (this.overlayClaimsByFile.get(fileSeq) ?? 0) !== this.overlayClaims) return;
+          if (!releasing) return;
+          this.store.stagingFromMemory(false);
           this.overlayLines.disable();
           released = true;
           if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
         };
         let result: IngestResult;
         try {
-          result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq), release);
+          result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq, release));
         } catch (error) {
           // The file's held rows are gone: its claims leave the overlay (as if discarded).
           if (released) this.removeFromOverlay(fileSeq);
           throw error;
+        } finally {
+          if (releasing && !released) this.store.stagingFromMemory(false);
         }
         // Now in the database (and visible there), unless the file was there already: then keep the overlay, its
         // rows read from the overlay database from now on (the held ones written there; the next file's go there).
@@ -1623,7 +1638,7 @@ export class RunHistory {
    * the overlay database a batch at a time (never the whole file); their lines stay packed (the write path reads its
    * values from the text) or held (staged from memory).
    */
-  private *recordsOfFile(fileSeq: number): Generator<WritableClaim> {
+  private *recordsOfFile(fileSeq: number, afterHeld: () => void): Generator<WritableClaim> {
     const o = this.overlay;
     if (o === undefined) return;
     const held = this.overlayLines;
@@ -1640,6 +1655,7 @@ export class RunHistory {
         };
       }
     }
+    afterHeld();
     // Held rows are not in the overlay database: its rows of the file all come after them.
     let after = 0;
     for (;;) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory } from '../../src/history/store.js';
 import type { Claim } from '../../src/encounter/model.js';
+import type { HistoryView } from '../../src/history/view.js';
 import { claim, type LineSpec } from './fixtures.js';
 
 const file = (name: string) => ({ name, hash: `hash-${name}`, format: 'x12' });
@@ -147,8 +148,8 @@ describe('history write path across overlay budgets', () => {
     const path = join(dir, `budget-${overlayLinesBudgetBytes ?? 'default'}.db`);
     const store = openHistory(path);
     const answers: unknown[] = [];
-    const ask = (view: { linesBetween: (p: ReturnType<typeof keyOf>, from: string, to: string) => { file: string; claimId: string; serviceDate: string; procedure: string; modifiers: string[]; units: number }[] }) =>
-      answers.push(ASKED.map((key) => view.linesBetween(key, '2026-01-01', '2026-12-31').map((l) => `${l.file}#${l.claimId} ${l.serviceDate} ${l.procedure}-${l.modifiers.join('.')}x${l.units}`)));
+    const ask = (view: HistoryView) =>
+      answers.push(ASKED.map((key) => view.linesBetween(key, '2026-01-01', '2026-12-31').map((l) => `${l.file}#${l.claimId} ${l.serviceDate} ${l.procedure}-${l.modifiers.join('.')}x${l.units ?? '?'}`)));
     const results: unknown[] = [];
     // One run, both files recorded as they end.
     const first = store.beginRun({ record: true, overlayLinesBudgetBytes });
