@@ -1060,12 +1060,25 @@ function overlayStatements(db: Database.Database, held: OverlayLines) {
     }
     return rows;
   };
+  // Rows are written OVERLAY_BATCH at a time (one multi-row INSERT): whoever reads or updates run_claims calls flush() first.
+  const pending = new RowBatch(
+    db,
+    `INSERT INTO run_claims (id, file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+       charge_cents, has_member, hidden, awaiting, lines)`,
+    OVERLAY_WIDTH,
+    OVERLAY_BATCH,
+  );
+  const flush = () => pending.flush();
   return {
+    flush,
     // Row ids are given out by the run (RunHistory.nextOverlayRow): held rows take theirs without a row here.
-    insertClaim: db.prepare(
-      `INSERT INTO run_claims (id, file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
-         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertClaim: {
+      run: (...row: unknown[]): void => {
+        const at = pending.nextRow();
+        const v = pending.values;
+        for (let i = 0; i < OVERLAY_WIDTH; i++) v[at + i] = row[i];
+      },
+    },
     maxRow: db.prepare('SELECT coalesce(max(id), 0) FROM run_claims').pluck(),
     hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
@@ -1076,6 +1089,7 @@ function overlayStatements(db: Database.Database, held: OverlayLines) {
     // PATIENT_ROWS_BATCH ids), not one per row.
     // Held rows (the first ids) are read from memory, checked and packed as the database would give them.
     patientRows: (match: PatientMatch, ids: readonly number[], ...identity: string[]): RawPatientRow[] => {
+      flush();
       const through = held.heldThrough;
       if (through === 0 || ids.length === 0 || ids[0]! > through) return rowsFromDatabase(match, ids, identity);
       const rows: RawPatientRow[] = [];
@@ -1119,6 +1133,10 @@ function heldRowMatches(held: OverlayLines, row: number, match: PatientMatch, id
   const { memberId, nameKey } = held.identityOf(row);
   return nameKey === identity[0] && (match === 'name' || memberId === null);
 }
+
+/** Overlay rows per INSERT statement, and the parameters of one (insertClaim's columns). */
+const OVERLAY_BATCH = 32;
+const OVERLAY_WIDTH = 14;
 
 /** Ids bound to one statement of a patient look-up (patientRows). */
 const PATIENT_ROWS_BATCH = 32;
@@ -1518,7 +1536,10 @@ export class RunHistory {
       const visibleEarlier = this.overlayClaims > 0 ? this.visibleEarlier(key) : [];
       for (const earlier of visibleEarlier) {
         if (this.isHeld(earlier)) this.overlayLines.hide(earlier);
-        else o.hide.run(earlier);
+        else {
+          o.flush();
+          o.hide.run(earlier);
+        }
         this.hiddenClaims.add(earlier);
       }
       const hiddenEarlier = visibleEarlier.length;
@@ -1529,7 +1550,10 @@ export class RunHistory {
       const waiting = this.overlayAwaiting > 0 ? this.firstAwaiting(key) : undefined;
       if (waiting !== undefined) {
         if (this.isHeld(waiting)) this.overlayLines.settleAwaiting(waiting);
-        else o.settleAwaiting.run(waiting);
+        else {
+          o.flush();
+          o.settleAwaiting.run(waiting);
+        }
         this.overlayAwaiting--;
         hidden = true;
       } else if (this.store.hasAwaitingClaim(record.claimId, record.billingNpi) !== undefined) {
@@ -1588,6 +1612,7 @@ export class RunHistory {
           held.isHidden(row) ? 1 : 0, held.isAwaiting(row) ? 1 : 0, packLines(held.lineRecordsOf(row)),
         );
       }
+      o.flush();
     }
     held.disable();
     if (release && heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
@@ -1603,6 +1628,7 @@ export class RunHistory {
         if (claimKey(held.claimIdOf(row), held.billingNpiOf(row)) === key && !held.isHidden(row) && held.frequencyOf(row) !== '8') rows.push(row);
         continue;
       }
+      o.flush();
       const [claimId, billingNpi, hidden, frequency] = o.claimState.get(row) as RawClaimState;
       if (claimKey(claimId, billingNpi) === key && hidden === 0 && frequency !== '8') rows.push(row);
     }
@@ -1618,6 +1644,7 @@ export class RunHistory {
         if (claimKey(held.claimIdOf(row), held.billingNpiOf(row)) === key && held.isAwaiting(row)) return row;
         continue;
       }
+      o.flush();
       const [claimId, billingNpi, , , awaiting] = o.claimState.get(row) as RawClaimState;
       if (claimKey(claimId, billingNpi) === key && awaiting === 1) return row;
     }
@@ -1628,6 +1655,7 @@ export class RunHistory {
   private reindexOverlay(): void {
     const o = this.overlay!;
     this.overlayIndex.clear();
+    o.flush();
     for (const [id, claimId, billingNpi, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
       this.overlayIndex.add(id, claimKey(claimId, billingNpi), hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
     }
@@ -1657,6 +1685,7 @@ export class RunHistory {
     }
     afterHeld();
     // Held rows are not in the overlay database: its rows of the file all come after them.
+    o.flush();
     let after = 0;
     for (;;) {
       const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
@@ -1676,6 +1705,7 @@ export class RunHistory {
     this.overlayVersion++;
     const o = this.overlay;
     if (o === undefined) return;
+    o.flush();
     const ofFile = this.overlayClaimsByFile.get(fileSeq) ?? 0;
     this.overlayClaimsByFile.delete(fileSeq);
     if (ofFile === this.overlayClaims) {
