@@ -121,6 +121,8 @@ export class OverlayLines {
   private usedBytes = 0;
   /** Holding rows (false once the budget is spent or rows were deleted, until `clear`). */
   private holding = true;
+  /** The patient chains were dropped before a commit (forgetPatients). */
+  private chainsForgotten = false;
   /** Last row id held (0: none); every overlay row from firstRow up to it is held. */
   private lastRow = 0;
   private firstRow = 0;
@@ -198,7 +200,7 @@ export class OverlayLines {
 
   /** Whether questions about this identity are answered here (it has a member id). */
   answers(identity: PatientIdentity): boolean {
-    return identity.memberId !== null && this.lastRow !== 0;
+    return identity.memberId !== null && this.lastRow !== 0 && !this.chainsForgotten;
   }
 
   /** The first row held (0: none). */
@@ -520,6 +522,21 @@ export class OverlayLines {
     return records;
   }
 
+  /**
+   * The rows are about to be committed and given back: the view's patient chains go now (the commit reads rows by
+   * file, not by patient), so that they are collected before the commit fills the database's page cache. Nothing more
+   * is held, and questions are no longer answered here (`answers` is false) until `clear`.
+   */
+  forgetPatients(): void {
+    this.holding = false;
+    this.chainsForgotten = true;
+    this.memberHeads.clear();
+    this.memberlessHeads.clear();
+    this.memberlessNext.clear();
+    this.rowMemberNext = new Int32Array(0);
+    this.keyedIdentity = undefined;
+  }
+
   /** Bytes counted against the budget so far. */
   get bytesUsed(): number {
     return this.usedBytes;
@@ -529,6 +546,7 @@ export class OverlayLines {
   clear(): void {
     this.usedBytes = 0;
     this.holding = true;
+    this.chainsForgotten = false;
     this.lastRow = 0;
     this.firstRow = 0;
     this.otherIdentities.clear();

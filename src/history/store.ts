@@ -683,15 +683,6 @@ export class HistoryStore {
     return size;
   }
 
-  /**
-   * The page cache while a run's commit stages the claims it held in memory (`true`: small, SORT_CACHE_KIB — the held
-   * claims and the cache would add up at the commit's peak), then the usual one again (`false`).
-   */
-  stagingFromMemory(on: boolean): void {
-    this.db.pragma(`cache_size = ${on ? SORT_CACHE_KIB : MAIN_CACHE_KIB}`);
-    if (on) this.db.pragma('shrink_memory');
-  }
-
   /** Gives SQLite's page cache back to the system (after a file's commit: the run's reports come next). */
   releaseMemory(): void {
     this.db.pragma('shrink_memory');
@@ -1480,33 +1471,28 @@ export class RunHistory {
         done = true;
         if (!this.record) return { ...emptyResult(file, 'not-recorded'), claims, lines, status: 'not-recorded' };
         // The file's claims are staged from the rows held in memory, then from the overlay database. The commit's
-        // peak is the run's peak: while the held rows are staged, the check's garbage is collected, the overlay's page
-        // cache given back and the database's kept small; then the held rows are given back (and collected when they
-        // were many) — unless rows of another file are held too (they stay).
+        // peak is the run's peak: before the held rows are staged, the view's patient chains are dropped and collected
+        // with the check's garbage, and the overlay's page cache given back; then the held rows are given back (and
+        // collected when they were many) — unless rows of another file are held too (they stay, and so do the chains).
         const heldBytes = this.overlayLines.bytesUsed;
         const releasing = heldBytes > 0 && (this.overlayClaimsByFile.get(fileSeq) ?? 0) === this.overlayClaims;
-        let released = false;
         if (releasing) {
+          this.overlayLines.forgetPatients();
           if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
           this.overlay?.releaseMemory();
-          this.store.stagingFromMemory(true);
         }
         const release = () => {
           if (!releasing) return;
-          this.store.stagingFromMemory(false);
           this.overlayLines.disable();
-          released = true;
           if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
         };
         let result: IngestResult;
         try {
           result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq, release));
         } catch (error) {
-          // The file's held rows are gone: its claims leave the overlay (as if discarded).
-          if (released) this.removeFromOverlay(fileSeq);
+          // The view can no longer read the file's held rows: its claims leave the overlay (as if discarded).
+          if (releasing) this.removeFromOverlay(fileSeq);
           throw error;
-        } finally {
-          if (releasing && !released) this.store.stagingFromMemory(false);
         }
         // Now in the database (and visible there), unless the file was there already: then keep the overlay, its
         // rows read from the overlay database from now on (the held ones written there; the next file's go there).
