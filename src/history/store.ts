@@ -151,6 +151,8 @@ export class HistoryStore {
   private awaitingOriginals = 0;
   /** The database holds no line at all (a first run): the view needs no query. */
   private noLines = false;
+  /** The database holds no claim at all (a first run): a 7/8 needs no look-up of an active claim. */
+  private noClaims = false;
   /** Patients known by name only: while there are none, a member id needs no name look-up. */
   private memberlessPatients = 0;
   private readonly statements;
@@ -198,6 +200,7 @@ export class HistoryStore {
       ),
       clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
       awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
+      anyClaim: db.prepare('SELECT EXISTS (SELECT 1 FROM claims)').pluck(),
       memberlessCount: db.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
       ...linesQueries(db),
     };
@@ -205,6 +208,7 @@ export class HistoryStore {
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
     this.noLines = this.statements.anyLine.get() === 0;
+    this.noClaims = this.statements.anyClaim.get() === 0;
   }
 
   static open(path: string, options: OpenOptions = {}): HistoryStore {
@@ -363,11 +367,13 @@ export class HistoryStore {
     this.forgetPatients();
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
+    this.noClaims = this.statements.anyClaim.get() === 0;
   }
 
   private committed(fileId: number, name: string): void {
     this.fileNames.set(fileId, name);
     this.noLines = this.statements.anyLine.get() === 0;
+    this.noClaims = this.statements.anyClaim.get() === 0;
     this.generation++;
     this.cache.clear();
   }
@@ -620,6 +626,7 @@ export class HistoryStore {
 
   /** True when some claim with this key is active in the database. */
   hasActiveClaim(claimId: string, billingNpi: string): boolean {
+    if (this.noClaims) return false;
     return this.statements.activeClaim.get(claimId, billingNpi) !== undefined;
   }
 
@@ -1373,9 +1380,11 @@ const COMMIT_BATCH = 512;
  * - `file(identity)` starts a file; `add(claim)` after validating each claim (it is visible at once);
  *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them for the
  *   rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
- * - The claims of the run not yet in the database (the overlay) are kept in a private on-disk SQLite database;
- *   their lines are also held in typed arrays up to a fixed budget (overlay-lines.ts), so memory stays bounded
- *   whatever the file's size.
+ * - The claims of the run not yet in the database (the overlay) are held in typed arrays up to a fixed budget
+ *   (overlay-lines.ts: lines and claim fields), the rest in a private on-disk SQLite database, so memory stays
+ *   bounded whatever the file's size. A held claim is not written to that database (the view, the 7/8 look-ups
+ *   and the commit read it in memory) unless claims leave the middle of the overlay or a file already recorded
+ *   stays in it: then the held claims are written there and nothing more is held until the overlay is emptied.
  * - Re-runs are idempotent: rows the database holds from this run's own input files (same hash) are ignored,
  *   this run's reading of them counts instead. Pass every input's hash as `inputHashes` for multi-file re-runs;
  *   otherwise each file's own hash is excluded from when `file()` is called.
