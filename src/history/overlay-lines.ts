@@ -11,6 +11,9 @@
  * without a member id are chained by name key. Questions about a patient without a member id are not answered
  * here (`answers` is false): they are rare, and would need every row chained by name.
  *
+ * Held too, per row, the claim's other fields (frequency, payer claim number, charge, identity, hidden and awaiting
+ * state): a held row is not written to the overlay database at all; the commit and the 7/8 look-ups read it here.
+ *
  * Memory is bounded: once `budgetBytes` would be passed, rows are no longer held, and the caller reads the rows
  * after `heldThrough` from the database. Rows deleted from the middle of the overlay (a failed file among others)
  * stop the holding until the overlay is emptied (`clear`).
@@ -28,10 +31,19 @@ export interface ViewLine extends LineRecord {
   fileId: number | null;
 }
 
-/** Bytes counted per held row (besides its claim id's bytes), per held line, and per identity (a map entry, its key). */
-const ROW_BYTES = 4 + 4 + 4 + 2;
+/** A name key as identity.ts makes it (24 hex digits of a sha256), held as 12 bytes. */
+const NAME_KEY_BYTES = 12;
+/**
+ * Bytes counted per held row (besides its claim id's bytes; its lines, its claim fields: flags, frequency, charge,
+ * member key reference, name key), per held line, and per identity (a map entry, its key).
+ */
+const ROW_BYTES = 4 + 4 + 4 + 2 + (1 + 1 + 4 + 8 + NAME_KEY_BYTES);
 const LINE_BYTES = 2 + 2 + 1 + 2;
 const IDENTITY_BYTES = 96;
+/** A row's identity kept as an object (no member id, or a name key that is not a digest): rare. */
+const OTHER_IDENTITY_BYTES = 200;
+/** A payer claim number (besides its characters), a charge that 32 bits do not hold: map entries. */
+const EXTRA_FIELD_BYTES = 48;
 /** Values per interned table (stored in 16 bits; 0 is kept for "none"). */
 const MAX_INTERNED = 0xfffe;
 /** A line number or units that 8 bits do not hold: the value is in a map beside (units: the shape says SPILLED). */
@@ -42,6 +54,41 @@ const FAMILY_SHIFT = 2;
 const REGION_SHIFT = 5;
 const ROLE_SHIFT = 7;
 const KX_BIT = 1 << 9;
+
+const NAME_KEY = /^[0-9a-f]{24}$/;
+
+/** Bits of a row's flags. */
+const ROW_HIDDEN = 1;
+const ROW_AWAITING = 2;
+/** The row's name key is in rowNameKeys. */
+const ROW_NAMED = 4;
+/** The row's identity is in otherIdentities (no member id, or a name key that is not a digest). */
+const ROW_OTHER_IDENTITY = 8;
+/** A charge that 32 bits do not hold: the value is in spilledCharges. */
+const SPILLED_CHARGE = -0x80000000;
+/** Frequencies held (interned in 8 bits). */
+const MAX_FREQUENCIES = 0xfe;
+
+/** A claim's fields besides its lines, held with them. */
+export interface HeldClaimFields {
+  frequency: string;
+  payerClaimNumber: string | null;
+  chargeCents: number;
+  /** The claim's identity (also for a claim without lines, whose identity is not chained). */
+  identity: PatientIdentity;
+  hidden: boolean;
+  awaiting: boolean;
+}
+
+/** What a test gives for rows whose claim fields do not matter. */
+const NO_FIELDS: HeldClaimFields = {
+  frequency: '1',
+  payerClaimNumber: null,
+  chargeCents: 0,
+  identity: { memberId: null, dependentKey: '', nameKey: null },
+  hidden: false,
+  awaiting: false,
+};
 
 /** Characters the overlay database's packed lines reserve (store.ts): modifier lists holding one are kept as given. */
 const SEPARATORS = /[\u001d-\u001f]/;
@@ -74,8 +121,11 @@ export class OverlayLines {
   private usedBytes = 0;
   /** Holding rows (false once the budget is spent or rows were deleted, until `clear`). */
   private holding = true;
-  /** Last row id held (0: none); every overlay row up to it is held. */
+  /** The patient chains were dropped before a commit (forgetPatients). */
+  private chainsForgotten = false;
+  /** Last row id held (0: none); every overlay row from firstRow up to it is held. */
   private lastRow = 0;
+  private firstRow = 0;
 
   // Per row id (rows are consecutive: a row's lines and claim id end where the next row's begin).
   private rowLineStart = new Int32Array(0);
@@ -89,6 +139,18 @@ export class OverlayLines {
   private readonly otherClaimIds = new Map<number, string>();
   /** Rows of claims without a member id: the previous such row with the same name key. */
   private readonly memberlessNext = new Map<number, number>();
+  /** Per row: ROW_* flags, frequency (interned), charge (0x80000000: in spilledCharges). */
+  private rowFlags = new Uint8Array(0);
+  private rowFrequency = new Uint8Array(0);
+  private rowCharge = new Int32Array(0);
+  /** Per row: its member key (memberKeyOf; the strings memberHeads holds), '' without a member id. */
+  private rowMemberKey: string[] = [''];
+  /** Per row: its name key's 12 bytes (ROW_NAMED). */
+  private rowNameKeys = Buffer.alloc(0);
+  private readonly otherIdentities = new Map<number, PatientIdentity>();
+  private readonly payerClaimNumbers = new Map<number, string>();
+  private readonly spilledCharges = new Map<number, number>();
+  private readonly frequencies = new Interner();
 
   // Per line, in order of arrival.
   private lineCount = 0;
@@ -106,8 +168,9 @@ export class OverlayLines {
   private readonly modifierLists = new Interner();
   private readonly npis = new Interner();
   private readonly billingNpis = new Interner();
-  /** The modifiers of each interned list. */
+  /** The modifiers of each interned list, and the list joined with commas (as the database stores it). */
   private readonly modifierArrays: string[][] = [[]];
+  private readonly modifierTexts: string[] = [''];
   /** Line shapes by number (0 unused): code, modifier list, packed facts, units (SPILLED: in spilledUnits). */
   private readonly shapeIds = new Map<number, number>();
   private readonly shapeProcedure: number[] = [0];
@@ -137,21 +200,46 @@ export class OverlayLines {
 
   /** Whether questions about this identity are answered here (it has a member id). */
   answers(identity: PatientIdentity): boolean {
-    return identity.memberId !== null && this.lastRow !== 0;
+    return identity.memberId !== null && this.lastRow !== 0 && !this.chainsForgotten;
+  }
+
+  /** The first row held (0: none). */
+  get heldFrom(): number {
+    return this.firstRow;
   }
 
   /**
-   * Holds overlay row `row` (the next one after those held). `identity` is null for a claim without lines.
-   * Returns false when the row is not held (budget spent, too many distinct values): from then on nothing more is
-   * held until `clear`.
+   * Holds overlay row `row` (the next one after those held). `identity` is null for a claim without lines (its
+   * identity, for the commit, is in `fields`). Returns false when the row is not held (budget spent, too many
+   * distinct values): from then on nothing more is held until `clear`.
    */
-  add(row: number, fileSeq: number, claimId: string, billingNpi: string, identity: PatientIdentity | null, lines: readonly LineRecord[]): boolean {
+  add(
+    row: number,
+    fileSeq: number,
+    claimId: string,
+    billingNpi: string,
+    identity: PatientIdentity | null,
+    lines: readonly LineRecord[],
+    fields: HeldClaimFields = identity === null ? NO_FIELDS : { ...NO_FIELDS, identity },
+  ): boolean {
     if (!this.holding) return false;
     if (this.lastRow !== 0 && row !== this.lastRow + 1) return this.stop();
     const memberKey = identity !== null && identity.memberId !== null ? this.memberKeyOf(identity) : undefined;
     const nameKey = identity !== null && identity.memberId === null ? identity.nameKey : null;
     const newIdentity = memberKey !== undefined ? !this.memberHeads.has(memberKey) : nameKey !== null && !this.memberlessHeads.has(nameKey);
-    const cost = ROW_BYTES + claimId.length + LINE_BYTES * lines.length + (newIdentity ? IDENTITY_BYTES : 0);
+    // The claim's own identity, for the commit: its member key and name key's bytes, or (rarely) the object.
+    const own = fields.identity;
+    const ownMemberKey = own.memberId === null ? '' : own === identity ? memberKey! : this.memberKeyOf(own);
+    const otherIdentity = own.memberId === null || (own.nameKey !== null && !NAME_KEY.test(own.nameKey));
+    const frequency = this.frequencies.id(fields.frequency);
+    if (frequency < 0 || frequency > MAX_FREQUENCIES) return this.stop();
+    const chargeFits = (fields.chargeCents | 0) === fields.chargeCents && fields.chargeCents !== SPILLED_CHARGE && !Object.is(fields.chargeCents, -0);
+    const cost =
+      ROW_BYTES + claimId.length + LINE_BYTES * lines.length + (newIdentity ? IDENTITY_BYTES : 0) +
+      (otherIdentity ? OTHER_IDENTITY_BYTES : 0) +
+      (ownMemberKey !== '' && ownMemberKey !== memberKey && !this.memberHeads.has(ownMemberKey) ? IDENTITY_BYTES : 0) +
+      (fields.payerClaimNumber === null ? 0 : EXTRA_FIELD_BYTES + 2 * fields.payerClaimNumber.length) +
+      (chargeFits ? 0 : EXTRA_FIELD_BYTES);
     if (this.usedBytes + cost > this.budgetBytes) return this.stop();
     const billing = this.billingNpis.id(billingNpi);
     if (billing < 0) return this.stop();
@@ -199,6 +287,25 @@ export class OverlayLines {
       if (previous !== undefined) this.memberlessNext.set(row, previous);
       this.memberlessHeads.set(previous === undefined ? detach(nameKey) : nameKey, row);
     }
+    let flags = (fields.hidden ? ROW_HIDDEN : 0) | (fields.awaiting ? ROW_AWAITING : 0);
+    if (otherIdentity) {
+      flags |= ROW_OTHER_IDENTITY;
+      this.otherIdentities.set(row, { memberId: own.memberId === null ? null : detach(own.memberId), dependentKey: detach(own.dependentKey), nameKey: own.nameKey === null ? null : detach(own.nameKey) });
+    } else if (own.nameKey !== null) {
+      flags |= ROW_NAMED;
+      writeNameKey(this.rowNameKeys, row * NAME_KEY_BYTES, own.nameKey);
+    }
+    this.rowFlags[row] = flags;
+    this.rowFrequency[row] = frequency;
+    this.rowMemberKey[row] = ownMemberKey;
+    if (chargeFits) {
+      this.rowCharge[row] = fields.chargeCents;
+    } else {
+      this.rowCharge[row] = SPILLED_CHARGE;
+      this.spilledCharges.set(row, fields.chargeCents);
+    }
+    if (fields.payerClaimNumber !== null) this.payerClaimNumbers.set(row, detach(fields.payerClaimNumber));
+    if (this.lastRow === 0) this.firstRow = row;
     this.lastRow = row;
     this.usedBytes += cost;
     return true;
@@ -268,6 +375,168 @@ export class OverlayLines {
     }
   }
 
+  // The write side's reading of a held row (the commit, the 7/8 look-ups, a row written to the database after all).
+
+  /** The claim id of a held row. */
+  claimIdOf(row: number): string {
+    return (this.otherClaimIds.size > 0 ? this.otherClaimIds.get(row) : undefined) ??
+      latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
+  }
+
+  billingNpiOf(row: number): string {
+    return this.billingNpis.values[this.rowBillingNpi[row]!]!;
+  }
+
+  frequencyOf(row: number): string {
+    return this.frequencies.values[this.rowFrequency[row]!]!;
+  }
+
+  payerClaimNumberOf(row: number): string | null {
+    return this.payerClaimNumbers.size > 0 ? (this.payerClaimNumbers.get(row) ?? null) : null;
+  }
+
+  chargeCentsOf(row: number): number {
+    const charge = this.rowCharge[row]!;
+    return charge === SPILLED_CHARGE ? this.spilledCharges.get(row)! : charge;
+  }
+
+  /** The claim's identity (a new object). */
+  identityOf(row: number): PatientIdentity {
+    const flags = this.rowFlags[row]!;
+    if ((flags & ROW_OTHER_IDENTITY) !== 0) return this.otherIdentities.get(row)!;
+    const memberKey = this.rowMemberKey[row]!;
+    const split = memberKey.lastIndexOf('\u0000');
+    const at = row * NAME_KEY_BYTES;
+    return {
+      memberId: memberKey.slice(0, split),
+      dependentKey: memberKey.slice(split + 1),
+      nameKey: (flags & ROW_NAMED) !== 0 ? this.rowNameKeys.toString('hex', at, at + NAME_KEY_BYTES) : null,
+    };
+  }
+
+  /** Whether the claim's identity has this member id and dependent key (a member id: never null here). */
+  hasMember(row: number, memberId: string, dependentKey: string): boolean {
+    if ((this.rowFlags[row]! & ROW_OTHER_IDENTITY) !== 0) {
+      const identity = this.otherIdentities.get(row)!;
+      return identity.memberId === memberId && identity.dependentKey === dependentKey;
+    }
+    const memberKey = this.rowMemberKey[row]!;
+    return memberKey.length === memberId.length + 1 + dependentKey.length && memberKey === `${memberId}\u0000${dependentKey}`;
+  }
+
+  isHidden(row: number): boolean {
+    return (this.rowFlags[row]! & ROW_HIDDEN) !== 0;
+  }
+
+  isAwaiting(row: number): boolean {
+    return (this.rowFlags[row]! & ROW_AWAITING) !== 0;
+  }
+
+  /** A later 7/8 replaced or voided the row's claim. */
+  hide(row: number): void {
+    this.rowFlags[row] = this.rowFlags[row]! | ROW_HIDDEN;
+  }
+
+  /** The row (a 7/8) no longer waits for its original: it came. */
+  settleAwaiting(row: number): void {
+    this.rowFlags[row] = this.rowFlags[row]! & ~ROW_AWAITING;
+  }
+
+  /** Held rows of a file, in id order, as [first, last] ranges. */
+  rangesOfFile(fileSeq: number): [number, number][] {
+    const ranges: [number, number][] = [];
+    const starts = this.fileRunStarts;
+    for (let run = 0; run < starts.length; run++) {
+      if (this.fileRunSeqs[run] !== fileSeq) continue;
+      ranges.push([starts[run]!, run + 1 < starts.length ? starts[run + 1]! - 1 : this.lastRow]);
+    }
+    return ranges;
+  }
+
+  /** The file of a held row. */
+  fileOf(row: number): number {
+    return this.fileSeqOf(row);
+  }
+
+  /** A held row's lines are those at lineStart(row) … lineEnd(row) - 1. */
+  lineStart(row: number): number {
+    return this.rowLineStart[row]!;
+  }
+
+  lineEnd(row: number): number {
+    return this.rowLineStart[row + 1]!;
+  }
+
+  serviceDateAt(at: number): string {
+    return this.dates.values[this.lineDate[at]!]!;
+  }
+
+  lineNumberAt(at: number): number {
+    const lineNumber = this.lineNumber[at]!;
+    return lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber;
+  }
+
+  procedureAt(at: number): string {
+    return this.procedures.values[this.shapeProcedure[this.lineShape[at]!]!]!;
+  }
+
+  /** The line's modifiers joined with commas (as the database stores them). */
+  modifiersTextAt(at: number): string {
+    return this.modifierTexts[this.shapeModifiers[this.lineShape[at]!]!]!;
+  }
+
+  /** The line's packed facts: sides (bits 0-1), then family, region, role codes and KX (factsOf reads them). */
+  factsAt(at: number): number {
+    return this.shapeFacts[this.lineShape[at]!]!;
+  }
+
+  unitsAt(at: number): number {
+    const units = this.shapeUnits[this.lineShape[at]!]!;
+    return units === SPILLED ? this.spilledUnits.get(at)! : units;
+  }
+
+  renderingNpiAt(at: number): string | null {
+    const npi = this.lineRenderingNpi[at]!;
+    return npi === 0 ? null : this.npis.values[npi]!;
+  }
+
+  /** A held row's lines as records. */
+  lineRecordsOf(row: number): LineRecord[] {
+    const records: LineRecord[] = [];
+    for (let at = this.lineStart(row), end = this.lineEnd(row); at < end; at++) {
+      const facts = this.factsAt(at);
+      records.push({
+        lineNumber: this.lineNumberAt(at),
+        serviceDate: this.serviceDateAt(at),
+        procedure: this.procedureAt(at),
+        modifiers: this.modifierArrays[this.shapeModifiers[this.lineShape[at]!]!]!.slice(),
+        sides: factSides(facts),
+        family: FAMILY_CODES[factFamily(facts)]!,
+        region: REGION_CODES[factRegion(facts)]!,
+        role: ROLE_CODES[factRole(facts)]!,
+        units: this.unitsAt(at),
+        kx: factKx(facts),
+        renderingNpi: this.renderingNpiAt(at),
+      });
+    }
+    return records;
+  }
+
+  /**
+   * The rows are about to be committed and given back: the view's patient chains go now (the commit reads rows by
+   * file, not by patient), so that they are collected before the commit fills the database's page cache. Nothing more
+   * is held, and questions are no longer answered here (`answers` is false) until `clear`.
+   */
+  forgetPatients(): void {
+    this.holding = false;
+    this.chainsForgotten = true;
+    this.memberHeads.clear();
+    this.memberlessHeads.clear();
+    this.memberlessNext.clear();
+    this.rowMemberNext = new Int32Array(0);
+    this.keyedIdentity = undefined;
+  }
+
   /** Bytes counted against the budget so far. */
   get bytesUsed(): number {
     return this.usedBytes;
@@ -277,7 +546,14 @@ export class OverlayLines {
   clear(): void {
     this.usedBytes = 0;
     this.holding = true;
+    this.chainsForgotten = false;
     this.lastRow = 0;
+    this.firstRow = 0;
+    this.otherIdentities.clear();
+    this.payerClaimNumbers.clear();
+    this.spilledCharges.clear();
+    this.frequencies.clear();
+    this.rowMemberKey = [''];
     this.lineCount = 0;
     this.claimIdLength = 0;
     this.otherClaimIds.clear();
@@ -289,6 +565,7 @@ export class OverlayLines {
     this.keyedIdentity = undefined;
     for (const interner of [this.dates, this.procedures, this.modifierLists, this.npis, this.billingNpis]) interner.clear();
     this.modifierArrays.length = 1;
+    this.modifierTexts.length = 1;
     this.shapeIds.clear();
     for (const table of [this.shapeProcedure, this.shapeModifiers, this.shapeFacts, this.shapeUnits]) table.length = 1;
     this.fileRunStarts.length = 0;
@@ -299,6 +576,10 @@ export class OverlayLines {
     this.rowClaimIdStart = new Int32Array(0);
     this.rowMemberNext = new Int32Array(0);
     this.rowBillingNpi = new Uint16Array(0);
+    this.rowFlags = new Uint8Array(0);
+    this.rowFrequency = new Uint8Array(0);
+    this.rowCharge = new Int32Array(0);
+    this.rowNameKeys = Buffer.alloc(0);
     this.lineDate = new Uint16Array(0);
     this.lineNumber = new Uint8Array(0);
     this.lineShape = new Uint16Array(0);
@@ -362,7 +643,11 @@ export class OverlayLines {
     const joined = modifiers.length === 0 ? '' : modifiers.length === 1 ? modifiers[0]! : modifiers.join(',');
     const verbatim = SEPARATORS.test(joined);
     const id = this.modifierLists.id(verbatim ? `\u001d${JSON.stringify(modifiers)}` : joined);
-    if (id === this.modifierArrays.length) this.modifierArrays.push(verbatim ? [...modifiers] : joined === '' ? [] : joined.split(','));
+    if (id === this.modifierArrays.length) {
+      const held = verbatim ? [...modifiers] : joined === '' ? [] : joined.split(',');
+      this.modifierArrays.push(held);
+      this.modifierTexts.push(verbatim ? held.join(',') : this.modifierLists.values[id]!);
+    }
     return id;
   }
 
@@ -370,7 +655,7 @@ export class OverlayLines {
   private holdClaimId(row: number, claimId: string): void {
     let bytes = this.claimIdBytes;
     if (this.claimIdLength + claimId.length > bytes.length) {
-      const grown = Buffer.alloc(Math.max(64 * 1024, 2 * (this.claimIdLength + claimId.length)));
+      const grown = Buffer.alloc(this.grownLength(Math.max(64 * 1024, bytes.length), this.claimIdLength + claimId.length, 1));
       bytes.copy(grown, 0, 0, this.claimIdLength);
       this.claimIdBytes = bytes = grown;
     }
@@ -386,26 +671,54 @@ export class OverlayLines {
     this.claimIdLength = start + claimId.length;
   }
 
+  /**
+   * A grown array's length: doubled, but no longer than the rest of the budget can fill (each item costs at least
+   * `itemBytes`): the budget then bounds what the arrays take, not only what they hold.
+   */
+  private grownLength(length: number, needed: number, itemBytes: number): number {
+    while (length < needed) length *= 2;
+    const room = Math.ceil(Math.max(0, this.budgetBytes - this.usedBytes) / itemBytes) + 1;
+    return Math.max(needed, Math.min(length, needed + room));
+  }
+
   private ensureRows(row: number): void {
     if (row < this.rowLineStart.length) return;
-    let length = Math.max(1024, this.rowLineStart.length);
-    while (length <= row) length *= 2;
+    const length = this.grownLength(Math.max(1024, this.rowLineStart.length), row + 1, ROW_BYTES);
     this.rowLineStart = grow(this.rowLineStart, new Int32Array(length));
     this.rowClaimIdStart = grow(this.rowClaimIdStart, new Int32Array(length));
     this.rowMemberNext = grow(this.rowMemberNext, new Int32Array(length));
     this.rowBillingNpi = grow(this.rowBillingNpi, new Uint16Array(length));
+    this.rowFlags = grow(this.rowFlags, new Uint8Array(length));
+    this.rowFrequency = grow(this.rowFrequency, new Uint8Array(length));
+    this.rowCharge = grow(this.rowCharge, new Int32Array(length));
+    const names = Buffer.alloc(length * NAME_KEY_BYTES);
+    this.rowNameKeys.copy(names);
+    this.rowNameKeys = names;
   }
 
   private ensureLines(count: number): void {
     if (count <= this.lineDate.length) return;
-    let length = Math.max(4096, this.lineDate.length);
-    while (length < count) length *= 2;
+    const length = this.grownLength(Math.max(4096, this.lineDate.length), count, LINE_BYTES);
     this.lineDate = grow(this.lineDate, new Uint16Array(length));
     this.lineNumber = grow(this.lineNumber, new Uint8Array(length));
     this.lineShape = grow(this.lineShape, new Uint16Array(length));
     this.lineRenderingNpi = grow(this.lineRenderingNpi, new Uint16Array(length));
   }
 }
+
+/** The parts of a line's packed facts (factsAt): sides bits, family, region and role codes, KX. */
+export const factSides = (facts: number): number => facts & 3;
+export const factFamily = (facts: number): number => (facts >> FAMILY_SHIFT) & 7;
+export const factRegion = (facts: number): number => (facts >> REGION_SHIFT) & 3;
+export const factRole = (facts: number): number => (facts >> ROLE_SHIFT) & 3;
+export const factKx = (facts: number): boolean => (facts & KX_BIT) !== 0;
+
+/** A name key's 24 hex digits (NAME_KEY) as 12 bytes (Buffer.write's hex decoder costs several times this). */
+function writeNameKey(bytes: Buffer, at: number, nameKey: string): void {
+  for (let i = 0; i < NAME_KEY_BYTES; i++) bytes[at + i] = (hexDigit(nameKey.charCodeAt(2 * i)) << 4) | hexDigit(nameKey.charCodeAt(2 * i + 1));
+}
+
+const hexDigit = (code: number): number => (code <= 57 ? code - 48 : code - 87);
 
 /** `value` in 8 bits, or SPILLED with the value kept in `spilled` under the line's index. */
 function small(value: number, at: number, spilled: Map<number, number>): number {

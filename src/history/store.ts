@@ -18,7 +18,7 @@ import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
-import { OverlayLines, type ViewLine } from './overlay-lines.js';
+import { factFamily, factKx, factRegion, factRole, factSides, OverlayLines, type HeldClaimFields, type ViewLine } from './overlay-lines.js';
 import { collectGarbage } from './collect-garbage.js';
 export { HistoryError } from './schema.js';
 
@@ -151,6 +151,8 @@ export class HistoryStore {
   private awaitingOriginals = 0;
   /** The database holds no line at all (a first run): the view needs no query. */
   private noLines = false;
+  /** The database holds no claim at all (a first run): a 7/8 needs no look-up of an active claim. */
+  private noClaims = false;
   /** Patients known by name only: while there are none, a member id needs no name look-up. */
   private memberlessPatients = 0;
   private readonly statements;
@@ -198,6 +200,7 @@ export class HistoryStore {
       ),
       clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
       awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
+      anyClaim: db.prepare('SELECT EXISTS (SELECT 1 FROM claims)').pluck(),
       memberlessCount: db.prepare('SELECT count(*) FROM patients WHERE member_id IS NULL').pluck(),
       ...linesQueries(db),
     };
@@ -205,6 +208,7 @@ export class HistoryStore {
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
     this.noLines = this.statements.anyLine.get() === 0;
+    this.noClaims = this.statements.anyClaim.get() === 0;
   }
 
   static open(path: string, options: OpenOptions = {}): HistoryStore {
@@ -363,11 +367,13 @@ export class HistoryStore {
     this.forgetPatients();
     this.awaitingOriginals = this.statements.awaitingCount.get() as number;
     this.memberlessPatients = this.statements.memberlessCount.get() as number;
+    this.noClaims = this.statements.anyClaim.get() === 0;
   }
 
   private committed(fileId: number, name: string): void {
     this.fileNames.set(fileId, name);
     this.noLines = this.statements.anyLine.get() === 0;
+    this.noClaims = this.statements.anyClaim.get() === 0;
     this.generation++;
     this.cache.clear();
   }
@@ -437,13 +443,16 @@ export class HistoryStore {
       let lineCount: number;
       if (patientId === null) {
         // Not stored (no identity at all): only the claim's dates and line count.
-        const records = typeof packed === 'string' ? unpackLines(packed) : packed;
+        const records = typeof packed === 'string' ? unpackLines(packed) : isHeldLines(packed) ? packed.held.lineRecordsOf(packed.row) : packed;
         span.first = span.last = null;
         for (const line of records) widenSpan(span, line.serviceDate);
         lineCount = records.length;
       } else {
         const row: LineRowFixed = { patientId, claimRow, claimId: record.claimId, billingNpi: record.billingNpi, fileId, active: linesActive ? 1 : 0 };
-        lineCount = typeof packed === 'string' ? stagePackedLines(lines, packed, row, span) : stageLineRecords(lines, packed, row, span);
+        lineCount =
+          typeof packed === 'string' ? stagePackedLines(lines, packed, row, span)
+          : isHeldLines(packed) ? stageHeldLines(lines, packed, row, span)
+          : stageLineRecords(lines, packed, row, span);
         result.lines += lineCount;
       }
       const at = claims.nextRow();
@@ -617,6 +626,7 @@ export class HistoryStore {
 
   /** True when some claim with this key is active in the database. */
   hasActiveClaim(claimId: string, billingNpi: string): boolean {
+    if (this.noClaims) return false;
     return this.statements.activeClaim.get(claimId, billingNpi) !== undefined;
   }
 
@@ -717,12 +727,30 @@ export class HistoryStore {
 }
 
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
+/** An identity held by nothing (the run's scratch HeldClaimFields between claims). */
+const NO_IDENTITY: PatientIdentity = { memberId: null, dependentKey: '', nameKey: null };
 
 /** Held overlay lines worth a full collection when given back before a commit (a small file's are not). */
 const RELEASE_COLLECT_BYTES = 1024 * 1024;
 
-/** A claim for the write path: a record, or one whose lines are still packed as a run's overlay holds them (packLines). */
-export type WritableClaim = ClaimRecord | (Omit<ClaimRecord, 'lines'> & { lines: string });
+/** A claim's lines held in memory by a run's overlay (OverlayLines' row): staged from there, no record built. */
+interface HeldLines {
+  held: OverlayLines;
+  row: number;
+}
+
+/**
+ * A claim for the write path: a record, or one whose lines are still packed as a run's overlay database holds them
+ * (packLines), or held in memory by the overlay.
+ */
+export type WritableClaim =
+  | ClaimRecord
+  | (Omit<ClaimRecord, 'lines'> & { lines: string })
+  | (Omit<ClaimRecord, 'lines'> & { lines: HeldLines });
+
+function isHeldLines(lines: readonly LineRecord[] | HeldLines): lines is HeldLines {
+  return !Array.isArray(lines);
+}
 
 /**
  * Rows for one table gathered into multi-row INSERTs of `batch` rows: one call into SQLite per batch instead of one
@@ -879,6 +907,33 @@ function stageLineRecords(lines: RowBatch, records: readonly LineRecord[], fixed
   return records.length;
 }
 
+/** Stages a claim's lines held in memory by the overlay (the values stageLineRecords would give). Returns the number of lines. */
+function stageHeldLines(lines: RowBatch, source: HeldLines, fixed: LineRowFixed, span: DateSpan): number {
+  span.first = span.last = null;
+  const { held, row } = source;
+  const start = held.lineStart(row);
+  const end = held.lineEnd(row);
+  for (let at = start; at < end; at++) {
+    const serviceDate = held.serviceDateAt(at);
+    widenSpan(span, serviceDate);
+    const i = stageLineRow(lines, fixed, at - start);
+    const v = lines.values;
+    const facts = held.factsAt(at);
+    v[i + 1] = serviceDate;
+    v[i + 4] = held.lineNumberAt(at);
+    v[i + 8] = held.procedureAt(at);
+    v[i + 9] = held.modifiersTextAt(at);
+    v[i + 10] = factSides(facts);
+    v[i + 11] = factFamily(facts);
+    v[i + 12] = factRegion(facts);
+    v[i + 13] = factRole(facts);
+    v[i + 14] = held.unitsAt(at);
+    v[i + 15] = factKx(facts) ? 1 : 0;
+    v[i + 16] = held.renderingNpiAt(at);
+  }
+  return end - start;
+}
+
 /** Where each of a packed line's 11 fields starts, and one past the end of the last (stagePackedLines). */
 const fieldStarts = new Int32Array(12);
 
@@ -952,8 +1007,11 @@ function openOverlay(): Database.Database {
   return db;
 }
 
-/** A run's overlay statements (the temp tables are created on the first claim added). */
-function overlayStatements(db: Database.Database) {
+/**
+ * A run's overlay statements (the temp tables are created on the first claim added). The rows `held` holds
+ * (heldFrom … heldThrough) are in memory only, not in this database: a patient look-up reads them there.
+ */
+function overlayStatements(db: Database.Database, held: OverlayLines) {
   // On disk behind a small page cache: the overlay of a 1 GB file costs disk pages, not memory. Claims in arrival
   // order (id), each once, with its lines packed in one value (packLines): appended, never inserted in the middle.
   // Which rows belong to a patient or a claim key is known from OverlayIndex (in memory, a few bytes per claim);
@@ -991,11 +1049,35 @@ function overlayStatements(db: Database.Database) {
     }
     return statement;
   };
+  const rowsFromDatabase = (match: PatientMatch, ids: readonly number[], identity: string[]): RawPatientRow[] => {
+    if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(match, ids.length).all(...ids, ...identity) as RawPatientRow[];
+    const rows: RawPatientRow[] = [];
+    for (let start = 0; start < ids.length; start += PATIENT_ROWS_BATCH) {
+      const batch = ids.slice(start, start + PATIENT_ROWS_BATCH);
+      for (const row of patientRowsOf(match, batch.length).all(...batch, ...identity) as RawPatientRow[]) rows.push(row);
+    }
+    return rows;
+  };
+  // Rows are written OVERLAY_BATCH at a time (one multi-row INSERT): whoever reads or updates run_claims calls flush() first.
+  const pending = new RowBatch(
+    db,
+    `INSERT INTO run_claims (id, file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
+       charge_cents, has_member, hidden, awaiting, lines)`,
+    OVERLAY_WIDTH,
+    OVERLAY_BATCH,
+  );
+  const flush = () => pending.flush();
   return {
-    insertClaim: db.prepare(
-      `INSERT INTO run_claims (file_seq, claim_id, billing_npi, frequency, payer_claim_number, member_id, dependent_key, name_key,
-         charge_cents, has_member, hidden, awaiting, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    flush,
+    // Row ids are given out by the run (RunHistory.nextOverlayRow): held rows take theirs without a row here.
+    insertClaim: {
+      run: (...row: unknown[]): void => {
+        const at = pending.nextRow();
+        const v = pending.values;
+        for (let i = 0; i < OVERLAY_WIDTH; i++) v[at + i] = row[i];
+      },
+    },
+    maxRow: db.prepare('SELECT coalesce(max(id), 0) FROM run_claims').pluck(),
     hide: db.prepare('UPDATE run_claims SET hidden = 1 WHERE id = ?'),
     settleAwaiting: db.prepare('UPDATE run_claims SET awaiting = 0 WHERE id = ?'),
     // A candidate row of a claim-key look-up (OverlayIndex), to check its key exactly.
@@ -1003,13 +1085,20 @@ function overlayStatements(db: Database.Database) {
     // The candidate rows of a patient look-up (OverlayIndex's ids) that really hold the identity, in id order (raw,
     // RawPatientRow). SQLite checks the identity: its strings are not copied into JS. One statement per look-up (up to
     // PATIENT_ROWS_BATCH ids), not one per row.
+    // Held rows (the first ids) are read from memory, checked and packed as the database would give them.
     patientRows: (match: PatientMatch, ids: readonly number[], ...identity: string[]): RawPatientRow[] => {
-      if (ids.length <= PATIENT_ROWS_BATCH) return patientRowsOf(match, ids.length).all(...ids, ...identity) as RawPatientRow[];
+      flush();
+      const through = held.heldThrough;
+      if (through === 0 || ids.length === 0 || ids[0]! > through) return rowsFromDatabase(match, ids, identity);
       const rows: RawPatientRow[] = [];
-      for (let start = 0; start < ids.length; start += PATIENT_ROWS_BATCH) {
-        const batch = ids.slice(start, start + PATIENT_ROWS_BATCH);
-        for (const row of patientRowsOf(match, batch.length).all(...batch, ...identity) as RawPatientRow[]) rows.push(row);
+      let first = 0;
+      for (; first < ids.length && ids[first]! <= through; first++) {
+        const row = ids[first]!;
+        if (heldRowMatches(held, row, match, identity)) {
+          rows.push([held.claimIdOf(row), held.billingNpiOf(row), held.fileOf(row), packLines(held.lineRecordsOf(row))]);
+        }
       }
+      if (first < ids.length) for (const row of rowsFromDatabase(match, ids.slice(first), identity)) rows.push(row);
       return rows;
     },
     // Every overlay row, in id order, to rebuild the index after a file's rows were deleted.
@@ -1035,6 +1124,17 @@ function overlayStatements(db: Database.Database) {
     },
   };
 }
+
+/** Whether a held overlay row holds the identity of a patient look-up (PATIENT_MATCHES, on a held row). */
+function heldRowMatches(held: OverlayLines, row: number, match: PatientMatch, identity: readonly string[]): boolean {
+  if (match === 'member') return held.hasMember(row, identity[0]!, identity[1]!);
+  const { memberId, nameKey } = held.identityOf(row);
+  return nameKey === identity[0] && (match === 'name' || memberId === null);
+}
+
+/** Overlay rows per INSERT statement, and the parameters of one (insertClaim's columns). */
+const OVERLAY_BATCH = 32;
+const OVERLAY_WIDTH = 14;
 
 /** Ids bound to one statement of a patient look-up (patientRows). */
 const PATIENT_ROWS_BATCH = 32;
@@ -1280,9 +1380,11 @@ const COMMIT_BATCH = 512;
  * - `file(identity)` starts a file; `add(claim)` after validating each claim (it is visible at once);
  *   `commit()` at the end of the file writes its claims in one transaction (`record: true`), or keeps them for the
  *   rest of the run (`record: false`, `--no-record`); `discard()` drops them (a failed file).
- * - The claims of the run not yet in the database (the overlay) are kept in a private on-disk SQLite database;
- *   their lines are also held in typed arrays up to a fixed budget (overlay-lines.ts), so memory stays bounded
- *   whatever the file's size.
+ * - The claims of the run not yet in the database (the overlay) are held in typed arrays up to a fixed budget
+ *   (overlay-lines.ts: lines and claim fields), the rest in a private on-disk SQLite database, so memory stays
+ *   bounded whatever the file's size. A held claim is not written to that database (the view, the 7/8 look-ups
+ *   and the commit read it in memory) unless claims leave the middle of the overlay or a file already recorded
+ *   stays in it: then the held claims are written there and nothing more is held until the overlay is emptied.
  * - Re-runs are idempotent: rows the database holds from this run's own input files (same hash) are ignored,
  *   this run's reading of them counts instead. Pass every input's hash as `inputHashes` for multi-file re-runs;
  *   otherwise each file's own hash is excluded from when `file()` is called.
@@ -1311,6 +1413,11 @@ export class RunHistory {
   /** Overlay 7/8 claims waiting for their original (none: an original needs no look-up). */
   private overlayAwaiting = 0;
   private fileSeq = 0;
+  /**
+   * The id of the next overlay row (what SQLite would give: the largest id + 1). The run gives ids out itself: rows
+   * held in memory (overlayLines, heldFrom … heldThrough) are not written to the overlay database at all.
+   */
+  private nextOverlayRow = 1;
   /** Claim keys whose database versions a 7/8 of this run superseded: count of such overlay claims. */
   private readonly supersededInDb = new Map<string, number>();
 
@@ -1372,14 +1479,34 @@ export class RunHistory {
         ensureOpen();
         done = true;
         if (!this.record) return { ...emptyResult(file, 'not-recorded'), claims, lines, status: 'not-recorded' };
-        // The commit reads the overlay database: the lines held in memory are given back before it (its peak is the
-        // run's peak), and collected at once when they were many.
+        // The file's claims are staged from the rows held in memory, then from the overlay database. The commit's
+        // peak is the run's peak: before the held rows are staged, the view's patient chains are dropped and collected
+        // with the check's garbage, and the overlay's page cache given back; then the held rows are given back (and
+        // collected when they were many) — unless rows of another file are held too (they stay, and so do the chains).
         const heldBytes = this.overlayLines.bytesUsed;
-        this.overlayLines.disable();
-        if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
-        const result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq));
-        // Now in the database (and visible there), unless the file was there already: then keep the overlay.
+        const releasing = heldBytes > 0 && (this.overlayClaimsByFile.get(fileSeq) ?? 0) === this.overlayClaims;
+        if (releasing) {
+          this.overlayLines.forgetPatients();
+          if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
+          this.overlay?.releaseMemory();
+        }
+        const release = () => {
+          if (!releasing) return;
+          this.overlayLines.disable();
+          if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
+        };
+        let result: IngestResult;
+        try {
+          result = this.store.recordClaimRecords(file, this.recordsOfFile(fileSeq, release));
+        } catch (error) {
+          // The view can no longer read the file's held rows: its claims leave the overlay (as if discarded).
+          if (releasing) this.removeFromOverlay(fileSeq);
+          throw error;
+        }
+        // Now in the database (and visible there), unless the file was there already: then keep the overlay, its
+        // rows read from the overlay database from now on (the held ones written there; the next file's go there).
         if (result.status === 'added') this.removeFromOverlay(fileSeq);
+        else this.spillHeld(true);
         // The commit filled the page caches; what comes next (the next file, or the reports) starts from little.
         this.store.releaseMemory();
         this.overlay?.releaseMemory();
@@ -1395,7 +1522,7 @@ export class RunHistory {
 
   private addToOverlay(fileSeq: number, record: ClaimRecord): void {
     this.overlayVersion++;
-    const o = (this.overlay ??= overlayStatements(this.store.closeWith(openOverlay())));
+    const o = (this.overlay ??= overlayStatements(this.store.closeWith(openOverlay()), this.overlayLines));
     const key = claimKey(record.claimId, record.billingNpi);
     let hidden = false;
     let awaiting = false;
@@ -1403,7 +1530,11 @@ export class RunHistory {
       // Every visible earlier claim of the run with this key is superseded (a void supersedes nothing more).
       const visibleEarlier = this.overlayClaims > 0 ? this.visibleEarlier(key) : [];
       for (const earlier of visibleEarlier) {
-        o.hide.run(earlier);
+        if (this.isHeld(earlier)) this.overlayLines.hide(earlier);
+        else {
+          o.flush();
+          o.hide.run(earlier);
+        }
         this.hiddenClaims.add(earlier);
       }
       const hiddenEarlier = visibleEarlier.length;
@@ -1413,7 +1544,11 @@ export class RunHistory {
     } else {
       const waiting = this.overlayAwaiting > 0 ? this.firstAwaiting(key) : undefined;
       if (waiting !== undefined) {
-        o.settleAwaiting.run(waiting);
+        if (this.isHeld(waiting)) this.overlayLines.settleAwaiting(waiting);
+        else {
+          o.flush();
+          o.settleAwaiting.run(waiting);
+        }
         this.overlayAwaiting--;
         hidden = true;
       } else if (this.store.hasAwaitingClaim(record.claimId, record.billingNpi) !== undefined) {
@@ -1423,25 +1558,72 @@ export class RunHistory {
     if (awaiting) this.overlayAwaiting++;
     const { identity } = record;
     const hasMember = identity.memberId !== null ? 1 : 0;
-    const lines = packLines(record.lines);
-    const id = Number(
+    const id = this.nextOverlayRow++;
+    const fields = this.heldFields;
+    fields.frequency = record.frequency;
+    fields.payerClaimNumber = record.payerClaimNumber;
+    fields.chargeCents = record.chargeCents;
+    fields.identity = identity;
+    fields.hidden = hidden;
+    fields.awaiting = awaiting;
+    const held = this.overlayLines.add(id, fileSeq, record.claimId, record.billingNpi, record.lines.length > 0 ? identity : null, record.lines, fields);
+    fields.identity = NO_IDENTITY;
+    // A row held in memory is read there (view, 7/8 look-ups, commit); the others from the overlay database.
+    if (!held) {
       o.insertClaim.run(
-        fileSeq, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
-        identity.dependentKey, identity.nameKey, record.chargeCents, hasMember, hidden ? 1 : 0, awaiting ? 1 : 0, lines,
-      ).lastInsertRowid,
-    );
+        id, fileSeq, record.claimId, record.billingNpi, record.frequency, record.payerClaimNumber, identity.memberId,
+        identity.dependentKey, identity.nameKey, record.chargeCents, hasMember, hidden ? 1 : 0, awaiting ? 1 : 0, packLines(record.lines),
+      );
+    }
     this.overlayClaims++;
     this.overlayClaimsByFile.set(fileSeq, (this.overlayClaimsByFile.get(fileSeq) ?? 0) + 1);
     if (hidden) this.hiddenClaims.add(id);
     this.overlayIndex.add(id, key, record.lines.length > 0 ? identity : null, hasMember === 1);
-    this.overlayLines.add(id, fileSeq, record.claimId, record.billingNpi, record.lines.length > 0 ? identity : null, record.lines);
+  }
+
+  /** The fields of the claim being added, for overlayLines.add (one object for the run). */
+  private readonly heldFields: HeldClaimFields = { frequency: '', payerClaimNumber: null, chargeCents: 0, identity: NO_IDENTITY, hidden: false, awaiting: false };
+
+  /** Whether an overlay row is held in memory (then it is not in the overlay database). */
+  private isHeld(row: number): boolean {
+    return row <= this.overlayLines.heldThrough && row >= this.overlayLines.heldFrom;
+  }
+
+  /**
+   * Writes the rows held in memory to the overlay database and stops holding (until the overlay is emptied): done
+   * before rows are deleted from the middle of the overlay, or a file already in the database stays in it. With
+   * `release`, the memory is collected at once when it was much.
+   */
+  private spillHeld(release = false): void {
+    const held = this.overlayLines;
+    const o = this.overlay;
+    const heldBytes = held.bytesUsed;
+    if (o !== undefined && held.heldThrough > 0) {
+      for (let row = held.heldFrom; row <= held.heldThrough; row++) {
+        const identity = held.identityOf(row);
+        o.insertClaim.run(
+          row, held.fileOf(row), held.claimIdOf(row), held.billingNpiOf(row), held.frequencyOf(row), held.payerClaimNumberOf(row),
+          identity.memberId, identity.dependentKey, identity.nameKey, held.chargeCentsOf(row), identity.memberId !== null ? 1 : 0,
+          held.isHidden(row) ? 1 : 0, held.isAwaiting(row) ? 1 : 0, packLines(held.lineRecordsOf(row)),
+        );
+      }
+      o.flush();
+    }
+    held.disable();
+    if (release && heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
   }
 
   /** Overlay rows with this claim key, not hidden and not voids, in id order (a 7/8 supersedes them). */
   private visibleEarlier(key: string): number[] {
     const o = this.overlay!;
     const rows: number[] = [];
+    const held = this.overlayLines;
     for (const row of this.overlayIndex.rowsOfKey(key)) {
+      if (this.isHeld(row)) {
+        if (claimKey(held.claimIdOf(row), held.billingNpiOf(row)) === key && !held.isHidden(row) && held.frequencyOf(row) !== '8') rows.push(row);
+        continue;
+      }
+      o.flush();
       const [claimId, billingNpi, hidden, frequency] = o.claimState.get(row) as RawClaimState;
       if (claimKey(claimId, billingNpi) === key && hidden === 0 && frequency !== '8') rows.push(row);
     }
@@ -1451,7 +1633,13 @@ export class RunHistory {
   /** The first overlay row with this claim key that waits for its original. */
   private firstAwaiting(key: string): number | undefined {
     const o = this.overlay!;
+    const held = this.overlayLines;
     for (const row of this.overlayIndex.rowsOfKey(key)) {
+      if (this.isHeld(row)) {
+        if (claimKey(held.claimIdOf(row), held.billingNpiOf(row)) === key && held.isAwaiting(row)) return row;
+        continue;
+      }
+      o.flush();
       const [claimId, billingNpi, , , awaiting] = o.claimState.get(row) as RawClaimState;
       if (claimKey(claimId, billingNpi) === key && awaiting === 1) return row;
     }
@@ -1462,18 +1650,37 @@ export class RunHistory {
   private reindexOverlay(): void {
     const o = this.overlay!;
     this.overlayIndex.clear();
+    o.flush();
     for (const [id, claimId, billingNpi, memberId, dependentKey, nameKey, hasMember, hasLines] of o.indexRows.iterate() as IterableIterator<RawIndexRow>) {
       this.overlayIndex.add(id, claimKey(claimId, billingNpi), hasLines === 1 ? { memberId, dependentKey, nameKey } : null, hasMember === 1);
     }
   }
 
   /**
-   * A file's overlay claims, in arrival order, read back a batch at a time (never the whole file); their lines stay
-   * packed (the write path reads its values from the text).
+   * A file's overlay claims, in arrival order: those held in memory (the first rows), then the others read back from
+   * the overlay database a batch at a time (never the whole file); their lines stay packed (the write path reads its
+   * values from the text) or held (staged from memory).
    */
-  private *recordsOfFile(fileSeq: number): Generator<WritableClaim> {
+  private *recordsOfFile(fileSeq: number, afterHeld: () => void): Generator<WritableClaim> {
     const o = this.overlay;
     if (o === undefined) return;
+    const held = this.overlayLines;
+    for (const [first, last] of held.rangesOfFile(fileSeq)) {
+      for (let row = first; row <= last; row++) {
+        yield {
+          claimId: held.claimIdOf(row),
+          billingNpi: held.billingNpiOf(row),
+          frequency: held.frequencyOf(row),
+          payerClaimNumber: held.payerClaimNumberOf(row),
+          identity: held.identityOf(row),
+          chargeCents: held.chargeCentsOf(row),
+          lines: { held, row },
+        };
+      }
+    }
+    afterHeld();
+    // Held rows are not in the overlay database: its rows of the file all come after them.
+    o.flush();
     let after = 0;
     for (;;) {
       const rows = o.claimsOfFile.all(fileSeq, after, COMMIT_BATCH) as RawRecordRow[];
@@ -1493,22 +1700,30 @@ export class RunHistory {
     this.overlayVersion++;
     const o = this.overlay;
     if (o === undefined) return;
-    for (const [claimId, billingNpi] of o.supersedingOfFile.all(fileSeq) as [string, string][]) {
-      const key = claimKey(claimId, billingNpi);
-      const count = (this.supersededInDb.get(key) ?? 1) - 1;
-      if (count <= 0) this.supersededInDb.delete(key);
-      else this.supersededInDb.set(key, count);
-    }
-    this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
+    o.flush();
     const ofFile = this.overlayClaimsByFile.get(fileSeq) ?? 0;
     this.overlayClaimsByFile.delete(fileSeq);
     if (ofFile === this.overlayClaims) {
       // Every overlay claim is this file's (the usual case: one file, or files recorded as they end): empty the tables.
+      // What the overlay's claims counted (7/8s superseding database claims, 7/8s awaiting) goes with them.
+      this.supersededInDb.clear();
+      this.overlayAwaiting = 0;
       o.deleteAllClaims.run();
       this.overlayClaims = 0;
     } else {
+      // Rows leave the middle of the overlay: the held ones are written to the database first (held no more).
+      this.spillHeld();
+      for (const [claimId, billingNpi] of o.supersedingOfFile.all(fileSeq) as [string, string][]) {
+        const key = claimKey(claimId, billingNpi);
+        const count = (this.supersededInDb.get(key) ?? 1) - 1;
+        if (count <= 0) this.supersededInDb.delete(key);
+        else this.supersededInDb.set(key, count);
+      }
+      this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
       this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
     }
+    // Ids as SQLite gives them: the largest id + 1 (ids of deleted rows may be given out again).
+    this.nextOverlayRow = this.overlayClaims === 0 ? 1 : (o.maxRow.get() as number) + 1;
     if (this.overlayClaims === 0) {
       this.overlayIndex.clear();
       this.overlayLines.clear();

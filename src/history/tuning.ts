@@ -45,10 +45,13 @@ export const IDENTITY_CACHE_LIMIT = 512;
 /** Patients whose database lines a store remembers (the rules of one claim ask about its patient many times). */
 export const LINES_CACHE_LIMIT = 512;
 /**
- * Memory for the lines of a run's overlay held in typed arrays (overlay-lines.ts): 6 MiB, about 40 bytes a claim
- * of two lines plus ~96 a patient: a 50 MB file's 86k recorded claims take 5.3 MB, all held. Rows past it are read
- * from the overlay database. The held lines are given back (and collected) before the file's commit, but they count
- * for the whole check of a larger file: on the 200 MB run (345k claims recorded, about a third held) the check phase
- * is now where RSS peaks: 8 MiB took the run to 147-150 MB (142-144 MB without holding), 6 MiB to ~145 MB.
+ * Memory for the claims of a run's overlay held in typed arrays (overlay-lines.ts: lines and, since session 4, the
+ * claim fields the commit needs — a held claim is then not written to the overlay database at all): 6 MiB, about 64
+ * bytes a claim of two lines plus ~96 a patient: a 50 MB file's 86k recorded claims would take 7.5 MB, ~84% are held.
+ * Rows past it go to the overlay database. The held claims count for the whole check of a larger file (the arrays
+ * grow no further than the budget can fill); the commit drops the view's patient chains, collects, stages the held
+ * claims, then gives them back. The 200 MB run (345k claims recorded, ~a fifth held) peaks in the check phase: 6 MiB
+ * of lines only took it to ~145 MB (8 MiB: 147-150); 6 MiB of lines and claim fields 147-148 MB (2026-11-28,
+ * runInWorker, main at 147-149 in the same sitting).
  */
 export const OVERLAY_LINES_BUDGET_BYTES = 6 * 1024 * 1024;

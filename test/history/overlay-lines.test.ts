@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PatientIdentity } from '../../src/history/identity.js';
-import { OverlayLines, type ViewLine } from '../../src/history/overlay-lines.js';
+import { OverlayLines, type HeldClaimFields, type ViewLine } from '../../src/history/overlay-lines.js';
 import type { LineRecord } from '../../src/history/records.js';
 
-const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: 'n-jane' };
+/** A name key as identity.ts makes them (24 hex digits). */
+const JANE_NAME = '0123456789abcdef01234567';
+const JANE: PatientIdentity = { memberId: 'MEM100', dependentKey: '', nameKey: JANE_NAME };
 const FILES = new Map([[1, 'in1.837'], [2, 'in2.837']]);
 const NONE = new Set<number>();
 
@@ -64,7 +66,7 @@ describe('OverlayLines', () => {
   it('chains rows by member identity and, for claims without a member id, by name key; lines before `from` are left out', () => {
     const held = new OverlayLines(1 << 20);
     const john: PatientIdentity = { memberId: 'MEM200', dependentKey: '', nameKey: 'n-john' };
-    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: 'n-jane' };
+    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: JANE_NAME };
     const janeChild: PatientIdentity = { memberId: 'MEM100', dependentKey: 'd-child', nameKey: 'n-child' };
     held.add(1, 1, 'J1', 'B', JANE, [line({ serviceDate: '2026-01-05' }), line({ serviceDate: '2026-03-02', lineNumber: 2 })]);
     held.add(2, 2, 'X1', 'B', john, [line()]);
@@ -74,7 +76,7 @@ describe('OverlayLines', () => {
     held.add(6, 1, 'J2', 'B', { ...JANE }, [line()]);
     expect(held.rowsOfMember(JANE)).toEqual([1, 6]);
     expect(held.rowsOfMember(janeChild)).toEqual([4]);
-    expect(held.rowsOfMemberlessName('n-jane')).toEqual([3]);
+    expect(held.rowsOfMemberlessName(JANE_NAME)).toEqual([3]);
     expect(held.rowsOfMemberlessName('n-john')).toEqual([]);
     expect(readBack(held, [1, 6], '2026-02-01').map((l) => `${l.file} ${l.claimId}/${l.lineNumber}`)).toEqual(['in1.837 J1/2', 'in1.837 J2/1']);
     expect(readBack(held, [2, 3]).map((l) => `${l.file} ${l.claimId}`)).toEqual(['in2.837 X1', 'in1.837 N1']);
@@ -87,11 +89,11 @@ describe('OverlayLines', () => {
   });
 
   it('stops holding at the budget, at a row out of sequence, and when disabled; holds again after clear', () => {
-    // A row: 14 bytes + its claim id + 7 a line (+ 96 for a new identity).
-    const held = new OverlayLines(14 + 2 + 7 + 96 + 14 + 2 + 7);
+    // A row: 14 bytes + 26 of claim fields + its claim id + 7 a line (+ 96 for a new identity).
+    const held = new OverlayLines(40 + 2 + 7 + 96 + 40 + 2 + 7);
     expect(held.add(1, 1, 'C1', 'B', JANE, [line()])).toBe(true);
     expect(held.add(2, 1, 'C2', 'B', JANE, [line()])).toBe(true);
-    expect(held.bytesUsed).toBe(14 + 2 + 7 + 96 + 14 + 2 + 7);
+    expect(held.bytesUsed).toBe(40 + 2 + 7 + 96 + 40 + 2 + 7);
     expect(held.add(3, 1, 'C3', 'B', JANE, [])).toBe(false);
     expect(held.add(4, 1, 'C4', 'B', JANE, [])).toBe(false);
     expect(held.heldThrough).toBe(2);
@@ -106,5 +108,44 @@ describe('OverlayLines', () => {
     held.clear();
     expect(held.add(7, 1, 'C7', 'B', JANE, [line()])).toBe(true);
     expect(readBack(held, held.rowsOfMember(JANE)).map((l) => l.claimId)).toEqual(['C7']);
+  });
+  it('gives back each held claim\'s own fields for the commit: frequency, payer claim number, charge, identity, state', () => {
+    const held = new OverlayLines(1 << 20);
+    const child: PatientIdentity = { memberId: 'MEM100', dependentKey: 'abcdefabcdefabcdefabcdef', nameKey: 'fedcbafedcbafedcbafedcba' };
+    const nameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: JANE_NAME };
+    const oddName: PatientIdentity = { memberId: 'MEM300', dependentKey: '', nameKey: 'not-a-digest' };
+    const nobody: PatientIdentity = { memberId: null, dependentKey: '', nameKey: null };
+    const fields = (identity: PatientIdentity, more: Partial<HeldClaimFields> = {}): HeldClaimFields => ({
+      frequency: '1', payerClaimNumber: null, chargeCents: 1000, identity, hidden: false, awaiting: false, ...more,
+    });
+    expect(held.add(1, 1, 'C1', 'B', JANE, [line()], fields(JANE, { chargeCents: 2 ** 40 + 0.5 }))).toBe(true);
+    expect(held.add(2, 1, 'C2', 'B', child, [line()], fields(child, { frequency: '7', payerClaimNumber: 'PCN-1', awaiting: true }))).toBe(true);
+    expect(held.add(3, 2, 'C3', 'B', nameOnly, [line()], fields(nameOnly, { frequency: '8', hidden: true, chargeCents: -5 }))).toBe(true);
+    // Claims without lines are not chained (identity null) but keep their own identity.
+    expect(held.add(4, 2, 'C4', 'B', null, [], fields(oddName, { chargeCents: -0 }))).toBe(true);
+    expect(held.add(5, 1, 'C5', 'B', null, [], fields({ ...JANE, nameKey: null }))).toBe(true);
+    expect(held.add(6, 1, 'C6', 'B', null, [], fields(nobody))).toBe(true);
+    const claimOf = (row: number) => [held.claimIdOf(row), held.frequencyOf(row), held.payerClaimNumberOf(row), held.chargeCentsOf(row), held.identityOf(row), held.isHidden(row), held.isAwaiting(row)];
+    expect([1, 2, 3, 4, 5, 6].map(claimOf)).toEqual([
+      ['C1', '1', null, 2 ** 40 + 0.5, JANE, false, false],
+      ['C2', '7', 'PCN-1', 1000, child, false, true],
+      ['C3', '8', null, -5, nameOnly, true, false],
+      ['C4', '1', null, -0, oddName, false, false],
+      ['C5', '1', null, 1000, { ...JANE, nameKey: null }, false, false],
+      ['C6', '1', null, 1000, nobody, false, false],
+    ]);
+    expect(Object.is(held.chargeCentsOf(4), -0)).toBe(true);
+    expect([held.hasMember(2, 'MEM100', child.dependentKey), held.hasMember(2, 'MEM100', ''), held.hasMember(1, 'MEM100', ''), held.hasMember(4, 'MEM300', '')]).toEqual([true, false, true, true]);
+    held.hide(1);
+    held.settleAwaiting(2);
+    expect([held.isHidden(1), held.isAwaiting(2)]).toEqual([true, false]);
+    expect([held.rangesOfFile(1), held.rangesOfFile(2), held.rangesOfFile(3)]).toEqual([[[1, 2], [5, 6]], [[3, 4]], []]);
+    // The lines as the database stores them (modifiers joined with commas), and as records.
+    const at = held.lineStart(2);
+    expect([held.lineEnd(2) - at, held.serviceDateAt(at), held.lineNumberAt(at), held.procedureAt(at), held.modifiersTextAt(at), held.unitsAt(at), held.renderingNpiAt(at)]).toEqual([
+      1, '2026-03-02', 1, '64493', 'RT', 1, '1234567893',
+    ]);
+    expect(held.lineRecordsOf(2)).toEqual([line()]);
+    expect(held.lineRecordsOf(4)).toEqual([]);
   });
 });

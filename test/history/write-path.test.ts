@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory } from '../../src/history/store.js';
 import type { Claim } from '../../src/encounter/model.js';
+import type { HistoryView } from '../../src/history/view.js';
 import { claim, type LineSpec } from './fixtures.js';
 
 const file = (name: string) => ({ name, hash: `hash-${name}`, format: 'x12' });
@@ -115,6 +116,105 @@ describe('history write path: a run\'s commit and history add', () => {
       expect(lineRows.find((row) => row[2] === 50)?.[9]).toBe('R\u001fT');
       const patients = fromAdd.patients as unknown[][];
       expect(patients.filter((row) => row[3] === patients.find((p) => p[1] === 'MEM200')?.[3]).map((row) => row[1])).toEqual(['MEM200']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A PatientKey for the view questions below. */
+const keyOf = (memberId: string | undefined, last = 'DOE', first = 'JANE', dateOfBirth = '1955-05-05', dependent = false) => ({
+  ...(memberId === undefined ? {} : { memberId }),
+  lastName: last,
+  firstName: first,
+  dateOfBirth,
+  ...(dependent ? { dependent } : {}),
+});
+const ASKED = [
+  keyOf('MEM100'),
+  keyOf('MEM200', 'ROE', 'RICK', '1960-01-01'),
+  keyOf(undefined, 'ROE', 'RICK', '1960-01-01'),
+  keyOf('MEM100', 'DOE', 'KIM', '2001-07-07', true),
+  keyOf('MEM503'),
+  keyOf('MEM505'),
+  keyOf('MEM504'),
+];
+
+// The overlay's rows are held in memory (not written to the overlay database) up to a budget: whatever the budget,
+// a run must record the same rows and answer the same, across files, re-runs (a file already recorded stays in the
+// overlay) and discards in the middle (held rows written to the overlay database first).
+describe('history write path across overlay budgets', () => {
+  const scenario = (overlayLinesBudgetBytes: number | undefined, dir: string) => {
+    const path = join(dir, `budget-${overlayLinesBudgetBytes ?? 'default'}.db`);
+    const store = openHistory(path);
+    const answers: unknown[] = [];
+    const ask = (view: HistoryView) =>
+      answers.push(ASKED.map((key) => view.linesBetween(key, '2026-01-01', '2026-12-31').map((l) => `${l.file}#${l.claimId} ${l.serviceDate} ${l.procedure}-${l.modifiers.join('.')}x${l.units ?? '?'}`)));
+    const results: unknown[] = [];
+    // One run, both files recorded as they end.
+    const first = store.beginRun({ record: true, overlayLinesBudgetBytes });
+    for (const [name, claims] of FILES) {
+      const recorder = first.file(file(name));
+      for (const one of claims) recorder.add(one);
+      ask(first.view);
+      results.push(recorder.commit());
+    }
+    ask(first.view);
+    // A re-run of both files (already recorded: they stay in the overlay), then a new file replacing and voiding some of them.
+    const names = [...FILES.map(([name]) => name), 'three.837'];
+    const again = store.beginRun({ record: true, overlayLinesBudgetBytes, inputHashes: names.map((name) => file(name).hash) });
+    for (const [name, claims] of FILES) {
+      const recorder = again.file(file(name));
+      for (const one of claims) recorder.add(one);
+      ask(again.view);
+      results.push(recorder.commit());
+    }
+    const third = again.file(file('three.837'));
+    for (const one of [
+      claim({ id: 'F5', freq: '7', member: 'MEM505', date: '2026-05-01', lines: ['64483-RT'] }),
+      claim({ id: 'C9', freq: '8', lines: ['64493'] }), // awaits an original
+      claim({ id: 'G7', freq: '8', member: 'MEM500', lines: ['99213'] }),
+      claim({ id: 'C9', lines: ['64493'] }), // the late original of the 8 above
+      ...fillers('H', 20),
+    ]) third.add(one);
+    ask(again.view);
+    results.push(third.commit());
+    ask(again.view);
+    // A --no-record run: a file kept, one discarded in the middle, one more after it.
+    const dry = store.beginRun({ record: false, overlayLinesBudgetBytes });
+    const kept = dry.file(file('four.837'));
+    // Q1: a 7 whose original comes two files later, after this file's held rows went to the overlay database.
+    for (const one of [...fillers('K', 30), claim({ id: 'Q1', freq: '7', member: 'MEM504', date: '2026-07-07', lines: ['64493-RT'] })]) kept.add(one);
+    results.push(kept.commit());
+    const dropped = dry.file(file('five.837'));
+    for (const one of [...fillers('L', 25), claim({ id: 'K3', freq: '7', member: 'MEM503', date: '2026-06-06', lines: ['64493-LT'] })]) dropped.add(one);
+    ask(dry.view);
+    dropped.discard();
+    ask(dry.view);
+    const after = dry.file(file('six.837'));
+    for (const one of [
+      claim({ id: 'K4', freq: '8', member: 'MEM504', lines: ['99213'] }),
+      claim({ id: 'Q1', member: 'MEM504', date: '2026-07-01', lines: ['64493-LT'] }),
+      ...fillers('M', 10),
+    ]) after.add(one);
+    ask(dry.view);
+    results.push(after.commit());
+    store.close();
+    return { results, answers, tables: dump(path) };
+  };
+
+  it('records the same rows and answers the same with every row held, none held, or some held', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hist-budgets-'));
+    try {
+      const none = scenario(0, dir);
+      expect(none.tables.foreignKeyProblems).toEqual([]);
+      expect((none.tables.claims as unknown[]).length).toBe(84 + 5 + 24);
+      // The view saw the re-run's void of C2 (file two) and the third file's replacement of F5.
+      expect(JSON.stringify(none.answers)).toContain('three.837#F5 2026-05-01');
+      // Q1's late original is hidden by the 7 that came first.
+      expect(JSON.stringify(none.answers.at(-1))).toContain('four.837#Q1 2026-07-07');
+      expect(JSON.stringify(none.answers)).not.toContain('six.837#Q1');
+      for (const budget of [undefined, 2048, 6000]) expect(scenario(budget, dir)).toEqual(none);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
