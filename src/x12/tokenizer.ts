@@ -391,11 +391,12 @@ export function splitOn(text: string, separator: string): string[] {
 const WHITESPACE = new Set(['\r', '\n', '\t', ' ', '\f', '\v']);
 
 // eslint-disable-next-line no-control-regex
-const PADDING = /^[\x00\x1a\t\n\v\f\r ]*$/;
+const PADDING = /^(?:[\x00\x1a\t\n\v\f\r ]|\u00ef\u00bb\u00bf)*$/;
 
 /**
  * Whether text is only the padding real files carry after their last IEA: Ctrl-Z (0x1A, DOS end of file), NUL
- * bytes and whitespace. Accepted there (and kept: see the assembler's Interchange.padding), nowhere else.
+ * bytes, whitespace, and UTF-8 byte-order marks (an empty file's, left by concatenation). Accepted there (and kept:
+ * see the assembler's Interchange.padding), nowhere else.
  */
 export function isTrailingPadding(text: string): boolean {
   return PADDING.test(text);

@@ -1,6 +1,6 @@
 /**
- * Padding after the last IEA: real 837 files sometimes end with Ctrl-Z (0x1A, DOS end of file), NUL bytes or
- * blank lines after IEA~. The reader accepts exactly those bytes there (no problem), and the writer keeps them after
+ * Padding after the last IEA: real 837 files sometimes end with Ctrl-Z (0x1A, DOS end of file), NUL bytes, a stray
+ * byte-order mark or blank lines after IEA~. The reader accepts exactly those bytes there (no problem), and the writer keeps them after
  * that IEA, so an unchanged padded file still round-trips byte for byte. Anything else after the IEA, and the
  * same bytes anywhere else, stay X12_GARBAGE naming the file and the byte offset.
  */
@@ -17,6 +17,9 @@ const PADDINGS: [string, string][] = [
   ['Ctrl-Z then a line ending', '\x1a\r\n'],
   ['NUL bytes to a 128-byte block', '\x00'.repeat(128 - (basic.length % 128))],
   ['spaces, NULs, Ctrl-Z and blank lines mixed', '\x00\x00  \x1a\n\n\x1a\x00'],
+  // An empty UTF-8 file's byte-order mark, left behind when files are concatenated.
+  ['a byte-order mark', '\xef\xbb\xbf'],
+  ['a byte-order mark, a line ending and a Ctrl-Z', '\xef\xbb\xbf\r\n\x1a'],
 ];
 
 async function segmentsOf(data: Buffer, size: number): Promise<{ segments: Segment[]; notes: X12Tokenizer['notes'] }> {
