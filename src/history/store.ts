@@ -1113,6 +1113,7 @@ function overlayStatements(db: Database.Database, held: OverlayLines) {
     supersedingOfFile: db.prepare("SELECT claim_id, billing_npi FROM run_claims WHERE file_seq = ? AND frequency IN ('7', '8')").raw(true),
     awaitingOfFile: db.prepare('SELECT count(*) FROM run_claims WHERE file_seq = ? AND awaiting = 1').pluck(),
     deleteClaimsOfFile: db.prepare('DELETE FROM run_claims WHERE file_seq = ?'),
+    idsOfFile: db.prepare('SELECT id FROM run_claims WHERE file_seq = ?').pluck(),
     // Without a WHERE clause SQLite empties a table at once (the truncate optimization), not row by row.
     deleteAllClaims: db.prepare('DELETE FROM run_claims'),
     /** Gives the overlay's page cache back to the system. */
@@ -1720,6 +1721,8 @@ export class RunHistory {
         else this.supersededInDb.set(key, count);
       }
       this.overlayAwaiting -= o.awaitingOfFile.get(fileSeq) as number;
+      // The file's ids may be given out again (below): a later claim taking one must not be hidden as the file's was.
+      for (const id of o.idsOfFile.all(fileSeq) as number[]) this.hiddenClaims.delete(id);
       this.overlayClaims -= o.deleteClaimsOfFile.run(fileSeq).changes;
     }
     // Ids as SQLite gives them: the largest id + 1 (ids of deleted rows may be given out again).

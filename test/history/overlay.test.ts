@@ -63,6 +63,30 @@ describe.each([
     expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
   });
 
+  it('a discarded file\'s hidden claims do not hide the later claims that take their row ids (--no-record, a file processed again)', () => {
+    const store = openHistory(':memory:');
+    const run = store.beginRun({ record: false, overlayLinesBudgetBytes });
+    const first = run.file(file('in1.837'));
+    first.add(claim({ id: 'K1', file: 'in1.837', lines: ['64493-RT'] }));
+    expect(first.commit()).toMatchObject({ status: 'not-recorded' });
+    // A void (hidden at once) and the claim its 7 replaces (hidden by it): then the file is discarded.
+    const broken = run.file(file('in2.837'));
+    broken.add(claim({ id: 'V1', freq: '8', date: '2026-03-09', file: 'in2.837', lines: ['64493-LT'] }));
+    broken.add(claim({ id: 'R1', date: '2026-03-10', file: 'in2.837', lines: ['64493-LT'] }));
+    broken.add(claim({ id: 'R1', freq: '7', date: '2026-03-11', file: 'in2.837', lines: ['64493-LT'] }));
+    broken.discard();
+    const third = run.file(file('in3.837'));
+    third.add(claim({ id: 'C1', date: '2026-03-12', file: 'in3.837', lines: ['64493-LT'] }));
+    third.add(claim({ id: 'C2', date: '2026-03-13', file: 'in3.837', lines: ['64493-LT'] }));
+    third.add(claim({ id: 'C3', date: '2026-03-14', file: 'in3.837', lines: ['64493-LT'] }));
+    expect(run.view.linesBetween(JANE, '2026-01-01', '2026-12-31').map((line) => `${line.file}#${line.claimId}`).sort()).toEqual([
+      'in1.837#K1',
+      'in3.837#C1',
+      'in3.837#C2',
+      'in3.837#C3',
+    ]);
+  });
+
   it('groups a patient\'s many sessions (more than a scan keeps) by claim and date, sorted by date, file, claim id', () => {
     // 40 claims on 40 dates arriving out of date order, each with a second facet line (one session each); two claims
     // on one date (two sessions); and 40 E/M claims of the same patient on the same dates (another family: apart).
