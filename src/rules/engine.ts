@@ -23,6 +23,7 @@ import type {
   RuleContext,
   RuleModule,
   RulePhase,
+  RuleReports,
   Severity,
 } from './types.js';
 
@@ -76,6 +77,11 @@ interface ActiveRule {
   severity: Severity;
   options: Record<string, unknown>;
   applyFixes: boolean;
+  /**
+   * A session-scope ⚑ rule: its reports per encounter are kept (RuleContext.ruleReports), for
+   * coverage/liability-modifier, which runs the ⚑ rules too, and for the engine's own run of a rule it ran first.
+   */
+  sharesReports: boolean;
 }
 
 const preparedCache = new WeakMap<readonly RuleModule<any, any>[], WeakMap<ResolvedPolicy, ActiveRule[]>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -109,7 +115,18 @@ function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedP
     if (setting === 'off') continue;
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};
-    active.push({ rule, id: rule.meta.id, claimScope: rule.meta.scope === 'claim', check: rule.check, familyMask: familyMask(rule.families), severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
+    const claimScope = rule.meta.scope === 'claim';
+    active.push({
+      rule,
+      id: rule.meta.id,
+      claimScope,
+      check: rule.check,
+      familyMask: familyMask(rule.families),
+      severity: setting,
+      options: { ...defaults, ...overrides },
+      applyFixes: rule.meta.fixable === 'safe',
+      sharesReports: rule.meta.coverageLimit === true && !claimScope,
+    });
   }
   const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
   active.sort((a, b) => rank(a.rule) - rank(b.rule)); // Array#sort is stable: catalogue order within a phase
@@ -194,9 +211,12 @@ interface PassState {
   currentEncounter: Encounter | null;
   currentRule: string;
   context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The reports of the ⚑ rules' runs on this claim's encounters (context.ruleReports). */
+  runs: RuleRuns;
 }
 
 function newPassState(options: RunOptions): PassState {
+  const runs = new RuleRuns();
   const state: PassState = {
     reports: [],
     currentEncounter: null,
@@ -211,9 +231,69 @@ function newPassState(options: RunOptions): PassState {
         if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
         state.reports.push({ descriptor, encounter: state.currentEncounter });
       },
+      ruleReports: runs,
     },
+    runs,
   };
   return state;
+}
+
+/**
+ * RuleReports for one claim: a short list (a claim has a session or two, and a few ⚑ rules apply to each), searched
+ * by identity. Encounters are made again after every fix and for every pass, so an entry never outlives the claim
+ * state it was made on; the list goes with the claim's pass state.
+ */
+class RuleRuns implements RuleReports {
+  private rules: RuleModule<any, any>[] | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  private encounters: Encounter[] | null = null;
+  private reports: (readonly ReportDescriptor[])[] | null = null;
+
+  find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const rules = this.rules;
+    if (rules === null) return undefined;
+    const encounters = this.encounters!;
+    for (let i = 0; i < rules.length; i++) if (rules[i] === rule && encounters[i] === encounter) return this.reports![i];
+    return undefined;
+  }
+
+  remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (this.rules === null) {
+      this.rules = [rule];
+      this.encounters = [encounter];
+      this.reports = [reports];
+    } else {
+      this.rules.push(rule);
+      this.encounters!.push(encounter);
+      this.reports!.push(reports);
+    }
+  }
+}
+
+/** A run that reported nothing (shared: read-only). */
+const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
+
+/**
+ * Runs a session-scope ⚑ rule on an encounter through the claim's RuleRuns: what an earlier run of the rule on
+ * this encounter reported (coverage/liability-modifier runs the history ⚑ rules before the engine does) is
+ * reported again without running it; otherwise the rule runs and its reports are kept.
+ */
+function runSharing(active: ActiveRule, encounter: Encounter, state: PassState): void {
+  const { runs, reports } = state;
+  const known = runs.find(active.rule, encounter);
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) reports.push({ descriptor: known[i]!, encounter });
+    return;
+  }
+  const start = reports.length;
+  const check = active.check;
+  check(encounter, state.context);
+  let own = NO_REPORTS;
+  if (reports.length > start) {
+    const made: ReportDescriptor[] = [];
+    for (let i = start; i < reports.length; i++) made.push(reports[i]!.descriptor);
+    own = made;
+  }
+  runs.remember(active.rule, encounter, own);
 }
 
 interface PendingApplied extends AppliedFix {
@@ -271,16 +351,24 @@ function runPass(
         if (mayApply(active.familyMask, sessionMask)) {
           const encounter = current[0]!;
           state.currentEncounter = encounter;
-          const check = active.check;
-          check(encounter, context);
+          if (active.sharesReports) {
+            runSharing(active, encounter, state);
+          } else {
+            const check = active.check;
+            check(encounter, context);
+          }
         }
       } else {
         for (let i = 0; i < current.length; i++) {
           if (!mayApply(active.familyMask, sessionMasks![i]!)) continue;
           const encounter = current[i]!;
           state.currentEncounter = encounter;
-          const check = active.check;
-          check(encounter, context);
+          if (active.sharesReports) {
+            runSharing(active, encounter, state);
+          } else {
+            const check = active.check;
+            check(encounter, context);
+          }
         }
       }
     }
