@@ -137,7 +137,7 @@ describe('RuleContext.ruleReports', () => {
   const lineArb = fc
     .record({ code: fc.constantFrom(...CODES), modifiers: fc.constantFrom(...MODIFIERS), units: fc.integer({ min: 1, max: 3 }), day: fc.constantFrom('', '', ' dos:2026-09-01') })
     .map(({ code, modifiers, units, day }) => `${code}${modifiers} x${units} ptr1${day}`);
-  const claimArb = fc.record({ dx: fc.constantFrom(['M5416'], ['M47816'], ['M5416', 'M47816']), lines: fc.array(lineArb, { minLength: 1, maxLength: 5 }) });
+  const claimArb = fc.record({ dx: fc.constantFrom<string[]>(['M5416'], ['M47816'], ['M5416', 'M47816']), lines: fc.array(lineArb, { minLength: 1, maxLength: 5 }) });
   const histories: [string, HistoryView][] = [
     ['no history', emptyHistory],
     [
