@@ -10,7 +10,7 @@ import { sessionsOf } from '../../../src/encounter/sessions.js';
 import type { HistoryView, PriorSession } from '../../../src/history/view.js';
 import { defaultReference } from '../../../src/reference/index.js';
 import { isJCode } from '../../../src/rules/common/drugs.js';
-import { causesOf, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { addDays, causesOf, daysBetween, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
 import { medicare } from '../../../src/policy/profiles.js';
 import { claimOf } from '../../support/claim-builder.js';
 
@@ -170,5 +170,34 @@ describe('isJCode', () => {
     expect(['J104', 'J10400', 'j1040', 'J10A0', 'K1040', 'J1040\n', ''].map(isJCode)).toEqual([false, false, false, false, false, false, false]);
     fc.assert(fc.property(fc.string({ maxLength: 7 }), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
     fc.assert(fc.property(fc.stringMatching(/^J[0-9A-Z]{4}$/), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
+  });
+});
+
+describe('addDays and daysBetween (remembered answers)', () => {
+  const plainAddDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const plainDaysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  const dateArb = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+
+  it('answer what the plain computation answers, in any order of questions', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(dateArb, fc.constantFrom(-364, -181, -90, -1, 0, 1, 30, -365)), { minLength: 1, maxLength: 40 }), (asks) => {
+        for (const [date, days] of asks) expect(addDays(date, days)).toBe(plainAddDays(date, days));
+        for (let i = 1; i < asks.length; i++) expect(daysBetween(asks[i - 1]![0], asks[i]![0])).toBe(plainDaysBetween(asks[i - 1]![0], asks[i]![0]));
+      }),
+      { numRuns: 200, seed: 20261127 },
+    );
+  });
+
+  it('crosses months, years and leap days', () => {
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('2026-10-01', -364)).toBe('2025-10-02');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(daysBetween('2025-10-02', '2026-10-01')).toBe(364);
+    expect(daysBetween('2026-10-01', '2026-10-01')).toBe(0);
+  });
+
+  it('still fails on a date that is not one (nothing remembered for it)', () => {
+    expect(() => addDays('', 0)).toThrow(RangeError);
+    expect(() => addDays('2026-13-45', -1)).toThrow(RangeError);
   });
 });
