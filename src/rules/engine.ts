@@ -162,20 +162,20 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   const state = newPassState(options);
 
   if (!options.fix) {
-    findings = runPass(claim, rules, options, null, state).findings;
+    findings = runPass(claim, rules, options, null, state);
   } else {
     let settled = false;
     for (let pass = 0; pass < maxPasses; pass++) {
-      const outcome = runPass(claim, rules, options, applied, state);
-      claim = outcome.claim;
-      if (!outcome.changed) {
-        findings = outcome.findings;
+      const passFindings = runPass(claim, rules, options, applied, state);
+      claim = state.passClaim!;
+      if (!state.passChanged) {
+        findings = passFindings;
         settled = true;
         break;
       }
     }
     // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
-    if (!settled) findings = runPass(claim, rules, options, null, state).findings;
+    if (!settled) findings = runPass(claim, rules, options, null, state);
   }
 
   let open = findings;
@@ -207,7 +207,17 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
 
 /** The rule context and report buffer of a claim's passes. */
 interface PassState {
-  reports: { descriptor: ReportDescriptor; encounter: Encounter }[];
+  /**
+   * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of
+   * each (parallel arrays, not an object per report; never truncated: setting an array's length frees its room).
+   */
+  reportDescriptors: ReportDescriptor[];
+  reportEncounters: Encounter[];
+  reportCount: number;
+  /** The findings of the pass being run (made at its first finding) and, after runPass, its claim and whether it changed. */
+  passFindings: Finding[] | null;
+  passClaim: Claim | null;
+  passChanged: boolean;
   currentEncounter: Encounter | null;
   currentRule: string;
   context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -218,7 +228,12 @@ interface PassState {
 function newPassState(options: RunOptions): PassState {
   const runs = new RuleRuns();
   const state: PassState = {
-    reports: [],
+    reportDescriptors: [],
+    reportEncounters: [],
+    reportCount: 0,
+    passFindings: null,
+    passClaim: null,
+    passChanged: false,
     currentEncounter: null,
     currentRule: '',
     context: {
@@ -229,7 +244,7 @@ function newPassState(options: RunOptions): PassState {
       asOf: options.asOf,
       report(descriptor) {
         if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
-        state.reports.push({ descriptor, encounter: state.currentEncounter });
+        addReport(state, descriptor, state.currentEncounter);
       },
       ruleReports: runs,
     },
@@ -269,6 +284,13 @@ class RuleRuns implements RuleReports {
   }
 }
 
+function addReport(state: PassState, descriptor: ReportDescriptor, encounter: Encounter): void {
+  const n = state.reportCount;
+  state.reportDescriptors[n] = descriptor;
+  state.reportEncounters[n] = encounter;
+  state.reportCount = n + 1;
+}
+
 /** A run that reported nothing (shared: read-only). */
 const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
 
@@ -278,22 +300,16 @@ const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
  * reported again without running it; otherwise the rule runs and its reports are kept.
  */
 function runSharing(active: ActiveRule, encounter: Encounter, state: PassState): void {
-  const { runs, reports } = state;
+  const runs = state.runs;
   const known = runs.find(active.rule, encounter);
   if (known !== undefined) {
-    for (let i = 0; i < known.length; i++) reports.push({ descriptor: known[i]!, encounter });
+    for (let i = 0; i < known.length; i++) addReport(state, known[i]!, encounter);
     return;
   }
-  const start = reports.length;
+  const start = state.reportCount;
   const check = active.check;
   check(encounter, state.context);
-  let own = NO_REPORTS;
-  if (reports.length > start) {
-    const made: ReportDescriptor[] = [];
-    for (let i = start; i < reports.length; i++) made.push(reports[i]!.descriptor);
-    own = made;
-  }
-  runs.remember(active.rule, encounter, own);
+  runs.remember(active.rule, encounter, state.reportCount > start ? state.reportDescriptors.slice(start, state.reportCount) : NO_REPORTS);
 }
 
 interface PendingApplied extends AppliedFix {
@@ -301,14 +317,17 @@ interface PendingApplied extends AppliedFix {
   numberWhenApplied?: number;
 }
 
-/** One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs. */
+/**
+ * One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs.
+ * Returns the pass's findings; its final claim and whether it changed are left in state.passClaim and passChanged.
+ */
 function runPass(
   start: Claim,
   rules: ActiveRule[],
   options: RunOptions,
   applied: PendingApplied[] | null,
   state: PassState,
-): { claim: Claim; changed: boolean; findings: Finding[] } {
+): Finding[] {
   let claim = start;
   let sessions: Encounter[] | null = null;
   let whole: Encounter | null = null;
@@ -316,14 +335,13 @@ function runPass(
   let sessionMask = 0;
   let sessionMasks: number[] | null = null;
   let wholeMask = 0;
-  let findings: Finding[] | null = null;
   let changed = false;
-  const { reports, context } = state;
+  const context = state.context;
+  state.passFindings = null;
 
   for (let r = 0; r < rules.length; r++) {
     const active = rules[r]!;
-    // Most rules report nothing: setting an array's length is a runtime call, so only when there is something to drop.
-    if (reports.length !== 0) reports.length = 0;
+    state.reportCount = 0;
     state.currentRule = active.id;
     context.options = active.options;
     if (active.claimScope) {
@@ -373,9 +391,8 @@ function runPass(
       }
     }
     state.currentEncounter = null;
-    if (reports.length === 0) continue;
-    findings ??= [];
-    const next = takeReports(claim, active, reports, findings, applied, options);
+    if (state.reportCount === 0) continue;
+    const next = takeReports(claim, active, state, applied, options);
     if (next !== claim) {
       claim = next;
       changed = true;
@@ -384,9 +401,10 @@ function runPass(
       sessionMasks = null;
     }
   }
-  if (reports.length !== 0) reports.length = 0;
-  findings ??= [];
-  return { claim, changed, findings };
+  state.reportCount = 0;
+  state.passClaim = claim;
+  state.passChanged = changed;
+  return state.passFindings ?? [];
 }
 
 /**
@@ -397,16 +415,17 @@ function runPass(
 function takeReports(
   start: Claim,
   active: ActiveRule,
-  reports: PassState['reports'],
-  findings: Finding[],
+  state: PassState,
   applied: PendingApplied[] | null,
   options: RunOptions,
 ): Claim {
   const { rule } = active;
   let claim = start;
   let touched: Set<string> | null = null;
-  for (let i = 0; i < reports.length; i++) {
-    const { descriptor, encounter } = reports[i]!;
+  const count = state.reportCount;
+  for (let i = 0; i < count; i++) {
+    const descriptor = state.reportDescriptors[i]!;
+    const encounter = state.reportEncounters[i]!;
     if (descriptor.fix && !rule.meta.fixable) {
       throw new RuleContractError(rule.meta.id, 'reported a fix but meta.fixable is not set');
     }
@@ -419,7 +438,7 @@ function takeReports(
         const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference);
         if (sameContent(claim, next)) {
           // A fix that changes nothing cannot resolve its finding: it stays open (and cannot loop the passes).
-          findings.push(finding);
+          addFinding(state, finding);
           continue;
         }
         applied.push(appliedRecord(claim, next, descriptor.fix, finding));
@@ -428,9 +447,16 @@ function takeReports(
         continue;
       }
     }
-    findings.push(finding);
+    addFinding(state, finding);
   }
   return claim;
+}
+
+/** The pass's findings list is made at its first finding, as a one-element literal (push would size it for 17). */
+function addFinding(state: PassState, finding: Finding): void {
+  const findings = state.passFindings;
+  if (findings === null) state.passFindings = [finding];
+  else findings.push(finding);
 }
 
 function overlaps(keys: readonly string[], touched: ReadonlySet<string>): boolean {

@@ -68,9 +68,10 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
     const line = descriptor.line;
     if (line === undefined || !encounter.lines.includes(line)) return;
     flagged ??= new Map();
-    const ids = flagged.get(line) ?? [];
-    if (!ids.includes(ruleId)) ids.push(ruleId);
-    flagged.set(line, ids);
+    const ids = flagged.get(line);
+    // A one-element literal for the first id (push would size the list for 17).
+    if (ids === undefined) flagged.set(line, [ruleId]);
+    else if (!ids.includes(ruleId)) ids.push(ruleId);
   };
   // What the ⚑ rule being run reports (made at its first report: most runs report nothing).
   let made: ReportDescriptor[] | null = null;
@@ -82,7 +83,8 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
     history: context.history,
     asOf: context.asOf,
     report(descriptor) {
-      (made ??= []).push(descriptor);
+      if (made === null) made = [descriptor];
+      else made.push(descriptor);
     },
   };
   // The engine keeps what the ⚑ rules report on this claim's encounters: a rule it ran on this encounter is not run
