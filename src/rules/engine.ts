@@ -254,34 +254,92 @@ function newPassState(options: RunOptions): PassState {
 }
 
 /**
- * RuleReports for one claim: a short list (a claim has a session or two, and a few ⚑ rules apply to each), searched
- * by identity. Encounters are made again after every fix and for every pass, so an entry never outlives the claim
- * state it was made on; the list goes with the claim's pass state.
+ * RuleReports for one claim, kept small: most runs report nothing, so a run is a bit per (encounter, rule) and only
+ * runs that reported something keep a list. Bits are given to rules at first sight (rule modules live as long as
+ * the process; the ⚑ rules are a dozen); past 31 rules nothing more is kept (a run is then simply run again).
+ * Encounters are made again after every fix and for every pass, so an entry never outlives the claim state it was
+ * made on, and the whole record goes with the claim's pass state.
  */
 class RuleRuns implements RuleReports {
-  private rules: RuleModule<any, any>[] | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
-  private encounters: Encounter[] | null = null;
-  private reports: (readonly ReportDescriptor[])[] | null = null;
+  /** The first encounter asked about (a claim's only session, mostly) and its runs; then the others, if any. */
+  private encounter: Encounter | null = null;
+  private ran = 0;
+  private reported: RunReports[] | null = null;
+  private more: EncounterRuns[] | null = null;
 
   find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const rules = this.rules;
-    if (rules === null) return undefined;
-    const encounters = this.encounters!;
-    for (let i = 0; i < rules.length; i++) if (rules[i] === rule && encounters[i] === encounter) return this.reports![i];
-    return undefined;
+    const bit = ruleBit(rule);
+    if (bit === 0) return undefined;
+    let ran: number;
+    let reported: RunReports[] | null;
+    if (encounter === this.encounter) {
+      ran = this.ran;
+      reported = this.reported;
+    } else {
+      const runs = this.moreOf(encounter);
+      if (runs === undefined) return undefined;
+      ran = runs.ran;
+      reported = runs.reported;
+    }
+    if ((ran & bit) === 0) return undefined;
+    if (reported !== null) for (let i = 0; i < reported.length; i++) if (reported[i]!.rule === rule) return reported[i]!.reports;
+    return NO_REPORTS;
   }
 
   remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (this.rules === null) {
-      this.rules = [rule];
-      this.encounters = [encounter];
-      this.reports = [reports];
-    } else {
-      this.rules.push(rule);
-      this.encounters!.push(encounter);
-      this.reports!.push(reports);
+    const bit = ruleBit(rule);
+    if (bit === 0) return;
+    const kept: RunReports | null = reports.length === 0 ? null : { rule, reports };
+    if (this.encounter === null || encounter === this.encounter) {
+      this.encounter = encounter;
+      this.ran |= bit;
+      if (kept !== null) {
+        if (this.reported === null) this.reported = [kept];
+        else this.reported.push(kept);
+      }
+      return;
+    }
+    let runs = this.moreOf(encounter);
+    if (runs === undefined) {
+      runs = { encounter, ran: 0, reported: null };
+      if (this.more === null) this.more = [runs];
+      else this.more.push(runs);
+    }
+    runs.ran |= bit;
+    if (kept !== null) {
+      if (runs.reported === null) runs.reported = [kept];
+      else runs.reported.push(kept);
     }
   }
+
+  private moreOf(encounter: Encounter): EncounterRuns | undefined {
+    const more = this.more;
+    if (more !== null) for (let i = 0; i < more.length; i++) if (more[i]!.encounter === encounter) return more[i];
+    return undefined;
+  }
+}
+
+interface RunReports {
+  rule: RuleModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  reports: readonly ReportDescriptor[];
+}
+
+interface EncounterRuns {
+  encounter: Encounter;
+  ran: number;
+  reported: RunReports[] | null;
+}
+
+/** The bit of each rule module asked about, for the first 31 (later ones get none: 0, not kept). */
+const ruleBits = new Map<RuleModule<any, any>, number>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function ruleBit(rule: RuleModule<any, any>): number { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bit = ruleBits.get(rule);
+  if (bit !== undefined) return bit;
+  if (ruleBits.size >= 31) return 0;
+  const next = 1 << ruleBits.size;
+  ruleBits.set(rule, next);
+  return next;
 }
 
 function addReport(state: PassState, descriptor: ReportDescriptor, encounter: Encounter): void {

@@ -75,7 +75,11 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
   };
   // What the ⚑ rule being run reports (made at its first report: most runs report nothing).
   let made: ReportDescriptor[] | null = null;
-  // One context for the ⚑ rules run here; `options` follows the rule being run.
+  // The engine keeps what the ⚑ rules report on this claim's encounters: a rule it ran on this encounter is not run
+  // again (the rules are pure: the same encounter gives the same reports), and a run here spares the engine's.
+  const known = context.ruleReports;
+  // One context for the ⚑ rules run here; `options` follows the rule being run. Its fields are the engine
+  // context's, in the same order: the rules and helpers read one shape of context, not two.
   const inner: RuleContext = {
     options: {},
     policy: context.policy,
@@ -86,10 +90,8 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
       if (made === null) made = [descriptor];
       else made.push(descriptor);
     },
+    ruleReports: known,
   };
-  // The engine keeps what the ⚑ rules report on this claim's encounters: a rule it ran on this encounter is not run
-  // again (the rules are pure: the same encounter gives the same reports), and a run here spares the engine's.
-  const known = context.ruleReports;
   const sessionFamilies = linesFamilyMask(encounter.lines);
   const runs = limitRuns(context.policy, context.history.available);
   for (let i = 0; i < runs.length; i++) {
