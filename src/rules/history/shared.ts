@@ -63,16 +63,41 @@ function shiftedDate(date: IsoDate, days: number): IsoDate {
 /** Date.parse of `<date>T00:00:00Z`, remembered per date (NaN for a date that is not one). */
 const parsedDates = new Map<string, number>();
 
-/** The last date midnightMs was asked about, and its answer (daysBetween asks about one date of service in a row). */
-let lastMidnightDate = '';
-let lastMidnightMs = Number.NaN;
-
+/**
+ * Date.parse(`<date>T00:00:00Z`). A date of the usual shape (YYYY-MM-DD, month 01–12, day 01–31) is counted from its
+ * digits: the days of the month's first day (proleptic Gregorian, like Date) plus the day − 1, which rolls a day
+ * past the month's end over as Date.parse does (2026-02-30 is 2026-03-02). Anything else is parsed (remembered).
+ */
 function midnightMs(date: string): number {
-  if (date === lastMidnightDate) return lastMidnightMs;
-  const ms = parsedMidnightMs(date);
-  lastMidnightDate = date;
-  lastMidnightMs = ms;
-  return ms;
+  const days = civilDays(date);
+  return days === days ? days * DAY_MS : parsedMidnightMs(date);
+}
+
+/** Days from 1970-01-01 of a YYYY-MM-DD date with month 01–12 and day 01–31; NaN for any other text. */
+function civilDays(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 /* - */ || date.charCodeAt(7) !== 45) return Number.NaN;
+  const year = digitsAt(date, 0, 4);
+  const month = digitsAt(date, 5, 2);
+  const day = digitsAt(date, 8, 2);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31) || year !== year) return Number.NaN;
+  // days_from_civil (H. Hinnant) for the first of the month, years counted from March.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5);
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468 + day - 1;
+}
+
+/** The number written by `count` ASCII digits from `at`; NaN when one is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function parsedMidnightMs(date: string): number {

@@ -201,3 +201,36 @@ describe('addDays and daysBetween (remembered answers)', () => {
     expect(() => addDays('2026-13-45', -1)).toThrow(RangeError);
   });
 });
+
+describe('daysBetween counts usual dates from their digits as Date.parse would', () => {
+  const parsedDays = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+  it('every day 01–31 of every month, over leap and century years, and far years', () => {
+    for (const year of [0, 1, 4, 99, 100, 400, 1600, 1899, 1900, 1969, 1970, 1999, 2000, 2024, 2025, 2026, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          expect(daysBetween('1970-01-01', date)).toBe(Math.round(parsedDays(date)));
+        }
+      }
+    }
+  });
+
+  it('texts that are not usual dates answer what Date.parse answers (NaN days)', () => {
+    for (const date of ['2026-00-10', '2026-13-01', '2026-01-00', '2026-01-32', '2026-1-01', '2026/01/01', '', 'abcd-ef-gh', '+02026-01-01']) {
+      expect(daysBetween('2026-01-01', date)).toBeNaN();
+    }
+    expect(daysBetween('2026-01-01', '2026-01-01T00:00:00Z'.slice(0, 10))).toBe(0);
+  });
+
+  it('random dates and pairs', () => {
+    const dateArb = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 })).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+    fc.assert(
+      fc.property(dateArb, dateArb, (from, to) => {
+        expect(daysBetween(from, to)).toBe(Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+      }),
+      { numRuns: 2000, seed: 20261127 },
+    );
+  });
+});
