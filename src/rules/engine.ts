@@ -205,54 +205,6 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   };
 }
 
-/** The rule context and report buffer of a claim's passes. */
-interface PassState {
-  /**
-   * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of
-   * each (parallel arrays, not an object per report; never truncated: setting an array's length frees its room).
-   */
-  reportDescriptors: ReportDescriptor[];
-  reportEncounters: Encounter[];
-  reportCount: number;
-  /** The findings of the pass being run (made at its first finding) and, after runPass, its claim and whether it changed. */
-  passFindings: Finding[] | null;
-  passClaim: Claim | null;
-  passChanged: boolean;
-  currentEncounter: Encounter | null;
-  currentRule: string;
-  context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** The reports of the ⚑ rules' runs on this claim's encounters (context.ruleReports). */
-  runs: RuleRuns;
-}
-
-function newPassState(options: RunOptions): PassState {
-  const runs = new RuleRuns();
-  const state: PassState = {
-    reportDescriptors: [],
-    reportEncounters: [],
-    reportCount: 0,
-    passFindings: null,
-    passClaim: null,
-    passChanged: false,
-    currentEncounter: null,
-    currentRule: '',
-    context: {
-      options: {},
-      policy: options.policy,
-      reference: options.reference,
-      history: options.history,
-      asOf: options.asOf,
-      report(descriptor) {
-        if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
-        addReport(state, descriptor, state.currentEncounter);
-      },
-      ruleReports: runs,
-    },
-    runs,
-  };
-  return state;
-}
-
 /**
  * RuleReports for one claim, kept small: most runs report nothing, so a run is a bit per (encounter, rule) and only
  * runs that reported something keep a list. Bits are given to rules at first sight (rule modules live as long as
@@ -260,7 +212,7 @@ function newPassState(options: RunOptions): PassState {
  * Encounters are made again after every fix and for every pass, so an entry never outlives the claim state it was
  * made on, and the whole record goes with the claim's pass state.
  */
-class RuleRuns implements RuleReports {
+class RuleRunsBase implements RuleReports {
   /** The first encounter asked about (a claim's only session, mostly) and its runs; then the others, if any. */
   private encounter: Encounter | null = null;
   private ran = 0;
@@ -342,6 +294,50 @@ function ruleBit(rule: RuleModule<any, any>): number { // eslint-disable-line @t
   return next;
 }
 
+/**
+ * The rule context and report buffer of a claim's passes; also the claim's RuleRunsBase (context.ruleReports: the
+ * reports of the ⚑ rules' runs on its encounters), one object rather than two per claim.
+ */
+class PassState extends RuleRunsBase {
+  /**
+   * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of
+   * each (parallel arrays, not an object per report; never truncated: setting an array's length frees its room).
+   * Room for a few to begin with (an empty array grown by push gets room for 17).
+   */
+  reportDescriptors: ReportDescriptor[] = new Array<ReportDescriptor>(4);
+  reportEncounters: Encounter[] = new Array<Encounter>(4);
+  reportCount = 0;
+  /** The findings of the pass being run (made at its first finding) and, after runPass, its claim and whether it changed. */
+  passFindings: Finding[] | null = null;
+  passClaim: Claim | null = null;
+  passChanged = false;
+  currentEncounter: Encounter | null = null;
+  currentRule = '';
+  readonly context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  constructor(options: RunOptions) {
+    super();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const state = this;
+    this.context = {
+      options: {},
+      policy: options.policy,
+      reference: options.reference,
+      history: options.history,
+      asOf: options.asOf,
+      report(descriptor) {
+        if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
+        addReport(state, descriptor, state.currentEncounter);
+      },
+      ruleReports: this,
+    };
+  }
+}
+
+function newPassState(options: RunOptions): PassState {
+  return new PassState(options);
+}
+
 function addReport(state: PassState, descriptor: ReportDescriptor, encounter: Encounter): void {
   const n = state.reportCount;
   state.reportDescriptors[n] = descriptor;
@@ -353,13 +349,12 @@ function addReport(state: PassState, descriptor: ReportDescriptor, encounter: En
 const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
 
 /**
- * Runs a session-scope ⚑ rule on an encounter through the claim's RuleRuns: what an earlier run of the rule on
+ * Runs a session-scope ⚑ rule on an encounter through the claim's RuleRunsBase: what an earlier run of the rule on
  * this encounter reported (coverage/liability-modifier runs the history ⚑ rules before the engine does) is
  * reported again without running it; otherwise the rule runs and its reports are kept.
  */
 function runSharing(active: ActiveRule, encounter: Encounter, state: PassState): void {
-  const runs = state.runs;
-  const known = runs.find(active.rule, encounter);
+  const known = state.find(active.rule, encounter);
   if (known !== undefined) {
     for (let i = 0; i < known.length; i++) addReport(state, known[i]!, encounter);
     return;
@@ -367,7 +362,7 @@ function runSharing(active: ActiveRule, encounter: Encounter, state: PassState):
   const start = state.reportCount;
   const check = active.check;
   check(encounter, state.context);
-  runs.remember(active.rule, encounter, state.reportCount > start ? state.reportDescriptors.slice(start, state.reportCount) : NO_REPORTS);
+  state.remember(active.rule, encounter, state.reportCount > start ? state.reportDescriptors.slice(start, state.reportCount) : NO_REPORTS);
 }
 
 interface PendingApplied extends AppliedFix {
