@@ -597,7 +597,11 @@ function computeOverRollingLimit(
   kindOf: KindOf,
 ): OverLimit[] {
   let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
-  for (const [region, lines] of linesByRegion(encounter, context, family)) {
+  // An indexed loop: destructuring pairs in for…of costs an iterator per call here (asked for every session).
+  const byRegion = linesByRegion(encounter, context, family);
+  for (let i = 0; i < byRegion.length; i++) {
+    const region = byRegion[i]![0];
+    const lines = byRegion[i]![1];
     const limit = limitOf(lines, context);
     if (limit === null) continue;
     // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.
