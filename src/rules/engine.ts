@@ -7,7 +7,7 @@
  * `meta.fixable`, an unknown messageId, a change addressing a line that does not exist.
  */
 import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
-import { normalizeClaim } from '../encounter/normalize.js';
+import { normalizeClaim, normalizeFixedClaim } from '../encounter/normalize.js';
 import { sessionsOf } from '../encounter/sessions.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
 import type { HistoryView } from '../history/view.js';
@@ -789,7 +789,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
   const chargesChanged = fix.changes.some((change) => CHARGE_OPS.has(change.op));
   const totalChargeCents = chargesChanged ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : totalSet ? total : claim.totalChargeCents;
   const next: Claim = { ...claim, lines, diagnoses, totalChargeCents };
-  return normalizeClaim(next, reference);
+  return normalizeFixedClaim(next, reference);
 }
 
 const CHARGE_OPS: ReadonlySet<Change['op']> = new Set(['set-units', 'set-charge', 'remove-line', 'add-line']);
