@@ -6,13 +6,16 @@
  *   normalize      normalizeClaim + sessionsOf (the floor every rule run pays)
  *   engine --no-fix  runRules(fix: false): normalize + every rule once
  *   engine         runRules(fix: true): normalize + rules + fixes + re-runs (what `spinescrub run` does)
+ *   engine+history checkClaim(fix: true) with a run history (--history): the claims released to ready are added
+ *                  to it as they are checked, as `spinescrub run` does, so each claim sees the claims before it
+ *                  (a new history database in --dir, discarded at the end; the adds are not timed)
  *
- *   npx tsx scripts/bench-rules.ts [--mb 50] [--file FILE] [--dir /tmp/spinescrub-bench] [--rounds 1]
+ *   npx tsx scripts/bench-rules.ts [--mb 50] [--file FILE] [--dir /tmp/spinescrub-bench] [--rounds 1] [--history]
  *
  * The generated file (scripts/generate-837p.ts, seed 1) is reused when it exists (same name as bench-x12.ts).
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -22,7 +25,8 @@ import { sessionsOf } from '../src/encounter/sessions.js';
 import { emptyHistory } from '../src/history/view.js';
 import { medicare } from '../src/policy/profiles.js';
 import { defaultReference } from '../src/reference/index.js';
-import { runRules } from '../src/rules/engine.js';
+import { checkClaim, runRules } from '../src/rules/engine.js';
+import { openHistory } from '../src/history/store.js';
 import { rules } from '../src/rules/index.js';
 import { readX12 } from '../src/x12/reader.js';
 
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     file: { type: 'string' },
     dir: { type: 'string', default: '/tmp/spinescrub-bench' },
     rounds: { type: 'string', default: '1' },
+    history: { type: 'boolean', default: false },
   },
 });
 const mb = Number(values.mb);
@@ -106,6 +111,39 @@ console.log(
   `\n${claims.length} claims, ${rules.length} rules: engine = ${(engineMs / normalizeMs).toFixed(1)}× normalize, ${(engineMs / noFixMs).toFixed(2)}× --no-fix, ` +
     `${((engineMs / parseMs) * 100).toFixed(0)}% of the parse CPU time (${(parseMs / 1000).toFixed(2)} s)`,
 );
+if (values.history) timeWithHistory();
+
+/** One pass with a run history (see the module comment): CPU time of checkClaim alone. */
+function timeWithHistory(): void {
+  const dir = join(values.dir!, `bench-rules-history-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const store = openHistory(join(dir, 'history.db'));
+  try {
+    const run = store.beginRun({ record: true, inputHashes: [] });
+    const recorder = run.file({ name: 'bench.837', hash: '0'.repeat(64), format: 'x12' });
+    let checkMicros = 0;
+    let found = 0;
+    for (const claim of claims) {
+      const cpu = process.cpuUsage();
+      const checked = checkClaim(claim, { ...options, history: run.view, fix: true });
+      const used = process.cpuUsage(cpu);
+      checkMicros += used.user + used.system;
+      found += checked.result.findings.length;
+      if (checked.result.fate === 'ready') recorder.add(checked.normalized);
+    }
+    recorder.discard();
+    const perClaim = checkMicros / claims.length;
+    console.log(
+      `${'engine+history'.padEnd(16)} cpu ${(checkMicros / 1e6).toFixed(2).padStart(6)} s                    ` +
+        `${Math.round(1e6 / perClaim).toLocaleString('en-US').padStart(9)} claims/s  ${perClaim.toFixed(1).padStart(6)} µs/claim  (${found} open findings)`,
+    );
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // What the engine did (one untimed pass).
 let held = 0;
 let changed = 0;

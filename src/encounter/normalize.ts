@@ -72,3 +72,19 @@ export function normalizeClaim(claim: Claim, reference: ReferenceData): Claim {
   }
   return { ...claim, lines };
 }
+
+/**
+ * normalizeClaim for a claim a fix made (the engine's applyFix): the same copy, written out a second time on
+ * purpose. An object spread is as fast as the shapes it has met: the readers' claims and lines come in a few
+ * shapes, the fixes' copies in many more, and sharing one spread with them made every claim's copy take the slow,
+ * generic path (measured: about twice the time per claim).
+ */
+export function normalizeFixedClaim(claim: Claim, reference: ReferenceData): Claim {
+  const source = claim.lines;
+  const lines: ServiceLine[] = new Array<ServiceLine>(source.length);
+  for (let i = 0; i < source.length; i++) {
+    const line = source[i]!;
+    lines[i] = { ...line, facts: normalizeLine(line, reference) };
+  }
+  return { ...claim, lines };
+}

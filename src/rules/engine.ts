@@ -7,7 +7,7 @@
  * `meta.fixable`, an unknown messageId, a change addressing a line that does not exist.
  */
 import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
-import { normalizeClaim } from '../encounter/normalize.js';
+import { normalizeClaim, normalizeFixedClaim } from '../encounter/normalize.js';
 import { sessionsOf } from '../encounter/sessions.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
 import type { HistoryView } from '../history/view.js';
@@ -23,6 +23,7 @@ import type {
   RuleContext,
   RuleModule,
   RulePhase,
+  RuleReports,
   Severity,
 } from './types.js';
 
@@ -76,6 +77,11 @@ interface ActiveRule {
   severity: Severity;
   options: Record<string, unknown>;
   applyFixes: boolean;
+  /**
+   * A session-scope ⚑ rule: its reports per encounter are kept (RuleContext.ruleReports), for
+   * coverage/liability-modifier, which runs the ⚑ rules too, and for the engine's own run of a rule it ran first.
+   */
+  sharesReports: boolean;
 }
 
 const preparedCache = new WeakMap<readonly RuleModule<any, any>[], WeakMap<ResolvedPolicy, ActiveRule[]>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -109,7 +115,18 @@ function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedP
     if (setting === 'off') continue;
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};
-    active.push({ rule, id: rule.meta.id, claimScope: rule.meta.scope === 'claim', check: rule.check, familyMask: familyMask(rule.families), severity: setting, options: { ...defaults, ...overrides }, applyFixes: rule.meta.fixable === 'safe' });
+    const claimScope = rule.meta.scope === 'claim';
+    active.push({
+      rule,
+      id: rule.meta.id,
+      claimScope,
+      check: rule.check,
+      familyMask: familyMask(rule.families),
+      severity: setting,
+      options: { ...defaults, ...overrides },
+      applyFixes: rule.meta.fixable === 'safe',
+      sharesReports: rule.meta.coverageLimit === true && !claimScope,
+    });
   }
   const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
   active.sort((a, b) => rank(a.rule) - rank(b.rule)); // Array#sort is stable: catalogue order within a phase
@@ -145,20 +162,20 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   const state = newPassState(options);
 
   if (!options.fix) {
-    findings = runPass(claim, rules, options, null, state).findings;
+    findings = runPass(claim, rules, options, null, state);
   } else {
     let settled = false;
     for (let pass = 0; pass < maxPasses; pass++) {
-      const outcome = runPass(claim, rules, options, applied, state);
-      claim = outcome.claim;
-      if (!outcome.changed) {
-        findings = outcome.findings;
+      const passFindings = runPass(claim, rules, options, applied, state);
+      claim = state.passClaim!;
+      if (!state.passChanged) {
+        findings = passFindings;
         settled = true;
         break;
       }
     }
     // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
-    if (!settled) findings = runPass(claim, rules, options, null, state).findings;
+    if (!settled) findings = runPass(claim, rules, options, null, state);
   }
 
   let open = findings;
@@ -188,20 +205,121 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   };
 }
 
-/** The rule context and report buffer of a claim's passes. */
-interface PassState {
-  reports: { descriptor: ReportDescriptor; encounter: Encounter }[];
-  currentEncounter: Encounter | null;
-  currentRule: string;
-  context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * RuleReports for one claim, kept small: most runs report nothing, so a run is a bit per (encounter, rule) and only
+ * runs that reported something keep a list. Bits are given to rules at first sight (rule modules live as long as
+ * the process; the ⚑ rules are a dozen); past 31 rules nothing more is kept (a run is then simply run again).
+ * Encounters are made again after every fix and for every pass, so an entry never outlives the claim state it was
+ * made on, and the whole record goes with the claim's pass state.
+ */
+class RuleRunsBase implements RuleReports {
+  /** The first encounter asked about (a claim's only session, mostly) and its runs; then the others, if any. */
+  private encounter: Encounter | null = null;
+  private ran = 0;
+  private reported: RunReports[] | null = null;
+  private more: EncounterRuns[] | null = null;
+
+  find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const bit = ruleBit(rule);
+    if (bit === 0) return undefined;
+    let ran: number;
+    let reported: RunReports[] | null;
+    if (encounter === this.encounter) {
+      ran = this.ran;
+      reported = this.reported;
+    } else {
+      const runs = this.moreOf(encounter);
+      if (runs === undefined) return undefined;
+      ran = runs.ran;
+      reported = runs.reported;
+    }
+    if ((ran & bit) === 0) return undefined;
+    if (reported !== null) for (let i = 0; i < reported.length; i++) if (reported[i]!.rule === rule) return reported[i]!.reports;
+    return NO_REPORTS;
+  }
+
+  remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const bit = ruleBit(rule);
+    if (bit === 0) return;
+    const kept: RunReports | null = reports.length === 0 ? null : { rule, reports };
+    if (this.encounter === null || encounter === this.encounter) {
+      this.encounter = encounter;
+      this.ran |= bit;
+      if (kept !== null) {
+        if (this.reported === null) this.reported = [kept];
+        else this.reported.push(kept);
+      }
+      return;
+    }
+    let runs = this.moreOf(encounter);
+    if (runs === undefined) {
+      runs = { encounter, ran: 0, reported: null };
+      if (this.more === null) this.more = [runs];
+      else this.more.push(runs);
+    }
+    runs.ran |= bit;
+    if (kept !== null) {
+      if (runs.reported === null) runs.reported = [kept];
+      else runs.reported.push(kept);
+    }
+  }
+
+  private moreOf(encounter: Encounter): EncounterRuns | undefined {
+    const more = this.more;
+    if (more !== null) for (let i = 0; i < more.length; i++) if (more[i]!.encounter === encounter) return more[i];
+    return undefined;
+  }
 }
 
-function newPassState(options: RunOptions): PassState {
-  const state: PassState = {
-    reports: [],
-    currentEncounter: null,
-    currentRule: '',
-    context: {
+interface RunReports {
+  rule: RuleModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  reports: readonly ReportDescriptor[];
+}
+
+interface EncounterRuns {
+  encounter: Encounter;
+  ran: number;
+  reported: RunReports[] | null;
+}
+
+/** The bit of each rule module asked about, for the first 31 (later ones get none: 0, not kept). */
+const ruleBits = new Map<RuleModule<any, any>, number>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function ruleBit(rule: RuleModule<any, any>): number { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bit = ruleBits.get(rule);
+  if (bit !== undefined) return bit;
+  if (ruleBits.size >= 31) return 0;
+  const next = 1 << ruleBits.size;
+  ruleBits.set(rule, next);
+  return next;
+}
+
+/**
+ * The rule context and report buffer of a claim's passes; also the claim's RuleRunsBase (context.ruleReports: the
+ * reports of the ⚑ rules' runs on its encounters), one object rather than two per claim.
+ */
+class PassState extends RuleRunsBase {
+  /**
+   * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of
+   * each (parallel arrays, not an object per report; never truncated: setting an array's length frees its room).
+   * Room for a few to begin with (an empty array grown by push gets room for 17).
+   */
+  reportDescriptors: ReportDescriptor[] = new Array<ReportDescriptor>(4);
+  reportEncounters: Encounter[] = new Array<Encounter>(4);
+  reportCount = 0;
+  /** The findings of the pass being run (made at its first finding) and, after runPass, its claim and whether it changed. */
+  passFindings: Finding[] | null = null;
+  passClaim: Claim | null = null;
+  passChanged = false;
+  currentEncounter: Encounter | null = null;
+  currentRule = '';
+  readonly context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  constructor(options: RunOptions) {
+    super();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const state = this;
+    this.context = {
       options: {},
       policy: options.policy,
       reference: options.reference,
@@ -209,11 +327,42 @@ function newPassState(options: RunOptions): PassState {
       asOf: options.asOf,
       report(descriptor) {
         if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
-        state.reports.push({ descriptor, encounter: state.currentEncounter });
+        addReport(state, descriptor, state.currentEncounter);
       },
-    },
-  };
-  return state;
+      ruleReports: this,
+    };
+  }
+}
+
+function newPassState(options: RunOptions): PassState {
+  return new PassState(options);
+}
+
+function addReport(state: PassState, descriptor: ReportDescriptor, encounter: Encounter): void {
+  const n = state.reportCount;
+  state.reportDescriptors[n] = descriptor;
+  state.reportEncounters[n] = encounter;
+  state.reportCount = n + 1;
+}
+
+/** A run that reported nothing (shared: read-only). */
+const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
+
+/**
+ * Runs a session-scope ⚑ rule on an encounter through the claim's RuleRunsBase: what an earlier run of the rule on
+ * this encounter reported (coverage/liability-modifier runs the history ⚑ rules before the engine does) is
+ * reported again without running it; otherwise the rule runs and its reports are kept.
+ */
+function runSharing(active: ActiveRule, encounter: Encounter, state: PassState): void {
+  const known = state.find(active.rule, encounter);
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) addReport(state, known[i]!, encounter);
+    return;
+  }
+  const start = state.reportCount;
+  const check = active.check;
+  check(encounter, state.context);
+  state.remember(active.rule, encounter, state.reportCount > start ? state.reportDescriptors.slice(start, state.reportCount) : NO_REPORTS);
 }
 
 interface PendingApplied extends AppliedFix {
@@ -221,14 +370,17 @@ interface PendingApplied extends AppliedFix {
   numberWhenApplied?: number;
 }
 
-/** One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs. */
+/**
+ * One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs.
+ * Returns the pass's findings; its final claim and whether it changed are left in state.passClaim and passChanged.
+ */
 function runPass(
   start: Claim,
   rules: ActiveRule[],
   options: RunOptions,
   applied: PendingApplied[] | null,
   state: PassState,
-): { claim: Claim; changed: boolean; findings: Finding[] } {
+): Finding[] {
   let claim = start;
   let sessions: Encounter[] | null = null;
   let whole: Encounter | null = null;
@@ -236,14 +388,13 @@ function runPass(
   let sessionMask = 0;
   let sessionMasks: number[] | null = null;
   let wholeMask = 0;
-  let findings: Finding[] | null = null;
   let changed = false;
-  const { reports, context } = state;
+  const context = state.context;
+  state.passFindings = null;
 
   for (let r = 0; r < rules.length; r++) {
     const active = rules[r]!;
-    // Most rules report nothing: setting an array's length is a runtime call, so only when there is something to drop.
-    if (reports.length !== 0) reports.length = 0;
+    state.reportCount = 0;
     state.currentRule = active.id;
     context.options = active.options;
     if (active.claimScope) {
@@ -271,23 +422,30 @@ function runPass(
         if (mayApply(active.familyMask, sessionMask)) {
           const encounter = current[0]!;
           state.currentEncounter = encounter;
-          const check = active.check;
-          check(encounter, context);
+          if (active.sharesReports) {
+            runSharing(active, encounter, state);
+          } else {
+            const check = active.check;
+            check(encounter, context);
+          }
         }
       } else {
         for (let i = 0; i < current.length; i++) {
           if (!mayApply(active.familyMask, sessionMasks![i]!)) continue;
           const encounter = current[i]!;
           state.currentEncounter = encounter;
-          const check = active.check;
-          check(encounter, context);
+          if (active.sharesReports) {
+            runSharing(active, encounter, state);
+          } else {
+            const check = active.check;
+            check(encounter, context);
+          }
         }
       }
     }
     state.currentEncounter = null;
-    if (reports.length === 0) continue;
-    findings ??= [];
-    const next = takeReports(claim, active, reports, findings, applied, options);
+    if (state.reportCount === 0) continue;
+    const next = takeReports(claim, active, state, applied, options);
     if (next !== claim) {
       claim = next;
       changed = true;
@@ -296,9 +454,10 @@ function runPass(
       sessionMasks = null;
     }
   }
-  if (reports.length !== 0) reports.length = 0;
-  findings ??= [];
-  return { claim, changed, findings };
+  state.reportCount = 0;
+  state.passClaim = claim;
+  state.passChanged = changed;
+  return state.passFindings ?? [];
 }
 
 /**
@@ -309,16 +468,17 @@ function runPass(
 function takeReports(
   start: Claim,
   active: ActiveRule,
-  reports: PassState['reports'],
-  findings: Finding[],
+  state: PassState,
   applied: PendingApplied[] | null,
   options: RunOptions,
 ): Claim {
   const { rule } = active;
   let claim = start;
   let touched: Set<string> | null = null;
-  for (let i = 0; i < reports.length; i++) {
-    const { descriptor, encounter } = reports[i]!;
+  const count = state.reportCount;
+  for (let i = 0; i < count; i++) {
+    const descriptor = state.reportDescriptors[i]!;
+    const encounter = state.reportEncounters[i]!;
     if (descriptor.fix && !rule.meta.fixable) {
       throw new RuleContractError(rule.meta.id, 'reported a fix but meta.fixable is not set');
     }
@@ -331,7 +491,7 @@ function takeReports(
         const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference);
         if (sameContent(claim, next)) {
           // A fix that changes nothing cannot resolve its finding: it stays open (and cannot loop the passes).
-          findings.push(finding);
+          addFinding(state, finding);
           continue;
         }
         applied.push(appliedRecord(claim, next, descriptor.fix, finding));
@@ -340,9 +500,16 @@ function takeReports(
         continue;
       }
     }
-    findings.push(finding);
+    addFinding(state, finding);
   }
   return claim;
+}
+
+/** The pass's findings list is made at its first finding, as a one-element literal (push would size it for 17). */
+function addFinding(state: PassState, finding: Finding): void {
+  const findings = state.passFindings;
+  if (findings === null) state.passFindings = [finding];
+  else findings.push(finding);
 }
 
 function overlaps(keys: readonly string[], touched: ReadonlySet<string>): boolean {
@@ -622,7 +789,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
   const chargesChanged = fix.changes.some((change) => CHARGE_OPS.has(change.op));
   const totalChargeCents = chargesChanged ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : totalSet ? total : claim.totalChargeCents;
   const next: Claim = { ...claim, lines, diagnoses, totalChargeCents };
-  return normalizeClaim(next, reference);
+  return normalizeFixedClaim(next, reference);
 }
 
 const CHARGE_OPS: ReadonlySet<Change['op']> = new Set(['set-units', 'set-charge', 'remove-line', 'add-line']);

@@ -95,6 +95,8 @@ export class RecentMemo<K extends object, V> {
   readonly #references: (ReferenceData | undefined)[];
   readonly #values: (V | undefined)[];
   #next = 0;
+  /** The slot found or filled last. */
+  #last = 0;
 
   constructor(readonly size = 8) {
     this.#keys = new Array<K | undefined>(size).fill(undefined);
@@ -111,8 +113,14 @@ export class RecentMemo<K extends object, V> {
   }
 
   find(key: K, reference: ReferenceData): V | undefined {
+    // Rule after rule asks about the same object: the slot found or filled last is looked at first.
+    const last = this.#last;
+    if (this.#keys[last] === key && this.#references[last] === reference) return this.#values[last];
     for (let i = 0; i < this.size; i++) {
-      if (this.#keys[i] === key && this.#references[i] === reference) return this.#values[i];
+      if (this.#keys[i] === key && this.#references[i] === reference) {
+        this.#last = i;
+        return this.#values[i];
+      }
     }
     return undefined;
   }
@@ -120,6 +128,7 @@ export class RecentMemo<K extends object, V> {
   /** Remembers in the oldest slot (round robin). */
   set(key: K, reference: ReferenceData, value: V): void {
     const slot = this.#next;
+    this.#last = slot;
     this.#next = (slot + 1) % this.size;
     this.#keys[slot] = key;
     this.#references[slot] = reference;

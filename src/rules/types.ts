@@ -128,6 +128,23 @@ export interface RuleContext<Options = Record<string, unknown>, MessageIds exten
   /** The run date (`--as-of`), never the clock. */
   asOf: IsoDate;
   report(descriptor: ReportDescriptor<MessageIds>): void;
+  /**
+   * What rules reported on the claim being checked, kept by the engine (speed only, never meaning): absent outside
+   * the engine. coverage/liability-modifier reads the ⚑ rules' reports here instead of running them again.
+   */
+  ruleReports?: RuleReports;
+}
+
+/**
+ * The reports of rule runs on the encounters of one claim state, by rule module and encounter object. A rule is pure:
+ * what it reports for an encounter object under the policy's options is the same each time it runs, so a run may be
+ * replaced by what an earlier run of the same rule on the same object reported. Read-only, like the reports.
+ */
+export interface RuleReports {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void;
 }
 
 export type RuleScope = 'claim' | 'session';

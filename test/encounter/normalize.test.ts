@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim, LineFacts, ServiceLine } from '../../src/encounter/model.js';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
-import { normalizeClaim, normalizeLine } from '../../src/encounter/normalize.js';
+import { normalizeClaim, normalizeFixedClaim, normalizeLine } from '../../src/encounter/normalize.js';
 import { defaultReference } from '../../src/reference/index.js';
 
 function line(code: string, modifiers: string[] = [], units = 1, serviceDate = '2026-06-15', key = '1'): ServiceLine {
@@ -78,5 +78,24 @@ describe('normalizeClaim', () => {
     const again = normalizeClaim(changed, defaultReference);
     expect(again.lines[0]!.facts).toMatchObject({ role: 'addon', sides: ['right'] });
     expect(normalizeClaim(again, defaultReference)).toEqual(again);
+  });
+});
+
+describe('normalizeFixedClaim (the copy the engine makes after a fix)', () => {
+  it('gives what normalizeClaim gives: same values, same keys in the same order, new objects', () => {
+    const withDrug: ServiceLine = { ...line('J1030', [], 2, '2026-06-15', '3'), drug: { ndc: '00009-3073-03', quantity: 1, unit: 'ML' } };
+    const lines = [line('64483', ['RT']), line('64484', ['RT'], 2, '2026-06-15', '2'), withDrug, { ...line('64493', ['50'], 1, '2026-06-16', '4'), renderingNpi: '1234567893' }];
+    const claim = { claimId: 'C1', frequencyCode: '1', placeOfService: '11', totalChargeCents: 40000, subscriber: {}, patient: {}, diagnoses: [], lines, format: 'x12', source: { file: 't.837' }, readProblems: [] } as Claim;
+    const plain = normalizeClaim(claim, defaultReference);
+    const fixed = normalizeFixedClaim(claim, defaultReference);
+    expect(fixed).toStrictEqual(plain);
+    expect(Object.keys(fixed)).toEqual(Object.keys(plain));
+    fixed.lines.forEach((copy, i) => {
+      expect(Object.keys(copy)).toEqual(Object.keys(plain.lines[i]!));
+      expect(copy).not.toBe(lines[i]);
+      expect(copy.facts).not.toBe(plain.lines[i]!.facts);
+    });
+    expect(fixed).not.toBe(claim);
+    expect(claim.lines[0]!.facts).toBe(UNNORMALIZED);
   });
 });

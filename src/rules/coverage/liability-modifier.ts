@@ -9,7 +9,7 @@
  */
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import type { ResolvedPolicy } from '../../policy/types.js';
-import { defineRule, type RuleContext, type RuleModule, type SeveritySetting } from '../types.js';
+import { defineRule, type ReportDescriptor, type RuleContext, type RuleModule, type SeveritySetting } from '../types.js';
 import { describeLine } from '../common/spine.js';
 import { coverageLimitRules } from './limit-rules.js';
 import { familyMask, linesFamilyMask, mayApply } from '../helpers.js';
@@ -64,8 +64,22 @@ function limitRuns(policy: ResolvedPolicy, historyAvailable: boolean): LimitRun[
 /** The lines of this session that the ⚑ rules flag, each with the ids of the rules that flag it. */
 function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<ServiceLine, string[]> {
   let flagged: Map<ServiceLine, string[]> | undefined; // made for the first flag (most sessions have none)
-  let ruleId = '';
-  // One context for the ⚑ rules run here; `options` and `ruleId` follow the rule being run.
+  const flag = (descriptor: ReportDescriptor, ruleId: string) => {
+    const line = descriptor.line;
+    if (line === undefined || !encounter.lines.includes(line)) return;
+    flagged ??= new Map();
+    const ids = flagged.get(line);
+    // A one-element literal for the first id (push would size the list for 17).
+    if (ids === undefined) flagged.set(line, [ruleId]);
+    else if (!ids.includes(ruleId)) ids.push(ruleId);
+  };
+  // What the ⚑ rule being run reports (made at its first report: most runs report nothing).
+  let made: ReportDescriptor[] | null = null;
+  // The engine keeps what the ⚑ rules report on this claim's encounters: a rule it ran on this encounter is not run
+  // again (the rules are pure: the same encounter gives the same reports), and a run here spares the engine's.
+  const known = context.ruleReports;
+  // One context for the ⚑ rules run here; `options` follows the rule being run. Its fields are the engine
+  // context's, in the same order: the rules and helpers read one shape of context, not two.
   const inner: RuleContext = {
     options: {},
     policy: context.policy,
@@ -73,27 +87,32 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
     history: context.history,
     asOf: context.asOf,
     report(descriptor) {
-      const line = descriptor.line;
-      if (line === undefined || !encounter.lines.includes(line)) return;
-      flagged ??= new Map();
-      const ids = flagged.get(line) ?? [];
-      if (!ids.includes(ruleId)) ids.push(ruleId);
-      flagged.set(line, ids);
+      if (made === null) made = [descriptor];
+      else made.push(descriptor);
     },
+    ruleReports: known,
   };
   const sessionFamilies = linesFamilyMask(encounter.lines);
   const runs = limitRuns(context.policy, context.history.available);
   for (let i = 0; i < runs.length; i++) {
-    const { id, claimScope, check, options, families } = runs[i]!;
+    const { rule, id, claimScope, check, options, families } = runs[i]!;
     // A claim-scope ⚑ rule sees every line of the claim; keep only what it says about this session.
     const target: Encounter = claimScope ? { ...encounter, lines: encounter.claim.lines } : encounter;
     if (!mayApply(families, target === encounter ? sessionFamilies : linesFamilyMask(target.lines))) continue;
-    ruleId = id;
-    inner.options = options;
-    check(target, inner);
+    let reports = claimScope ? undefined : known?.find(rule, encounter);
+    if (reports === undefined) {
+      inner.options = options;
+      made = null;
+      check(target, inner);
+      reports = made ?? NO_REPORTS;
+      if (!claimScope) known?.remember(rule, encounter, reports);
+    }
+    for (let r = 0; r < reports.length; r++) flag(reports[r]!, id);
   }
   return flagged ?? NOTHING_FLAGGED;
 }
+
+const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
 
 const NOTHING_FLAGGED: ReadonlyMap<ServiceLine, string[]> = new Map();
 

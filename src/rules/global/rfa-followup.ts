@@ -2,6 +2,7 @@ import type { Encounter, IsoDate, ServiceLine } from '../../encounter/model.js';
 import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, hasModifier, isSpine } from '../common/spine.js';
 import { addDays, daysBetween, describeSession, noHistory, priorLinesBetween, skipSession } from '../history/shared.js';
+import type { PriorLine } from '../../history/view.js';
 
 /** Unrelated E/M during a postoperative period. */
 const EM_MODIFIER = '24';
@@ -62,15 +63,36 @@ function hasRfaBefore(lines: readonly ServiceLine[], date: IsoDate): boolean {
   return false;
 }
 
-function checkGlobalPeriods(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'emInGlobal' | 'procedureInGlobal'>): void {
+type FollowupContext = RuleContext<Record<string, unknown>, 'emInGlobal' | 'procedureInGlobal'>;
+
+/**
+ * Asks about RFAs in the window before anything else; the reporting part (closures, maps) is its own function,
+ * so that the usual session, with no RFA before it, allocates none of it (variables a closure captures are
+ * kept in a context object made at every call of the function that holds them).
+ */
+function checkGlobalPeriods(encounter: Encounter, context: FollowupContext): void {
   const date = encounter.serviceDate;
   const from = addDays(date, -LONGEST_GLOBAL);
   const to = addDays(date, -1);
-  const billing = encounter.claim.billingNpi;
   const priorLines = priorLinesBetween(encounter, context, from, to);
   // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
-  const ownRfaInWindow = encounter.claim.lines.some((line) => line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to);
-  if (!ownRfaInWindow && !priorLines.some((prior) => prior.family === 'rfa')) return;
+  if (!hasRfaBetween(encounter.claim.lines, from, to) && !hasPriorRfa(priorLines)) return;
+  reportInGlobalPeriods(encounter, context, from, to, priorLines);
+}
+
+function hasRfaBetween(lines: readonly ServiceLine[], from: IsoDate, to: IsoDate): boolean {
+  for (const line of lines) if (line.facts.family === 'rfa' && line.serviceDate >= from && line.serviceDate <= to) return true;
+  return false;
+}
+
+function hasPriorRfa(priorLines: readonly PriorLine[]): boolean {
+  for (const prior of priorLines) if (prior.family === 'rfa') return true;
+  return false;
+}
+
+function reportInGlobalPeriods(encounter: Encounter, context: FollowupContext, from: IsoDate, to: IsoDate, priorLines: readonly PriorLine[]): void {
+  const date = encounter.serviceDate;
+  const billing = encounter.claim.billingNpi;
   const candidates = encounter.lines.filter((line) =>
     line.facts.family === 'em' ? !hasModifier(line, EM_MODIFIER) : isSpine(line) && !hasModifier(line, ...PROCEDURE_MODIFIERS),
   );

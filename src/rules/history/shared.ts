@@ -23,7 +23,29 @@ const DAY_MS = 86_400_000;
 /** Date arithmetic is asked for the same few dates over and over (every rule, every pass): remembered, by days then date. */
 const shifted = new Map<number, Map<string, IsoDate>>();
 
+/**
+ * The last few answers of addDays: a claim's rules shift its date of service by a handful of amounts (−364, −181,
+ * −90, −1 …), so most questions are answered here by comparing two values, before the two map look-ups.
+ */
+const RECENT_SHIFTS = 8;
+const recentShiftDays: number[] = new Array<number>(RECENT_SHIFTS).fill(Number.NaN); // NaN: an empty slot matches nothing
+const recentShiftDates: string[] = new Array<string>(RECENT_SHIFTS).fill('');
+const recentShifted: string[] = new Array<string>(RECENT_SHIFTS).fill('');
+let nextShiftSlot = 0;
+
 export function addDays(date: IsoDate, days: number): IsoDate {
+  for (let i = 0; i < RECENT_SHIFTS; i++) {
+    if (recentShiftDays[i] === days && recentShiftDates[i] === date) return recentShifted[i]!;
+  }
+  const result = shiftedDate(date, days);
+  recentShiftDays[nextShiftSlot] = days;
+  recentShiftDates[nextShiftSlot] = date;
+  recentShifted[nextShiftSlot] = result;
+  nextShiftSlot = (nextShiftSlot + 1) % RECENT_SHIFTS;
+  return result;
+}
+
+function shiftedDate(date: IsoDate, days: number): IsoDate {
   let byDate = shifted.get(days);
   if (byDate === undefined) {
     byDate = new Map();
@@ -41,7 +63,44 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 /** Date.parse of `<date>T00:00:00Z`, remembered per date (NaN for a date that is not one). */
 const parsedDates = new Map<string, number>();
 
+/**
+ * Date.parse(`<date>T00:00:00Z`). A date of the usual shape (YYYY-MM-DD, month 01–12, day 01–31) is counted from its
+ * digits: the days of the month's first day (proleptic Gregorian, like Date) plus the day − 1, which rolls a day
+ * past the month's end over as Date.parse does (2026-02-30 is 2026-03-02). Anything else is parsed (remembered).
+ */
 function midnightMs(date: string): number {
+  const days = civilDays(date);
+  return days === days ? days * DAY_MS : parsedMidnightMs(date);
+}
+
+/** Days from 1970-01-01 of a YYYY-MM-DD date with month 01–12 and day 01–31; NaN for any other text. */
+function civilDays(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 /* - */ || date.charCodeAt(7) !== 45) return Number.NaN;
+  const year = digitsAt(date, 0, 4);
+  const month = digitsAt(date, 5, 2);
+  const day = digitsAt(date, 8, 2);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31) || year !== year) return Number.NaN;
+  // days_from_civil (H. Hinnant) for the first of the month, years counted from March.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5);
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468 + day - 1;
+}
+
+/** The number written by `count` ASCII digits from `at`; NaN when one is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function parsedMidnightMs(date: string): number {
   let ms = parsedDates.get(date);
   if (ms === undefined) {
     ms = Date.parse(`${date}T00:00:00Z`);
@@ -198,12 +257,15 @@ function claimDateCount(claim: Encounter['claim']): number {
  */
 interface ClaimAnswers {
   history: HistoryContext['history'];
-  /** This claim's own sessions (all dates) per family and region. */
-  own: Answer<CountedSession[]>[];
+  /**
+   * This claim's own sessions (all dates) per family and region. Each list is made at its first answer, as a
+   * one-element literal: an empty array grown by push gets room for 17.
+   */
+  own: Answer<CountedSession[]>[] | null;
   /** sessionsIn() per family, region and window. */
-  sessions: Answer<CountedSession[]>[];
+  sessions: Answer<CountedSession[]>[] | null;
   /** The history's prior sessions per family, region and window. */
-  prior: Answer<readonly PriorSession[]>[];
+  prior: Answer<readonly PriorSession[]>[] | null;
 }
 
 /**
@@ -218,7 +280,8 @@ interface Answer<T> {
   value: T;
 }
 
-function findAnswer<T>(answers: readonly Answer<T>[], family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): T | undefined {
+function findAnswer<T>(answers: readonly Answer<T>[] | null, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): T | undefined {
+  if (answers === null) return undefined;
   for (let i = 0; i < answers.length; i++) {
     const answer = answers[i]!;
     if (answer.family === family && answer.region === region && answer.from === from && answer.to === to) return answer.value;
@@ -231,7 +294,7 @@ const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
 function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
   let answers = answersMemo.find(encounter.claim, context.reference);
   if (answers === undefined || answers.history !== context.history) {
-    answers = { history: context.history, own: [], sessions: [], prior: [] };
+    answers = { history: context.history, own: null, sessions: null, prior: null };
     answersMemo.set(encounter.claim, context.reference, answers);
   }
   return answers;
@@ -239,20 +302,29 @@ function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers
 
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
 export function ownSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  const answers = answersFor(encounter, context).own;
-  let all = findAnswer(answers, family, region, '', '');
+  const answers = answersFor(encounter, context);
+  let all = findAnswer(answers.own, family, region, '', '');
   if (all === undefined) {
     all = computeOwnSessions(encounter, context, family, region);
-    answers.push({ family, region, from: '', to: '', value: all });
+    const answer = { family, region, from: '', to: '', value: all };
+    if (answers.own === null) answers.own = [answer];
+    else answers.own.push(answer);
   }
   return within(all, from, to);
 }
 
-/** The sessions dated in [from, to], in their order (a claim has a session or two: a loop, no closure). */
+/**
+ * The sessions dated in [from, to], in their order (a claim has a session or two: a loop, no closure). A new array,
+ * made at the first session kept as a one-element literal (an empty array grown by push gets room for 17).
+ */
 function within(sessions: readonly CountedSession[], from: IsoDate, to: IsoDate): CountedSession[] {
-  const result: CountedSession[] = [];
-  for (const session of sessions) if (session.serviceDate >= from && session.serviceDate <= to) result.push(session);
-  return result;
+  let result: CountedSession[] | null = null;
+  for (const session of sessions) {
+    if (session.serviceDate < from || session.serviceDate > to) continue;
+    if (result === null) result = [session];
+    else result.push(session);
+  }
+  return result ?? [];
 }
 
 function computeOwnSessions(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region): CountedSession[] {
@@ -298,11 +370,13 @@ function computeOwnSessions(encounter: Encounter, context: HistoryContext, famil
 
 /** Prior sessions (other claims) and this claim's own sessions of a family in a region, dates in [from, to]. */
 export function sessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): CountedSession[] {
-  const answers = answersFor(encounter, context).sessions;
-  let sessions = findAnswer(answers, family, region, from, to);
+  const answers = answersFor(encounter, context);
+  let sessions = findAnswer(answers.sessions, family, region, from, to);
   if (sessions === undefined) {
     sessions = mergeByDate(priorSessionsIn(encounter, context, family, region, from, to), ownSessions(encounter, context, family, region, from, to));
-    answers.push({ family, region, from, to, value: sessions });
+    const answer = { family, region, from, to, value: sessions };
+    if (answers.sessions === null) answers.sessions = [answer];
+    else answers.sessions.push(answer);
   }
   return sessions;
 }
@@ -313,21 +387,25 @@ export function sessionsIn(encounter: Encounter, context: HistoryContext, family
  * case) are merged in one walk; otherwise sorted as before.
  */
 function mergeByDate(prior: readonly CountedSession[], own: CountedSession[]): CountedSession[] {
+  // No prior session (most claims): the own list, which ownSessions made for this call, is the answer.
+  if (prior.length === 0 && inDateOrder(own)) return own;
   if (!inDateOrder(prior) || !inDateOrder(own)) {
     return [...prior, ...own].sort((a, b) =>
       a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : Number(a.own === true) - Number(b.own === true),
     );
   }
-  const merged: CountedSession[] = [];
+  // Sized up front (an empty array grown by push gets room for 17).
+  const merged = new Array<CountedSession>(prior.length + own.length);
   let i = 0;
   let j = 0;
+  let k = 0;
   while (i < prior.length && j < own.length) {
     // On the same date the prior session comes first.
-    if (own[j]!.serviceDate < prior[i]!.serviceDate) merged.push(own[j++]!);
-    else merged.push(prior[i++]!);
+    if (own[j]!.serviceDate < prior[i]!.serviceDate) merged[k++] = own[j++]!;
+    else merged[k++] = prior[i++]!;
   }
-  while (i < prior.length) merged.push(prior[i++]!);
-  while (j < own.length) merged.push(own[j++]!);
+  while (i < prior.length) merged[k++] = prior[i++]!;
+  while (j < own.length) merged[k++] = own[j++]!;
   return merged;
 }
 
@@ -340,11 +418,13 @@ function inDateOrder(sessions: readonly { serviceDate: IsoDate }[]): boolean {
 function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): readonly PriorSession[] {
   // An empty history has nothing to say: skip the keys and memo tables.
   if (noHistory(context)) return [];
-  const answers = answersFor(encounter, context).prior;
-  let prior = findAnswer(answers, family, region, from, to);
+  const answers = answersFor(encounter, context);
+  let prior = findAnswer(answers.prior, family, region, from, to);
   if (prior === undefined) {
     prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
-    answers.push({ family, region, from, to, value: prior });
+    const answer = { family, region, from, to, value: prior };
+    if (answers.prior === null) answers.prior = [answer];
+    else answers.prior.push(answer);
   }
   return prior;
 }
@@ -517,7 +597,11 @@ function computeOverRollingLimit(
   kindOf: KindOf,
 ): OverLimit[] {
   let result: OverLimit[] | null = null; // made for the first region over the limit (most sessions have none)
-  for (const [region, lines] of linesByRegion(encounter, context, family)) {
+  // An indexed loop: destructuring pairs in for…of costs an iterator per call here (asked for every session).
+  const byRegion = linesByRegion(encounter, context, family);
+  for (let i = 0; i < byRegion.length; i++) {
+    const region = byRegion[i]![0];
+    const lines = byRegion[i]![1];
     const limit = limitOf(lines, context);
     if (limit === null) continue;
     // Counted sessions are at most the prior ones plus one per date of this claim: within the limit, nothing to say.

@@ -10,7 +10,7 @@ import { sessionsOf } from '../../../src/encounter/sessions.js';
 import type { HistoryView, PriorSession } from '../../../src/history/view.js';
 import { defaultReference } from '../../../src/reference/index.js';
 import { isJCode } from '../../../src/rules/common/drugs.js';
-import { causesOf, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { addDays, causesOf, daysBetween, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
 import { medicare } from '../../../src/policy/profiles.js';
 import { claimOf } from '../../support/claim-builder.js';
 
@@ -170,5 +170,67 @@ describe('isJCode', () => {
     expect(['J104', 'J10400', 'j1040', 'J10A0', 'K1040', 'J1040\n', ''].map(isJCode)).toEqual([false, false, false, false, false, false, false]);
     fc.assert(fc.property(fc.string({ maxLength: 7 }), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
     fc.assert(fc.property(fc.stringMatching(/^J[0-9A-Z]{4}$/), (code) => isJCode(code) === /^J\d{4}$/.test(code)));
+  });
+});
+
+describe('addDays and daysBetween (remembered answers)', () => {
+  const plainAddDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const plainDaysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  const dateArb = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+
+  it('answer what the plain computation answers, in any order of questions', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(dateArb, fc.constantFrom(-364, -181, -90, -1, 0, 1, 30, -365)), { minLength: 1, maxLength: 40 }), (asks) => {
+        for (const [date, days] of asks) expect(addDays(date, days)).toBe(plainAddDays(date, days));
+        for (let i = 1; i < asks.length; i++) expect(daysBetween(asks[i - 1]![0], asks[i]![0])).toBe(plainDaysBetween(asks[i - 1]![0], asks[i]![0]));
+      }),
+      { numRuns: 200, seed: 20261127 },
+    );
+  });
+
+  it('crosses months, years and leap days', () => {
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('2026-10-01', -364)).toBe('2025-10-02');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+    expect(daysBetween('2025-10-02', '2026-10-01')).toBe(364);
+    expect(daysBetween('2026-10-01', '2026-10-01')).toBe(0);
+  });
+
+  it('still fails on a date that is not one (nothing remembered for it)', () => {
+    expect(() => addDays('', 0)).toThrow(RangeError);
+    expect(() => addDays('2026-13-45', -1)).toThrow(RangeError);
+  });
+});
+
+describe('daysBetween counts usual dates from their digits as Date.parse would', () => {
+  const parsedDays = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+  it('every day 01–31 of every month, over leap and century years, and far years', () => {
+    for (const year of [0, 1, 4, 99, 100, 400, 1600, 1899, 1900, 1969, 1970, 1999, 2000, 2024, 2025, 2026, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          expect(daysBetween('1970-01-01', date)).toBe(Math.round(parsedDays(date)));
+        }
+      }
+    }
+  });
+
+  it('texts that are not usual dates answer what Date.parse answers (NaN days)', () => {
+    for (const date of ['2026-00-10', '2026-13-01', '2026-01-00', '2026-01-32', '2026-1-01', '2026/01/01', '', 'abcd-ef-gh', '+02026-01-01']) {
+      expect(daysBetween('2026-01-01', date)).toBeNaN();
+    }
+    expect(daysBetween('2026-01-01', '2026-01-01T00:00:00Z'.slice(0, 10))).toBe(0);
+  });
+
+  it('random dates and pairs', () => {
+    const dateArb = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 })).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+    fc.assert(
+      fc.property(dateArb, dateArb, (from, to) => {
+        expect(daysBetween(from, to)).toBe(Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+      }),
+      { numRuns: 2000, seed: 20261127 },
+    );
   });
 });
