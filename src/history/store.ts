@@ -17,9 +17,10 @@ import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, 
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
-import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
+import { DB_LINES_CACHE_BYTES, IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 import { OverlayLines, type ViewLine } from './overlay-lines.js';
 import { collectGarbage } from './collect-garbage.js';
+import { DbLinesCache } from './db-lines.js';
 export { HistoryError } from './schema.js';
 
 export { DEFAULT_HISTORY_PATH } from './defaults.js';
@@ -117,6 +118,16 @@ function linesQueries(db: Database.Database) {
          WHERE p.member_id = ? AND p.dependent_key = ? AND l.service_date >= ? AND l.active = 1 ORDER BY l.service_date, l.claim_row, l.seq`,
       )
       .raw(true),
+    // The same two, for the lines dated before a date too (a question reaching further back than an answer held).
+    linesByPatientBefore: db
+      .prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND service_date >= ? AND service_date < ? AND active = 1 ORDER BY service_date, claim_row, seq`)
+      .raw(true),
+    linesByMemberBefore: db
+      .prepare(
+        `SELECT ${LINE_COLUMNS} FROM patients p JOIN lines l ON l.patient_id = p.id
+         WHERE p.member_id = ? AND p.dependent_key = ? AND l.service_date >= ? AND l.service_date < ? AND l.active = 1 ORDER BY l.service_date, l.claim_row, l.seq`,
+      )
+      .raw(true),
     anyLine: db.prepare('SELECT EXISTS (SELECT 1 FROM lines)').pluck(),
   };
 }
@@ -138,7 +149,8 @@ export class HistoryStore {
   private readonly db: Database.Database;
   /** Bumped by every committed write: cached patient lines of an older generation are stale. */
   private generation = 0;
-  private readonly cache = new Map<string, { generation: number; from: string; lines: HistLine[] }>();
+  /** Patients' database lines read so far (cleared by every committed write). */
+  private readonly cache = new DbLinesCache(DB_LINES_CACHE_BYTES);
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   /**
@@ -555,35 +567,83 @@ export class HistoryStore {
 
   /**
    * Active (not replaced, not voided) lines of a patient in the database dated `from` or later (a range of the
-   * clustered key: what a claim reads does not grow with the years the history holds), cached per patient until
-   * the next write. The answer may hold earlier lines too (a cached wider answer).
+   * clustered key: what a claim reads does not grow with the years the history holds), held per patient (compactly,
+   * db-lines.ts) until the next write: a patient comes back claim after claim. The answer may hold earlier lines too
+   * (a held wider answer); a question reaching further back reads only the lines before what is held.
    */
   dbLines(identity: PatientIdentity, from: string): readonly HistLine[] {
     if (this.noLines) return NO_LINES;
     const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached !== undefined && cached.generation === this.generation && cached.from <= from) return cached.lines;
+    const held = this.cache.find(cacheKey);
+    if (held !== undefined) {
+      if (held.from <= from) return this.cache.lines(held, this.fileNameOf);
+      const earlier = this.readLines(identity, from, held.from);
+      if (earlier.length === 0) {
+        held.from = from;
+        return this.cache.lines(held, this.fileNameOf);
+      }
+      // The earlier lines are dated before every held one: together, what one read from `from` gives.
+      const lines = earlier.concat(this.cache.lines(held, this.fileNameOf));
+      this.cache.hold(cacheKey, from, lines);
+      return lines;
+    }
+    const lines = this.readLines(identity, from, null);
+    this.cache.hold(cacheKey, from, lines);
+    return lines;
+  }
+
+  /** A patient's active lines in the database dated `from` or later, and before `before` unless null. */
+  private readLines(identity: PatientIdentity, from: string, before: string | null): HistLine[] {
     const q = this.statements;
     // A member id with no name-only patient to merge: its one patient row and its lines in one statement.
     const byMember = identity.memberId !== null && (identity.nameKey === null || this.memberlessPatients === 0);
-    const ids = this.noLines || byMember ? [] : this.patientIdsForRead(identity);
+    const ids = byMember ? [] : this.patientIdsForRead(identity);
     let lines: HistLine[] = [];
     const rowSets: RawLineRow[][] = [];
-    if (byMember && !this.noLines) rowSets.push(q.linesByMember.all(identity.memberId, identity.dependentKey, from) as RawLineRow[]);
-    for (const id of ids) rowSets.push(q.linesByPatient.all(id, from) as RawLineRow[]);
+    if (byMember) {
+      rowSets.push(
+        (before === null
+          ? q.linesByMember.all(identity.memberId, identity.dependentKey, from)
+          : q.linesByMemberBefore.all(identity.memberId, identity.dependentKey, from, before)) as RawLineRow[],
+      );
+    }
+    for (const id of ids) rowSets.push((before === null ? q.linesByPatient.all(id, from) : q.linesByPatientBefore.all(id, from, before)) as RawLineRow[]);
+    const modifierLists = this.modifierLists;
+    // Rows of one claim usually come together: its key and file name are built once for them.
+    let claimId = '';
+    let billingNpi = '';
+    let key = '';
+    let fileId = -1;
+    let file = '';
     for (const rows of rowSets) {
       for (const row of rows) {
-        const [claimId, billingNpi, fileId, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] = row;
+        const [rowClaimId, rowBillingNpi, rowFileId, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] = row;
+        if (rowClaimId !== claimId || rowBillingNpi !== billingNpi || key === '') {
+          claimId = rowClaimId;
+          billingNpi = rowBillingNpi;
+          key = claimKey(claimId, billingNpi);
+        }
+        if (rowFileId !== fileId) {
+          fileId = rowFileId;
+          file = this.fileName(fileId);
+        }
+        // One array per distinct modifiers text, shared by the lines that carry it (the view's lines are read-only).
+        let modifierList = modifierLists.get(modifiers);
+        if (modifierList === undefined) {
+          modifierList = modifiers === '' ? [] : modifiers.split(',');
+          if (modifierLists.size >= MODIFIER_LISTS_LIMIT) modifierLists.clear();
+          modifierLists.set(modifiers, modifierList);
+        }
         lines.push({
-          claimKey: claimKey(claimId, billingNpi),
+          claimKey: key,
           claimId,
           billingNpi,
-          file: this.fileName(fileId),
+          file,
           fileId,
           serviceDate,
           lineNumber,
           procedure,
-          modifiers: modifiers === '' ? [] : modifiers.split(','),
+          modifiers: modifierList,
           sides,
           family: FAMILY_CODES[family]!,
           region: REGION_CODES[region]!,
@@ -596,10 +656,13 @@ export class HistoryStore {
     }
     // Several patient rows (a member id and an unmatched name-only patient): keep date order across them.
     if (ids.length > 1) lines = lines.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
-    if (this.cache.size >= LINES_CACHE_LIMIT) this.cache.clear();
-    this.cache.set(cacheKey, { generation: this.generation, from, lines });
     return lines;
   }
+
+  /** fileName, as a function value (the lines cache names the files of the answers it rebuilds). */
+  private readonly fileNameOf = (fileId: number): string => this.fileName(fileId);
+  /** Modifier lists by their text in the database. */
+  private readonly modifierLists = new Map<string, string[]>();
 
   private fileName(fileId: number): string {
     let name = this.fileNames.get(fileId);
@@ -717,6 +780,8 @@ export class HistoryStore {
 }
 
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
+/** Distinct modifiers texts a store remembers (a history holds a few hundred). */
+const MODIFIER_LISTS_LIMIT = 4096;
 
 /** Held overlay lines worth a full collection when given back before a commit (a small file's are not). */
 const RELEASE_COLLECT_BYTES = 1024 * 1024;

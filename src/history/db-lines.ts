@@ -1,0 +1,328 @@
+/**
+ * The database lines a run has read, per patient, held compactly in typed arrays (the store's lines cache): a
+ * patient comes back claim after claim (a 50 MB file over a 984k-line history: 135k loads of 20k patients), and
+ * decoding the same ~12 rows from SQLite again each time (a string per text column, an object per row) was a
+ * quarter of the run. A held answer is rebuilt as view lines without a database read.
+ *
+ * Held per line: date, code + modifier list + packed facts + units + line number (a "shape", interned: a few
+ * thousand in a history), rendering NPI and claim; per claim: claim id (ASCII bytes), billing NPI, file id. Memory is
+ * bounded: past `budgetBytes` no new answer is held until `clear` (a committed write, which makes them all stale).
+ */
+import { FAMILY_CODES, REGION_CODES, ROLE_CODES, codeOf } from './records.js';
+import type { ViewLine } from './overlay-lines.js';
+
+/** Bytes counted per held line, per claim (besides its id's bytes) and per patient (a map entry and its key). */
+const LINE_BYTES = 2 + 2 + 2 + 4;
+const CLAIM_BYTES = 4 + 4 + 2;
+const PATIENT_BYTES = 96;
+/** Values per interned table (stored in 16 bits; 0 is "none"). */
+const MAX_INTERNED = 0xfffe;
+
+/** Bits of a shape's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
+const FAMILY_SHIFT = 2;
+const REGION_SHIFT = 5;
+const ROLE_SHIFT = 7;
+const KX_BIT = 1 << 9;
+
+interface Held {
+  /** The answer holds every line dated `from` or later (and maybe earlier ones). */
+  from: string;
+  lineStart: number;
+  lineEnd: number;
+}
+
+class Interner<T> {
+  readonly values: T[];
+  private readonly ids = new Map<T, number>();
+
+  constructor(none: T) {
+    this.values = [none];
+  }
+
+  /** The value's number (1…), or -1 when the table is full. */
+  id(value: T): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      if (this.values.length > MAX_INTERNED) return -1;
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  clear(): void {
+    this.values.length = 1;
+    this.ids.clear();
+  }
+}
+
+export class DbLinesCache {
+  private readonly budgetBytes: number;
+  private usedBytes = 0;
+  private readonly patients = new Map<string, Held>();
+
+  private lineCount = 0;
+  private lineDate = new Uint16Array(0);
+  private lineShape = new Uint16Array(0);
+  private lineNpi = new Uint16Array(0);
+  private lineClaim = new Int32Array(0);
+
+  private claimCount = 0;
+  private claimIdStart = new Int32Array(0);
+  private claimFileId = new Int32Array(0);
+  private claimBilling = new Uint16Array(0);
+  private claimIdBytes = Buffer.alloc(0);
+  private claimIdLength = 0;
+  /** Claim ids that are not ASCII, by claim index. */
+  private readonly otherClaimIds = new Map<number, string>();
+
+  private readonly dates = new Interner<string>('');
+  private readonly procedures = new Interner<string>('');
+  /** Modifier lists by identity: the store shares one array per distinct modifiers text. */
+  private readonly modifierLists = new Interner<string[]>([]);
+  private readonly npis = new Interner<string>('');
+  private readonly billingNpis = new Interner<string>('');
+  /** Shapes: code, modifier list, facts, units, line number. Keyed by a string (built only when an answer is held). */
+  private readonly shapes = new Map<string, number>();
+  private readonly shapeProcedure: string[] = [''];
+  private readonly shapeModifiers: string[][] = [[]];
+  private readonly shapeFacts: number[] = [0];
+  private readonly shapeUnits: number[] = [0];
+  private readonly shapeLineNumber: number[] = [0];
+
+  constructor(budgetBytes: number) {
+    this.budgetBytes = budgetBytes;
+  }
+
+  get size(): number {
+    return this.patients.size;
+  }
+
+  /** The held answer for a patient, when it holds every line dated `from` or later (else `from` of what is held). */
+  find(key: string): Held | undefined {
+    return this.patients.get(key);
+  }
+
+  /** The lines of a held answer, built anew (`fileName` names a database file by id). */
+  lines(held: Held, fileName: (fileId: number) => string): ViewLine[] {
+    const out: ViewLine[] = [];
+    const dates = this.dates.values;
+    const npis = this.npis.values;
+    let lastClaim = -1;
+    let claimId = '';
+    let billingNpi = '';
+    let key = '';
+    let file = '';
+    let fileId = 0;
+    for (let at = held.lineStart; at < held.lineEnd; at++) {
+      const claim = this.lineClaim[at]!;
+      if (claim !== lastClaim) {
+        lastClaim = claim;
+        claimId = this.claimIdOf(claim);
+        billingNpi = this.billingNpis.values[this.claimBilling[claim]!]!;
+        key = `${claimId}\u0000${billingNpi}`;
+        fileId = this.claimFileId[claim]!;
+        file = fileName(fileId);
+      }
+      const shape = this.lineShape[at]!;
+      const facts = this.shapeFacts[shape]!;
+      const npi = this.lineNpi[at]!;
+      out.push({
+        claimKey: key,
+        claimId,
+        billingNpi,
+        file,
+        fileId,
+        serviceDate: dates[this.lineDate[at]!]!,
+        lineNumber: this.shapeLineNumber[shape]!,
+        procedure: this.shapeProcedure[shape]!,
+        modifiers: this.shapeModifiers[shape]!,
+        sides: facts & 3,
+        family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
+        region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
+        role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
+        units: this.shapeUnits[shape]!,
+        kx: (facts & KX_BIT) !== 0,
+        renderingNpi: npi === 0 ? null : npis[npi]!,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Holds a patient's answer (database lines, fileId set), replacing what was held for the key. Returns false when
+   * it is not held (budget spent, a table full).
+   */
+  hold(key: string, from: string, lines: readonly ViewLine[]): boolean {
+    if (this.usedBytes >= this.budgetBytes) return false;
+    const lineStart = this.lineCount;
+    const claimStart = this.claimCount;
+    const claimIdLength = this.claimIdLength;
+    const stored = this.store(lines);
+    const known = this.patients.has(key);
+    const cost = this.costSince(lineStart, claimStart, claimIdLength, known ? '' : key);
+    if (!stored || this.usedBytes + cost > this.budgetBytes) {
+      // Not held: what was appended is given back (the interned tables may keep a few values: they are bounded),
+      // and nothing more is held until cleared.
+      this.lineCount = lineStart;
+      this.claimCount = claimStart;
+      this.claimIdLength = claimIdLength;
+      for (const claim of this.otherClaimIds.keys()) if (claim >= claimStart) this.otherClaimIds.delete(claim);
+      this.usedBytes = this.budgetBytes;
+      return false;
+    }
+    this.usedBytes += cost;
+    // The key may hold slices of the input's chunks: a copy of it is kept.
+    this.patients.set(known ? key : (key + ' ').slice(0, -1), { from, lineStart, lineEnd: this.lineCount });
+    return true;
+  }
+
+  /** Forget every answer (the database changed). */
+  clear(): void {
+    this.patients.clear();
+    this.usedBytes = 0;
+    this.lineCount = 0;
+    this.claimCount = 0;
+    this.claimIdLength = 0;
+    this.otherClaimIds.clear();
+    for (const interner of [this.dates, this.procedures, this.npis, this.billingNpis]) interner.clear();
+    this.modifierLists.clear();
+    this.shapes.clear();
+    for (const table of [this.shapeProcedure, this.shapeModifiers, this.shapeFacts, this.shapeUnits, this.shapeLineNumber]) table.length = 1;
+    this.lineDate = new Uint16Array(0);
+    this.lineShape = new Uint16Array(0);
+    this.lineNpi = new Uint16Array(0);
+    this.lineClaim = new Int32Array(0);
+    this.claimIdStart = new Int32Array(0);
+    this.claimFileId = new Int32Array(0);
+    this.claimBilling = new Uint16Array(0);
+    this.claimIdBytes = Buffer.alloc(0);
+  }
+
+  private costSince(lineStart: number, claimStart: number, claimIdLength: number, key: string): number {
+    return (
+      LINE_BYTES * (this.lineCount - lineStart) +
+      CLAIM_BYTES * (this.claimCount - claimStart) +
+      (this.claimIdLength - claimIdLength) +
+      (key === '' ? 0 : PATIENT_BYTES + key.length)
+    );
+  }
+
+  /** Appends the lines (false: a table is full). */
+  private store(lines: readonly ViewLine[]): boolean {
+    this.ensureLines(this.lineCount + lines.length);
+    let lastKey: string | undefined;
+    let lastFile = -1;
+    let claim = -1;
+    for (const line of lines) {
+      if (line.claimKey !== lastKey || line.fileId !== lastFile) {
+        lastKey = line.claimKey;
+        lastFile = line.fileId ?? -1;
+        claim = this.addClaim(line.claimId, line.billingNpi, lastFile);
+        if (claim < 0) return false;
+      }
+      const date = this.dates.id(line.serviceDate);
+      const npi = line.renderingNpi === null ? 0 : this.npis.id(line.renderingNpi);
+      const shape = this.shapeOf(line);
+      if (date < 0 || npi < 0 || shape < 0) return false;
+      const at = this.lineCount++;
+      this.lineDate[at] = date;
+      this.lineShape[at] = shape;
+      this.lineNpi[at] = npi;
+      this.lineClaim[at] = claim;
+    }
+    return true;
+  }
+
+  private shapeOf(line: ViewLine): number {
+    const procedure = this.procedures.id(line.procedure);
+    const modifiers = this.modifierLists.id(line.modifiers);
+    if (procedure < 0 || modifiers < 0) return -1;
+    const facts =
+      line.sides |
+      (codeOf(FAMILY_CODES, line.family) << FAMILY_SHIFT) |
+      (codeOf(REGION_CODES, line.region) << REGION_SHIFT) |
+      (codeOf(ROLE_CODES, line.role) << ROLE_SHIFT) |
+      (line.kx ? KX_BIT : 0);
+    const key = `${procedure},${modifiers},${facts},${line.units},${line.lineNumber}`;
+    let id = this.shapes.get(key);
+    if (id === undefined) {
+      if (this.shapeFacts.length > MAX_INTERNED) return -1;
+      id = this.shapeFacts.length;
+      this.shapeProcedure.push(this.procedures.values[procedure]!);
+      this.shapeModifiers.push(this.modifierLists.values[modifiers]!);
+      this.shapeFacts.push(facts);
+      this.shapeUnits.push(line.units);
+      this.shapeLineNumber.push(line.lineNumber);
+      this.shapes.set(key, id);
+    }
+    return id;
+  }
+
+  private addClaim(claimId: string, billingNpi: string, fileId: number): number {
+    const billing = this.billingNpis.id(billingNpi);
+    if (billing < 0) return -1;
+    const claim = this.claimCount++;
+    this.ensureClaims(this.claimCount + 1);
+    this.claimFileId[claim] = fileId;
+    this.claimBilling[claim] = billing;
+    this.claimIdStart[claim] = this.claimIdLength;
+    let bytes = this.claimIdBytes;
+    if (this.claimIdLength + claimId.length > bytes.length) {
+      const grown = Buffer.alloc(Math.max(64 * 1024, 2 * (this.claimIdLength + claimId.length)));
+      bytes.copy(grown, 0, 0, this.claimIdLength);
+      this.claimIdBytes = bytes = grown;
+    }
+    const start = this.claimIdLength;
+    let ascii = true;
+    for (let i = 0; i < claimId.length; i++) {
+      const code = claimId.charCodeAt(i);
+      if (code > 0x7f) {
+        ascii = false;
+        break;
+      }
+      bytes[start + i] = code;
+    }
+    if (ascii) this.claimIdLength = start + claimId.length;
+    else this.otherClaimIds.set(claim, (claimId + ' ').slice(0, -1));
+    this.claimIdStart[claim + 1] = this.claimIdLength;
+    return claim;
+  }
+
+  private claimIdOf(claim: number): string {
+    if (this.otherClaimIds.size > 0) {
+      const other = this.otherClaimIds.get(claim);
+      if (other !== undefined) return other;
+    }
+    return latin1Slice(this.claimIdBytes, this.claimIdStart[claim]!, this.claimIdStart[claim + 1]!);
+  }
+
+  private ensureLines(count: number): void {
+    if (count <= this.lineDate.length) return;
+    let length = Math.max(4096, this.lineDate.length);
+    while (length < count) length *= 2;
+    this.lineDate = grow(this.lineDate, new Uint16Array(length));
+    this.lineShape = grow(this.lineShape, new Uint16Array(length));
+    this.lineNpi = grow(this.lineNpi, new Uint16Array(length));
+    this.lineClaim = grow(this.lineClaim, new Int32Array(length));
+  }
+
+  private ensureClaims(count: number): void {
+    if (count < this.claimIdStart.length) return;
+    let length = Math.max(1024, this.claimIdStart.length);
+    while (length <= count) length *= 2;
+    this.claimIdStart = grow(this.claimIdStart, new Int32Array(length));
+    this.claimFileId = grow(this.claimFileId, new Int32Array(length));
+    this.claimBilling = grow(this.claimBilling, new Uint16Array(length));
+  }
+}
+
+function grow<T extends Int32Array | Uint16Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
+
+/** Buffer's own latin1 decoder (what `toString('latin1', start, end)` calls, without its checks and dispatch). */
+const latin1Slice = (bytes: Buffer, start: number, end: number): string =>
+  (bytes as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
