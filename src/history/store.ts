@@ -569,11 +569,12 @@ export class HistoryStore {
    * Active (not replaced, not voided) lines of a patient in the database dated `from` or later (a range of the
    * clustered key: what a claim reads does not grow with the years the history holds), held per patient (compactly,
    * db-lines.ts) until the next write: a patient comes back claim after claim. The answer may hold earlier lines too
-   * (a held wider answer); a question reaching further back reads only the lines before what is held.
+   * (a held wider answer); a question reaching further back reads only the lines before what is held. `cacheKey`:
+   * patientCacheKey(identity), when the caller has it already. The answer is a new array the caller may keep and
+   * extend, unless empty (then it may be a shared frozen one).
    */
-  dbLines(identity: PatientIdentity, from: string): readonly HistLine[] {
-    if (this.noLines) return NO_LINES;
-    const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+  dbLines(identity: PatientIdentity, from: string, cacheKey: string = patientCacheKey(identity)): HistLine[] {
+    if (this.noLines) return NO_LINES as HistLine[];
     const held = this.cache.find(cacheKey);
     if (held !== undefined) {
       if (held.from <= from) return this.cache.lines(held, this.fileNameOf);
@@ -1658,7 +1659,7 @@ export class RunHistory {
       ({ identity, key } = asked);
     } else {
       identity = this.identity(patient);
-      key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+      key = patientCacheKey(identity);
       this.lastAsked = { patient, identity, key };
     }
     const last = this.last;
@@ -1671,17 +1672,25 @@ export class RunHistory {
     // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
     // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
     const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
-    const lines = this.collectLines(identity, loadFrom);
+    const lines = this.collectLines(identity, loadFrom, key);
     this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
     return lines;
   }
 
-  private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
-    const lines: HistLine[] = [];
-    for (const line of this.store.dbLines(identity, from)) {
-      if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
-      if (this.supersededInDb.has(line.claimKey)) continue;
-      lines.push(line);
+  private collectLines(identity: PatientIdentity, from: IsoDate, key: string): HistLine[] {
+    const fromDb = this.store.dbLines(identity, from, key);
+    let lines: HistLine[];
+    if (fromDb.length === 0) {
+      lines = [];
+    } else if (this.excludedFileIds.size === 0 && this.supersededInDb.size === 0) {
+      lines = fromDb; // nothing to leave out (the usual case): the store's answer is a new array, ours to extend
+    } else {
+      lines = [];
+      for (const line of fromDb) {
+        if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
+        if (this.supersededInDb.has(line.claimKey)) continue;
+        lines.push(line);
+      }
     }
     const o = this.overlay;
     if (o !== undefined && this.overlayClaims > 0) {
@@ -1789,6 +1798,11 @@ export interface FileRecorder {
   commit(): IngestResult;
   /** The file failed: forget its claims. */
   discard(): void;
+}
+
+/** The key of a patient's lines in the store's cache and in the view's last answer. */
+function patientCacheKey(identity: PatientIdentity): string {
+  return `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
 }
 
 function minDate(a: IsoDate, b: IsoDate): IsoDate {
