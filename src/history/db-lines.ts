@@ -4,19 +4,22 @@
  * decoding the same ~12 rows from SQLite again each time (a string per text column, an object per row) was a
  * quarter of the run. A held answer is rebuilt as view lines without a database read.
  *
- * Held per line: date, code + modifier list + packed facts + units + line number (a "shape", interned: a few
- * thousand in a history), rendering NPI and claim; per claim: claim id (ASCII bytes), billing NPI, file id. Memory is
+ * Held per line: date, line number, code + modifier list + packed facts + units (a "shape", interned: a few
+ * hundred in a history), rendering NPI and claim; per claim: claim id (ASCII bytes), billing NPI, file id. Memory is
  * bounded: past `budgetBytes` no new answer is held until `clear` (a committed write, which makes them all stale).
  */
 import { FAMILY_CODES, REGION_CODES, ROLE_CODES, codeOf } from './records.js';
 import type { ViewLine } from './overlay-lines.js';
 
 /** Bytes counted per held line, per claim (besides its id's bytes) and per patient (a map entry and its key). */
-const LINE_BYTES = 2 + 2 + 2 + 4;
+const LINE_BYTES = 2 + 2 + 2 + 2 + 4;
 const CLAIM_BYTES = 4 + 4 + 2;
 const PATIENT_BYTES = 96;
 /** Values per interned table (stored in 16 bits; 0 is "none"). */
 const MAX_INTERNED = 0xfffe;
+/** A line number other than 0…0xfffe, or units other than 0…0xfe: the value is kept in a map by line. */
+const SPILLED_NUMBER = 0xffff;
+const SPILLED_UNITS = 0xff;
 
 /** Bits of a shape's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
 const FAMILY_SHIFT = 2;
@@ -67,6 +70,10 @@ export class DbLinesCache {
   private lineShape = new Uint16Array(0);
   private lineNpi = new Uint16Array(0);
   private lineClaim = new Int32Array(0);
+  private lineNumber = new Uint16Array(0);
+  /** Line numbers and units that the arrays do not hold, by line index. */
+  private readonly spilledNumbers = new Map<number, number>();
+  private readonly spilledUnits = new Map<number, number>();
 
   private claimCount = 0;
   private claimIdStart = new Int32Array(0);
@@ -83,13 +90,12 @@ export class DbLinesCache {
   private readonly modifierLists = new Interner<string[]>([]);
   private readonly npis = new Interner<string>('');
   private readonly billingNpis = new Interner<string>('');
-  /** Shapes: code, modifier list, facts, units, line number. Keyed by a string (built only when an answer is held). */
-  private readonly shapes = new Map<string, number>();
+  /** Shapes: code, modifier list, facts, units (SPILLED_UNITS: by line), keyed by their numbers in one double. */
+  private readonly shapes = new Map<number, number>();
   private readonly shapeProcedure: string[] = [''];
   private readonly shapeModifiers: string[][] = [[]];
   private readonly shapeFacts: number[] = [0];
   private readonly shapeUnits: number[] = [0];
-  private readonly shapeLineNumber: number[] = [0];
 
   constructor(budgetBytes: number) {
     this.budgetBytes = budgetBytes;
@@ -128,6 +134,8 @@ export class DbLinesCache {
       const shape = this.lineShape[at]!;
       const facts = this.shapeFacts[shape]!;
       const npi = this.lineNpi[at]!;
+      const lineNumber = this.lineNumber[at]!;
+      const units = this.shapeUnits[shape]!;
       out.push({
         claimKey: key,
         claimId,
@@ -135,14 +143,14 @@ export class DbLinesCache {
         file,
         fileId,
         serviceDate: dates[this.lineDate[at]!]!,
-        lineNumber: this.shapeLineNumber[shape]!,
+        lineNumber: lineNumber === SPILLED_NUMBER ? this.spilledNumbers.get(at)! : lineNumber,
         procedure: this.shapeProcedure[shape]!,
         modifiers: this.shapeModifiers[shape]!,
         sides: facts & 3,
         family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
         region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
         role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
-        units: this.shapeUnits[shape]!,
+        units: units === SPILLED_UNITS ? this.spilledUnits.get(at)! : units,
         kx: (facts & KX_BIT) !== 0,
         renderingNpi: npi === 0 ? null : npis[npi]!,
       });
@@ -169,6 +177,7 @@ export class DbLinesCache {
       this.claimCount = claimStart;
       this.claimIdLength = claimIdLength;
       for (const claim of this.otherClaimIds.keys()) if (claim >= claimStart) this.otherClaimIds.delete(claim);
+      for (const spilled of [this.spilledNumbers, this.spilledUnits]) for (const at of spilled.keys()) if (at >= lineStart) spilled.delete(at);
       this.usedBytes = this.budgetBytes;
       return false;
     }
@@ -186,14 +195,17 @@ export class DbLinesCache {
     this.claimCount = 0;
     this.claimIdLength = 0;
     this.otherClaimIds.clear();
+    this.spilledNumbers.clear();
+    this.spilledUnits.clear();
     for (const interner of [this.dates, this.procedures, this.npis, this.billingNpis]) interner.clear();
     this.modifierLists.clear();
     this.shapes.clear();
-    for (const table of [this.shapeProcedure, this.shapeModifiers, this.shapeFacts, this.shapeUnits, this.shapeLineNumber]) table.length = 1;
+    for (const table of [this.shapeProcedure, this.shapeModifiers, this.shapeFacts, this.shapeUnits]) table.length = 1;
     this.lineDate = new Uint16Array(0);
     this.lineShape = new Uint16Array(0);
     this.lineNpi = new Uint16Array(0);
     this.lineClaim = new Int32Array(0);
+    this.lineNumber = new Uint16Array(0);
     this.claimIdStart = new Int32Array(0);
     this.claimFileId = new Int32Array(0);
     this.claimBilling = new Uint16Array(0);
@@ -224,9 +236,17 @@ export class DbLinesCache {
       }
       const date = this.dates.id(line.serviceDate);
       const npi = line.renderingNpi === null ? 0 : this.npis.id(line.renderingNpi);
-      const shape = this.shapeOf(line);
+      const at = this.lineCount;
+      const shape = this.shapeOf(line, at);
       if (date < 0 || npi < 0 || shape < 0) return false;
-      const at = this.lineCount++;
+      this.lineCount++;
+      const lineNumber = line.lineNumber;
+      if (Number.isInteger(lineNumber) && lineNumber >= 0 && lineNumber < SPILLED_NUMBER) {
+        this.lineNumber[at] = lineNumber;
+      } else {
+        this.lineNumber[at] = SPILLED_NUMBER;
+        this.spilledNumbers.set(at, lineNumber);
+      }
       this.lineDate[at] = date;
       this.lineShape[at] = shape;
       this.lineNpi[at] = npi;
@@ -235,7 +255,7 @@ export class DbLinesCache {
     return true;
   }
 
-  private shapeOf(line: ViewLine): number {
+  private shapeOf(line: ViewLine, at: number): number {
     const procedure = this.procedures.id(line.procedure);
     const modifiers = this.modifierLists.id(line.modifiers);
     if (procedure < 0 || modifiers < 0) return -1;
@@ -245,7 +265,13 @@ export class DbLinesCache {
       (codeOf(REGION_CODES, line.region) << REGION_SHIFT) |
       (codeOf(ROLE_CODES, line.role) << ROLE_SHIFT) |
       (line.kx ? KX_BIT : 0);
-    const key = `${procedure},${modifiers},${facts},${line.units},${line.lineNumber}`;
+    let units = line.units;
+    if (!(Number.isInteger(units) && units >= 0 && units < SPILLED_UNITS) || Object.is(units, -0)) {
+      this.spilledUnits.set(at, units);
+      units = SPILLED_UNITS;
+    }
+    // procedure and modifiers < 2^16, facts < 2^10, units < 2^8: 50 bits, exact in a double.
+    const key = ((procedure * 0x10000 + modifiers) * 0x400 + facts) * 0x100 + units;
     let id = this.shapes.get(key);
     if (id === undefined) {
       if (this.shapeFacts.length > MAX_INTERNED) return -1;
@@ -253,8 +279,7 @@ export class DbLinesCache {
       this.shapeProcedure.push(this.procedures.values[procedure]!);
       this.shapeModifiers.push(this.modifierLists.values[modifiers]!);
       this.shapeFacts.push(facts);
-      this.shapeUnits.push(line.units);
-      this.shapeLineNumber.push(line.lineNumber);
+      this.shapeUnits.push(units);
       this.shapes.set(key, id);
     }
     return id;
@@ -306,6 +331,7 @@ export class DbLinesCache {
     this.lineShape = grow(this.lineShape, new Uint16Array(length));
     this.lineNpi = grow(this.lineNpi, new Uint16Array(length));
     this.lineClaim = grow(this.lineClaim, new Int32Array(length));
+    this.lineNumber = grow(this.lineNumber, new Uint16Array(length));
   }
 
   private ensureClaims(count: number): void {

@@ -43,7 +43,7 @@ export const OVERLAY_CACHE_KIB = -2048;
  */
 export const IDENTITY_CACHE_LIMIT = 512;
 /**
- * Memory for the database lines a store remembers per patient, held compactly (db-lines.ts: about 10 bytes a line,
+ * Memory for the database lines a store remembers per patient, held compactly (db-lines.ts: about 12 bytes a line,
  * 20 a claim, 100 a patient): 8 MiB. A patient comes back claim after claim; a first run (empty history) holds none.
  */
 export const DB_LINES_CACHE_BYTES = 8 * 1024 * 1024;

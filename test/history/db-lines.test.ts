@@ -38,6 +38,8 @@ describe('DbLinesCache', () => {
       line('CLAIM-Ü-7', '', 4, { serviceDate: '2026-01-15', lineNumber: 300, family: 'esi', region: 'cervical-thoracic', sides: 3, modifiers: ['50'] }),
       line('C1', '1111111112', 3, { serviceDate: '2026-02-01', lineNumber: 3, family: 'other', region: 'none', role: 'none' }),
       line('C2', '2222222226', 3, { serviceDate: '2026-02-01', units: 0, family: 'em' }),
+      line('C2', '2222222226', 3, { serviceDate: '2026-02-01', lineNumber: 70_000, units: 300 }),
+      line('C2', '2222222226', 3, { serviceDate: '2026-02-01', lineNumber: 0, units: -1 }),
     ];
     expect(cache.hold('MEM1||n1', '2025-01-01', lines)).toBe(true);
     const held = cache.find('MEM1||n1')!;
@@ -64,7 +66,7 @@ describe('DbLinesCache', () => {
   });
 
   it('holds nothing more once its budget is spent, until cleared', () => {
-    // 10 bytes a line, 10 a claim plus its id, 96 a patient plus its key: 2 patients of 3 one-line claims fit 300.
+    // 12 bytes a line, 10 a claim plus its id, 96 a patient plus its key: 170 for a patient of 3 one-line claims.
     const cache = new DbLinesCache(300);
     const three = (prefix: string) => [line(`${prefix}1`, 'B', 1), line(`${prefix}2`, 'B', 1), line(`${prefix}3`, 'B', 1)];
     expect(cache.hold('P1', '', three('A'))).toBe(true);
