@@ -569,16 +569,21 @@ export class HistoryStore {
    * Active (not replaced, not voided) lines of a patient in the database dated `from` or later (a range of the
    * clustered key: what a claim reads does not grow with the years the history holds), held per patient (compactly,
    * db-lines.ts) until the next write: a patient comes back claim after claim. The answer may hold earlier lines too
-   * (a held wider answer); a question reaching further back reads only the lines before what is held. `cacheKey`:
-   * patientCacheKey(identity), when the caller has it already. The answer is a new array the caller may keep and
-   * extend, unless empty (then it may be a shared frozen one).
+   * (a held wider answer); a question reaching further back reads only the lines before what is held. The answer is
+   * a new array the caller may keep and extend, unless empty (then it may be a shared frozen one).
    */
-  dbLines(identity: PatientIdentity, from: string, cacheKey: string = patientCacheKey(identity)): HistLine[] {
+  dbLines(identity: PatientIdentity, from: string): HistLine[] {
     if (this.noLines) return NO_LINES as HistLine[];
+    // A member id with no name-only patient to merge: its one patient row (the member id and dependent key) says
+    // which lines; a subscriber's member id is the key itself (no string to build, its hash already known).
+    const byMember = identity.memberId !== null && (identity.nameKey === null || this.memberlessPatients === 0);
+    const cacheKey = byMember
+      ? identity.dependentKey === '' ? identity.memberId! : `${identity.memberId!}\u0000${identity.dependentKey}`
+      : `\u0001${identity.memberId ?? ''}\u0000${identity.dependentKey}\u0000${identity.nameKey ?? ''}`;
     const held = this.cache.find(cacheKey);
     if (held !== undefined) {
       if (held.from <= from) return this.cache.lines(held, this.fileNameOf);
-      const earlier = this.readLines(identity, from, held.from);
+      const earlier = this.readLines(identity, byMember, from, held.from);
       if (earlier.length === 0) {
         held.from = from;
         return this.cache.lines(held, this.fileNameOf);
@@ -588,16 +593,17 @@ export class HistoryStore {
       this.cache.hold(cacheKey, from, lines);
       return lines;
     }
-    const lines = this.readLines(identity, from, null);
+    const lines = this.readLines(identity, byMember, from, null);
     this.cache.hold(cacheKey, from, lines);
     return lines;
   }
 
-  /** A patient's active lines in the database dated `from` or later, and before `before` unless null. */
-  private readLines(identity: PatientIdentity, from: string, before: string | null): HistLine[] {
+  /**
+   * A patient's active lines in the database dated `from` or later, and before `before` unless null; `byMember`:
+   * those of the patient row of its member id and dependent key (one statement), else of patientIdsForRead.
+   */
+  private readLines(identity: PatientIdentity, byMember: boolean, from: string, before: string | null): HistLine[] {
     const q = this.statements;
-    // A member id with no name-only patient to merge: its one patient row and its lines in one statement.
-    const byMember = identity.memberId !== null && (identity.nameKey === null || this.memberlessPatients === 0);
     const ids = byMember ? [] : this.patientIdsForRead(identity);
     let lines: HistLine[] = [];
     const rowSets: RawLineRow[][] = [];
@@ -1633,22 +1639,26 @@ export class RunHistory {
   private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
     let byGroup = this.sessionsByGroup;
     if (byGroup === undefined || byGroup.lines !== lines) {
-      byGroup = { lines, sessions: new Map() };
+      byGroup = { lines, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
       this.sessionsByGroup = byGroup;
     }
-    const group = `${family}|${region}`;
-    let sessions = byGroup.sessions.get(group);
+    // A slot per family and region (codes: a scan of a few names), not a string key per question.
+    const familyCode = FAMILY_CODES.indexOf(family);
+    const regionCode = REGION_CODES.indexOf(region);
+    if (familyCode < 0 || regionCode < 0) return toSessions(lines, family, region);
+    const group = familyCode * REGION_CODES.length + regionCode;
+    let sessions = byGroup.sessions[group];
     if (sessions === undefined) {
       // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
       // grouping the filtered lines would.
       sessions = toSessions(lines, family, region);
-      byGroup.sessions.set(group, sessions);
+      byGroup.sessions[group] = sessions;
     }
     return sessions;
   }
 
-  /** Sessions grouped from one answer of linesFor, by `family|region`. */
-  private sessionsByGroup: { lines: HistLine[]; sessions: Map<string, readonly PriorSession[]> } | undefined;
+  /** Sessions grouped from one answer of linesFor, by family and region code. */
+  private sessionsByGroup: { lines: HistLine[]; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
 
   private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
@@ -1672,13 +1682,13 @@ export class RunHistory {
     // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
     // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
     const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
-    const lines = this.collectLines(identity, loadFrom, key);
+    const lines = this.collectLines(identity, loadFrom);
     this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
     return lines;
   }
 
-  private collectLines(identity: PatientIdentity, from: IsoDate, key: string): HistLine[] {
-    const fromDb = this.store.dbLines(identity, from, key);
+  private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
+    const fromDb = this.store.dbLines(identity, from);
     let lines: HistLine[];
     if (fromDb.length === 0) {
       lines = [];
@@ -1800,7 +1810,7 @@ export interface FileRecorder {
   discard(): void;
 }
 
-/** The key of a patient's lines in the store's cache and in the view's last answer. */
+/** The key of a patient's lines in the view's last answer. */
 function patientCacheKey(identity: PatientIdentity): string {
   return `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
 }
