@@ -110,8 +110,11 @@ export class DbLinesCache {
     return this.patients.get(key);
   }
 
-  /** The lines of a held answer, built anew (`fileName` names a database file by id). */
-  lines(held: Held, fileName: (fileId: number) => string): ViewLine[] {
+  /**
+   * The lines of a held answer dated `from` or later, built anew (`fileName` names a database file by id); `from`
+   * '' for all of them.
+   */
+  lines(held: Held, from: string, fileName: (fileId: number) => string): ViewLine[] {
     const out: ViewLine[] = [];
     const dates = this.dates.values;
     const npis = this.npis.values;
@@ -120,16 +123,21 @@ export class DbLinesCache {
     let billingNpi = '';
     let key = '';
     let file = '';
-    let fileId = 0;
+    let fileId = -1;
     for (let at = held.lineStart; at < held.lineEnd; at++) {
+      const serviceDate = dates[this.lineDate[at]!]!;
+      if (serviceDate < from) continue;
       const claim = this.lineClaim[at]!;
       if (claim !== lastClaim) {
         lastClaim = claim;
         claimId = this.claimIdOf(claim);
         billingNpi = this.billingNpis.values[this.claimBilling[claim]!]!;
         key = `${claimId}\u0000${billingNpi}`;
-        fileId = this.claimFileId[claim]!;
-        file = fileName(fileId);
+        const claimFileId = this.claimFileId[claim]!;
+        if (claimFileId !== fileId) {
+          fileId = claimFileId;
+          file = fileName(fileId);
+        }
       }
       const shape = this.lineShape[at]!;
       const facts = this.shapeFacts[shape]!;
@@ -142,7 +150,7 @@ export class DbLinesCache {
         billingNpi,
         file,
         fileId,
-        serviceDate: dates[this.lineDate[at]!]!,
+        serviceDate,
         lineNumber: lineNumber === SPILLED_NUMBER ? this.spilledNumbers.get(at)! : lineNumber,
         procedure: this.shapeProcedure[shape]!,
         modifiers: this.shapeModifiers[shape]!,

@@ -582,14 +582,14 @@ export class HistoryStore {
       : `\u0001${identity.memberId ?? ''}\u0000${identity.dependentKey}\u0000${identity.nameKey ?? ''}`;
     const held = this.cache.find(cacheKey);
     if (held !== undefined) {
-      if (held.from <= from) return this.cache.lines(held, this.fileNameOf);
+      if (held.from <= from) return this.cache.lines(held, from, this.fileNameOf);
       const earlier = this.readLines(identity, byMember, from, held.from);
       if (earlier.length === 0) {
         held.from = from;
-        return this.cache.lines(held, this.fileNameOf);
+        return this.cache.lines(held, from, this.fileNameOf);
       }
       // The earlier lines are dated before every held one: together, what one read from `from` gives.
-      const lines = earlier.concat(this.cache.lines(held, this.fileNameOf));
+      const lines = earlier.concat(this.cache.lines(held, '', this.fileNameOf));
       this.cache.hold(cacheKey, from, lines);
       return lines;
     }

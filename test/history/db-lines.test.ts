@@ -44,11 +44,14 @@ describe('DbLinesCache', () => {
     expect(cache.hold('MEM1||n1', '2025-01-01', lines)).toBe(true);
     const held = cache.find('MEM1||n1')!;
     expect(held.from).toBe('2025-01-01');
-    expect(cache.lines(held, fileName)).toEqual(lines);
+    expect(cache.lines(held, '', fileName)).toEqual(lines);
     // Asked again (a later claim of the patient): the same answer, built anew.
-    const again = cache.lines(held, fileName);
+    const again = cache.lines(held, '', fileName);
     expect(again).toEqual(lines);
-    expect(again).not.toBe(cache.lines(held, fileName));
+    expect(again).not.toBe(cache.lines(held, '', fileName));
+    // From a date on: the lines dated before it are not built.
+    expect(cache.lines(held, '2026-01-15', fileName)).toEqual(lines.slice(2));
+    expect(cache.lines(held, '2026-02-02', fileName)).toEqual([]);
     expect(cache.find('MEM2||n2')).toBeUndefined();
   });
 
@@ -58,11 +61,11 @@ describe('DbLinesCache', () => {
     const wider = [line('C0', 'B', 1, { serviceDate: '2025-06-01' }), line('C1', 'B', 1)];
     cache.hold('K', '2025-01-01', wider);
     expect(cache.size).toBe(1);
-    expect(cache.lines(cache.find('K')!, fileName)).toEqual(wider);
+    expect(cache.lines(cache.find('K')!, '', fileName)).toEqual(wider);
     cache.clear();
     expect(cache.find('K')).toBeUndefined();
     cache.hold('K', '2026-01-01', [line('C9', 'B', 2)]);
-    expect(cache.lines(cache.find('K')!, fileName).map((held) => held.claimId)).toEqual(['C9']);
+    expect(cache.lines(cache.find('K')!, '', fileName).map((held) => held.claimId)).toEqual(['C9']);
   });
 
   it('holds nothing more once its budget is spent, until cleared', () => {
@@ -73,7 +76,7 @@ describe('DbLinesCache', () => {
     expect(cache.hold('P2', '', three('B'))).toBe(false);
     expect(cache.hold('P3', '', [line('C', 'B', 1)])).toBe(false);
     expect(cache.find('P2')).toBeUndefined();
-    expect(cache.lines(cache.find('P1')!, fileName).map((held) => held.claimId)).toEqual(['A1', 'A2', 'A3']);
+    expect(cache.lines(cache.find('P1')!, '', fileName).map((held) => held.claimId)).toEqual(['A1', 'A2', 'A3']);
     cache.clear();
     expect(cache.hold('P2', '', three('B'))).toBe(true);
   });
