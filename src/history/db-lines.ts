@@ -14,7 +14,7 @@ import type { ViewLine } from './overlay-lines.js';
 /** Bytes counted per held line, per claim (besides its id's bytes) and per patient (a map entry and its key). */
 const LINE_BYTES = 2 + 2 + 2 + 2 + 4;
 const CLAIM_BYTES = 4 + 4 + 2;
-const PATIENT_BYTES = 96;
+const PATIENT_BYTES = 2 + 4 + 4 + 64;
 /** Values per interned table (stored in 16 bits; 0 is "none"). */
 const MAX_INTERNED = 0xfffe;
 /** A line number other than 0…0xfffe, or units other than 0…0xfe: the value is kept in a map by line. */
@@ -26,13 +26,6 @@ const FAMILY_SHIFT = 2;
 const REGION_SHIFT = 5;
 const ROLE_SHIFT = 7;
 const KX_BIT = 1 << 9;
-
-interface Held {
-  /** The answer holds every line dated `from` or later (and maybe earlier ones). */
-  from: string;
-  lineStart: number;
-  lineEnd: number;
-}
 
 class Interner<T> {
   readonly values: T[];
@@ -63,7 +56,13 @@ class Interner<T> {
 export class DbLinesCache {
   private readonly budgetBytes: number;
   private usedBytes = 0;
-  private readonly patients = new Map<string, Held>();
+  /** Patients by key; per patient: its held lines (a range of the line arrays) and the date they start from. */
+  private readonly patients = new Map<string, number>();
+  private patientCount = 0;
+  private patientLineStart = new Int32Array(0);
+  private patientLineEnd = new Int32Array(0);
+  /** Every line dated from this date on is held (an interned date; '' for all). */
+  private patientFrom = new Uint16Array(0);
 
   private lineCount = 0;
   private lineDate = new Uint16Array(0);
@@ -105,16 +104,27 @@ export class DbLinesCache {
     return this.patients.size;
   }
 
-  /** The held answer for a patient, when it holds every line dated `from` or later (else `from` of what is held). */
-  find(key: string): Held | undefined {
-    return this.patients.get(key);
+  /** The number of the patient whose answer is held under `key`, or -1. */
+  find(key: string): number {
+    return this.patients.get(key) ?? -1;
+  }
+
+  /** The held answer holds every line dated this or later (and maybe earlier ones). */
+  heldFrom(patient: number): string {
+    return this.dates.values[this.patientFrom[patient]!]!;
+  }
+
+  /** The database holds no line of the patient between `from` and heldFrom: the answer holds every line from `from`. */
+  widen(patient: number, from: string): void {
+    const date = this.dates.id(from);
+    if (date >= 0) this.patientFrom[patient] = date;
   }
 
   /**
    * The lines of a held answer dated `from` or later, built anew (`fileName` names a database file by id); `from`
    * '' for all of them.
    */
-  lines(held: Held, from: string, fileName: (fileId: number) => string): ViewLine[] {
+  lines(patient: number, from: string, fileName: (fileId: number) => string): ViewLine[] {
     const out: ViewLine[] = [];
     const dates = this.dates.values;
     const npis = this.npis.values;
@@ -124,7 +134,8 @@ export class DbLinesCache {
     let key = '';
     let file = '';
     let fileId = -1;
-    for (let at = held.lineStart; at < held.lineEnd; at++) {
+    const end = this.patientLineEnd[patient]!;
+    for (let at = this.patientLineStart[patient]!; at < end; at++) {
       const serviceDate = dates[this.lineDate[at]!]!;
       if (serviceDate < from) continue;
       const claim = this.lineClaim[at]!;
@@ -175,9 +186,10 @@ export class DbLinesCache {
     const lineStart = this.lineCount;
     const claimStart = this.claimCount;
     const claimIdLength = this.claimIdLength;
-    const stored = this.store(lines);
-    const known = this.patients.has(key);
-    const cost = this.costSince(lineStart, claimStart, claimIdLength, known ? '' : key);
+    const fromDate = this.dates.id(from);
+    const stored = fromDate >= 0 && this.store(lines);
+    const known = this.patients.get(key);
+    const cost = this.costSince(lineStart, claimStart, claimIdLength, known !== undefined ? '' : key);
     if (!stored || this.usedBytes + cost > this.budgetBytes) {
       // Not held: what was appended is given back (the interned tables may keep a few values: they are bounded),
       // and nothing more is held until cleared.
@@ -190,14 +202,26 @@ export class DbLinesCache {
       return false;
     }
     this.usedBytes += cost;
-    // The key may hold slices of the input's chunks: a copy of it is kept.
-    this.patients.set(known ? key : (key + ' ').slice(0, -1), { from, lineStart, lineEnd: this.lineCount });
+    let patient = known;
+    if (patient === undefined) {
+      patient = this.patientCount++;
+      this.ensurePatients(this.patientCount);
+      // The key may hold slices of the input's chunks: a copy of it is kept.
+      this.patients.set((key + ' ').slice(0, -1), patient);
+    }
+    this.patientLineStart[patient] = lineStart;
+    this.patientLineEnd[patient] = this.lineCount;
+    this.patientFrom[patient] = fromDate;
     return true;
   }
 
   /** Forget every answer (the database changed). */
   clear(): void {
     this.patients.clear();
+    this.patientCount = 0;
+    this.patientLineStart = new Int32Array(0);
+    this.patientLineEnd = new Int32Array(0);
+    this.patientFrom = new Uint16Array(0);
     this.usedBytes = 0;
     this.lineCount = 0;
     this.claimCount = 0;
@@ -340,6 +364,15 @@ export class DbLinesCache {
     this.lineNpi = grow(this.lineNpi, new Uint16Array(length));
     this.lineClaim = grow(this.lineClaim, new Int32Array(length));
     this.lineNumber = grow(this.lineNumber, new Uint16Array(length));
+  }
+
+  private ensurePatients(count: number): void {
+    if (count <= this.patientFrom.length) return;
+    let length = Math.max(1024, this.patientFrom.length);
+    while (length < count) length *= 2;
+    this.patientLineStart = grow(this.patientLineStart, new Int32Array(length));
+    this.patientLineEnd = grow(this.patientLineEnd, new Int32Array(length));
+    this.patientFrom = grow(this.patientFrom, new Uint16Array(length));
   }
 
   private ensureClaims(count: number): void {

@@ -581,11 +581,12 @@ export class HistoryStore {
       ? identity.dependentKey === '' ? identity.memberId! : `${identity.memberId!}\u0000${identity.dependentKey}`
       : `\u0001${identity.memberId ?? ''}\u0000${identity.dependentKey}\u0000${identity.nameKey ?? ''}`;
     const held = this.cache.find(cacheKey);
-    if (held !== undefined) {
-      if (held.from <= from) return this.cache.lines(held, from, this.fileNameOf);
-      const earlier = this.readLines(identity, byMember, from, held.from);
+    if (held >= 0) {
+      const heldFrom = this.cache.heldFrom(held);
+      if (heldFrom <= from) return this.cache.lines(held, from, this.fileNameOf);
+      const earlier = this.readLines(identity, byMember, from, heldFrom);
       if (earlier.length === 0) {
-        held.from = from;
+        this.cache.widen(held, from);
         return this.cache.lines(held, from, this.fileNameOf);
       }
       // The earlier lines are dated before every held one: together, what one read from `from` gives.

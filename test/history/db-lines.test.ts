@@ -42,8 +42,8 @@ describe('DbLinesCache', () => {
       line('C2', '2222222226', 3, { serviceDate: '2026-02-01', lineNumber: 0, units: -1 }),
     ];
     expect(cache.hold('MEM1||n1', '2025-01-01', lines)).toBe(true);
-    const held = cache.find('MEM1||n1')!;
-    expect(held.from).toBe('2025-01-01');
+    const held = cache.find('MEM1||n1');
+    expect(cache.heldFrom(held)).toBe('2025-01-01');
     expect(cache.lines(held, '', fileName)).toEqual(lines);
     // Asked again (a later claim of the patient): the same answer, built anew.
     const again = cache.lines(held, '', fileName);
@@ -52,7 +52,7 @@ describe('DbLinesCache', () => {
     // From a date on: the lines dated before it are not built.
     expect(cache.lines(held, '2026-01-15', fileName)).toEqual(lines.slice(2));
     expect(cache.lines(held, '2026-02-02', fileName)).toEqual([]);
-    expect(cache.find('MEM2||n2')).toBeUndefined();
+    expect(cache.find('MEM2||n2')).toBe(-1);
   });
 
   it('replaces what it holds for a key, and forgets everything on clear', () => {
@@ -61,22 +61,22 @@ describe('DbLinesCache', () => {
     const wider = [line('C0', 'B', 1, { serviceDate: '2025-06-01' }), line('C1', 'B', 1)];
     cache.hold('K', '2025-01-01', wider);
     expect(cache.size).toBe(1);
-    expect(cache.lines(cache.find('K')!, '', fileName)).toEqual(wider);
+    expect(cache.lines(cache.find('K'), '', fileName)).toEqual(wider);
     cache.clear();
-    expect(cache.find('K')).toBeUndefined();
+    expect(cache.find('K')).toBe(-1);
     cache.hold('K', '2026-01-01', [line('C9', 'B', 2)]);
-    expect(cache.lines(cache.find('K')!, '', fileName).map((held) => held.claimId)).toEqual(['C9']);
+    expect(cache.lines(cache.find('K'), '', fileName).map((held) => held.claimId)).toEqual(['C9']);
   });
 
   it('holds nothing more once its budget is spent, until cleared', () => {
-    // 12 bytes a line, 10 a claim plus its id, 96 a patient plus its key: 170 for a patient of 3 one-line claims.
-    const cache = new DbLinesCache(300);
+    // 12 bytes a line, 10 a claim plus its id, 74 a patient plus its key: 148 for a patient of 3 one-line claims.
+    const cache = new DbLinesCache(250);
     const three = (prefix: string) => [line(`${prefix}1`, 'B', 1), line(`${prefix}2`, 'B', 1), line(`${prefix}3`, 'B', 1)];
     expect(cache.hold('P1', '', three('A'))).toBe(true);
     expect(cache.hold('P2', '', three('B'))).toBe(false);
     expect(cache.hold('P3', '', [line('C', 'B', 1)])).toBe(false);
-    expect(cache.find('P2')).toBeUndefined();
-    expect(cache.lines(cache.find('P1')!, '', fileName).map((held) => held.claimId)).toEqual(['A1', 'A2', 'A3']);
+    expect(cache.find('P2')).toBe(-1);
+    expect(cache.lines(cache.find('P1'), '', fileName).map((held) => held.claimId)).toEqual(['A1', 'A2', 'A3']);
     cache.clear();
     expect(cache.hold('P2', '', three('B'))).toBe(true);
   });
@@ -105,6 +105,13 @@ describe('history store: the lines it remembers per patient', () => {
       'NEW 2026-03-02 1 RT-KX',
     ]);
     // Asked again with a new key object (another claim of the patient): the widened answer is remembered.
+    expect(describe(view.linesBetween({ ...JANE }, '2020-01-01', '2026-12-31'))).toHaveLength(4);
+    // A patient with nothing before the remembered answer: the answer is widened without reading it again.
+    const JOHN: PatientKey = { memberId: 'MEM200', lastName: 'ROE', firstName: 'JOHN', dateOfBirth: '1960-01-01' };
+    await store.ingestClaims({ name: 'c.837', hash: 'c' }, [claim({ id: 'J1', member: 'MEM200', last: 'ROE', first: 'JOHN', dob: '1960-01-01', date: '2026-02-02', lines: ['62323'] })]);
+    expect(describe(view.linesBetween(JOHN, '2026-01-01', '2026-12-31'))).toEqual(['J1 2026-02-02 1 ']);
+    expect(describe(view.linesBetween({ ...JOHN }, '2020-01-01', '2026-12-31'))).toEqual(['J1 2026-02-02 1 ']);
+    expect(describe(view.linesBetween({ ...JOHN }, '2021-01-01', '2026-12-31'))).toEqual(['J1 2026-02-02 1 ']);
     expect(describe(view.linesBetween({ ...JANE }, '2020-01-01', '2026-12-31'))).toHaveLength(4);
     // A write makes the remembered answers stale.
     await store.ingestClaims({ name: 'b.837', hash: 'b' }, [claim({ id: 'OLD', freq: '8', date: '2023-02-01', lines: ['64493-RT'] })]);
