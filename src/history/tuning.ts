@@ -43,8 +43,11 @@ export const OVERLAY_CACHE_KIB = -2048;
  */
 export const IDENTITY_CACHE_LIMIT = 512;
 /**
- * Memory for the database lines a store remembers per patient, held compactly (db-lines.ts: about 12 bytes a line,
- * 20 a claim, 100 a patient): 8 MiB. A patient comes back claim after claim; a first run (empty history) holds none.
+ * Memory for the database lines a store remembers per patient, held compactly (db-lines.ts: 12 bytes a line, 10 a
+ * claim plus its id, 74 a patient plus its key): 8 MiB. A patient comes back claim after claim: the 50 MB file over
+ * the 984k-line history reads 239k lines of 20k patients (121k claims), ~7 MB counted, all held; 135k loads of
+ * them then read the database 28k times instead of 135k. A first run (empty history) holds none. Measured through
+ * the CLI's worker (alternating, --no-record over that history): CPU 0.69-0.76x, peak RSS 139 -> 141-142 MB.
  */
 export const DB_LINES_CACHE_BYTES = 8 * 1024 * 1024;
 /**
