@@ -1594,7 +1594,11 @@ export class RunHistory {
     o.checkpoint();
   }
 
-  private identityCache = new Map<string, PatientIdentity>();
+  /** Identities by the patient key's member id (or names and date of birth), with the key's fields they were made from. */
+  private identityCache = new Map<
+    string,
+    { memberId: string | undefined; lastName: string | undefined; firstName: string | undefined; dateOfBirth: string | undefined; dependent: boolean; identity: PatientIdentity }
+  >();
   /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
   private overlayVersion = 0;
   private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
@@ -1621,15 +1625,24 @@ export class RunHistory {
   }
 
   private identityOfKey(patient: PatientKey): PatientIdentity {
-    const cacheKey = `${patient.memberId ?? ''}\u0000${patient.lastName ?? ''}\u0000${patient.firstName ?? ''}\u0000${patient.dateOfBirth ?? ''}\u0000${patient.dependent === true ? 1 : 0}`;
-    let identity = this.identityCache.get(cacheKey);
-    if (identity === undefined) {
-      identity = identityOf(patient);
-      if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
-      this.identityCache.set(cacheKey, identity);
+    // Keyed by the member id as given (a string the claim already has: nothing to build, its hash computed once), its
+    // other fields compared; a patient without one by its names and date of birth.
+    const { memberId, lastName, firstName, dateOfBirth } = patient;
+    const dependent = patient.dependent === true;
+    const cacheKey = memberId ?? `\u0001${lastName ?? ''}\u0000${firstName ?? ''}\u0000${dateOfBirth ?? ''}`;
+    const known = this.identityCache.get(cacheKey);
+    if (
+      known !== undefined && known.memberId === memberId && known.lastName === lastName && known.firstName === firstName &&
+      known.dateOfBirth === dateOfBirth && known.dependent === dependent
+    ) {
+      return known.identity;
     }
+    const identity = identityOf(patient);
+    if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
+    this.identityCache.set(cacheKey, { memberId, lastName, firstName, dateOfBirth, dependent, identity });
     return identity;
   }
+
 
   /**
    * The patient's lines dated `from` or later (and possibly earlier ones); the rules of one claim ask for the same
