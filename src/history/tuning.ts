@@ -47,7 +47,7 @@ export const IDENTITY_CACHE_LIMIT = 512;
  * claim plus its id, 74 a patient plus its key): 8 MiB. A patient comes back claim after claim: the 50 MB file over
  * the 984k-line history reads 239k lines of 20k patients (121k claims), ~7 MB counted, all held; 135k loads of
  * them then read the database 28k times instead of 135k. A first run (empty history) holds none. Measured through
- * the CLI's worker (alternating, --no-record over that history): CPU 0.69-0.76x, peak RSS 139 -> 141-142 MB.
+ * the CLI's worker (alternating, --no-record over that history): CPU 0.64-0.76x, peak RSS 139-142 -> 141-144 MB.
  */
 export const DB_LINES_CACHE_BYTES = 8 * 1024 * 1024;
 /**
