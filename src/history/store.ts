@@ -17,9 +17,10 @@ import { bitsToSides, claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, 
 import { HistoryError, migrate, SCHEMA_VERSION } from './schema.js';
 import { patientKeyOf, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from './view.js';
 import { DEFAULT_HISTORY_PATH } from './defaults.js';
-import { IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, LINES_CACHE_LIMIT, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
+import { DB_LINES_CACHE_BYTES, IDENTITY_CACHE_LIMIT, INGEST_CACHE_KIB, MAIN_CACHE_KIB, OVERLAY_CACHE_KIB, OVERLAY_LINES_BUDGET_BYTES, SORT_CACHE_KIB, TEMP_CACHE_KIB } from './tuning.js';
 import { factFamily, factKx, factRegion, factRole, factSides, OverlayLines, type HeldClaimFields, type ViewLine } from './overlay-lines.js';
 import { collectGarbage } from './collect-garbage.js';
+import { DbLinesCache } from './db-lines.js';
 export { HistoryError } from './schema.js';
 
 export { DEFAULT_HISTORY_PATH } from './defaults.js';
@@ -117,6 +118,16 @@ function linesQueries(db: Database.Database) {
          WHERE p.member_id = ? AND p.dependent_key = ? AND l.service_date >= ? AND l.active = 1 ORDER BY l.service_date, l.claim_row, l.seq`,
       )
       .raw(true),
+    // The same two, for the lines dated before a date too (a question reaching further back than an answer held).
+    linesByPatientBefore: db
+      .prepare(`SELECT ${LINE_COLUMNS} FROM lines WHERE patient_id = ? AND service_date >= ? AND service_date < ? AND active = 1 ORDER BY service_date, claim_row, seq`)
+      .raw(true),
+    linesByMemberBefore: db
+      .prepare(
+        `SELECT ${LINE_COLUMNS} FROM patients p JOIN lines l ON l.patient_id = p.id
+         WHERE p.member_id = ? AND p.dependent_key = ? AND l.service_date >= ? AND l.service_date < ? AND l.active = 1 ORDER BY l.service_date, l.claim_row, l.seq`,
+      )
+      .raw(true),
     anyLine: db.prepare('SELECT EXISTS (SELECT 1 FROM lines)').pluck(),
   };
 }
@@ -138,7 +149,8 @@ export class HistoryStore {
   private readonly db: Database.Database;
   /** Bumped by every committed write: cached patient lines of an older generation are stale. */
   private generation = 0;
-  private readonly cache = new Map<string, { generation: number; from: string; lines: HistLine[] }>();
+  /** Patients' database lines read so far (cleared by every committed write). */
+  private readonly cache = new DbLinesCache(DB_LINES_CACHE_BYTES);
   private readonly fileNames = new Map<number, string>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   /**
@@ -564,35 +576,91 @@ export class HistoryStore {
 
   /**
    * Active (not replaced, not voided) lines of a patient in the database dated `from` or later (a range of the
-   * clustered key: what a claim reads does not grow with the years the history holds), cached per patient until
-   * the next write. The answer may hold earlier lines too (a cached wider answer).
+   * clustered key: what a claim reads does not grow with the years the history holds), held per patient (compactly,
+   * db-lines.ts) until the next write: a patient comes back claim after claim. The answer may hold earlier lines too
+   * (a held wider answer); a question reaching further back reads only the lines before what is held. The answer is
+   * a new array the caller may keep and extend, unless empty (then it may be a shared frozen one).
    */
-  dbLines(identity: PatientIdentity, from: string): readonly HistLine[] {
-    if (this.noLines) return NO_LINES;
-    const cacheKey = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached !== undefined && cached.generation === this.generation && cached.from <= from) return cached.lines;
-    const q = this.statements;
-    // A member id with no name-only patient to merge: its one patient row and its lines in one statement.
+  dbLines(identity: PatientIdentity, from: string): HistLine[] {
+    if (this.noLines) return NO_LINES as HistLine[];
+    // A member id with no name-only patient to merge: its one patient row (the member id and dependent key) says
+    // which lines; a subscriber's member id is the key itself (no string to build, its hash already known).
     const byMember = identity.memberId !== null && (identity.nameKey === null || this.memberlessPatients === 0);
-    const ids = this.noLines || byMember ? [] : this.patientIdsForRead(identity);
+    const cacheKey = byMember
+      ? identity.dependentKey === '' ? identity.memberId! : `${identity.memberId!}\u0000${identity.dependentKey}`
+      : `\u0001${identity.memberId ?? ''}\u0000${identity.dependentKey}\u0000${identity.nameKey ?? ''}`;
+    const held = this.cache.find(cacheKey);
+    if (held >= 0) {
+      const heldFrom = this.cache.heldFrom(held);
+      if (heldFrom <= from) return this.cache.lines(held, from, this.fileNameOf);
+      const earlier = this.readLines(identity, byMember, from, heldFrom);
+      if (earlier.length === 0) {
+        this.cache.widen(held, from);
+        return this.cache.lines(held, from, this.fileNameOf);
+      }
+      // The earlier lines are dated before every held one: together, what one read from `from` gives.
+      const lines = earlier.concat(this.cache.lines(held, '', this.fileNameOf));
+      this.cache.hold(cacheKey, from, lines);
+      return lines;
+    }
+    const lines = this.readLines(identity, byMember, from, null);
+    this.cache.hold(cacheKey, from, lines);
+    return lines;
+  }
+
+  /**
+   * A patient's active lines in the database dated `from` or later, and before `before` unless null; `byMember`:
+   * those of the patient row of its member id and dependent key (one statement), else of patientIdsForRead.
+   */
+  private readLines(identity: PatientIdentity, byMember: boolean, from: string, before: string | null): HistLine[] {
+    const q = this.statements;
+    const ids = byMember ? [] : this.patientIdsForRead(identity);
     let lines: HistLine[] = [];
     const rowSets: RawLineRow[][] = [];
-    if (byMember && !this.noLines) rowSets.push(q.linesByMember.all(identity.memberId, identity.dependentKey, from) as RawLineRow[]);
-    for (const id of ids) rowSets.push(q.linesByPatient.all(id, from) as RawLineRow[]);
+    if (byMember) {
+      rowSets.push(
+        (before === null
+          ? q.linesByMember.all(identity.memberId, identity.dependentKey, from)
+          : q.linesByMemberBefore.all(identity.memberId, identity.dependentKey, from, before)) as RawLineRow[],
+      );
+    }
+    for (const id of ids) rowSets.push((before === null ? q.linesByPatient.all(id, from) : q.linesByPatientBefore.all(id, from, before)) as RawLineRow[]);
+    const modifierLists = this.modifierLists;
+    // Rows of one claim usually come together: its key and file name are built once for them.
+    let claimId = '';
+    let billingNpi = '';
+    let key = '';
+    let fileId = -1;
+    let file = '';
     for (const rows of rowSets) {
       for (const row of rows) {
-        const [claimId, billingNpi, fileId, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] = row;
+        const [rowClaimId, rowBillingNpi, rowFileId, serviceDate, lineNumber, procedure, modifiers, sides, family, region, role, units, kx, renderingNpi] = row;
+        if (rowClaimId !== claimId || rowBillingNpi !== billingNpi || key === '') {
+          claimId = rowClaimId;
+          billingNpi = rowBillingNpi;
+          key = claimKey(claimId, billingNpi);
+        }
+        if (rowFileId !== fileId) {
+          fileId = rowFileId;
+          file = this.fileName(fileId);
+        }
+        // One array per distinct modifiers text, shared by the lines that carry it (the view's lines are read-only).
+        let modifierList = modifierLists.get(modifiers);
+        if (modifierList === undefined) {
+          modifierList = modifiers === '' ? [] : modifiers.split(',');
+          if (modifierLists.size >= MODIFIER_LISTS_LIMIT) modifierLists.clear();
+          modifierLists.set(modifiers, modifierList);
+        }
         lines.push({
-          claimKey: claimKey(claimId, billingNpi),
+          claimKey: key,
           claimId,
           billingNpi,
-          file: this.fileName(fileId),
+          file,
           fileId,
           serviceDate,
           lineNumber,
           procedure,
-          modifiers: modifiers === '' ? [] : modifiers.split(','),
+          modifiers: modifierList,
           sides,
           family: FAMILY_CODES[family]!,
           region: REGION_CODES[region]!,
@@ -605,10 +673,13 @@ export class HistoryStore {
     }
     // Several patient rows (a member id and an unmatched name-only patient): keep date order across them.
     if (ids.length > 1) lines = lines.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : 0));
-    if (this.cache.size >= LINES_CACHE_LIMIT) this.cache.clear();
-    this.cache.set(cacheKey, { generation: this.generation, from, lines });
     return lines;
   }
+
+  /** fileName, as a function value (the lines cache names the files of the answers it rebuilds). */
+  private readonly fileNameOf = (fileId: number): string => this.fileName(fileId);
+  /** Modifier lists by their text in the database. */
+  private readonly modifierLists = new Map<string, string[]>();
 
   private fileName(fileId: number): string {
     let name = this.fileNames.get(fileId);
@@ -729,6 +800,8 @@ export class HistoryStore {
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
 /** An identity held by nothing (the run's scratch HeldClaimFields between claims). */
 const NO_IDENTITY: PatientIdentity = { memberId: null, dependentKey: '', nameKey: null };
+/** Distinct modifiers texts a store remembers (a history holds a few hundred). */
+const MODIFIER_LISTS_LIMIT = 4096;
 
 /** Held overlay lines worth a full collection when given back before a commit (a small file's are not). */
 const RELEASE_COLLECT_BYTES = 1024 * 1024;
@@ -1739,7 +1812,11 @@ export class RunHistory {
     o.checkpoint();
   }
 
-  private identityCache = new Map<string, PatientIdentity>();
+  /** Identities by the patient key's member id (or names and date of birth), with the key's fields they were made from. */
+  private identityCache = new Map<
+    string,
+    { memberId: string | undefined; lastName: string | undefined; firstName: string | undefined; dateOfBirth: string | undefined; dependent: boolean; identity: PatientIdentity }
+  >();
   /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
   private overlayVersion = 0;
   private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
@@ -1766,15 +1843,24 @@ export class RunHistory {
   }
 
   private identityOfKey(patient: PatientKey): PatientIdentity {
-    const cacheKey = `${patient.memberId ?? ''}\u0000${patient.lastName ?? ''}\u0000${patient.firstName ?? ''}\u0000${patient.dateOfBirth ?? ''}\u0000${patient.dependent === true ? 1 : 0}`;
-    let identity = this.identityCache.get(cacheKey);
-    if (identity === undefined) {
-      identity = identityOf(patient);
-      if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
-      this.identityCache.set(cacheKey, identity);
+    // Keyed by the member id as given (a string the claim already has: nothing to build, its hash computed once), its
+    // other fields compared; a patient without one by its names and date of birth.
+    const { memberId, lastName, firstName, dateOfBirth } = patient;
+    const dependent = patient.dependent === true;
+    const cacheKey = memberId ?? `\u0001${lastName ?? ''}\u0000${firstName ?? ''}\u0000${dateOfBirth ?? ''}`;
+    const known = this.identityCache.get(cacheKey);
+    if (
+      known !== undefined && known.memberId === memberId && known.lastName === lastName && known.firstName === firstName &&
+      known.dateOfBirth === dateOfBirth && known.dependent === dependent
+    ) {
+      return known.identity;
     }
+    const identity = identityOf(patient);
+    if (this.identityCache.size >= IDENTITY_CACHE_LIMIT) this.identityCache.clear();
+    this.identityCache.set(cacheKey, { memberId, lastName, firstName, dateOfBirth, dependent, identity });
     return identity;
   }
+
 
   /**
    * The patient's lines dated `from` or later (and possibly earlier ones); the rules of one claim ask for the same
@@ -1785,22 +1871,26 @@ export class RunHistory {
   private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
     let byGroup = this.sessionsByGroup;
     if (byGroup === undefined || byGroup.lines !== lines) {
-      byGroup = { lines, sessions: new Map() };
+      byGroup = { lines, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
       this.sessionsByGroup = byGroup;
     }
-    const group = `${family}|${region}`;
-    let sessions = byGroup.sessions.get(group);
+    // A slot per family and region (codes: a scan of a few names), not a string key per question.
+    const familyCode = FAMILY_CODES.indexOf(family);
+    const regionCode = REGION_CODES.indexOf(region);
+    if (familyCode < 0 || regionCode < 0) return toSessions(lines, family, region);
+    const group = familyCode * REGION_CODES.length + regionCode;
+    let sessions = byGroup.sessions[group];
     if (sessions === undefined) {
       // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
       // grouping the filtered lines would.
       sessions = toSessions(lines, family, region);
-      byGroup.sessions.set(group, sessions);
+      byGroup.sessions[group] = sessions;
     }
     return sessions;
   }
 
-  /** Sessions grouped from one answer of linesFor, by `family|region`. */
-  private sessionsByGroup: { lines: HistLine[]; sessions: Map<string, readonly PriorSession[]> } | undefined;
+  /** Sessions grouped from one answer of linesFor, by family and region code. */
+  private sessionsByGroup: { lines: HistLine[]; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
 
   private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
@@ -1811,7 +1901,7 @@ export class RunHistory {
       ({ identity, key } = asked);
     } else {
       identity = this.identity(patient);
-      key = `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
+      key = patientCacheKey(identity);
       this.lastAsked = { patient, identity, key };
     }
     const last = this.last;
@@ -1830,11 +1920,19 @@ export class RunHistory {
   }
 
   private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
-    const lines: HistLine[] = [];
-    for (const line of this.store.dbLines(identity, from)) {
-      if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
-      if (this.supersededInDb.has(line.claimKey)) continue;
-      lines.push(line);
+    const fromDb = this.store.dbLines(identity, from);
+    let lines: HistLine[];
+    if (fromDb.length === 0) {
+      lines = [];
+    } else if (this.excludedFileIds.size === 0 && this.supersededInDb.size === 0) {
+      lines = fromDb; // nothing to leave out (the usual case): the store's answer is a new array, ours to extend
+    } else {
+      lines = [];
+      for (const line of fromDb) {
+        if (line.fileId !== null && this.excludedFileIds.has(line.fileId)) continue;
+        if (this.supersededInDb.has(line.claimKey)) continue;
+        lines.push(line);
+      }
     }
     const o = this.overlay;
     if (o !== undefined && this.overlayClaims > 0) {
@@ -1942,6 +2040,11 @@ export interface FileRecorder {
   commit(): IngestResult;
   /** The file failed: forget its claims. */
   discard(): void;
+}
+
+/** The key of a patient's lines in the view's last answer. */
+function patientCacheKey(identity: PatientIdentity): string {
+  return `${identity.memberId ?? ''}|${identity.dependentKey}|${identity.nameKey ?? ''}`;
 }
 
 function minDate(a: IsoDate, b: IsoDate): IsoDate {
