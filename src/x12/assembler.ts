@@ -414,9 +414,10 @@ export class ClaimAssembler {
         this.openClaim(seg.delimiters);
         this.addToClaim(seg);
         return;
-      case '':
-        return; // junk after the last IEA: the tokenizer reported it
       default:
+        // Unterminated junk after the last IEA: the tokenizer reported it. A terminated segment without a tag (an empty
+        // one too: two terminators in a row) is kept where it is, and reported as garbage below.
+        if (seg.tag === '' && !seg.terminated) return;
         if (this.claim !== undefined) {
           this.addToClaim(seg);
         } else if (this.current !== undefined) {
@@ -428,7 +429,7 @@ export class ClaimAssembler {
           this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, `${tagName(seg)} outside a transaction set`, true, false);
         }
         if (!isSegmentTag(seg.tag) && seg.terminated) {
-          this.fileProblem('X12_GARBAGE', seg, 'the segment does not start with a segment tag', true, false);
+          this.fileProblem('X12_GARBAGE', seg, seg.tag === '' ? 'an empty segment (two segment terminators in a row)' : 'the segment does not start with a segment tag', true, false);
         }
     }
   }

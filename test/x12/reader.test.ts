@@ -302,6 +302,20 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
       ['X12_GARBAGE', 'bad.837: segment 26 (not a tag, byte 791): the segment does not start with a segment tag'],
     ]);
   });
+
+  it('an empty segment (two terminators in a row) inside a claim: garbage, named, and its bytes kept in the claim', async () => {
+    const text = base.replace('LX*2~\n', 'LX*2~\n~\n');
+    for (const size of [1, 113, 65536]) {
+      const { claims, problems } = await read(text, size);
+      expect(claims.length).toBe(3);
+      expect(problemsOf(problems)).toEqual([
+        ['X12_GARBAGE', 'bad.837: segment 26 ((no tag), byte 791): an empty segment (two segment terminators in a row)'],
+        // The count the transaction's SE is checked against includes it (it is written back too).
+        ['X12_SE_COUNT', 'bad.837: segment 58 (SE, byte 1507): SE01 is "55" but there are 56 segments in the transaction'],
+      ]);
+      expect((claims[0]!.raw as { segments: { raw: string }[] }).segments.map((segment) => segment.raw)).toContain('~\n');
+    }
+  });
 });
 
 describe('readX12: claims() as an iterator', () => {
