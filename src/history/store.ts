@@ -1943,14 +1943,14 @@ export class RunHistory {
       const unheld = index.newestRow > heldThrough;
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
-        if (heldThrough > 0) held.pushLines(lines, held.rowsOfMember(identity), from, this.hiddenClaims, this.fileNamesBySeq);
+        if (heldThrough > 0) held.pushMemberLines(lines, identity, from, this.hiddenClaims, this.fileNamesBySeq);
         if (unheld) {
           const rows = rowsAfter(index.rowsOfMember(memberId, dependentKey), heldThrough);
           if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
         }
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
-          if (heldThrough > 0) held.pushLines(lines, held.rowsOfMemberlessName(nameKey), from, this.hiddenClaims, this.fileNamesBySeq);
+          if (heldThrough > 0) held.pushMemberlessLines(lines, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
           if (unheld) {
             const named = rowsAfter(index.rowsOfName(nameKey, true), heldThrough);
             if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
