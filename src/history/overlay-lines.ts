@@ -49,6 +49,9 @@ const MAX_INTERNED = 0xfffe;
 /** A line number or units that 8 bits do not hold: the value is in a map beside (units: the shape says SPILLED). */
 const SPILLED = 0xff;
 
+/** Rows of one patient's chain the scratch array keeps room for (a longer chain's is given back after use). */
+const CHAIN_SCRATCH = 1024;
+
 /** Bits of a line's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
 const FAMILY_SHIFT = 2;
 const REGION_SHIFT = 5;
@@ -184,6 +187,9 @@ export class OverlayLines {
   /** Newest held row per member identity, and per name key among claims without a member id. */
   private readonly memberHeads = new Map<string, number>();
   private readonly memberlessHeads = new Map<string, number>();
+
+  /** Scratch for a patient's chain of rows, newest first (pushMemberLines). */
+  private chain = new Int32Array(CHAIN_SCRATCH);
 
   /** The last identity seen and its member key (a claim's questions, then its add(), share one identity object). */
   private keyedIdentity: PatientIdentity | undefined;
@@ -326,52 +332,88 @@ export class OverlayLines {
   }
 
   /**
+   * pushLines of rowsOfMember(identity): the chain is walked into a scratch array (no arrays per question).
+   */
+  pushMemberLines(out: ViewLine[], identity: PatientIdentity, from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
+    const head = this.memberHeads.get(this.memberKeyOf(identity));
+    if (head === undefined) return;
+    let chain = this.chain;
+    let count = 0;
+    for (let row = head; row !== 0; row = this.rowMemberNext[row]!) {
+      if (count === chain.length) this.chain = chain = grow(chain, new Int32Array(count * 2));
+      chain[count++] = row;
+    }
+    for (let i = count - 1; i >= 0; i--) {
+      const row = chain[i]!;
+      if (hidden.size > 0 && hidden.has(row)) continue;
+      this.pushRowLines(out, row, from, fileNames);
+    }
+    // A long chain's scratch is not kept (it would hold memory for the rest of the run).
+    if (chain.length > CHAIN_SCRATCH) this.chain = new Int32Array(CHAIN_SCRATCH);
+  }
+
+  /** pushLines of rowsOfMemberlessName(nameKey). */
+  pushMemberlessLines(out: ViewLine[], nameKey: string, from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
+    if (this.memberlessHeads.size === 0) return;
+    const rows = this.rowsOfMemberlessName(nameKey);
+    if (rows.length > 0) this.pushLines(out, rows, from, hidden, fileNames);
+  }
+
+  /**
    * Appends the lines dated `from` or later of the rows given (held rows, in id order) to `out`, skipping `hidden`
    * rows; `fileNames` names the run's files by number.
    */
   pushLines(out: ViewLine[], rows: readonly number[], from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
-    const dates = this.dates.values;
     for (const row of rows) {
       if (hidden.size > 0 && hidden.has(row)) continue;
-      let claimId: string | undefined;
-      let billingNpi = '';
-      let key = '';
-      let file = '';
-      const end = this.rowLineStart[row + 1]!;
-      for (let at = this.rowLineStart[row]!; at < end; at++) {
-        const serviceDate = dates[this.lineDate[at]!]!;
-        if (serviceDate < from) continue;
-        if (claimId === undefined) {
-          claimId = (this.otherClaimIds.size > 0 ? this.otherClaimIds.get(row) : undefined) ??
-            latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
-          billingNpi = this.billingNpis.values[this.rowBillingNpi[row]!]!;
-          key = claimKey(claimId, billingNpi);
-          file = fileNames.get(this.fileSeqOf(row))!;
-        }
-        const shape = this.lineShape[at]!;
-        const facts = this.shapeFacts[shape]!;
-        const npi = this.lineRenderingNpi[at]!;
-        const lineNumber = this.lineNumber[at]!;
-        const units = this.shapeUnits[shape]!;
-        out.push({
-          claimKey: key,
-          claimId,
-          billingNpi,
-          file,
-          fileId: null,
-          lineNumber: lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber,
-          serviceDate,
-          procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
-          modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!.slice(),
-          sides: facts & 3,
-          family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
-          region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
-          role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
-          units: units === SPILLED ? this.spilledUnits.get(at)! : units,
-          kx: (facts & KX_BIT) !== 0,
-          renderingNpi: npi === 0 ? null : this.npis.values[npi]!,
-        });
+      this.pushRowLines(out, row, from, fileNames);
+    }
+  }
+
+  /**
+   * Appends a held row's lines dated `from` or later to `out`. Their modifier lists are the interned arrays, shared
+   * (the view's lines are read-only, as the database's are: db-lines.ts shares them too).
+   */
+  private pushRowLines(out: ViewLine[], row: number, from: string, fileNames: ReadonlyMap<number, string>): void {
+    const dates = this.dates.values;
+    let claimId: string | undefined;
+    let billingNpi = '';
+    let key = '';
+    let file = '';
+    const end = this.rowLineStart[row + 1]!;
+    for (let at = this.rowLineStart[row]!; at < end; at++) {
+      const serviceDate = dates[this.lineDate[at]!]!;
+      if (serviceDate < from) continue;
+      if (claimId === undefined) {
+        claimId = (this.otherClaimIds.size > 0 ? this.otherClaimIds.get(row) : undefined) ??
+          latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
+        billingNpi = this.billingNpis.values[this.rowBillingNpi[row]!]!;
+        key = claimKey(claimId, billingNpi);
+        file = fileNames.get(this.fileSeqOf(row))!;
       }
+      const shape = this.lineShape[at]!;
+      const facts = this.shapeFacts[shape]!;
+      const npi = this.lineRenderingNpi[at]!;
+      const lineNumber = this.lineNumber[at]!;
+      const units = this.shapeUnits[shape]!;
+      out.push({
+        claimKey: key,
+        claimId,
+        billingNpi,
+        file,
+        fileId: null,
+        lineNumber: lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber,
+        serviceDate,
+        procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
+        modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!,
+        sides: facts & 3,
+        family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
+        region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
+        role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
+        units: units === SPILLED ? this.spilledUnits.get(at)! : units,
+        kx: (facts & KX_BIT) !== 0,
+        renderingNpi: npi === 0 ? null : this.npis.values[npi]!,
+      });
     }
   }
 

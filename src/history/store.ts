@@ -1140,12 +1140,15 @@ function overlayStatements(db: Database.Database, held: OverlayLines) {
     OVERLAY_BATCH,
   );
   const flush = () => pending.flush();
+  /** The id of the first row in `pending` (rows are given ids in increasing order: every id in it is this or more). */
+  let pendingFrom = 0;
   return {
     flush,
     // Row ids are given out by the run (RunHistory.nextOverlayRow): held rows take theirs without a row here.
     insertClaim: {
       run: (...row: unknown[]): void => {
         const at = pending.nextRow();
+        if (at === 0) pendingFrom = row[0] as number;
         const v = pending.values;
         for (let i = 0; i < OVERLAY_WIDTH; i++) v[at + i] = row[i];
       },
@@ -1160,7 +1163,16 @@ function overlayStatements(db: Database.Database, held: OverlayLines) {
     // PATIENT_ROWS_BATCH ids), not one per row.
     // Held rows (the first ids) are read from memory, checked and packed as the database would give them.
     patientRows: (match: PatientMatch, ids: readonly number[], ...identity: string[]): RawPatientRow[] => {
-      flush();
+      // Only a look-up of a row still in the batch needs it written first: once the held rows' budget is spent, nearly
+      // every claim asks about rows written long ago, and a flush per question wrote the rows one INSERT each.
+      if (pending.size > 0) {
+        for (const id of ids) {
+          if (id >= pendingFrom) {
+            flush();
+            break;
+          }
+        }
+      }
       const through = held.heldThrough;
       if (through === 0 || ids.length === 0 || ids[0]! > through) return rowsFromDatabase(match, ids, identity);
       const rows: RawPatientRow[] = [];
@@ -1943,14 +1955,14 @@ export class RunHistory {
       const unheld = index.newestRow > heldThrough;
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
-        if (heldThrough > 0) held.pushLines(lines, held.rowsOfMember(identity), from, this.hiddenClaims, this.fileNamesBySeq);
+        if (heldThrough > 0) held.pushMemberLines(lines, identity, from, this.hiddenClaims, this.fileNamesBySeq);
         if (unheld) {
           const rows = rowsAfter(index.rowsOfMember(memberId, dependentKey), heldThrough);
           if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
         }
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
-          if (heldThrough > 0) held.pushLines(lines, held.rowsOfMemberlessName(nameKey), from, this.hiddenClaims, this.fileNamesBySeq);
+          if (heldThrough > 0) held.pushMemberlessLines(lines, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
           if (unheld) {
             const named = rowsAfter(index.rowsOfName(nameKey, true), heldThrough);
             if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);

@@ -77,8 +77,15 @@ export const emptyHistory: HistoryView = {
   linesBetween: () => [],
 };
 
-/** Keys already built, per claim object (the history rules ask for it many times per claim; claims are not mutated). */
-const keysOfClaims = new WeakMap<Claim, PatientKey>();
+/**
+ * Keys of the last few claims asked about (the history rules ask many times per claim, then the store's add() of the
+ * same claim): a few slots instead of a WeakMap entry per claim (its set, and the collector's visits, cost more than
+ * building a key again for a claim asked about long after). Claims are not mutated.
+ */
+const RECENT_CLAIMS = 8;
+const recentClaims: (Claim | undefined)[] = new Array<Claim | undefined>(RECENT_CLAIMS).fill(undefined);
+const recentKeys: (PatientKey | undefined)[] = new Array<PatientKey | undefined>(RECENT_CLAIMS).fill(undefined);
+let recentNext = 0;
 
 /** The last claim asked about and its key (the same claim is asked about many times in a row). */
 let lastClaim: Claim | undefined;
@@ -87,10 +94,18 @@ let lastKey: PatientKey | undefined;
 /** The patient key of a claim: its patient, flagged as a dependent when the patient is not the subscriber. */
 export function patientKeyOf(claim: Claim): PatientKey {
   if (claim === lastClaim && lastKey !== undefined) return lastKey;
-  let key = keysOfClaims.get(claim);
+  let key: PatientKey | undefined;
+  for (let slot = 0; slot < RECENT_CLAIMS; slot++) {
+    if (recentClaims[slot] === claim) {
+      key = recentKeys[slot];
+      break;
+    }
+  }
   if (key === undefined) {
     key = Object.freeze(buildPatientKey(claim));
-    keysOfClaims.set(claim, key);
+    recentClaims[recentNext] = claim;
+    recentKeys[recentNext] = key;
+    recentNext = (recentNext + 1) % RECENT_CLAIMS;
   }
   lastClaim = claim;
   lastKey = key;
@@ -110,10 +125,10 @@ function buildPatientKey(claim: Claim): PatientKey {
 }
 
 function samePerson(a: Claim['patient'], b: Claim['subscriber']): boolean {
-  const norm = (value: string | undefined) => (value ?? '').trim().toUpperCase();
-  return (
-    norm(a.lastName) === norm(b.lastName) &&
-    norm(a.firstName) === norm(b.firstName) &&
-    norm(a.dateOfBirth) === norm(b.dateOfBirth)
-  );
+  return sameField(a.lastName, b.lastName) && sameField(a.firstName, b.firstName) && sameField(a.dateOfBirth, b.dateOfBirth);
+}
+
+/** Equal once trimmed and upper-cased (missing counts as ''); equal strings need neither. */
+function sameField(a: string | undefined, b: string | undefined): boolean {
+  return a === b || (a ?? '').trim().toUpperCase() === (b ?? '').trim().toUpperCase();
 }

@@ -88,6 +88,53 @@ describe('OverlayLines', () => {
     expect(out.map((l) => l.claimId)).toEqual(['J2']);
   });
 
+  it('pushes a member\'s and a name\'s lines straight from the chains, as pushLines of their rows does', () => {
+    const held = new OverlayLines(1 << 22);
+    const janeNameOnly: PatientIdentity = { memberId: null, dependentKey: '', nameKey: JANE_NAME };
+    const john: PatientIdentity = { memberId: 'MEM200', dependentKey: '', nameKey: 'n-john' };
+    // A chain longer than the scratch array's first size (it grows, then is given back), other patients between.
+    let row = 0;
+    for (let i = 0; i < 2500; i++) {
+      held.add(++row, 1 + (i % 2), `J${i}`, 'B', { ...JANE }, [line({ serviceDate: i % 3 === 0 ? '2026-01-05' : '2026-03-02', lineNumber: 1 + (i % 4) })]);
+      if (i % 7 === 0) held.add(++row, 1, `X${i}`, 'B', john, [line()]);
+      if (i % 11 === 0) held.add(++row, 2, `N${i}`, 'B', janeNameOnly, [line({ modifiers: ['50', 'KX'] })]);
+    }
+    const hidden = new Set([1, 8]);
+    for (const from of ['', '2026-02-01']) {
+      const chained: ViewLine[] = [];
+      held.pushMemberLines(chained, { ...JANE }, from, hidden, FILES);
+      const expected: ViewLine[] = [];
+      held.pushLines(expected, held.rowsOfMember(JANE), from, hidden, FILES);
+      expect(chained).toEqual(expected);
+      // Rows 1 and 8 are J0 and J5 (hidden); J0 is dated before 2026-02-01 anyway.
+      expect(chained.length).toBe(from === '' ? 2498 : 1665);
+      const named: ViewLine[] = [];
+      held.pushMemberlessLines(named, JANE_NAME, from, hidden, FILES);
+      expect(named.map((l) => `${l.file} ${l.claimId} ${l.modifiers.join(',')}`)).toEqual(
+        Array.from({ length: 228 }, (_, k) => `in2.837 N${11 * k} 50,KX`),
+      );
+    }
+    // Asked again (the scratch given back): the same answer; an unknown member and name: nothing.
+    const again: ViewLine[] = [];
+    held.pushMemberLines(again, JANE, '', NONE, FILES);
+    expect(again.map((l) => l.claimId).slice(0, 3)).toEqual(['J0', 'J1', 'J2']);
+    expect(again.length).toBe(2500);
+    const none: ViewLine[] = [];
+    held.pushMemberLines(none, { memberId: 'MEM999', dependentKey: '', nameKey: null }, '', NONE, FILES);
+    held.pushMemberlessLines(none, 'n-nobody', '', NONE, FILES);
+    expect(none).toEqual([]);
+  });
+
+  it('shares one modifier array among the lines that carry the same list (the view\'s lines are read-only)', () => {
+    const held = new OverlayLines(1 << 20);
+    held.add(1, 1, 'C1', 'B', JANE, [line({ modifiers: ['50', 'KX'] }), line({ lineNumber: 2, modifiers: ['50', 'KX'] })]);
+    const out = readBack(held, [1]);
+    expect(out[0]!.modifiers).toEqual(['50', 'KX']);
+    expect(out[0]!.modifiers).toBe(out[1]!.modifiers);
+    // The commit's records are copies.
+    expect(held.lineRecordsOf(1)[0]!.modifiers).not.toBe(out[0]!.modifiers);
+  });
+
   it('stops holding at the budget, at a row out of sequence, and when disabled; holds again after clear', () => {
     // A row: 14 bytes + 26 of claim fields + its claim id + 7 a line (+ 96 for a new identity).
     const held = new OverlayLines(40 + 2 + 7 + 96 + 40 + 2 + 7);
