@@ -8,50 +8,17 @@
  * hundred in a history), rendering NPI and claim; per claim: claim id (ASCII bytes), billing NPI, file id. Memory is
  * bounded: past `budgetBytes` no new answer is held until `clear` (a committed write, which makes them all stale).
  */
-import { FAMILY_CODES, REGION_CODES, ROLE_CODES, codeOf } from './records.js';
+import { FAMILY_CODES, REGION_CODES, ROLE_CODES } from './records.js';
 import type { ViewLine } from './overlay-lines.js';
+import { factFamily, factKx, factRegion, factRole, factSides, grow, Interner, latin1Slice, MAX_INTERNED, packFacts } from './packed-lines.js';
 
 /** Bytes counted per held line, per claim (besides its id's bytes) and per patient (a map entry and its key). */
 const LINE_BYTES = 2 + 2 + 2 + 2 + 4;
 const CLAIM_BYTES = 4 + 4 + 2;
 const PATIENT_BYTES = 2 + 4 + 4 + 64;
-/** Values per interned table (stored in 16 bits; 0 is "none"). */
-const MAX_INTERNED = 0xfffe;
 /** A line number other than 0…0xfffe, or units other than 0…0xfe: the value is kept in a map by line. */
 const SPILLED_NUMBER = 0xffff;
 const SPILLED_UNITS = 0xff;
-
-/** Bits of a shape's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
-const FAMILY_SHIFT = 2;
-const REGION_SHIFT = 5;
-const ROLE_SHIFT = 7;
-const KX_BIT = 1 << 9;
-
-class Interner<T> {
-  readonly values: T[];
-  private readonly ids = new Map<T, number>();
-
-  constructor(none: T) {
-    this.values = [none];
-  }
-
-  /** The value's number (1…), or -1 when the table is full. */
-  id(value: T): number {
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      if (this.values.length > MAX_INTERNED) return -1;
-      id = this.values.length;
-      this.values.push(value);
-      this.ids.set(value, id);
-    }
-    return id;
-  }
-
-  clear(): void {
-    this.values.length = 1;
-    this.ids.clear();
-  }
-}
 
 export class DbLinesCache {
   private readonly budgetBytes: number;
@@ -165,12 +132,12 @@ export class DbLinesCache {
         lineNumber: lineNumber === SPILLED_NUMBER ? this.spilledNumbers.get(at)! : lineNumber,
         procedure: this.shapeProcedure[shape]!,
         modifiers: this.shapeModifiers[shape]!,
-        sides: facts & 3,
-        family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
-        region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
-        role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
+        sides: factSides(facts),
+        family: FAMILY_CODES[factFamily(facts)]!,
+        region: REGION_CODES[factRegion(facts)]!,
+        role: ROLE_CODES[factRole(facts)]!,
         units: units === SPILLED_UNITS ? this.spilledUnits.get(at)! : units,
-        kx: (facts & KX_BIT) !== 0,
+        kx: factKx(facts),
         renderingNpi: npi === 0 ? null : npis[npi]!,
       });
     }
@@ -291,12 +258,7 @@ export class DbLinesCache {
     const procedure = this.procedures.id(line.procedure);
     const modifiers = this.modifierLists.id(line.modifiers);
     if (procedure < 0 || modifiers < 0) return -1;
-    const facts =
-      line.sides |
-      (codeOf(FAMILY_CODES, line.family) << FAMILY_SHIFT) |
-      (codeOf(REGION_CODES, line.region) << REGION_SHIFT) |
-      (codeOf(ROLE_CODES, line.role) << ROLE_SHIFT) |
-      (line.kx ? KX_BIT : 0);
+    const facts = packFacts(line);
     let units = line.units;
     if (!(Number.isInteger(units) && units >= 0 && units < SPILLED_UNITS) || Object.is(units, -0)) {
       this.spilledUnits.set(at, units);
@@ -394,11 +356,3 @@ export class DbLinesCache {
   }
 }
 
-function grow<T extends Int32Array | Uint16Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
-}
-
-/** Buffer's own latin1 decoder (what `toString('latin1', start, end)` calls, without its checks and dispatch). */
-const latin1Slice = (bytes: Buffer, start: number, end: number): string =>
-  (bytes as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);

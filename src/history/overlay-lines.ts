@@ -19,7 +19,8 @@
  * stop the holding until the overlay is emptied (`clear`).
  */
 import type { PatientIdentity } from './identity.js';
-import { claimKey, codeOf, FAMILY_CODES, REGION_CODES, ROLE_CODES, type LineRecord } from './records.js';
+import { claimKey, FAMILY_CODES, REGION_CODES, ROLE_CODES, type LineRecord } from './records.js';
+import { factFamily, factKx, factRegion, factRole, factSides, grow, Interner, latin1Slice, MAX_INTERNED, packFacts } from './packed-lines.js';
 
 /** One line as the view holds it, from the database or the run's overlay: a line record with its claim and file. */
 export interface ViewLine extends LineRecord {
@@ -44,19 +45,11 @@ const IDENTITY_BYTES = 96;
 const OTHER_IDENTITY_BYTES = 200;
 /** A payer claim number (besides its characters), a charge that 32 bits do not hold: map entries. */
 const EXTRA_FIELD_BYTES = 48;
-/** Values per interned table (stored in 16 bits; 0 is kept for "none"). */
-const MAX_INTERNED = 0xfffe;
 /** A line number or units that 8 bits do not hold: the value is in a map beside (units: the shape says SPILLED). */
 const SPILLED = 0xff;
 
 /** Rows of one patient's chain the scratch array keeps room for (a longer chain's is given back after use). */
 const CHAIN_SCRATCH = 1024;
-
-/** Bits of a line's packed facts: sides (2), family (3), region (2), role (2), KX (1). */
-const FAMILY_SHIFT = 2;
-const REGION_SHIFT = 5;
-const ROLE_SHIFT = 7;
-const KX_BIT = 1 << 9;
 
 const NAME_KEY = /^[0-9a-f]{24}$/;
 
@@ -96,29 +89,6 @@ const NO_FIELDS: HeldClaimFields = {
 /** Characters the overlay database's packed lines reserve (store.ts): modifier lists holding one are kept as given. */
 const SEPARATORS = /[\u001d-\u001f]/;
 
-class Interner {
-  readonly values: string[] = [''];
-  private readonly ids = new Map<string, number>();
-
-  /** The value's number (1…), or -1 when the table is full. */
-  id(value: string): number {
-    let id = this.ids.get(value);
-    if (id === undefined) {
-      if (this.values.length > MAX_INTERNED) return -1;
-      id = this.values.length;
-      const held = detach(value);
-      this.values.push(held);
-      this.ids.set(held, id);
-    }
-    return id;
-  }
-
-  clear(): void {
-    this.values.length = 1;
-    this.ids.clear();
-  }
-}
-
 export class OverlayLines {
   private readonly budgetBytes: number;
   private usedBytes = 0;
@@ -153,7 +123,7 @@ export class OverlayLines {
   private readonly otherIdentities = new Map<number, PatientIdentity>();
   private readonly payerClaimNumbers = new Map<number, string>();
   private readonly spilledCharges = new Map<number, number>();
-  private readonly frequencies = new Interner();
+  private readonly frequencies = new Interner<string>('', detach);
 
   // Per line, in order of arrival.
   private lineCount = 0;
@@ -166,11 +136,11 @@ export class OverlayLines {
   private readonly spilledNumbers = new Map<number, number>();
   private readonly spilledUnits = new Map<number, number>();
 
-  private readonly dates = new Interner();
-  private readonly procedures = new Interner();
-  private readonly modifierLists = new Interner();
-  private readonly npis = new Interner();
-  private readonly billingNpis = new Interner();
+  private readonly dates = new Interner<string>('', detach);
+  private readonly procedures = new Interner<string>('', detach);
+  private readonly modifierLists = new Interner<string>('', detach);
+  private readonly npis = new Interner<string>('', detach);
+  private readonly billingNpis = new Interner<string>('', detach);
   /** The modifiers of each interned list, and the list joined with commas (as the database stores it). */
   private readonly modifierArrays: string[][] = [[]];
   private readonly modifierTexts: string[] = [''];
@@ -258,12 +228,7 @@ export class OverlayLines {
       const modifiers = this.modifierListId(line.modifiers);
       const npi = line.renderingNpi === null ? 0 : this.npis.id(line.renderingNpi);
       if (date < 0 || procedure < 0 || modifiers < 0 || npi < 0) return this.stop();
-      const facts =
-        line.sides |
-        (codeOf(FAMILY_CODES, line.family) << FAMILY_SHIFT) |
-        (codeOf(REGION_CODES, line.region) << REGION_SHIFT) |
-        (codeOf(ROLE_CODES, line.role) << ROLE_SHIFT) |
-        (line.kx ? KX_BIT : 0);
+      const facts = packFacts(line);
       const at = start + i;
       const shape = this.shapeId(procedure, modifiers, facts, small(line.units, at, this.spilledUnits));
       if (shape < 0) return this.stop();
@@ -406,12 +371,12 @@ export class OverlayLines {
         serviceDate,
         procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
         modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!,
-        sides: facts & 3,
-        family: FAMILY_CODES[(facts >> FAMILY_SHIFT) & 7]!,
-        region: REGION_CODES[(facts >> REGION_SHIFT) & 3]!,
-        role: ROLE_CODES[(facts >> ROLE_SHIFT) & 3]!,
+        sides: factSides(facts),
+        family: FAMILY_CODES[factFamily(facts)]!,
+        region: REGION_CODES[factRegion(facts)]!,
+        role: ROLE_CODES[factRole(facts)]!,
         units: units === SPILLED ? this.spilledUnits.get(at)! : units,
-        kx: (facts & KX_BIT) !== 0,
+        kx: factKx(facts),
         renderingNpi: npi === 0 ? null : this.npis.values[npi]!,
       });
     }
@@ -748,12 +713,6 @@ export class OverlayLines {
   }
 }
 
-/** The parts of a line's packed facts (factsAt): sides bits, family, region and role codes, KX. */
-export const factSides = (facts: number): number => facts & 3;
-export const factFamily = (facts: number): number => (facts >> FAMILY_SHIFT) & 7;
-export const factRegion = (facts: number): number => (facts >> REGION_SHIFT) & 3;
-export const factRole = (facts: number): number => (facts >> ROLE_SHIFT) & 3;
-export const factKx = (facts: number): boolean => (facts & KX_BIT) !== 0;
 
 /** A name key's 24 hex digits (NAME_KEY) as 12 bytes (Buffer.write's hex decoder costs several times this). */
 function writeNameKey(bytes: Buffer, at: number, nameKey: string): void {
@@ -769,14 +728,6 @@ function small(value: number, at: number, spilled: Map<number, number>): number 
   return SPILLED;
 }
 
-function grow<T extends Int32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
-}
-
-/** Buffer's own latin1 decoder (what `toString('latin1', start, end)` calls, without its checks and dispatch). */
-const latin1Slice = (bytes: Buffer, start: number, end: number): string =>
-  (bytes as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
 
 /**
  * A copy of a string that holds nothing else alive: a value read from the input may be a slice of a 64 KiB chunk
