@@ -17,7 +17,7 @@ import { createWriteStream, ReadStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClaimReader, FileProblem, ReadClaim } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
@@ -136,7 +136,16 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     problems.push({ code, message, location: { file: fileName, csvLine: line, byteOffset }, envelope: false, fatal: true });
   };
 
-  async function* claims(): AsyncGenerator<ReadClaim> {
+  /** Pass 2's claim already readable without waiting (set once pass 2 starts; only while the generator waits). */
+  let ready: (() => ReadClaim | undefined) | undefined;
+  /** Runs ready() took but could not build without reading: the generator's next claim. */
+  let waiting: Run[] | undefined;
+
+  function claims(): AsyncGenerator<ReadClaim> & ReadyClaims {
+    return Object.assign(claimsInOrder(), { takeReady: (): ReadClaim | undefined => ready?.() });
+  }
+
+  async function* claimsInOrder(): AsyncGenerator<ReadClaim> {
     if (started) throw new Error(`claims() of ${fileName} can be iterated once`);
     started = true;
     let tempDirectory: string | undefined;
@@ -147,6 +156,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     const index = new RunIndex(directory, options.memoryRuns);
     let handle: FileHandle | undefined;
     let rowHandle: FileHandle | undefined;
+    let claimRuns: Generator<Run[]> | undefined;
     let layoutSent = false;
     const emptyLayout = (delimiter: string): CsvLayout => ({
       file: fileName, headerBytes: Buffer.alloc(0), header: [], delimiter, encoding: 'latin1', eol: '\n', bom: false,
@@ -247,7 +257,40 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       rowHandle = await open(rowFile, 'r');
       const storedRows = new RangeReader(rowHandle);
       const originalBytes = new RangeReader(handle);
-      for (const runs of index.claims()) {
+      claimRuns = index.claims();
+      const runsOfClaims = claimRuns;
+      const rowContext = context;
+      /** Build the claim of `runs` from the read windows; undefined when a range lies outside them. */
+      const claimNow = (runs: Run[]): ReadClaim | undefined => {
+        const rowsOfClaim: ParsedRow[] = [];
+        for (const part of runs) {
+          const stored = storedRows.readNow(part.start, part.end);
+          if (stored === undefined) return undefined;
+          if (!storedRowsOf(stored, rowsOfClaim, originalBytes)) return undefined;
+        }
+        return toReadClaim(rowsOfClaim, rowContext);
+      };
+      ready = () => {
+        if (waiting !== undefined) return undefined;
+        const next = runsOfClaims.next();
+        if (next.done === true) return undefined;
+        const read = claimNow(next.value);
+        if (read === undefined) waiting = next.value;
+        return read;
+      };
+      for (;;) {
+        let runs = waiting;
+        waiting = undefined;
+        if (runs === undefined) {
+          const next = runsOfClaims.next();
+          if (next.done === true) break;
+          runs = next.value;
+        }
+        const read = claimNow(runs);
+        if (read !== undefined) {
+          yield read;
+          continue;
+        }
         const rowsOfClaim: ParsedRow[] = [];
         for (const part of runs) {
           const text = (await storedRows.read(part.start, part.end)).toString('utf8');
@@ -260,6 +303,9 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
         yield toReadClaim(rowsOfClaim, context);
       }
     } finally {
+      ready = undefined;
+      // Stopped early: end the index's query before the index closes.
+      claimRuns?.return(undefined);
       if (!layoutSent) resolveLayout(emptyLayout(map.delimiter ?? ','));
       index.close();
       await handle?.close();
@@ -316,12 +362,36 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
   return buffer.subarray(0, filled);
 }
 
+/**
+ * The rows stored in `stored` (lines of the row file) appended to `rows`, with their original bytes from
+ * `original`'s window; false when some row's bytes lie outside it (nothing usable appended then).
+ */
+function storedRowsOf(stored: Buffer, rows: ParsedRow[], original: RangeReader): boolean {
+  const text = stored.toString('utf8');
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [start, end, lineNo, fields] = JSON.parse(line) as [number, number, number, string[]];
+    const bytes = original.readNow(start, end);
+    if (bytes === undefined) return false;
+    rows.push({ fields, start, end, line: lineNo, bytes: Buffer.from(bytes) });
+  }
+  return true;
+}
+
 /** Reads byte ranges through a 1 MiB window, so neighbouring runs cost one read. */
 class RangeReader {
   private window: Buffer = Buffer.alloc(0);
   private windowStart = 0;
 
   constructor(private readonly handle: FileHandle) {}
+
+  /** The range when it lies in the current window (no read), else undefined. */
+  readNow(start: number, end: number): Buffer | undefined {
+    if (start >= this.windowStart && end <= this.windowStart + this.window.length) {
+      return this.window.subarray(start - this.windowStart, end - this.windowStart);
+    }
+    return undefined;
+  }
 
   async read(start: number, end: number): Promise<Buffer> {
     if (start >= this.windowStart && end <= this.windowStart + this.window.length) {

@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { Claim, ServiceLine } from '../encounter/model.js';
 import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
-import { formatCell, rowSignature, type RowContext } from './claim.js';
+import { changedColumns, formatCell, type RowContext } from './claim.js';
 import { decodeField, encodeField } from './rows.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
 import { bindHeader, type CsvColumnMap } from './columns.js';
@@ -118,53 +118,75 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
     return serialize(fields, current.delimiter, quotingOf(base, current.delimiter, current.encoding));
   };
 
+  /** The layout once known (write() waits for it; writeNow() needs it, else it falls back to write()). */
+  let resolved: CsvLayout | undefined = layout instanceof Promise ? undefined : layout;
+  if (layout instanceof Promise) {
+    void layout.then((value) => {
+      resolved = value;
+    }, () => undefined);
+  }
+  let decodeOf: ((text: string) => string) | undefined;
+
+  /** Hand the claim's bytes to the stream: true when the stream asks to wait for 'drain'. */
+  const put = (current: CsvLayout, read: ReadClaim, claim: Claim, changed: boolean): boolean => {
+    const raw = read.raw as CsvRawClaim;
+    const parts: Buffer[] = [];
+    header(current, parts);
+    claims++;
+    if (changed) changedRows(current, parts, read, raw, claim);
+    else for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
+    if (parts.length === 0) return false;
+    return !out.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  };
+
+  const changedRows = (current: CsvLayout, parts: Buffer[], read: ReadClaim, raw: CsvRawClaim, claim: Claim): void => {
+    decodeOf ??= current.encoding === 'utf8' ? (text) => text : decodeField;
+    const context: RowContext = {
+      file: current.file,
+      header: current.header,
+      decode: decodeOf,
+      binding: current.binding,
+      map: current.map,
+    };
+    const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
+    // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
+    const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
+    const rowKeys = new Set(raw.rows.map((original) => original.key));
+    for (const original of raw.rows) {
+      const line = lineByKey.get(original.key);
+      const readLine = readLineByKey.get(original.key);
+      if (line === undefined) continue; // removed by a fix
+      const changed = changedColumns(context, claim, line, read.claim, readLine);
+      if (changed === undefined) {
+        row(current, parts, original.bytes, original.ending);
+        continue;
+      }
+      const text = rewrite(context, current, original, claim, line, (column) => changed[column] === true);
+      const lead = original.bytes.subarray(0, original.leadLength);
+      row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, current.encoding)]), original.ending);
+    }
+    // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
+    const lastRow = raw.rows[raw.rows.length - 1];
+    for (const line of claim.lines) {
+      if (rowKeys.has(line.key)) continue;
+      const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
+      const text = rewrite(context, current, origin, claim, line, () => true);
+      row(current, parts, Buffer.from(text + current.eol, current.encoding), current.eol);
+    }
+  };
+
+  const write = async (read: ReadClaim, claim: Claim, changed: boolean): Promise<void> => {
+    const current = await layout;
+    if (put(current, read, claim, changed)) await once(out, 'drain');
+  };
+
   return {
-    async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
-      const current = await layout;
-      const raw = read.raw as CsvRawClaim;
-      const parts: Buffer[] = [];
-      header(current, parts);
-      claims++;
-      if (!changed) {
-        for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
-        await send(parts);
-        return;
-      }
-      const context: RowContext = {
-        file: current.file,
-        header: current.header,
-        decode: current.encoding === 'utf8' ? (text) => text : decodeField,
-        binding: current.binding,
-        map: current.map,
-      };
-      const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
-      // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
-      const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
-      const rowKeys = new Set(raw.rows.map((original) => original.key));
-      for (const original of raw.rows) {
-        const line = lineByKey.get(original.key);
-        const readLine = readLineByKey.get(original.key);
-        if (line === undefined) continue; // removed by a fix
-        const signature = rowSignature(context, claim, line);
-        const before = readLine === undefined ? [] : rowSignature(context, read.claim, readLine);
-        const differs = (column: number): boolean => signature[column] !== before[column];
-        if (!signature.some((_, column) => differs(column))) {
-          row(current, parts, original.bytes, original.ending);
-          continue;
-        }
-        const text = rewrite(context, current, original, claim, line, differs);
-        const lead = original.bytes.subarray(0, original.leadLength);
-        row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, current.encoding)]), original.ending);
-      }
-      // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
-      const lastRow = raw.rows[raw.rows.length - 1];
-      for (const line of claim.lines) {
-        if (rowKeys.has(line.key)) continue;
-        const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
-        const text = rewrite(context, current, origin, claim, line, () => true);
-        row(current, parts, Buffer.from(text + current.eol, current.encoding), current.eol);
-      }
-      await send(parts);
+    write,
+
+    /** write() without a promise once the layout is known and the stream is below its mark. */
+    writeNow(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> | undefined {
+      if (resolved === undefined) return write(read, claim, changed);
+      return put(resolved, read, claim, changed) ? once(out, 'drain').then(() => undefined) : undefined;
     },
 
     async close(): Promise<{ claims: number }> {
