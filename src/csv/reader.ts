@@ -4,11 +4,11 @@
  * Grouping rows into claims needs to know a claim is complete, which an unsorted file only tells at its end. So
  * the reader makes two passes:
  *  1. csv-parse streams the file once and the header is checked. Each row's position, line and fields go to a
- *     temporary row file (one JSON array a line); each run of consecutive rows with the same claim key is
+ *     temporary row file (a line a row: see storedRow); each run of consecutive rows with the same claim key is
  *     recorded (key, range in the row file) in a RunIndex — in memory, then in a temporary SQLite file past
  *     20 000 runs. A stream that is not an fs.ReadStream of a path is also copied to a temporary spill file, so
  *     the rows' original bytes can be read again.
- *  2. For each claim, in order of first appearance, its runs are read back from the row file (JSON.parse, no
+ *  2. For each claim, in order of first appearance, its runs are read back from the row file (split, no
  *     second CSV parse) with each row's original bytes: memory for one claim plus two 1 MiB read windows. A
  *     sorted file (one run per claim) reads both files front to back.
  */
@@ -199,7 +199,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           continue;
         }
         const key = (row.fields[keyColumn] ?? '').trim();
-        const stored = `${JSON.stringify([row.start, row.end, row.line, row.fields])}\n`;
+        const stored = storedRow(row);
         const storedAt = rowStoreBytes;
         rowStoreBytes += Buffer.byteLength(stored);
         pendingRows += stored;
@@ -296,7 +296,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           const text = (await storedRows.read(part.start, part.end)).toString('utf8');
           for (const stored of text.split('\n')) {
             if (stored === '') continue;
-            const [start, end, line, fields] = JSON.parse(stored) as [number, number, number, string[]];
+            const { start, end, line, fields } = parseStoredRow(stored);
             rowsOfClaim.push({ fields, start, end, line, bytes: Buffer.from(await originalBytes.read(start, end)) });
           }
         }
@@ -363,6 +363,40 @@ async function readRange(handle: FileHandle, start: number, end: number): Promis
 }
 
 /**
+ * A row as one line of the row file: `start,end,line` then each field after a NUL — split() reads it back far
+ * faster than JSON.parse. A row whose fields could hold a NUL (its bytes have one) or a line feed, or that has no
+ * field, is stored as `J` + JSON instead.
+ */
+function storedRow(row: ParsedRow): string {
+  if (row.fields.length > 0 && row.bytes.indexOf(0) === -1) {
+    const joined = row.fields.join('\0');
+    if (!joined.includes('\n')) return `${row.start},${row.end},${row.line}\0${joined}\n`;
+  }
+  return `J${JSON.stringify([row.start, row.end, row.line, row.fields])}\n`;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** One line of the row file (see storedRow) → the row, its bytes not yet read. */
+function parseStoredRow(stored: string): ParsedRow {
+  if (stored.charCodeAt(0) === 74 /* J */) {
+    const [start, end, line, fields] = JSON.parse(stored.slice(1)) as [number, number, number, string[]];
+    return { fields, start, end, line, bytes: NO_BYTES };
+  }
+  const fields = stored.split('\0');
+  const position = fields.shift()!;
+  const firstComma = position.indexOf(',');
+  const secondComma = position.indexOf(',', firstComma + 1);
+  return {
+    fields,
+    start: Number(position.slice(0, firstComma)),
+    end: Number(position.slice(firstComma + 1, secondComma)),
+    line: Number(position.slice(secondComma + 1)),
+    bytes: NO_BYTES,
+  };
+}
+
+/**
  * The rows stored in `stored` (lines of the row file) appended to `rows`, with their original bytes from
  * `original`'s window; false when some row's bytes lie outside it (nothing usable appended then).
  */
@@ -370,10 +404,11 @@ function storedRowsOf(stored: Buffer, rows: ParsedRow[], original: RangeReader):
   const text = stored.toString('utf8');
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const [start, end, lineNo, fields] = JSON.parse(line) as [number, number, number, string[]];
-    const bytes = original.readNow(start, end);
+    const row = parseStoredRow(line);
+    const bytes = original.readNow(row.start, row.end);
     if (bytes === undefined) return false;
-    rows.push({ fields, start, end, line: lineNo, bytes: Buffer.from(bytes) });
+    row.bytes = Buffer.from(bytes);
+    rows.push(row);
   }
   return true;
 }
