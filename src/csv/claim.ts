@@ -136,6 +136,8 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
   for (const row of rows.slice(1)) {
     for (const field of CLAIM_FIELDS) {
       if (lineDiagnoses && /^dx\d+$/.test(field)) continue;
+      const column = context.binding.columnOfField[field];
+      if (column === undefined || (column < first.fields.length && first.fields[column] === row.fields[column])) continue; // same text
       const expected = cell(context, first.fields, field);
       const actual = cell(context, row.fields, field);
       if (expected !== undefined && actual !== undefined && expected.trim() !== actual.trim()) {

@@ -30,6 +30,8 @@ function serialize(fields: readonly string[], delimiter: string, quoting: Quotin
 
 function quotingOf(row: CsvRawRow, delimiter: string, encoding: BufferEncoding): Quoting {
   const content = contentOf(row, encoding);
+  // Both quoted styles write a quote for a non-empty field: a row without one was quoted where needed.
+  if (!content.includes('"') && row.fields.some((field) => field !== '')) return 'needed';
   if (content === serialize(row.fields, delimiter, 'all')) return 'all';
   if (content === serialize(row.fields, delimiter, 'non-empty')) return 'non-empty';
   return 'needed';
