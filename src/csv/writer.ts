@@ -15,6 +15,9 @@ import { decodeField, encodeField } from './rows.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
 import { bindHeader, type CsvColumnMap } from './columns.js';
 
+/** Bytes gathered before one write to the stream (one write a claim made an fs write request a claim). */
+const FLUSH_AT = 65_536;
+
 /** How a row quotes: every field, every non-empty field, or only where needed (csv-stringify's default). */
 type Quoting = 'all' | 'non-empty' | 'needed';
 
@@ -82,11 +85,6 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
   let needSeparator = false;
   let claims = 0;
 
-  const send = async (parts: Buffer[]): Promise<void> => {
-    if (parts.length === 0) return;
-    if (!out.write(parts.length === 1 ? parts[0] : Buffer.concat(parts))) await once(out, 'drain');
-  };
-
   const header = (current: CsvLayout, parts: Buffer[]): void => {
     if (headerWritten) return;
     headerWritten = true;
@@ -129,16 +127,33 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
   }
   let decodeOf: ((text: string) => string) | undefined;
 
-  /** Hand the claim's bytes to the stream: true when the stream asks to wait for 'drain'. */
+  /** Bytes gathered for the stream: handed over in one write once FLUSH_AT is reached (and at close). */
+  let gathered: Buffer[] = [];
+  let gatheredLength = 0;
+
+  /** Hand the gathered bytes to the stream: true when the stream asks to wait for 'drain'. */
+  const flush = (): boolean => {
+    if (gatheredLength === 0) return false;
+    const chunk = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredLength);
+    gathered = [];
+    gatheredLength = 0;
+    return !out.write(chunk);
+  };
+
+  /** Gather the claim's bytes: true when they were handed over and the stream asks to wait for 'drain'. */
   const put = (current: CsvLayout, read: ReadClaim, claim: Claim, changed: boolean): boolean => {
     const raw = read.raw as CsvRawClaim;
     const parts: Buffer[] = [];
     header(current, parts);
     claims++;
+    // The claim's parts are gathered only once all are made: a refused claim (a throw) leaves nothing of it.
     if (changed) changedRows(current, parts, read, raw, claim);
     else for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
-    if (parts.length === 0) return false;
-    return !out.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    for (const part of parts) {
+      gathered.push(part);
+      gatheredLength += part.length;
+    }
+    return gatheredLength >= FLUSH_AT && flush();
   };
 
   const changedRows = (current: CsvLayout, parts: Buffer[], read: ReadClaim, raw: CsvRawClaim, claim: Claim): void => {
@@ -196,7 +211,11 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
       const parts: Buffer[] = [];
       header(current, parts);
       if (current.trailer.length > 0) parts.push(current.trailer);
-      await send(parts);
+      for (const part of parts) {
+        gathered.push(part);
+        gatheredLength += part.length;
+      }
+      if (flush()) await once(out, 'drain');
       out.end();
       await finished(out);
       return { claims };
