@@ -136,6 +136,8 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
   for (const row of rows.slice(1)) {
     for (const field of CLAIM_FIELDS) {
       if (lineDiagnoses && /^dx\d+$/.test(field)) continue;
+      const column = context.binding.columnOfField[field];
+      if (column === undefined || (column < first.fields.length && first.fields[column] === row.fields[column])) continue; // same text
       const expected = cell(context, first.fields, field);
       const actual = cell(context, row.fields, field);
       if (expected !== undefined && actual !== undefined && expected.trim() !== actual.trim()) {
@@ -339,6 +341,46 @@ export function rowSignature(context: RowContext, claim: Claim, line: ServiceLin
     const value = fieldValue(field, claim, line, context.map);
     return value === undefined ? undefined : JSON.stringify(value);
   });
+}
+
+/** Two field values are the same cell content (what comparing their JSON would say, without the JSON). */
+function sameValue(a: FieldValue, b: FieldValue): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return !Number.isFinite(a) && !Number.isFinite(b); // JSON: null
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) {
+    const left: unknown = a[index];
+    const right: unknown = b[index];
+    if (left === right) continue;
+    if (typeof left === 'number' && typeof right === 'number' && !Number.isFinite(left) && !Number.isFinite(right)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The bound columns whose value differs between `line` of `claim` and `before` of `beforeClaim` (the line as read;
+ * undefined: every bound column differs); undefined when none does. Same answer as comparing rowSignature()s.
+ */
+export function changedColumns(
+  context: RowContext,
+  claim: Claim,
+  line: ServiceLine,
+  beforeClaim: Claim,
+  before: ServiceLine | undefined,
+): boolean[] | undefined {
+  let changed: boolean[] | undefined;
+  const fields = context.binding.fieldOfColumn;
+  for (let column = 0; column < fields.length; column++) {
+    const field = fields[column];
+    if (field === undefined) continue;
+    const value = fieldValue(field, claim, line, context.map);
+    if (value === undefined) continue;
+    if (before !== undefined && sameValue(value, fieldValue(field, beforeClaim, before, context.map))) continue;
+    changed ??= [];
+    changed[column] = true;
+  }
+  return changed;
 }
 
 /** A field's value as cell text, in the style of the cell it replaces (`like`). */

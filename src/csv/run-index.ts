@@ -94,15 +94,16 @@ export class RunIndex {
       return;
     }
     const db = this.db;
+    // Rows as arrays (raw): no intermediate object per run.
     const toRun = (row: unknown): Run => {
-      const { key, start, end, line } = row as Run;
+      const [key, start, end, line] = row as [string, number, number, number];
       return { key, start, end, line };
     };
     if (!this.unsorted) {
-      for (const row of db.prepare('SELECT key, start, end, line FROM runs ORDER BY seq').iterate()) yield [toRun(row)];
+      for (const row of db.prepare('SELECT key, start, end, line FROM runs ORDER BY seq').raw(true).iterate()) yield [toRun(row)];
       return;
     }
-    const runsOf = db.prepare('SELECT key, start, end, line FROM runs WHERE key = ? ORDER BY seq');
+    const runsOf = db.prepare('SELECT key, start, end, line FROM runs WHERE key = ? ORDER BY seq').raw(true);
     // First run of each key, in file order: a run whose key has no earlier run.
     const firsts = db.prepare(
       'SELECT key FROM runs AS r WHERE NOT EXISTS (SELECT 1 FROM runs AS e WHERE e.key = r.key AND e.seq < r.seq) ORDER BY seq',

@@ -11,6 +11,8 @@ const MONEY = /^(-)?\s*(\()?\s*(\$)?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d{0
 
 /** Dollars text (`500`, `500.00`, `$1,234.50`, `-5.25`, `(5.25)`) → integer cents; undefined when not money. */
 export function parseMoney(text: string): Cents | undefined {
+  const plain = plainMoney(text.trim());
+  if (plain !== undefined) return plain;
   const match = MONEY.exec(text.trim());
   if (!match) return undefined;
   const [, minus, open, , minusAfterSymbol, whole = '', fraction, close] = match;
@@ -23,6 +25,27 @@ export function parseMoney(text: string): Cents | undefined {
   if (!Number.isSafeInteger(magnitude)) return undefined;
   const negative = Boolean(minus) || Boolean(open) || Boolean(minusAfterSymbol);
   return negative && magnitude !== 0 ? -magnitude : magnitude;
+}
+
+/** The value of ASCII digits text[from, to), or -1 when one is not a digit. */
+function digitsValue(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const code = text.charCodeAt(index) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
+/** The common `1234.50` (digits, a point, two digits) without the regex; undefined for any other text. */
+function plainMoney(value: string): Cents | undefined {
+  const point = value.length - 3;
+  if (point < 1 || point > 13 || value.charCodeAt(point) !== 46) return undefined;
+  const dollars = digitsValue(value, 0, point);
+  const cents = digitsValue(value, point + 1, value.length);
+  if (dollars < 0 || cents < 0) return undefined;
+  return dollars * 100 + cents; // at most 13 digits of dollars: a safe integer
 }
 
 /** Cents → dollars text, styled like `like` (a `$` sign, thousands separators) when given. */
@@ -56,6 +79,16 @@ export function dateFormatOf(text: string): DateFormat | undefined {
 /** A date in one of `accepted` formats → ISO; undefined when malformed, not a calendar date, or not accepted. */
 export function parseDate(text: string, accepted: readonly DateFormat[] = DATE_FORMATS): IsoDate | undefined {
   const value = text.trim();
+  if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+    // YYYY-MM-DD without the regexes; a valid one is its own ISO form.
+    const year = digitsValue(value, 0, 4);
+    const month = digitsValue(value, 5, 7);
+    const day = digitsValue(value, 8, 10);
+    if (year >= 0 && month >= 0 && day >= 0) {
+      if (!accepted.includes('YYYY-MM-DD')) return undefined;
+      return isoIfValid(year, month, day) === undefined ? undefined : value;
+    }
+  }
   const format = dateFormatOf(value);
   if (format === undefined || !accepted.includes(format)) return undefined;
   let parts: number[];
@@ -88,7 +121,12 @@ export function splitList(text: string, separator: string): string[] {
   const value = text.trim();
   if (value === '') return [];
   const items = separator === '' ? [...value.replace(/\s+/g, '')] : value.split(separator);
-  return items.map((item) => item.trim()).filter((item) => item !== '');
+  const kept: string[] = [];
+  for (const item of items) {
+    const trimmed = item.trim();
+    if (trimmed !== '') kept.push(trimmed);
+  }
+  return kept;
 }
 
 /** A pointer token: `1`…`12` or a letter `A`…`L` (either case). */

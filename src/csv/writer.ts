@@ -10,10 +10,13 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { Claim, ServiceLine } from '../encounter/model.js';
 import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
-import { formatCell, rowSignature, type RowContext } from './claim.js';
+import { changedColumns, formatCell, type RowContext } from './claim.js';
 import { decodeField, encodeField } from './rows.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';
 import { bindHeader, type CsvColumnMap } from './columns.js';
+
+/** Bytes gathered before one write to the stream (one write a claim made an fs write request a claim). */
+const FLUSH_AT = 65_536;
 
 /** How a row quotes: every field, every non-empty field, or only where needed (csv-stringify's default). */
 type Quoting = 'all' | 'non-empty' | 'needed';
@@ -30,6 +33,8 @@ function serialize(fields: readonly string[], delimiter: string, quoting: Quotin
 
 function quotingOf(row: CsvRawRow, delimiter: string, encoding: BufferEncoding): Quoting {
   const content = contentOf(row, encoding);
+  // Both quoted styles write a quote for a non-empty field: a row without one was quoted where needed.
+  if (!content.includes('"') && row.fields.some((field) => field !== '')) return 'needed';
   if (content === serialize(row.fields, delimiter, 'all')) return 'all';
   if (content === serialize(row.fields, delimiter, 'non-empty')) return 'non-empty';
   return 'needed';
@@ -80,11 +85,6 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
   let needSeparator = false;
   let claims = 0;
 
-  const send = async (parts: Buffer[]): Promise<void> => {
-    if (parts.length === 0) return;
-    if (!out.write(parts.length === 1 ? parts[0] : Buffer.concat(parts))) await once(out, 'drain');
-  };
-
   const header = (current: CsvLayout, parts: Buffer[]): void => {
     if (headerWritten) return;
     headerWritten = true;
@@ -118,53 +118,92 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
     return serialize(fields, current.delimiter, quotingOf(base, current.delimiter, current.encoding));
   };
 
+  /** The layout once known (write() waits for it; writeNow() needs it, else it falls back to write()). */
+  let resolved: CsvLayout | undefined = layout instanceof Promise ? undefined : layout;
+  if (layout instanceof Promise) {
+    void layout.then((value) => {
+      resolved = value;
+    }, () => undefined);
+  }
+  let decodeOf: ((text: string) => string) | undefined;
+
+  /** Bytes gathered for the stream: handed over in one write once FLUSH_AT is reached (and at close). */
+  let gathered: Buffer[] = [];
+  let gatheredLength = 0;
+
+  /** Hand the gathered bytes to the stream: true when the stream asks to wait for 'drain'. */
+  const flush = (): boolean => {
+    if (gatheredLength === 0) return false;
+    const chunk = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredLength);
+    gathered = [];
+    gatheredLength = 0;
+    return !out.write(chunk);
+  };
+
+  /** Gather the claim's bytes: true when they were handed over and the stream asks to wait for 'drain'. */
+  const put = (current: CsvLayout, read: ReadClaim, claim: Claim, changed: boolean): boolean => {
+    const raw = read.raw as CsvRawClaim;
+    const parts: Buffer[] = [];
+    header(current, parts);
+    claims++;
+    // The claim's parts are gathered only once all are made: a refused claim (a throw) leaves nothing of it.
+    if (changed) changedRows(current, parts, read, raw, claim);
+    else for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
+    for (const part of parts) {
+      gathered.push(part);
+      gatheredLength += part.length;
+    }
+    return gatheredLength >= FLUSH_AT && flush();
+  };
+
+  const changedRows = (current: CsvLayout, parts: Buffer[], read: ReadClaim, raw: CsvRawClaim, claim: Claim): void => {
+    decodeOf ??= current.encoding === 'utf8' ? (text) => text : decodeField;
+    const context: RowContext = {
+      file: current.file,
+      header: current.header,
+      decode: decodeOf,
+      binding: current.binding,
+      map: current.map,
+    };
+    const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
+    // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
+    const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
+    const rowKeys = new Set(raw.rows.map((original) => original.key));
+    for (const original of raw.rows) {
+      const line = lineByKey.get(original.key);
+      const readLine = readLineByKey.get(original.key);
+      if (line === undefined) continue; // removed by a fix
+      const changed = changedColumns(context, claim, line, read.claim, readLine);
+      if (changed === undefined) {
+        row(current, parts, original.bytes, original.ending);
+        continue;
+      }
+      const text = rewrite(context, current, original, claim, line, (column) => changed[column] === true);
+      const lead = original.bytes.subarray(0, original.leadLength);
+      row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, current.encoding)]), original.ending);
+    }
+    // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
+    const lastRow = raw.rows[raw.rows.length - 1];
+    for (const line of claim.lines) {
+      if (rowKeys.has(line.key)) continue;
+      const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
+      const text = rewrite(context, current, origin, claim, line, () => true);
+      row(current, parts, Buffer.from(text + current.eol, current.encoding), current.eol);
+    }
+  };
+
+  const write = async (read: ReadClaim, claim: Claim, changed: boolean): Promise<void> => {
+    const current = await layout;
+    if (put(current, read, claim, changed)) await once(out, 'drain');
+  };
+
   return {
-    async write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> {
-      const current = await layout;
-      const raw = read.raw as CsvRawClaim;
-      const parts: Buffer[] = [];
-      header(current, parts);
-      claims++;
-      if (!changed) {
-        for (const original of raw.rows) row(current, parts, original.bytes, original.ending);
-        await send(parts);
-        return;
-      }
-      const context: RowContext = {
-        file: current.file,
-        header: current.header,
-        decode: current.encoding === 'utf8' ? (text) => text : decodeField,
-        binding: current.binding,
-        map: current.map,
-      };
-      const lineByKey = new Map(claim.lines.map((line) => [line.key, line]));
-      // The claim as read (fixes make copies, never mutate it) says what each row's cells held.
-      const readLineByKey = new Map(read.claim.lines.map((line) => [line.key, line]));
-      const rowKeys = new Set(raw.rows.map((original) => original.key));
-      for (const original of raw.rows) {
-        const line = lineByKey.get(original.key);
-        const readLine = readLineByKey.get(original.key);
-        if (line === undefined) continue; // removed by a fix
-        const signature = rowSignature(context, claim, line);
-        const before = readLine === undefined ? [] : rowSignature(context, read.claim, readLine);
-        const differs = (column: number): boolean => signature[column] !== before[column];
-        if (!signature.some((_, column) => differs(column))) {
-          row(current, parts, original.bytes, original.ending);
-          continue;
-        }
-        const text = rewrite(context, current, original, claim, line, differs);
-        const lead = original.bytes.subarray(0, original.leadLength);
-        row(current, parts, Buffer.concat([lead, Buffer.from(text + original.ending, current.encoding)]), original.ending);
-      }
-      // Lines added by fixes ("3+1") go after the claim's last row, built from the row they came from.
-      const lastRow = raw.rows[raw.rows.length - 1];
-      for (const line of claim.lines) {
-        if (rowKeys.has(line.key)) continue;
-        const origin = raw.rows.find((original) => original.key === line.key.split('+')[0]) ?? lastRow ?? emptyRow(current);
-        const text = rewrite(context, current, origin, claim, line, () => true);
-        row(current, parts, Buffer.from(text + current.eol, current.encoding), current.eol);
-      }
-      await send(parts);
+    write,
+
+    /** write() without a promise once the layout is known and the stream is below its mark. */
+    writeNow(read: ReadClaim, claim: Claim, changed: boolean): Promise<void> | undefined {
+      if (resolved === undefined) return write(read, claim, changed);
+      return put(resolved, read, claim, changed) ? once(out, 'drain').then(() => undefined) : undefined;
     },
 
     async close(): Promise<{ claims: number }> {
@@ -172,7 +211,11 @@ export function createCsvWriter(out: Writable, layout: CsvLayout | Promise<CsvLa
       const parts: Buffer[] = [];
       header(current, parts);
       if (current.trailer.length > 0) parts.push(current.trailer);
-      await send(parts);
+      for (const part of parts) {
+        gathered.push(part);
+        gatheredLength += part.length;
+      }
+      if (flush()) await once(out, 'drain');
       out.end();
       await finished(out);
       return { claims };

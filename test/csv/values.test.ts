@@ -63,3 +63,25 @@ describe('lists, pointers, quantities, delimiters', () => {
     expect(['a,b,c\n', 'a;b;c\r\n1,2', 'a\tb\tc', '"x;y;z",b,c\n', 'single\n'].map((text) => detectDelimiter(Buffer.from(text)))).toEqual([',', ';', '\t', ',', ',']);
   });
 });
+
+describe('fast paths give the regex answers', () => {
+  it('parseDate on YYYY-MM-DD', () => {
+    expect(parseDate('2024-02-29')).toBe('2024-02-29');
+    expect(parseDate(' 2026-10-28 ')).toBe('2026-10-28');
+    expect(parseDate('2023-02-29')).toBeUndefined();
+    expect(parseDate('0000-01-01')).toBeUndefined();
+    expect(parseDate('2026-13-01')).toBeUndefined();
+    expect(parseDate('2026-1a-01')).toBeUndefined();
+    expect(parseDate('2026-10-28', ['MM/DD/YYYY'])).toBeUndefined();
+    expect(parseDate('10/28/2026', ['MM/DD/YYYY'])).toBe('2026-10-28');
+  });
+  it('parseMoney on digits.cents', () => {
+    expect(parseMoney('850.00')).toBe(85_000);
+    expect(parseMoney('0.07')).toBe(7);
+    expect(parseMoney(' 1234.5 ')).toBe(123_450);
+    expect(parseMoney('9999999999999.99')).toBe(999_999_999_999_999);
+    expect(parseMoney('99999999999999.99')).toBeUndefined(); // past a safe integer of cents
+    expect(parseMoney('12a.00')).toBeUndefined();
+    expect(parseMoney('.50')).toBe(50);
+  });
+});
