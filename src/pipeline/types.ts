@@ -45,7 +45,8 @@ export interface ReadyClaims {
 export interface ClaimWriter {
   /**
    * Write one claim. `claim` is the corrected claim when `changed`, otherwise `read.claim`.
-   * Resolves when the bytes have been handed to the stream (respects back-pressure).
+   * Resolves once the claim is gathered: its bytes reach the stream in chunks, at the writer's flush mark or on
+   * close() (respecting back-pressure). A refused claim rejects with nothing of it written.
    */
   write(read: ReadClaim, claim: Claim, changed: boolean): Promise<void>;
   /**
