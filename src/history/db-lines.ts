@@ -290,7 +290,7 @@ export class DbLinesCache {
     let bytes = this.claimIdBytes;
     if (this.claimIdLength + claimId.length > bytes.length) {
       const needed = this.claimIdLength + claimId.length;
-      const grown = Buffer.alloc(this.capped(Math.max(64 * 1024, 2 * needed), needed, 1));
+      const grown = Buffer.alloc(this.grownLength(Math.max(64 * 1024, 2 * needed), needed, 1));
       bytes.copy(grown, 0, 0, this.claimIdLength);
       this.claimIdBytes = bytes = grown;
     }
@@ -320,9 +320,7 @@ export class DbLinesCache {
 
   private ensureLines(count: number): void {
     if (count <= this.lineDate.length) return;
-    let length = Math.max(4096, this.lineDate.length);
-    while (length < count) length *= 2;
-    length = this.capped(length, count, LINE_BYTES);
+    const length = this.grownLength(Math.max(4096, this.lineDate.length), count, LINE_BYTES);
     this.lineDate = grow(this.lineDate, new Uint16Array(length));
     this.lineShape = grow(this.lineShape, new Uint16Array(length));
     this.lineNpi = grow(this.lineNpi, new Uint16Array(length));
@@ -330,16 +328,18 @@ export class DbLinesCache {
     this.lineNumber = grow(this.lineNumber, new Uint16Array(length));
   }
 
-  /** A table's new length, no longer than the budget could fill (a doubling would otherwise overshoot it). */
-  private capped(length: number, count: number, bytesEach: number): number {
-    return Math.max(count, Math.min(length, Math.ceil(this.budgetBytes / bytesEach) + 1));
+  /**
+   * A table's new length for `needed` items: doubled from `length`, but no longer than the budget could fill (a
+   * doubling would otherwise overshoot it).
+   */
+  private grownLength(length: number, needed: number, bytesEach: number): number {
+    while (length < needed) length *= 2;
+    return Math.max(needed, Math.min(length, Math.ceil(this.budgetBytes / bytesEach) + 1));
   }
 
   private ensurePatients(count: number): void {
     if (count <= this.patientFrom.length) return;
-    let length = Math.max(1024, this.patientFrom.length);
-    while (length < count) length *= 2;
-    length = this.capped(length, count, PATIENT_BYTES);
+    const length = this.grownLength(Math.max(1024, this.patientFrom.length), count, PATIENT_BYTES);
     this.patientLineStart = grow(this.patientLineStart, new Int32Array(length));
     this.patientLineEnd = grow(this.patientLineEnd, new Int32Array(length));
     this.patientFrom = grow(this.patientFrom, new Uint16Array(length));
@@ -347,9 +347,7 @@ export class DbLinesCache {
 
   private ensureClaims(count: number): void {
     if (count < this.claimIdStart.length) return;
-    let length = Math.max(1024, this.claimIdStart.length);
-    while (length <= count) length *= 2;
-    length = this.capped(length, count + 1, CLAIM_BYTES);
+    const length = this.grownLength(Math.max(1024, this.claimIdStart.length), count + 1, CLAIM_BYTES);
     this.claimIdStart = grow(this.claimIdStart, new Int32Array(length));
     this.claimFileId = grow(this.claimFileId, new Int32Array(length));
     this.claimBilling = grow(this.claimBilling, new Uint16Array(length));
