@@ -1,7 +1,8 @@
 /**
  * Sessions (rules.md Terms): the lines of one claim with the same date of service and rendering provider —
  * the line's rendering NPI (2420A), else the claim's (2310B). Sessions come in the order of their first line;
- * lines keep claim order and are the claim's own objects.
+ * lines keep claim order and are the claim's own objects. Read-only, like the claim: the session of a claim of one
+ * session has the claim's `lines` array itself.
  */
 import type { Claim, Encounter } from './model.js';
 
@@ -9,9 +10,14 @@ export function sessionsOf(claim: Claim): Encounter[] {
   if (oneSession(claim)) {
     const first = claim.lines[0]!;
     const renderingNpi = first.renderingNpi ?? claim.renderingNpi;
-    const session: Encounter = { claim, serviceDate: first.serviceDate, lines: claim.lines.slice() };
-    if (renderingNpi !== undefined) session.renderingNpi = renderingNpi;
-    return [session];
+    // The claim's own lines array (read-only to every reader, as the claim is), not a copy of it. The provider in
+    // the literal (not added after: that gives the object a second block for it), in the engine's order for its
+    // whole-claim encounter, so that the rules meet fewer encounter shapes.
+    return [
+      renderingNpi === undefined
+        ? { claim, serviceDate: first.serviceDate, lines: claim.lines }
+        : { claim, serviceDate: first.serviceDate, renderingNpi, lines: claim.lines },
+    ];
   }
   const sessions: Encounter[] = [];
   // The provider part of each session's key (no NPI and '' are one provider). Claims have a few sessions at
@@ -28,8 +34,7 @@ export function sessionsOf(claim: Claim): Encounter[] {
       }
     }
     if (session === undefined) {
-      session = { claim, serviceDate: line.serviceDate, lines: [] };
-      if (renderingNpi !== undefined) session.renderingNpi = renderingNpi;
+      session = renderingNpi === undefined ? { claim, serviceDate: line.serviceDate, lines: [] } : { claim, serviceDate: line.serviceDate, renderingNpi, lines: [] };
       sessions.push(session);
       providers.push(provider);
     }
