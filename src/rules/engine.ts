@@ -82,6 +82,8 @@ interface ActiveRule {
    * coverage/liability-modifier, which runs the ⚑ rules too, and for the engine's own run of a rule it ran first.
    */
   sharesReports: boolean;
+  /** ruleBit(rule) for a rule that shares its reports (0 otherwise). */
+  bit: number;
 }
 
 const preparedCache = new WeakMap<readonly RuleModule<any, any>[], WeakMap<ResolvedPolicy, ActiveRule[]>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -116,6 +118,7 @@ function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedP
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};
     const claimScope = rule.meta.scope === 'claim';
+    const sharesReports = rule.meta.coverageLimit === true && !claimScope;
     active.push({
       rule,
       id: rule.meta.id,
@@ -125,7 +128,8 @@ function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedP
       severity: setting,
       options: { ...defaults, ...overrides },
       applyFixes: rule.meta.fixable === 'safe',
-      sharesReports: rule.meta.coverageLimit === true && !claimScope,
+      sharesReports,
+      bit: sharesReports ? ruleBit(rule) : 0,
     });
   }
   const rank = (rule: RuleModule<any, any>) => PHASE_ORDER.indexOf(rule.meta.phase); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -220,7 +224,11 @@ class RuleRunsBase implements RuleReports {
   private more: EncounterRuns[] | null = null;
 
   find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const bit = ruleBit(rule);
+    return this.findRun(ruleBit(rule), rule, encounter);
+  }
+
+  /** find() with the rule's bit known (the engine's own runs: ActiveRule.bit, not a look-up per run). */
+  findRun(bit: number, rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
     if (bit === 0) return undefined;
     let ran: number;
     let reported: RunReports[] | null;
@@ -239,7 +247,11 @@ class RuleRunsBase implements RuleReports {
   }
 
   remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const bit = ruleBit(rule);
+    this.rememberRun(ruleBit(rule), rule, encounter, reports);
+  }
+
+  /** remember() with the rule's bit known. */
+  rememberRun(bit: number, rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
     if (bit === 0) return;
     const kept: RunReports | null = reports.length === 0 ? null : { rule, reports };
     if (this.encounter === null || encounter === this.encounter) {
@@ -299,13 +311,7 @@ function ruleBit(rule: RuleModule<any, any>): number { // eslint-disable-line @t
  * reports of the ⚑ rules' runs on its encounters), one object rather than two per claim.
  */
 class PassState extends RuleRunsBase {
-  /**
-   * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of
-   * each (parallel arrays, not an object per report; never truncated: setting an array's length frees its room).
-   * Room for a few to begin with (an empty array grown by push gets room for 17).
-   */
-  reportDescriptors: ReportDescriptor[] = new Array<ReportDescriptor>(4);
-  reportEncounters: Encounter[] = new Array<Encounter>(4);
+  /** How many reports of the current rule are in the report buffer (reportDescriptors, reportEncounters). */
   reportCount = 0;
   /** The findings of the pass being run (made at its first finding) and, after runPass, its claim and whether it changed. */
   passFindings: Finding[] | null = null;
@@ -317,22 +323,39 @@ class PassState extends RuleRunsBase {
 
   constructor(options: RunOptions) {
     super();
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const state = this;
+    // The keys in the order of coverage/liability-modifier's own context (one shape of context for the rules).
     this.context = {
       options: {},
       policy: options.policy,
       reference: options.reference,
       history: options.history,
       asOf: options.asOf,
-      report(descriptor) {
-        if (!state.currentEncounter) throw new RuleContractError(state.currentRule, 'report() called outside check()');
-        addReport(state, descriptor, state.currentEncounter);
-      },
+      report,
       ruleReports: this,
     };
   }
 }
+
+/**
+ * The pass state whose pass is running: what every context's report() writes to. The engine checks one claim at a
+ * time and no rule runs the engine, so one function serves every context (a closure per claim's context cost
+ * ~110 bytes a claim).
+ */
+let reporting: PassState | null = null;
+
+function report(descriptor: ReportDescriptor): void {
+  const state = reporting;
+  if (state === null || state.currentEncounter === null) throw new RuleContractError(state?.currentRule ?? '', 'report() called outside check()');
+  addReport(state, descriptor, state.currentEncounter);
+}
+
+/**
+ * The current rule's reports: descriptors and the encounters they were reported on, the first `reportCount` of each
+ * (parallel arrays, not an object per report). One buffer for every claim (most claims report nothing: two arrays
+ * made per claim were ~160 bytes a claim); emptied after each use (takeReports), so that it holds no claim's objects.
+ */
+const reportDescriptors: (ReportDescriptor | undefined)[] = new Array<ReportDescriptor | undefined>(16).fill(undefined);
+const reportEncounters: (Encounter | undefined)[] = new Array<Encounter | undefined>(16).fill(undefined);
 
 function newPassState(options: RunOptions): PassState {
   return new PassState(options);
@@ -340,8 +363,13 @@ function newPassState(options: RunOptions): PassState {
 
 function addReport(state: PassState, descriptor: ReportDescriptor, encounter: Encounter): void {
   const n = state.reportCount;
-  state.reportDescriptors[n] = descriptor;
-  state.reportEncounters[n] = encounter;
+  if (n < reportDescriptors.length) {
+    reportDescriptors[n] = descriptor;
+    reportEncounters[n] = encounter;
+  } else {
+    reportDescriptors.push(descriptor);
+    reportEncounters.push(encounter);
+  }
   state.reportCount = n + 1;
 }
 
@@ -354,7 +382,7 @@ const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
  * reported again without running it; otherwise the rule runs and its reports are kept.
  */
 function runSharing(active: ActiveRule, encounter: Encounter, state: PassState): void {
-  const known = state.find(active.rule, encounter);
+  const known = state.findRun(active.bit, active.rule, encounter);
   if (known !== undefined) {
     for (let i = 0; i < known.length; i++) addReport(state, known[i]!, encounter);
     return;
@@ -362,7 +390,7 @@ function runSharing(active: ActiveRule, encounter: Encounter, state: PassState):
   const start = state.reportCount;
   const check = active.check;
   check(encounter, state.context);
-  state.remember(active.rule, encounter, state.reportCount > start ? state.reportDescriptors.slice(start, state.reportCount) : NO_REPORTS);
+  state.rememberRun(active.bit, active.rule, encounter, state.reportCount > start ? (reportDescriptors.slice(start, state.reportCount) as ReportDescriptor[]) : NO_REPORTS);
 }
 
 interface PendingApplied extends AppliedFix {
@@ -391,6 +419,7 @@ function runPass(
   let changed = false;
   const context = state.context;
   state.passFindings = null;
+  reporting = state;
 
   for (let r = 0; r < rules.length; r++) {
     const active = rules[r]!;
@@ -477,8 +506,8 @@ function takeReports(
   let touched: Set<string> | null = null;
   const count = state.reportCount;
   for (let i = 0; i < count; i++) {
-    const descriptor = state.reportDescriptors[i]!;
-    const encounter = state.reportEncounters[i]!;
+    const descriptor = reportDescriptors[i]!;
+    const encounter = reportEncounters[i]!;
     if (descriptor.fix && !rule.meta.fixable) {
       throw new RuleContractError(rule.meta.id, 'reported a fix but meta.fixable is not set');
     }
@@ -501,6 +530,10 @@ function takeReports(
       }
     }
     addFinding(state, finding);
+  }
+  for (let i = 0; i < count; i++) {
+    reportDescriptors[i] = undefined;
+    reportEncounters[i] = undefined;
   }
   return claim;
 }
