@@ -71,6 +71,15 @@ export function normalizeClaim(claim: Claim, reference: ReferenceData): Claim {
     const line = source[i]!;
     lines[i] = copyLine(line, normalizeLine(line, reference), drugLast);
   }
+  return withLines(claim, lines);
+}
+
+/**
+ * `{ ...claim, lines }`, for normalizeClaim and for the engine's copies of fixed claims made from the claim as read
+ * (normalizeFixedClaim's `base`): a spread's shape follows the shape it copies, so copies of the readers' claims all
+ * have the same few shapes; copies of copies came out in shapes of their own.
+ */
+function withLines(claim: Claim, lines: ServiceLine[]): Claim {
   return { ...claim, lines };
 }
 
@@ -124,12 +133,11 @@ function copyLine(line: ServiceLine, facts: LineFacts, drugLast: boolean): Servi
 }
 
 /**
- * normalizeClaim for a claim a fix made (the engine's applyFix): the same copy, written out a second time on
- * purpose. An object spread is as fast as the shapes it has met: the readers' claims and lines come in a few
- * shapes, the fixes' copies in many more, and sharing one spread with them made every claim's copy take the slow,
- * generic path (measured: about twice the time per claim).
+ * normalizeClaim for a claim a fix made (the engine's applyFix). `base`, when given, is the claim the engine was
+ * given, whose fields `claim` has but for lines, diagnoses and total: the copy is made from it (then takes
+ * `claim`'s diagnoses and total), so that it has the shape normalizeClaim gives (see withLines).
  */
-export function normalizeFixedClaim(claim: Claim, reference: ReferenceData): Claim {
+export function normalizeFixedClaim(claim: Claim, reference: ReferenceData, base?: Claim): Claim {
   const source = claim.lines;
   const lines: ServiceLine[] = new Array<ServiceLine>(source.length);
   const drugLast = claim.format === 'x12';
@@ -137,5 +145,9 @@ export function normalizeFixedClaim(claim: Claim, reference: ReferenceData): Cla
     const line = source[i]!;
     lines[i] = copyLine(line, normalizeLine(line, reference), drugLast);
   }
-  return { ...claim, lines };
+  if (base === undefined) return { ...claim, lines };
+  const copy = withLines(base, lines);
+  copy.diagnoses = claim.diagnoses;
+  copy.totalChargeCents = claim.totalChargeCents;
+  return copy;
 }

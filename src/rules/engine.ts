@@ -164,6 +164,7 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   // One pass state (rule context, report buffer) for the claim's passes. Per claim, not shared by every claim:
   // an old-generation object written with a pointer to each claim's young objects costs more than a new one.
   const state = newPassState(options);
+  state.input = input;
 
   if (!options.fix) {
     findings = runPass(claim, rules, options, null, state);
@@ -317,6 +318,8 @@ class PassState extends RuleRunsBase {
   passFindings: Finding[] | null = null;
   passClaim: Claim | null = null;
   passChanged = false;
+  /** The claim given to the engine (applyFix copies the claim-level fields from it). */
+  input: Claim | null = null;
   currentEncounter: Encounter | null = null;
   currentRule = '';
   readonly context: RuleContext<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -517,7 +520,7 @@ function takeReports(
       touched ??= new Set();
       if (!overlaps(conflicts, touched)) {
         for (const key of claims) touched.add(key);
-        const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference);
+        const next = applyFix(claim, descriptor.fix, rule.meta.id, options.reference, state.input!);
         if (sameContent(claim, next)) {
           // A fix that changes nothing cannot resolve its finding: it stays open (and cannot loop the passes).
           addFinding(state, finding);
@@ -706,7 +709,8 @@ function touchedBy(fix: Fix): { claims: string[]; conflicts: string[] } {
 // ---------------------------------------------------------------------------------------------------------------
 // Applying a fix: a new claim (lines copied on write), derived values recomputed, re-normalized.
 
-function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceData): Claim {
+/** `input`: the claim the engine was given (whose fields `claim` has, but for lines, diagnoses and total). */
+function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceData, input: Claim): Claim {
   let lines = claim.lines.slice();
   let diagnoses: Diagnosis[] = claim.diagnoses;
   let total = claim.totalChargeCents;
@@ -822,7 +826,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
   const chargesChanged = fix.changes.some((change) => CHARGE_OPS.has(change.op));
   const totalChargeCents = chargesChanged ? lines.reduce((sum, line) => sum + line.chargeCents, 0) : totalSet ? total : claim.totalChargeCents;
   const next: Claim = { ...claim, lines, diagnoses, totalChargeCents };
-  return normalizeFixedClaim(next, reference);
+  return normalizeFixedClaim(next, reference, input);
 }
 
 const CHARGE_OPS: ReadonlySet<Change['op']> = new Set(['set-units', 'set-charge', 'remove-line', 'add-line']);
