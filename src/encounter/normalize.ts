@@ -6,8 +6,6 @@
 import type { ReferenceData } from '../reference/types.js';
 import type { Claim, LineFacts, ProcedureFamily, ServiceLine, Side } from './model.js';
 
-/** The families whose units count as levels (rules.md Terms: "Levels on a side"). */
-const SPINE_FAMILIES: ReadonlySet<ProcedureFamily> = new Set(['esi-interlaminar', 'esi-transforaminal', 'facet', 'rfa']);
 
 const BOTH: readonly Side[] = Object.freeze(['left', 'right'] as Side[]);
 const LEFT: readonly Side[] = Object.freeze(['left'] as Side[]);
@@ -19,8 +17,12 @@ function looksLikeDrug(code: string): boolean {
   return code.length === 5 && code.charCodeAt(0) === 74 /* J */;
 }
 
+/**
+ * The families whose units count as levels (rules.md Terms: "Levels on a side"). Compared, not looked up in a Set:
+ * rules ask this for every line (families are the tables' interned strings: each comparison is one pointer test).
+ */
 export function isSpineFamily(family: ProcedureFamily): boolean {
-  return SPINE_FAMILIES.has(family);
+  return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet' || family === 'rfa';
 }
 
 /** 50 → both sides; RT → right; LT → left (RT and LT on one line → both); none → [] and sideUnknown. */
@@ -56,7 +58,7 @@ export function normalizeLine(line: ServiceLine, reference: ReferenceData): Line
     role: info?.role ?? 'none',
     sides: freshSides(sides),
     sideUnknown: sides.length === 0,
-    levels: SPINE_FAMILIES.has(family) ? line.units : 0,
+    levels: isSpineFamily(family) ? line.units : 0,
     includesImaging: info?.includesImaging ?? false,
   };
 }

@@ -7,14 +7,6 @@ import type { Encounter, ProcedureFamily, Region, ServiceLine, Side } from '../.
 import type { ReferenceData } from '../../reference/types.js';
 import { effectiveRegion, junctionRegions } from '../helpers.js';
 
-/** The families rules.md calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants). */
-const SPINE_FAMILIES: ReadonlySet<ProcedureFamily> = new Set<ProcedureFamily>([
-  'esi-interlaminar',
-  'esi-transforaminal',
-  'facet',
-  'rfa',
-  'ultrasound-guided',
-]);
 
 /** Laterality modifiers of rules.md's Terms (50 both sides, RT right, LT left). */
 export const BILATERAL = '50';
@@ -22,8 +14,13 @@ export const RIGHT = 'RT';
 export const LEFT = 'LT';
 const LATERALITY: ReadonlySet<string> = new Set([BILATERAL, RIGHT, LEFT]);
 
+/**
+ * The families rules.md calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants).
+ * Compared rather than looked up in a Set (asked for every line by many rules).
+ */
 export function isSpine(line: ServiceLine): boolean {
-  return SPINE_FAMILIES.has(line.facts.family);
+  const family: ProcedureFamily = line.facts.family;
+  return family === 'esi-interlaminar' || family === 'esi-transforaminal' || family === 'facet' || family === 'rfa' || family === 'ultrasound-guided';
 }
 
 /** Injections (ESI or facet, image- or ultrasound-guided), as opposed to destruction (RFA). */

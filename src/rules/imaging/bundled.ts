@@ -2,8 +2,24 @@ import type { ProcedureFamily, ServiceLine } from '../../encounter/model.js';
 import { hasDistinctModifier, lineLabel } from '../helpers.js';
 import { defineRule } from '../types.js';
 
-/** Families that are not procedures of their own for this rule: imaging, supplies, drugs, sedation, visits. */
-const NOT_A_PROCEDURE: ReadonlySet<ProcedureFamily> = new Set(['imaging', 'contrast', 'drug', 'local-anesthetic', 'sedation', 'anesthesia', 'em']);
+/**
+ * Families that are not procedures of their own for this rule: imaging, supplies, drugs, sedation, visits.
+ * A switch, not a Set: asked for every line of every session.
+ */
+function notAProcedure(family: ProcedureFamily): boolean {
+  switch (family) {
+    case 'imaging':
+    case 'contrast':
+    case 'drug':
+    case 'local-anesthetic':
+    case 'sedation':
+    case 'anesthesia':
+    case 'em':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * Imaging guidance (fluoroscopy, CT, ultrasound, epidurography) is an inclusive component of the image-guided
@@ -13,7 +29,7 @@ const NOT_A_PROCEDURE: ReadonlySet<ProcedureFamily> = new Set(['imaging', 'contr
 function everyProcedureIncludesImaging(lines: readonly ServiceLine[]): boolean {
   let procedures = 0;
   for (const line of lines) {
-    if (NOT_A_PROCEDURE.has(line.facts.family)) continue;
+    if (notAProcedure(line.facts.family)) continue;
     if (!line.facts.includesImaging) return false;
     procedures++;
   }
@@ -22,7 +38,7 @@ function everyProcedureIncludesImaging(lines: readonly ServiceLine[]): boolean {
 
 /** The procedures' codes, each once, for messages. */
 function procedureNames(lines: readonly ServiceLine[]): string {
-  return [...new Set(lines.filter((line) => !NOT_A_PROCEDURE.has(line.facts.family)).map((line) => line.procedure))].join(', ');
+  return [...new Set(lines.filter((line) => !notAProcedure(line.facts.family)).map((line) => line.procedure))].join(', ');
 }
 
 export default defineRule({
