@@ -54,7 +54,9 @@ function hasSecondCode(lines: readonly ServiceLine[]): boolean {
 
 function computeDistinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
   const junctions = junctionRegions(encounter, reference);
-  const matches: DistinctMatch[] = [];
+  // Made at the first match, as a one-element literal (most sessions with a column-2 code have no partner; an
+  // empty list grown by push gets room for 17).
+  let matches: DistinctMatch[] | null = null;
   for (const second of encounter.lines) {
     const candidates = PAIRS_BY_SECOND.get(second.procedure);
     if (candidates === undefined) continue;
@@ -62,12 +64,13 @@ function computeDistinctMatches(encounter: Encounter, reference: ReferenceData):
       if (!isEffective(pair.effective, second.serviceDate)) continue;
       const first = firstPartner(encounter.lines, second, pair, junctions);
       if (first !== undefined) {
-        matches.push({ second, first, pair });
+        if (matches === null) matches = [{ second, first, pair }];
+        else matches.push({ second, first, pair });
         break;
       }
     }
   }
-  return matches;
+  return matches ?? NO_MATCHES;
 }
 
 /** The first line of the pair's column-1 code at a different site than `second` (loops, not closures: hot). */

@@ -1,4 +1,5 @@
 import type { Encounter } from '../../encounter/model.js';
+import type { DiagnosisInfo } from '../../reference/types.js';
 import { defineRule, type Change, type RuleContext } from '../types.js';
 
 /**
@@ -43,14 +44,19 @@ export default defineRule({
 function reportExcluded(encounter: Encounter, context: RuleContext<Record<string, unknown>, 'excludes1'>): void {
   const { claim } = encounter;
   const dos = claim.lines[0]?.serviceDate ?? encounter.serviceDate;
-  const infos = claim.diagnoses.map((d) => (d.icd9 ? undefined : context.reference.diagnosis(d.code, dos)));
-  infos.forEach((info, i) => {
-    if (info?.excludesGroup !== 'radiculopathy-nos') return;
-    if (info.region !== 'cervical-thoracic' && info.region !== 'lumbar-sacral') return;
+  const diagnoses = claim.diagnoses;
+  // Sized and filled by index (a claim has a few diagnoses; asked for every claim with a NOS radiculopathy).
+  const infos = new Array<DiagnosisInfo | undefined>(diagnoses.length);
+  for (let i = 0; i < diagnoses.length; i++) infos[i] = diagnoses[i]!.icd9 ? undefined : context.reference.diagnosis(diagnoses[i]!.code, dos);
+  for (let i = 0; i < infos.length; i++) {
+    const info = infos[i];
+    if (info?.excludesGroup !== 'radiculopathy-nos') continue;
+    if (info.region !== 'cervical-thoracic' && info.region !== 'lumbar-sacral') continue;
+    // Most such claims have no combination code of the region: nothing is built for them.
+    if (!hasCombination(infos, info.region)) continue;
     const combinations = infos
       .map((other, j) => ({ other, index: j + 1 }))
       .filter(({ other }) => other?.excludesGroup === 'combination' && other.region === info.region);
-    if (combinations.length === 0) return;
     const index = i + 1;
     const names = combinations.map(({ other }) => other!.display).join(', ');
     let fix: { changes: Change[]; description: string } | undefined;
@@ -75,6 +81,14 @@ function reportExcluded(encounter: Encounter, context: RuleContext<Record<string
       actual: claim.diagnoses[i]!.code,
       ...(fix ? { fix } : {}),
     });
-  });
+  }
 }
 
+/** A combination code (M50.1x, M51.1x, M47.2x) of the region among the claim's diagnoses. */
+function hasCombination(infos: readonly (DiagnosisInfo | undefined)[], region: DiagnosisInfo['region']): boolean {
+  for (let j = 0; j < infos.length; j++) {
+    const other = infos[j];
+    if (other?.excludesGroup === 'combination' && other.region === region) return true;
+  }
+  return false;
+}
