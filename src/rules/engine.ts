@@ -159,19 +159,19 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   const rules = activeRules(options.rules, options.policy);
   let claim = normalizeClaim(input, options.reference);
   if (options.freeze) deepFreeze(claim);
-  const applied: PendingApplied[] = [];
-  let findings: Finding[] = [];
+  let findings: Finding[];
   // One pass state (rule context, report buffer) for the claim's passes. Per claim, not shared by every claim:
   // an old-generation object written with a pointer to each claim's young objects costs more than a new one.
   const state = newPassState(options);
   state.input = input;
 
   if (!options.fix) {
-    findings = runPass(claim, rules, options, null, state);
+    findings = runPass(claim, rules, options, false, state);
   } else {
     let settled = false;
+    findings = NO_FINDINGS;
     for (let pass = 0; pass < maxPasses; pass++) {
-      const passFindings = runPass(claim, rules, options, applied, state);
+      const passFindings = runPass(claim, rules, options, true, state);
       claim = state.passClaim!;
       if (!state.passChanged) {
         findings = passFindings;
@@ -180,8 +180,9 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
       }
     }
     // Pass limit reached while fixes were still being applied: one final check, fixes not applied.
-    if (!settled) findings = runPass(claim, rules, options, null, state);
+    if (!settled) findings = runPass(claim, rules, options, false, state);
   }
+  const applied = state.applied;
 
   let open = findings;
   if (claim.readProblems.length !== 0) {
@@ -190,20 +191,21 @@ export function checkClaim(input: Claim, options: RunOptions): CheckedClaim {
   }
   const holdOnWarning = options.holdOn === 'warning';
   let held = false;
-  for (const finding of open) {
+  for (let i = 0; i < open.length; i++) {
+    const finding = open[i]!;
     if (finding.severity === 'error' || (holdOnWarning && finding.severity === 'warning')) {
       held = true;
       break;
     }
   }
-  const changed = claim !== input && applied.length > 0;
+  const changed = claim !== input && applied !== null;
   const final = claim;
   return {
     result: {
       claim: changed ? claim : input,
       changed,
       findings: open,
-      applied: applied.length === 0 ? [] : applied.map((record) => finishApplied(record, final)),
+      applied: applied === null ? NO_APPLIED : applied.map((record) => finishApplied(record, final)),
       fate: held ? 'held' : 'ready',
     },
     normalized: claim,
@@ -318,6 +320,8 @@ class PassState extends RuleRunsBase {
   passFindings: Finding[] | null = null;
   passClaim: Claim | null = null;
   passChanged = false;
+  /** The fixes applied to the claim, in order (made at the first). */
+  applied: PendingApplied[] | null = null;
   /** The claim given to the engine (applyFix copies the claim-level fields from it). */
   input: Claim | null = null;
   currentEncounter: Encounter | null = null;
@@ -376,6 +380,13 @@ function addReport(state: PassState, descriptor: ReportDescriptor, encounter: En
   state.reportCount = n + 1;
 }
 
+/**
+ * The findings of a claim without any, and the fixes of a claim without any: one frozen empty list each, not two
+ * new ones per claim (ClaimResult's lists are read, never changed).
+ */
+const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
+const NO_APPLIED = Object.freeze([]) as unknown as AppliedFix[];
+
 /** A run that reported nothing (shared: read-only). */
 const NO_REPORTS: readonly ReportDescriptor[] = Object.freeze([]);
 
@@ -402,14 +413,15 @@ interface PendingApplied extends AppliedFix {
 }
 
 /**
- * One pass: every active rule in order; with `applied`, each rule's safe fixes are applied before the next rule runs.
+ * One pass: every active rule in order; with `fixing`, each rule's safe fixes are applied (state.applied) before the
+ * next rule runs.
  * Returns the pass's findings; its final claim and whether it changed are left in state.passClaim and passChanged.
  */
 function runPass(
   start: Claim,
   rules: ActiveRule[],
   options: RunOptions,
-  applied: PendingApplied[] | null,
+  fixing: boolean,
   state: PassState,
 ): Finding[] {
   let claim = start;
@@ -477,7 +489,7 @@ function runPass(
     }
     state.currentEncounter = null;
     if (state.reportCount === 0) continue;
-    const next = takeReports(claim, active, state, applied, options);
+    const next = takeReports(claim, active, state, fixing, options);
     if (next !== claim) {
       claim = next;
       changed = true;
@@ -489,11 +501,11 @@ function runPass(
   state.reportCount = 0;
   state.passClaim = claim;
   state.passChanged = changed;
-  return state.passFindings ?? [];
+  return state.passFindings ?? NO_FINDINGS;
 }
 
 /**
- * One rule's reports: findings, and (with `applied`) its non-overlapping fixes applied in order; returns the claim
+ * One rule's reports: findings, and (with `fixing`) its non-overlapping fixes applied in order; returns the claim
  * after them. A later overlapping fix stays a finding until the next pass. Kept out of runPass's rule loop: a
  * variable captured by a closure inside that loop made V8 allocate a context for every rule of every pass.
  */
@@ -501,7 +513,7 @@ function takeReports(
   start: Claim,
   active: ActiveRule,
   state: PassState,
-  applied: PendingApplied[] | null,
+  fixing: boolean,
   options: RunOptions,
 ): Claim {
   const { rule } = active;
@@ -515,7 +527,7 @@ function takeReports(
       throw new RuleContractError(rule.meta.id, 'reported a fix but meta.fixable is not set');
     }
     const finding = makeFinding(start, encounter, active, descriptor);
-    if (applied && active.applyFixes && descriptor.fix && descriptor.fix.changes.length > 0) {
+    if (fixing && active.applyFixes && descriptor.fix && descriptor.fix.changes.length > 0) {
       const { claims, conflicts } = touchedBy(descriptor.fix);
       touched ??= new Set();
       if (!overlaps(conflicts, touched)) {
@@ -526,7 +538,9 @@ function takeReports(
           addFinding(state, finding);
           continue;
         }
-        applied.push(appliedRecord(claim, next, descriptor.fix, finding));
+        const record = appliedRecord(claim, next, descriptor.fix, finding);
+        if (state.applied === null) state.applied = [record];
+        else state.applied.push(record);
         claim = next;
         if (options.freeze) deepFreeze(claim);
         continue;
