@@ -125,6 +125,11 @@ export class RecentMemo<K extends object, V> {
     return undefined;
   }
 
+  /** The slot find() found or set() filled last (for a caller keeping something beside each slot). */
+  get lastSlot(): number {
+    return this.#last;
+  }
+
   /** Remembers in the oldest slot (round robin). */
   set(key: K, reference: ReferenceData, value: V): void {
     const slot = this.#next;
@@ -270,13 +275,16 @@ export interface PointedDiagnosis {
  */
 export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
   const cached = pointedMemo.find(line, reference);
-  if (cached !== undefined && cached.claim === claim) return cached.pointed;
+  if (cached !== undefined && pointedFor[pointedMemo.lastSlot] === claim) return cached;
   const pointed = computePointedDiagnoses(line, claim, reference);
-  pointedMemo.set(line, reference, { claim, pointed });
+  pointedMemo.set(line, reference, pointed);
+  pointedFor[pointedMemo.lastSlot] = claim;
   return pointed;
 }
 
-const pointedMemo = new RecentMemo<ServiceLine, { claim: Claim; pointed: PointedDiagnosis[] }>(16);
+/** The answers by line, and beside each slot the claim it was made for (not an object per answer to hold both). */
+const pointedMemo = new RecentMemo<ServiceLine, PointedDiagnosis[]>(16);
+const pointedFor: (Claim | undefined)[] = new Array<Claim | undefined>(16).fill(undefined);
 
 function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
   const pointers = line.pointers;
