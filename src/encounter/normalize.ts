@@ -135,6 +135,50 @@ function copyLine(line: ServiceLine, facts: LineFacts, drugLast: boolean): Servi
 }
 
 /**
+ * copyLine for the engine's fixed claims (normalizeFixedClaim, patchedLine), written out a second time on purpose:
+ * its property reads then meet the normalized lines' shapes only, and copyLine's the readers' only.
+ */
+function copyFixedLine(line: ServiceLine, facts: LineFacts, drugLast: boolean): ServiceLine {
+  if (line.description !== undefined || line.placeOfService !== undefined || line.serviceDateEnd !== undefined || line.renderingNpi !== undefined) {
+    return { ...line, facts };
+  }
+  const drug = line.drug;
+  if (drug === undefined) {
+    return {
+      key: line.key,
+      lineNumber: line.lineNumber,
+      procedureQualifier: line.procedureQualifier,
+      procedure: line.procedure,
+      modifiers: line.modifiers,
+      chargeCents: line.chargeCents,
+      unitBasis: line.unitBasis,
+      units: line.units,
+      pointers: line.pointers,
+      serviceDate: line.serviceDate,
+      source: line.source,
+      facts,
+    };
+  }
+  // The CSV reader puts `drug` before `source`.
+  if (!drugLast) return { ...line, facts };
+  return {
+    key: line.key,
+    lineNumber: line.lineNumber,
+    procedureQualifier: line.procedureQualifier,
+    procedure: line.procedure,
+    modifiers: line.modifiers,
+    chargeCents: line.chargeCents,
+    unitBasis: line.unitBasis,
+    units: line.units,
+    pointers: line.pointers,
+    serviceDate: line.serviceDate,
+    source: line.source,
+    facts,
+    drug,
+  };
+}
+
+/**
  * normalizeClaim for a claim a fix made (the engine's applyFix). `base`, when given, is the claim the engine was
  * given, whose fields `claim` has but for lines, diagnoses and total: the copy is made from it (then takes
  * `claim`'s diagnoses and total), so that it has the shape normalizeClaim gives (see withLines).
@@ -145,11 +189,22 @@ export function normalizeFixedClaim(claim: Claim, reference: ReferenceData, base
   const drugLast = claim.format === 'x12';
   for (let i = 0; i < source.length; i++) {
     const line = source[i]!;
-    lines[i] = copyLine(line, normalizeLine(line, reference), drugLast);
+    lines[i] = copyFixedLine(line, normalizeLine(line, reference), drugLast);
   }
   if (base === undefined) return { ...claim, lines };
   const copy = withLines(base, lines);
   copy.diagnoses = claim.diagnoses;
   copy.totalChargeCents = claim.totalChargeCents;
+  return copy;
+}
+
+/**
+ * `{ ...line, ...patch }` for a line of a normalized claim (the engine's fixes): the same keys in the same order and
+ * the same values, made as copyFixedLine makes it (the normalized lines' shape) and then written. `drugLast`: as
+ * for normalizeClaim (the claim's format is X12).
+ */
+export function patchedLine(line: ServiceLine, patch: Partial<ServiceLine>, drugLast: boolean): ServiceLine {
+  const copy = copyFixedLine(line, line.facts, drugLast);
+  Object.assign(copy, patch);
   return copy;
 }

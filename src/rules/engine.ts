@@ -7,7 +7,7 @@
  * `meta.fixable`, an unknown messageId, a change addressing a line that does not exist.
  */
 import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
-import { normalizeClaim, normalizeFixedClaim } from '../encounter/normalize.js';
+import { normalizeClaim, normalizeFixedClaim, patchedLine } from '../encounter/normalize.js';
 import { sessionsOf } from '../encounter/sessions.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
 import type { HistoryView } from '../history/view.js';
@@ -739,9 +739,11 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
     if (index < 0) throw new RuleContractError(ruleId, `a fix addresses line '${key}', which is not on claim ${claim.claimId}`);
     return index;
   };
+  const drugLast = claim.format === 'x12';
+  // Line copies through patchedLine (`{ ...line, ...patch }` in the normalized lines' shape: see normalize.ts).
   const update = (key: string, patch: Partial<ServiceLine>) => {
     const index = indexOf(key);
-    lines[index] = { ...(lines[index] as ServiceLine), ...patch };
+    lines[index] = patchedLine(lines[index] as ServiceLine, patch, drugLast);
   };
 
   for (const change of fix.changes) {
@@ -781,15 +783,18 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
         const after = indexOf(lastAddedAfter.get(change.after) ?? change.after);
         const key = nextKey(change.from, lines, claim.lines);
         const units = change.value.units ?? from.units;
-        const added: ServiceLine = {
-          ...from,
-          ...change.value,
-          key,
-          units,
-          modifiers: (change.value.modifiers ?? from.modifiers).slice(0, 4),
-          pointers: (change.value.pointers ?? from.pointers).slice(),
-          chargeCents: change.value.chargeCents ?? perUnitCharge(from, units),
-        };
+        const added = patchedLine(
+          from,
+          {
+            ...change.value,
+            key,
+            units,
+            modifiers: (change.value.modifiers ?? from.modifiers).slice(0, 4),
+            pointers: (change.value.pointers ?? from.pointers).slice(),
+            chargeCents: change.value.chargeCents ?? perUnitCharge(from, units),
+          },
+          drugLast,
+        );
         lines.splice(after + 1, 0, added);
         lastAddedAfter.set(change.after, key);
         if (change.value.chargeCents === undefined) addedFrom.set(change.from, [...(addedFrom.get(change.from) ?? []), key]);
@@ -806,7 +811,7 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
             const mapped = p === removed ? 0 : p > removed ? p - 1 : p;
             if (mapped > 0 && !pointers.includes(mapped)) pointers.push(mapped);
           }
-          return { ...line, pointers };
+          return patchedLine(line, { pointers }, drugLast);
         });
         break;
       }
@@ -831,10 +836,10 @@ function applyFix(claim: Claim, fix: Fix, ruleId: string, reference: ReferenceDa
     const source = lines[index] as ServiceLine;
     if (source.units + addedKeys.reduce((sum, key) => sum + (lines.find((l) => l.key === key)?.units ?? 0), 0) !== original.units) continue;
     const addedCharges = addedKeys.reduce((sum, key) => sum + (lines.find((l) => l.key === key)?.chargeCents ?? 0), 0);
-    if (addedCharges <= original.chargeCents) lines[index] = { ...source, chargeCents: original.chargeCents - addedCharges };
+    if (addedCharges <= original.chargeCents) lines[index] = patchedLine(source, { chargeCents: original.chargeCents - addedCharges }, drugLast);
   }
 
-  lines = lines.map((line, i) => (line.lineNumber === i + 1 ? line : { ...line, lineNumber: i + 1 }));
+  lines = lines.map((line, i) => (line.lineNumber === i + 1 ? line : patchedLine(line, { lineNumber: i + 1 }, drugLast)));
   // The claim total follows the lines whenever a charge changes (rules.md "Charges"); otherwise it stays as it
   // was (a mismatch in the input is claim/total-mismatch's to report), unless the fix sets it.
   const chargesChanged = fix.changes.some((change) => CHARGE_OPS.has(change.op));
