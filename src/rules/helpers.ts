@@ -7,17 +7,42 @@ import type { Claim, Encounter, ProcedureFamily, Region, ServiceLine, Side } fro
 import { isSpineFamily } from '../encounter/normalize.js';
 import type { DiagnosisInfo, DiagnosisSupport, ProcedureInfo, ReferenceData } from '../reference/types.js';
 
-/** One bit per procedure family, given out on first sight (RuleModule.families: skipping rules cheaply). */
-const familyBits = new Map<ProcedureFamily, number>();
-
+/**
+ * One bit per procedure family (RuleModule.families: skipping rules cheaply), model.ts's list, by a switch rather
+ * than a Map look-up (asked for every line of every pass). A family not in the list gets every bit, so that nothing
+ * is skipped wrongly.
+ */
 function familyBit(family: ProcedureFamily): number {
-  let bit = familyBits.get(family);
-  if (bit === undefined) {
-    // More families than bits (never with model.ts's list): every bit, so that nothing is skipped wrongly.
-    bit = familyBits.size < 30 ? 1 << familyBits.size : -1;
-    familyBits.set(family, bit);
+  switch (family) {
+    case 'esi-interlaminar':
+      return 1;
+    case 'esi-transforaminal':
+      return 2;
+    case 'facet':
+      return 4;
+    case 'rfa':
+      return 8;
+    case 'imaging':
+      return 16;
+    case 'contrast':
+      return 32;
+    case 'drug':
+      return 64;
+    case 'local-anesthetic':
+      return 128;
+    case 'sedation':
+      return 256;
+    case 'anesthesia':
+      return 512;
+    case 'em':
+      return 1024;
+    case 'ultrasound-guided':
+      return 2048;
+    case 'other':
+      return 4096;
+    default:
+      return -1;
   }
-  return bit;
 }
 
 /** The mask of a rule's `families` (0: no precondition, always run). */
