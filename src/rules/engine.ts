@@ -441,11 +441,27 @@ function runPass(
     state.reportCount = 0;
     state.currentRule = active.id;
     context.options = active.options;
+    let current: Encounter[] | null = sessions;
+    if (!current) {
+      // Made before the first rule of either scope: a claim-scope rule on a claim of one session is given that session.
+      current = sessionsOf(claim);
+      if (options.freeze) deepFreeze(current);
+      sessions = current;
+      // Most claims are one session: its mask needs no array.
+      if (current.length === 1) sessionMask = linesFamilyMask(current[0]!.lines);
+      else sessionMasks = current.map((session) => linesFamilyMask(session.lines));
+    }
     if (active.claimScope) {
       if (!whole) {
-        whole = wholeClaimEncounter(claim);
-        if (options.freeze) deepFreeze(whole);
-        wholeMask = linesFamilyMask(whole.lines);
+        if (current.length === 1) {
+          // A claim of one session: that session is the whole claim (same claim, date, provider and lines array).
+          whole = current[0]!;
+          wholeMask = sessionMask;
+        } else {
+          whole = wholeClaimEncounter(claim);
+          if (options.freeze) deepFreeze(whole);
+          wholeMask = linesFamilyMask(whole.lines);
+        }
       }
       if (mayApply(active.familyMask, wholeMask)) {
         state.currentEncounter = whole;
@@ -453,15 +469,6 @@ function runPass(
         check(whole, context);
       }
     } else {
-      let current: Encounter[] | null = sessions;
-      if (!current) {
-        current = sessionsOf(claim);
-        if (options.freeze) deepFreeze(current);
-        sessions = current;
-        // Most claims are one session: its mask needs no array.
-        if (current.length === 1) sessionMask = linesFamilyMask(current[0]!.lines);
-        else sessionMasks = current.map((session) => linesFamilyMask(session.lines));
-      }
       if (current.length === 1) {
         if (mayApply(active.familyMask, sessionMask)) {
           const encounter = current[0]!;
