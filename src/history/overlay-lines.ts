@@ -317,6 +317,179 @@ export class OverlayLines {
     if (chain.length > CHAIN_SCRATCH) this.chain = new Int32Array(CHAIN_SCRATCH);
   }
 
+  /**
+   * The held rows with lines of this identity's member id and dependent key that are not `hidden`, oldest first
+   * (rowsOfMember less the hidden ones; the chain is walked into the scratch array). A load of the view keeps them
+   * and builds their lines only as a question needs them (pushRowsWhere).
+   */
+  visibleMemberRows(identity: PatientIdentity, hidden: ReadonlySet<number>): number[] {
+    const head = this.memberHeads.get(this.memberKeyOf(identity));
+    if (head === undefined) return [];
+    let chain = this.chain;
+    let count = 0;
+    for (let row = head; row !== 0; row = this.rowMemberNext[row]!) {
+      if (count === chain.length) this.chain = chain = grow(chain, new Int32Array(count * 2));
+      chain[count++] = row;
+    }
+    const rows: number[] = [];
+    for (let i = count - 1; i >= 0; i--) {
+      const row = chain[i]!;
+      if (hidden.size > 0 && hidden.has(row)) continue;
+      rows.push(row);
+    }
+    // A long chain's scratch is not kept (it would hold memory for the rest of the run).
+    if (chain.length > CHAIN_SCRATCH) this.chain = new Int32Array(CHAIN_SCRATCH);
+    return rows;
+  }
+
+  /**
+   * Appends to `out` the lines pushLines(out, rows, from, …) would append (rows held and visible, in id order), but
+   * only those dated `first` … `last` (inclusive; '' and null leave a side open) with family code `family` and,
+   * unless -1, region code `region` (records.ts codes; family -1: any line): what filtering pushLines' answer gives,
+   * without building the lines left out.
+   */
+  pushRowsWhere(
+    out: ViewLine[],
+    rows: readonly number[],
+    from: string,
+    fileNames: ReadonlyMap<number, string>,
+    first: string,
+    last: string | null,
+    family: number,
+    region: number,
+  ): void {
+    const low = first > from ? first : from;
+    const dates = this.dates.values;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      let claimId: string | undefined;
+      let billingNpi = '';
+      let key = '';
+      let file = '';
+      const end = this.rowLineStart[row + 1]!;
+      for (let at = this.rowLineStart[row]!; at < end; at++) {
+        const serviceDate = dates[this.lineDate[at]!]!;
+        if (serviceDate < low || (last !== null && serviceDate > last)) continue;
+        const shape = this.lineShape[at]!;
+        const facts = this.shapeFacts[shape]!;
+        if (family >= 0 && (factFamily(facts) !== family || (region >= 0 && factRegion(facts) !== region))) continue;
+        if (claimId === undefined) {
+          claimId = (this.otherClaimIds.size > 0 ? this.otherClaimIds.get(row) : undefined) ??
+            latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
+          billingNpi = this.billingNpis.values[this.rowBillingNpi[row]!]!;
+          key = claimKey(claimId, billingNpi);
+          file = fileNames.get(this.fileSeqOf(row))!;
+        }
+        const npi = this.lineRenderingNpi[at]!;
+        const lineNumber = this.lineNumber[at]!;
+        const units = this.shapeUnits[shape]!;
+        out.push({
+          claimKey: key,
+          claimId,
+          billingNpi,
+          file,
+          fileId: null,
+          lineNumber: lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber,
+          serviceDate,
+          procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
+          modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!,
+          sides: factSides(facts),
+          family: FAMILY_CODES[factFamily(facts)]!,
+          region: REGION_CODES[factRegion(facts)]!,
+          role: ROLE_CODES[factRole(facts)]!,
+          units: units === SPILLED ? this.spilledUnits.get(at)! : units,
+          kx: factKx(facts),
+          renderingNpi: npi === 0 ? null : this.npis.values[npi]!,
+        });
+      }
+    }
+  }
+
+  /**
+   * How many sessions (one per file name, claim key and date, as the view groups them) the lines pushRowsWhere(…,
+   * first, last, family, region) would append make, leaving out the rows whose claim id is `excludeClaimId`; `family`
+   * and `region` are codes (not -1). Nothing is built but the strings of rows that share a date (to tell one claim
+   * sent twice from two claims).
+   */
+  countSessions(
+    rows: readonly number[],
+    from: string,
+    fileNames: ReadonlyMap<number, string>,
+    first: string,
+    last: string,
+    family: number,
+    region: number,
+    excludeClaimId: string | undefined,
+  ): number {
+    const low = first > from ? first : from;
+    const dates = this.dates.values;
+    const sessionRows = this.countedRows;
+    const sessionDates = this.countedDates;
+    let count = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const rowFirst = count;
+      let excluded: boolean | undefined;
+      const end = this.rowLineStart[row + 1]!;
+      for (let at = this.rowLineStart[row]!; at < end; at++) {
+        const date = this.lineDate[at]!;
+        const serviceDate = dates[date]!;
+        if (serviceDate < low || serviceDate > last) continue;
+        const facts = this.shapeFacts[this.lineShape[at]!]!;
+        if (factFamily(facts) !== family || factRegion(facts) !== region) continue;
+        excluded ??= excludeClaimId !== undefined && this.claimIdIs(row, excludeClaimId);
+        if (excluded) break;
+        let seen = false;
+        for (let i = rowFirst; i < count; i++) {
+          if (sessionDates[i] === date) {
+            seen = true;
+            break;
+          }
+        }
+        if (seen) continue;
+        sessionRows[count] = row;
+        sessionDates[count] = date;
+        count++;
+      }
+    }
+    // Sessions of two rows on one date are one when the rows are one claim of one file (a claim sent twice).
+    let merged = 0;
+    for (let j = 1; j < count; j++) {
+      for (let i = 0; i < j; i++) {
+        if (sessionDates[i] !== sessionDates[j] || sessionRows[i] === sessionRows[j]) continue;
+        const a = sessionRows[i]!;
+        const b = sessionRows[j]!;
+        if (
+          this.billingNpiOf(a) === this.billingNpiOf(b) && this.claimIdOf(a) === this.claimIdOf(b) &&
+          fileNames.get(this.fileSeqOf(a)) === fileNames.get(this.fileSeqOf(b))
+        ) {
+          merged++;
+          break;
+        }
+      }
+    }
+    sessionRows.length = 0;
+    sessionDates.length = 0;
+    return count - merged;
+  }
+
+  /** Scratch of countSessions: the rows and dates (interned) of the sessions counted. */
+  private readonly countedRows: number[] = [];
+  private readonly countedDates: number[] = [];
+
+  /** Whether a held row's claim id is `claimId` (compared in place). */
+  private claimIdIs(row: number, claimId: string): boolean {
+    if (this.otherClaimIds.size > 0) {
+      const other = this.otherClaimIds.get(row);
+      if (other !== undefined) return other === claimId;
+    }
+    const start = this.rowClaimIdStart[row]!;
+    if (this.rowClaimIdStart[row + 1]! - start !== claimId.length) return false;
+    const bytes = this.claimIdBytes;
+    for (let i = 0; i < claimId.length; i++) if (bytes[start + i] !== claimId.charCodeAt(i)) return false;
+    return true;
+  }
+
   /** pushLines of rowsOfMemberlessName(nameKey). */
   pushMemberlessLines(out: ViewLine[], nameKey: string, from: string, hidden: ReadonlySet<number>, fileNames: ReadonlyMap<number, string>): void {
     if (this.memberlessHeads.size === 0) return;

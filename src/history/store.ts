@@ -799,6 +799,20 @@ export class HistoryStore {
 }
 
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
+const NO_ROWS: readonly number[] = Object.freeze([]);
+
+/**
+ * One answer of the view's linesFor: a patient's lines dated `from` on (the database's may hold earlier ones), in the
+ * view's order: `before` (the database's), then the lines of `heldRows` (the run's overlay rows held in memory,
+ * visible, in id order: built from there as a question needs them), then `after` (the rest of the overlay). Valid
+ * while the overlay and the database are unchanged (linesFor keys it on both).
+ */
+interface LineLoad {
+  readonly from: IsoDate;
+  readonly before: HistLine[];
+  readonly heldRows: readonly number[];
+  readonly after: HistLine[];
+}
 /** An identity held by nothing (the run's scratch HeldClaimFields between claims). */
 const NO_IDENTITY: PatientIdentity = { memberId: null, dependentKey: '', nameKey: null };
 /** Distinct modifiers texts a store remembers (a history holds a few hundred). */
@@ -1530,10 +1544,21 @@ export class RunHistory {
         }
         return result;
       },
-      linesOn: (patient, serviceDate, excludeClaimId) =>
-        linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
-      linesBetween: (patient, from, to, excludeClaimId) =>
-        linesFor(patient, from).filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId).map(toPriorLine),
+      sessionCount: (patient, family, region, from, to, excludeClaimId) => {
+        const load = linesFor(patient, from);
+        const familyCode = FAMILY_CODES.indexOf(family);
+        const regionCode = REGION_CODES.indexOf(region);
+        // Counted in place only where every line is a held row's (a first run's overlay); else, or when the sessions
+        // are grouped already, what sessions() answers.
+        const grouped = this.sessionsByGroup !== undefined && this.sessionsByGroup.load === load;
+        if (load.before.length > 0 || load.after.length > 0 || familyCode < 0 || regionCode < 0 || grouped) {
+          return this.view.sessions(patient, family, region, from, to, excludeClaimId).length;
+        }
+        if (load.heldRows.length === 0) return 0;
+        return this.overlayLines.countSessions(load.heldRows, load.from, this.fileNamesBySeq, from, to, familyCode, regionCode, excludeClaimId);
+      },
+      linesOn: (patient, serviceDate, excludeClaimId) => this.priorLines(linesFor(patient, serviceDate), serviceDate, serviceDate, excludeClaimId),
+      linesBetween: (patient, from, to, excludeClaimId) => this.priorLines(linesFor(patient, from), from, to, excludeClaimId),
     };
   }
 
@@ -1573,6 +1598,8 @@ export class RunHistory {
         const heldBytes = this.overlayLines.bytesUsed;
         const releasing = heldBytes > 0 && (this.overlayClaimsByFile.get(fileSeq) ?? 0) === this.overlayClaims;
         if (releasing) {
+          // A load of the view reads held rows as it is asked: none may outlive them.
+          this.overlayVersion++;
           this.overlayLines.forgetPatients();
           if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
           this.overlay?.releaseMemory();
@@ -1682,6 +1709,8 @@ export class RunHistory {
    * `release`, the memory is collected at once when it was much.
    */
   private spillHeld(release = false): void {
+    // A load of the view reads held rows as it is asked: none may outlive them.
+    this.overlayVersion++;
     const held = this.overlayLines;
     const o = this.overlay;
     const heldBytes = held.bytesUsed;
@@ -1832,7 +1861,7 @@ export class RunHistory {
   >();
   /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
   private overlayVersion = 0;
-  private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
+  private last: { key: string; overlayVersion: number; generation: number; from: string; load: LineLoad } | undefined;
 
   /**
    * The identities of the last few key objects asked about (the rules of a claim, then add() of the same claim, ask
@@ -1881,31 +1910,68 @@ export class RunHistory {
    * rolling-year and global-period questions about the same claim are answered by the same load.
    */
   /** The sessions of a family and region among the lines linesFor last answered (grouped once per answer, not per question). */
-  private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
+  private sessionsOfLoad(load: LineLoad, family: HistoryFamily, region: Region): readonly PriorSession[] {
     let byGroup = this.sessionsByGroup;
-    if (byGroup === undefined || byGroup.lines !== lines) {
-      byGroup = { lines, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
+    if (byGroup === undefined || byGroup.load !== load) {
+      byGroup = { load, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
       this.sessionsByGroup = byGroup;
     }
     // A slot per family and region (codes: a scan of a few names), not a string key per question.
     const familyCode = FAMILY_CODES.indexOf(family);
     const regionCode = REGION_CODES.indexOf(region);
-    if (familyCode < 0 || regionCode < 0) return toSessions(lines, family, region);
+    if (familyCode < 0 || regionCode < 0) return toSessions(this.linesOfLoad(load, -1, -1), family, region);
     const group = familyCode * REGION_CODES.length + regionCode;
     let sessions = byGroup.sessions[group];
     if (sessions === undefined) {
       // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
-      // grouping the filtered lines would.
-      sessions = toSessions(lines, family, region);
+      // grouping the filtered lines would. toSessions takes only the lines of the family and region: only those are
+      // built from the held rows.
+      sessions = toSessions(this.linesOfLoad(load, familyCode, regionCode), family, region);
       byGroup.sessions[group] = sessions;
     }
     return sessions;
   }
 
   /** Sessions grouped from one answer of linesFor, by family and region code. */
-  private sessionsByGroup: { lines: HistLine[]; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
+  private sessionsByGroup: { load: LineLoad; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
 
-  private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
+  /**
+   * A load's lines in the view's order (the database's, the held rows', the rest), of family code `family` in region
+   * code `region` when `family` is not -1 (others may be left in: the caller filters them too).
+   */
+  private linesOfLoad(load: LineLoad, family: number, region: number): readonly HistLine[] {
+    if (load.heldRows.length === 0) return load.before;
+    const lines: HistLine[] = [];
+    const familyName = family < 0 ? undefined : FAMILY_CODES[family];
+    const regionName = region < 0 ? undefined : REGION_CODES[region];
+    for (const line of load.before) if (familyName === undefined || (line.family === familyName && (regionName === undefined || line.region === regionName))) lines.push(line);
+    this.overlayLines.pushRowsWhere(lines, load.heldRows, load.from, this.fileNamesBySeq, '', null, family, region);
+    for (const line of load.after) if (familyName === undefined || (line.family === familyName && (regionName === undefined || line.region === regionName))) lines.push(line);
+    return lines;
+  }
+
+  /** The load's lines dated `first` … `last` of claims other than `excludeClaimId`, as prior lines, in the view's order. */
+  private priorLines(load: LineLoad, first: IsoDate, last: IsoDate, excludeClaimId: string | undefined): PriorLine[] {
+    const prior: PriorLine[] = [];
+    for (const line of load.before) {
+      if (line.serviceDate >= first && line.serviceDate <= last && line.claimId !== excludeClaimId) prior.push(toPriorLine(line));
+    }
+    if (load.heldRows.length > 0) {
+      const held = this.heldScratch;
+      this.overlayLines.pushRowsWhere(held, load.heldRows, load.from, this.fileNamesBySeq, first, last, -1, -1);
+      for (const line of held) if (line.claimId !== excludeClaimId) prior.push(toPriorLine(line));
+      held.length = 0;
+    }
+    for (const line of load.after) {
+      if (line.serviceDate >= first && line.serviceDate <= last && line.claimId !== excludeClaimId) prior.push(toPriorLine(line));
+    }
+    return prior;
+  }
+
+  /** Scratch for the held lines priorLines reads (emptied after each use). */
+  private readonly heldScratch: HistLine[] = [];
+
+  private linesFor(patient: PatientKey, from: IsoDate): LineLoad {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
     let identity: PatientIdentity;
     let key: string;
@@ -1922,17 +1988,17 @@ export class RunHistory {
       last !== undefined && last.key === key && last.from <= from &&
       last.overlayVersion === this.overlayVersion && last.generation === this.store.dataGeneration
     ) {
-      return last.lines;
+      return last.load;
     }
     // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
     // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
     const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
-    const lines = this.collectLines(identity, loadFrom);
-    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
-    return lines;
+    const load = this.collectLines(identity, loadFrom);
+    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, load };
+    return load;
   }
 
-  private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
+  private collectLines(identity: PatientIdentity, from: IsoDate): LineLoad {
     const fromDb = this.store.dbLines(identity, from);
     let lines: HistLine[];
     if (fromDb.length === 0) {
@@ -1948,6 +2014,9 @@ export class RunHistory {
       }
     }
     const o = this.overlay;
+    let heldRows: readonly number[] = NO_ROWS;
+    // The overlay's lines after the held rows' (in `lines` itself when no row is held).
+    let rest = lines;
     if (o !== undefined && this.overlayClaims > 0) {
       const index = this.overlayIndex;
       const held = this.overlayLines;
@@ -1956,17 +2025,19 @@ export class RunHistory {
       const unheld = index.newestRow > heldThrough;
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
-        if (heldThrough > 0) held.pushMemberLines(lines, identity, from, this.hiddenClaims, this.fileNamesBySeq);
+        // The held rows' lines are built only as questions need them (most need a few of them, or none).
+        if (heldThrough > 0) heldRows = held.visibleMemberRows(identity, this.hiddenClaims);
+        if (heldRows.length > 0) rest = [];
         if (unheld) {
           const rows = rowsAfter(index.rowsOfMember(memberId, dependentKey), heldThrough);
-          if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
+          if (rows.length > 0) this.pushOverlayLines(rest, rows, from, 'member', memberId, dependentKey);
         }
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
-          if (heldThrough > 0) held.pushMemberlessLines(lines, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
+          if (heldThrough > 0) held.pushMemberlessLines(rest, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
           if (unheld) {
             const named = rowsAfter(index.rowsOfName(nameKey, true), heldThrough);
-            if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
+            if (named.length > 0) this.pushOverlayLines(rest, named, from, 'memberless', nameKey);
           }
         }
       } else if (nameKey !== null) {
@@ -1974,7 +2045,7 @@ export class RunHistory {
         if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'name', nameKey);
       }
     }
-    return lines;
+    return { from, before: lines, heldRows, after: rest === lines ? (NO_LINES as HistLine[]) : rest };
   }
 
   /**
