@@ -19,7 +19,8 @@
  * stop the holding until the overlay is emptied (`clear`).
  */
 import type { PatientIdentity } from './identity.js';
-import { claimKey, FAMILY_CODES, REGION_CODES, ROLE_CODES, type LineRecord } from './records.js';
+import { bitsToSides, claimKey, FAMILY_CODES, REGION_CODES, ROLE_CODES, type LineRecord } from './records.js';
+import type { PriorLine } from './view.js';
 import { factFamily, factKx, factRegion, factRole, factSides, grow, Interner, latin1Slice, MAX_INTERNED, packFacts } from './packed-lines.js';
 
 /** One line as the view holds it, from the database or the run's overlay: a line record with its claim and file. */
@@ -401,6 +402,65 @@ export class OverlayLines {
           kx: factKx(facts),
           renderingNpi: npi === 0 ? null : this.npis.values[npi]!,
         });
+      }
+    }
+  }
+
+  /**
+   * Appends to `out`, as the view's prior lines (what store.ts's toPriorLine makes of a line), the lines
+   * pushRowsWhere(…, first, last, family, -1) would append, leaving out the rows whose claim id is `excludeClaimId`.
+   */
+  pushPriorLinesWhere(
+    out: PriorLine[],
+    rows: readonly number[],
+    from: string,
+    fileNames: ReadonlyMap<number, string>,
+    first: string,
+    last: string,
+    family: number,
+    excludeClaimId: string | undefined,
+  ): void {
+    const low = first > from ? first : from;
+    const dates = this.dates.values;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      let claimId: string | undefined;
+      let billingNpi = '';
+      let file = '';
+      const end = this.rowLineStart[row + 1]!;
+      for (let at = this.rowLineStart[row]!; at < end; at++) {
+        const serviceDate = dates[this.lineDate[at]!]!;
+        if (serviceDate < low || serviceDate > last) continue;
+        const shape = this.lineShape[at]!;
+        const facts = this.shapeFacts[shape]!;
+        if (family >= 0 && factFamily(facts) !== family) continue;
+        if (claimId === undefined) {
+          if (excludeClaimId !== undefined && this.claimIdIs(row, excludeClaimId)) break;
+          claimId = (this.otherClaimIds.size > 0 ? this.otherClaimIds.get(row) : undefined) ??
+            latin1Slice(this.claimIdBytes, this.rowClaimIdStart[row]!, this.rowClaimIdStart[row + 1]!);
+          billingNpi = this.billingNpis.values[this.rowBillingNpi[row]!]!;
+          file = fileNames.get(this.fileSeqOf(row))!;
+        }
+        const npi = this.lineRenderingNpi[at]!;
+        const lineNumber = this.lineNumber[at]!;
+        const units = this.shapeUnits[shape]!;
+        // Fields in toPriorLine's order (renderingNpi last, when there is one).
+        const prior: PriorLine = {
+          file,
+          claimId,
+          serviceDate,
+          procedure: this.procedures.values[this.shapeProcedure[shape]!]!,
+          modifiers: this.modifierArrays[this.shapeModifiers[shape]!]!,
+          sides: bitsToSides(factSides(facts)),
+          lineNumber: lineNumber === SPILLED ? this.spilledNumbers.get(at)! : lineNumber,
+          units: units === SPILLED ? this.spilledUnits.get(at)! : units,
+          family: FAMILY_CODES[factFamily(facts)]!,
+          region: REGION_CODES[factRegion(facts)]!,
+          role: ROLE_CODES[factRole(facts)]!,
+          billingNpi,
+        };
+        if (npi !== 0) prior.renderingNpi = this.npis.values[npi]!;
+        out.push(prior);
       }
     }
   }

@@ -90,7 +90,15 @@ describe('sessionCount', () => {
     for (const [from, to] of [['2026-01-01', '2026-12-31'], ['2026-03-05', '2026-03-05'], ['2026-02-06', '2026-03-04']] as const) {
       expect(held.view.linesBetween(JANE, from, to, 'A1')).toEqual(fromDatabase.view.linesBetween(JANE, from, to, 'A1'));
       expect(held.view.linesOn(JANE, to)).toEqual(fromDatabase.view.linesOn(JANE, to));
+      // With a family: that family's lines of the answer without one, held or not.
+      for (const family of ['facet', 'esi', 'rfa'] as HistoryFamily[]) {
+        const all = fromDatabase.view.linesBetween(JANE, from, to, 'A2');
+        expect(held.view.linesBetween(JANE, from, to, 'A2', family)).toEqual(all.filter((line) => line.family === family));
+        expect(fromDatabase.view.linesBetween(JANE, from, to, 'A2', family)).toEqual(all.filter((line) => line.family === family));
+      }
     }
+    expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31', 'A3', 'esi')).toEqual([]);
+    expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31', undefined, 'esi').map((line) => `${line.claimId} ${line.procedure}`)).toEqual(['A3 64483']);
     expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31').map((line) => `${line.claimId} ${line.serviceDate} ${line.procedure}`)).toEqual([
       'A1 2026-01-05 64493',
       'A1 2026-01-05 64494',
