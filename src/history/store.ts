@@ -207,8 +207,6 @@ export class HistoryStore {
       supersede: db.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
-      // A line is active when its claim is (a 8, an original a waiting 7/8 superseded, a claim a later 7/8 of the file
-      // replaced or voided: none of their lines is).
       flushStaged: db.prepare(
         `INSERT INTO lines
          SELECT c.patient_id, s.service_date, s.claim_row, s.seq, s.line_number, c.claim_id, c.billing_npi, c.file_id, s.procedure,
@@ -795,20 +793,6 @@ export class HistoryStore {
 }
 
 const NO_LINES: readonly HistLine[] = Object.freeze([]);
-const NO_ROWS: readonly number[] = Object.freeze([]);
-
-/**
- * One answer of the view's linesFor: a patient's lines dated `from` on (the database's may hold earlier ones), in the
- * view's order: `before` (the database's), then the lines of `heldRows` (the run's overlay rows held in memory,
- * visible, in id order: built from there as a question needs them), then `after` (the rest of the overlay). Valid
- * while the overlay and the database are unchanged (linesFor keys it on both).
- */
-interface LineLoad {
-  readonly from: IsoDate;
-  readonly before: HistLine[];
-  readonly heldRows: readonly number[];
-  readonly after: HistLine[];
-}
 /** An identity held by nothing (the run's scratch HeldClaimFields between claims). */
 const NO_IDENTITY: PatientIdentity = { memberId: null, dependentKey: '', nameKey: null };
 /** Distinct modifiers texts a store remembers (a history holds a few hundred). */
@@ -1530,21 +1514,13 @@ export class RunHistory {
         }
         return result;
       },
-      sessionCount: (patient, family, region, from, to, excludeClaimId) => {
-        const load = linesFor(patient, from);
-        const familyCode = FAMILY_CODES.indexOf(family);
-        const regionCode = REGION_CODES.indexOf(region);
-        // Counted in place only where every line is a held row's (a first run's overlay); else, or when the sessions
-        // are grouped already, what sessions() answers.
-        const grouped = this.sessionsByGroup !== undefined && this.sessionsByGroup.load === load;
-        if (load.before.length > 0 || load.after.length > 0 || familyCode < 0 || regionCode < 0 || grouped) {
-          return this.view.sessions(patient, family, region, from, to, excludeClaimId).length;
-        }
-        if (load.heldRows.length === 0) return 0;
-        return this.overlayLines.countSessions(load.heldRows, load.from, this.fileNamesBySeq, from, to, familyCode, regionCode, excludeClaimId);
-      },
-      linesOn: (patient, serviceDate, excludeClaimId) => this.priorLines(linesFor(patient, serviceDate), serviceDate, serviceDate, excludeClaimId, undefined),
-      linesBetween: (patient, from, to, excludeClaimId, family) => this.priorLines(linesFor(patient, from), from, to, excludeClaimId, family),
+      linesOn: (patient, serviceDate, excludeClaimId) =>
+        linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
+      // With a family, only its lines are made prior lines (the caller looks at no other).
+      linesBetween: (patient, from, to, excludeClaimId, family) =>
+        linesFor(patient, from)
+          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId && (family === undefined || line.family === family))
+          .map(toPriorLine),
     };
   }
 
@@ -1584,8 +1560,6 @@ export class RunHistory {
         const heldBytes = this.overlayLines.bytesUsed;
         const releasing = heldBytes > 0 && (this.overlayClaimsByFile.get(fileSeq) ?? 0) === this.overlayClaims;
         if (releasing) {
-          // A load of the view reads held rows as it is asked: none may outlive them.
-          this.overlayVersion++;
           this.overlayLines.forgetPatients();
           if (heldBytes >= RELEASE_COLLECT_BYTES) collectGarbage();
           this.overlay?.releaseMemory();
@@ -1695,8 +1669,6 @@ export class RunHistory {
    * `release`, the memory is collected at once when it was much.
    */
   private spillHeld(release = false): void {
-    // A load of the view reads held rows as it is asked: none may outlive them.
-    this.overlayVersion++;
     const held = this.overlayLines;
     const o = this.overlay;
     const heldBytes = held.bytesUsed;
@@ -1847,7 +1819,7 @@ export class RunHistory {
   >();
   /** Bumped whenever the overlay changes; with the store's generation it keys the last answer of linesFor. */
   private overlayVersion = 0;
-  private last: { key: string; overlayVersion: number; generation: number; from: string; load: LineLoad } | undefined;
+  private last: { key: string; overlayVersion: number; generation: number; from: string; lines: HistLine[] } | undefined;
 
   /**
    * The identities of the last few key objects asked about (the rules of a claim, then add() of the same claim, ask
@@ -1896,71 +1868,31 @@ export class RunHistory {
    * rolling-year and global-period questions about the same claim are answered by the same load.
    */
   /** The sessions of a family and region among the lines linesFor last answered (grouped once per answer, not per question). */
-  private sessionsOfLoad(load: LineLoad, family: HistoryFamily, region: Region): readonly PriorSession[] {
+  private sessionsOfLoad(lines: HistLine[], family: HistoryFamily, region: Region): readonly PriorSession[] {
     let byGroup = this.sessionsByGroup;
-    if (byGroup === undefined || byGroup.load !== load) {
-      byGroup = { load, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
+    if (byGroup === undefined || byGroup.lines !== lines) {
+      byGroup = { lines, sessions: new Array<readonly PriorSession[] | undefined>(FAMILY_CODES.length * REGION_CODES.length) };
       this.sessionsByGroup = byGroup;
     }
     // A slot per family and region (codes: a scan of a few names), not a string key per question.
     const familyCode = FAMILY_CODES.indexOf(family);
     const regionCode = REGION_CODES.indexOf(region);
-    if (familyCode < 0 || regionCode < 0) return toSessions(this.linesOfLoad(load, -1, -1), family, region);
+    if (familyCode < 0 || regionCode < 0) return toSessions(lines, family, region);
     const group = familyCode * REGION_CODES.length + regionCode;
     let sessions = byGroup.sessions[group];
     if (sessions === undefined) {
       // A session lies on one date of one claim: filtering whole sessions by date and claim id later gives what
-      // grouping the filtered lines would. toSessions takes only the lines of the family and region: only those are
-      // built from the held rows.
-      sessions = toSessions(this.linesOfLoad(load, familyCode, regionCode), family, region);
+      // grouping the filtered lines would.
+      sessions = toSessions(lines, family, region);
       byGroup.sessions[group] = sessions;
     }
     return sessions;
   }
 
   /** Sessions grouped from one answer of linesFor, by family and region code. */
-  private sessionsByGroup: { load: LineLoad; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
+  private sessionsByGroup: { lines: HistLine[]; sessions: (readonly PriorSession[] | undefined)[] } | undefined;
 
-  /**
-   * A load's lines in the view's order (the database's, the held rows', the rest), of family code `family` in region
-   * code `region` when `family` is not -1 (others may be left in: the caller filters them too).
-   */
-  private linesOfLoad(load: LineLoad, family: number, region: number): readonly HistLine[] {
-    if (load.heldRows.length === 0) return load.before;
-    const lines: HistLine[] = [];
-    const familyName = family < 0 ? undefined : FAMILY_CODES[family];
-    const regionName = region < 0 ? undefined : REGION_CODES[region];
-    for (const line of load.before) if (familyName === undefined || (line.family === familyName && (regionName === undefined || line.region === regionName))) lines.push(line);
-    this.overlayLines.pushRowsWhere(lines, load.heldRows, load.from, this.fileNamesBySeq, '', null, family, region);
-    for (const line of load.after) if (familyName === undefined || (line.family === familyName && (regionName === undefined || line.region === regionName))) lines.push(line);
-    return lines;
-  }
-
-  /**
-   * The load's lines dated `first` … `last` of claims other than `excludeClaimId` (and of `family` when given), as
-   * prior lines, in the view's order.
-   */
-  private priorLines(load: LineLoad, first: IsoDate, last: IsoDate, excludeClaimId: string | undefined, family: HistoryFamily | undefined): PriorLine[] {
-    const prior: PriorLine[] = [];
-    const familyCode = family === undefined ? -1 : FAMILY_CODES.indexOf(family);
-    if (family !== undefined && familyCode < 0) return prior; // no line is of a family without a code
-    for (const line of load.before) {
-      if (line.serviceDate >= first && line.serviceDate <= last && line.claimId !== excludeClaimId && (family === undefined || line.family === family)) {
-        prior.push(toPriorLine(line));
-      }
-    }
-    if (load.heldRows.length > 0) {
-      this.overlayLines.pushPriorLinesWhere(prior, load.heldRows, load.from, this.fileNamesBySeq, first, last, familyCode, excludeClaimId);
-    }
-    for (const line of load.after) {
-      if (line.serviceDate >= first && line.serviceDate <= last && line.claimId !== excludeClaimId && (family === undefined || line.family === family)) {
-        prior.push(toPriorLine(line));
-      }
-    }
-    return prior;
-  }
-
-  private linesFor(patient: PatientKey, from: IsoDate): LineLoad {
+  private linesFor(patient: PatientKey, from: IsoDate): HistLine[] {
     // The rules of one claim ask with the same key object over and over: its identity and cache key are reused.
     let identity: PatientIdentity;
     let key: string;
@@ -1977,17 +1909,17 @@ export class RunHistory {
       last !== undefined && last.key === key && last.from <= from &&
       last.overlayVersion === this.overlayVersion && last.generation === this.store.dataGeneration
     ) {
-      return last.load;
+      return last.lines;
     }
     // With no line in the database, a load reads the overlay, whose look-up takes every date anyway: all of it is kept,
     // so a later question about earlier dates (prior-blocks asks from the beginning) needs no second load.
     const loadFrom = !this.store.holdsLines ? '' : last !== undefined && last.key === key ? minDate(from, last.from) : yearBefore(from);
-    const load = this.collectLines(identity, loadFrom);
-    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, load };
-    return load;
+    const lines = this.collectLines(identity, loadFrom);
+    this.last = { key, overlayVersion: this.overlayVersion, generation: this.store.dataGeneration, from: loadFrom, lines };
+    return lines;
   }
 
-  private collectLines(identity: PatientIdentity, from: IsoDate): LineLoad {
+  private collectLines(identity: PatientIdentity, from: IsoDate): HistLine[] {
     const fromDb = this.store.dbLines(identity, from);
     let lines: HistLine[];
     if (fromDb.length === 0) {
@@ -2003,9 +1935,6 @@ export class RunHistory {
       }
     }
     const o = this.overlay;
-    let heldRows: readonly number[] = NO_ROWS;
-    // The overlay's lines after the held rows' (in `lines` itself when no row is held).
-    let rest = lines;
     if (o !== undefined && this.overlayClaims > 0) {
       const index = this.overlayIndex;
       const held = this.overlayLines;
@@ -2014,19 +1943,17 @@ export class RunHistory {
       const unheld = index.newestRow > heldThrough;
       const { memberId, dependentKey, nameKey } = identity;
       if (memberId !== null) {
-        // The held rows' lines are built only as questions need them (most need a few of them, or none).
-        if (heldThrough > 0) heldRows = held.visibleMemberRows(identity, this.hiddenClaims);
-        if (heldRows.length > 0) rest = [];
+        if (heldThrough > 0) held.pushMemberLines(lines, identity, from, this.hiddenClaims, this.fileNamesBySeq);
         if (unheld) {
           const rows = rowsAfter(index.rowsOfMember(memberId, dependentKey), heldThrough);
-          if (rows.length > 0) this.pushOverlayLines(rest, rows, from, 'member', memberId, dependentKey);
+          if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'member', memberId, dependentKey);
         }
         // Claims known by this name that carry no member id belong to the member too.
         if (nameKey !== null) {
-          if (heldThrough > 0) held.pushMemberlessLines(rest, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
+          if (heldThrough > 0) held.pushMemberlessLines(lines, nameKey, from, this.hiddenClaims, this.fileNamesBySeq);
           if (unheld) {
             const named = rowsAfter(index.rowsOfName(nameKey, true), heldThrough);
-            if (named.length > 0) this.pushOverlayLines(rest, named, from, 'memberless', nameKey);
+            if (named.length > 0) this.pushOverlayLines(lines, named, from, 'memberless', nameKey);
           }
         }
       } else if (nameKey !== null) {
@@ -2034,7 +1961,7 @@ export class RunHistory {
         if (rows.length > 0) this.pushOverlayLines(lines, rows, from, 'name', nameKey);
       }
     }
-    return { from, before: lines, heldRows, after: rest === lines ? (NO_LINES as HistLine[]) : rest };
+    return lines;
   }
 
   /**

@@ -269,8 +269,6 @@ interface ClaimAnswers {
   sessions: Answer<CountedSession[]>[] | null;
   /** The history's prior sessions per family, region and window. */
   prior: Answer<readonly PriorSession[]>[] | null;
-  /** Counts of prior sessions (HistoryView.sessionCount), for questions whose sessions were not asked for. */
-  counts: Answer<number>[] | null;
 }
 
 /**
@@ -299,7 +297,7 @@ const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
 function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
   let answers = answersMemo.find(encounter.claim, context.reference);
   if (answers === undefined || answers.history !== context.history) {
-    answers = { history: context.history, own: null, sessions: null, prior: null, counts: null };
+    answers = { history: context.history, own: null, sessions: null, prior: null };
     answersMemo.set(encounter.claim, context.reference, answers);
   }
   return answers;
@@ -447,28 +445,7 @@ export function mayCountMoreThan(
   to: IsoDate,
   limit: number,
 ): boolean {
-  return priorSessionCount(encounter, context, family, region, from, to) + claimDateCount(encounter.claim) > limit;
-}
-
-/**
- * priorSessionsIn(…).length: the sessions' length when they were asked for, else the history's count when it can
- * count (without building them: most counts stay within the limit, and the sessions are never asked for).
- */
-function priorSessionCount(encounter: Encounter, context: HistoryContext, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate): number {
-  if (noHistory(context)) return 0;
-  const history = context.history;
-  if (history.sessionCount === undefined) return priorSessionsIn(encounter, context, family, region, from, to).length;
-  const answers = answersFor(encounter, context);
-  const prior = findAnswer(answers.prior, family, region, from, to);
-  if (prior !== undefined) return prior.length;
-  let count = findAnswer(answers.counts, family, region, from, to);
-  if (count === undefined) {
-    count = history.sessionCount(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
-    const answer = { family, region, from, to, value: count };
-    if (answers.counts === null) answers.counts = [answer];
-    else answers.counts.push(answer);
-  }
-  return count;
+  return priorSessionsIn(encounter, context, family, region, from, to).length + claimDateCount(encounter.claim) > limit;
 }
 
 export function distinctDates(sessions: readonly { serviceDate: IsoDate }[]): IsoDate[] {
