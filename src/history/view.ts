@@ -64,11 +64,6 @@ export interface HistoryView {
   readonly available: boolean;
   /** Prior sessions of a family in a region, with dates in [from, to], superseded/voided claims excluded, excluding claim `excludeClaimId`. */
   sessions(patient: PatientKey, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate, excludeClaimId?: string): readonly PriorSession[];
-  /**
-   * Optional: `sessions(…).length` for the same arguments, without building the sessions (a view that can count for
-   * less says so by having it). Most rolling-year questions only compare the count with a limit.
-   */
-  sessionCount?(patient: PatientKey, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate, excludeClaimId?: string): number;
   /** Lines of other claims for this patient on a date (duplicates, session/split). */
   linesOn(patient: PatientKey, serviceDate: IsoDate, excludeClaimId?: string): PriorLine[];
   /**
