@@ -83,44 +83,40 @@ export function claimKey(claimId: string, billingNpi: string): string {
 }
 
 /**
- * A junction session (rules.md Terms: 64490 + 64494, or 64633 + 64636) is one lumbar session. Read from the
- * line facts rather than a code list: a cervical/thoracic primary of a family with a lumbar/sacral add-on of
- * the same family and no lumbar/sacral primary in the session.
+ * The region a line counts in: its own, or lumbar-sacral for a line of a junction session (rules.md Terms: 64490 +
+ * 64494, or 64633 + 64636, is one lumbar session). Read from the line facts rather than a code list: a line of a
+ * family (facet, RFA) whose session (the claim's lines with its date and rendering provider) has a
+ * cervical/thoracic primary of the family, a lumbar/sacral add-on of it and no lumbar/sacral primary of it.
+ * Claims have a few lines: the session's lines are found by a scan (no map, no key per line).
  */
-function junctionFamilies(lines: readonly ServiceLine[]): Set<ProcedureFamily> {
-  const junction = new Set<ProcedureFamily>();
-  for (const family of ['facet', 'rfa'] as const) {
-    const ofFamily = lines.filter((line) => line.facts.family === family);
-    const ctPrimary = ofFamily.some((line) => line.facts.region === 'cervical-thoracic' && line.facts.role === 'primary');
-    const lsAddon = ofFamily.some((line) => line.facts.region === 'lumbar-sacral' && line.facts.role === 'addon');
-    const lsPrimary = ofFamily.some((line) => line.facts.region === 'lumbar-sacral' && line.facts.role === 'primary');
-    if (ctPrimary && lsAddon && !lsPrimary) junction.add(family);
-  }
-  return junction;
-}
-
-/** The region each line counts in: its own, or lumbar-sacral for the lines of a junction session. */
-export function sessionRegions(claim: Claim, lines: readonly ServiceLine[] = claim.lines): Map<ServiceLine, Region> {
-  const sessions = new Map<string, ServiceLine[]>();
-  for (const line of lines) {
-    const key = `${line.serviceDate}|${line.renderingNpi ?? claim.renderingNpi ?? ''}`;
-    const session = sessions.get(key);
-    if (session === undefined) sessions.set(key, [line]);
-    else session.push(line);
-  }
-  const regions = new Map<ServiceLine, Region>();
-  for (const session of sessions.values()) {
-    const junction = junctionFamilies(session);
-    for (const line of session) {
-      regions.set(line, junction.has(line.facts.family) ? 'lumbar-sacral' : line.facts.region);
+function sessionRegionOf(claim: Claim, line: ServiceLine): Region {
+  const { family } = line.facts;
+  if (family !== 'facet' && family !== 'rfa') return line.facts.region;
+  const npi = line.renderingNpi ?? claim.renderingNpi ?? '';
+  let ctPrimary = false;
+  let lsAddon = false;
+  let lsPrimary = false;
+  for (const other of claim.lines) {
+    if (other.facts.family !== family || !sameSession(line.serviceDate, npi, other.serviceDate, other.renderingNpi ?? claim.renderingNpi ?? '')) continue;
+    const { region, role } = other.facts;
+    if (region === 'cervical-thoracic') {
+      if (role === 'primary') ctPrimary = true;
+    } else if (region === 'lumbar-sacral') {
+      if (role === 'addon') lsAddon = true;
+      else if (role === 'primary') lsPrimary = true;
     }
   }
-  return regions;
+  return ctPrimary && lsAddon && !lsPrimary ? 'lumbar-sacral' : line.facts.region;
+}
+
+/** Whether two lines are of one session: the same `date|npi` text (dates without a '|' need no text built). */
+function sameSession(date: string, npi: string, otherDate: string, otherNpi: string): boolean {
+  if (!date.includes('|') && !otherDate.includes('|')) return date === otherDate && npi === otherNpi;
+  return `${date}|${npi}` === `${otherDate}|${otherNpi}`;
 }
 
 /** The record of a normalized claim (line facts filled by encounter/normalize.ts); `identity` when already known. */
 export function toClaimRecord(claim: Claim, identity: PatientIdentity = identityOf(patientKeyOf(claim))): ClaimRecord {
-  const regions = sessionRegions(claim);
   const lines: LineRecord[] = [];
   for (const line of claim.lines) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(line.serviceDate)) continue; // a line without a readable date cannot be placed
@@ -131,7 +127,7 @@ export function toClaimRecord(claim: Claim, identity: PatientIdentity = identity
       modifiers: [...line.modifiers],
       sides: sidesToBits(line.facts.sides),
       family: historyFamilyOf(line.facts.family),
-      region: regions.get(line) ?? line.facts.region,
+      region: sessionRegionOf(claim, line),
       role: line.facts.role,
       units: line.units,
       kx: line.modifiers.includes('KX'),

@@ -180,8 +180,12 @@ export class HistoryStore {
     db.pragma('temp_store = FILE');
     // A file's lines are staged in a temporary table and moved into lines in key order when the file ends:
     // the clustered table then grows page by page instead of at a random place per line.
-    // (No index on it: a 7/8 that replaces or voids a claim of the same file is applied when the lines move.)
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS staged_lines AS SELECT * FROM main.lines WHERE 0');
+    // (No index on it: a 7/8 that replaces or voids a claim of the same file is applied when the lines move.) A staged
+    // line holds its own columns and its claim row: what every line of a claim shares (patient, claim id, billing NPI,
+    // file, active) is read from the claim's row when the lines move (fewer values bound per line, a smaller table).
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS staged_lines AS
+      SELECT claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi
+      FROM main.lines WHERE 0`);
     db.pragma(`temp.cache_size = ${TEMP_CACHE_KIB}`);
     this.statements = {
       fileByHash: db.prepare('SELECT id, name, claims, lines, added_at AS addedAt FROM files WHERE hash = ?'),
@@ -203,13 +207,12 @@ export class HistoryStore {
       supersede: db.prepare('UPDATE claims SET status = ?, superseded_by = ? WHERE id = ?'),
       settleAwaiting: db.prepare('UPDATE claims SET awaiting_original = 0 WHERE id = ?'),
       deactivateLines: db.prepare('UPDATE lines SET active = 0 WHERE claim_row = ?'),
-      flushStaged: db.prepare('INSERT INTO lines SELECT * FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq'),
-      // The same, with the lines of the claims in the JSON array (replaced or voided by a later claim of the file) inactive.
-      flushStagedExcept: db.prepare(
+      flushStaged: db.prepare(
         `INSERT INTO lines
-         SELECT patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure, modifiers, sides,
-           family, region, role, units, kx, rendering_npi, CASE WHEN claim_row IN (SELECT value FROM json_each(?)) THEN 0 ELSE active END
-         FROM temp.staged_lines ORDER BY patient_id, service_date, claim_row, seq`,
+         SELECT c.patient_id, s.service_date, s.claim_row, s.seq, s.line_number, c.claim_id, c.billing_npi, c.file_id, s.procedure,
+           s.modifiers, s.sides, s.family, s.region, s.role, s.units, s.kx, s.rendering_npi, c.status = 'active'
+         FROM temp.staged_lines s JOIN main.claims c ON c.id = s.claim_row
+         ORDER BY c.patient_id, s.service_date, s.claim_row, s.seq`,
       ),
       clearStaged: db.prepare('DELETE FROM temp.staged_lines'),
       awaitingCount: db.prepare('SELECT count(*) FROM claims WHERE awaiting_original = 1').pluck(),
@@ -415,15 +418,12 @@ export class HistoryStore {
     // transaction): a claim's lines are staged before its row is written, and claim rows go in several at a time.
     const firstClaimRow = ((s.maxClaimId.get() as number | null) ?? 0) + 1;
     let nextClaimRow = firstClaimRow;
-    /** Claims of this file a later claim of it replaced or voided: their staged lines go in inactive. */
-    const inactiveInFile: number[] = [];
     const span: DateSpan = { first: null, last: null };
     const add = (record: WritableClaim): void => {
       const patientId = this.resolvePatientForWrite(record.identity);
       let status = 'active';
       let supersededBy: number | null = null;
       let awaitingOriginal = 0;
-      let linesActive = true;
       let target: number | undefined;
       if (record.frequency === '7' || record.frequency === '8') {
         // A claim still in the batch may be the one to supersede: written first, so the query sees it.
@@ -434,17 +434,13 @@ export class HistoryStore {
           this.awaitingOriginals++;
           result.awaitingOriginal++;
         }
-        if (record.frequency === '8') {
-          status = 'void';
-          linesActive = false;
-        }
+        if (record.frequency === '8') status = 'void'; // its lines go in inactive (a claim's lines are active when it is)
       } else if (this.awaitingOriginals > 0) {
         if (holdsClaimKey(claims, record.claimId, record.billingNpi, true)) claims.flush();
         const awaiting = s.awaitingClaim.get(record.claimId, record.billingNpi) as { id: number; frequency: string } | undefined;
         if (awaiting !== undefined) {
           status = awaiting.frequency === '8' ? 'voided' : 'replaced';
           supersededBy = awaiting.id;
-          linesActive = false;
           s.settleAwaiting.run(awaiting.id);
           this.awaitingOriginals--;
           result.lateOriginals++;
@@ -461,7 +457,7 @@ export class HistoryStore {
         for (const line of records) widenSpan(span, line.serviceDate);
         lineCount = records.length;
       } else {
-        const row: LineRowFixed = { patientId, claimRow, claimId: record.claimId, billingNpi: record.billingNpi, fileId, active: linesActive ? 1 : 0 };
+        const row: LineRowFixed = { claimRow };
         lineCount =
           typeof packed === 'string' ? stagePackedLines(lines, packed, row, span)
           : isHeldLines(packed) ? stageHeldLines(lines, packed, row, span)
@@ -487,9 +483,8 @@ export class HistoryStore {
       if (target !== undefined) {
         // The target is in the table (written above when it was in the batch); this claim's row may not be yet.
         s.supersede.run(record.frequency === '8' ? 'voided' : 'replaced', claimRow, target);
-        // A claim of this file has its lines staged (they go in inactive), one of an earlier file in lines.
-        if (target >= firstClaimRow) inactiveInFile.push(target);
-        else s.deactivateLines.run(target);
+        // A claim of this file has its lines staged (they go in inactive: its status says so), one of an earlier file in lines.
+        if (target < firstClaimRow) s.deactivateLines.run(target);
         if (record.frequency === '8') result.voided++;
         else result.replaced++;
       }
@@ -502,8 +497,7 @@ export class HistoryStore {
       const cacheSize = this.db.pragma('cache_size', { simple: true }) as number;
       this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
       try {
-        if (inactiveInFile.length === 0) s.flushStaged.run();
-        else s.flushStagedExcept.run(JSON.stringify(inactiveInFile));
+        s.flushStaged.run();
       } finally {
         this.db.pragma(`cache_size = ${cacheSize}`);
       }
@@ -902,7 +896,7 @@ const CLAIM_BATCH = 32;
 const LINE_BATCH = 64;
 /** Parameters of a claims row and of a staged_lines row (in the column orders below). */
 const CLAIM_WIDTH = 14;
-const LINE_WIDTH = 18;
+const LINE_WIDTH = 13;
 
 function writeBatches(db: Database.Database) {
   return {
@@ -915,8 +909,8 @@ function writeBatches(db: Database.Database) {
     ),
     lines: new RowBatch(
       db,
-      `INSERT INTO temp.staged_lines (patient_id, service_date, claim_row, seq, line_number, claim_id, billing_npi, file_id, procedure,
-         modifiers, sides, family, region, role, units, kx, rendering_npi, active)`,
+      `INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx,
+         rendering_npi)`,
       LINE_WIDTH,
       LINE_BATCH,
     ),
@@ -934,27 +928,17 @@ function widenSpan(span: DateSpan, date: string): void {
   if (span.last === null || date > span.last) span.last = date;
 }
 
-/** What every staged line of a claim shares. */
+/** What every staged line of a claim shares: its claim's row (the rest is read from there when the lines move). */
 interface LineRowFixed {
-  patientId: number;
   claimRow: number;
-  claimId: string;
-  billingNpi: string;
-  fileId: number;
-  active: number;
 }
 
 /** Sets the parameters a staged_lines row takes from its claim; the caller fills the line's own. */
 function stageLineRow(lines: RowBatch, fixed: LineRowFixed, seq: number): number {
   const at = lines.nextRow();
   const v = lines.values;
-  v[at] = fixed.patientId;
-  v[at + 2] = fixed.claimRow;
-  v[at + 3] = seq;
-  v[at + 5] = fixed.claimId;
-  v[at + 6] = fixed.billingNpi;
-  v[at + 7] = fixed.fileId;
-  v[at + 17] = fixed.active;
+  v[at] = fixed.claimRow;
+  v[at + 1] = seq;
   return at;
 }
 
@@ -966,17 +950,17 @@ function stageLineRecords(lines: RowBatch, records: readonly LineRecord[], fixed
     widenSpan(span, line.serviceDate);
     const at = stageLineRow(lines, fixed, seq);
     const v = lines.values;
-    v[at + 1] = line.serviceDate;
-    v[at + 4] = line.lineNumber;
-    v[at + 8] = line.procedure;
-    v[at + 9] = line.modifiers.join(',');
-    v[at + 10] = line.sides;
-    v[at + 11] = codeOf(FAMILY_CODES, line.family);
-    v[at + 12] = codeOf(REGION_CODES, line.region);
-    v[at + 13] = codeOf(ROLE_CODES, line.role);
-    v[at + 14] = line.units;
-    v[at + 15] = line.kx ? 1 : 0;
-    v[at + 16] = line.renderingNpi;
+    v[at + 2] = line.serviceDate;
+    v[at + 3] = line.lineNumber;
+    v[at + 4] = line.procedure;
+    v[at + 5] = line.modifiers.join(',');
+    v[at + 6] = line.sides;
+    v[at + 7] = codeOf(FAMILY_CODES, line.family);
+    v[at + 8] = codeOf(REGION_CODES, line.region);
+    v[at + 9] = codeOf(ROLE_CODES, line.role);
+    v[at + 10] = line.units;
+    v[at + 11] = line.kx ? 1 : 0;
+    v[at + 12] = line.renderingNpi;
   }
   return records.length;
 }
@@ -993,17 +977,17 @@ function stageHeldLines(lines: RowBatch, source: HeldLines, fixed: LineRowFixed,
     const i = stageLineRow(lines, fixed, at - start);
     const v = lines.values;
     const facts = held.factsAt(at);
-    v[i + 1] = serviceDate;
-    v[i + 4] = held.lineNumberAt(at);
-    v[i + 8] = held.procedureAt(at);
-    v[i + 9] = held.modifiersTextAt(at);
-    v[i + 10] = factSides(facts);
-    v[i + 11] = factFamily(facts);
-    v[i + 12] = factRegion(facts);
-    v[i + 13] = factRole(facts);
-    v[i + 14] = held.unitsAt(at);
-    v[i + 15] = factKx(facts) ? 1 : 0;
-    v[i + 16] = held.renderingNpiAt(at);
+    v[i + 2] = serviceDate;
+    v[i + 3] = held.lineNumberAt(at);
+    v[i + 4] = held.procedureAt(at);
+    v[i + 5] = held.modifiersTextAt(at);
+    v[i + 6] = factSides(facts);
+    v[i + 7] = factFamily(facts);
+    v[i + 8] = factRegion(facts);
+    v[i + 9] = factRole(facts);
+    v[i + 10] = held.unitsAt(at);
+    v[i + 11] = factKx(facts) ? 1 : 0;
+    v[i + 12] = held.renderingNpiAt(at);
   }
   return end - start;
 }
@@ -1037,18 +1021,18 @@ function stagePackedLines(lines: RowBatch, packed: string, fixed: LineRowFixed, 
     widenSpan(span, serviceDate);
     const at = stageLineRow(lines, fixed, seq);
     const v = lines.values;
-    v[at + 1] = serviceDate;
-    v[at + 4] = Number(field(1));
-    v[at + 8] = field(2);
-    v[at + 9] = field(3);
-    v[at + 10] = code(4);
-    v[at + 11] = code(5);
-    v[at + 12] = code(6);
-    v[at + 13] = code(7);
-    v[at + 14] = Number(field(8));
-    v[at + 15] = starts[10]! - starts[9]! === 2 && packed.charCodeAt(starts[9]!) === 49 ? 1 : 0;
+    v[at + 2] = serviceDate;
+    v[at + 3] = Number(field(1));
+    v[at + 4] = field(2);
+    v[at + 5] = field(3);
+    v[at + 6] = code(4);
+    v[at + 7] = code(5);
+    v[at + 8] = code(6);
+    v[at + 9] = code(7);
+    v[at + 10] = Number(field(8));
+    v[at + 11] = starts[10]! - starts[9]! === 2 && packed.charCodeAt(starts[9]!) === 49 ? 1 : 0;
     // '' for none, '=' and the NPI otherwise
-    v[at + 16] = starts[11]! - starts[10]! === 1 ? null : packed.slice(starts[10]! + 1, end);
+    v[at + 12] = starts[11]! - starts[10]! === 1 ? null : packed.slice(starts[10]! + 1, end);
     start = end + 1;
   }
   return seq;
@@ -1532,8 +1516,11 @@ export class RunHistory {
       },
       linesOn: (patient, serviceDate, excludeClaimId) =>
         linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
-      linesBetween: (patient, from, to, excludeClaimId) =>
-        linesFor(patient, from).filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId).map(toPriorLine),
+      // With a family, only its lines are made prior lines (the caller looks at no other).
+      linesBetween: (patient, from, to, excludeClaimId, family) =>
+        linesFor(patient, from)
+          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId && (family === undefined || line.family === family))
+          .map(toPriorLine),
     };
   }
 

@@ -66,8 +66,11 @@ export interface HistoryView {
   sessions(patient: PatientKey, family: HistoryFamily, region: Region, from: IsoDate, to: IsoDate, excludeClaimId?: string): readonly PriorSession[];
   /** Lines of other claims for this patient on a date (duplicates, session/split). */
   linesOn(patient: PatientKey, serviceDate: IsoDate, excludeClaimId?: string): PriorLine[];
-  /** Lines of other claims for this patient in [from, to] (global periods). */
-  linesBetween(patient: PatientKey, from: IsoDate, to: IsoDate, excludeClaimId?: string): PriorLine[];
+  /**
+   * Lines of other claims for this patient in [from, to] (global periods). With `family` (optional), a view may leave
+   * out the lines of other families (one that does not is still right: callers that pass it look at that family only).
+   */
+  linesBetween(patient: PatientKey, from: IsoDate, to: IsoDate, excludeClaimId?: string, family?: HistoryFamily): PriorLine[];
 }
 
 export const emptyHistory: HistoryView = {

@@ -74,7 +74,8 @@ function checkGlobalPeriods(encounter: Encounter, context: FollowupContext): voi
   const date = encounter.serviceDate;
   const from = addDays(date, -LONGEST_GLOBAL);
   const to = addDays(date, -1);
-  const priorLines = priorLinesBetween(encounter, context, from, to);
+  // Only prior RFAs open a global period: the history may leave the other lines out.
+  const priorLines = priorLinesBetween(encounter, context, from, to, 'rfa');
   // No RFA before this date, prior or on this claim: no global period to be inside of (the usual case).
   if (!hasRfaBetween(encounter.claim.lines, from, to) && !hasPriorRfa(priorLines)) return;
   reportInGlobalPeriods(encounter, context, from, to, priorLines);

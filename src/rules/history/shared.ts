@@ -162,10 +162,13 @@ export function priorLinesOn(encounter: Encounter, context: HistoryContext): rea
   return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
 }
 
-/** Lines of other claims for this patient in [from, to] (an empty history answers without a patient key). */
-export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate): readonly PriorLine[] {
+/**
+ * Lines of other claims for this patient in [from, to] (an empty history answers without a patient key); with
+ * `family`, the history may leave out other families' lines (the caller looks at that family only).
+ */
+export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate, family?: HistoryFamily): readonly PriorLine[] {
   if (noHistory(context)) return NO_PRIOR_LINES;
-  return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId);
+  return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId, family);
 }
 
 /**
