@@ -26,9 +26,14 @@ export class ReportAggregate {
   held = 0;
   correctedLines = 0;
   findings = 0;
-  chargeCents = 0;
-  heldChargeCents = 0;
-  flaggedChargeCents = 0;
+  /*
+   * Sums of cents pass 2^31 (~$21M) on a large run. Fields that start as small integers then change representation,
+   * which gives the aggregate another hidden class mid-run and throws away the optimized per-claim loop that uses it
+   * (process-file runPass, addClaim): so they are made doubles from the start (0.5 here, 0 in the constructor).
+   */
+  chargeCents = 0.5;
+  heldChargeCents = 0.5;
+  flaggedChargeCents = 0.5;
   /** Findings left open (not corrected), by severity: what `--fail-on` looks at. */
   readonly open = { error: 0, warning: 0, info: 0 };
   readonly byRule = new Map<string, RuleCount>();
@@ -36,6 +41,12 @@ export class ReportAggregate {
   /** The held claims with the most charges (ties: input order), at most HELD_LIST_LIMIT. */
   heldClaims: (ClaimOutcome & { order: number })[] = [];
   private order = 0;
+
+  constructor() {
+    this.chargeCents = 0;
+    this.heldChargeCents = 0;
+    this.flaggedChargeCents = 0;
+  }
 
   addClaim(outcome: ClaimOutcome, rows: readonly ExceptionRow[], correctedLines: number, providerOfRow: (row: ExceptionRow) => string): void {
     this.claims += 1;

@@ -3,7 +3,7 @@
  * its open findings, a flagged one passes with its warnings in system-out. No timings: the bytes depend on the
  * inputs only.
  */
-import { ANY_ASCII, asciiRejecting, type SpillFile } from './sync-file.js';
+import { ANY_ASCII, asciiRejecting, isPlainAscii, type SpillFile } from './sync-file.js';
 import type { ClaimOutcome, FileSummary } from './types.js';
 
 /**
@@ -52,6 +52,27 @@ export function junitTestCase(outcome: ClaimOutcome): string {
 /** XML text copied as it is: no control char (tab and line ends included: the general form decides) or markup. */
 const XML_PLAIN = asciiRejecting((code) => code < 0x20 || code === 0x26 || code === 0x3c || code === 0x3e || code === 0x22 || code === 0x27);
 
+/** The constant pieces of a test case, as bytes (one copy each instead of a char loop). */
+const FAILURE_OPEN = Buffer.from('">\n      <failure type="held" message="held: ', 'latin1');
+const OPEN_FINDINGS = Buffer.from(' open findings', 'latin1');
+const FAILURE_CLOSE = Buffer.from('</failure>\n    </testcase>\n', 'latin1');
+const SYSTEM_OUT_OPEN = Buffer.from('">\n      <system-out>', 'latin1');
+const SYSTEM_OUT_CLOSE = Buffer.from('</system-out>\n    </testcase>\n', 'latin1');
+const EMPTY_CLOSE = Buffer.from('"/>\n', 'latin1');
+
+/** The file of the test cases spilled last, and `    <testcase classname="FILE" name="claim ` as bytes (null: FILE is not plain). */
+let openingFile: string | undefined;
+let openingBytes: Buffer | null = null;
+
+/** A test case's opening up to its claim id, as bytes (every claim of a file shares it); null when the file name is not plain XML text. */
+function testCaseOpening(file: string): Buffer | null {
+  if (file !== openingFile) {
+    openingBytes = isPlainAscii(file, XML_PLAIN) ? Buffer.from(`    <testcase classname="${file}" name="claim `, 'latin1') : null;
+    openingFile = file;
+  }
+  return openingBytes;
+}
+
 /**
  * junitTestCase(outcome) written into a spill as bytes: plain ASCII pieces are copied; a test case with anything
  * escapeXml would change (or non-ASCII) is written as junitTestCase's text. Same bytes.
@@ -65,14 +86,8 @@ export function spillJunitTestCase(outcome: ClaimOutcome, spill: SpillFile): voi
 }
 
 function testCaseBytes(outcome: ClaimOutcome, spill: SpillFile): boolean {
-  if (
-    !spill.ascii('    <testcase classname="', ANY_ASCII) ||
-    !spill.ascii(outcome.file, XML_PLAIN) ||
-    !spill.ascii('" name="claim ', ANY_ASCII) ||
-    !spill.ascii(outcome.claimId, XML_PLAIN)
-  ) {
-    return false;
-  }
+  const opening = testCaseOpening(outcome.file);
+  if (opening === null || !spill.bytes(opening) || !spill.ascii(outcome.claimId, XML_PLAIN)) return false;
   const reasons = outcome.reasons;
   if (outcome.fate === 'held') {
     let heldCount = 0;
@@ -82,14 +97,14 @@ function testCaseBytes(outcome: ClaimOutcome, spill: SpillFile): boolean {
       if (heldCount === 0) firstHeld = reason.ruleId;
       heldCount++;
     }
-    if (!spill.ascii('">\n      <failure type="held" message="held: ', ANY_ASCII)) return false;
-    if (heldCount === 1 ? !spill.ascii(String(firstHeld), XML_PLAIN) : !spill.integer(heldCount) || !spill.ascii(' open findings', ANY_ASCII)) return false;
-    return spill.ascii('">', ANY_ASCII) && reasonsBytes(reasons, spill) && spill.ascii('</failure>\n    </testcase>\n', ANY_ASCII);
+    if (!spill.bytes(FAILURE_OPEN)) return false;
+    if (heldCount === 1 ? !spill.ascii(String(firstHeld), XML_PLAIN) : !spill.integer(heldCount) || !spill.bytes(OPEN_FINDINGS)) return false;
+    return spill.ascii('">', ANY_ASCII) && reasonsBytes(reasons, spill) && spill.bytes(FAILURE_CLOSE);
   }
   if (reasons.length > 0) {
-    return spill.ascii('">\n      <system-out>', ANY_ASCII) && reasonsBytes(reasons, spill) && spill.ascii('</system-out>\n    </testcase>\n', ANY_ASCII);
+    return spill.bytes(SYSTEM_OUT_OPEN) && reasonsBytes(reasons, spill) && spill.bytes(SYSTEM_OUT_CLOSE);
   }
-  return spill.ascii('"/>\n', ANY_ASCII);
+  return spill.bytes(EMPTY_CLOSE);
 }
 
 /** The reason lines (reasonLine), one a line. */

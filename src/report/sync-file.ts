@@ -70,6 +70,15 @@ export function asciiRejecting(test: (code: number) => boolean): Uint8Array {
 /** Accepts every ASCII code (constant text). */
 export const ANY_ASCII = asciiRejecting(() => false);
 
+/** Whether every char of `text` is ASCII and none is marked in `reject` (what SpillFile.ascii copies as it is). */
+export function isPlainAscii(text: string, reject: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127 || reject[code] === 1) return false;
+  }
+  return true;
+}
+
 /**
  * A spill file written with synchronous calls from one reused 64 KiB buffer. Records are written into it as
  * bytes: a record opens with begin() (which makes room), its pieces are copied (plain ASCII straight from the

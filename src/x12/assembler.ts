@@ -109,6 +109,23 @@ class Loop implements HlLoop {
   }
 }
 
+/*
+ * Envelope objects are made with their trailer fields (undefined until the trailer is read): a field added when the
+ * trailer comes would give the object another hidden class while the writer still writes its claims, and V8 would
+ * throw away the writer's optimized code (a deoptimization per SE on the 50 MB file).
+ */
+function newInterchange(isa: Segment): Interchange {
+  return { isa, iea: undefined, padding: undefined };
+}
+
+function newGroup(gs: Segment, interchange: Interchange): Group {
+  return { gs, ge: undefined, interchange };
+}
+
+function newTransaction(st: Segment, group: Group): Transaction {
+  return { st, header: [], se: undefined, group };
+}
+
 /** Provider, subscriber, payer or patient data of one HL loop (shared by its claims; copied into each claim). */
 export interface LoopFacts {
   npi?: string;
@@ -343,14 +360,14 @@ export class ClaimAssembler {
         if (this.interchange !== undefined) {
           this.closeOpen(seg, 'ISA');
         }
-        this.interchange = { isa: seg };
+        this.interchange = newInterchange(seg);
         this.groupsInInterchange = 0;
         return;
       case 'GS':
         this.flushClaim(out);
         if (this.interchange === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GS outside an interchange (no ISA before it)', true, false);
         if (this.group !== undefined) this.closeOpen(seg, 'GS');
-        this.group = { gs: seg, interchange: this.interchange ?? { isa: seg } };
+        this.group = newGroup(seg, this.interchange ?? newInterchange(seg));
         this.groupsInInterchange++;
         this.transactionsInGroup = 0;
         return;
@@ -358,7 +375,7 @@ export class ClaimAssembler {
         this.flushClaim(out);
         if (this.group === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'ST outside a functional group (no GS before it)', true, false);
         if (this.transaction !== undefined) this.closeOpen(seg, 'ST');
-        this.transaction = { st: seg, header: [], group: this.group ?? { gs: seg, interchange: this.interchange ?? { isa: seg } } };
+        this.transaction = newTransaction(seg, this.group ?? newGroup(seg, this.interchange ?? newInterchange(seg)));
         this.transactionsInGroup++;
         this.segmentsInTransaction = 1;
         this.sealLoop();
@@ -438,7 +455,7 @@ export class ClaimAssembler {
     if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
     // HL01 and HL02 are compared in place (sliced only for a message).
     const level = seg.elShared(3);
-    const transaction = this.transaction ?? { st: seg, header: [], group: { gs: seg, interchange: { isa: seg } } };
+    const transaction = this.transaction ?? newTransaction(seg, newGroup(seg, newInterchange(seg)));
     this.sealLoop();
     const loop = new Loop(seg, level, transaction);
     if (!seg.elIsNumber(1, this.expectedHl)) {

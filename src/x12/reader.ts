@@ -3,6 +3,7 @@ import { isAscii } from 'node:buffer';
 import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
 import { ClaimAssembler } from './assembler.js';
 import { SegmentBatch, X12Tokenizer } from './tokenizer.js';
+import { WARM_UP_837 } from './warm-up.js';
 
 /** Control bytes (0x00–0x08, 0x0B, 0x0C, 0x0E–0x1F, 0x7F): 1; all other bytes (tab, CR and LF too): 0. */
 const CONTROL = new Uint8Array(256);
@@ -40,6 +41,7 @@ export function hasControlByte(buffer: Uint8Array): boolean {
 const MAX_JOINED_PENDING = 64 * 1024;
 
 export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fileName: string): ClaimReader {
+  warmUpReader();
   const problems: FileProblem[] = [];
   let started = false;
   return {
@@ -51,6 +53,33 @@ export function readX12(input: AsyncIterable<Buffer> | NodeJS.ReadableStream, fi
       return new ClaimIterator(input as AsyncIterable<Buffer | string>, fileName, problems);
     },
   };
+}
+
+let readerWarmedUp = false;
+
+/** Rounds of the warm-up: V8 keeps type feedback only for a function called several times (8 in node 20). */
+const WARM_UP_ROUNDS = 4;
+/** Warm-up chunk size: chunks cut segments (the joined-pending path) and start at odd offsets (hasControlByte's edges). */
+const WARM_UP_CHUNK = 509;
+const NO_INPUT: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ value: undefined, done: true as const }) }) };
+
+/**
+ * Runs WARM_UP_837 through the reader's code once per process, before the first real file (warm-up.ts says why);
+ * its claims and problems are dropped.
+ */
+function warmUpReader(): void {
+  if (readerWarmedUp) return;
+  readerWarmedUp = true;
+  try {
+    const bytes = Buffer.from(WARM_UP_837, 'latin1');
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      const iterator = new ClaimIterator(NO_INPUT, 'warm-up', []);
+      for (let at = 0; at < bytes.length; at += WARM_UP_CHUNK) iterator.feedChunk(bytes.subarray(at, at + WARM_UP_CHUNK));
+      iterator.endOfInput();
+    }
+  } catch {
+    // Only a speed-up: it never stops a read (test/x12/warm-up.test.ts reads the interchange clean).
+  }
 }
 
 /** An iterator whose first next() rejects with `error` (as a generator that throws at once). */
@@ -142,23 +171,18 @@ class ClaimIterator implements AsyncGenerator<ReadClaim>, ReadyClaims {
   /** Reads chunks until some claims are assembled or the input ends. */
   private async fill(): Promise<void> {
     this.batch.length = this.head = 0;
-    const tokenizer = this.tokenizer;
-    const assembler = this.assembler;
     try {
       this.source ??= this.input[Symbol.asyncIterator]();
       while (this.batch.length === 0) {
         const step = await this.source.next();
         if (this.closed) return;
         if (step.done === true) break;
-        this.feed(step.value);
+        this.feedChunk(step.value);
       }
       if (this.batch.length > 0) return;
     } catch (error) {
       // The stream failed (I/O error): claims read so far are out; the rest cannot be trusted.
-      assembler.feed(tokenizer.end(), this.batch);
-      this.syncProblems();
-      assembler.finish(this.batch);
-      this.syncProblems();
+      this.endOfInput();
       this.problems.push({
         code: 'X12_READ_ERROR',
         message: `${this.fileName}: reading failed after byte ${this.bytesRead}: ${(error as Error).message}`,
@@ -166,17 +190,22 @@ class ClaimIterator implements AsyncGenerator<ReadClaim>, ReadyClaims {
         envelope: true,
         fatal: true,
       });
-      this.finished = true;
       return;
     }
-    assembler.feed(tokenizer.end(), this.batch);
+    this.endOfInput();
+  }
+
+  /** The input is done: the tokenizer's last segments and the assembler's end (trailers, the last claim) go into the batch. */
+  endOfInput(): void {
+    this.assembler.feed(this.tokenizer.end(), this.batch);
     this.syncProblems();
-    assembler.finish(this.batch);
+    this.assembler.finish(this.batch);
     this.syncProblems();
     this.finished = true;
   }
 
-  private feed(chunk: Buffer | string): void {
+  /** One chunk read: its claims are assembled into the batch (warm-up: fed without an input). */
+  feedChunk(chunk: Buffer | string): void {
     const tokenizer = this.tokenizer;
     const assembler = this.assembler;
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;

@@ -219,3 +219,24 @@ describe('JUnit pieces', () => {
     expect(escapeXml('a\u0001b')).toBe('a\uFFFDb');
   });
 });
+
+describe('ReportAggregate sums', () => {
+  it('starts at zero and adds cents exactly past 2^31 (the sums are doubles from the start)', () => {
+    const fresh = new ReportAggregate();
+    expect([fresh.chargeCents, fresh.heldChargeCents, fresh.flaggedChargeCents]).toEqual([0, 0, 0]);
+    expect(Object.is(fresh.chargeCents, 0)).toBe(true);
+    const outcome = (chargeCents: number, fate: 'ready' | 'held') => ({
+      file: 'a.837', claimId: 'C', memberId: null, serviceDate: null, renderingNpi: '1234567893', chargeCents, fate, reasons: [], corrected: 0,
+    });
+    const big = 2 ** 31 - 1;
+    fresh.addClaim(outcome(big, 'held'), [], 0, () => 'unknown');
+    fresh.addClaim(outcome(big, 'held'), [], 0, () => 'unknown');
+    fresh.addClaim(outcome(3, 'ready'), [], 0, () => 'unknown');
+    expect(fresh.chargeCents).toBe(2 * big + 3);
+    expect(fresh.heldChargeCents).toBe(2 * big);
+    expect(fresh.flaggedChargeCents).toBe(0);
+    const other = new ReportAggregate();
+    other.merge(fresh);
+    expect([other.claims, other.chargeCents, other.heldChargeCents]).toEqual([3, 2 * big + 3, 2 * big]);
+  });
+});

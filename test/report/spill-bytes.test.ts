@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvRecord, spillCsvRecord, spillJsonRecord, spillLine } from '../../src/report/exceptions.js';
 import { junitTestCase, spillJunitTestCase } from '../../src/report/junit.js';
-import { SpillFile } from '../../src/report/sync-file.js';
+import { asciiRejecting, isPlainAscii, SpillFile } from '../../src/report/sync-file.js';
 import type { ClaimOutcome, ExceptionRow } from '../../src/report/types.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'spinescrub-spill-bytes-'));
@@ -78,6 +78,31 @@ const outcomeArb = fc.record({
 const utf8 = (value: string): string => Buffer.from(value, 'utf8').toString('latin1');
 
 describe('spill byte fast paths', () => {
+  // First in the file: junit.ts remembers the opening of the last file spilled, and this is the first it sees.
+  it('spillJunitTestCase keeps each test case under its own file when the files alternate (plain names and names to escape)', () => {
+    const outcome = (file: string, claimId: string, fate: 'ready' | 'held'): ClaimOutcome => ({
+      file, claimId, memberId: null, serviceDate: null, renderingNpi: null, chargeCents: 0, fate, corrected: 0,
+      reasons: fate === 'held' ? [{ ruleId: 'r/x', severity: 'error', action: 'held', line: 2, message: 'm' }] : [],
+    });
+    const outcomes = [outcome('a.837', 'C1', 'ready'), outcome('b&c.837', 'C2', 'ready'), outcome('a.837', 'C3', 'held'), outcome('ü.837', 'C4', 'ready'), outcome('d.837', 'C5', 'ready')];
+    expect(spilled((spill) => outcomes.forEach((o) => spillJunitTestCase(o, spill)))).toBe(
+      '    <testcase classname="a.837" name="claim C1"/>\n' +
+        '    <testcase classname="b&#38;c.837" name="claim C2"/>\n' +
+        '    <testcase classname="a.837" name="claim C3">\n      <failure type="held" message="held: r/x">error r/x line 2: m</failure>\n    </testcase>\n' +
+        utf8('    <testcase classname="ü.837" name="claim C4"/>\n') +
+        '    <testcase classname="d.837" name="claim C5"/>\n',
+    );
+  });
+
+  it('isPlainAscii accepts what SpillFile.ascii copies as it is', () => {
+    const quotes = asciiRejecting((code) => code === 0x22);
+    expect(isPlainAscii('', quotes)).toBe(true);
+    expect(isPlainAscii('in.837 (x)', quotes)).toBe(true);
+    expect(isPlainAscii('a"b', quotes)).toBe(false);
+    expect(isPlainAscii('é', quotes)).toBe(false);
+    expect(isPlainAscii('\u007f', quotes)).toBe(true);
+  });
+
   it('spillJsonRecord and spillCsvRecord write the bytes of spillLine and csvRecord', () => {
     fc.assert(
       fc.property(fc.array(rowArb, { maxLength: 30 }), (rows) => {
