@@ -5,8 +5,8 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -111,25 +111,9 @@ async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summa
   return { row: (row) => check(finding, row, 'a finding'), summary: (value) => check(summary, value, 'the summary') };
 }
 
-/**
- * Bytes read at a time by hashOf, into one buffer: under glibc's mmap threshold (128 KiB), so it is not a mapping
- * whose release raises that threshold (a stream's 1 MiB chunks, one new buffer per chunk, first did; the dead chunks
- * then piled up in the worker's malloc arena, 40 MB at 0.7 s into the 200 MB run, and larger buffers later came from
- * the arena instead of mappings given back when freed).
- */
-const HASH_READ_BYTES = 64 * 1024;
-
 async function hashOf(file: string): Promise<string> {
   const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(HASH_READ_BYTES);
-  const handle = await open(file, 'r');
-  try {
-    for (let read = (await handle.read(buffer, 0, HASH_READ_BYTES, null)).bytesRead; read > 0; read = (await handle.read(buffer, 0, HASH_READ_BYTES, null)).bytesRead) {
-      hash.update(buffer.subarray(0, read));
-    }
-  } finally {
-    await handle.close();
-  }
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
