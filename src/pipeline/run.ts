@@ -113,7 +113,7 @@ async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summa
 
 async function hashOf(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
