@@ -22,6 +22,11 @@ import type {
 
 export type * from './types.js';
 
+/** Code-unit order: for ISO dates, the order of the days. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** True when `date` falls in the half-open window [from, to). ISO dates compare as strings. */
 export function isEffective(effective: Effective, date: IsoDate): boolean {
   return (effective.from === undefined || effective.from <= date) && (effective.to === undefined || date < effective.to);
@@ -48,7 +53,8 @@ class DatedIndex<T extends { code: string; effective: Effective }> {
       else this.#byCode.set(entry.code, [entry]);
     }
     for (const [code, list] of this.#byCode) {
-      list.sort((a, b) => (a.effective.from ?? '').localeCompare(b.effective.from ?? ''));
+      // ISO dates order as plain strings (a locale collation would load ICU's collator: ~3 MB for nothing).
+      list.sort((a, b) => compareStrings(a.effective.from ?? '', b.effective.from ?? ''));
       for (const entry of list) {
         const { from, to } = entry.effective;
         if (from !== undefined && to !== undefined && from >= to) {
