@@ -50,6 +50,11 @@ function countRuns(rule: AnyRule): string[] {
   return runs;
 }
 
+/** coverage/liability-modifier's context over an empty history, with the test's report() and ruleReports. */
+function liabilityContext(report: RuleContext['report'], ruleReports: RuleContext['ruleReports']): RuleContext {
+  return { options: {}, policy: medicare, reference: defaultReference, history: emptyHistory, asOf: '2026-11-27', report, ruleReports };
+}
+
 const facetClaim: ClaimSpec = { dx: ['M47816'], lines: ['64493-50', '64494-50', '64495-50'] };
 const esiHistory = historyOf(priorSessions('a.837', '64483-RT', ['2025-10-02', '2026-01-05', '2026-04-01', '2026-07-01']));
 const esiClaim: ClaimSpec = { dx: ['M5416'], lines: ['64483-RT'] };
@@ -80,22 +85,14 @@ describe('RuleContext.ruleReports', () => {
     const [encounter] = sessionsOf(claim);
     const reported: ReportDescriptor[] = [];
     const asked: string[] = [];
-    const context: RuleContext = {
-      options: {},
-      policy: medicare,
-      reference: defaultReference,
-      history: emptyHistory,
-      asOf: '2026-11-27',
-      report: (descriptor) => reported.push(descriptor),
-      ruleReports: {
-        find: (rule, at) => {
-          asked.push(rule.meta.id);
-          expect(at).toBe(encounter);
-          return rule === facetLevels ? [{ messageId: 'tooMany', line: claim.lines[0]! }] : undefined;
-        },
-        remember: () => {},
+    const context = liabilityContext((descriptor) => reported.push(descriptor), {
+      find: (rule, at) => {
+        asked.push(rule.meta.id);
+        expect(at).toBe(encounter);
+        return rule === facetLevels ? [{ messageId: 'tooMany', line: claim.lines[0]! }] : undefined;
       },
-    };
+      remember: () => {},
+    });
     const runs = countRuns(facetLevels);
     liabilityModifier.check(encounter!, context);
     expect(runs).toEqual([]);
@@ -107,21 +104,13 @@ describe('RuleContext.ruleReports', () => {
     const claim = normalizeClaim(claimOf(facetClaim), defaultReference);
     const [encounter] = sessionsOf(claim);
     const remembered: [string, number][] = [];
-    const context: RuleContext = {
-      options: {},
-      policy: medicare,
-      reference: defaultReference,
-      history: emptyHistory,
-      asOf: '2026-11-27',
-      report: () => {},
-      ruleReports: {
-        find: () => undefined,
-        remember: (rule, at, reports) => {
-          expect(at).toBe(encounter);
-          remembered.push([rule.meta.id, reports.length]);
-        },
+    const context = liabilityContext(() => {}, {
+      find: () => undefined,
+      remember: (rule, at, reports) => {
+        expect(at).toBe(encounter);
+        remembered.push([rule.meta.id, reports.length]);
       },
-    };
+    });
     liabilityModifier.check(encounter!, context);
     // The ⚑ rules for facet sessions without a history: facet/levels flags the third level.
     expect(remembered).toContainEqual(['facet/levels', 1]);
