@@ -3,19 +3,12 @@
  * charges at risk, findings by rule and by rendering provider (inline SVG charts). No script, no external
  * resource (a Content-Security-Policy forbids any request), every value escaped.
  */
+import { formatDollars } from '../encounter/money.js';
 import type { ProviderCount, ReportAggregate } from './aggregate.js';
 import type { ExceptionReportHead, RuleCount } from './types.js';
 
 export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** $1,234.50 from integer cents. */
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const absolute = Math.abs(cents);
-  const dollars = Math.floor(absolute / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}$${dollars}.${String(absolute % 100).padStart(2, '0')}`;
 }
 
 const STYLE = `
@@ -48,9 +41,9 @@ ${box('unreadable files', String(totals.unreadableFiles))}
 </div></section>
 <section id="charges"><h2>Charges at risk</h2><table>
 <tr><th>claims</th><th class="num">charges</th></tr>
-<tr><td>held (not released: an error remains)</td><td class="num" data-charges="held">${escapeHtml(formatCents(charges.held))}</td></tr>
-<tr><td>released with a warning (flagged)</td><td class="num" data-charges="flagged">${escapeHtml(formatCents(charges.flagged))}</td></tr>
-<tr><td>all claims read</td><td class="num" data-charges="total">${escapeHtml(formatCents(charges.total))}</td></tr>
+<tr><td>held (not released: an error remains)</td><td class="num" data-charges="held">${escapeHtml(formatDollars(charges.held))}</td></tr>
+<tr><td>released with a warning (flagged)</td><td class="num" data-charges="flagged">${escapeHtml(formatDollars(charges.flagged))}</td></tr>
+<tr><td>all claims read</td><td class="num" data-charges="total">${escapeHtml(formatDollars(charges.total))}</td></tr>
 </table></section>`;
 }
 
@@ -74,7 +67,7 @@ function heldSection(aggregate: ReportAggregate): string {
   if (held.length === 0) return `<section id="held"><h2>Held claims</h2><p>No claim is held.</p></section>`;
   const rows = held
     .map(
-      (claim) => `<tr data-claim="${escapeHtml(claim.claimId)}"><td>${escapeHtml(claim.file)}</td><td>${escapeHtml(claim.claimId)}</td><td>${escapeHtml(claim.memberId)}</td><td>${escapeHtml(claim.serviceDate)}</td><td>${escapeHtml(claim.renderingNpi)}</td><td class="num">${escapeHtml(formatCents(claim.chargeCents))}</td><td><ul class="reasons">${claim.reasons
+      (claim) => `<tr data-claim="${escapeHtml(claim.claimId)}"><td>${escapeHtml(claim.file)}</td><td>${escapeHtml(claim.claimId)}</td><td>${escapeHtml(claim.memberId)}</td><td>${escapeHtml(claim.serviceDate)}</td><td>${escapeHtml(claim.renderingNpi)}</td><td class="num">${escapeHtml(formatDollars(claim.chargeCents))}</td><td><ul class="reasons">${claim.reasons
         .map(
           (reason) =>
             `<li class="sev-${escapeHtml(reason.severity)}"><code>${escapeHtml(reason.ruleId)}</code>${reason.line === null ? '' : ` (line ${escapeHtml(reason.line)})`}: ${escapeHtml(reason.message)}</li>`,
@@ -131,7 +124,7 @@ function providerSection(providers: ProviderCount[]): string {
   const rows = withFindings
     .map(
       (provider) =>
-        `<tr data-provider="${escapeHtml(provider.npi)}"><td>${escapeHtml(provider.npi)}</td><td class="num">${provider.findings}</td><td class="num">${provider.held}</td><td class="num">${provider.corrected}</td><td class="num">${provider.flagged}</td><td class="num">${provider.noted}</td><td class="num">${provider.heldClaims}</td><td class="num">${escapeHtml(formatCents(provider.heldChargeCents))}</td></tr>`,
+        `<tr data-provider="${escapeHtml(provider.npi)}"><td>${escapeHtml(provider.npi)}</td><td class="num">${provider.findings}</td><td class="num">${provider.held}</td><td class="num">${provider.corrected}</td><td class="num">${provider.flagged}</td><td class="num">${provider.noted}</td><td class="num">${provider.heldClaims}</td><td class="num">${escapeHtml(formatDollars(provider.heldChargeCents))}</td></tr>`,
     )
     .join('\n');
   return `<section id="by-provider"><h2>Findings by rendering provider</h2>

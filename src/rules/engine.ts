@@ -9,6 +9,7 @@
 import type { Claim, Diagnosis, Encounter, IsoDate, ReadProblem, ServiceLine } from '../encounter/model.js';
 import { normalizeClaim, normalizeFixedClaim, patchedLine } from '../encounter/normalize.js';
 import { sessionsOf } from '../encounter/sessions.js';
+import { formatCents } from '../encounter/money.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
 import type { HistoryView } from '../history/view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
@@ -879,12 +880,6 @@ export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?:
   if (show.pointers) text += ` ptr ${line.pointers.map((p) => (diagnoses ? (diagnoses[p - 1]?.code ?? `#${p}`) : String(p))).join(',') || '-'}`;
   if (show.charge) text += ` ${formatCents(line.chargeCents)}`;
   return text;
-}
-
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 function appliedRecord(before: Claim, after: Claim, fix: Fix, finding: Finding): PendingApplied {

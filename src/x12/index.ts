@@ -5,4 +5,4 @@ export { isX12Raw, mapClaim, MAX_ELEMENT_CHARS, MAX_LINES } from './assembler.js
 export type { Group, HlLoop, Interchange, Transaction, X12RawClaim } from './assembler.js';
 export { Segment, X12Tokenizer, tokenize } from './tokenizer.js';
 export type { Delimiters, SegmentSource, TokenizerNote } from './tokenizer.js';
-export { formatCents, parseCents, parseD8 } from './values.js';
+export { parseCents, parseD8 } from './values.js';

@@ -67,18 +67,6 @@ export function sharedValue(text: string, from: number, to: number): string {
   return text.slice(from, to);
 }
 
-/** 1250 → "12.5", 1200 → "12", 1234 → "12.34" (X12 R type: trailing zeros suppressed). */
-export function formatCents(cents: Cents): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`Expected \`cents\` to be an integer, got ${cents}`);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100);
-  const frac = abs % 100;
-  if (frac === 0) return `${sign}${whole}`;
-  if (frac % 10 === 0) return `${sign}${whole}.${frac / 10}`;
-  return `${sign}${whole}.${String(frac).padStart(2, '0')}`;
-}
-
 const QUANTITY = /^(?:\d+\.?\d*|\.\d+)$/;
 
 /** Units / quantities ("1", "2.5", "7.00"); undefined when not a non-negative decimal. */

@@ -11,7 +11,8 @@ import type { Claim, Diagnosis, ServiceLine } from '../encounter/model.js';
 import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
 import { type Group, type HlLoop, type Interchange, type Transaction, type X12RawClaim, isX12Raw } from './assembler.js';
 import type { Delimiters, Segment } from './tokenizer.js';
-import { formatCents, formatQuantity, parseCents, parseQuantity } from './values.js';
+import { formatX12Amount } from '../encounter/money.js';
+import { formatQuantity, parseCents, parseQuantity } from './values.js';
 
 /** A claim the writer refuses to write (nothing of it is written). */
 export class X12WriteError extends Error {
@@ -599,7 +600,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
   const clm05Changed = (clm05[0] ?? '') !== after.placeOfService || (clm05[2] ?? '') !== after.frequencyCode;
   if (totalChanged || clm05Changed) {
     const clmEls = clm.elements.slice();
-    if (totalChanged) clmEls[2] = formatCents(after.totalChargeCents);
+    if (totalChanged) clmEls[2] = formatX12Amount(after.totalChargeCents);
     if (clm05Changed) {
       while (clm05.length < 3) clm05.push('');
       clm05[0] = check.component(after.placeOfService, 'CLM05-1 place of service');
@@ -704,7 +705,7 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string
   let last = composite.length - 1;
   while (last > 1 && composite[last] === '') last--;
   els[1] = composite.slice(0, last + 1).join(d.component);
-  els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatCents(line.chargeCents);
+  els[2] = parseCents(sv1.el(2)) === line.chargeCents ? sv1.el(2) : formatX12Amount(line.chargeCents);
   els[3] = check.simple(line.unitBasis, where, ' unit basis');
   els[4] = parseQuantity(sv1.el(4)) === line.units ? sv1.el(4) : formatQuantity(line.units);
   // No line value: the line follows the claim; an SV105 that was there (equal to the claim's) stays, following it.

@@ -3,7 +3,8 @@ import type { Claim, ServiceLine } from '../../src/encounter/model.js';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
 import type { ClaimResult } from '../../src/rules/types.js';
 import { ReportAggregate } from '../../src/report/aggregate.js';
-import { barChart, escapeHtml, formatCents, renderHtmlReport } from '../../src/report/html.js';
+import { barChart, escapeHtml, renderHtmlReport } from '../../src/report/html.js';
+import { formatDollars } from '../../src/encounter/money.js';
 import { escapeXml, junitTestCase } from '../../src/report/junit.js';
 import { actionOf, correctedLinesOf, rowsOfClaim } from '../../src/report/rows.js';
 import type { ExceptionReportHead } from '../../src/report/types.js';
@@ -154,9 +155,9 @@ describe('HTML pieces', () => {
   });
 
   it('formats cents without floating point', () => {
-    expect(formatCents(0)).toBe('$0.00');
-    expect(formatCents(123456789)).toBe('$1,234,567.89');
-    expect(formatCents(-5)).toBe('-$0.05');
+    expect(formatDollars(0)).toBe('$0.00');
+    expect(formatDollars(123456789)).toBe('$1,234,567.89');
+    expect(formatDollars(-5)).toBe('-$0.05');
   });
 
   it('draws one bar per entry, scaled to the largest, labels escaped', () => {

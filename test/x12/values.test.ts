@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCents, formatQuantity, parseCents, parseD8, parseQuantity } from '../../src/x12/values.js';
+import { formatQuantity, parseCents, parseD8, parseQuantity } from '../../src/x12/values.js';
+import { formatX12Amount } from '../../src/encounter/money.js';
 
 describe('money is parsed exactly, never through float math', () => {
   it.each([
@@ -15,12 +16,12 @@ describe('money is parsed exactly, never through float math', () => {
     expect(parseCents('0.1')! + parseCents('0.2')!).toBe(parseCents('0.3'));
   });
 
-  it.each([[0, '0'], [1200, '12'], [1250, '12.5'], [1205, '12.05'], [7, '0.07'], [-310, '-3.1']])('formatCents(%j) = %j', (cents, text) => {
-    expect(formatCents(cents)).toBe(text);
+  it.each([[0, '0'], [1200, '12'], [1250, '12.5'], [1205, '12.05'], [7, '0.07'], [-310, '-3.1']])('formatX12Amount(%j) = %j', (cents, text) => {
+    expect(formatX12Amount(cents)).toBe(text);
   });
 
-  it('formatCents → parseCents is the identity', () => {
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (cents) => parseCents(formatCents(cents)) === cents));
+  it('formatX12Amount → parseCents is the identity', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (cents) => parseCents(formatX12Amount(cents)) === cents));
   });
 
   it('agrees with a regex reference on random text', () => {
@@ -37,7 +38,7 @@ describe('money is parsed exactly, never through float math', () => {
   });
 
   it('rejects fractional cents', () => {
-    expect(() => formatCents(1.5)).toThrow('Expected `cents` to be an integer, got 1.5');
+    expect(() => formatX12Amount(1.5)).toThrow('Expected `cents` to be an integer, got 1.5');
   });
 });
 

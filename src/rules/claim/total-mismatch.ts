@@ -1,4 +1,4 @@
-import { formatCents } from '../engine.js';
+import { formatCents } from '../../encounter/money.js';
 import { defineRule } from '../types.js';
 
 /** CLM02 must equal the sum of the line charges (837P; the payer rejects the claim otherwise). */
