@@ -1,4 +1,4 @@
-/** The X12 837P adapter: a streaming reader and a writer behind the pipeline contracts (pipeline/types.ts). */
+/** The X12 837P adapter: a streaming reader and a writer behind the pipeline contracts (formats/types.ts). */
 export { readX12 } from './reader.js';
 export { createX12Writer, X12WriteError } from './writer.js';
 export { isX12Raw, mapClaim, MAX_ELEMENT_CHARS, MAX_LINES } from './assembler.js';

@@ -8,7 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { Claim, Diagnosis, ServiceLine } from '../encounter/model.js';
-import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
+import type { ClaimWriter, ReadClaim } from '../formats/types.js';
 import { type Group, type HlLoop, type Interchange, type Transaction, type X12RawClaim, isX12Raw } from './assembler.js';
 import type { Delimiters, Segment } from './tokenizer.js';
 import { formatX12Amount } from '../encounter/money.js';

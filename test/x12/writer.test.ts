@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import type { ReadClaim } from '../../src/pipeline/types.js';
+import type { ReadClaim } from '../../src/formats/types.js';
 import { X12WriteError } from '../../src/x12/writer.js';
 import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, memoryWriter, oracleParse, publicFiles, readAll, roundTrip, synthFiles } from './helpers.js';
 
