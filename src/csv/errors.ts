@@ -1,8 +1,9 @@
 /**
- * The CSV adapter's error, in node-csv's `CsvError` style: a `code` from one union and a one-line message. What
- * it throws today is a bad column map (`--csv-map`): a configuration the user gave, so its codes are `CFG_CSV_MAP_*`
+ * The CSV adapter's error, in node-csv's `CsvError` style: a `code` from one union and a one-line message. It
+ * is thrown for a bad column map (`--csv-map`): a configuration the user gave, so its codes are `CFG_CSV_MAP_*`
  * and the run stops with exit 2. Problems in the CSV data are not thrown: they are FileProblems and ReadProblems
- * with `CSV_*` codes.
+ * with `CSV_*` codes. A broken invariant or a misuse of the API (a bug) throws a plain Error; an argument check, a
+ * TypeError.
  */
 
 export type CsvErrorCode =

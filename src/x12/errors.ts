@@ -1,7 +1,8 @@
 /**
  * The X12 adapter's error: a claim the writer refuses to write (nothing of it is written), with an `X12_*` code
  * and a one-line message naming the file, the claim and the value. The pipeline holds such a claim as read.
- * Problems found while reading are not thrown: they are FileProblems and ReadProblems with `X12_*` codes.
+ * Problems found while reading are not thrown: they are FileProblems and ReadProblems with `X12_*` codes. A broken
+ * invariant or a misuse of the API (a bug) throws a plain Error; an argument check, a TypeError or RangeError.
  */
 
 export type X12ErrorCode =
