@@ -4,7 +4,7 @@
  * and reference data stay out of the main thread of a `run`).
  */
 import { readFileSync } from 'node:fs';
-import { READ_PROBLEM_RULE_ID } from '../rules/engine.js';
+import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import { ruleById, rules } from '../rules/index.js';
 
 /** docs/ beside src/ (and dist/): two levels up from src/cli or dist/cli. */

@@ -20,7 +20,7 @@ import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } fr
 import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
-import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from './types.js';
+import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {

@@ -17,7 +17,10 @@ import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
 import type { HistoryView } from '../history/view.js';
-import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
+import { loadPolicy, type PolicySet } from '../policy/load.js';
+import { ConfigError } from '../policy/errors.js';
+import { CsvError } from '../csv/errors.js';
+import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
 import { checkClaim } from '../rules/engine.js';
@@ -77,16 +80,6 @@ export interface RunOutcome {
   summary?: RunSummary;
   seconds: number;
   bytes: number;
-}
-
-/** A usage or configuration problem: exit 2. */
-export class UsageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.code = code;
-  }
 }
 
 const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
@@ -453,8 +446,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError) {
-      logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError) {
+      logger.error('usage', error.message, { code: error.code });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.

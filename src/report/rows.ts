@@ -3,7 +3,7 @@
  * exception rows, in a fixed order, so the same inputs always give the same report bytes.
  */
 import type { Claim, SourceLocation } from '../encounter/model.js';
-import { READ_PROBLEM_RULE_ID } from '../rules/engine.js';
+import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import type { AppliedFix, ClaimResult, Finding, FindingAction, Severity } from '../rules/types.js';
 import type { ClaimOutcome, ExceptionRow } from './types.js';
 

@@ -11,6 +11,7 @@ import { normalizeClaim, normalizeFixedClaim, patchedLine } from '../encounter/n
 import { sessionsOf } from '../encounter/sessions.js';
 import { formatCents } from '../encounter/money.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
+import { READ_PROBLEM_RULE_ID } from './ids.js';
 import type { HistoryView } from '../history/view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
@@ -34,8 +35,7 @@ export const PHASE_ORDER: readonly RulePhase[] = ['structure', 'diagnoses', 'rec
 /** ESLint's MAX_AUTOFIX_PASSES. */
 export const DEFAULT_MAX_PASSES = 10;
 
-/** The rule id under which a claim's read problems (X12_*, CSV_*) are reported: always an error, so the claim is held. */
-export const READ_PROBLEM_RULE_ID = 'input/read-problem';
+export { READ_PROBLEM_RULE_ID } from './ids.js';
 
 export class RuleContractError extends Error {
   readonly ruleId: string;

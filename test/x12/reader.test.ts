@@ -5,7 +5,7 @@ import { buildInterchange, STANDARD } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
 import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
 import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
-import type { ReadClaim, ReadyClaims } from '../../src/pipeline/types.js';
+import type { ReadClaim, ReadyClaims } from '../../src/formats/types.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
