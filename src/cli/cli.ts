@@ -1,5 +1,4 @@
 import yargs from 'yargs';
-import type { CommandModule } from 'yargs';
 import { commands } from './commands/index.js';
 import { RunOutOfMemory } from './run-in-worker.js';
 import { STDIN_TOKEN } from './stdin.js';
@@ -18,8 +17,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const args = argv.map((arg, index) => (arg === '-' && (endOfOptions < 0 || index < endOfOptions) ? STDIN_TOKEN : arg));
   let cli = yargs(args).scriptName('spinescrub');
   for (const command of commands) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const wrapped: CommandModule<any, any> = {
+    const wrapped: typeof command = {
       ...command,
       handler: async (args) => {
         const code: unknown = await command.handler(args);

@@ -68,7 +68,7 @@ export interface RunOptions {
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** Tests: the rule list and reference data (default: the real ones). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
 }
 

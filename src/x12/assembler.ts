@@ -7,7 +7,7 @@
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
 import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn, splitOn } from './tokenizer.js';
+import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn } from './tokenizer.js';
 import { parseCentsAt, parseD8, parseQuantity, sharedValue } from './values.js';
 
 export interface Interchange {
