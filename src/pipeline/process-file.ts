@@ -135,9 +135,8 @@ interface PassOutcome {
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
-  // 64 KiB reads, not 1 MiB: the X12 reader assembles every claim of a chunk before yielding the first, and with
-  // 1 MiB chunks those ~2,500 claims outlive young-generation GCs (copied, promoted): 50 MB run −25% CPU, −130 MB
-  // peak RSS (16 KiB and 128 KiB measured slower).
+  // 64 KiB reads: the X12 reader assembles every claim of a chunk before yielding the first, and the claims of a
+  // larger chunk outlive young-generation collections (copied, promoted). Figures: docs/performance.md.
   const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
