@@ -18,7 +18,7 @@ function looksLikeDrug(code: string): boolean {
 }
 
 /**
- * The families whose units count as levels (rules.md Terms: "Levels on a side"). Compared, not looked up in a Set:
+ * The families whose units count as levels (docs/rules/README.md, Terms: "Levels on a side"). Compared, not looked up in a Set:
  * rules ask this for every line (families are the tables' interned strings: each comparison is one pointer test).
  */
 export function isSpineFamily(family: ProcedureFamily): boolean {

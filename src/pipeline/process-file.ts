@@ -338,7 +338,7 @@ function providerOf(claim: Claim, row: ExceptionRow): string {
 
 /**
  * A file whose written claims do not add up to the claims read: its outputs cannot be trusted, so none is kept
- * (DESIGN.md: output complete or absent), its claims are not recorded in the history, and the report carries
+ * (an output is complete or absent), its claims are not recorded in the history, and the report carries
  * nothing of its claims (no rows, no test cases, zero counts: the report's totals stay equal to what was written).
  * run.ts reports the file as failed with RUN_CONSERVATION (whose message gives the counts) and exits 3.
  */

@@ -1,7 +1,7 @@
 /**
  * One `spinescrub run`: expand and prepare the inputs, ingest `--prior` files, process the files (p-limit),
  * then write the exception report, the HTML page and junit.xml, and move every output to its final name.
- * Returns the exit code (DESIGN.md: 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
+ * Returns the exit code (README "Exit codes": 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
