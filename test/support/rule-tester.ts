@@ -1,5 +1,5 @@
 /**
- * RuleTester: table tests for one rule, in the style of ESLint's RuleTester (../shared/STYLE.md §1).
+ * RuleTester: table tests for one rule, in the style of ESLint's RuleTester.
  *
  *   ruleTester.run(rule, {
  *     valid: [{ name: 'one level', claim: { dx: ['M5416'], lines: ['64483-RT'] } }],
