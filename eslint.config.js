@@ -68,6 +68,17 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
+  {
+    rules: {
+      // X12 and CSV text is matched byte by byte: control characters (NUL, separators, padding) are the subject.
+      'no-control-regex': 'off',
+      // A leading underscore marks a value left out on purpose (`for (const _ of …)`, `{ key: _key, ...rest }`).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
   ...importBoundaries(BOUNDARIES),
   // The core may not import history/ either: uncomment once the history view contract lives in encounter/.
   // ...importBoundaries({

@@ -1,7 +1,7 @@
 /**
  * One `spinescrub run`: expand and prepare the inputs, ingest `--prior` files, process the files (p-limit),
  * then write the exception report, the HTML page and junit.xml, and move every output to its final name.
- * Returns the exit code (DESIGN.md: 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
+ * Returns the exit code (README "Exit codes": 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
@@ -71,7 +71,7 @@ export interface RunOptions {
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** Tests: the rule list and reference data (default: the real ones). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
 }
 
@@ -88,8 +88,8 @@ const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.ur
 async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
   const { readFile } = await import('node:fs/promises');
   const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
-  // validateSchema off: checking our own committed schema against the 2020-12 meta-schema cost ~45 ms a run
-  // (test/report/exceptions.test.ts compiles it with the meta-schema check); rows are validated the same.
+  // validateSchema off: our own committed schema is checked against the meta-schema by a test
+  // (test/report/exceptions.test.ts), not on every run; rows are validated the same.
   const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
   ajv.addSchema(schema);
   const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
@@ -461,8 +461,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
 /**
  * junit.xml: its head, each file's suite around the file's spill of test cases (copied as bytes), its tail. Written
- * with synchronous calls through one reused buffer: a stream copy allocated a new buffer per chunk, and those dead
- * buffers (tens of MB before a collection) were the 200 MB run's peak RSS.
+ * with synchronous calls through one reused buffer: a stream copy allocates a new buffer per chunk, and those dead
+ * buffers would set a large run's peak memory.
  */
 function writeJunitFile(file: string, head: string, suites: readonly { open: string; error: string; spill: string | null }[]): void {
   const buffer = Buffer.allocUnsafe(64 * 1024);

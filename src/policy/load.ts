@@ -43,7 +43,7 @@ export interface PolicySet {
 
 export interface LoadPolicyOptions {
   /** The rules whose ids and option schemas a policy file is checked against (unknown rule id → CFG_UNKNOWN_RULE). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
 }
 
 const schemaUrl = new URL('../../schemas/policy.schema.json', import.meta.url);

@@ -55,7 +55,7 @@ class DatedIndex<T extends { code: string; effective: Effective }> {
       else this.#byCode.set(entry.code, [entry]);
     }
     for (const [code, list] of this.#byCode) {
-      // ISO dates order as plain strings (a locale collation would load ICU's collator: ~3 MB for nothing).
+      // ISO dates order as plain strings (a locale collation would load ICU's collator for nothing).
       list.sort((a, b) => compareStrings(a.effective.from ?? '', b.effective.from ?? ''));
       for (const entry of list) {
         const { from, to } = entry.effective;

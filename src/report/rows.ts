@@ -20,7 +20,7 @@ export interface HoldingProblem {
 
 const ACTION_ORDER: Record<FindingAction, number> = { corrected: 0, held: 1, flagged: 2, noted: 3 };
 
-/** What happens to an open finding of this severity (DESIGN.md: error → held, warning → flagged, info → noted). */
+/** What happens to an open finding of this severity (README "Outputs": error → held, warning → flagged, info → noted). */
 export function actionOf(severity: Severity, holdOn: HoldOn): FindingAction {
   if (severity === 'error') return 'held';
   if (severity === 'warning') return holdOn === 'warning' ? 'held' : 'flagged';

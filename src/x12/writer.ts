@@ -44,8 +44,8 @@ export function createX12Writer(out: Writable): ClaimWriter {
 class X12Writer implements ClaimWriter {
   /** Text to write; a number is written as its decimal digits (renumbered HL ids, without a string each). */
   /**
-   * parts[0..partCount): reused from flush to flush (a new array per flush grew to ~1,000 parts by copying, ~13 MB
-   * on the 50 MB file); emptied slots are set to 0 so that no old text is kept alive.
+   * parts[0..partCount): reused from flush to flush (a new array per flush would grow by copying); emptied slots
+   * are set to 0 so that no old text is kept alive.
    */
   private readonly parts: (string | number)[] = [];
   private partCount = 0;
@@ -199,7 +199,7 @@ class X12Writer implements ClaimWriter {
     this.partCount = 0;
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
-    // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (a file stream's own mark is 16 KiB).
+    // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (above a file stream's own high-water mark).
     if (!this.out.write(chunk) && this.out.writableLength >= MAX_BUFFERED) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {

@@ -1,5 +1,5 @@
 /**
- * RuleTester: table tests for one rule, in the style of ESLint's RuleTester (../shared/STYLE.md §1).
+ * RuleTester: table tests for one rule, in the style of ESLint's RuleTester.
  *
  *   ruleTester.run(rule, {
  *     valid: [{ name: 'one level', claim: { dx: ['M5416'], lines: ['64483-RT'] } }],
@@ -77,8 +77,7 @@ export class RuleTester {
     this.asOf = options.asOf ?? '2026-11-27';
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(rule: RuleModule<any, any>, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
+  run(rule: RuleModule<unknown>, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
     describe(rule.meta.id, () => {
       if (cases.valid.length) describe('valid', () => {
         cases.valid.forEach((testCase, index) => {
@@ -104,8 +103,7 @@ export class RuleTester {
     return testCase.policy ? resolvePolicy(profiles[profile], testCase.policy) : profiles[profile];
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  runCase(rule: RuleModule<any, any>, testCase: TestCase, profile: ProfileName, fix: boolean) {
+  runCase(rule: RuleModule<unknown>, testCase: TestCase, profile: ProfileName, fix: boolean) {
     const claim = isClaim(testCase.claim) ? testCase.claim : claimOf(testCase.claim);
     return runRules(claim, {
       rules: [rule],
@@ -118,16 +116,14 @@ export class RuleTester {
     });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private checkValid(rule: RuleModule<any, any>, testCase: TestCase, profile: ProfileName): void {
+  private checkValid(rule: RuleModule<unknown>, testCase: TestCase, profile: ProfileName): void {
     const result = this.runCase(rule, testCase, profile, false);
     expect(describeFindings(ownFindings(result.findings, rule))).toEqual([]);
     const fixed = this.runCase(rule, testCase, profile, true);
     expect(fixed.applied.map((a) => `${a.ruleId}: ${a.before} → ${a.after}`)).toEqual([]);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private checkInvalid(rule: RuleModule<any, any>, testCase: InvalidCase, profile: ProfileName): void {
+  private checkInvalid(rule: RuleModule<unknown>, testCase: InvalidCase, profile: ProfileName): void {
     const policy = this.policyFor(testCase, profile);
     const off = (policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile]) === 'off';
     const result = this.runCase(rule, testCase, profile, false);
@@ -183,8 +179,7 @@ export class RuleTester {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function ownFindings(findings: Finding[], rule: RuleModule<any, any>): Finding[] {
+function ownFindings(findings: Finding[], rule: RuleModule<unknown>): Finding[] {
   return findings
     .filter((f) => f.ruleId === rule.meta.id)
     .map((f, i) => ({ f, i }))
@@ -204,8 +199,7 @@ function describeFindings(findings: Finding[]): Described[] {
 }
 
 /** The expected finding in the same shape, filling unasserted fields from the actual one so only asserted ones can differ. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function describeExpected(rule: RuleModule<any, any>, error: ExpectedError, actual: Finding | undefined): Described {
+function describeExpected(rule: RuleModule<unknown>, error: ExpectedError, actual: Finding | undefined): Described {
   const messages = rule.meta.messages as Record<string, string>;
   if (!(error.messageId in messages)) throw new Error(`RuleTester: ${rule.meta.id} has no messageId '${error.messageId}'`);
   let message = actual?.message;

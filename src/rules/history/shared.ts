@@ -3,7 +3,7 @@
  * rfa/*, global/rfa-followup): the counting window, this claim's own sessions merged with the prior ones, side
  * overlap, and citing prior claims (Finding.cause).
  *
- * Counting (rules.md History): distinct dates of service in [DOS − 364, DOS], this session's date included;
+ * Counting (docs/rules/README.md, History): distinct dates of service in [DOS − 364, DOS], this session's date included;
  * replaced and voided claims are excluded by the history view; this claim's own sessions on other dates count
  * too (the view leaves the whole claim out, by claim id, so a replacement never counts the claim it replaces).
  */
@@ -130,7 +130,7 @@ export function isIsoDate(date: string): boolean {
   return valid;
 }
 
-/** The rolling year rules.md counts in: [DOS − 364, DOS]. */
+/** The rolling year the history rules count in: [DOS − 364, DOS]. */
 export function rollingYear(serviceDate: IsoDate): { readonly from: IsoDate; readonly to: IsoDate } {
   // Asked by every history rule about the same session in a row: the last answer is kept (read-only).
   if (lastYear === undefined || lastYear.to !== serviceDate) lastYear = Object.freeze({ from: addDays(serviceDate, -364), to: serviceDate });
@@ -483,7 +483,7 @@ function onePerDateInOrder<T extends CountedSession>(sessions: readonly T[]): T[
   return result;
 }
 
-/** The sides a session or line counts toward: unknown counts toward both (rules.md Terms). */
+/** The sides a session or line counts toward: unknown counts toward both (docs/rules/README.md, Terms). */
 export function countedSides(sides: readonly Side[], unknown: boolean): Side[] {
   return unknown || sides.length === 0 ? ['left', 'right'] : [...sides];
 }
