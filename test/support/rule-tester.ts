@@ -13,7 +13,7 @@
  * post-phase rule (`meta.consumes`) runs with the catalogue's rules whose findings it consumes, as in a real run;
  * only its own findings and fixes are compared.
  * - `errors`: the rule's findings on the input (engine with fix off), in line order: messageId, line number,
- *   optionally data (checked by rendering the message) or the exact message, and severity. Under a profile where
+ *   optionally data (checked by rendering the message) or the exact message, and severity; always the suggestions. Under a profile where
  *   the rule is off, the case expects no finding and no change.
  * - `output`: the claim's lines after the engine applied the rule's fixes (builder grammar; code, modifiers and
  *   units always compared, `@charge` and `ptr…` when written). Omitted: the rule must change nothing.
@@ -54,6 +54,11 @@ export interface ExpectedError {
   data?: Record<string, string | number>;
   message?: string;
   severity?: 'error' | 'warning' | 'info';
+  /**
+   * The finding's suggestions as `before → after` (the text the exception report shows; never applied). A finding
+   * with suggestions must list them: omitted means none.
+   */
+  suggestions?: string[];
 }
 
 export interface InvalidCase extends TestCase {
@@ -206,10 +211,17 @@ interface Described {
   line?: number | null;
   message?: string;
   severity?: string;
+  suggestions: string[];
 }
 
 function describeFindings(findings: Finding[]): Described[] {
-  return findings.map((f) => ({ messageId: f.messageId, line: f.location.lineNumber ?? null, message: f.message, severity: f.severity }));
+  return findings.map((f) => ({
+    messageId: f.messageId,
+    line: f.location.lineNumber ?? null,
+    message: f.message,
+    severity: f.severity,
+    suggestions: (f.suggestions ?? []).map((suggestion) => `${suggestion.before} → ${suggestion.after}`),
+  }));
 }
 
 /** The expected finding in the same shape, filling unasserted fields from the actual one so only asserted ones can differ. */
@@ -224,6 +236,7 @@ function describeExpected(rule: AnyRule, error: ExpectedError, actual: Finding |
     line: error.line === undefined ? (actual?.location.lineNumber ?? null) : error.line,
     message,
     severity: error.severity ?? actual?.severity,
+    suggestions: error.suggestions ?? [],
   };
 }
 
