@@ -1,5 +1,5 @@
 /**
- * Small helpers the rules share: reading a session the way rules.md "Terms" says (junction sessions, sides,
+ * Small helpers the rules share: reading a session the way the catalogue's terms say (junction sessions, sides,
  * levels, supporting diagnoses), and text for messages. Everything here reads the reference tables; nothing here
  * knows a code by heart.
  */
@@ -97,7 +97,7 @@ export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData)
 }
 
 /**
- * Junction sessions (rules.md Terms): an add-on whose allowed primaries include an alternative in the other
+ * Junction sessions (docs/rules/facet/levels.md): an add-on whose allowed primaries include an alternative in the other
  * region, with that alternative present (64490 + 64494; 64633 + 64636), makes those primaries count in the
  * add-on's region — one lumbar session for levels, frequency and diagnosis region. Returns the line keys whose
  * region changes, with their effective region.
@@ -209,7 +209,7 @@ export function regionName(region: Region | DiagnosisInfo['region']): string {
   }
 }
 
-/** The diagnosis support classes that support a spine family (rules.md `dx/not-supporting`). */
+/** The diagnosis support classes that support a spine family (docs/rules/dx/not-supporting.md). */
 export function supportingClasses(family: ProcedureFamily): readonly DiagnosisSupport[] {
   if (isEsiFamily(family)) return ESI_SUPPORT;
   if (family === 'facet' || family === 'rfa') return FACET_SUPPORT;
@@ -284,7 +284,7 @@ export function diagnosisLabel(diagnosis: PointedDiagnosis): string {
   return diagnosis.info?.display ?? diagnosis.code;
 }
 
-/** Sides a line's levels count toward: its sides, or both when unknown (rules.md Terms). */
+/** Sides a line's levels count toward: its sides, or both when unknown (docs/rules/esi/transforaminal-levels.md). */
 export function countedSides(line: ServiceLine): readonly Side[] {
   return line.facts.sideUnknown ? BOTH : line.facts.sides;
 }

@@ -1,6 +1,6 @@
 /**
- * Every rule of the catalogue (../shared/reference/rules.md), one import per rule. The engine orders them by
- * `meta.phase`; within a phase, this list's order (rules.md "Order": the recodes run in the order it lists).
+ * Every rule of the catalogue (docs/rules/README.md), one import per rule. The engine orders them by
+ * `meta.phase`; within a phase, this list's order (the recodes run in the catalogue's order).
  * Add a rule with one import and one entry below.
  */
 import type { AnyRule } from './types.js';
@@ -76,7 +76,7 @@ export const rules: readonly AnyRule[] = [
   dxUnsupportedUnknown,
   dxRegionMismatch,
   dxUnspecifiedSite,
-  // recodes, in rules.md's order
+  // recodes, in the catalogue's order
   imagingUnguidedWithGuidance,
   esiInterlaminarUnits,
   modifierBilateralNotAllowed,

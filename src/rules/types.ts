@@ -159,7 +159,7 @@ export interface ConsumedFinding {
 export type RuleScope = 'claim' | 'session';
 
 export interface RuleMeta<MessageIds extends string = string> {
-  /** Stable id from rules.md (`esi/interlaminar-units`): never renamed. */
+  /** Stable id of the catalogue, docs/rules/README.md (`esi/interlaminar-units`): never renamed. */
   id: string;
   type: 'problem' | 'suggestion';
   /** 'claim' rules run once per claim with an encounter holding every line; 'session' rules once per session. */
@@ -192,7 +192,7 @@ export interface RuleMeta<MessageIds extends string = string> {
   phase: RulePhase;
 }
 
-/** rules.md "Order": claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
+/** The catalogue's order: claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
 export type RulePhase = 'structure' | 'diagnoses' | 'recodes' | 'removals' | 'coverage' | 'units' | 'history' | 'other';
 
 export interface RuleModule<Options = Record<string, unknown>, MessageIds extends string = string> {

@@ -100,7 +100,7 @@ describe('runRules', () => {
     expect(runRules(claim, options([rule], { policy: offed })).findings).toEqual([]);
   });
 
-  it('runs rules in rules.md phase order, session rules once per session, claim rules once', () => {
+  it('runs rules in phase order, session rules once per session, claim rules once', () => {
     const calls: string[] = [];
     const rules = (['history', 'units', 'coverage', 'removals', 'recodes', 'diagnoses', 'structure'] as RulePhase[]).map((phase) =>
       testRule(`t/${phase}`, (encounter) => calls.push(`${phase}:${encounter.serviceDate}`), { phase }),
