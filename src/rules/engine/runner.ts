@@ -93,10 +93,10 @@ export function prepareRules(rules: readonly AnyRule[], policy: ResolvedPolicy):
       consumed: false,
     });
   }
-  const rank = (active: ActiveRule) => PHASE_ORDER.indexOf(active.rule.meta.phase);
+  const rank = (a: ActiveRule) => PHASE_ORDER.indexOf(a.rule.meta.phase);
   active.sort((a, b) => rank(a) - rank(b)); // Array#sort is stable: catalogue order within a phase
-  const post = active.filter((active) => active.rule.meta.consumes !== undefined);
-  const main = active.filter((active) => active.rule.meta.consumes === undefined);
+  const post = active.filter((a) => a.rule.meta.consumes !== undefined);
+  const main = active.filter((a) => a.rule.meta.consumes === undefined);
   for (const consumer of post) {
     const flag = consumer.rule.meta.consumes!;
     for (const producer of main) if (producer.rule.meta[flag] === true) producer.consumed = true;
