@@ -223,7 +223,7 @@ export interface ClaimResult {
   findings: Finding[];
   /** One record per applied fix. */
   applied: AppliedFix[];
-  /** held when an error (or, with `--hold-on warning`, a warning) remains open. */
+  /** held when an error (or, with `--hold-on warning`, a warning) remains open, or a finding carries a suggestion. */
   fate: 'ready' | 'held';
 }
 
