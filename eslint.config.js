@@ -79,6 +79,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Rules are pure and run claim after claim: state lives per run (prepareRules) or per claim (context.memo).
+    files: ['src/rules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+          message: 'No module-level let or var in src/rules: keep state per run (prepareRules) or per claim (context.memo).',
+        },
+      ],
+    },
+  },
   ...importBoundaries(BOUNDARIES),
   // The core may not import history/ either: uncomment once the history view contract lives in encounter/.
   // ...importBoundaries({

@@ -23,7 +23,7 @@ import { CsvError } from '../csv/errors.js';
 import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
-import { checkClaim } from '../rules/engine.js';
+import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
@@ -260,13 +260,19 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     let lastNormalized: Claim | null = null;
     // Rows are checked against the report's schema as each file spills them; the summary at the end.
     const validators = await reportValidators();
+    // The rules made ready once per policy of the run (a payer may have a policy of its own).
+    const preparedRules = new Map<ReturnType<PolicySet['policyFor']>, PreparedRules>();
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
       check: (claim: Claim, view: HistoryView) => {
+        const policy = policies.policyFor(claim.payerId);
+        let prepared = preparedRules.get(policy);
+        if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
         const checked = checkClaim(claim, {
           rules: ruleList,
-          policy: policies.policyFor(claim.payerId),
+          policy,
+          prepared,
           reference,
           history: view,
           asOf: options.asOf,

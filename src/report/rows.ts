@@ -70,6 +70,7 @@ interface RowContext {
 }
 
 function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
+  const suggested = finding.suggestions;
   const source =
     finding.location.source ??
     sourceOfLine(context.final, finding.location.lineKey) ??
@@ -84,10 +85,11 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     procedure: finding.procedure ?? null,
     ruleId: reportedRuleId(finding),
     severity: finding.severity,
-    action: actionOf(finding.severity, holdOn),
+    // A suggestion holds its claim whatever the severity, and shows the change it proposes.
+    action: suggested === undefined ? actionOf(finding.severity, holdOn) : 'held',
     message: finding.message,
-    before: finding.actual ?? null,
-    after: finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null,
+    before: suggested === undefined ? (finding.actual ?? null) : [...new Set(suggested.map((suggestion) => suggestion.before))].join(' or '),
+    after: suggested === undefined ? (finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null) : suggested.map((suggestion) => suggestion.after).join(' or '),
     source: finding.source,
     location: describeLocation(source),
   };

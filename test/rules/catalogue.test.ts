@@ -75,7 +75,8 @@ describe('rule catalogue', () => {
         for (const profile of ['medicare', 'guide'] as const) expect(['error', 'warning', 'info', 'off']).toContain(meta.severity[profile]);
         expect(PHASE_ORDER).toContain(meta.phase);
         expect(['claim', 'session']).toContain(meta.scope);
-        expect([undefined, 'safe', 'review']).toContain(meta.fixable);
+        expect([undefined, 'safe']).toContain(meta.fixable);
+        expect([undefined, true]).toContain(meta.hasSuggestions);
       });
     });
   }

@@ -43,7 +43,7 @@ export default defineRule({
     const { claim } = encounter;
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
-      const pointed = pointedDiagnoses(line, claim, context.reference);
+      const pointed = pointedDiagnoses(line, claim, context);
       if (pointed.length === 0) continue;
       if (!allOpposing(pointed, opposingClasses(line.facts.family))) continue;
       reportNotSupporting(line, pointed, claim, context);

@@ -49,7 +49,7 @@ export default defineRule({
       const classes = supportingClasses(line.facts.family);
       // Every supporting pointed diagnosis (at least one) is of the other definite region: counted without arrays
       // (most lines pass).
-      const pointed = pointedDiagnoses(line, claim, context.reference);
+      const pointed = pointedDiagnoses(line, claim, context);
       let supportingCount = 0;
       let allElsewhere = true;
       for (const d of pointed) {

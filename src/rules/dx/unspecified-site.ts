@@ -26,7 +26,7 @@ export default defineRule({
       if (!isSpineLine(line)) continue;
       const classes = supportingClasses(line.facts.family);
       // Every supporting pointed diagnosis (at least one) has an ambiguous site: counted without arrays (most lines pass).
-      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      const pointed = pointedDiagnoses(line, encounter.claim, context);
       let supportingCount = 0;
       let allAmbiguous = true;
       for (const d of pointed) {

@@ -28,7 +28,7 @@ export default defineRule({
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
-      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      const pointed = pointedDiagnoses(line, encounter.claim, context);
       if (pointed.length === 0 || someKnown(pointed)) continue;
       context.report({
         messageId: 'unknown',
