@@ -32,8 +32,12 @@ export interface FormatParts {
 export interface FileContext {
   staging: Staging;
   formats: FormatParts;
-  /** The engine for one claim, with the run's policy, reference, rules, date and fix setting bound. */
-  check(claim: Claim, history: HistoryView): ClaimResult;
+  /**
+   * The engine for one claim, with the run's policy, reference, rules, date and fix setting bound; `noFix`: the
+   * claim is checked but nothing of it is changed (a claim of a broken envelope may be incomplete: its money and
+   * lines are written as read).
+   */
+  check(claim: Claim, history: HistoryView, noFix?: boolean): ClaimResult;
   /** Normalizes a claim for the history (the engine returns the input object when nothing changed). */
   normalize(claim: Claim): Claim;
   history: RunHistory;
@@ -177,7 +181,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let result: ClaimResult;
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       try {
-        result = context.check(read.claim, fileHistory.view);
+        result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
         // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
         result = { claim: read.claim, changed: false, findings: [], applied: [], fate: 'held' };

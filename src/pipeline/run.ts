@@ -270,14 +270,14 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
-      check: (claim: Claim, view: HistoryView) => {
+      check: (claim: Claim, view: HistoryView, noFix?: boolean) => {
         const checked = checkClaim(claim, {
           rules: ruleList,
           policy: policies.policyFor(claim.payerId),
           reference,
           history: view,
           asOf: options.asOf,
-          fix: options.fix,
+          fix: options.fix && noFix !== true,
           holdOn: options.holdOn,
         });
         lastChecked = checked.result.claim;

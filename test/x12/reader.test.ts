@@ -255,7 +255,7 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
     const { claims, problems } = await read(text);
     expect(claims.map((c) => c.claim.claimId)).toEqual(['SYNCLM001', 'SYNCLM002', 'SYNCLM003']);
     expect(problemsOf(problems)).toEqual([
-      ['X12_TRUNCATED', 'bad.837: byte 1356 (segment 50): segment HI has no terminator: the file is truncated'],
+      ['X12_TRUNCATED', 'bad.837: byte 1356 (segment 50): segment HI has no terminator: the file is truncated; the cut segment is dropped'],
       ['X12_TRUNCATED', 'bad.837: segment 50 (HI, byte 1356): the file ends without SE, GE, IEA: it is truncated'],
     ]);
   });
@@ -291,7 +291,11 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
   it('a missing IEA between two interchanges', async () => {
     const { claims, problems } = await read(base.replace('IEA*1*000000001~\n', '') + base, 64);
     expect(claims.length).toBe(6);
-    expect(problemsOf(problems)).toEqual([['X12_MISSING_IEA', 'bad.837: segment 59 (ISA, byte 1525): IEA missing before this ISA']]);
+    // The second ISA opens an interchange inside the first (nested, or the first's IEA missing): both are read.
+    expect(problemsOf(problems)).toEqual([
+      ['X12_NESTED_ISA', 'bad.837: segment 59 (ISA, byte 1525): an ISA inside the interchange opened at segment 1 (a nested interchange, or IEA missing before it): every claim of both is held'],
+      ['X12_TRUNCATED', 'bad.837: segment 117 (IEA, byte 3050): the file ends without IEA: it is truncated'],
+    ]);
   });
 
   it('garbage lines inside the transaction', async () => {
