@@ -996,6 +996,34 @@ function readServiceDate(seg: Segment, line: ServiceLine, sink: ProblemSink): vo
   sink.add('X12_BAD_DATE', seg, `DTP02 date format "${printable(format)}" is not D8 or RD8`);
 }
 
+/**
+ * Maximum lengths of the elements the 837P guide (005010X222A1) bounds and spinescrub reads or writes, by tag and
+ * element number: names (NM103 60, NM104 35, NM105 25, NM109 80), CLM01 38, the amounts (CLM02, SV102 18),
+ * SV104 15, REF02 50, N3 55, N4 30/2/15, DMG02 35, PRV03 50, CTP04 15. A longer value holds its claim.
+ */
+const GUIDE_MAX_LENGTHS: ReadonlyMap<string, readonly (readonly [number, number])[]> = new Map([
+  ['NM1', [[3, 60], [4, 35], [5, 25], [7, 10], [9, 80]]],
+  ['CLM', [[1, 38], [2, 18]]],
+  ['SV1', [[2, 18], [4, 15]]],
+  ['REF', [[1, 3], [2, 50]]],
+  ['N3', [[1, 55], [2, 55]]],
+  ['N4', [[1, 30], [2, 2], [3, 15]]],
+  ['DMG', [[2, 35]]],
+  ['PRV', [[3, 50]]],
+  ['CTP', [[4, 15]]],
+]);
+
+function checkGuideLengths(seg: Segment, sink: ProblemTarget): void {
+  const limits = GUIDE_MAX_LENGTHS.get(seg.tag);
+  if (limits === undefined) return;
+  for (const [element, max] of limits) {
+    const length = seg.elLength(element);
+    if (length > max) {
+      sink.add('X12_ELEMENT_TOO_LONG', seg, `${seg.tag}${String(element).padStart(2, '0')} is ${length} characters long (the 837P guide allows at most ${max})`);
+    }
+  }
+}
+
 class FactProblems implements ProblemTarget {
   readonly problems: LoopFacts['problems'] = [];
   add(code: string, seg: Segment, what: string): void {
@@ -1014,6 +1042,7 @@ function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts 
 function computeFacts(segments: readonly Segment[], count: number, role: '20' | '22' | '23'): LoopFacts {
   const sink = new FactProblems();
   const facts: LoopFacts = { problems: sink.problems };
+  for (let i = 0; i < count; i++) checkGuideLengths(segments[i]!, sink);
   if (role === '20') {
     const billing = findPerson(segments, count, '85');
     const npi = npiOf(billing < 0 ? undefined : segments[billing]);
@@ -1049,6 +1078,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
 
   for (let i = 0; i < count; i++) {
     const seg = segs[i]!;
+    checkGuideLengths(seg, sink);
     if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
@@ -1109,6 +1139,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
   const subscriberFacts = factsOf(raw.hl22, '22');
   const patientFacts = factsOf(raw.hl23, '23');
   if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
+  if (billing !== undefined) for (const p of billing.problems) sink.add(p.code, p.seg, p.what);
   if (subscriberFacts !== undefined) for (const p of subscriberFacts.problems) sink.add(p.code, p.seg, p.what);
   if (patientFacts !== undefined) for (const p of patientFacts.problems) sink.add(p.code, p.seg, p.what);
   const subscriber = copyPerson(subscriberFacts?.person);

@@ -220,6 +220,8 @@ describe('readX12: damaged claims still come out, with readProblems', () => {
     expect(problemsOf(claims[0]!.claim.readProblems)).toEqual([
       ['X12_ELEMENT_TOO_LONG', 'bad.837: segment 171 (SV1): SV101 is 102409 bytes long (limit 1000)'],
       ['X12_TOO_MANY_LINES', 'bad.837: segment 18 (CLM): claim has 51 service lines (an 837P claim allows 50)'],
+      // The 100 KB first name of the subscriber (2010BA NM104: at most 35 characters in the guide).
+      ['X12_ELEMENT_TOO_LONG', 'bad.837: segment 15 (NM1): NM104 is 102400 characters long (the 837P guide allows at most 35)'],
     ]);
   });
 });
