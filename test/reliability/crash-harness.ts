@@ -185,9 +185,9 @@ export function checkHistory(file: string): HistoryState {
   }
 }
 
-/** Final-named outputs (the staging directory aside): each must be complete — identical to the reference. */
+/** The outputs as a reader sees them (a killed run's directory aside): each must be complete — identical to the reference. */
 export function checkOutputs(out: string, reference: Map<string, Buffer>): string[] {
-  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-staging-'));
+  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/'));
   for (const file of present) {
     const expected = reference.get(file);
     assert.ok(expected !== undefined, `${out}: unexpected output ${file}`);
