@@ -243,6 +243,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   } catch (error) {
     // As for await … of does when its body throws: the reader is closed (an error closing it is not the story).
     if (inClaim) await claims.return(undefined).catch(() => undefined);
+    // The output's file system is full or read-only: the run cannot complete, whatever the file held.
+    if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      if (!stream.destroyed) stream.destroy();
+      for (const spill of [rowsOut, csvOut, junitOut]) {
+        try {
+          spill.close();
+        } catch {
+          // Its last bytes cannot be written either: the file goes with the run's directory.
+        }
+      }
+      await ready.discard();
+      await held.discard();
+      throw error;
+    }
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
     reader.problems.push({
       code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
@@ -312,6 +326,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     },
   };
 }
+
+/** Errors of the output's file system (the run fails with exit 2), never a problem of the file being read. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** One holding finding per problem code (the first message of that code, with how many more there were). */
 function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {

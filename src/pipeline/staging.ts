@@ -11,7 +11,7 @@
  * Folders are created 0700 and outputs 0600 unless the run's umask says otherwise.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 
@@ -214,11 +214,19 @@ export async function repairOutputs(outDir: string, modes: Modes): Promise<void>
       current = legacy;
     }
     for (const name of real) {
+      const full = path.join(outDir, name);
       const inRun = path.join(runsDir, current, name);
-      if (await exists(inRun)) await rm(path.join(outDir, name), { recursive: true, force: true });
-      else await rename(path.join(outDir, name), inRun);
-      faultPoint('migrate');
+      if (OUTPUT_DIRECTORIES.has(name)) {
+        // A folder cannot be replaced by a rename: its link follows its move (a kill between the two leaves it
+        // missing until the next run links it).
+        if (await exists(inRun)) await rm(full, { recursive: true, force: true });
+        else await rename(full, inRun);
+      } else if (!(await exists(inRun))) {
+        // A file stays where it is until its link replaces it, in one rename.
+        await link(full, inRun);
+      }
       await linkOutput(outDir, name);
+      faultPoint('migrate');
     }
   }
   if (current !== null) {
@@ -236,7 +244,6 @@ async function linkOutput(outDir: string, name: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'EINVAL') throw error;
-    if (code === 'EINVAL') return; // a real file or folder: repairOutputs moves it first
   }
   const next = path.join(outDir, `${CURRENT_LINK}.new-${uniqueId()}`);
   await symlink(target, next);
