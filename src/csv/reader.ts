@@ -21,7 +21,7 @@ import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeli
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
-import { decodeField, detectDelimiter, leadingBlankLength, parseRows, trailingEnding, type ParsedRow, type RowSourceState } from './rows.js';
+import { decodeField, detectDelimiter, leadingBlankLength, MAX_ROW_CHARS, parseRows, trailingEnding, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
 
 export interface CsvReadOptions {
@@ -330,7 +330,9 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     const what = error.message.replace(/\s+/g, ' ').trim();
     const code = (error as { code?: string }).code ?? 'ERROR';
     const where = `${fileName}${line > 0 ? ` line ${line}` : ''}`;
-    if (code.startsWith('CSV_')) fatal('CSV_PARSE_ERROR', `${where}: cannot parse the CSV (${code}: ${what})`, line, offset);
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      fatal('CSV_ROW_TOO_LONG', `${where}: a row longer than ${MAX_ROW_CHARS / (1 << 20)} MiB (a cell far too large for claim data): the file is not read past it`, line, offset);
+    } else if (code.startsWith('CSV_')) fatal('CSV_PARSE_ERROR', `${where}: cannot parse the CSV (${code}: ${what})`, line, offset);
     else fatal('CSV_READ_ERROR', `${where}: cannot read the file after byte ${offset} (${what})`, line, offset);
   }
 
