@@ -128,7 +128,7 @@ describe('a full disk', () => {
   let mounted = false;
   beforeAll(() => {
     mounted = mountTmpfs(disk(), '384k');
-    // eslint-disable-next-line no-console
+     
     if (!mounted) console.log('full-disk test skipped: a tmpfs cannot be mounted here (needs root and mount permission)');
   });
   afterAll(() => {
