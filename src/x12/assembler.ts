@@ -272,6 +272,17 @@ function transactionName(kind: string, version: string): string {
   return TRANSACTION_NAMES[kind] ?? `a "${printable(kind)}" transaction set`;
 }
 
+/**
+ * A segment made up in the file's delimiters (`*` and `:` in `text` stand for the element and component
+ * separators), placed where `seg` is: the envelope of claims found outside one, so a held file stays X12.
+ */
+function madeSegment(seg: Segment, text: string): Segment {
+  const delimiters = seg.delimiters;
+  const body = text.replaceAll('*', delimiters.element).replaceAll(':', delimiters.component) + delimiters.terminator;
+  const context: SegmentSource = { text: body, base: seg.byteOffset, delimiters, ascii: true };
+  return new Segment(context, 0, 0, body.length - 1, body.length, body.slice(0, body.indexOf(delimiters.element)), seg.ordinal);
+}
+
 /** ISA/IEA, GS/GE, ST/SE. */
 function isEnvelope(tag: string): boolean {
   return tag === 'ISA' || tag === 'IEA' || tag === 'GS' || tag === 'GE' || tag === 'ST' || tag === 'SE';
@@ -427,7 +438,11 @@ export class ClaimAssembler {
         this.flushClaim(out);
         if (this.interchange === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GS outside an interchange (no ISA before it)', true, false);
         if (this.group !== undefined) this.closeOpen(seg, 'GS');
-        this.group = newGroup(seg, this.interchange ?? newInterchange(seg));
+        if (this.interchange === undefined) {
+          this.interchange = this.madeInterchange(seg);
+          this.groupsInInterchange = 0;
+        }
+        this.group = newGroup(seg, this.interchange);
         this.groupsInInterchange++;
         this.transactionsInGroup = 0;
         return;
@@ -435,7 +450,11 @@ export class ClaimAssembler {
         this.flushClaim(out);
         if (this.group === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'ST outside a functional group (no GS before it)', true, false);
         if (this.transaction !== undefined) this.closeOpen(seg, 'ST');
-        this.transaction = newTransaction(seg, this.group ?? newGroup(seg, this.interchange ?? newInterchange(seg)));
+        if (this.group === undefined) {
+          this.group = this.madeGroup(seg);
+          this.transactionsInGroup = 0;
+        }
+        this.transaction = newTransaction(seg, this.group);
         this.lastTransaction = this.transaction;
         this.transactionsInGroup++;
         this.segmentsInTransaction = 1;
@@ -521,7 +540,7 @@ export class ClaimAssembler {
     if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
     // HL01 and HL02 are compared in place (sliced only for a message).
     const level = seg.elShared(3);
-    const transaction = this.transaction ?? this.lastTransaction ?? newTransaction(seg, newGroup(seg, newInterchange(seg)));
+    const transaction = this.transaction ?? this.stand(seg);
     this.sealLoop();
     const loop = new Loop(seg, level, transaction);
     if (!seg.elIsNumber(1, this.expectedHl)) {
@@ -605,6 +624,40 @@ export class ClaimAssembler {
     this.groupsInInterchange = state.groupsInInterchange;
   }
 
+  /**
+   * The transaction set a loop or claim found outside any is written in (so a held file stays well-formed X12;
+   * the reader reported the segment as out of place): the last one opened, else one made up with the file's
+   * delimiters, inside the open group and interchange or made-up ones. It becomes the open transaction set.
+   */
+  private stand(seg: Segment): Transaction {
+    if (this.interchange === undefined && this.lastTransaction !== undefined) return this.lastTransaction;
+    if (this.group === undefined) {
+      this.group = this.madeGroup(seg);
+      this.transactionsInGroup = 0;
+    }
+    this.transaction = newTransaction(madeSegment(seg, 'ST*837*0000*005010X222A1'), this.group);
+    this.lastTransaction = this.transaction;
+    this.transactionsInGroup++;
+    this.segmentsInTransaction = 1;
+    return this.transaction;
+  }
+
+  /** A functional group made up for a transaction set found outside any (inside the open interchange, or a made-up one). */
+  private madeGroup(seg: Segment): Group {
+    if (this.interchange === undefined) {
+      this.interchange = this.madeInterchange(seg);
+      this.groupsInInterchange = 0;
+    }
+    this.groupsInInterchange++;
+    return newGroup(madeSegment(seg, 'GS*HC*UNKNOWN*UNKNOWN*20000101*0000*0*X*005010X222A1'), this.interchange);
+  }
+
+  /** An interchange made up for a group found outside any: an ISA of 106 characters in the file's delimiters. */
+  private madeInterchange(seg: Segment): Interchange {
+    const repetition = seg.delimiters.repetition ?? '^';
+    return newInterchange(madeSegment(seg, `ISA*00*${' '.repeat(10)}*00*${' '.repeat(10)}*ZZ*${'UNKNOWN'.padEnd(15)}*ZZ*${'UNKNOWN'.padEnd(15)}*000101*0000*${repetition}*00501*000000000*0*P*:`));
+  }
+
   /** The ISA is fixed-width: 106 characters from `ISA` to its terminator (ISA16 one character). */
   private checkIsaLength(seg: Segment): void {
     const length = seg.bodyEnd - seg.tagFrom + 1;
@@ -666,7 +719,7 @@ export class ClaimAssembler {
 
   private openClaim(delimiters: Delimiters): void {
     this.sealLoop();
-    this.claim = new RawClaim(this.fileName, delimiters, this.transaction ?? this.lastTransaction, this.hl20, this.hl22, this.hl23);
+    this.claim = new RawClaim(this.fileName, delimiters, this.transaction ?? (this.lastSegment === undefined ? undefined : this.stand(this.lastSegment)), this.hl20, this.hl22, this.hl23);
     this.claimSegmentCount = 0;
     this.claimLineCount = 0;
   }

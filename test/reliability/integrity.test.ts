@@ -11,6 +11,7 @@ import { random } from './crash-harness.js';
 import { cleanClaim, cleanCsv, cleanup, cleanX12, readExceptions, runInProcess, tempDir, writeInput, writtenClaims, x12ClaimIds, x12File } from './helpers.js';
 import { x12Problems } from './wellformed.js';
 import { oracleParse } from '../x12/helpers.js';
+import { describeFsError } from '../../src/pipeline/run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -359,5 +360,24 @@ describe('10. X12 element lengths from the 837P guide hold the claim', () => {
 describe('samples', () => {
   it('the CSV samples end with a line break (the cut test relies on it)', () => {
     for (const sample of ['clinic-a-clean.csv', 'clinic-c-history.csv']) expect(readFileSync(path.join(ROOT, 'samples', sample), 'utf8').endsWith('\n')).toBe(true);
+  });
+});
+
+describe('10. file system errors name the path and what to do', () => {
+  it('--out is an existing file: exit 2, one line naming it, no "internal error"', async () => {
+    const dir = caseDir('out-is-file');
+    const input = writeInput(dir, 'claims.837', cleanX12(1, 'FSE'));
+    const out = writeInput(dir, 'not-a-folder', 'x');
+    const run = await runInProcess([input], out);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^spinescrub: error: ${out.replaceAll('/', '\\/')}.*(EEXIST|ENOTDIR).*: (move it or )?choose another path$`))]);
+    expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('EACCES, ENOENT, EISDIR: the path, the meaning, what to do', () => {
+    const error = (code: string, where: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: failed`), { code, path: where, syscall: 'open' });
+    expect(describeFsError(error('EACCES', '/out/ready'), '/out')).toBe('permission denied on /out/ready (EACCES): check the permissions of the file or folder, or choose another path');
+    expect(describeFsError(error('ENOENT', '/in/claims.837'), '/out')).toBe('/in/claims.837 does not exist (ENOENT): check the path');
+    expect(describeFsError(error('EISDIR', '/out/exceptions.csv'), '/out')).toBe('/out/exceptions.csv is a folder where a file is needed (EISDIR): name a file');
   });
 });
