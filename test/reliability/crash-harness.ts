@@ -58,7 +58,7 @@ function patientsOf(prefix: string) {
   return PATIENTS.map((patient, index) => ({ ...patient, memberId: `${prefix}MBR${index}` }));
 }
 
-/** An 837P of `count` claims: most clean, every 7th corrected (wrong total), every 11th held (bad charge). */
+/** An 837P of `count` claims: most clean, every 7th held (wrong total: claim/total-mismatch), every 11th held (bad charge). */
 export function x12Input(prefix: string, count: number, control: string): string {
   const claims = Array.from({ length: count }, (_, index) => {
     const id = `${prefix}${String(index + 1).padStart(3, '0')}`;
