@@ -32,8 +32,12 @@ export interface FormatParts {
 export interface FileContext {
   staging: Staging;
   formats: FormatParts;
-  /** The engine for one claim, with the run's policy, reference, rules, date and fix setting bound. */
-  check(claim: Claim, history: HistoryView): ClaimResult;
+  /**
+   * The engine for one claim, with the run's policy, reference, rules, date and fix setting bound; `noFix`: the
+   * claim is checked but nothing of it is changed (a claim of a broken envelope may be incomplete: its money and
+   * lines are written as read).
+   */
+  check(claim: Claim, history: HistoryView, noFix?: boolean): ClaimResult;
   /** Normalizes a claim for the history (the engine returns the input object when nothing changed). */
   normalize(claim: Claim): Claim;
   history: RunHistory;
@@ -176,7 +180,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let result: ClaimResult;
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       try {
-        result = context.check(read.claim, fileHistory.view);
+        result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
         // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
         result = { claim: read.claim, changed: false, findings: [], applied: [], fate: 'held' };
@@ -238,6 +242,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   } catch (error) {
     // As for await … of does when its body throws: the reader is closed (an error closing it is not the story).
     if (inClaim) await claims.return(undefined).catch(() => undefined);
+    // The output's file system is full or read-only: the run cannot complete, whatever the file held.
+    if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      if (!stream.destroyed) stream.destroy();
+      for (const spill of [rowsOut, csvOut, junitOut]) {
+        try {
+          spill.close();
+        } catch {
+          // Its last bytes cannot be written either: the file goes with the run's directory.
+        }
+      }
+      await ready.discard();
+      await held.discard();
+      throw error;
+    }
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
     reader.problems.push({
       code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
@@ -307,6 +325,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     },
   };
 }
+
+/** Errors of the output's file system (the run fails with exit 2), never a problem of the file being read. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** One holding finding per problem code (the first message of that code, with how many more there were). */
 function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
