@@ -8,14 +8,16 @@ import type { IsoDate } from '../encounter/model.js';
 import { CODE_LISTS, CODE_LISTS_VERSION } from './data/code-lists.js';
 import { DIAGNOSES, DIAGNOSES_VERSION } from './data/diagnoses.js';
 import { DRUGS, DRUGS_VERSION } from './data/drugs.js';
-import { distinctPairsVersion } from './data/distinct-pairs.js';
+import { DISTINCT_PAIRS, distinctPairsVersion } from './data/distinct-pairs.js';
 import { PROCEDURES, PROCEDURES_VERSION } from './data/procedures.js';
 import type {
   CodeListName,
+  DiagnosisHeader,
   DiagnosisInfo,
   DrugInfo,
   Effective,
   ProcedureInfo,
+  PtpEdit,
   ReferenceData,
   ReferenceVersion,
 } from './types.js';
@@ -171,6 +173,61 @@ function mayBeWrittenOtherwise(code: string): boolean {
   return false;
 }
 
+/**
+ * The PTP edits of one column-2 code, answering "which are in force on this date" without a new array when all of
+ * them are (the usual case: edits effective for years, not deleted).
+ */
+export class PtpEditList {
+  /** The latest `from` of the edits ('' when none has one), and whether any edit has an end. */
+  readonly #latestFrom: string;
+  readonly #anyEnd: boolean;
+
+  constructor(readonly edits: readonly PtpEdit[]) {
+    let latestFrom = '';
+    let anyEnd = false;
+    for (const edit of edits) {
+      if (edit.effective.from !== undefined && edit.effective.from > latestFrom) latestFrom = edit.effective.from;
+      if (edit.effective.to !== undefined) anyEnd = true;
+    }
+    this.#latestFrom = latestFrom;
+    this.#anyEnd = anyEnd;
+  }
+
+  inForce(date: IsoDate): readonly PtpEdit[] {
+    if (!this.#anyEnd && this.#latestFrom <= date) return this.edits;
+    return this.edits.filter((edit) => isEffective(edit.effective, date));
+  }
+}
+
+/** No edit: the shared empty answer. */
+export const NO_EDITS: readonly PtpEdit[] = Object.freeze([]);
+
+/** The shipped distinct-procedure pairs as PTP edits by column-2 code, in table order (each keeps its site). */
+function curatedPtp(): Map<string, PtpEditList> {
+  const byColumn2 = new Map<string, PtpEdit[]>();
+  for (const pair of DISTINCT_PAIRS) {
+    const edit: PtpEdit = deepFreeze({
+      column1: pair.first,
+      column2: pair.second,
+      modifierIndicator: pair.modifierIndicator,
+      rationale: '',
+      effective: pair.effective,
+      site: pair.site,
+      sources: pair.sources,
+    });
+    const list = byColumn2.get(pair.second);
+    if (list === undefined) byColumn2.set(pair.second, [edit]);
+    else list.push(edit);
+  }
+  return new Map([...byColumn2].map(([code, edits]) => [code, new PtpEditList(Object.freeze(edits))]));
+}
+
+/** A diagnosis entry that is a header on its date, as the header question answers it. */
+export function headerOf(info: DiagnosisInfo | undefined): DiagnosisHeader | undefined {
+  if (info === undefined || info.billable) return undefined;
+  return { code: info.code, display: info.display, children: info.children ?? [] };
+}
+
 /** Builds the reference data from the tables in ./data. Throws when a table is inconsistent (a bug, not input). */
 export function loadReference(): ReferenceData {
   const drugs = new DatedIndex('hcpcs-drugs', DRUGS.map((drug) => deepFreeze({ ...drug })));
@@ -206,13 +263,16 @@ export function loadReference(): ReferenceData {
     (version) => deepFreeze({ ...version, sources: [...version.sources] }),
   );
 
+  const ptp = curatedPtp();
+  const diagnosis = (code: string, serviceDate: IsoDate): DiagnosisInfo | undefined => {
+    const direct = diagnoses.get(code, serviceDate);
+    if (direct !== undefined || !mayBeWrittenOtherwise(code)) return direct;
+    return diagnoses.get(code.replace('.', '').toUpperCase(), serviceDate);
+  };
+
   return {
     procedure: (code, serviceDate) => procedures.get(code, serviceDate),
-    diagnosis(code, serviceDate) {
-      const direct = diagnoses.get(code, serviceDate);
-      if (direct !== undefined || !mayBeWrittenOtherwise(code)) return direct;
-      return diagnoses.get(code.replace('.', '').toUpperCase(), serviceDate);
-    },
+    diagnosis,
     drug: (code, serviceDate) => drugs.get(code, serviceDate),
     inList(list, code, serviceDate) {
       const windows = lists.get(list)?.get(code);
@@ -222,6 +282,9 @@ export function loadReference(): ReferenceData {
       return false;
     },
     versions: () => versions,
+    mue: (code, serviceDate) => procedures.get(code, serviceDate)?.mue,
+    ptp: (column2, serviceDate) => ptp.get(column2)?.inForce(serviceDate) ?? NO_EDITS,
+    header: (code, serviceDate) => headerOf(diagnosis(code, serviceDate)),
   };
 }
 

@@ -7,4 +7,7 @@ export const emptyReference: ReferenceData = {
   drug: () => undefined,
   inList: () => false,
   versions: () => [],
+  mue: () => undefined,
+  ptp: () => [],
+  header: () => undefined,
 };

@@ -87,6 +87,19 @@ export const CODE_LISTS: readonly CodeList[] = [
     ],
   },
   {
+    name: 'ncci-modifiers',
+    description:
+      'NCCI-associated modifiers: on the column-2 code they may bypass a PTP edit of modifier indicator 1 (anatomic, global surgery, 27, 59, 91, X{EPSU}) (rules.md `ncci/ptp`)',
+    members: [
+      ...members(
+        ['E1', 'E2', 'E3', 'E4', 'FA', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'TA', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9',
+          'LT', 'RT', 'LC', 'LD', 'RC', 'LM', 'RI', '24', '25', '57', '58', '78', '79', '27', '59', '91'],
+        [{ key: 'NCCI Policy Manual, ch. I §E', note: 'modifiers and modifier indicators (NCCI-associated modifiers)' }],
+      ),
+      ...members(['XE', 'XS', 'XP', 'XU'], [{ key: 'NCCI Policy Manual, ch. I §E', note: 'X{EPSU} from 2015-01-01' }], { from: '2015-01-01' }),
+    ],
+  },
+  {
     name: 'liability-modifiers',
     description: 'Beneficiary liability modifiers for LCD coverage limits (rules.md `coverage/liability-modifier`)',
     members: members(['GA', 'GZ', 'GX'], [{ key: 'domain-rules §6', note: 'U-high' }]),

@@ -1,12 +1,11 @@
 /**
- * Distinct-procedure pairs present in a session: a column-2 line whose column-1 partner (from the
- * distinct-pair table) is billed in the same session at a different site.
+ * Distinct-procedure pairs present in a session: a column-2 line whose column-1 partner (a PTP edit with modifier
+ * indicator 1) is billed in the same session at a different site.
  */
 import type { Encounter, Region, ServiceLine } from '../../encounter/model.js';
-import { isEffective } from '../../reference/index.js';
-import type { ReferenceData } from '../../reference/types.js';
-import { DISTINCT_PAIRS, type DistinctPair } from '../../reference/data/distinct-pairs.js';
+import type { PtpEdit, ReferenceData } from '../../reference/types.js';
 import { effectiveRegion, junctionRegions, RecentMemo } from '../helpers.js';
+import { isSpine } from './spine.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
 export const GENERIC_DISTINCT = '59';
@@ -19,26 +18,25 @@ export function hasXModifier(line: ServiceLine, reference: ReferenceData): boole
   return false;
 }
 
+/** How the two sites are told apart: another structure (a major joint vs the spine), or the other spinal region. */
+export type DistinctSite = 'other-structure' | 'other-region';
+
 export interface DistinctMatch {
   second: ServiceLine;
   first: ServiceLine;
-  pair: DistinctPair;
-}
-
-/** The table's pairs by column-2 code: most lines have none, and need no scan of the table to learn it. */
-const PAIRS_BY_SECOND = new Map<string, DistinctPair[]>();
-for (const pair of DISTINCT_PAIRS) {
-  const list = PAIRS_BY_SECOND.get(pair.second);
-  if (list === undefined) PAIRS_BY_SECOND.set(pair.second, [pair]);
-  else list.push(pair);
+  /** The PTP edit (column 1 = first's code, column 2 = second's), modifier indicator 1. */
+  edit: PtpEdit;
+  site: DistinctSite;
 }
 
 /**
- * For each column-2 line of the session, the first column-1 line it pairs with at a different site. Two rules
- * ask for the same session: computed once per encounter object (treat the result as read-only).
+ * For each column-2 line of the session, the first column-1 line it pairs with at a different site, by the PTP
+ * edits with modifier indicator 1 in force on the date (an imported NCCI table, or the shipped distinct-pair table
+ * for dates no import covers). Two rules ask for the same session: computed once per encounter object (treat the
+ * result as read-only).
  */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  if (!hasSecondCode(encounter.lines)) return NO_MATCHES;
+  if (!hasSecondCode(encounter.lines, reference)) return NO_MATCHES;
   return matchesMemo.get(encounter, reference, computeDistinctMatches);
 }
 
@@ -47,8 +45,8 @@ const matchesMemo = new RecentMemo<Encounter, DistinctMatch[]>();
 /** Shared empty answer (read-only, like every answer of distinctMatches). */
 const NO_MATCHES: DistinctMatch[] = [];
 
-function hasSecondCode(lines: readonly ServiceLine[]): boolean {
-  for (let i = 0; i < lines.length; i++) if (PAIRS_BY_SECOND.has(lines[i]!.procedure)) return true;
+function hasSecondCode(lines: readonly ServiceLine[], reference: ReferenceData): boolean {
+  for (let i = 0; i < lines.length; i++) if (reference.ptp(lines[i]!.procedure, lines[i]!.serviceDate).length > 0) return true;
   return false;
 }
 
@@ -58,14 +56,14 @@ function computeDistinctMatches(encounter: Encounter, reference: ReferenceData):
   // empty list grown by push gets room for 17).
   let matches: DistinctMatch[] | null = null;
   for (const second of encounter.lines) {
-    const candidates = PAIRS_BY_SECOND.get(second.procedure);
-    if (candidates === undefined) continue;
-    for (const pair of candidates) {
-      if (!isEffective(pair.effective, second.serviceDate)) continue;
-      const first = firstPartner(encounter.lines, second, pair, junctions);
-      if (first !== undefined) {
-        if (matches === null) matches = [{ second, first, pair }];
-        else matches.push({ second, first, pair });
+    const candidates = reference.ptp(second.procedure, second.serviceDate);
+    for (const edit of candidates) {
+      if (edit.modifierIndicator !== 1) continue;
+      const found = firstPartner(encounter.lines, second, edit, junctions, reference);
+      if (found !== undefined) {
+        const match: DistinctMatch = { second, first: found.line, edit, site: found.site };
+        if (matches === null) matches = [match];
+        else matches.push(match);
         break;
       }
     }
@@ -73,18 +71,40 @@ function computeDistinctMatches(encounter: Encounter, reference: ReferenceData):
   return matches ?? NO_MATCHES;
 }
 
-/** The first line of the pair's column-1 code at a different site than `second` (loops, not closures: hot). */
-function firstPartner(lines: readonly ServiceLine[], second: ServiceLine, pair: DistinctPair, junctions: Map<string, Region>): ServiceLine | undefined {
+/**
+ * The first line of the edit's column-1 code at a different site than `second` (loops, not closures: hot). A shipped
+ * pair names its kind of site; for an imported edit the lines tell it: a spine code with a joint injection is another
+ * structure, two spine codes in different session regions the other region.
+ */
+function firstPartner(
+  lines: readonly ServiceLine[],
+  second: ServiceLine,
+  edit: PtpEdit,
+  junctions: Map<string, Region>,
+  reference: ReferenceData,
+): { line: ServiceLine; site: DistinctSite } | undefined {
   for (const line of lines) {
-    if (line === second || line.procedure !== pair.first) continue;
-    if (pair.site === 'other-structure') return line;
+    if (line === second || line.procedure !== edit.column1) continue;
+    const site = edit.site ?? siteOfLines(line, second, reference);
+    if (site === undefined) continue;
+    if (site === 'other-structure') return { line, site };
     const firstRegion = effectiveRegion(line, junctions);
     const secondRegion = effectiveRegion(second, junctions);
-    if (firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion) return line;
+    if (firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion) return { line, site };
   }
   return undefined;
 }
 
-export function describeSite(pair: DistinctPair): string {
-  return pair.site === 'other-region' ? 'a different spinal region' : 'a different structure';
+/** The kind of distinct site two lines of an imported edit can be at, or undefined when they may be the same site. */
+function siteOfLines(a: ServiceLine, b: ServiceLine, reference: ReferenceData): DistinctSite | undefined {
+  const aSpine = isSpine(a);
+  const bSpine = isSpine(b);
+  if (aSpine && bSpine) return 'other-region';
+  if (aSpine && reference.inList('joint-injection', b.procedure, b.serviceDate)) return 'other-structure';
+  if (bSpine && reference.inList('joint-injection', a.procedure, a.serviceDate)) return 'other-structure';
+  return undefined;
+}
+
+export function describeSite(site: DistinctSite): string {
+  return site === 'other-region' ? 'a different spinal region' : 'a different structure';
 }
