@@ -5,7 +5,7 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,9 @@ import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
 import type { HistoryView } from '../history/view.js';
 import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
 import { defaultReference } from '../reference/index.js';
+import { DEFAULT_REFERENCE_PATH } from '../reference/defaults.js';
+import { ReferenceDataError } from '../reference/errors.js';
+import { ImportedReference } from '../reference/imported/reference.js';
 import type { ReferenceData } from '../reference/types.js';
 import { checkClaim } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
@@ -67,6 +70,11 @@ export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /**
+   * The reference database of imported CMS tables: a path, null for none; undefined uses ./spinescrub-reference.db
+   * when that file exists (otherwise the shipped tables alone).
+   */
+  referencePath?: string | null;
   /** Tests: the rule list and reference data (default: the real ones). */
   rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   reference?: ReferenceData;
@@ -165,6 +173,16 @@ async function spoolStdin(stdin: Readable, staging: Staging): Promise<string> {
   return file;
 }
 
+/** The run's reference database (see RunOptions.referencePath), or null for the shipped tables alone. */
+function openReferenceDatabase(referencePath: string | null | undefined): ImportedReference | null {
+  if (referencePath === null) return null;
+  if (referencePath === undefined) {
+    if (!existsSync(DEFAULT_REFERENCE_PATH)) return null;
+    return ImportedReference.open(DEFAULT_REFERENCE_PATH, defaultReference);
+  }
+  return ImportedReference.open(referencePath, defaultReference);
+}
+
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const startedAt = performance.now();
   const stderr = options.stderr ?? process.stderr;
@@ -180,8 +198,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   });
   let history: RunHistory = noRunHistory;
   let staging: Staging | null = null;
+  let imported: ImportedReference | null = null;
   try {
-    const reference = options.reference ?? defaultReference;
+    imported = options.reference === undefined ? openReferenceDatabase(options.referencePath) : null;
+    const reference = options.reference ?? imported ?? defaultReference;
     const ruleList = options.rules ?? allRules;
     const policies: PolicySet = loadPolicy(options.policy, { rules: ruleList });
     const formatOptions: FormatOptions = {};
@@ -384,6 +404,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         origin: policies.origin,
       },
       reference: reference.versions(),
+      ...(imported !== null ? { referenceVersions: imported.usage() } : {}),
     };
     validators.summary(summary);
     const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
@@ -453,7 +474,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError || error instanceof ReferenceDataError) {
       logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
@@ -462,6 +483,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
     history.close();
+    imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);
   }
 }

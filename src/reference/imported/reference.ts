@@ -1,0 +1,261 @@
+/**
+ * The reference data of a run with a reference database: the MUE, PTP and ICD-10-CM header questions are answered
+ * from the imported version in force on the date of service; every other question, and those for dates no imported
+ * version covers, from the shipped tables.
+ *
+ * Rows are read lazily, per code and version, through prepared statements, and kept in this object's memo (a run
+ * asks about a few hundred codes, each thousands of times). The object also remembers which versions answered and
+ * which dates none covered, for the run's summary: "no data" is said, never taken for a pass.
+ */
+import type { IsoDate } from '../../encounter/model.js';
+import { NO_EDITS, PtpEditList } from '../index.js';
+import type {
+  CodeListName,
+  DiagnosisHeader,
+  DiagnosisInfo,
+  DrugInfo,
+  MueInfo,
+  ProcedureInfo,
+  PtpEdit,
+  ReferenceData,
+  ReferenceVersion,
+} from '../types.js';
+import { openForReading, readFiles, type ReferenceDb } from './database.js';
+import { dayBefore, TABLE_TITLES, type ImportedTable } from './files.js';
+import { groupVersions, versionInForce, type Version } from './versions.js';
+
+/** What the run's summary says about the imported tables (exceptions.json `summary.referenceVersions`). */
+export interface ReferenceVersionsSummary {
+  database: string;
+  tables: TableUsage[];
+}
+
+export interface TableUsage {
+  table: ImportedTable;
+  title: string;
+  /** The versions that answered a question of this run, by period. */
+  versions: {
+    version: string;
+    effectiveFrom: IsoDate;
+    effectiveThrough: IsoDate;
+    files: { file: string; sha256: string; rows: number }[];
+  }[];
+  /** Dates of service asked about that no imported version covers (answered by the shipped tables), or null. */
+  uncovered: { dates: number; first: IsoDate; last: IsoDate; answeredBy: 'shipped tables' } | null;
+}
+
+const TABLES: readonly ImportedTable[] = ['mue', 'ptp', 'icd10cm'];
+
+/** ICD-10-CM codes as written with their dot (M5416 → M54.16). */
+export function dotted(code: string): string {
+  return code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code;
+}
+
+interface IcdEntry {
+  header: boolean;
+}
+
+/** A code that is one character past the last ICD-10-CM code character: the upper bound of a prefix range. */
+const AFTER_CODES = '~';
+
+export class ImportedReference implements ReferenceData {
+  readonly #db: ReferenceDb;
+  readonly #base: ReferenceData;
+  readonly #versions: Version[];
+  readonly #inForce = new Map<ImportedTable, Map<IsoDate, Version | null>>(TABLES.map((table) => [table, new Map()]));
+  readonly #used = new Map<ImportedTable, Set<Version>>(TABLES.map((table) => [table, new Set()]));
+  readonly #uncovered = new Map<ImportedTable, Set<IsoDate>>(TABLES.map((table) => [table, new Set()]));
+  readonly #mue = new Map<Version, Map<string, MueInfo | null>>();
+  readonly #ptp = new Map<Version, Map<string, PtpEditList>>();
+  readonly #icd = new Map<Version, Map<string, IcdEntry | null>>();
+  readonly #children = new Map<Version, Map<string, string[]>>();
+  readonly #diagnoses = new Map<Version, WeakMap<DiagnosisInfo, DiagnosisInfo>>();
+  readonly #statements;
+
+  constructor(db: ReferenceDb, base: ReferenceData, readonly path: string) {
+    this.#db = db;
+    this.#base = base;
+    this.#versions = groupVersions(readFiles(db));
+    this.#statements = {
+      mue: db.prepare('SELECT value, mai FROM mue WHERE file_id = ? AND code = ?'),
+      ptp: db.prepare(
+        `SELECT column1, effective, deletion, modifier, r.text AS rationale
+           FROM ptp JOIN ptp_rationale r ON r.id = ptp.rationale
+          WHERE file_id = ? AND column2 = ? ORDER BY column1, line`,
+      ),
+      icd: db.prepare('SELECT header FROM icd10cm WHERE file_id = ? AND code = ?'),
+      children: db.prepare('SELECT code FROM icd10cm WHERE file_id = ? AND code > ? AND code < ? AND header = 0 ORDER BY position'),
+    };
+  }
+
+  /** Opens the database at `path` read-only over the shipped tables `base`. */
+  static open(path: string, base: ReferenceData): ImportedReference {
+    return new ImportedReference(openForReading(path), base, path);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  procedure(code: string, serviceDate: IsoDate): ProcedureInfo | undefined {
+    return this.#base.procedure(code, serviceDate);
+  }
+
+  drug(code: string, serviceDate: IsoDate): DrugInfo | undefined {
+    return this.#base.drug(code, serviceDate);
+  }
+
+  inList(list: CodeListName, code: string, serviceDate: IsoDate): boolean {
+    return this.#base.inList(list, code, serviceDate);
+  }
+
+  versions(): ReferenceVersion[] {
+    return this.#base.versions();
+  }
+
+  mue(code: string, serviceDate: IsoDate): MueInfo | undefined {
+    const version = this.#version('mue', serviceDate);
+    if (version === undefined) return this.#base.mue(code, serviceDate);
+    let byCode = this.#mue.get(version);
+    if (byCode === undefined) this.#mue.set(version, (byCode = new Map()));
+    let info = byCode.get(code);
+    if (info === undefined) {
+      const file = version.files[0]!;
+      const row = this.#statements.mue.get(file.id, code) as { value: number; mai: 1 | 2 | 3 } | undefined;
+      info = row === undefined ? null : { value: row.value, adjudication: row.mai, source: { key: file.fileName, note: `${version.release}, imported` } };
+      byCode.set(code, info);
+    }
+    return info ?? undefined;
+  }
+
+  ptp(column2: string, serviceDate: IsoDate): readonly PtpEdit[] {
+    const version = this.#version('ptp', serviceDate);
+    if (version === undefined) return this.#base.ptp(column2, serviceDate);
+    let byCode = this.#ptp.get(version);
+    if (byCode === undefined) this.#ptp.set(version, (byCode = new Map()));
+    let list = byCode.get(column2);
+    if (list === undefined) {
+      list = new PtpEditList(this.#readEdits(version, column2));
+      byCode.set(column2, list);
+    }
+    return list.edits.length === 0 ? NO_EDITS : list.inForce(serviceDate);
+  }
+
+  header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined {
+    const version = this.#version('icd10cm', serviceDate);
+    if (version === undefined) return this.#base.header(code, serviceDate);
+    const plain = code.includes('.') ? code.replace('.', '').toUpperCase() : code.toUpperCase();
+    if (this.#icdEntry(version, plain)?.header !== true) return undefined;
+    return { code: plain, display: dotted(plain), children: this.#childrenOf(version, plain) };
+  }
+
+  /**
+   * The shipped table's entry (region, support class), with billable and children as the imported ICD-10-CM year
+   * says, so that rules choosing a billable diagnosis agree with dx/header-code.
+   */
+  diagnosis(code: string, serviceDate: IsoDate): DiagnosisInfo | undefined {
+    const info = this.#base.diagnosis(code, serviceDate);
+    if (info === undefined) return undefined;
+    const version = this.#version('icd10cm', serviceDate);
+    if (version === undefined) return info;
+    let merged = this.#diagnoses.get(version);
+    if (merged === undefined) this.#diagnoses.set(version, (merged = new WeakMap()));
+    let answer = merged.get(info);
+    if (answer === undefined) {
+      const entry = this.#icdEntry(version, info.code);
+      if (entry === null || entry.header === !info.billable) answer = info;
+      else if (entry.header) answer = Object.freeze({ ...info, billable: false, children: this.#childrenOf(version, info.code) });
+      else {
+        const billable: DiagnosisInfo = { ...info, billable: true };
+        delete billable.children;
+        answer = Object.freeze(billable);
+      }
+      merged.set(info, answer);
+    }
+    return answer;
+  }
+
+  /** The versions and uncovered dates of the questions asked so far. */
+  usage(): ReferenceVersionsSummary {
+    const tables = TABLES.map((table): TableUsage => {
+      const used = this.#versions.filter((version) => this.#used.get(table)!.has(version));
+      const uncovered = [...this.#uncovered.get(table)!].sort();
+      return {
+        table,
+        title: TABLE_TITLES[table],
+        versions: used.map((version) => ({
+          version: versionName(version),
+          effectiveFrom: version.from,
+          effectiveThrough: dayBefore(version.to),
+          files: version.files.map((file) => ({ file: file.fileName, sha256: file.sha256, rows: file.rows })),
+        })),
+        uncovered: uncovered.length === 0 ? null : { dates: uncovered.length, first: uncovered[0]!, last: uncovered[uncovered.length - 1]!, answeredBy: 'shipped tables' },
+      };
+    });
+    return { database: this.path, tables };
+  }
+
+  #version(table: ImportedTable, date: IsoDate): Version | undefined {
+    const byDate = this.#inForce.get(table)!;
+    let version = byDate.get(date);
+    if (version === undefined) {
+      version = versionInForce(this.#versions, table, date) ?? null;
+      byDate.set(date, version);
+      if (version === null) this.#uncovered.get(table)!.add(date);
+      else this.#used.get(table)!.add(version);
+    }
+    return version ?? undefined;
+  }
+
+  #readEdits(version: Version, column2: string): PtpEdit[] {
+    const edits: PtpEdit[] = [];
+    for (const file of version.files) {
+      const rows = this.#statements.ptp.all(file.id, column2) as { column1: string; effective: string; deletion: string | null; modifier: number; rationale: string }[];
+      const source = { key: file.fileName, note: `${versionName(version)}, imported` };
+      for (const row of rows) {
+        // Indicator 9: the edit does not apply; a deletion on or before its effective date: never in force.
+        if (row.modifier === 9 || (row.deletion !== null && row.deletion <= row.effective)) continue;
+        edits.push(
+          Object.freeze({
+            column1: row.column1,
+            column2,
+            modifierIndicator: row.modifier as 0 | 1,
+            rationale: row.rationale,
+            effective: row.deletion === null ? { from: row.effective } : { from: row.effective, to: row.deletion },
+            sources: [source],
+          }),
+        );
+      }
+    }
+    return edits;
+  }
+
+  #icdEntry(version: Version, code: string): IcdEntry | null {
+    let byCode = this.#icd.get(version);
+    if (byCode === undefined) this.#icd.set(version, (byCode = new Map()));
+    let entry = byCode.get(code);
+    if (entry === undefined) {
+      const row = this.#statements.icd.get(version.files[0]!.id, code) as { header: number } | undefined;
+      entry = row === undefined ? null : { header: row.header === 1 };
+      byCode.set(code, entry);
+    }
+    return entry;
+  }
+
+  #childrenOf(version: Version, code: string): string[] {
+    let byCode = this.#children.get(version);
+    if (byCode === undefined) this.#children.set(version, (byCode = new Map()));
+    let children = byCode.get(code);
+    if (children === undefined) {
+      const rows = this.#statements.children.all(version.files[0]!.id, code, `${code}${AFTER_CODES}`) as { code: string }[];
+      children = Object.freeze(rows.map((row) => dotted(row.code))) as string[];
+      byCode.set(code, children);
+    }
+    return children;
+  }
+}
+
+/** A version as listings and summaries name it: 'MUE 2026-10-01', 'PTP v32.3 r0', 'ICD-10-CM FY2027'. */
+export function versionName(version: Pick<Version, 'table' | 'release' | 'revision'>): string {
+  return version.table === 'ptp' ? `${version.release} r${version.revision}` : version.release;
+}
