@@ -173,4 +173,5 @@ export type CodeListName =
   | 'joint-injection'
   | 'distinct-modifiers'
   | 'ncci-modifiers'
+  | 'anatomic-modifiers'
   | 'liability-modifiers';
