@@ -193,9 +193,30 @@ export class PtpEditList {
     this.#anyEnd = anyEnd;
   }
 
+  /** The edits by column-1 code, made at the first pair question (a code may be column 2 of thousands of edits). */
+  #byColumn1: Map<string, PtpEdit[]> | undefined;
+
   inForce(date: IsoDate): readonly PtpEdit[] {
     if (!this.#anyEnd && this.#latestFrom <= date) return this.edits;
     return this.edits.filter((edit) => isEffective(edit.effective, date));
+  }
+
+  /** The edit of this column-1 code in force on the date (the first in table order). */
+  edit(column1: string, date: IsoDate): PtpEdit | undefined {
+    let byColumn1 = this.#byColumn1;
+    if (byColumn1 === undefined) {
+      byColumn1 = new Map();
+      for (const edit of this.edits) {
+        const list = byColumn1.get(edit.column1);
+        if (list === undefined) byColumn1.set(edit.column1, [edit]);
+        else list.push(edit);
+      }
+      this.#byColumn1 = byColumn1;
+    }
+    const list = byColumn1.get(column1);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (isEffective(list[i]!.effective, date)) return list[i];
+    return undefined;
   }
 }
 
@@ -284,6 +305,7 @@ export function loadReference(): ReferenceData {
     versions: () => versions,
     mue: (code, serviceDate) => procedures.get(code, serviceDate)?.mue,
     ptp: (column2, serviceDate) => ptp.get(column2)?.inForce(serviceDate) ?? NO_EDITS,
+    ptpEdit: (column1, column2, serviceDate) => ptp.get(column2)?.edit(column1, serviceDate),
     header: (code, serviceDate) => headerOf(diagnosis(code, serviceDate)),
   };
 }

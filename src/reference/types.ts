@@ -124,6 +124,8 @@ export interface ReferenceData {
    * deletion dates already applied). Read-only; the same array for the same question.
    */
   ptp(column2: string, serviceDate: IsoDate): readonly PtpEdit[];
+  /** The NCCI PTP edit in force on a date of service for one pair (column 1, column 2), if there is one. */
+  ptpEdit(column1: string, column2: string, serviceDate: IsoDate): PtpEdit | undefined;
   /** A diagnosis that is a category header (not billable) on the date of service, with its billable children. */
   header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined;
 }

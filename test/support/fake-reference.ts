@@ -9,5 +9,6 @@ export const emptyReference: ReferenceData = {
   versions: () => [],
   mue: () => undefined,
   ptp: () => [],
+  ptpEdit: () => undefined,
   header: () => undefined,
 };

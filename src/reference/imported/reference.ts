@@ -131,6 +131,17 @@ export class ImportedReference implements ReferenceData {
   ptp(column2: string, serviceDate: IsoDate): readonly PtpEdit[] {
     const version = this.#version('ptp', serviceDate);
     if (version === undefined) return this.#base.ptp(column2, serviceDate);
+    const list = this.#editList(version, column2);
+    return list.edits.length === 0 ? NO_EDITS : list.inForce(serviceDate);
+  }
+
+  ptpEdit(column1: string, column2: string, serviceDate: IsoDate): PtpEdit | undefined {
+    const version = this.#version('ptp', serviceDate);
+    if (version === undefined) return this.#base.ptpEdit(column1, column2, serviceDate);
+    return this.#editList(version, column2).edit(column1, serviceDate);
+  }
+
+  #editList(version: Version, column2: string): PtpEditList {
     let byCode = this.#ptp.get(version);
     if (byCode === undefined) this.#ptp.set(version, (byCode = new Map()));
     let list = byCode.get(column2);
@@ -138,7 +149,7 @@ export class ImportedReference implements ReferenceData {
       list = new PtpEditList(this.#readEdits(version, column2));
       byCode.set(column2, list);
     }
-    return list.edits.length === 0 ? NO_EDITS : list.inForce(serviceDate);
+    return list;
   }
 
   header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined {

@@ -30,13 +30,13 @@ export interface DistinctMatch {
 }
 
 /**
- * For each column-2 line of the session, the first column-1 line it pairs with at a different site, by the PTP
- * edits with modifier indicator 1 in force on the date (an imported NCCI table, or the shipped distinct-pair table
- * for dates no import covers). Two rules ask for the same session: computed once per encounter object (treat the
- * result as read-only).
+ * For each column-2 line of the session, the first line (in claim order) it pairs with at a different site, by the
+ * PTP edits with modifier indicator 1 in force on the date (an imported NCCI table, or the shipped distinct-pair
+ * table for dates no import covers). Two rules ask for the same session: computed once per encounter object (treat
+ * the result as read-only).
  */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  if (!hasSecondCode(encounter.lines, reference)) return NO_MATCHES;
+  if (encounter.lines.length < 2) return NO_MATCHES;
   return matchesMemo.get(encounter, reference, computeDistinctMatches);
 }
 
@@ -45,57 +45,39 @@ const matchesMemo = new RecentMemo<Encounter, DistinctMatch[]>();
 /** Shared empty answer (read-only, like every answer of distinctMatches). */
 const NO_MATCHES: DistinctMatch[] = [];
 
-function hasSecondCode(lines: readonly ServiceLine[], reference: ReferenceData): boolean {
-  for (let i = 0; i < lines.length; i++) if (reference.ptp(lines[i]!.procedure, lines[i]!.serviceDate).length > 0) return true;
-  return false;
-}
-
 function computeDistinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
-  const junctions = junctionRegions(encounter, reference);
+  const lines = encounter.lines;
+  let junctions: Map<string, Region> | undefined;
   // Made at the first match, as a one-element literal (most sessions with a column-2 code have no partner; an
   // empty list grown by push gets room for 17).
   let matches: DistinctMatch[] | null = null;
-  for (const second of encounter.lines) {
-    const candidates = reference.ptp(second.procedure, second.serviceDate);
-    for (const edit of candidates) {
-      if (edit.modifierIndicator !== 1) continue;
-      const found = firstPartner(encounter.lines, second, edit, junctions, reference);
-      if (found !== undefined) {
-        const match: DistinctMatch = { second, first: found.line, edit, site: found.site };
-        if (matches === null) matches = [match];
-        else matches.push(match);
-        break;
+  for (const second of lines) {
+    for (const first of lines) {
+      if (first === second) continue;
+      const edit = reference.ptpEdit(first.procedure, second.procedure, second.serviceDate);
+      if (edit === undefined || edit.modifierIndicator !== 1) continue;
+      // A shipped pair names its kind of site; for an imported edit the two lines tell it.
+      const site = edit.site ?? siteOfLines(first, second, reference);
+      if (site === undefined) continue;
+      if (site === 'other-region') {
+        junctions ??= junctionRegions(encounter, reference);
+        const firstRegion = effectiveRegion(first, junctions);
+        const secondRegion = effectiveRegion(second, junctions);
+        if (firstRegion === 'none' || secondRegion === 'none' || firstRegion === secondRegion) continue;
       }
+      const match: DistinctMatch = { second, first, edit, site };
+      if (matches === null) matches = [match];
+      else matches.push(match);
+      break;
     }
   }
   return matches ?? NO_MATCHES;
 }
 
 /**
- * The first line of the edit's column-1 code at a different site than `second` (loops, not closures: hot). A shipped
- * pair names its kind of site; for an imported edit the lines tell it: a spine code with a joint injection is another
- * structure, two spine codes in different session regions the other region.
+ * The kind of distinct site two lines of an imported edit can be at, or undefined when they may be the same site: a
+ * spine code with a joint injection is another structure; two spine codes may be in different regions.
  */
-function firstPartner(
-  lines: readonly ServiceLine[],
-  second: ServiceLine,
-  edit: PtpEdit,
-  junctions: Map<string, Region>,
-  reference: ReferenceData,
-): { line: ServiceLine; site: DistinctSite } | undefined {
-  for (const line of lines) {
-    if (line === second || line.procedure !== edit.column1) continue;
-    const site = edit.site ?? siteOfLines(line, second, reference);
-    if (site === undefined) continue;
-    if (site === 'other-structure') return { line, site };
-    const firstRegion = effectiveRegion(line, junctions);
-    const secondRegion = effectiveRegion(second, junctions);
-    if (firstRegion !== 'none' && secondRegion !== 'none' && firstRegion !== secondRegion) return { line, site };
-  }
-  return undefined;
-}
-
-/** The kind of distinct site two lines of an imported edit can be at, or undefined when they may be the same site. */
 function siteOfLines(a: ServiceLine, b: ServiceLine, reference: ReferenceData): DistinctSite | undefined {
   const aSpine = isSpine(a);
   const bSpine = isSpine(b);

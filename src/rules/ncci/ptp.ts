@@ -75,12 +75,6 @@ function judgedElsewhere(encounter: Encounter, reference: ReferenceData, first: 
   return false;
 }
 
-/** The first other line of the session billed with the edit's column-1 code. */
-function columnOneLine(lines: readonly ServiceLine[], second: ServiceLine, edit: PtpEdit): ServiceLine | undefined {
-  for (const line of lines) if (line !== second && line.procedure === edit.column1) return line;
-  return undefined;
-}
-
 export default defineRule({
   meta: {
     id: 'ncci/ptp',
@@ -106,12 +100,11 @@ export default defineRule({
   check(encounter, context) {
     const { reference } = context;
     for (const second of encounter.lines) {
-      const edits = reference.ptp(second.procedure, second.serviceDate);
-      for (const edit of edits) {
+      for (const first of encounter.lines) {
+        if (first === second) continue;
+        const edit = reference.ptpEdit(first.procedure, second.procedure, second.serviceDate);
         // A shipped distinct-site pair is modifier/distinct-procedure's alone: the shipped tables hold no NCCI table.
-        if (edit.site !== undefined) continue;
-        const first = columnOneLine(encounter.lines, second, edit);
-        if (first === undefined) continue;
+        if (edit === undefined || edit.site !== undefined) continue;
         if (edit.modifierIndicator === 1 && showsDistinctService(first, second, reference)) continue;
         if (judgedElsewhere(encounter, reference, first, second, edit)) continue;
         const data = {

@@ -34,6 +34,7 @@ export function referenceWithEdits(rows: readonly Row[]): ReferenceData {
   return {
     ...defaultReference,
     ptp: (column2, date) => (byColumn2.get(column2) ?? []).filter((edit) => isEffective(edit.effective, date)),
+    ptpEdit: (column1, column2, date) => byColumn2.get(column2)?.find((edit) => edit.column1 === column1 && isEffective(edit.effective, date)),
   };
 }
 
