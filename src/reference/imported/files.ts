@@ -1,6 +1,6 @@
 /**
  * The CMS files `spinescrub reference import` reads, told apart by the names CMS publishes them under, and the
- * period each one holds for (the layouts: docs/reference-import.md).
+ * period each one holds for (README.md, "Reference tables").
  *
  * - `MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv`: from that date for a quarter (three months).
  * - `ccipra-vNNNrN-fN.txt`: NCCI version NN.N (major 32 = 2026; minor 0–3 = the quarter from January, April, July,
