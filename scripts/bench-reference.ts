@@ -165,7 +165,7 @@ async function icdOrder(dir: string, fiscalYear: number): Promise<string> {
   const start = `${fiscalYear - 1}-10-01`;
   const codes = new Map<string, [boolean, string]>();
   for (const entry of DIAGNOSES) if (isEffective(entry.effective, start)) codes.set(entry.code, [entry.billable, entry.description]);
-  for (let i = 0; i < 70_000; i++) codes.set(`T${String(i).padStart(5, '0')}`, [true, `Synthetic code ${i}`]);
+  for (let i = 0; i < 70_000; i++) codes.set(`T${String(i).padStart(5, '0')}`, [true, `Synthetic code ${i} (FY${fiscalYear})`]);
   const sorted = [...codes.keys()].sort();
   await writeLines(
     file,

@@ -173,59 +173,16 @@ function mayBeWrittenOtherwise(code: string): boolean {
   return false;
 }
 
-/**
- * The PTP edits of one column-2 code, answering "which are in force on this date" without a new array when all of
- * them are (the usual case: edits effective for years, not deleted).
- */
-export class PtpEditList {
-  /** The latest `from` of the edits ('' when none has one), and whether any edit has an end. */
-  readonly #latestFrom: string;
-  readonly #anyEnd: boolean;
-
-  constructor(readonly edits: readonly PtpEdit[]) {
-    let latestFrom = '';
-    let anyEnd = false;
-    for (const edit of edits) {
-      if (edit.effective.from !== undefined && edit.effective.from > latestFrom) latestFrom = edit.effective.from;
-      if (edit.effective.to !== undefined) anyEnd = true;
-    }
-    this.#latestFrom = latestFrom;
-    this.#anyEnd = anyEnd;
-  }
-
-  /** The edits by column-1 code, made at the first pair question (a code may be column 2 of thousands of edits). */
-  #byColumn1: Map<string, PtpEdit[]> | undefined;
-
-  inForce(date: IsoDate): readonly PtpEdit[] {
-    if (!this.#anyEnd && this.#latestFrom <= date) return this.edits;
-    return this.edits.filter((edit) => isEffective(edit.effective, date));
-  }
-
-  /** The edit of this column-1 code in force on the date (the first in table order). */
-  edit(column1: string, date: IsoDate): PtpEdit | undefined {
-    let byColumn1 = this.#byColumn1;
-    if (byColumn1 === undefined) {
-      byColumn1 = new Map();
-      for (const edit of this.edits) {
-        const list = byColumn1.get(edit.column1);
-        if (list === undefined) byColumn1.set(edit.column1, [edit]);
-        else list.push(edit);
-      }
-      this.#byColumn1 = byColumn1;
-    }
-    const list = byColumn1.get(column1);
-    if (list === undefined) return undefined;
-    for (let i = 0; i < list.length; i++) if (isEffective(list[i]!.effective, date)) return list[i];
-    return undefined;
-  }
+/** The edit of a pair in force on a date: the first of the pair's rows (table order) whose window covers it. */
+export function editInForce(rows: readonly PtpEdit[] | undefined, date: IsoDate): PtpEdit | undefined {
+  if (rows === undefined) return undefined;
+  for (let i = 0; i < rows.length; i++) if (isEffective(rows[i]!.effective, date)) return rows[i];
+  return undefined;
 }
 
-/** No edit: the shared empty answer. */
-export const NO_EDITS: readonly PtpEdit[] = Object.freeze([]);
-
-/** The shipped distinct-procedure pairs as PTP edits by column-2 code, in table order (each keeps its site). */
-function curatedPtp(): Map<string, PtpEditList> {
-  const byColumn2 = new Map<string, PtpEdit[]>();
+/** The shipped distinct-procedure pairs as PTP edits, by column 2 then column 1 (each keeps its kind of site). */
+function curatedPtp(): Map<string, Map<string, PtpEdit[]>> {
+  const byColumn2 = new Map<string, Map<string, PtpEdit[]>>();
   for (const pair of DISTINCT_PAIRS) {
     const edit: PtpEdit = deepFreeze({
       column1: pair.first,
@@ -236,11 +193,13 @@ function curatedPtp(): Map<string, PtpEditList> {
       site: pair.site,
       sources: pair.sources,
     });
-    const list = byColumn2.get(pair.second);
-    if (list === undefined) byColumn2.set(pair.second, [edit]);
-    else list.push(edit);
+    let byColumn1 = byColumn2.get(pair.second);
+    if (byColumn1 === undefined) byColumn2.set(pair.second, (byColumn1 = new Map()));
+    const rows = byColumn1.get(pair.first);
+    if (rows === undefined) byColumn1.set(pair.first, [edit]);
+    else rows.push(edit);
   }
-  return new Map([...byColumn2].map(([code, edits]) => [code, new PtpEditList(Object.freeze(edits))]));
+  return byColumn2;
 }
 
 /** A diagnosis entry that is a header on its date, as the header question answers it. */
@@ -304,8 +263,7 @@ export function loadReference(): ReferenceData {
     },
     versions: () => versions,
     mue: (code, serviceDate) => procedures.get(code, serviceDate)?.mue,
-    ptp: (column2, serviceDate) => ptp.get(column2)?.inForce(serviceDate) ?? NO_EDITS,
-    ptpEdit: (column1, column2, serviceDate) => ptp.get(column2)?.edit(column1, serviceDate),
+    ptpEdit: (column1, column2, serviceDate) => editInForce(ptp.get(column2)?.get(column1), serviceDate),
     header: (code, serviceDate) => headerOf(diagnosis(code, serviceDate)),
   };
 }

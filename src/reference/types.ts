@@ -120,11 +120,9 @@ export interface ReferenceData {
   /** The practitioner MUE of a code on a date of service (the CMS table in force on that date). */
   mue(code: string, serviceDate: IsoDate): MueInfo | undefined;
   /**
-   * The NCCI PTP edits in force on a date of service whose column 2 is `column2` (each edit's own effective and
-   * deletion dates already applied). Read-only; the same array for the same question.
+   * The NCCI PTP edit in force on a date of service for one pair (column 1, column 2), if there is one (the edit's
+   * own effective and deletion dates applied). Read-only.
    */
-  ptp(column2: string, serviceDate: IsoDate): readonly PtpEdit[];
-  /** The NCCI PTP edit in force on a date of service for one pair (column 1, column 2), if there is one. */
   ptpEdit(column1: string, column2: string, serviceDate: IsoDate): PtpEdit | undefined;
   /** A diagnosis that is a category header (not billable) on the date of service, with its billable children. */
   header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined;

@@ -206,22 +206,28 @@ describe('versions by date of service', () => {
 
   it('PTP: the parts of a release together, each edit with its own dates; indicator 9 is no edit', () => {
     withReference((reference) => {
-      const edits = (column2: string, date: string) => reference.ptp(column2, date).map((edit) => `${edit.column1}/${edit.column2} ${edit.modifierIndicator} ${edit.rationale}`);
-      expect(edits('64483', '2026-10-15')).toEqual(['62323/64483 1 Mutually exclusive procedures']);
-      expect(edits('64484', '2026-10-15')).toEqual(['64483/64484 0 ']);
-      expect(edits('20552', '2026-10-31')).toEqual(['62323/20552 1 Standards of medical / surgical practice']);
-      expect(edits('20552', '2026-11-01')).toEqual([]);
-      expect(edits('77003', '2026-12-01')).toEqual([]);
+      const edit = (column1: string, column2: string, date: string) => {
+        const found = reference.ptpEdit(column1, column2, date);
+        return found && `${found.column1}/${found.column2} ${found.modifierIndicator} ${found.rationale} ${JSON.stringify(found.effective)}`;
+      };
+      expect(edit('62323', '64483', '2026-10-15')).toBe('62323/64483 1 Mutually exclusive procedures {"from":"2017-01-01"}');
+      expect(edit('64483', '64484', '2026-10-15')).toBe('64483/64484 0  {"from":"2017-01-01"}');
+      expect(edit('64484', '64483', '2026-10-15')).toBeUndefined();
+      expect(edit('62323', '20552', '2026-10-31')).toBe('62323/20552 1 Standards of medical / surgical practice {"from":"2017-01-01","to":"2026-11-01"}');
+      expect(edit('62323', '20552', '2026-11-01')).toBeUndefined();
+      expect(edit('64490', '77003', '2026-12-01')).toBeUndefined();
+      expect(edit('64633', '77003', '2026-12-01')).toBeUndefined();
       // Before the release's quarter: the shipped tables (no NCCI table; shipped pairs carry their site).
-      expect(reference.ptp('64483', '2026-09-30')).toEqual(defaultReference.ptp('64483', '2026-09-30'));
+      expect(edit('62323', '64483', '2026-09-30')).toBeUndefined();
+      expect(reference.ptpEdit('64483', '20610', '2026-09-30')).toMatchObject({ site: 'other-structure', modifierIndicator: 1 });
     });
   });
 
   it('PTP: a later revision of the quarter replaces the release', async () => {
     await importFile(db, ptpFile(dir, 'ccipra-v323r1-f1.txt', [['62323', '64483', '20170101', '*', '0', 'Mutually exclusive procedures']]));
     withReference((reference) => {
-      expect(reference.ptp('64483', '2026-10-15').map((edit) => edit.modifierIndicator)).toEqual([0]);
-      expect(reference.ptp('64484', '2026-10-15')).toEqual([]);
+      expect(reference.ptpEdit('62323', '64483', '2026-10-15')?.modifierIndicator).toBe(0);
+      expect(reference.ptpEdit('64483', '64484', '2026-10-15')).toBeUndefined();
     });
   });
 
@@ -247,7 +253,7 @@ describe('versions by date of service', () => {
       reference.mue('64483', '2026-10-01');
       reference.mue('64483', '2027-02-01');
       reference.mue('64483', '2025-12-01');
-      reference.ptp('64483', '2026-10-15');
+      reference.ptpEdit('62323', '64483', '2026-10-15');
       reference.header('M541', '2026-10-01');
       const usage = reference.usage();
       expect(usage.database).toBe(dbPath);

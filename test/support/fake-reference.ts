@@ -8,7 +8,6 @@ export const emptyReference: ReferenceData = {
   inList: () => false,
   versions: () => [],
   mue: () => undefined,
-  ptp: () => [],
   ptpEdit: () => undefined,
   header: () => undefined,
 };

@@ -8,7 +8,7 @@
  * which dates none covered, for the run's summary: "no data" is said, never taken for a pass.
  */
 import type { IsoDate } from '../../encounter/model.js';
-import { NO_EDITS, PtpEditList } from '../index.js';
+import { editInForce } from '../index.js';
 import type {
   CodeListName,
   DiagnosisHeader,
@@ -46,6 +46,9 @@ export interface TableUsage {
 
 const TABLES: readonly ImportedTable[] = ['mue', 'ptp', 'icd10cm'];
 
+/** No edit for a pair: the shared empty answer. */
+const NO_EDITS: readonly PtpEdit[] = Object.freeze([]);
+
 /** ICD-10-CM codes as written with their dot (M5416 → M54.16). */
 export function dotted(code: string): string {
   return code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code;
@@ -66,7 +69,8 @@ export class ImportedReference implements ReferenceData {
   readonly #used = new Map<ImportedTable, Set<Version>>(TABLES.map((table) => [table, new Set()]));
   readonly #uncovered = new Map<ImportedTable, Set<IsoDate>>(TABLES.map((table) => [table, new Set()]));
   readonly #mue = new Map<Version, Map<string, MueInfo | null>>();
-  readonly #ptp = new Map<Version, Map<string, PtpEditList>>();
+  /** Per version, column 2, column 1: the pair's rows (a code can be column 2 of thousands of edits; a run asks about a few pairs). */
+  readonly #ptp = new Map<Version, Map<string, Map<string, readonly PtpEdit[]>>>();
   readonly #icd = new Map<Version, Map<string, IcdEntry | null>>();
   readonly #children = new Map<Version, Map<string, string[]>>();
   readonly #diagnoses = new Map<Version, WeakMap<DiagnosisInfo, DiagnosisInfo>>();
@@ -79,9 +83,9 @@ export class ImportedReference implements ReferenceData {
     this.#statements = {
       mue: db.prepare('SELECT value, mai FROM mue WHERE file_id = ? AND code = ?'),
       ptp: db.prepare(
-        `SELECT column1, effective, deletion, modifier, r.text AS rationale
+        `SELECT effective, deletion, modifier, r.text AS rationale
            FROM ptp JOIN ptp_rationale r ON r.id = ptp.rationale
-          WHERE file_id = ? AND column2 = ? ORDER BY column1, line`,
+          WHERE file_id = ? AND column2 = ? AND column1 = ? ORDER BY line`,
       ),
       icd: db.prepare('SELECT header FROM icd10cm WHERE file_id = ? AND code = ?'),
       children: db.prepare('SELECT code FROM icd10cm WHERE file_id = ? AND code > ? AND code < ? AND header = 0 ORDER BY position'),
@@ -128,28 +132,19 @@ export class ImportedReference implements ReferenceData {
     return info ?? undefined;
   }
 
-  ptp(column2: string, serviceDate: IsoDate): readonly PtpEdit[] {
-    const version = this.#version('ptp', serviceDate);
-    if (version === undefined) return this.#base.ptp(column2, serviceDate);
-    const list = this.#editList(version, column2);
-    return list.edits.length === 0 ? NO_EDITS : list.inForce(serviceDate);
-  }
-
   ptpEdit(column1: string, column2: string, serviceDate: IsoDate): PtpEdit | undefined {
     const version = this.#version('ptp', serviceDate);
     if (version === undefined) return this.#base.ptpEdit(column1, column2, serviceDate);
-    return this.#editList(version, column2).edit(column1, serviceDate);
-  }
-
-  #editList(version: Version, column2: string): PtpEditList {
-    let byCode = this.#ptp.get(version);
-    if (byCode === undefined) this.#ptp.set(version, (byCode = new Map()));
-    let list = byCode.get(column2);
-    if (list === undefined) {
-      list = new PtpEditList(this.#readEdits(version, column2));
-      byCode.set(column2, list);
+    let byColumn2 = this.#ptp.get(version);
+    if (byColumn2 === undefined) this.#ptp.set(version, (byColumn2 = new Map()));
+    let byColumn1 = byColumn2.get(column2);
+    if (byColumn1 === undefined) byColumn2.set(column2, (byColumn1 = new Map()));
+    let rows = byColumn1.get(column1);
+    if (rows === undefined) {
+      rows = this.#readEdits(version, column1, column2);
+      byColumn1.set(column1, rows);
     }
-    return list;
+    return editInForce(rows, serviceDate);
   }
 
   header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined {
@@ -218,27 +213,26 @@ export class ImportedReference implements ReferenceData {
     return version ?? undefined;
   }
 
-  #readEdits(version: Version, column2: string): PtpEdit[] {
-    const edits: PtpEdit[] = [];
+  #readEdits(version: Version, column1: string, column2: string): readonly PtpEdit[] {
+    let edits: PtpEdit[] | undefined;
     for (const file of version.files) {
-      const rows = this.#statements.ptp.all(file.id, column2) as { column1: string; effective: string; deletion: string | null; modifier: number; rationale: string }[];
-      const source = { key: file.fileName, note: `${versionName(version)}, imported` };
+      const rows = this.#statements.ptp.all(file.id, column2, column1) as { effective: string; deletion: string | null; modifier: number; rationale: string }[];
       for (const row of rows) {
         // Indicator 9: the edit does not apply; a deletion on or before its effective date: never in force.
         if (row.modifier === 9 || (row.deletion !== null && row.deletion <= row.effective)) continue;
-        edits.push(
+        (edits ??= []).push(
           Object.freeze({
-            column1: row.column1,
+            column1,
             column2,
             modifierIndicator: row.modifier as 0 | 1,
             rationale: row.rationale,
             effective: row.deletion === null ? { from: row.effective } : { from: row.effective, to: row.deletion },
-            sources: [source],
+            sources: [{ key: file.fileName, note: `${versionName(version)}, imported` }],
           }),
         );
       }
     }
-    return edits;
+    return edits ?? NO_EDITS;
   }
 
   #icdEntry(version: Version, code: string): IcdEntry | null {

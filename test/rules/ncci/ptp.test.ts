@@ -33,7 +33,6 @@ export function referenceWithEdits(rows: readonly Row[]): ReferenceData {
   }
   return {
     ...defaultReference,
-    ptp: (column2, date) => (byColumn2.get(column2) ?? []).filter((edit) => isEffective(edit.effective, date)),
     ptpEdit: (column1, column2, date) => byColumn2.get(column2)?.find((edit) => edit.column1 === column1 && isEffective(edit.effective, date)),
   };
 }
@@ -119,7 +118,7 @@ new RuleTester({ reference: referenceWithEdits(ROWS) }).run(rule, {
 describe('ncci/ptp with the shipped tables', () => {
   it('holds no NCCI table: the shipped distinct-site pairs stay modifier/distinct-procedure’s', () => {
     // 64483/20610 is a shipped pair (modifier indicator 1, another structure): the rule leaves it alone.
-    expect(defaultReference.ptp('20610', '2026-10-01').map((edit) => [edit.column1, edit.site])).toContainEqual(['64483', 'other-structure']);
+    expect(defaultReference.ptpEdit('64483', '20610', '2026-10-01')).toMatchObject({ site: 'other-structure', modifierIndicator: 1 });
   });
 });
 
