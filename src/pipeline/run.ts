@@ -407,6 +407,15 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       ...(imported !== null ? { referenceVersions: imported.usage() } : {}),
     };
     validators.summary(summary);
+    for (const table of summary.referenceVersions?.tables ?? []) {
+      if (table.uncovered === null) continue;
+      const { dates, first, last } = table.uncovered;
+      logger.warn(
+        'reference-uncovered',
+        `${table.title}: no imported version covers ${plural(dates, 'date')} of service (${first === last ? first : `${first} to ${last}`}); the shipped tables answered for ${dates === 1 ? 'it' : 'them'}`,
+        { code: 'REF_UNCOVERED', table: table.table, dates },
+      );
+    }
     const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
 
     // Reports, into staging.
