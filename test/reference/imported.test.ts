@@ -32,7 +32,8 @@ afterEach(() => {
 
 function counts(): Record<string, number> {
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  return { files: count('files'), mue: count('mue'), ptp: count('ptp'), icd10cm: count('icd10cm') };
+  const ptpTables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ptp\\_%' ESCAPE '\\' AND name <> 'ptp_rationale'").all() as { name: string }[]).map((row) => row.name);
+  return { files: count('files'), mue: count('mue'), ptp: ptpTables.reduce((sum, table) => sum + count(table), 0), ptpTables: ptpTables.length, icd10cm: count('icd10cm') };
 }
 
 async function refusal(file: string): Promise<ReferenceDataError> {
@@ -88,7 +89,7 @@ describe('import', () => {
       { file: 'icd10cm_order_2027.txt', status: 'imported', table: 'icd10cm', from: '2026-10-01', to: '2027-10-01', rows: 2, sha256: sha(icd) },
     ]);
     const before = counts();
-    expect(before).toEqual({ files: 3, mue: 2, ptp: 2, icd10cm: 2 });
+    expect(before).toEqual({ files: 3, mue: 2, ptp: 2, ptpTables: 1, icd10cm: 2 });
     const again = await importFile(db, ptp);
     expect(again).toMatchObject({ status: 'already-imported', importedAs: 'ccipra-v323r0-f1.txt', rows: 2 });
     expect(counts()).toEqual(before);
@@ -103,7 +104,7 @@ describe('import', () => {
     for (const name of ['MCR_MUE_PractitionerServices_Eff_10-01-2026.csv', 'ccipra-v323r0-f1.txt', 'icd10cm_order_2027.txt']) {
       await importFile(db, path.join(samples, name));
     }
-    expect(counts()).toEqual({ files: 3, mue: 4, ptp: 4, icd10cm: 4 });
+    expect(counts()).toEqual({ files: 3, mue: 4, ptp: 4, ptpTables: 1, icd10cm: 4 });
   });
 });
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { ReferenceDataError } from '../errors.js';
-import type { ReferenceDb } from './database.js';
+import { ptpTable, type ReferenceDb } from './database.js';
 import { recognizeFile, type ImportedTable } from './files.js';
 import { readIcd, readMue, readPtp } from './parse.js';
 
@@ -91,12 +91,24 @@ async function storeMue(db: ReferenceDb, fileId: number, file: string, name: str
   return rows;
 }
 
+/** Edits per INSERT statement: fewer, larger statements cost less per row than one statement per edit. */
+const PTP_ROWS_PER_INSERT = 64;
+const PTP_COLUMNS = 7;
+
 async function storePtp(db: ReferenceDb, fileId: number, file: string, name: string): Promise<number> {
-  const insert = db.prepare('INSERT INTO ptp (file_id, column2, column1, line, effective, deletion, modifier, rationale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const table = ptpTable(fileId);
+  db.exec(
+    `CREATE TABLE ${table} (column2 TEXT NOT NULL, column1 TEXT NOT NULL, line INTEGER NOT NULL, effective TEXT NOT NULL,
+                            deletion TEXT, modifier INTEGER NOT NULL, rationale INTEGER NOT NULL)`,
+  );
+  const values = (count: number) => Array.from({ length: count }, () => `(${new Array(PTP_COLUMNS).fill('?').join(', ')})`).join(', ');
+  const insertMany = db.prepare(`INSERT INTO ${table} VALUES ${values(PTP_ROWS_PER_INSERT)}`);
+  const insertOne = db.prepare(`INSERT INTO ${table} VALUES ${values(1)}`);
   const findRationale = db.prepare('SELECT id FROM ptp_rationale WHERE text = ?').pluck();
   const addRationale = db.prepare('INSERT INTO ptp_rationale (text) VALUES (?)');
   // A few dozen distinct rationales for a million edits: each text is stored once.
   const rationales = new Map<string, number>();
+  const pending: unknown[] = [];
   let rows = 0;
   for await (const batch of readPtp(file, name)) {
     for (const row of batch) {
@@ -105,10 +117,16 @@ async function storePtp(db: ReferenceDb, fileId: number, file: string, name: str
         rationale = (findRationale.get(row.rationale) as number | undefined) ?? Number(addRationale.run(row.rationale).lastInsertRowid);
         rationales.set(row.rationale, rationale);
       }
-      insert.run(fileId, row.column2, row.column1, row.line, row.effective, row.deletion, row.modifier, rationale);
+      pending.push(row.column2, row.column1, row.line, row.effective, row.deletion, row.modifier, rationale);
+      if (pending.length === PTP_ROWS_PER_INSERT * PTP_COLUMNS) {
+        insertMany.run(pending);
+        pending.length = 0;
+      }
       rows++;
     }
   }
+  for (let i = 0; i < pending.length; i += PTP_COLUMNS) insertOne.run(pending.slice(i, i + PTP_COLUMNS));
+  db.exec(`CREATE INDEX ${table}_pair ON ${table} (column2, column1)`);
   return rows;
 }
 

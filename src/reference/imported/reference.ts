@@ -20,7 +20,8 @@ import type {
   ReferenceData,
   ReferenceVersion,
 } from '../types.js';
-import { openForReading, readFiles, type ReferenceDb } from './database.js';
+import type { Statement } from 'better-sqlite3';
+import { openForReading, ptpTable, readFiles, type ReferenceDb } from './database.js';
 import { dayBefore, TABLE_TITLES, type ImportedTable } from './files.js';
 import { groupVersions, versionInForce, type Version } from './versions.js';
 
@@ -75,6 +76,7 @@ export class ImportedReference implements ReferenceData {
   readonly #children = new Map<Version, Map<string, string[]>>();
   readonly #diagnoses = new Map<Version, WeakMap<DiagnosisInfo, DiagnosisInfo>>();
   readonly #statements;
+  readonly #ptpStatements = new Map<number, Statement>();
 
   constructor(db: ReferenceDb, base: ReferenceData, readonly path: string) {
     this.#db = db;
@@ -82,11 +84,6 @@ export class ImportedReference implements ReferenceData {
     this.#versions = groupVersions(readFiles(db));
     this.#statements = {
       mue: db.prepare('SELECT value, mai FROM mue WHERE file_id = ? AND code = ?'),
-      ptp: db.prepare(
-        `SELECT effective, deletion, modifier, r.text AS rationale
-           FROM ptp JOIN ptp_rationale r ON r.id = ptp.rationale
-          WHERE file_id = ? AND column2 = ? AND column1 = ? ORDER BY line`,
-      ),
       icd: db.prepare('SELECT header FROM icd10cm WHERE file_id = ? AND code = ?'),
       children: db.prepare('SELECT code FROM icd10cm WHERE file_id = ? AND code > ? AND code < ? AND header = 0 ORDER BY position'),
     };
@@ -216,7 +213,7 @@ export class ImportedReference implements ReferenceData {
   #readEdits(version: Version, column1: string, column2: string): readonly PtpEdit[] {
     let edits: PtpEdit[] | undefined;
     for (const file of version.files) {
-      const rows = this.#statements.ptp.all(file.id, column2, column1) as { effective: string; deletion: string | null; modifier: number; rationale: string }[];
+      const rows = this.#ptpStatement(file.id).all(column2, column1) as { effective: string; deletion: string | null; modifier: number; rationale: string }[];
       for (const row of rows) {
         // Indicator 9: the edit does not apply; a deletion on or before its effective date: never in force.
         if (row.modifier === 9 || (row.deletion !== null && row.deletion <= row.effective)) continue;
@@ -233,6 +230,21 @@ export class ImportedReference implements ReferenceData {
       }
     }
     return edits ?? NO_EDITS;
+  }
+
+  /** The pair question of one PTP file's table, prepared at its first use. */
+  #ptpStatement(fileId: number): Statement {
+    let statement = this.#ptpStatements.get(fileId);
+    if (statement === undefined) {
+      const table = ptpTable(fileId);
+      statement = this.#db.prepare(
+        `SELECT effective, deletion, modifier, r.text AS rationale
+           FROM ${table} p JOIN ptp_rationale r ON r.id = p.rationale
+          WHERE column2 = ? AND column1 = ? ORDER BY line`,
+      );
+      this.#ptpStatements.set(fileId, statement);
+    }
+    return statement;
   }
 
   #icdEntry(version: Version, code: string): IcdEntry | null {
