@@ -67,6 +67,9 @@ export class ImportedReference implements ReferenceData {
   readonly #base: ReferenceData;
   readonly #versions: Version[];
   readonly #inForce = new Map<ImportedTable, Map<IsoDate, Version | null>>(TABLES.map((table) => [table, new Map()]));
+  readonly #last = new Map<ImportedTable, { date: IsoDate | undefined; version: Version | undefined }>(
+    TABLES.map((table) => [table, { date: undefined, version: undefined }]),
+  );
   readonly #used = new Map<ImportedTable, Set<Version>>(TABLES.map((table) => [table, new Set()]));
   readonly #uncovered = new Map<ImportedTable, Set<IsoDate>>(TABLES.map((table) => [table, new Set()]));
   readonly #mue = new Map<Version, Map<string, MueInfo | null>>();
@@ -199,6 +202,9 @@ export class ImportedReference implements ReferenceData {
   }
 
   #version(table: ImportedTable, date: IsoDate): Version | undefined {
+    // The lines of a session share their date, and the rules ask one question after another about them.
+    const last = this.#last.get(table)!;
+    if (last.date === date) return last.version;
     const byDate = this.#inForce.get(table)!;
     let version = byDate.get(date);
     if (version === undefined) {
@@ -207,7 +213,9 @@ export class ImportedReference implements ReferenceData {
       if (version === null) this.#uncovered.get(table)!.add(date);
       else this.#used.get(table)!.add(version);
     }
-    return version ?? undefined;
+    last.date = date;
+    last.version = version ?? undefined;
+    return last.version;
   }
 
   #readEdits(version: Version, column1: string, column2: string): readonly PtpEdit[] {
