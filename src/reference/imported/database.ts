@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS files (
   part TEXT NOT NULL,
   effective_from TEXT NOT NULL,
   effective_to TEXT NOT NULL,
-  rows INTEGER NOT NULL
+  rows INTEGER NOT NULL,
+  column1_low TEXT,
+  column1_high TEXT
 );
 CREATE TABLE IF NOT EXISTS mue (
   file_id INTEGER NOT NULL REFERENCES files(id),
@@ -65,6 +67,9 @@ export interface FileRow {
   from: string;
   to: string;
   rows: number;
+  /** PTP: the lowest and highest column-1 code of the file (a quarter's parts split the codes by range); null otherwise. */
+  column1Low: string | null;
+  column1High: string | null;
 }
 
 /** Opens (creating when needed) the database for an import. */
@@ -128,7 +133,7 @@ export function readFiles(db: ReferenceDb): FileRow[] {
   return db
     .prepare(
       `SELECT id, table_name AS "table", file_name AS fileName, sha256, release, revision, part,
-              effective_from AS "from", effective_to AS "to", rows
+              effective_from AS "from", effective_to AS "to", rows, column1_low AS column1Low, column1_high AS column1High
          FROM files ORDER BY id`,
     )
     .all() as FileRow[];

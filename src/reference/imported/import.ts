@@ -60,8 +60,11 @@ export async function importFile(db: ReferenceDb, file: string): Promise<ImportR
     );
     let rows: number;
     if (kind.table === 'mue') rows = await storeMue(db, fileId, file, name);
-    else if (kind.table === 'ptp') rows = await storePtp(db, fileId, file, name);
-    else rows = await storeIcd(db, fileId, file, name);
+    else if (kind.table === 'ptp') {
+      const stored = await storePtp(db, fileId, file, name);
+      rows = stored.rows;
+      db.prepare('UPDATE files SET column1_low = ?, column1_high = ? WHERE id = ?').run(stored.low, stored.high, fileId);
+    } else rows = await storeIcd(db, fileId, file, name);
     if (rows === 0) throw new ReferenceDataError('REF_EMPTY', `${name}: no rows (an empty table would answer every question with "no edit")`);
     db.prepare('UPDATE files SET rows = ? WHERE id = ?').run(rows, fileId);
     db.exec('COMMIT');
@@ -95,7 +98,7 @@ async function storeMue(db: ReferenceDb, fileId: number, file: string, name: str
 const PTP_ROWS_PER_INSERT = 64;
 const PTP_COLUMNS = 7;
 
-async function storePtp(db: ReferenceDb, fileId: number, file: string, name: string): Promise<number> {
+async function storePtp(db: ReferenceDb, fileId: number, file: string, name: string): Promise<{ rows: number; low: string | null; high: string | null }> {
   const table = ptpTable(fileId);
   db.exec(
     `CREATE TABLE ${table} (column2 TEXT NOT NULL, column1 TEXT NOT NULL, line INTEGER NOT NULL, effective TEXT NOT NULL,
@@ -110,6 +113,8 @@ async function storePtp(db: ReferenceDb, fileId: number, file: string, name: str
   const rationales = new Map<string, number>();
   const pending: unknown[] = [];
   let rows = 0;
+  let low: string | null = null;
+  let high: string | null = null;
   for await (const batch of readPtp(file, name)) {
     for (const row of batch) {
       let rationale = rationales.get(row.rationale);
@@ -117,6 +122,8 @@ async function storePtp(db: ReferenceDb, fileId: number, file: string, name: str
         rationale = (findRationale.get(row.rationale) as number | undefined) ?? Number(addRationale.run(row.rationale).lastInsertRowid);
         rationales.set(row.rationale, rationale);
       }
+      if (low === null || row.column1 < low) low = row.column1;
+      if (high === null || row.column1 > high) high = row.column1;
       pending.push(row.column2, row.column1, row.line, row.effective, row.deletion, row.modifier, rationale);
       if (pending.length === PTP_ROWS_PER_INSERT * PTP_COLUMNS) {
         insertMany.run(pending);
@@ -127,7 +134,7 @@ async function storePtp(db: ReferenceDb, fileId: number, file: string, name: str
   }
   for (let i = 0; i < pending.length; i += PTP_COLUMNS) insertOne.run(pending.slice(i, i + PTP_COLUMNS));
   db.exec(`CREATE INDEX ${table}_pair ON ${table} (column2, column1)`);
-  return rows;
+  return { rows, low, high };
 }
 
 async function storeIcd(db: ReferenceDb, fileId: number, file: string, name: string): Promise<number> {

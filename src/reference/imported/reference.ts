@@ -19,9 +19,10 @@ import type {
   PtpEdit,
   ReferenceData,
   ReferenceVersion,
+  SourceRef,
 } from '../types.js';
 import type { Statement } from 'better-sqlite3';
-import { openForReading, ptpTable, readFiles, type ReferenceDb } from './database.js';
+import { openForReading, ptpTable, readFiles, type FileRow, type ReferenceDb } from './database.js';
 import { dayBefore, TABLE_TITLES, type ImportedTable } from './files.js';
 import { groupVersions, versionInForce, type Version } from './versions.js';
 
@@ -67,9 +68,12 @@ export class ImportedReference implements ReferenceData {
   readonly #base: ReferenceData;
   readonly #versions: Version[];
   readonly #inForce = new Map<ImportedTable, Map<IsoDate, Version | null>>(TABLES.map((table) => [table, new Map()]));
-  readonly #last = new Map<ImportedTable, { date: IsoDate | undefined; version: Version | undefined }>(
-    TABLES.map((table) => [table, { date: undefined, version: undefined }]),
-  );
+  /** Per table, the last date asked and its version: the lines of a session share their date. */
+  readonly #last: Record<ImportedTable, { date: IsoDate | undefined; version: Version | undefined }> = {
+    mue: { date: undefined, version: undefined },
+    ptp: { date: undefined, version: undefined },
+    icd10cm: { date: undefined, version: undefined },
+  };
   readonly #used = new Map<ImportedTable, Set<Version>>(TABLES.map((table) => [table, new Set()]));
   readonly #uncovered = new Map<ImportedTable, Set<IsoDate>>(TABLES.map((table) => [table, new Set()]));
   readonly #mue = new Map<Version, Map<string, MueInfo | null>>();
@@ -80,11 +84,15 @@ export class ImportedReference implements ReferenceData {
   readonly #diagnoses = new Map<Version, WeakMap<DiagnosisInfo, DiagnosisInfo>>();
   readonly #statements;
   readonly #ptpStatements = new Map<number, Statement>();
+  readonly #fileSources = new Map<number, SourceRef[]>();
+  /** The PTP rationales by id (a few dozen texts). */
+  readonly #rationales: Map<number, string>;
 
   constructor(db: ReferenceDb, base: ReferenceData, readonly path: string) {
     this.#db = db;
     this.#base = base;
     this.#versions = groupVersions(readFiles(db));
+    this.#rationales = new Map((db.prepare('SELECT id, text FROM ptp_rationale').raw(true).all() as [number, string][]).map(([id, text]) => [id, text]));
     this.#statements = {
       mue: db.prepare('SELECT value, mai FROM mue WHERE file_id = ? AND code = ?'),
       icd: db.prepare('SELECT header FROM icd10cm WHERE file_id = ? AND code = ?'),
@@ -202,8 +210,7 @@ export class ImportedReference implements ReferenceData {
   }
 
   #version(table: ImportedTable, date: IsoDate): Version | undefined {
-    // The lines of a session share their date, and the rules ask one question after another about them.
-    const last = this.#last.get(table)!;
+    const last = this.#last[table];
     if (last.date === date) return last.version;
     const byDate = this.#inForce.get(table)!;
     let version = byDate.get(date);
@@ -221,18 +228,20 @@ export class ImportedReference implements ReferenceData {
   #readEdits(version: Version, column1: string, column2: string): readonly PtpEdit[] {
     let edits: PtpEdit[] | undefined;
     for (const file of version.files) {
-      const rows = this.#ptpStatement(file.id).all(column2, column1) as { effective: string; deletion: string | null; modifier: number; rationale: string }[];
-      for (const row of rows) {
+      // The parts of a release split the column-1 codes by range: only the part that can hold the pair is asked.
+      if (file.column1Low !== null && (column1 < file.column1Low || column1 > file.column1High!)) continue;
+      const rows = this.#ptpStatement(file.id).all(column2, column1) as [effective: string, deletion: string | null, modifier: number, rationale: number][];
+      for (const [effective, deletion, modifier, rationale] of rows) {
         // Indicator 9: the edit does not apply; a deletion on or before its effective date: never in force.
-        if (row.modifier === 9 || (row.deletion !== null && row.deletion <= row.effective)) continue;
+        if (modifier === 9 || (deletion !== null && deletion <= effective)) continue;
         (edits ??= []).push(
           Object.freeze({
             column1,
             column2,
-            modifierIndicator: row.modifier as 0 | 1,
-            rationale: row.rationale,
-            effective: row.deletion === null ? { from: row.effective } : { from: row.effective, to: row.deletion },
-            sources: [{ key: file.fileName, note: `${versionName(version)}, imported` }],
+            modifierIndicator: modifier as 0 | 1,
+            rationale: this.#rationales.get(rationale) ?? '',
+            effective: deletion === null ? { from: effective } : { from: effective, to: deletion },
+            sources: this.#sourcesOf(version, file),
           }),
         );
       }
@@ -240,16 +249,22 @@ export class ImportedReference implements ReferenceData {
     return edits ?? NO_EDITS;
   }
 
+  /** One source list per file, shared by its edits. */
+  #sourcesOf(version: Version, file: FileRow): SourceRef[] {
+    let sources = this.#fileSources.get(file.id);
+    if (sources === undefined) {
+      sources = Object.freeze([Object.freeze({ key: file.fileName, note: `${versionName(version)}, imported` })]) as SourceRef[];
+      this.#fileSources.set(file.id, sources);
+    }
+    return sources;
+  }
+
   /** The pair question of one PTP file's table, prepared at its first use. */
   #ptpStatement(fileId: number): Statement {
     let statement = this.#ptpStatements.get(fileId);
     if (statement === undefined) {
       const table = ptpTable(fileId);
-      statement = this.#db.prepare(
-        `SELECT effective, deletion, modifier, r.text AS rationale
-           FROM ${table} p JOIN ptp_rationale r ON r.id = p.rationale
-          WHERE column2 = ? AND column1 = ? ORDER BY line`,
-      );
+      statement = this.#db.prepare(`SELECT effective, deletion, modifier, rationale FROM ${table} WHERE column2 = ? AND column1 = ? ORDER BY line`).raw(true);
       this.#ptpStatements.set(fileId, statement);
     }
     return statement;
