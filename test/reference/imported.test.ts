@@ -144,6 +144,15 @@ describe('refusal of a file it cannot read', () => {
     expect([error.code, error.line, error.message]).toEqual(['REF_BAD_ROW', 6, `ccipra-v323r0-f2.txt line 6: ${reason}`]);
   });
 
+  it('PTP and ICD-10-CM: a byte order mark and no title lines', async () => {
+    const ptp = path.join(dir, 'ccipra-v323r0-f3.txt');
+    writeFileSync(ptp, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('64483\t77003\t\t20160101\t*\t0\tx\r\n')]));
+    expect(await importFile(db, ptp)).toMatchObject({ status: 'imported', rows: 1 });
+    const icd = icdFile(dir, 2027, [['M541', false, 'Radiculopathy']]);
+    writeFileSync(icd, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(icd)]));
+    expect(await importFile(db, icd)).toMatchObject({ status: 'imported', rows: 1 });
+  });
+
   it('PTP: a truncated line', async () => {
     const file = ptpFile(dir, 'ccipra-v323r0-f1.txt', [['64490', '64493', '20100101', '*', '1']]);
     writeFileSync(file, `${readFileSync(file, 'latin1')}64483\t77003\t\t20160101\n`);

@@ -36,6 +36,7 @@ export interface IcdRow {
 const PROCEDURE_CODE = /^[0-9A-Z]{5}$/;
 const ICD_CODE = /^[A-Z][0-9][0-9A-Z]{1,5}$/;
 const MUE_HEADER = 'HCPCS/CPT Code';
+const UTF8_BOM_AS_LATIN1 = '\u00ef\u00bb\u00bf';
 /** Title lines a PTP file may carry before its first edit. */
 const MAX_PTP_HEADER_LINES = 20;
 
@@ -109,8 +110,15 @@ export async function* readMue(file: string, name: string): AsyncGenerator<MueRo
 async function* textLines(file: string, encoding: BufferEncoding): AsyncGenerator<{ lines: string[]; first: number }> {
   let rest = '';
   let next = 1;
+  let start = true;
   for await (const chunk of createReadStream(file, { encoding, highWaterMark: 256 * 1024 })) {
-    const lines = (rest + (chunk as string)).split('\n');
+    let text = rest + (chunk as string);
+    if (start) {
+      // A UTF-8 byte order mark, as latin1 reads it.
+      if (text.startsWith(UTF8_BOM_AS_LATIN1)) text = text.slice(UTF8_BOM_AS_LATIN1.length);
+      start = false;
+    }
+    const lines = text.split('\n');
     rest = lines.pop()!;
     for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
     yield { lines, first: next };
@@ -131,7 +139,7 @@ export async function* readPtp(file: string, name: string): AsyncGenerator<PtpRo
       const record = text.split('\t');
       const first = record[0]!.trim();
       if (!started) {
-        if (first.charCodeAt(0) === 0xfeff || !PROCEDURE_CODE.test(first)) {
+        if (!PROCEDURE_CODE.test(first)) {
           if (++titleLines > MAX_PTP_HEADER_LINES) throw bad(name, line, `no edit in the first ${MAX_PTP_HEADER_LINES} lines (a row that starts with a 5-character code)`);
           continue;
         }
