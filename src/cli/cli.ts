@@ -32,7 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     await cli
       .usage('$0 <command> [options]')
-      .demandCommand(1, 'Name a command: run, history, rules or explain.')
+      .demandCommand(1, 'Name a command: run, history, reference, rules or explain.')
       .strict()
       .help()
       .version()

@@ -5,7 +5,7 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +22,9 @@ import { ConfigError } from '../policy/errors.js';
 import { CsvError } from '../csv/errors.js';
 import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
+import { DEFAULT_REFERENCE_PATH } from '../reference/defaults.js';
+import { ReferenceDataError } from '../reference/errors.js';
+import { ImportedReference } from '../reference/imported/reference.js';
 import type { ReferenceData } from '../reference/types.js';
 import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
@@ -129,6 +132,11 @@ export interface RunOptions {
    * files 0600: the outputs carry patient data). `--umask 022` gives 0755/0644.
    */
   umask?: number;
+  /**
+   * The reference database of imported CMS tables: a path, null for none; undefined uses ./spinescrub-reference.db
+   * when that file exists (otherwise the shipped tables alone).
+   */
+  referencePath?: string | null;
   /** Tests: the rule list and reference data (default: the real ones). */
   rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
@@ -217,6 +225,16 @@ async function spoolStdin(stdin: Readable, staging: Staging): Promise<string> {
   return file;
 }
 
+/** The run's reference database (see RunOptions.referencePath), or null for the shipped tables alone. */
+function openReferenceDatabase(referencePath: string | null | undefined): ImportedReference | null {
+  if (referencePath === null) return null;
+  if (referencePath === undefined) {
+    if (!existsSync(DEFAULT_REFERENCE_PATH)) return null;
+    return ImportedReference.open(DEFAULT_REFERENCE_PATH, defaultReference);
+  }
+  return ImportedReference.open(referencePath, defaultReference);
+}
+
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const startedAt = performance.now();
   const stderr = options.stderr ?? process.stderr;
@@ -232,8 +250,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   });
   let history: RunHistory = noRunHistory;
   let staging: Staging | null = null;
+  let imported: ImportedReference | null = null;
   try {
-    const reference = options.reference ?? defaultReference;
+    imported = options.reference === undefined ? openReferenceDatabase(options.referencePath) : null;
+    const reference = options.reference ?? imported ?? defaultReference;
     const ruleList = options.rules ?? allRules;
     const policies: PolicySet = loadPolicy(options.policy, { rules: ruleList });
     const formatOptions: FormatOptions = {};
@@ -455,8 +475,18 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         origin: policies.origin,
       },
       reference: reference.versions(),
+      ...(imported !== null ? { referenceVersions: imported.usage() } : {}),
     };
     validators.summary(summary);
+    for (const table of summary.referenceVersions?.tables ?? []) {
+      if (table.uncovered === null) continue;
+      const { dates, first, last } = table.uncovered;
+      logger.warn(
+        'reference-uncovered',
+        `${table.title}: no imported version covers ${plural(dates, 'date')} of service (${first === last ? first : `${first} to ${last}`}); the shipped tables answered for ${dates === 1 ? 'it' : 'them'}`,
+        { code: 'REF_UNCOVERED', table: table.table, dates },
+      );
+    }
     const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
 
     // Reports, into staging.
@@ -522,7 +552,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError || error instanceof ReferenceDataError) {
       logger.error('usage', error.message, { code: error.code });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
@@ -539,6 +569,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
     history.close();
+    imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);
   }
 }

@@ -5,6 +5,7 @@
 import type { InputFormat, IsoDate } from '../encounter/model.js';
 import type { FindingAction, Severity } from '../rules/types.js';
 import type { ReferenceVersion } from '../reference/types.js';
+import type { ReferenceVersionsSummary } from '../reference/imported/reference.js';
 
 /** One row of exceptions.csv / one entry of exceptions.json `findings`. */
 export interface ExceptionRow {
@@ -100,6 +101,8 @@ export interface RunSummary {
   rules: RuleCount[];
   policy: { name: string; profile: 'medicare' | 'guide'; [key: string]: unknown };
   reference: ReferenceVersion[];
+  /** With a reference database: the imported versions the run used, and the dates no import covers. */
+  referenceVersions?: ReferenceVersionsSummary;
 }
 
 /** The head of exceptions.json (everything but the findings, which are streamed). */

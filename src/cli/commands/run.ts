@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
+import { DEFAULT_REFERENCE_PATH } from '../../reference/defaults.js';
 import type { FailOn } from '../../pipeline/run.js';
 import { DEFAULT_UMASK } from '../../pipeline/staging.js';
 import type { LogFormat } from '../../pipeline/log.js';
@@ -31,6 +32,7 @@ export interface RunArgs {
   'csv-map': string[];
   'max-heap': number;
   umask?: string;
+  reference?: string;
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -59,6 +61,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('format', { describe: 'read every input as this format (default: detected from the content)', choices: ['x12', 'csv'] as const })
       .option('policy', { describe: 'policy profile (medicare, guide) or a JSON policy file', type: 'string', requiresArg: true })
       .option('history', { describe: 'history database (SQLite)', type: 'string', default: DEFAULT_HISTORY_PATH, requiresArg: true })
+      .option('reference', {
+        describe: `reference database of imported CMS tables (default: ${DEFAULT_REFERENCE_PATH} when it exists; otherwise the shipped tables)`,
+        type: 'string',
+        requiresArg: true,
+      })
       .option('record', { describe: 'record the claims released by this run in the history (--no-record: read it only)', type: 'boolean', default: true })
       .option('prior', { describe: 'prior claim files to add to the history before the run', type: 'string', array: true, default: [] as string[] })
       .option('fail-on', { describe: 'exit 1 when an open finding reaches this severity', choices: ['error', 'warning', 'never'] as const, default: 'never' as const })
@@ -118,6 +125,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         csvMaps: args['csv-map'],
         umask,
+        ...(args.reference !== undefined ? { referencePath: args.reference } : {}),
       },
       args['max-heap'],
     );
