@@ -82,6 +82,7 @@ export default defineRule({
     scope: 'session',
     phase: 'removals',
     fixable: 'safe',
+    hasSuggestions: true,
     docs: {
       description:
         'A column-2 code of an NCCI PTP edit billed with its column-1 code in one session: denied unless the modifier indicator is 1 and an NCCI-associated modifier shows distinct services',

@@ -76,17 +76,17 @@ new RuleTester({ reference: referenceWithEdits(ROWS) }).run(rule, {
     {
       name: 'indicator 1 without a modifier: held, no fix',
       claim: { dx, lines: ['62323', '64483-RT'] },
-      errors: [{ messageId: 'modifierMissing', line: 2, severity: 'error', message: missing('64483-RT', '62323', '62323', '64483', 'Mutually exclusive procedures') }],
+      errors: [{ messageId: 'modifierMissing', line: 2, severity: 'error', message: missing('64483-RT', '62323', '62323', '64483', 'Mutually exclusive procedures'), suggestions: ['64483-RT → (removed)'] }],
     },
     {
       name: 'indicator 1: an anatomic modifier of the same side is no distinct site',
       claim: { dx, lines: ['64483-RT', '99152-RT'] },
-      errors: [{ messageId: 'modifierMissing', line: 2, message: missing('99152-RT', '64483-RT', '64483', '99152', 'Misuse of column two code with column one code') }],
+      errors: [{ messageId: 'modifierMissing', line: 2, message: missing('99152-RT', '64483-RT', '64483', '99152', 'Misuse of column two code with column one code'), suggestions: ['99152-RT → (removed)'] }],
     },
     {
       name: 'indicator 1: RT on column 2 against 50 on column 1 overlaps',
       claim: { dx, lines: ['64483-50', '99152-RT'] },
-      errors: [{ messageId: 'modifierMissing', line: 2, message: missing('99152-RT', '64483-50', '64483', '99152', 'Misuse of column two code with column one code') }],
+      errors: [{ messageId: 'modifierMissing', line: 2, message: missing('99152-RT', '64483-50', '64483', '99152', 'Misuse of column two code with column one code'), suggestions: ['99152-RT → (removed)'] }],
     },
     {
       name: 'imaging guidance with XS on an indicator-0 edit: imaging/bundled lets it through, the table does not',
