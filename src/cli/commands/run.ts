@@ -28,6 +28,7 @@ export interface RunArgs {
   'log-format': LogFormat;
   progress?: boolean;
   'csv-map': string[];
+  'csv-bom': boolean;
   'max-heap': number;
 }
 
@@ -73,6 +74,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         array: true,
         default: [] as string[],
       })
+      .option('csv-bom', {
+        describe: 'start exceptions.csv and held-claims.csv with a UTF-8 byte order mark (Excel on Windows)',
+        type: 'boolean',
+        default: false,
+      })
       .option('max-heap', {
         describe: 'memory limit of the run\'s JavaScript heap, in MiB (SQLite page caches come on top)',
         type: 'number',
@@ -106,6 +112,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logFormat: args['log-format'],
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         csvMaps: args['csv-map'],
+        csvBom: args['csv-bom'],
       },
       args['max-heap'],
     );
