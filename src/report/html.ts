@@ -27,6 +27,7 @@ export function escapeHtml(value: string | number | null | undefined): string {
 }
 
 const STYLE = `
+[hidden]{display:none!important}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{background:#1d3557;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;opacity:.85}
 main{padding:16px 24px;max-width:1400px}
@@ -39,7 +40,7 @@ th{background:#f1f3f6;font-weight:600}td.num,th.num{text-align:right;font-varian
 .note{color:#475467;font-size:13px}svg text{font:12px system-ui,sans-serif;fill:#1d2430}
 .badge{display:inline-block;min-width:4.6em;text-align:center;font-size:11px;font-weight:700;letter-spacing:.03em;border-radius:3px;padding:0 4px;margin-right:4px;border:1px solid}
 .badge.error{color:#8a1c12;background:#fde8e8;border-color:#f4b4ae}.badge.warning{color:#7a5200;background:#fff4d6;border-color:#f0d48a}.badge.info{color:#344054;background:#eef2f7;border-color:#cfd6e0}
-.sev-error{color:#b42318}
+.sev-error{color:#b42318}.brief{display:none}
 ol.findings{margin:0;padding-left:0;list-style:none}ol.findings li{margin:0 0 4px;overflow-wrap:anywhere}
 .next{color:#344054;font-size:13px;margin-left:5.2em}.next b{font-weight:600}
 td.claim-id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
@@ -51,14 +52,17 @@ td.claim-id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;ove
 tr.filtered-out{display:none}
 @media screen{tr.off-page{display:none}}
 @media print{
-@page{margin:10mm}
-body{font-size:8pt;line-height:1.25;background:#fff}header{background:none;color:#000;padding:0 0 4pt}header h1{font-size:12pt}
-main{padding:0;max-width:none}section{border:0;padding:0;margin:0 0 6pt}h2{font-size:10pt;margin:0 0 2pt}
-#controls,#pager,svg,button,.next{display:none!important}
-.total{min-width:0;padding:1pt 4pt}.total b{font-size:10pt;display:inline;margin-right:3pt}.totals{gap:4pt}
-table{table-layout:auto}th,td{padding:1pt 3pt}tr{break-inside:avoid}
-ol.findings li{margin:0}.badge{min-width:0;font-size:6.5pt;padding:0 2pt;margin-right:2pt}
-a{color:inherit;text-decoration:none}
+@page{size:letter landscape;margin:8mm}
+body{font-size:6.5pt;line-height:1.2;background:#fff}header{background:none;color:#000;padding:0 0 3pt}header h1{font-size:11pt}header p{opacity:1}
+main{padding:0;max-width:none}section{border:0;border-radius:0;padding:0;margin:0 0 5pt}h2{font-size:9pt;margin:0 0 2pt}
+#controls,#pager,svg,button,ol.findings,#by-rule td:last-child,#by-rule th:last-child{display:none!important}
+.brief{display:block!important}
+.total{min-width:0;padding:0 4pt}.total b{font-size:9pt;display:inline;margin-right:2pt}.totals{gap:2pt}
+th,td{padding:0 2pt}tr{break-inside:avoid}thead{display:table-header-group}
+#claims col.c-charge{width:5.8em}#claims col.c-claim{width:8.6em}#claims col.c-file{width:8em}#claims col.c-member{width:8.6em}#claims col.c-date{width:6.6em}#claims col.c-npi{width:7.2em}#claims col.c-payer{width:6.6em}
+#claims td{overflow-wrap:normal;white-space:nowrap;overflow:hidden}#claims td:nth-child(3),#claims td:nth-child(8){overflow-wrap:anywhere;white-space:normal}.payer-name,.dir{display:none}
+td.claim-id{font-size:7pt}ol.findings li{margin:0}.badge{min-width:0;font-size:5.5pt;padding:0 1pt;margin-right:2pt}
+a{color:inherit;text-decoration:none}.note{font-size:7pt}
 }
 `;
 
@@ -283,10 +287,17 @@ function dates(record: HeldRecord): string {
   return last !== null && last !== first ? `${first}–${last}` : first;
 }
 
+/** A file name with its folder part marked (print shows the base name only). */
+function fileCell(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash < 0 ? escapeHtml(file) : `<span class="dir">${escapeHtml(file.slice(0, slash + 1))}</span>${escapeHtml(file.slice(slash + 1))}`;
+}
+
 /** One held claim of the list: a row with its data attributes (for the script, tests and scripts). */
 export function heldRow(record: HeldRecord, rank: number): string {
   const payerKey = record.payerId ?? record.payerName ?? 'unknown';
-  const payerText = record.payerName && record.payerId ? `${record.payerName} (${record.payerId})` : (record.payerName ?? record.payerId ?? '');
+  const payerText =
+    record.payerName && record.payerId ? `<span class="payer-name">${escapeHtml(record.payerName)} (</span>${escapeHtml(record.payerId)}<span class="payer-name">)</span>` : escapeHtml(record.payerName ?? record.payerId ?? '');
   const findings = record.findings
     .map(
       (finding) =>
@@ -295,7 +306,7 @@ export function heldRow(record: HeldRecord, rank: number): string {
         }${finding.line === null ? '' : ` line ${escapeHtml(finding.line)}${finding.procedure ? ` (${escapeHtml(finding.procedure)})` : ''}`}: ${escapeHtml(finding.message)}<div class="next"><b>Next:</b> ${escapeHtml(nextStepOf(finding.ruleId))}</div></li>`,
     )
     .join('');
-  return `<tr class="claim" data-claim="${escapeHtml(record.claimId)}" data-rank="${rank}" data-file="${escapeHtml(record.file)}" data-rules="${escapeHtml(record.ruleIds.join(' '))}" data-provider="${escapeHtml(record.renderingNpi)}" data-payer="${escapeHtml(payerKey)}" data-payer-name="${escapeHtml(record.payerName)}" data-member="${escapeHtml(record.memberId)}" data-charge="${record.chargeCents}" data-date="${escapeHtml(record.firstServiceDate)}"><td class="num">${escapeHtml(formatDollars(record.chargeCents))}</td><td class="claim-id">${escapeHtml(record.claimId)}</td><td>${escapeHtml(record.file)}</td><td>${escapeHtml(record.memberId)}</td><td>${escapeHtml(dates(record))}</td><td>${escapeHtml(record.renderingNpi)}</td><td>${escapeHtml(payerText)}</td><td><ol class="findings">${findings}</ol></td></tr>\n`;
+  return `<tr class="claim" data-claim="${escapeHtml(record.claimId)}" data-rank="${rank}" data-file="${escapeHtml(record.file)}" data-rules="${escapeHtml(record.ruleIds.join(' '))}" data-provider="${escapeHtml(record.renderingNpi)}" data-payer="${escapeHtml(payerKey)}" data-payer-name="${escapeHtml(record.payerName)}" data-member="${escapeHtml(record.memberId)}" data-charge="${record.chargeCents}" data-date="${escapeHtml(record.firstServiceDate)}"><td class="num">${escapeHtml(formatDollars(record.chargeCents))}</td><td class="claim-id">${escapeHtml(record.claimId)}</td><td>${fileCell(record.file)}</td><td>${escapeHtml(record.memberId)}</td><td>${escapeHtml(dates(record))}</td><td>${escapeHtml(record.renderingNpi)}</td><td>${payerText}</td><td><ol class="findings">${findings}</ol><div class="brief"><code>${escapeHtml(record.ruleIds[0])}</code> ${escapeHtml(record.reason)}</div></td></tr>\n`;
 }
 
 /** A horizontal bar chart, drawn as inline SVG (no external resource). */

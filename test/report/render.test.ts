@@ -214,10 +214,10 @@ describe('HTML pieces', () => {
     };
     expect(heldRow(record, 7)).toBe(
       '<tr class="claim" data-claim="C&#60;1&#62;" data-rank="7" data-file="in/a.837" data-rules="mue/units X12_SE_COUNT" data-provider="1234567893" data-payer="SYNMCR01" data-payer-name="MEDICARE" data-member="M1" data-charge="123456" data-date="2026-03-02">' +
-        '<td class="num">$1,234.56</td><td class="claim-id">C&#60;1&#62;</td><td>in/a.837</td><td>M1</td><td>2026-03-02–2026-03-04</td><td>1234567893</td><td>MEDICARE (SYNMCR01)</td><td><ol class="findings">' +
+        '<td class="num">$1,234.56</td><td class="claim-id">C&#60;1&#62;</td><td><span class="dir">in/</span>a.837</td><td>M1</td><td>2026-03-02–2026-03-04</td><td>1234567893</td><td><span class="payer-name">MEDICARE (</span>SYNMCR01<span class="payer-name">)</span></td><td><ol class="findings">' +
         '<li data-rule="mue/units"><span class="badge error">ERROR</span><a href="docs/rules/mue/units.md"><code>mue/units</code></a> line 2 (64483): too many<div class="next"><b>Next:</b> Lower the units to what the note documents, within the MUE; split across dates only if the services were.</div></li>' +
         '<li data-rule="X12_SE_COUNT"><span class="badge warning">WARNING</span><code>X12_SE_COUNT</code>: count<div class="next"><b>Next:</b> Fix the file at the segment named (or ask the sender for a corrected file) and run it again.</div></li>' +
-        '</ol></td></tr>\n',
+        '</ol><div class="brief"><code>mue/units</code> r</div></td></tr>\n',
     );
   });
 });
