@@ -42,10 +42,11 @@ th{background:#f1f3f6;font-weight:600}td.num,th.num{text-align:right;font-varian
 .badge.error{color:#8a1c12;background:#fde8e8;border-color:#f4b4ae}.badge.warning{color:#7a5200;background:#fff4d6;border-color:#f0d48a}.badge.info{color:#344054;background:#eef2f7;border-color:#cfd6e0}
 .sev-error{color:#b42318}.brief{display:none}
 ol.findings{margin:0;padding-left:0;list-style:none}ol.findings li{margin:0 0 4px;overflow-wrap:anywhere}
-.next{color:#344054;font-size:13px;margin-left:5.2em}.next b{font-weight:600}
+.next{color:#344054;font-size:13px;margin-left:1.2em}.next b{font-weight:600}
 td.claim-id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
 #claims{table-layout:fixed}#claims td{overflow-wrap:anywhere}
-#claims col.c-charge{width:7.5em}#claims col.c-claim{width:9em}#claims col.c-file{width:9em}#claims col.c-member{width:8.5em}#claims col.c-date{width:6.8em}#claims col.c-npi{width:7.2em}#claims col.c-payer{width:8em}#claims tr.group th{background:#e8eef6;font-size:13px}
+#claims col.c-charge{width:6.6em}#claims col.c-claim{width:8em}#claims col.c-file{width:9em}#claims col.c-member{width:8.4em}#claims col.c-date{width:7.4em}#claims col.c-npi{width:7.8em}#claims col.c-payer{width:8em}
+#claims td:nth-child(5),#claims td:nth-child(6){white-space:nowrap}.dir{color:#667085}#claims tr.group th{background:#e8eef6;font-size:13px}
 #controls{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:8px 0}#controls label{display:flex;flex-direction:column;font-size:12px;color:#475467}
 #controls select,#controls input,#controls button{font:inherit;font-size:13px;padding:2px 4px}
 #pager{display:flex;gap:8px;align-items:center;margin:8px 0}
