@@ -5,7 +5,7 @@ import { UNNORMALIZED } from '../../src/encounter/model.js';
 import type { ClaimResult } from '../../src/rules/types.js';
 import { ReportAggregate } from '../../src/report/aggregate.js';
 import type { HeldRecord } from '../../src/report/held.js';
-import { barChart, escapeHtml, heldRow, renderHtmlReport, REPORT_CSP } from '../../src/report/html.js';
+import { barChart, escapeHtml, heldRow, HTML_HELD_LIMIT, renderHtmlReport, REPORT_CSP } from '../../src/report/html.js';
 import { formatDollars } from '../../src/encounter/money.js';
 import { escapeXml, junitTestCase } from '../../src/report/junit.js';
 import { actionOf, correctedLinesOf, rowsOfClaim } from '../../src/report/rows.js';
@@ -201,6 +201,35 @@ describe('HTML pieces', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
     expect(csp).toBe(`default-src 'none'; script-src ${hash(scripts[0]!)}; style-src ${hash(styles[0]!)}; img-src data:; base-uri 'none'; form-action 'none'`);
     expect(csp).toBe(REPORT_CSP);
+  });
+
+  it('lists at most HTML_HELD_LIMIT held claims, the ones ranked first, and says so', () => {
+    const held = HTML_HELD_LIMIT + 3;
+    const head: ExceptionReportHead = {
+      tool: 'spinescrub',
+      schemaVersion: 1,
+      asOf: '2026-11-27',
+      summary: {
+        options: { fix: true, holdOn: 'error', failOn: 'never', record: true, history: true },
+        totals: { files: 1, claims: held, ready: 0, held, correctedLines: 0, findings: held, unreadableFiles: 0 },
+        chargesCents: { total: held * 100, held: held * 100, flagged: 0 },
+        files: [],
+        unreadable: [],
+        rules: [],
+        policy: { name: 'medicare', profile: 'medicare' },
+        reference: [],
+      },
+    };
+    const records = function* (): Generator<HeldRecord> {
+      for (let i = 0; i < held; i++) {
+        yield { file: 'a.837', claimId: `C${i}`, memberId: null, firstServiceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 100, ruleIds: ['mue/units'], reason: 'r', findings: [] };
+      }
+    };
+    const html = renderHtmlReport(head, new ReportAggregate(), records());
+    expect(html.match(/<tr class="claim"/g)).toHaveLength(HTML_HELD_LIMIT);
+    expect(html).toContain(`data-claim="C${HTML_HELD_LIMIT - 1}"`);
+    expect(html).not.toContain(`data-claim="C${HTML_HELD_LIMIT}"`);
+    expect(html).toContain('This page lists the 5,000 held claims with the most charges (a page lists at most 5,000, so that it opens quickly); all 5,003 are in held-claims.csv and exceptions.json.');
   });
 
   it('lists a held claim with its data attributes, text badges, next steps and rule pages', () => {
