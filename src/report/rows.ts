@@ -71,17 +71,22 @@ function rowLine(context: RowContext, lineKey: string | undefined): ServiceLine 
 }
 
 /**
- * The `source` of a rule's row: its doc page and public sources (rule-guide.ts), computed once per citation. The
- * rule id and the citation together are the key: a test rule may reuse an id with another citation.
+ * The `source` of a rule's row: its doc page and public sources (rule-guide.ts), computed once per rule and
+ * citation (a test rule may reuse an id with another citation). Looked up by the strings themselves: no key is
+ * built per row.
  */
-const publicSources = new Map<string, string>();
+const publicSources = new Map<string, Map<string, string>>();
 function publicSource(ruleId: string, citation: string): string {
-  const key = `${ruleId}\u0000${citation}`;
-  let source = publicSources.get(key);
-  if (source === undefined) {
+  let byCitation = publicSources.get(ruleId);
+  if (byCitation === undefined) {
     if (publicSources.size >= 512) publicSources.clear();
+    byCitation = new Map();
+    publicSources.set(ruleId, byCitation);
+  }
+  let source = byCitation.get(citation);
+  if (source === undefined) {
     source = publicSourceOf(ruleId, citation);
-    publicSources.set(key, source);
+    byCitation.set(citation, source);
   }
   return source;
 }

@@ -25,7 +25,12 @@ export class SyncFileWriter {
     this.fd = openSync(file, 'w');
   }
 
+  /** Text as UTF-8, written into the buffer when it fits (no Buffer per piece). */
   text(text: string): void {
+    if (text.length * 3 <= this.pending.length - this.used) {
+      this.used += this.pending.write(text, this.used, 'utf8');
+      return;
+    }
     this.bytes(Buffer.from(text, 'utf8'));
   }
 
