@@ -44,9 +44,10 @@ th{background:#f1f3f6;font-weight:600}td.num,th.num{text-align:right;font-varian
 ol.findings{margin:0;padding-left:0;list-style:none}ol.findings li{margin:0 0 4px;overflow-wrap:anywhere}
 .next{color:#344054;font-size:13px;margin-left:1.2em}.next b{font-weight:600}
 td.claim-id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
-#claims{table-layout:fixed}#claims td{overflow-wrap:anywhere}
-#claims col.c-charge{width:6.6em}#claims col.c-claim{width:8em}#claims col.c-file{width:9em}#claims col.c-member{width:8.4em}#claims col.c-date{width:7.4em}#claims col.c-npi{width:7.8em}#claims col.c-payer{width:8em}
-#claims td:nth-child(5),#claims td:nth-child(6){white-space:nowrap}.dir{color:#667085}#claims tr.group th{background:#e8eef6;font-size:13px}
+table.claims{table-layout:fixed}.claims td{overflow-wrap:anywhere}
+.chunk{content-visibility:auto;contain-intrinsic-size:auto 16000px}
+table.claims col.c-charge{width:6.6em}table.claims col.c-claim{width:8em}table.claims col.c-file{width:9em}table.claims col.c-member{width:8.4em}table.claims col.c-date{width:7.4em}table.claims col.c-npi{width:7.8em}table.claims col.c-payer{width:8em}
+table.claims td:nth-child(5),table.claims td:nth-child(6){white-space:nowrap}.dir{color:#667085}table.claims tr.group th{background:#e8eef6;font-size:13px}
 #controls{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:8px 0}#controls label{display:flex;flex-direction:column;font-size:12px;color:#475467}
 #controls select,#controls input,#controls button{font:inherit;font-size:13px;padding:2px 4px}
 #pager{display:flex;gap:8px;align-items:center;margin:8px 0}
@@ -60,8 +61,8 @@ main{padding:0;max-width:none}section{border:0;border-radius:0;padding:0;margin:
 .brief{display:block!important}
 .total{min-width:0;padding:0 4pt}.total b{font-size:9pt;display:inline;margin-right:2pt}.totals{gap:2pt}
 th,td{padding:0 2pt}tr{break-inside:avoid}thead{display:table-header-group}
-#claims col.c-charge{width:5.8em}#claims col.c-claim{width:8.6em}#claims col.c-file{width:8em}#claims col.c-member{width:8.6em}#claims col.c-date{width:6.6em}#claims col.c-npi{width:7.2em}#claims col.c-payer{width:6.6em}
-#claims td{overflow-wrap:normal;white-space:nowrap;overflow:hidden}#claims td:nth-child(3),#claims td:nth-child(8){overflow-wrap:anywhere;white-space:normal}.payer-name,.dir{display:none}
+table.claims col.c-charge{width:5.8em}table.claims col.c-claim{width:8.6em}table.claims col.c-file{width:8em}table.claims col.c-member{width:8.6em}table.claims col.c-date{width:6.6em}table.claims col.c-npi{width:7.2em}table.claims col.c-payer{width:6.6em}
+table.claims td{overflow-wrap:normal;white-space:nowrap;overflow:hidden}.chunk{content-visibility:visible}table.claims td:nth-child(3),table.claims td:nth-child(8){overflow-wrap:anywhere;white-space:normal}.payer-name,.dir{display:none}
 td.claim-id{font-size:7pt}ol.findings li{margin:0}.badge{min-width:0;font-size:5.5pt;padding:0 1pt;margin-right:2pt}
 a{color:inherit;text-decoration:none}.note{font-size:7pt}
 }
@@ -78,14 +79,15 @@ const SCRIPT = `(function () {
   var body = document.getElementById('claims-body');
   var controls = document.getElementById('controls');
   if (!body || !controls) return;
-  var rows = Array.prototype.slice.call(body.querySelectorAll('tr.claim')).map(function (tr) {
+  // The list arrives in chunks of rows (the browser lays out only those on screen); the script keeps one.
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#claims-list tr.claim')).map(function (tr) {
     return { tr: tr, rank: Number(tr.getAttribute('data-rank')), charge: Number(tr.getAttribute('data-charge')), date: tr.getAttribute('data-date') || '',
       rules: (tr.getAttribute('data-rules') || '').split(' ').filter(Boolean), provider: tr.getAttribute('data-provider') || '',
       payer: tr.getAttribute('data-payer') || '', file: tr.getAttribute('data-file') || '',
       text: ((tr.getAttribute('data-claim') || '') + ' ' + (tr.getAttribute('data-member') || '')).toLowerCase() };
   });
   var field = function (name) { return document.getElementById('f-' + name); };
-  var state = { page: 0, shown: [] };
+  var state = { page: 0, shown: [], order: [] };
   var money = function (cents) {
     var d = Math.floor(Math.abs(cents) / 100).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, ',');
     var c = String(Math.abs(cents) % 100); if (c.length < 2) c = '0' + c;
@@ -112,11 +114,10 @@ const SCRIPT = `(function () {
   function apply(keepPage) {
     var rule = field('rule').value, provider = field('provider').value, payer = field('payer').value, file = field('file').value;
     var search = field('search').value.trim().toLowerCase(), sort = field('sort').value, group = field('group').value;
-    var shown = rows.filter(function (row) {
-      var ok = (!rule || row.rules.indexOf(rule) >= 0) && (!provider || row.provider === provider) && (!payer || row.payer === payer) &&
+    rows.forEach(function (row) {
+      row.on = (!rule || row.rules.indexOf(rule) >= 0) && (!provider || row.provider === provider) && (!payer || row.payer === payer) &&
         (!file || row.file === file) && (!search || row.text.indexOf(search) >= 0);
-      row.tr.classList.toggle('filtered-out', !ok);
-      return ok;
+      row.tr.classList.toggle('filtered-out', !row.on);
     });
     var by = {
       'charges-desc': function (a, b) { return b.charge - a.charge || a.rank - b.rank; },
@@ -125,31 +126,38 @@ const SCRIPT = `(function () {
       'date-desc': function (a, b) { return (a.date > b.date ? -1 : a.date < b.date ? 1 : 0) || a.rank - b.rank; }
     }[sort];
     var totals = {};
-    if (group) shown.forEach(function (row) { var k = keyOf(row, group); totals[k] = totals[k] || { n: 0, cents: 0 }; totals[k].n++; totals[k].cents += row.charge; });
-    shown.sort(function (a, b) {
+    if (group) rows.forEach(function (row) {
+      var k = keyOf(row, group); totals[k] = totals[k] || { n: 0, cents: 0 };
+      if (row.on) { totals[k].n++; totals[k].cents += row.charge; }
+    });
+    // Every row keeps its place in the sorted order (hidden when filtered out): a filter alone moves nothing.
+    var order = rows.slice().sort(function (a, b) {
       if (group) {
         var ka = keyOf(a, group), kb = keyOf(b, group);
-        if (ka !== kb) return totals[kb].cents - totals[ka].cents || (ka < kb ? -1 : 1);
+        if (ka !== kb) return totals[kb].cents - totals[ka].cents || totals[kb].n - totals[ka].n || (ka < kb ? -1 : 1);
       }
       return by(a, b);
     });
     Array.prototype.slice.call(body.querySelectorAll('tr.group')).forEach(function (tr) { tr.remove(); });
-    var order = shown.concat(rows.filter(function (row) { return row.tr.classList.contains('filtered-out'); }));
+    var same = state.order.length === order.length && order.every(function (row, i) { return row === state.order[i]; });
+    if (!same) {
+      var fragment = document.createDocumentFragment();
+      order.forEach(function (row) { fragment.appendChild(row.tr); });
+      body.appendChild(fragment);
+      state.order = order;
+    }
+    var shown = order.filter(function (row) { return row.on; });
     var last = null;
-    var fragment = document.createDocumentFragment();
-    order.forEach(function (row, i) {
-      if (group && i < shown.length) {
-        var k = keyOf(row, group);
-        if (k !== last) {
-          var head = document.createElement('tr'); head.className = 'group'; head.setAttribute('data-group', k);
-          var th = document.createElement('th'); th.colSpan = 8;
-          th.textContent = (group === 'rule' ? 'first open rule ' : group + ' ') + (k || '(none)') + ': ' + totals[k].n + ' held claim' + (totals[k].n === 1 ? '' : 's') + ', ' + money(totals[k].cents);
-          head.appendChild(th); fragment.appendChild(head); row.groupHead = head; last = k;
-        } else { row.groupHead = null; }
-      } else { row.groupHead = null; }
-      fragment.appendChild(row.tr);
+    shown.forEach(function (row) {
+      row.groupHead = null;
+      if (!group) return;
+      var k = keyOf(row, group);
+      if (k === last) return;
+      var head = document.createElement('tr'); head.className = 'group'; head.setAttribute('data-group', k);
+      var th = document.createElement('th'); th.colSpan = 8;
+      th.textContent = (group === 'rule' ? 'first open rule ' : group + ' ') + (k || '(none)') + ': ' + totals[k].n + ' held claim' + (totals[k].n === 1 ? '' : 's') + ', ' + money(totals[k].cents);
+      head.appendChild(th); body.insertBefore(head, row.tr); row.groupHead = head; last = k;
     });
-    body.appendChild(fragment);
     state.shown = shown;
     if (!keepPage) state.page = 0;
     render();
@@ -197,6 +205,9 @@ const SCRIPT = `(function () {
   controls.hidden = false;
   document.getElementById('pager').hidden = false;
   apply(false);
+  Array.prototype.forEach.call(document.querySelectorAll('#claims-list .chunk'), function (chunk) {
+    if (!chunk.contains(body)) chunk.remove();
+  });
 })();
 `;
 
@@ -272,13 +283,21 @@ function heldSectionOpen(total: number, listed: number, heldCents: number): stri
 <button type="button" id="reset">reset</button>
 </div>
 <div id="pager" hidden><button type="button" id="prev">previous</button><span id="status" role="status"></span><button type="button" id="next">next</button></div>
-<table id="claims"><colgroup><col class="c-charge"><col class="c-claim"><col class="c-file"><col class="c-member"><col class="c-date"><col class="c-npi"><col class="c-payer"><col></colgroup><thead><tr><th class="num">charges</th><th>claim</th><th>file</th><th>member id</th><th>date of service</th><th>rendering NPI</th><th>payer</th><th>open findings: next step</th></tr></thead>
-<tbody id="claims-body">
+<div id="claims-list"><table class="claims"><colgroup><col class="c-charge"><col class="c-claim"><col class="c-file"><col class="c-member"><col class="c-date"><col class="c-npi"><col class="c-payer"><col></colgroup><thead><tr><th class="num">charges</th><th>claim</th><th>file</th><th>member id</th><th>date of service</th><th>rendering NPI</th><th>payer</th><th>open findings: next step</th></tr></thead></table>
+<div class="chunk"><table class="claims"><colgroup><col class="c-charge"><col class="c-claim"><col class="c-file"><col class="c-member"><col class="c-date"><col class="c-npi"><col class="c-payer"><col></colgroup><tbody id="claims-body">
 `;
 }
 
+/** Rows a chunk of the list holds (a chunk off screen is not laid out: content-visibility). */
+const CHUNK_ROWS = 100;
+
+const COLGROUP = '<colgroup><col class="c-charge"><col class="c-claim"><col class="c-file"><col class="c-member"><col class="c-date"><col class="c-npi"><col class="c-payer"><col></colgroup>';
+
+/** Between two chunks of rows. */
+const CHUNK_BREAK = `</tbody></table></div>\n<div class="chunk"><table class="claims">${COLGROUP}<tbody>\n`;
+
 function heldSectionClose(total: number): string {
-  return total === 0 ? '' : `</tbody></table></section>\n`;
+  return total === 0 ? '' : `</tbody></table></div></div></section>\n`;
 }
 
 function dates(record: HeldRecord): string {
@@ -424,6 +443,7 @@ ${unreadableSection(this.head)}${heldSectionOpen(held, Math.min(held, HTML_HELD_
 
   claim(record: HeldRecord, rank: number): void {
     if (rank >= HTML_HELD_LIMIT) return;
+    if (this.listed !== 0 && this.listed % CHUNK_ROWS === 0) this.write(CHUNK_BREAK);
     this.listed += 1;
     this.write(heldRow(record, rank));
   }
