@@ -41,6 +41,8 @@ export interface ExpandOptions {
 }
 
 const STDIN = '-';
+/** How reports, logs and messages name standard input (a cell of `-` would read as a formula in a spreadsheet). */
+export const STDIN_NAME = 'stdin';
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -117,7 +119,7 @@ export async function expandInputs(names: readonly string[], options: ExpandOpti
   const seen = new Set<string>();
   for (const name of names) {
     if (name === STDIN) {
-      if (!seen.has(STDIN)) files.push({ name: STDIN, path: null });
+      if (!seen.has(STDIN)) files.push({ name: STDIN_NAME, path: null });
       seen.add(STDIN);
       continue;
     }

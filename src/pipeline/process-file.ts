@@ -13,6 +13,7 @@ import type { HistoryView } from '../history/view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
 import { spillCsvRecord, spillJsonRecord } from '../report/exceptions.js';
+import { HeldIndex, heldRecordOf, type HeldRecord } from '../report/held.js';
 import { spillJunitTestCase } from '../report/junit.js';
 import { SpillFile } from '../report/sync-file.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
@@ -46,6 +47,8 @@ export interface FileContext {
   progress: Progress;
   /** Checks an exception row against the report's schema (throws when it does not match), as it is spilled. */
   validateRow?(row: ExceptionRow): void;
+  /** Checks a held claim's work-queue entry against the report's schema, as it is spilled. */
+  validateHeld?(record: HeldRecord): void;
 }
 
 export interface PreparedInput {
@@ -70,6 +73,9 @@ export interface FileResult {
   /** The same rows as CSV records (csvRecord). */
   csvSpill: string | null;
   junitSpill: string | null;
+  /** The file's held claims, one JSON record a line (HeldIndex says where each lies; null: none kept). */
+  heldSpill: string | null;
+  heldIndex: HeldIndex;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
   ready: string | null;
   held: string | null;
@@ -150,11 +156,14 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
   const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
   const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
+  const heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
   // Rows and test cases are written into the spills as bytes, through a reused buffer each, with synchronous
   // writes of ~64 KiB (no string per batch, no Buffer per write, no stream callbacks).
   const rowsOut = new SpillFile(rowsSpill);
   const csvOut = new SpillFile(csvSpill);
   const junitOut = new SpillFile(junitSpill);
+  const heldOut = new SpillFile(heldSpill);
+  const heldIndex = new HeldIndex();
   const aggregate = new ReportAggregate();
   let claimsRead = 0;
   let readyCount = 0;
@@ -223,6 +232,11 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
         spillCsvRecord(row, csvOut);
       }
       spillJunitTestCase(outcome, junitOut);
+      if (fate === 'held') {
+        const record = heldRecordOf(outcome);
+        context.validateHeld?.(record);
+        heldIndex.spill(record, heldOut);
+      }
       // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
       // billed yet; it is recorded when it comes back worked, in a later file. Without a history index there
       // is nothing to add to, and no reason to normalize the claim a second time.
@@ -276,16 +290,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     try {
       csvOut.close();
     } finally {
-      junitOut.close();
+      try {
+        junitOut.close();
+      } finally {
+        heldOut.close();
+      }
     }
   }
   const readyOut = await ready.close();
-  const heldOut = await held.close();
+  const heldFile = await held.close();
 
-  const written = readyOut.claims + heldOut.claims;
+  const written = readyOut.claims + heldFile.claims;
   const conservation =
     claimsRead !== readyCount + heldCount || written !== claimsRead
-      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldOut.claims} to held`
+      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
       : null;
   const problems = [...reader.problems];
   const readable = !problems.some((problem) => problem.envelope || problem.fatal);
@@ -311,8 +329,10 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       rowsSpill,
       csvSpill,
       junitSpill,
+      heldSpill,
+      heldIndex,
       ready: readyOut.path,
-      held: heldOut.path,
+      held: heldFile.path,
       conservation,
       history: 'not-recorded',
     },
@@ -322,6 +342,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       await unlink(rowsSpill).catch(() => undefined);
       await unlink(csvSpill).catch(() => undefined);
       await unlink(junitSpill).catch(() => undefined);
+      await unlink(heldSpill).catch(() => undefined);
     },
   };
 }
@@ -374,6 +395,8 @@ async function failedConservation(pass: PassOutcome): Promise<FileResult> {
     rowsSpill: null,
     csvSpill: null,
     junitSpill: null,
+    heldSpill: null,
+    heldIndex: new HeldIndex(),
     ready: null,
     held: null,
     history: 'not-recorded',

@@ -30,9 +30,9 @@ import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { writeChunk, writeExceptionFilesFromSpills } from '../report/exceptions.js';
+import { heldClaimOf, type HeldRecord } from '../report/held.js';
 import { readChunks, SyncFileWriter } from '../report/sync-file.js';
-import { renderHtmlReport } from '../report/html.js';
+import { writeRunReports } from '../report/write-reports.js';
 import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TAIL } from '../report/junit.js';
 import type { HoldOn } from '../report/rows.js';
 import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
@@ -42,7 +42,7 @@ import { createLogger, type LogFormat, type Logger } from './log.js';
 import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
-import { DEFAULT_UMASK, endStream, modesOf, Staging, type Modes } from './staging.js';
+import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
 
 const SKIP_REASONS: Record<SkippedInput['reason'], string> = {
   hidden: 'a hidden file or folder',
@@ -121,6 +121,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Column map files for CSV exports with other headers (each file uses the first that fits its header). */
   csvMaps?: string[];
+  /** A UTF-8 byte order mark first in exceptions.csv and held-claims.csv (Excel on Windows). */
+  csvBom?: boolean;
   /** Standard input, for `-`. */
   stdin?: Readable;
   /** Where the end summary goes (default process.stdout). */
@@ -144,6 +146,8 @@ export interface RunOptions {
 
 export interface RunOutcome {
   exitCode: 0 | 1 | 2 | 3;
+  /** Exit 2: the usage, configuration or internal error, as logged. */
+  error?: { code: string; message: string };
   summary?: RunSummary;
   seconds: number;
   bytes: number;
@@ -152,7 +156,7 @@ export interface RunOutcome {
 const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
 
 /** Validators for one finding and the summary (a run validates what it writes, streaming). */
-async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
+async function reportValidators(): Promise<{ row(row: ExceptionRow): void; held(record: HeldRecord): void; summary(summary: RunSummary): void }> {
   const { readFile } = await import('node:fs/promises');
   const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
   // validateSchema off: our own committed schema is checked against the meta-schema by a test
@@ -161,14 +165,20 @@ async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summa
   ajv.addSchema(schema);
   const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
   const summary = ajv.getSchema(`${schema.$id}#/$defs/summary`);
-  if (!finding || !summary) throw new Error('exceptions.schema.json: $defs finding/summary missing');
+  const held = ajv.getSchema(`${schema.$id}#/$defs/heldClaim`);
+  if (!finding || !summary || !held) throw new Error('exceptions.schema.json: $defs finding/summary/heldClaim missing');
   const check = (validate: typeof finding, value: unknown, what: string): void => {
     if (!validate(value)) {
       const error = validate.errors?.[0];
       throw new Error(`internal: ${what} does not match schemas/exceptions.schema.json: ${error?.instancePath ?? ''} ${error?.message ?? ''}`);
     }
   };
-  return { row: (row) => check(finding, row, 'a finding'), summary: (value) => check(summary, value, 'the summary') };
+  return {
+    row: (row) => check(finding, row, 'a finding'),
+    // The entry exceptions.json carries: the record without its findings (those are checked as rows).
+    held: (record) => check(held, heldClaimOf(record), 'a held claim'),
+    summary: (value) => check(summary, value, 'the summary'),
+  };
 }
 
 async function hashOf(file: string): Promise<string> {
@@ -381,6 +391,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       holdOn: options.holdOn,
       progress,
       validateRow: validators.row,
+      validateHeld: validators.held,
     };
 
     // Files in parallel (p-limit); with a history index each file's claims are checked after the files before
@@ -493,13 +504,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const doneResults = results.slice().sort((a, b) => a.index - b.index);
     const csvTemp = staging.tempPath('exceptions.csv');
     const jsonTemp = staging.tempPath('exceptions.json');
-    const spills = doneResults.flatMap((result) => (result.rowsSpill === null || result.csvSpill === null ? [] : [{ json: result.rowsSpill, csv: result.csvSpill }]));
-    writeExceptionFilesFromSpills(head, spills, csvTemp, jsonTemp);
-
+    const heldCsvTemp = staging.tempPath('held-claims.csv');
     const htmlTemp = staging.tempPath('report.html');
-    const htmlOut = staging.createStream(htmlTemp);
-    await writeChunk(htmlOut, renderHtmlReport(head, aggregate));
-    await endStream(htmlOut);
+    const spills = doneResults.flatMap((result) => (result.rowsSpill === null || result.csvSpill === null ? [] : [{ json: result.rowsSpill, csv: result.csvSpill }]));
+    const heldSpills = doneResults.flatMap((result) => (result.heldSpill === null ? [] : [{ spill: result.heldSpill, index: result.heldIndex }]));
+    writeRunReports(head, aggregate, spills, heldSpills, { exceptionsCsv: csvTemp, exceptionsJson: jsonTemp, heldCsv: heldCsvTemp, html: htmlTemp }, { csvBom: options.csvBom === true });
 
     const junitTemp = staging.tempPath('junit.xml');
     const resultByName = new Map(doneResults.map((result) => [result.summary.file, result]));
@@ -519,6 +528,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     }
     await staging.commit(csvTemp, 'exceptions.csv');
     await staging.commit(jsonTemp, 'exceptions.json');
+    await staging.commit(heldCsvTemp, 'held-claims.csv');
     await staging.commit(htmlTemp, 'report.html');
     await staging.commit(junitTemp, 'junit.xml');
     await staging.publish();
@@ -554,7 +564,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     progress.stop();
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError || error instanceof ReferenceDataError) {
       logger.error('usage', error.message, { code: error.code });
-      return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+      return { exitCode: 2, error: { code: error.code, message: error.message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
@@ -562,11 +572,12 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       // what to do, in one line; this run's partial outputs are removed (finally) and the earlier ones are untouched.
       const message = code === 'ENOSPC' || code === 'EDQUOT' ? `no space left on ${options.outDir} (${code}): this run's partial outputs were removed and the earlier outputs are unchanged; free some space and run again` : describeFsError(error, options.outDir);
       logger.error('filesystem', message, { code });
-      return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+      return { exitCode: 2, error: { code, message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.
-    logger.error('internal', `internal error: ${(error as Error).message}`, { code: 'RUN_INTERNAL' });
-    return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    const message = `internal error: ${(error as Error).message}`;
+    logger.error('internal', message, { code: 'RUN_INTERNAL' });
+    return { exitCode: 2, error: { code: 'RUN_INTERNAL', message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
     history.close();
     imported?.close();

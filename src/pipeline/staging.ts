@@ -1,8 +1,9 @@
 /**
  * Outputs that switch as a set. A run writes everything into a directory of its own, DIR/.spinescrub-runs/<id>/
  * (same file system as DIR), its temporary files in a `.tmp/` inside it. The outputs readers open —
- * DIR/ready, DIR/held, DIR/exceptions.csv, DIR/exceptions.json, DIR/report.html, DIR/junit.xml — are fixed
- * symbolic links into DIR/.spinescrub-current, itself a symbolic link to one run's directory. Once the whole run
+ * DIR/ready, DIR/held, DIR/exceptions.csv, DIR/exceptions.json, DIR/held-claims.csv, DIR/report.html,
+ * DIR/junit.xml — are fixed symbolic links into DIR/.spinescrub-current, itself a symbolic link to one run's
+ * directory. Once the whole run
  * is complete, one rename replaces .spinescrub-current: every output switches from the earlier run's to this
  * run's at once, and a run killed at any moment leaves either set whole, never a mix. The next run removes what
  * a killed run left (its directory, a half-made link) and brings an older layout of real files into this one.
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 
 /** The outputs a run writes, as DIR sees them. */
-export const OUTPUT_NAMES = ['ready', 'held', 'exceptions.csv', 'exceptions.json', 'report.html', 'junit.xml'] as const;
+export const OUTPUT_NAMES = ['ready', 'held', 'exceptions.csv', 'exceptions.json', 'held-claims.csv', 'report.html', 'junit.xml'] as const;
 /** Output directories (always present in a run's directory, so their links are never dangling). */
 const OUTPUT_DIRECTORIES = new Set<string>(['ready', 'held']);
 

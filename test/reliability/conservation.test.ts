@@ -140,7 +140,7 @@ describe('the run checks conservation itself', () => {
     try {
       const run = await runInProcess([lossy, other], outDir, { historyPath, jobs: 1 });
       expect(run.exitCode).toBe(3);
-      expect(listTree(outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'junit.xml', 'ready/other.csv', 'report.html']);
+      expect(listTree(outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'junit.xml', 'ready/other.csv', 'report.html']);
       expect(writtenClaims(outDir, 'other.csv', 'csv')).toEqual({ ready: ['OTH0001', 'OTH0002'], held: [] });
 
       const db = new Database(historyPath, { readonly: true });

@@ -59,6 +59,7 @@ describe('SIGKILL at random moments', () => {
       'held/c.837',
       'held/d.csv',
       'held/e.csv',
+      'held-claims.csv',
       'junit.xml',
       'ready/a.837',
       'ready/b.837',

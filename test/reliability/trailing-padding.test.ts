@@ -20,7 +20,7 @@ describe('run: padding after the last IEA', () => {
     const file = writeInput(path.join(work, 'in'), 'padded.837', input);
     const run = await runInProcess([file], path.join(work, 'out'));
     expect(run.exitCode).toBe(0);
-    expect(listTree(run.outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'junit.xml', 'ready/padded.837', 'report.html']);
+    expect(listTree(run.outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'junit.xml', 'ready/padded.837', 'report.html']);
     expect(readFileSync(path.join(run.outDir, 'ready', 'padded.837')).equals(input)).toBe(true);
     const summary = readExceptions(run.outDir).summary;
     expect(summary.files.map((entry) => [entry.claims, entry.ready, entry.held, entry.readable, entry.problems])).toEqual([[2, 2, 0, true, []]]);

@@ -30,6 +30,7 @@ export interface RunArgs {
   'log-format': LogFormat;
   progress?: boolean;
   'csv-map': string[];
+  'csv-bom': boolean;
   'max-heap': number;
   umask?: string;
   reference?: string;
@@ -82,6 +83,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         array: true,
         default: [] as string[],
       })
+      .option('csv-bom', {
+        describe: 'start exceptions.csv and held-claims.csv with a UTF-8 byte order mark (Excel on Windows)',
+        type: 'boolean',
+        default: false,
+      })
       .option('max-heap', {
         describe: 'memory limit of the run\'s JavaScript heap, in MiB (SQLite page caches come on top)',
         type: 'number',
@@ -126,6 +132,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         csvMaps: args['csv-map'],
         umask,
         ...(args.reference !== undefined ? { referencePath: args.reference } : {}),
+        csvBom: args['csv-bom'],
       },
       args['max-heap'],
     );
