@@ -3,7 +3,7 @@
  * whatever its severity, and carries the before/after text of its change to the exception report.
  */
 import { describe, expect, it } from 'vitest';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { medicare } from '../../src/policy/profiles.js';
 import { rowsOfClaim } from '../../src/report/rows.js';
 import { deepFreeze, RuleContractError, runRules, type RunOptions } from '../../src/rules/engine.js';

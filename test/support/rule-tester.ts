@@ -22,7 +22,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { emptyHistory, type HistoryView } from '../../src/history/view.js';
+import { emptyHistory, type HistoryView } from '../../src/encounter/history-view.js';
 import { interpolate, runRules } from '../../src/rules/engine.js';
 import { rules as catalogue } from '../../src/rules/index.js';
 import type { AnyRule, AppliedFix, Finding } from '../../src/rules/types.js';

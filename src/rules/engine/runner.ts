@@ -17,7 +17,7 @@
 import type { Claim, Encounter, IsoDate, ReadProblem } from '../../encounter/model.js';
 import { normalizeClaim } from '../../encounter/normalize.js';
 import { sessionsOf } from '../../encounter/sessions.js';
-import type { HistoryView } from '../../history/view.js';
+import type { HistoryView } from '../../encounter/history-view.js';
 import type { ResolvedPolicy } from '../../policy/types.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { RuleContractError } from '../errors.js';
