@@ -62,7 +62,7 @@ function importBoundaries(boundaries) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.bench/**', 'coverage/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'out/**', '.bench/**', 'coverage/**', 'node_modules/**', '.kill-*/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
