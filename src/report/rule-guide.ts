@@ -169,6 +169,10 @@ export const RULE_GUIDES: Readonly<Record<string, RuleGuide>> = {
     sources: 'CMS Medicare Claims Processing Manual ch. 30 §50 (ABN; modifiers GA, GZ, GX)',
     next: 'Add GA if an ABN is on file, GZ if not, or GX for a voluntary ABN.',
   },
+  'ncci/ptp': {
+    sources: 'CMS NCCI procedure-to-procedure edits, practitioner services (column 1/column 2, modifier indicator); NCCI Policy Manual, Chapter I',
+    next: 'Remove the column-2 line, or, when the note documents a separate site, session or structure, add the NCCI-associated modifier (XS, XE, XP, XU or 59).',
+  },
   'mue/units': {
     sources: 'CMS NCCI practitioner MUE table (MUE values and adjudication indicators)',
     next: 'Lower the units to what the note documents, within the MUE; split across dates only if the services were.',

@@ -91,7 +91,7 @@ describe('runPipeline', () => {
     const mixed = file('mixed.837', WITH_HELD);
     const outcome = await run([clean, mixed]);
     expect(outcome.exitCode).toBe(0);
-    expect(outFiles()).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'held/mixed.837', 'junit.xml', 'ready/clean.837', 'ready/mixed.837', 'report.html']);
+    expect(outFiles().sort()).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'held/mixed.837', 'junit.xml', 'ready/clean.837', 'ready/mixed.837', 'report.html']);
     const { summary, findings } = report();
     expect(summary.totals).toMatchObject({ files: 2, claims: 6, ready: 5, held: 1, unreadableFiles: 0 });
     expect(findings.filter((finding) => finding.action === 'held').map((finding) => [finding.file, finding.claimId, finding.ruleId])).toContainEqual([
