@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import type { Claim } from '../src/encounter/model.js';
 import { normalizeClaim } from '../src/encounter/normalize.js';
 import { sessionsOf } from '../src/encounter/sessions.js';
-import { emptyHistory } from '../src/history/view.js';
+import { emptyHistory } from '../src/encounter/history-view.js';
 import { medicare } from '../src/policy/profiles.js';
 import { defaultReference } from '../src/reference/index.js';
 import { checkClaim, runRules } from '../src/rules/engine.js';

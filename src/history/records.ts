@@ -2,9 +2,10 @@
  * The compact form in which the history keeps a claim: what the history rules need per line (patient, date,
  * code, modifiers, sides, family, session region, KX, rendering NPI) and nothing else.
  */
-import type { Claim, ProcedureFamily, Region, Role, ServiceLine, Side } from '../encounter/model.js';
+import type { Claim, Region, Role, ServiceLine, Side } from '../encounter/model.js';
 import { identityOf, type PatientIdentity } from './identity.js';
-import { patientKeyOf, type HistoryFamily } from './view.js';
+import { historyFamilyOf, patientKeyOf, type HistoryFamily } from './view.js';
+export { historyFamilyOf };
 
 export interface LineRecord {
   lineNumber: number;
@@ -59,22 +60,6 @@ export function bitsToSides(bits: number): Side[] {
   if (bits & LEFT) sides.push('left');
   if (bits & RIGHT) sides.push('right');
   return sides;
-}
-
-export function historyFamilyOf(family: ProcedureFamily): HistoryFamily {
-  switch (family) {
-    case 'esi-interlaminar':
-    case 'esi-transforaminal':
-      return 'esi';
-    case 'facet':
-      return 'facet';
-    case 'rfa':
-      return 'rfa';
-    case 'em':
-      return 'em';
-    default:
-      return 'other';
-  }
 }
 
 /** The claim key that frequency codes 7 and 8 refer to: CLM01 + billing provider. */

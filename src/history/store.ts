@@ -1500,7 +1500,8 @@ export class RunHistory {
     const linesFor = (patient: PatientKey, from: IsoDate) => this.linesFor(patient, from);
     this.view = {
       available: true,
-      sessions: (patient, family, region, from, to, excludeClaimId) => {
+      sessions: (patient, family, region, from, to, asking) => {
+        const excludeClaimId = asking?.claimId;
         const all = this.sessionsOfLoad(linesFor(patient, from), family, region);
         // Usually every session of the load qualifies: then the grouped answer itself (read-only, shared), not a copy.
         let qualifying = 0;
@@ -1514,12 +1515,12 @@ export class RunHistory {
         }
         return result;
       },
-      linesOn: (patient, serviceDate, excludeClaimId) =>
-        linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== excludeClaimId).map(toPriorLine),
+      linesOn: (patient, serviceDate, asking) =>
+        linesFor(patient, serviceDate).filter((line) => line.serviceDate === serviceDate && line.claimId !== asking?.claimId).map(toPriorLine),
       // With a family, only its lines are made prior lines (the caller looks at no other).
-      linesBetween: (patient, from, to, excludeClaimId, family) =>
+      linesBetween: (patient, from, to, asking, family) =>
         linesFor(patient, from)
-          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== excludeClaimId && (family === undefined || line.family === family))
+          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && line.claimId !== asking?.claimId && (family === undefined || line.family === family))
           .map(toPriorLine),
     };
   }

@@ -5,7 +5,7 @@
  * finished first (`--jobs`), and a re-run of files already recorded sees exactly what their first run saw.
  */
 import type { Claim, InputFormat } from '../encounter/model.js';
-import { emptyHistory, type HistoryView } from '../history/view.js';
+import { emptyHistory, type HistoryView } from '../encounter/history-view.js';
 import type { HistoryOutcome } from '../report/types.js';
 
 export interface FileIdentity {

@@ -9,7 +9,7 @@ import { unlink } from 'node:fs/promises';
 import type { ReadStream, WriteStream } from 'node:fs';
 import type { CsvColumnMap } from '../csv/columns.js';
 import type { Claim, InputFormat } from '../encounter/model.js';
-import type { HistoryView } from '../history/view.js';
+import type { HistoryView } from '../encounter/history-view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
 import { spillCsvRecord, spillJsonRecord } from '../report/exceptions.js';

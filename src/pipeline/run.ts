@@ -16,7 +16,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
-import type { HistoryView } from '../history/view.js';
+import type { HistoryView } from '../encounter/history-view.js';
 import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';

@@ -11,7 +11,7 @@ import { normalizeClaim, normalizeFixedClaim, patchedLine } from '../encounter/n
 import { sessionsOf } from '../encounter/sessions.js';
 import { formatCents } from '../encounter/money.js';
 import { familyMask, linesFamilyMask, mayApply } from './helpers.js';
-import type { HistoryView } from '../history/view.js';
+import type { HistoryView } from '../encounter/history-view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
 import type {

@@ -5,7 +5,7 @@
  * non-overlapping fixes, re-runs the rules, and records before/after for every applied change.
  */
 import type { Cents, Claim, Encounter, IsoDate, ProcedureFamily, ServiceLine, SourceLocation } from '../encounter/model.js';
-import type { HistoryView } from '../history/view.js';
+import type { HistoryView } from '../encounter/history-view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
 

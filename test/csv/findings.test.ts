@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
 import { normalizeClaim } from '../../src/encounter/normalize.js';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { profiles } from '../../src/policy/profiles.js';
 import type { ClaimReader, ReadClaim } from '../../src/pipeline/types.js';
 import { defaultReference } from '../../src/reference/index.js';

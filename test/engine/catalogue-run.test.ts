@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { guide, medicare } from '../../src/policy/profiles.js';
 import { defaultReference } from '../../src/reference/index.js';
 import { DEFAULT_MAX_PASSES, deepFreeze, runRules } from '../../src/rules/engine.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { guide, medicare } from '../../src/policy/profiles.js';
 import { resolvePolicy } from '../../src/policy/load.js';
 import { READ_PROBLEM_RULE_ID, RuleContractError, activeRules, deepFreeze, interpolate, runRules, type RunOptions } from '../../src/rules/engine.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Encounter } from '../../src/encounter/model.js';
 import { normalizeClaim } from '../../src/encounter/normalize.js';
 import { sessionsOf } from '../../src/encounter/sessions.js';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { guide, medicare } from '../../src/policy/profiles.js';
 import { defaultReference } from '../../src/reference/index.js';
 import { runRules } from '../../src/rules/engine.js';

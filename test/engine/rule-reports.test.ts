@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryView } from '../../src/history/view.js';
-import { emptyHistory } from '../../src/history/view.js';
+import type { HistoryView } from '../../src/encounter/history-view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { guide, medicare } from '../../src/policy/profiles.js';
 import type { ResolvedPolicy } from '../../src/policy/types.js';
 import { defaultReference } from '../../src/reference/index.js';

@@ -14,8 +14,8 @@ describe('run history: claims recorded earlier in the same run', () => {
     const first = run.file(file('in1.837'));
     expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
     first.add(claim({ id: 'A1', file: 'in1.837', lines: ['64493-RT'] }));
-    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => `${l.file}#${l.claimId} ${l.procedure}`)).toEqual(['in1.837#A1 64493']);
-    expect(run.view.linesOn(JANE, '2026-03-02', 'A1')).toEqual([]);
+    expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => `${l.file}#${l.claimId} ${l.procedure}`)).toEqual(['in1.837#A1 64493']);
+    expect(run.view.linesOn(JANE, '2026-03-02', asking('A1'))).toEqual([]);
     expect(first.commit()).toMatchObject({ status: 'added', claims: 1, lines: 1 });
     const second = run.file(file('in2.837'));
     expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-03-02').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
@@ -24,7 +24,7 @@ describe('run history: claims recorded earlier in the same run', () => {
     ]);
     second.add(claim({ id: 'A1', freq: '7', date: '2026-03-09', file: 'in2.837', lines: ['64493-RT'] }));
     // The replacement hides the committed original from the rest of the run.
-    expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31', 'X').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
+    expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31', asking('X')).map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
       '2026-01-05 prior.837#P1',
       '2026-03-09 in2.837#A1',
     ]);
@@ -50,11 +50,11 @@ describe('run history: claims recorded earlier in the same run', () => {
     const run = store.beginRun({ record: true, inputHashes: ['hash-in1.837'] });
     const recorder = run.file(file('in1.837'));
     // The first claim no longer sees the second one from the earlier recording of the same file.
-    expect(run.view.linesOn(JANE, '2026-03-02', 'A1')).toEqual([]);
+    expect(run.view.linesOn(JANE, '2026-03-02', asking('A1'))).toEqual([]);
     recorder.add(claims[0]!);
-    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => l.claimId)).toEqual(['A1']);
+    expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => l.claimId)).toEqual(['A1']);
     expect(recorder.commit()).toMatchObject({ status: 'already-ingested' });
-    expect(run.view.linesOn(JANE, '2026-03-02', 'A2').map((l) => l.claimId)).toEqual(['A1']);
+    expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => l.claimId)).toEqual(['A1']);
   });
 
   it('forgets a discarded file', () => {
@@ -108,3 +108,7 @@ describe('run history: rules see the claims before them in the same file', () =>
     expect(second.fate).toBe('held');
   });
 });
+
+function asking(claimId: string) {
+  return { claimId, frequencyCode: '1', lines: [] };
+}

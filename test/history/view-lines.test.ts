@@ -34,16 +34,16 @@ describe('run view lines', () => {
     const held = runOf(claims);
     const fromDatabase = runOf(claims, 0);
     for (const [from, to] of [['2026-01-01', '2026-12-31'], ['2026-03-05', '2026-03-05'], ['2026-02-06', '2026-03-04']] as const) {
-      expect(held.view.linesBetween(JANE, from, to, 'A1')).toEqual(fromDatabase.view.linesBetween(JANE, from, to, 'A1'));
+      expect(held.view.linesBetween(JANE, from, to, asking('A1'))).toEqual(fromDatabase.view.linesBetween(JANE, from, to, asking('A1')));
       expect(held.view.linesOn(JANE, to)).toEqual(fromDatabase.view.linesOn(JANE, to));
       // With a family: that family's lines of the answer without one, held or not.
       for (const family of ['facet', 'esi', 'rfa'] as HistoryFamily[]) {
-        const all = fromDatabase.view.linesBetween(JANE, from, to, 'A2');
-        expect(held.view.linesBetween(JANE, from, to, 'A2', family)).toEqual(all.filter((line) => line.family === family));
-        expect(fromDatabase.view.linesBetween(JANE, from, to, 'A2', family)).toEqual(all.filter((line) => line.family === family));
+        const all = fromDatabase.view.linesBetween(JANE, from, to, asking('A2'));
+        expect(held.view.linesBetween(JANE, from, to, asking('A2'), family)).toEqual(all.filter((line) => line.family === family));
+        expect(fromDatabase.view.linesBetween(JANE, from, to, asking('A2'), family)).toEqual(all.filter((line) => line.family === family));
       }
     }
-    expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31', 'A3', 'esi')).toEqual([]);
+    expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31', asking('A3'), 'esi')).toEqual([]);
     expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31', undefined, 'esi').map((line) => `${line.claimId} ${line.procedure}`)).toEqual(['A3 64483']);
     expect(held.view.linesBetween(JANE, '2026-01-01', '2026-12-31').map((line) => `${line.claimId} ${line.serviceDate} ${line.procedure}`)).toEqual([
       'A1 2026-01-05 64493',
@@ -57,3 +57,7 @@ describe('run view lines', () => {
     ]);
   });
 });
+
+function asking(claimId: string) {
+  return { claimId, frequencyCode: '1', lines: [] };
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { emptyHistory } from '../../src/history/view.js';
+import { emptyHistory } from '../../src/encounter/history-view.js';
 import { noRunHistory, type RunHistory } from '../../src/pipeline/history.js';
 import { processFile, type FileContext, type FormatParts } from '../../src/pipeline/process-file.js';
 import { noProgress } from '../../src/pipeline/progress.js';

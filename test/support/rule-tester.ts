@@ -20,7 +20,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import { emptyHistory, type HistoryView } from '../../src/history/view.js';
+import { emptyHistory, type HistoryView } from '../../src/encounter/history-view.js';
 import { interpolate, runRules } from '../../src/rules/engine.js';
 import type { Finding, RuleModule } from '../../src/rules/types.js';
 import { profiles, type ProfileName } from '../../src/policy/profiles.js';

@@ -2,7 +2,7 @@ import type { Encounter, IsoDate, ServiceLine } from '../../encounter/model.js';
 import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, hasModifier, isSpine } from '../common/spine.js';
 import { addDays, daysBetween, describeSession, noHistory, priorLinesBetween, skipSession } from '../history/shared.js';
-import type { PriorLine } from '../../history/view.js';
+import type { PriorLine } from '../../encounter/history-view.js';
 
 /** Unrelated E/M during a postoperative period. */
 const EM_MODIFIER = '24';

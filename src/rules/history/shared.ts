@@ -9,8 +9,7 @@
  */
 import type { Encounter, IsoDate, Region, ServiceLine, Side } from '../../encounter/model.js';
 import { sessionsOf } from '../../encounter/sessions.js';
-import { historyFamilyOf } from '../../history/records.js';
-import { emptyHistory, patientKeyOf, type HistoryFamily, type PatientKey, type PriorLine, type PriorSession } from '../../history/view.js';
+import { emptyHistory, historyFamilyOf, patientKeyOf, type HistoryFamily, type PatientKey, type PriorLine, type PriorSession } from '../../encounter/history-view.js';
 import type { FindingCause, RuleContext } from '../types.js';
 
 /** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
@@ -159,7 +158,7 @@ const NO_PRIOR_LINES: readonly PriorLine[] = Object.freeze([]);
 /** Lines of other claims for this patient on the session's date (an empty history answers without a patient key). */
 export function priorLinesOn(encounter: Encounter, context: HistoryContext): readonly PriorLine[] {
   if (noHistory(context)) return NO_PRIOR_LINES;
-  return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim.claimId);
+  return context.history.linesOn(patientOf(encounter), encounter.serviceDate, encounter.claim);
 }
 
 /**
@@ -168,7 +167,7 @@ export function priorLinesOn(encounter: Encounter, context: HistoryContext): rea
  */
 export function priorLinesBetween(encounter: Encounter, context: HistoryContext, from: IsoDate, to: IsoDate, family?: HistoryFamily): readonly PriorLine[] {
   if (noHistory(context)) return NO_PRIOR_LINES;
-  return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim.claimId, family);
+  return context.history.linesBetween(patientOf(encounter), from, to, encounter.claim, family);
 }
 
 /**
@@ -424,7 +423,7 @@ function priorSessionsIn(encounter: Encounter, context: HistoryContext, family: 
   const answers = answersFor(encounter, context);
   let prior = findAnswer(answers.prior, family, region, from, to);
   if (prior === undefined) {
-    prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim.claimId);
+    prior = context.history.sessions(patientOf(encounter), family, region, from, to, encounter.claim);
     const answer = { family, region, from, to, value: prior };
     if (answers.prior === null) answers.prior = [answer];
     else answers.prior.push(answer);

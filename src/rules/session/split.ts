@@ -1,5 +1,5 @@
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
-import type { PriorLine } from '../../history/view.js';
+import type { PriorLine } from '../../encounter/history-view.js';
 import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, sidesOf } from '../common/spine.js';
 import { priorLinesOn, skipSession } from '../history/shared.js';

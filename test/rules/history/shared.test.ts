@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeClaim } from '../../../src/encounter/normalize.js';
 import { sessionsOf } from '../../../src/encounter/sessions.js';
-import type { HistoryView, PriorSession } from '../../../src/history/view.js';
+import type { HistoryView, PriorSession } from '../../../src/encounter/history-view.js';
 import { defaultReference } from '../../../src/reference/index.js';
 import { isJCode } from '../../../src/rules/common/drugs.js';
 import { addDays, causesOf, daysBetween, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
