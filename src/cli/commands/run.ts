@@ -29,6 +29,7 @@ export interface RunArgs {
   progress?: boolean;
   'csv-map': string[];
   'max-heap': number;
+  wait: number;
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -79,7 +80,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: DEFAULT_MAX_HEAP_MB,
         requiresArg: true,
       })
+      .option('wait', { describe: 'wait up to SECONDS for a lock (the history in use by another run) instead of failing at once', type: 'number', default: 0, requiresArg: true })
       .check((args) => {
+        if (!(args.wait >= 0)) throw new Error(`Expected \`--wait\` to be a number of seconds from 0 up, got ${String(args.wait)}`);
         if (!Number.isInteger(args['max-heap']) || args['max-heap'] < 32) throw new Error(`Expected \`--max-heap\` to be a whole number of MiB from 32 up, got ${String(args['max-heap'])}`);
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
         if (args['as-of'] !== undefined && !isIsoDate(args['as-of'])) throw new Error(`Expected \`--as-of\` to be a date YYYY-MM-DD, got ${args['as-of']}`);
@@ -106,6 +109,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logFormat: args['log-format'],
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         csvMaps: args['csv-map'],
+        ...(args.wait > 0 ? { waitSeconds: args.wait } : {}),
       },
       args['max-heap'],
     );
