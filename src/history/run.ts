@@ -71,7 +71,6 @@ export class RunHistory {
   /** Per claim of the run: what it superseded (claim indices, rows not loaded), settled, and whether it waits. */
   private readonly effects = new Map<number, { targets: number[]; rows: number[]; settles: number[] }>();
   private readonly awaiting = new Set<number>();
-  private readonly identityCache = new Map<string, PatientIdentity>();
   private version = 0;
   private last: { patient: number; asking: AskingClaim | undefined; version: number; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
 
@@ -161,7 +160,7 @@ export class RunHistory {
 
   private add(fileNumber: number, state: FileState, claim: Claim, fate: 'ready' | 'held'): void {
     const record = toHistoryClaim(claim, fate);
-    const patient = this.patientOf(this.identity(patientKeyOf(claim)));
+    const patient = this.patientOfKey(patientKeyOf(claim));
     const effect = { targets: [] as number[], rows: [] as number[], settles: [] as number[] };
     const { billingNpi, claimId } = record;
     if (record.frequency === '7' || record.frequency === '8') {
@@ -259,16 +258,22 @@ export class RunHistory {
     }
   }
 
-  private identity(key: PatientKey): PatientIdentity {
-    const text = `${key.memberId ?? ''}\u0000${key.lastName ?? ''}\u0000${key.firstName ?? ''}\u0000${key.dateOfBirth ?? ''}\u0000${key.dependent === true ? 1 : 0}`;
-    let identity = this.identityCache.get(text);
-    if (identity === undefined) {
-      identity = identityOf(key);
-      if (this.identityCache.size >= 4096) this.identityCache.clear();
-      this.identityCache.set(text, identity);
+  /** The patient number of a key: the last one asked is kept (the rules of a claim ask about its patient many times). */
+  private patientOfKey(key: PatientKey): number {
+    const last = this.lastKey;
+    if (
+      last !== undefined && last.memberId === key.memberId && last.lastName === key.lastName && last.firstName === key.firstName &&
+      last.dateOfBirth === key.dateOfBirth && last.dependent === key.dependent
+    ) {
+      return this.lastPatient;
     }
-    return identity;
+    this.lastPatient = this.patientOf(identityOf(key));
+    this.lastKey = key;
+    return this.lastPatient;
   }
+
+  private lastKey: PatientKey | undefined;
+  private lastPatient = -1;
 
   /** The patient number of an identity (-1: no identity at all); a patient met the first time has its prior claims loaded. */
   private patientOf(identity: PatientIdentity): number {
@@ -277,8 +282,9 @@ export class RunHistory {
     let patient = this.patients.get(key);
     if (patient !== undefined) return patient;
     patient = this.identities.length;
-    this.patients.set(key, patient);
-    this.identities.push(identity);
+    // Copies: the identity's strings may be slices of an input chunk, which a kept slice would keep alive.
+    this.patients.set(copy(key), patient);
+    this.identities.push({ memberId: identity.memberId === null ? null : copy(identity.memberId), dependentKey: identity.dependentKey, nameKey: identity.nameKey });
     this.partners.push(-1);
     if (identity.memberId !== null && identity.nameKey !== null) {
       const named = this.patients.get(`n:${identity.nameKey}`);
@@ -311,7 +317,7 @@ export class RunHistory {
    * order, then the run's in arrival order. Kept until the next claim is added (the rules ask many times).
    */
   private answer(key: PatientKey, asking: AskingClaim | undefined): AnswerLine[] {
-    const patient = this.patientOf(this.identity(key));
+    const patient = this.patientOfKey(key);
     const last = this.last;
     if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version) return last.lines;
     let excluded: Set<number> | undefined;
@@ -376,6 +382,10 @@ export class RunHistory {
     cache.set(slot, sessions);
     return sessions;
   }
+}
+
+function copy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function sidesOf(bits: number): ('left' | 'right')[] {

@@ -241,6 +241,9 @@ export class SqliteHistoryStore implements HistoryStore {
     const result = emptyResult(file, 'added');
     const claimRows = new RowBatch(this.db, 'INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status, awaiting_original, first_date, last_date, line_count, charge_cents)', 13);
     const lineRows = new RowBatch(this.db, 'INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)', 13);
+    // The write path gives every row its parents itself (the file row, patient rows, claim rows in order): SQLite's
+    // foreign key checks would repeat that at a look-up per line. They cannot change inside a transaction.
+    this.db.pragma('foreign_keys = OFF');
     try {
       this.db.transaction(() => {
         const fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
@@ -264,7 +267,6 @@ export class SqliteHistoryStore implements HistoryStore {
             row, fileId, claim.claimId, claim.billingNpi, claim.frequency, claim.payerClaimNumber, patientId, claim.status, awaiting ? 1 : 0,
             first, last, claim.lines.length, claim.chargeCents,
           ]);
-          if (supersedes.length > 0) claimRows.flush(); // superseded_by names this claim's row
           for (const target of supersedes) {
             s.supersede.run(row, target);
             s.deactivateLines.run(target);
@@ -294,6 +296,8 @@ export class SqliteHistoryStore implements HistoryStore {
       this.patientIds.clear();
       this.memberless = s.memberlessCount.get() as number;
       throw error;
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
     return result;
   }
