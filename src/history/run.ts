@@ -17,11 +17,19 @@ import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
 import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
 
+/**
+ * Memory for the claims a run holds (ClaimTable's arrays): a gigabyte of input fits. Past it, once a recorded file
+ * ends, the run lets go of what the store now holds and loads it again as needed.
+ */
+const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+
 export interface RunOptions {
   /** Record each file's claims when it is committed (false: `--no-record`, keep them for the rest of the run). */
   record: boolean;
   /** Hashes of every input of the run (their rows in the store are left out: the run reads them again). */
   inputHashes?: readonly string[];
+  /** Memory for the claims held (default MEMORY_BUDGET_BYTES). */
+  memoryBudgetBytes?: number;
 }
 
 export interface FileRecorder {
@@ -54,11 +62,11 @@ interface FileState {
 
 export class RunHistory {
   readonly view: HistoryView;
-  private readonly table = new ClaimTable();
+  private table = new ClaimTable();
   private readonly patients = new Map<string, number>();
-  private readonly identities: PatientIdentity[] = [];
+  private identities: PatientIdentity[] = [];
   /** A member patient and the name-only patient it took over (-1: none): each answer holds the other's run claims. */
-  private readonly partners: number[] = [];
+  private partners: number[] = [];
   /** File numbers: names, and whether the file is one of this run's. */
   private readonly fileNames: string[] = [];
   private readonly runFile: boolean[] = [];
@@ -123,6 +131,7 @@ export class RunHistory {
           this.table.setRow(state.claims[i]!, row);
           this.rowClaims.set(row, state.claims[i]!);
         });
+        if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
         return result;
       },
       discard: () => {
@@ -137,6 +146,27 @@ export class RunHistory {
         this.version++;
       },
     };
+  }
+
+  /**
+   * Drops every claim held: what the run recorded is in the store, and the store's loads now reach it (and the
+   * earlier recordings of this run's inputs, whose own reading the run lets go of too).
+   */
+  private letGo(): void {
+    this.table = new ClaimTable();
+    this.patients.clear();
+    this.identities = [];
+    this.partners = [];
+    this.members.clear();
+    this.rowClaims.clear();
+    this.supersededRows.clear();
+    this.effects.clear();
+    this.awaiting.clear();
+    this.fileStates.length = 0;
+    this.lastKey = undefined;
+    this.last = undefined;
+    this.version++;
+    this.store.beginRun([]);
   }
 
   private *toRecord(state: FileState): Generator<ClaimToRecord> {
@@ -267,10 +297,22 @@ export class RunHistory {
     ) {
       return this.lastPatient;
     }
-    this.lastPatient = this.patientOf(identityOf(key));
+    // A subscriber with a member id is its member id: found without normalizing names or hashing them.
+    let patient = key.memberId !== undefined && key.dependent !== true ? this.members.get(key.memberId) : undefined;
+    if (patient === undefined) {
+      patient = this.patientOf(identityOf(key));
+      if (key.memberId !== undefined && key.dependent !== true && patient >= 0) {
+        if (this.members.size >= 65_536) this.members.clear();
+        this.members.set(copy(key.memberId), patient);
+      }
+    }
+    this.lastPatient = patient;
     this.lastKey = key;
-    return this.lastPatient;
+    return patient;
   }
+
+  /** Patients by the member id of a subscriber key, as written on the claim (a look-up, not a new identity). */
+  private readonly members = new Map<string, number>();
 
   private lastKey: PatientKey | undefined;
   private lastPatient = -1;

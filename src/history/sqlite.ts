@@ -147,6 +147,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   beginRun(inputHashes: readonly string[]): void {
     this.lastFile = this.statements.lastFile.get() as number;
+    this.excludedFiles.clear();
     for (const hash of inputHashes) {
       const file = this.findFile(hash);
       if (file !== undefined) this.excludedFiles.add(file.id);

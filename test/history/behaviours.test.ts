@@ -133,6 +133,26 @@ describe('replacements and voids', () => {
   });
 });
 
+describe('memory', () => {
+  it('a run past its memory budget lets go of recorded files and reads them back from the store, seeing the same', () => {
+    const seen = (budget: number | undefined) => {
+      const store = openHistory(':memory:');
+      const run = new RunHistory(store, { record: true, ...(budget === undefined ? {} : { memoryBudgetBytes: budget }) });
+      const first = run.file(file('one.837'));
+      first.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'held');
+      first.add(claim({ id: 'C2', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      first.commit();
+      const second = run.file(file('two.837'));
+      const answer = linesOn(run, '2026-03-02', asking({ id: 'X1' }));
+      second.add(claim({ id: 'R1', freq: '7', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      second.commit();
+      return [...answer, ...facetSessions(store)];
+    };
+    expect(seen(1)).toEqual(['one.837#C1 64493 (pending)', '2026-03-02 one.837#C1 pending', '2026-03-09 two.837#R1']);
+    expect(seen(1)).toEqual(seen(undefined));
+  });
+});
+
 describe('prior files', () => {
   let dir: string;
   beforeEach(() => {
