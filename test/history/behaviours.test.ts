@@ -49,7 +49,7 @@ describe('held claims', () => {
     const clean = claimOf({ id: 'D1', file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] });
     const result = runRules(clean, { rules: [duplicate], policy: profiles.medicare, reference: defaultReference, history: run.view, asOf: '2026-11-27', fix: false });
     expect(result.findings.map((finding) => finding.message)).toEqual([
-      'Unexpected 64483-RT on 2026-10-01: already billed in nightly.837 claim H1 line 1 (64483-RT), expected it once (send a correction as a replacement, frequency 7)',
+      'Unexpected 64483-RT on 2026-10-01: already billed in nightly.837 claim H1 (held) line 1 (64483-RT), expected it once (send a correction as a replacement, frequency 7)',
     ]);
   });
 
