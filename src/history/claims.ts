@@ -133,7 +133,7 @@ type Column = Int32Array | Float64Array | Uint8Array | Uint16Array;
 
 function grown<T extends Column>(column: T, length: number): T {
   if (length <= column.length) return column;
-  const next = new (column.constructor as new (length: number) => T)(Math.max(length, column.length * 2, 1024));
+  const next = new (column.constructor as new (length: number) => T)(Math.max(length, Math.ceil(column.length * 1.5), 1024));
   next.set(column as never);
   return next;
 }
@@ -220,7 +220,7 @@ export class ClaimTable {
     if (claim.payerClaimNumber !== null) this.payerNumbers.set(index, JSON.parse(JSON.stringify(claim.payerClaimNumber)) as string);
     const idLength = Buffer.byteLength(claim.claimId);
     if (this.idBytes + idLength > this.ids.length) {
-      const next = Buffer.alloc(Math.max(this.idBytes + idLength, this.ids.length * 2, 64 * 1024));
+      const next = Buffer.alloc(Math.max(this.idBytes + idLength, Math.ceil(this.ids.length * 1.5), 64 * 1024));
       this.ids.copy(next, 0, 0, this.idBytes);
       this.ids = next;
     }

@@ -18,6 +18,8 @@ import type { ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientCl
 
 /** Page cache of the history database (negative: KiB). */
 const CACHE_KIB = -4096;
+/** Page cache while a file's lines are sorted into place: SQLite's sorter takes as much memory as the cache may. */
+const SORT_CACHE_KIB = -1024;
 /** Rows per multi-row INSERT. */
 const BATCH_ROWS = 64;
 
@@ -288,7 +290,9 @@ export class SqliteHistoryStore implements HistoryStore {
         }
         claimRows.flush();
         lineRows.flush();
+        this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
         s.moveStaged.run();
+        this.db.pragma(`cache_size = ${CACHE_KIB}`);
         s.clearStaged.run();
         s.finishFile.run(result.claims, result.lines, fileId);
         this.fileNames.set(fileId, file.name);
