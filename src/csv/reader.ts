@@ -17,7 +17,7 @@ import { createWriteStream, ReadStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';

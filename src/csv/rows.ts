@@ -4,7 +4,7 @@
  * back byte for byte and every problem can name its line.
  */
 import { once } from 'node:events';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError as CsvParseError } from 'csv-parse';
 
 export interface ParsedRow {
   fields: string[];
@@ -21,7 +21,7 @@ export interface RowSourceState {
   /** Bytes read in all (trailing blank lines after the last row included). */
   totalBytes: number;
   /** csv-parse's error, when the file could not be parsed to its end (rows before it were yielded). */
-  error?: CsvError | Error;
+  error?: CsvParseError | Error;
 }
 
 export interface RowSourceOptions {

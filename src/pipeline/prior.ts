@@ -19,7 +19,7 @@ import type { ReferenceData } from '../reference/types.js';
 import { readX12 } from '../x12/reader.js';
 import { detectFormat, readHead } from './inputs.js';
 import { chooseCsvMap } from './parts.js';
-import type { FileProblem } from './types.js';
+import type { FileProblem } from '../formats/types.js';
 
 export interface PriorOptions {
   /** The name messages cite (default: the path as given). */

@@ -20,7 +20,7 @@ import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } fr
 import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
-import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from './types.js';
+import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {
@@ -135,9 +135,8 @@ interface PassOutcome {
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
-  // 64 KiB reads, not 1 MiB: the X12 reader assembles every claim of a chunk before yielding the first, and with
-  // 1 MiB chunks those ~2,500 claims outlive young-generation GCs (copied, promoted): 50 MB run −25% CPU, −130 MB
-  // peak RSS (16 KiB and 128 KiB measured slower).
+  // 64 KiB reads: the X12 reader assembles every claim of a chunk before yielding the first, and the claims of a
+  // larger chunk outlive young-generation collections (copied, promoted). Figures: docs/performance.md.
   const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
@@ -341,7 +340,7 @@ function providerOf(claim: Claim, row: ExceptionRow): string {
 
 /**
  * A file whose written claims do not add up to the claims read: its outputs cannot be trusted, so none is kept
- * (DESIGN.md: output complete or absent), its claims are not recorded in the history, and the report carries
+ * (an output is complete or absent), its claims are not recorded in the history, and the report carries
  * nothing of its claims (no rows, no test cases, zero counts: the report's totals stay equal to what was written).
  * run.ts reports the file as failed with RUN_CONSERVATION (whose message gives the counts) and exits 3.
  */

@@ -1,7 +1,7 @@
 /**
  * One `spinescrub run`: expand and prepare the inputs, ingest `--prior` files, process the files (p-limit),
  * then write the exception report, the HTML page and junit.xml, and move every output to its final name.
- * Returns the exit code (DESIGN.md: 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
+ * Returns the exit code (README "Exit codes": 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
@@ -18,10 +18,13 @@ import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH } from '../history/defaults.js';
 import { HistoryError } from '../history/errors.js';
 import type { HistoryView } from '../encounter/history-view.js';
-import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
+import { loadPolicy, type PolicySet } from '../policy/load.js';
+import { ConfigError } from '../policy/errors.js';
+import { CsvError } from '../csv/errors.js';
+import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
-import { checkClaim } from '../rules/engine.js';
+import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
@@ -71,7 +74,7 @@ export interface RunOptions {
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** Tests: the rule list and reference data (default: the real ones). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
 }
 
@@ -82,24 +85,14 @@ export interface RunOutcome {
   bytes: number;
 }
 
-/** A usage or configuration problem: exit 2. */
-export class UsageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.code = code;
-  }
-}
-
 const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
 
 /** Validators for one finding and the summary (a run validates what it writes, streaming). */
 async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
   const { readFile } = await import('node:fs/promises');
   const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
-  // validateSchema off: checking our own committed schema against the 2020-12 meta-schema cost ~45 ms a run
-  // (test/report/exceptions.test.ts compiles it with the meta-schema check); rows are validated the same.
+  // validateSchema off: our own committed schema is checked against the meta-schema by a test
+  // (test/report/exceptions.test.ts), not on every run; rows are validated the same.
   const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
   ajv.addSchema(schema);
   const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
@@ -270,13 +263,19 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     let lastNormalized: Claim | null = null;
     // Rows are checked against the report's schema as each file spills them; the summary at the end.
     const validators = await reportValidators();
+    // The rules made ready once per policy of the run (a payer may have a policy of its own).
+    const preparedRules = new Map<ReturnType<PolicySet['policyFor']>, PreparedRules>();
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
       check: (claim: Claim, view: HistoryView) => {
+        const policy = policies.policyFor(claim.payerId);
+        let prepared = preparedRules.get(policy);
+        if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
         const checked = checkClaim(claim, {
           rules: ruleList,
-          policy: policies.policyFor(claim.payerId),
+          policy,
+          prepared,
           reference,
           history: view,
           asOf: options.asOf,
@@ -456,8 +455,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError) {
-      logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError) {
+      logger.error('usage', error.message, { code: error.code });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.
@@ -471,8 +470,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
 /**
  * junit.xml: its head, each file's suite around the file's spill of test cases (copied as bytes), its tail. Written
- * with synchronous calls through one reused buffer: a stream copy allocated a new buffer per chunk, and those dead
- * buffers (tens of MB before a collection) were the 200 MB run's peak RSS.
+ * with synchronous calls through one reused buffer: a stream copy allocates a new buffer per chunk, and those dead
+ * buffers would set a large run's peak memory.
  */
 function writeJunitFile(file: string, head: string, suites: readonly { open: string; error: string; spill: string | null }[]): void {
   const buffer = Buffer.allocUnsafe(64 * 1024);

@@ -1,6 +1,6 @@
 export { medicare, guide, profiles, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+export { ConfigError, type ConfigErrorCode } from './errors.js';
 export {
-  ConfigError,
   loadPolicy,
   policyFromData,
   resolvePolicy,

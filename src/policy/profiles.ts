@@ -1,5 +1,5 @@
 /**
- * The built-in policy profiles as data (rules.md "Policy values"): `medicare` (default: CMS LCDs, NCCI, MPFS
+ * The built-in policy profiles as data: `medicare` (default: CMS LCDs, NCCI, MPFS
  * indicators) and `guide` (the Spine Pain Management Coding Guide's limits). Rule severities per profile live in
  * each rule's meta; a profile only overrides them through `severities`.
  */

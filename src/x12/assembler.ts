@@ -6,8 +6,8 @@
  */
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
-import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn, splitOn } from './tokenizer.js';
+import type { FileProblem, ReadClaim } from '../formats/types.js';
+import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn } from './tokenizer.js';
 import { parseCentsAt, parseD8, parseQuantity, sharedValue } from './values.js';
 
 export interface Interchange {
@@ -112,7 +112,7 @@ class Loop implements HlLoop {
 /*
  * Envelope objects are made with their trailer fields (undefined until the trailer is read): a field added when the
  * trailer comes would give the object another hidden class while the writer still writes its claims, and V8 would
- * throw away the writer's optimized code (a deoptimization per SE on the 50 MB file).
+ * throw away the writer's optimized code at every SE.
  */
 function newInterchange(isa: Segment): Interchange {
   return { isa, iea: undefined, padding: undefined };

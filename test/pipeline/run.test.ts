@@ -187,6 +187,13 @@ describe('runPipeline', () => {
     expect(outcome.stderr).toContain('CFG_POLICY_NOT_FOUND');
   });
 
+  it('refuses an unreadable CSV column map (exit 2, one line naming the file)', async () => {
+    const map = path.join(work, 'no-map.json');
+    const outcome = await run([file('clean.837', CLEAN)], { csvMaps: [map] });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toBe(`spinescrub: error: CFG_CSV_MAP_NOT_FOUND: ${map}: no such file\n`);
+  });
+
   it('writes untouched claims byte-identical with --no-fix', async () => {
     const clean = file('clean.837', CLEAN);
     await run([clean], { fix: false, record: false });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Writable } from 'node:stream';
-import type { ClaimWriter } from '../../src/pipeline/types.js';
+import type { ClaimWriter } from '../../src/formats/types.js';
 import { cleanClaim, cleanCsv, cleanCsvRows, cleanup, csvText, listTree, readExceptions, runInProcess, tempDir, writeInput, writtenClaims, x12ClaimIds, x12File } from './helpers.js';
 
 /** The fault to inject: drop the claim with this id (the writer then reports only what it wrote). */

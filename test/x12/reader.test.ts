@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
 import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
-import { buildInterchange, STANDARD } from './synth.js';
+import { buildInterchange } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
 import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
 import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
-import type { ReadClaim, ReadyClaims } from '../../src/pipeline/types.js';
+import type { ReadClaim, ReadyClaims } from '../../src/formats/types.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 

@@ -20,7 +20,11 @@ export const rulesCommand = {
       .example('$0 rules --policy payer.json', 'the catalogue with the severities a payer policy gives') as unknown as Argv<RulesArgs>,
   handler: async (args: RulesArgs): Promise<number> => {
     // Loaded when the command runs: the catalogue and reference data stay out of the main thread of a `run`.
-    const [{ ConfigError, loadPolicy }, { rules }] = await Promise.all([import('../../policy/load.js'), import('../../rules/index.js')]);
+    const [{ ConfigError }, { loadPolicy }, { rules }] = await Promise.all([
+      import('../../policy/errors.js'),
+      import('../../policy/load.js'),
+      import('../../rules/index.js'),
+    ]);
     let policy: ResolvedPolicy | undefined;
     if (args.policy !== undefined) {
       try {

@@ -1,5 +1,5 @@
 /**
- * HCPCS drug table (domain-rules.md §5): billing units of the long descriptor, deleted codes and their
+ * HCPCS drug table (docs/rules/drug/): billing units of the long descriptor, deleted codes and their
  * replacement, local anesthetics included in the procedure, and the two codes that look wrong on a spine claim.
  * Deleted codes stay in the table (no `effective.to`) so that `drug/deleted-code` can still look them up.
  */
@@ -57,12 +57,12 @@ export const DRUGS: readonly DrugInfo[] = [
   {
     code: 'J0665', description: 'Injection, bupivacaine, not otherwise specified, 0.5 mg', billingUnitMg: 0.5, localAnesthetic: true,
     effective: {},
-    sources: [{ key: 'S21' }, { key: 'domain-rules §5', note: 'local anesthetic included in the procedure: policy U-high' }],
+    sources: [{ key: 'S21' }, { key: 'NCCI policy', note: 'local anesthetic included in the procedure (unverified)' }],
   },
   {
     code: 'J2001', description: 'Injection, lidocaine HCl for intravenous infusion, 10 mg', billingUnitMg: 10, localAnesthetic: true,
     effective: {},
-    sources: [{ key: 'domain-rules §5', note: 'U-high: not for local infiltration; local anesthetic included in the procedure' }],
+    sources: [{ key: 'NCCI policy', note: 'unverified: not for local infiltration; local anesthetic included in the procedure' }],
   },
 ];
 

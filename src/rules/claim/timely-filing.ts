@@ -20,7 +20,7 @@ export default defineRule<{ days: number }>({
     phase: 'structure',
     docs: {
       description: 'A date of service more than 365 days before the run date (`--as-of`) is past the filing limit.',
-      source: '42 CFR 424.44 (claims filed within 12 months of the date of service); rules.md claim structure',
+      source: '42 CFR 424.44 (claims filed within 12 months of the date of service)',
       url: 'docs/rules/claim/timely-filing.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -10,7 +10,7 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: "The claim's total charge (CLM02) must equal the sum of its line charges.",
-      source: '005010X222A1 CLM02 (total claim charge = sum of SV102); domain-rules.md §6',
+      source: '005010X222A1 CLM02 (total claim charge = sum of SV102)',
       url: 'docs/rules/claim/total-mismatch.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -16,7 +16,7 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: 'Radiculopathy M54.1x must not be coded with a disc or spondylosis code with radiculopathy (M50.1x, M51.1x, M47.2x) of the same region.',
-      source: 'ICD-10-CM tabular M54.1 Excludes1; guideline I.A.12.a; domain-rules.md §4, §7.1, §8 SP-011',
+      source: 'ICD-10-CM tabular M54.1 Excludes1; guideline I.A.12.a',
       url: 'docs/rules/dx/excludes1-radiculopathy.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -49,7 +49,8 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'Imaging guidance (77002, 77003, 77012, 76942, 72275) is included in the image-guided spine codes and is not billed with them.',
-      source: 'CPT descriptors of 62321/62323/64479–64495/64633–64636 (imaging guidance and contrast inclusive); NCCI; domain-rules.md §1.4, §8 SP-002 [S30][S29]',
+      source:
+        'CPT descriptors of 62321/62323/64479–64495/64633–64636 (imaging guidance and contrast inclusive); NCCI [S30][S29]',
       url: 'docs/rules/imaging/bundled.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -8,8 +8,9 @@ const BEGINNING = '0001-01-01';
 /**
  * A first RFA in a region needs prior diagnostic facet blocks (2 under the LCDs, 1 under the guide) on its side:
  * bilateral blocks (50, or a line without a side) serve both sides; an RFA of both sides needs them on each. An
- * earlier RFA in the region on that side means the blocks were done before it. Not a coverage limit: the history may be incomplete
- * (blocks billed by another practice, or before the history began). Without a history index it does not run.
+ * earlier RFA in the region on that side means the blocks were done before it. Not a coverage limit: the history
+ * may be incomplete (blocks billed by another practice, or before the history began). Without a history index it
+ * does not run.
  */
 export default defineRule({
   meta: {
@@ -19,7 +20,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'An RFA with fewer prior facet sessions on its side of the region than the policy expects before a first RFA, and no earlier RFA there.',
-      source: 'domain-rules.md §3.3 (MBB prerequisite for RFA: two diagnostic MBBs, U-high) [S5]; SP-015; rules.md Policy values (guide: 1)',
+      source: 'Facet LCD L38803 (two diagnostic MBBs before a first RFA) [S5]',
       url: 'docs/rules/rfa/prior-blocks.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },
