@@ -17,11 +17,10 @@ import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
 import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
 
-/**
- * Memory for the claims a run holds (ClaimTable's arrays): a gigabyte of input fits. Past it, once a recorded file
- * ends, the run lets go of what the store now holds and loads it again as needed.
- */
+/** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+/** A member id that normalizing leaves as it is (identity.ts). */
+const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
 
 export interface RunOptions {
   /** Record each file's claims when it is committed (false: `--no-record`, keep them for the rest of the run). */
@@ -157,7 +156,6 @@ export class RunHistory {
     this.patients.clear();
     this.identities = [];
     this.partners = [];
-    this.members.clear();
     this.rowClaims.clear();
     this.supersededRows.clear();
     this.effects.clear();
@@ -297,22 +295,13 @@ export class RunHistory {
     ) {
       return this.lastPatient;
     }
-    // A subscriber with a member id is its member id: found without normalizing names or hashing them.
-    let patient = key.memberId !== undefined && key.dependent !== true ? this.members.get(key.memberId) : undefined;
-    if (patient === undefined) {
-      patient = this.patientOf(identityOf(key));
-      if (key.memberId !== undefined && key.dependent !== true && patient >= 0) {
-        if (this.members.size >= 65_536) this.members.clear();
-        this.members.set(copy(key.memberId), patient);
-      }
-    }
+    // A subscriber whose member id needs no normalizing is found by it, without normalizing or hashing names.
+    const plain = key.memberId !== undefined && key.dependent !== true && PLAIN_MEMBER_ID.test(key.memberId);
+    const patient = (plain ? this.patients.get(`m:${key.memberId!}|`) : undefined) ?? this.patientOf(identityOf(key));
     this.lastPatient = patient;
     this.lastKey = key;
     return patient;
   }
-
-  /** Patients by the member id of a subscriber key, as written on the claim (a look-up, not a new identity). */
-  private readonly members = new Map<string, number>();
 
   private lastKey: PatientKey | undefined;
   private lastPatient = -1;

@@ -22,6 +22,8 @@ const CACHE_KIB = -4096;
 const SORT_CACHE_KIB = -1024;
 /** Rows per multi-row INSERT. */
 const BATCH_ROWS = 64;
+/** Patient rows the write path remembers by identity. */
+const PATIENT_IDS_REMEMBERED = 100_000;
 
 export interface OpenOptions {
   /** Open for reading only (stats, patient): the database must exist, and no lock is taken. */
@@ -330,7 +332,7 @@ export class SqliteHistoryStore implements HistoryStore {
       id = Number(s.insertPatient.run(memberId, dependentKey, nameKey).lastInsertRowid);
       if (memberId === null) this.memberless++;
     }
-    if (this.patientIds.size >= 100_000) this.patientIds.clear();
+    if (this.patientIds.size >= PATIENT_IDS_REMEMBERED) this.patientIds.clear();
     this.patientIds.set(key, id);
     return id;
   }
