@@ -10,7 +10,7 @@
  *   sees what it supersedes. One with nothing to supersede waits for its original (which then arrives superseded).
  * - Re-runs: the store leaves out the rows of this run's own input files; the run's reading of them counts instead.
  */
-import type { Claim, Region } from '../encounter/model.js';
+import type { Claim, IsoDate, Region } from '../encounter/model.js';
 import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from '../encounter/history-view.js';
 import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus, type HistoryLine } from './claims.js';
 import { HistoryError } from './errors.js';
@@ -79,7 +79,7 @@ export class RunHistory {
   private readonly effects = new Map<number, { targets: number[]; rows: number[]; settles: number[] }>();
   private readonly awaiting = new Set<number>();
   private version = 0;
-  private last: { patient: number; asking: AskingClaim | undefined; version: number; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
+  private last: { patient: number; asking: AskingClaim | undefined; version: number; from: IsoDate; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
 
   constructor(
     private readonly store: HistoryStore,
@@ -89,14 +89,14 @@ export class RunHistory {
     this.view = {
       available: true,
       sessions: (patient, family, region, from, to, asking) => {
-        const all = this.sessionsOf(patient, asking, family, region);
+        const all = this.sessionsOf(patient, asking, family, region, from);
         let qualifying = 0;
         for (const session of all) if (session.serviceDate >= from && session.serviceDate <= to) qualifying++;
         return qualifying === all.length ? all : all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
       },
-      linesOn: (patient, serviceDate, asking) => this.answer(patient, asking).filter((line) => line.serviceDate === serviceDate).map(toPriorLine),
+      linesOn: (patient, serviceDate, asking) => this.answer(patient, asking, serviceDate).filter((line) => line.serviceDate === serviceDate).map(toPriorLine),
       linesBetween: (patient, from, to, asking, family) =>
-        this.answer(patient, asking)
+        this.answer(patient, asking, from)
           .filter((line) => line.serviceDate >= from && line.serviceDate <= to && (family === undefined || line.family === family))
           .map(toPriorLine),
     };
@@ -344,13 +344,14 @@ export class RunHistory {
   }
 
   /**
-   * The live lines of a patient's other claims, for one asking claim: prior claims' lines in (date, row, line)
-   * order, then the run's in arrival order. Kept until the next claim is added (the rules ask many times).
+   * The live lines dated `from` or later of a patient's other claims, for one asking claim: prior claims' lines in
+   * (date, row, line) order, then the run's in arrival order. Kept until the next claim is added (the rules ask
+   * many times); a question reaching further back builds it again from its date.
    */
-  private answer(key: PatientKey, asking: AskingClaim | undefined): AnswerLine[] {
+  private answer(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate): AnswerLine[] {
     const patient = this.patientOfKey(key);
     const last = this.last;
-    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version) return last.lines;
+    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version && last.from <= from) return last.lines;
     let excluded: Set<number> | undefined;
     if (asking !== undefined && (asking.frequencyCode === '7' || asking.frequencyCode === '8')) excluded = new Set(this.supersededBy(patient, asking).claims);
     const billingNpi = asking?.billingNpi ?? '';
@@ -370,17 +371,19 @@ export class RunHistory {
       const claimId = this.table.claimId(claim);
       const claimBilling = this.table.billingNpi(claim);
       const pending = this.table.status(claim) === 'held';
-      for (let seq = 0; seq < this.table.lineCount(claim); seq++) target.push(answerLine(claim, file, claimId, claimBilling, pending, this.table.line(claim, seq)));
+      for (let seq = 0; seq < this.table.lineCount(claim); seq++) {
+        if (this.table.lineDateOf(claim, seq) >= from) target.push(answerLine(claim, file, claimId, claimBilling, pending, this.table.line(claim, seq)));
+      }
     }
     if (prior.length > 1) prior.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : this.table.row(a.claim) - this.table.row(b.claim)));
     const lines = prior.length === 0 ? run : run.length === 0 ? prior : prior.concat(run);
-    this.last = { patient, asking, version: this.version, lines, sessions: new Map() };
+    this.last = { patient, asking, version: this.version, from, lines, sessions: new Map() };
     return lines;
   }
 
   /** The sessions of a family and region in an answer: one per claim and date, in (date, file, claim id) order. */
-  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region): PriorSession[] {
-    const lines = this.answer(key, asking);
+  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region, from: IsoDate): PriorSession[] {
+    const lines = this.answer(key, asking, from);
     const cache = this.last!.sessions;
     const slot = `${family}|${region}`;
     let sessions = cache.get(slot);
