@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Prints one line when no Chromium is installed (the browser tests then skip).
+    globalSetup: ['test/support/browser-setup.ts'],
   },
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_UMASK } from '../pipeline/staging.js';
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { RunOutOfMemory } from './run-in-worker.js';
@@ -12,6 +13,8 @@ class UsageFailure extends Error {}
  */
 export async function runCli(argv: string[]): Promise<number> {
   let exitCode = 0;
+  // Outputs and the history database carry patient data: created readable by the user only (`run --umask` widens it).
+  process.umask(DEFAULT_UMASK);
   // yargs drops a bare `-` (standard input) from positionals: carry it through as a token the commands map back.
   const endOfOptions = argv.indexOf('--');
   const args = argv.map((arg, index) => (arg === '-' && (endOfOptions < 0 || index < endOfOptions) ? STDIN_TOKEN : arg));
@@ -29,7 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     await cli
       .usage('$0 <command> [options]')
-      .demandCommand(1, 'Name a command: run, history, rules or explain.')
+      .demandCommand(1, 'Name a command: run, history, reference, rules or explain.')
       .strict()
       .help()
       .version()

@@ -26,10 +26,10 @@ const YOUNG_GENERATION_MB = 24;
 const WORKER_ENTRY = new URL('./run-worker.js', import.meta.url);
 /**
  * Run from the TypeScript sources (tests, through tsx): tsx's loader is not inherited by a worker, so the worker
- * starts with a line that registers it and then imports the source.
+ * starts with a line that registers it (found from here, whatever the working directory) and then imports the source.
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const SOURCE_WORKER = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./run-worker.ts', import.meta.url).href)}); })`;
+const SOURCE_WORKER = `import(${JSON.stringify(FROM_SOURCE ? import.meta.resolve('tsx/esm/api') : '')}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./run-worker.ts', import.meta.url).href)}); })`;
 
 export class RunOutOfMemory extends Error {
   constructor(readonly maxHeapMb: number) {

@@ -13,6 +13,7 @@ import type { HistoryView } from '../encounter/history-view.js';
 import type { ClaimResult } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
 import { spillCsvRecord, spillJsonRecord } from '../report/exceptions.js';
+import { HeldIndex, heldRecordOf, type HeldRecord } from '../report/held.js';
 import { spillJunitTestCase } from '../report/junit.js';
 import { SpillFile } from '../report/sync-file.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
@@ -32,8 +33,12 @@ export interface FormatParts {
 export interface FileContext {
   staging: Staging;
   formats: FormatParts;
-  /** The engine for one claim, with the run's policy, reference, rules, date and fix setting bound. */
-  check(claim: Claim, history: HistoryView): ClaimResult;
+  /**
+   * The engine for one claim, with the run's policy, reference, rules, date and fix setting bound; `noFix`: the
+   * claim is checked but nothing of it is changed (a claim of a broken envelope may be incomplete: its money and
+   * lines are written as read).
+   */
+  check(claim: Claim, history: HistoryView, noFix?: boolean): ClaimResult;
   /** Normalizes a claim for the history (the engine returns the input object when nothing changed). */
   normalize(claim: Claim): Claim;
   history: RunHistory;
@@ -42,6 +47,8 @@ export interface FileContext {
   progress: Progress;
   /** Checks an exception row against the report's schema (throws when it does not match), as it is spilled. */
   validateRow?(row: ExceptionRow): void;
+  /** Checks a held claim's work-queue entry against the report's schema, as it is spilled. */
+  validateHeld?(record: HeldRecord): void;
 }
 
 export interface PreparedInput {
@@ -66,6 +73,9 @@ export interface FileResult {
   /** The same rows as CSV records (csvRecord). */
   csvSpill: string | null;
   junitSpill: string | null;
+  /** The file's held claims, one JSON record a line (HeldIndex says where each lies; null: none kept). */
+  heldSpill: string | null;
+  heldIndex: HeldIndex;
   /** Completed temporary files to commit as ready/<outputName> and held/<outputName>. */
   ready: string | null;
   held: string | null;
@@ -146,11 +156,14 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
   const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
   const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
+  const heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
   // Rows and test cases are written into the spills as bytes, through a reused buffer each, with synchronous
   // writes of ~64 KiB (no string per batch, no Buffer per write, no stream callbacks).
   const rowsOut = new SpillFile(rowsSpill);
   const csvOut = new SpillFile(csvSpill);
   const junitOut = new SpillFile(junitSpill);
+  const heldOut = new SpillFile(heldSpill);
+  const heldIndex = new HeldIndex();
   const aggregate = new ReportAggregate();
   let claimsRead = 0;
   let readyCount = 0;
@@ -177,7 +190,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       let checked = true;
       try {
-        result = context.check(read.claim, fileHistory.view);
+        result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
         checked = false;
         // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
@@ -221,6 +234,11 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
         spillCsvRecord(row, csvOut);
       }
       spillJunitTestCase(outcome, junitOut);
+      if (fate === 'held') {
+        const record = heldRecordOf(outcome);
+        context.validateHeld?.(record);
+        heldIndex.spill(record, heldOut);
+      }
       // The history holds every service the claims bill: released ones, and held ones as pending until their
       // correction supersedes them. Not the claims of a file held whole (its envelope is broken: it comes again),
       // nor a claim the rules could not check. Without a history index there is nothing to add to.
@@ -240,6 +258,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   } catch (error) {
     // As for await … of does when its body throws: the reader is closed (an error closing it is not the story).
     if (inClaim) await claims.return(undefined).catch(() => undefined);
+    // The output's file system is full or read-only: the run cannot complete, whatever the file held.
+    if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      if (!stream.destroyed) stream.destroy();
+      for (const spill of [rowsOut, csvOut, junitOut]) {
+        try {
+          spill.close();
+        } catch {
+          // Its last bytes cannot be written either: the file goes with the run's directory.
+        }
+      }
+      await ready.discard();
+      await held.discard();
+      throw error;
+    }
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
     reader.problems.push({
       code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
@@ -260,16 +292,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     try {
       csvOut.close();
     } finally {
-      junitOut.close();
+      try {
+        junitOut.close();
+      } finally {
+        heldOut.close();
+      }
     }
   }
   const readyOut = await ready.close();
-  const heldOut = await held.close();
+  const heldFile = await held.close();
 
-  const written = readyOut.claims + heldOut.claims;
+  const written = readyOut.claims + heldFile.claims;
   const conservation =
     claimsRead !== readyCount + heldCount || written !== claimsRead
-      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldOut.claims} to held`
+      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
       : null;
   const problems = [...reader.problems];
   const readable = !problems.some((problem) => problem.envelope || problem.fatal);
@@ -295,8 +331,10 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       rowsSpill,
       csvSpill,
       junitSpill,
+      heldSpill,
+      heldIndex,
       ready: readyOut.path,
-      held: heldOut.path,
+      held: heldFile.path,
       conservation,
       history: 'not-recorded',
     },
@@ -306,9 +344,13 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       await unlink(rowsSpill).catch(() => undefined);
       await unlink(csvSpill).catch(() => undefined);
       await unlink(junitSpill).catch(() => undefined);
+      await unlink(heldSpill).catch(() => undefined);
     },
   };
 }
+
+/** Errors of the output's file system (the run fails with exit 2), never a problem of the file being read. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** One holding finding per problem code (the first message of that code, with how many more there were). */
 function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
@@ -355,6 +397,8 @@ async function failedConservation(pass: PassOutcome): Promise<FileResult> {
     rowsSpill: null,
     csvSpill: null,
     junitSpill: null,
+    heldSpill: null,
+    heldIndex: new HeldIndex(),
     ready: null,
     held: null,
     history: 'not-recorded',

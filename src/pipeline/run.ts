@@ -5,7 +5,7 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,24 +23,81 @@ import { ConfigError } from '../policy/errors.js';
 import { CsvError } from '../csv/errors.js';
 import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
+import { DEFAULT_REFERENCE_PATH } from '../reference/defaults.js';
+import { ReferenceDataError } from '../reference/errors.js';
+import { ImportedReference } from '../reference/imported/reference.js';
 import type { ReferenceData } from '../reference/types.js';
 import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { writeChunk, writeExceptionFilesFromSpills } from '../report/exceptions.js';
+import { heldClaimOf, type HeldRecord } from '../report/held.js';
 import { readChunks, SyncFileWriter } from '../report/sync-file.js';
-import { renderHtmlReport } from '../report/html.js';
+import { writeRunReports } from '../report/write-reports.js';
 import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TAIL } from '../report/junit.js';
 import type { HoldOn } from '../report/rows.js';
 import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
 import { noRunHistory, type RunHistory } from './history.js';
-import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile } from './inputs.js';
+import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile, type SkippedInput } from './inputs.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
 import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
-import { endStream, Staging } from './staging.js';
+import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
+
+const SKIP_REASONS: Record<SkippedInput['reason'], string> = {
+  hidden: 'a hidden file or folder',
+  'symbolic-link': 'a symbolic link (links are not followed in a folder: name the file itself to read it)',
+  'unknown-format': 'neither an 837P file (no ISA at the start) nor a .csv file',
+  'output-folder': 'a spinescrub output folder (it holds .spinescrub-output): outputs are never read as inputs',
+  'not-a-file': 'not a regular file (a device, socket or pipe)',
+};
+
+/** A UTF-16 byte order mark, or ASCII text in UTF-16 (every other byte NUL). */
+function isUtf16(head: Buffer): boolean {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return true;
+  if (head.length < 8) return false;
+  const even = head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0;
+  const odd = head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0;
+  return even || odd;
+}
+
+/** Creates the history database file with the run's modes when it does not exist (SQLite gives -wal/-shm the same). */
+function createPrivately(file: string, modes: Modes): void {
+  try {
+    closeSync(openSync(file, 'wx', modes.file));
+  } catch {
+    // There already (EEXIST), or not creatable: opening the history reports what is wrong with the path.
+  }
+}
+
+/** A file system error as one line: the path, what it means, what to do. */
+export function describeFsError(error: unknown, fallbackPath: string): string {
+  const { code, path: where = fallbackPath, syscall } = error as NodeJS.ErrnoException;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on ${where} (${code}): check the permissions of the file or folder, or choose another path`;
+    case 'ENOENT':
+      return `${where} does not exist (ENOENT): check the path`;
+    case 'EISDIR':
+      return `${where} is a folder where a file is needed (EISDIR): name a file`;
+    case 'ENOTDIR':
+      return `${where}: part of the path is a file where a folder is needed (ENOTDIR): choose another path`;
+    case 'EEXIST':
+      return `${where} already exists and is in the way (EEXIST): move it or choose another path`;
+    case 'EROFS':
+      return `${where} is on a read-only file system (EROFS): choose a writable path`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `no space left on ${where} (${code}): free some space and run again`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files (${code}) at ${where}: raise the open-file limit (ulimit -n) or lower --jobs`;
+    default:
+      return `${where}: ${syscall ?? 'file system'} failed (${code ?? 'unknown error'}: ${(error as Error).message})`;
+  }
+}
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -67,12 +124,24 @@ export interface RunOptions {
   csvMaps?: string[];
   /** How long to wait for a lock held by another run (the history) before exit 2 (default 0: at once). */
   waitSeconds?: number;
+  /** A UTF-8 byte order mark first in exceptions.csv and held-claims.csv (Excel on Windows). */
+  csvBom?: boolean;
   /** Standard input, for `-`. */
   stdin?: Readable;
   /** Where the end summary goes (default process.stdout). */
   stdout?: NodeJS.WritableStream;
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /**
+   * The permissions outputs and the history database are created with, as a umask (default 0o077: folders 0700,
+   * files 0600: the outputs carry patient data). `--umask 022` gives 0755/0644.
+   */
+  umask?: number;
+  /**
+   * The reference database of imported CMS tables: a path, null for none; undefined uses ./spinescrub-reference.db
+   * when that file exists (otherwise the shipped tables alone).
+   */
+  referencePath?: string | null;
   /** Tests: the rule list and reference data (default: the real ones). */
   rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
@@ -80,6 +149,8 @@ export interface RunOptions {
 
 export interface RunOutcome {
   exitCode: 0 | 1 | 2 | 3;
+  /** Exit 2: the usage, configuration or internal error, as logged. */
+  error?: { code: string; message: string };
   summary?: RunSummary;
   seconds: number;
   bytes: number;
@@ -88,7 +159,7 @@ export interface RunOutcome {
 const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
 
 /** Validators for one finding and the summary (a run validates what it writes, streaming). */
-async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
+async function reportValidators(): Promise<{ row(row: ExceptionRow): void; held(record: HeldRecord): void; summary(summary: RunSummary): void }> {
   const { readFile } = await import('node:fs/promises');
   const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
   // validateSchema off: our own committed schema is checked against the meta-schema by a test
@@ -97,14 +168,20 @@ async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summa
   ajv.addSchema(schema);
   const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
   const summary = ajv.getSchema(`${schema.$id}#/$defs/summary`);
-  if (!finding || !summary) throw new Error('exceptions.schema.json: $defs finding/summary missing');
+  const held = ajv.getSchema(`${schema.$id}#/$defs/heldClaim`);
+  if (!finding || !summary || !held) throw new Error('exceptions.schema.json: $defs finding/summary/heldClaim missing');
   const check = (validate: typeof finding, value: unknown, what: string): void => {
     if (!validate(value)) {
       const error = validate.errors?.[0];
       throw new Error(`internal: ${what} does not match schemas/exceptions.schema.json: ${error?.instancePath ?? ''} ${error?.message ?? ''}`);
     }
   };
-  return { row: (row) => check(finding, row, 'a finding'), summary: (value) => check(summary, value, 'the summary') };
+  return {
+    row: (row) => check(finding, row, 'a finding'),
+    // The entry exceptions.json carries: the record without its findings (those are checked as rows).
+    held: (record) => check(held, heldClaimOf(record), 'a held claim'),
+    summary: (value) => check(summary, value, 'the summary'),
+  };
 }
 
 async function hashOf(file: string): Promise<string> {
@@ -161,6 +238,16 @@ async function spoolStdin(stdin: Readable, staging: Staging): Promise<string> {
   return file;
 }
 
+/** The run's reference database (see RunOptions.referencePath), or null for the shipped tables alone. */
+function openReferenceDatabase(referencePath: string | null | undefined): ImportedReference | null {
+  if (referencePath === null) return null;
+  if (referencePath === undefined) {
+    if (!existsSync(DEFAULT_REFERENCE_PATH)) return null;
+    return ImportedReference.open(DEFAULT_REFERENCE_PATH, defaultReference);
+  }
+  return ImportedReference.open(referencePath, defaultReference);
+}
+
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const startedAt = performance.now();
   const stderr = options.stderr ?? process.stderr;
@@ -176,16 +263,24 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   });
   let history: RunHistory = noRunHistory;
   let staging: Staging | null = null;
+  let imported: ImportedReference | null = null;
   try {
-    const reference = options.reference ?? defaultReference;
+    imported = options.reference === undefined ? openReferenceDatabase(options.referencePath) : null;
+    const reference = options.reference ?? imported ?? defaultReference;
     const ruleList = options.rules ?? allRules;
     const policies: PolicySet = loadPolicy(options.policy, { rules: ruleList });
     const formatOptions: FormatOptions = {};
     formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
-    staging = await Staging.create(options.outDir);
+    const modes = modesOf(options.umask ?? DEFAULT_UMASK);
+    staging = await Staging.create(options.outDir, modes);
     formatOptions.tempDir = staging.dir;
     const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });
+    for (const skipped of expanded.skipped) {
+      // Hidden entries are skipped by convention (logged for the record); the others may be claims nobody meant to skip.
+      const log = skipped.reason === 'hidden' ? logger.info : logger.warn;
+      log('input-skipped', `${skipped.name}: skipped: ${SKIP_REASONS[skipped.reason]}`, { file: skipped.name, reason: skipped.reason });
+    }
     if (expanded.files.length === 0 && expanded.missing.length === 0) {
       throw new UsageError('CFG_NO_INPUTS', `no claim files found in ${options.inputs.join(', ')} (files that start with ISA, or .csv files)`);
     }
@@ -208,6 +303,13 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
           unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, 0, 'INPUT_EMPTY', `${shown.name}: the file is empty`) });
           continue;
         }
+        if (isUtf16(head)) {
+          unreadable.push({
+            index: position,
+            summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UTF16', `${shown.name}: the file is UTF-16 text: spinescrub reads 837P and CSV files in ASCII or UTF-8 (save or export it as UTF-8 and run again)`),
+          });
+          continue;
+        }
         if (!format) {
           unreadable.push({
             index: position,
@@ -219,8 +321,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
         prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-        unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file (${code})`) });
+        unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file: ${describeFsError(error, shown.name)}`) });
       }
     }
     for (const missing of expanded.missing) {
@@ -238,6 +339,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     }
 
     if (historyPath !== null) {
+      createPrivately(historyPath, modes);
       history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
@@ -268,7 +370,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
-      check: (claim: Claim, view: HistoryView) => {
+      check: (claim: Claim, view: HistoryView, noFix?: boolean) => {
         const policy = policies.policyFor(claim.payerId);
         let prepared = preparedRules.get(policy);
         if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
@@ -279,7 +381,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
           reference,
           history: view,
           asOf: options.asOf,
-          fix: options.fix,
+          fix: options.fix && noFix !== true,
           holdOn: options.holdOn,
         });
         lastChecked = checked.result.claim;
@@ -292,6 +394,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       holdOn: options.holdOn,
       progress,
       validateRow: validators.row,
+      validateHeld: validators.held,
     };
 
     // Files in parallel (p-limit); with a history index each file's claims are checked after the files before
@@ -386,21 +489,29 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         origin: policies.origin,
       },
       reference: reference.versions(),
+      ...(imported !== null ? { referenceVersions: imported.usage() } : {}),
     };
     validators.summary(summary);
+    for (const table of summary.referenceVersions?.tables ?? []) {
+      if (table.uncovered === null) continue;
+      const { dates, first, last } = table.uncovered;
+      logger.warn(
+        'reference-uncovered',
+        `${table.title}: no imported version covers ${plural(dates, 'date')} of service (${first === last ? first : `${first} to ${last}`}); the shipped tables answered for ${dates === 1 ? 'it' : 'them'}`,
+        { code: 'REF_UNCOVERED', table: table.table, dates },
+      );
+    }
     const head: ExceptionReportHead = { tool: 'spinescrub', schemaVersion: 1, asOf: options.asOf, summary };
 
     // Reports, into staging.
     const doneResults = results.slice().sort((a, b) => a.index - b.index);
     const csvTemp = staging.tempPath('exceptions.csv');
     const jsonTemp = staging.tempPath('exceptions.json');
-    const spills = doneResults.flatMap((result) => (result.rowsSpill === null || result.csvSpill === null ? [] : [{ json: result.rowsSpill, csv: result.csvSpill }]));
-    writeExceptionFilesFromSpills(head, spills, csvTemp, jsonTemp);
-
+    const heldCsvTemp = staging.tempPath('held-claims.csv');
     const htmlTemp = staging.tempPath('report.html');
-    const htmlOut = staging.createStream(htmlTemp);
-    await writeChunk(htmlOut, renderHtmlReport(head, aggregate));
-    await endStream(htmlOut);
+    const spills = doneResults.flatMap((result) => (result.rowsSpill === null || result.csvSpill === null ? [] : [{ json: result.rowsSpill, csv: result.csvSpill }]));
+    const heldSpills = doneResults.flatMap((result) => (result.heldSpill === null ? [] : [{ spill: result.heldSpill, index: result.heldIndex }]));
+    writeRunReports(head, aggregate, spills, heldSpills, { exceptionsCsv: csvTemp, exceptionsJson: jsonTemp, heldCsv: heldCsvTemp, html: htmlTemp }, { csvBom: options.csvBom === true });
 
     const junitTemp = staging.tempPath('junit.xml');
     const resultByName = new Map(doneResults.map((result) => [result.summary.file, result]));
@@ -410,21 +521,20 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       files.map((file) => ({ open: junitSuiteOpen(file), error: junitSuiteError(file), spill: resultByName.get(file.file)?.junitSpill ?? null })),
     );
 
-    // Commit: every output moves to its final name; outputs of an earlier run that this run has none of go.
+    // Commit: the outputs move into this run's directory, which then becomes DIR's outputs in one switch.
     for (const result of doneResults) {
       const name = prepared.find((input) => input.index === result.index)!.outputName;
       for (const kind of ['ready', 'held'] as const) {
         const temp = result[kind];
-        const relative = path.join(kind, name);
-        if (temp) await staging.commit(temp, relative);
-        else await staging.removeStale(relative);
+        if (temp) await staging.commit(temp, path.join(kind, name));
       }
     }
     await staging.commit(csvTemp, 'exceptions.csv');
     await staging.commit(jsonTemp, 'exceptions.json');
+    await staging.commit(heldCsvTemp, 'held-claims.csv');
     await staging.commit(htmlTemp, 'report.html');
     await staging.commit(junitTemp, 'junit.xml');
-    await staging.dispose();
+    await staging.publish();
     staging = null;
 
     const seconds = (performance.now() - startedAt) / 1000;
@@ -455,15 +565,25 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError || error instanceof ReferenceDataError) {
       logger.error('usage', error.message, { code: error.code });
-      return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+      return { exitCode: 2, error: { code: error.code, message: error.message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      // The file system refused (a full disk, a permission, a path that is not what it should be): what, where and
+      // what to do, in one line; this run's partial outputs are removed (finally) and the earlier ones are untouched.
+      const message = code === 'ENOSPC' || code === 'EDQUOT' ? `no space left on ${options.outDir} (${code}): this run's partial outputs were removed and the earlier outputs are unchanged; free some space and run again` : describeFsError(error, options.outDir);
+      logger.error('filesystem', message, { code });
+      return { exitCode: 2, error: { code, message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.
-    logger.error('internal', `internal error: ${(error as Error).message}`, { code: 'RUN_INTERNAL' });
-    return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    const message = `internal error: ${(error as Error).message}`;
+    logger.error('internal', message, { code: 'RUN_INTERNAL' });
+    return { exitCode: 2, error: { code: 'RUN_INTERNAL', message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
     history.close();
+    imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);
   }
 }

@@ -8,15 +8,17 @@ import type { IsoDate } from '../encounter/model.js';
 import { CODE_LISTS, CODE_LISTS_VERSION } from './data/code-lists.js';
 import { DIAGNOSES, DIAGNOSES_VERSION } from './data/diagnoses.js';
 import { DRUGS, DRUGS_VERSION } from './data/drugs.js';
-import { distinctPairsVersion } from './data/distinct-pairs.js';
+import { DISTINCT_PAIRS, distinctPairsVersion } from './data/distinct-pairs.js';
 import { PROCEDURES, PROCEDURES_VERSION } from './data/procedures.js';
 import { ReferenceDataError } from './errors.js';
 import type {
   CodeListName,
+  DiagnosisHeader,
   DiagnosisInfo,
   DrugInfo,
   Effective,
   ProcedureInfo,
+  PtpEdit,
   ReferenceData,
   ReferenceVersion,
 } from './types.js';
@@ -173,6 +175,41 @@ function mayBeWrittenOtherwise(code: string): boolean {
   return false;
 }
 
+/** The edit of a pair in force on a date: the first of the pair's rows (table order) whose window covers it. */
+export function editInForce(rows: readonly PtpEdit[] | undefined, date: IsoDate): PtpEdit | undefined {
+  if (rows === undefined) return undefined;
+  for (let i = 0; i < rows.length; i++) if (isEffective(rows[i]!.effective, date)) return rows[i];
+  return undefined;
+}
+
+/** The shipped distinct-procedure pairs as PTP edits, by column 2 then column 1 (each keeps its kind of site). */
+function curatedPtp(): Map<string, Map<string, PtpEdit[]>> {
+  const byColumn2 = new Map<string, Map<string, PtpEdit[]>>();
+  for (const pair of DISTINCT_PAIRS) {
+    const edit: PtpEdit = deepFreeze({
+      column1: pair.first,
+      column2: pair.second,
+      modifierIndicator: pair.modifierIndicator,
+      rationale: '',
+      effective: pair.effective,
+      site: pair.site,
+      sources: pair.sources,
+    });
+    let byColumn1 = byColumn2.get(pair.second);
+    if (byColumn1 === undefined) byColumn2.set(pair.second, (byColumn1 = new Map()));
+    const rows = byColumn1.get(pair.first);
+    if (rows === undefined) byColumn1.set(pair.first, [edit]);
+    else rows.push(edit);
+  }
+  return byColumn2;
+}
+
+/** A diagnosis entry that is a header on its date, as the header question answers it. */
+export function headerOf(info: DiagnosisInfo | undefined): DiagnosisHeader | undefined {
+  if (info === undefined || info.billable) return undefined;
+  return { code: info.code, display: info.display, children: info.children ?? [] };
+}
+
 /** Builds the reference data from the tables in ./data. Throws ReferenceDataError when a table is inconsistent (a bug, not input). */
 export function loadReference(): ReferenceData {
   const drugs = new DatedIndex('hcpcs-drugs', DRUGS.map((drug) => deepFreeze({ ...drug })));
@@ -208,13 +245,16 @@ export function loadReference(): ReferenceData {
     (version) => deepFreeze({ ...version, sources: [...version.sources] }),
   );
 
+  const ptp = curatedPtp();
+  const diagnosis = (code: string, serviceDate: IsoDate): DiagnosisInfo | undefined => {
+    const direct = diagnoses.get(code, serviceDate);
+    if (direct !== undefined || !mayBeWrittenOtherwise(code)) return direct;
+    return diagnoses.get(code.replace('.', '').toUpperCase(), serviceDate);
+  };
+
   return {
     procedure: (code, serviceDate) => procedures.get(code, serviceDate),
-    diagnosis(code, serviceDate) {
-      const direct = diagnoses.get(code, serviceDate);
-      if (direct !== undefined || !mayBeWrittenOtherwise(code)) return direct;
-      return diagnoses.get(code.replace('.', '').toUpperCase(), serviceDate);
-    },
+    diagnosis,
     drug: (code, serviceDate) => drugs.get(code, serviceDate),
     inList(list, code, serviceDate) {
       const windows = lists.get(list)?.get(code);
@@ -224,6 +264,9 @@ export function loadReference(): ReferenceData {
       return false;
     },
     versions: () => versions,
+    mue: (code, serviceDate) => procedures.get(code, serviceDate)?.mue,
+    ptpEdit: (column1, column2, serviceDate) => editInForce(ptp.get(column2)?.get(column1), serviceDate),
+    header: (code, serviceDate) => headerOf(diagnosis(code, serviceDate)),
   };
 }
 

@@ -40,7 +40,7 @@ export interface ProcedureInfo {
   /** MPFS bilateral surgery indicator (0, 1, 2, 3, 9). */
   bilateralIndicator?: number;
   /** Practitioner MUE. */
-  mue?: { value: number; adjudication: MueAdjudication; source: SourceRef };
+  mue?: MueInfo;
   /** Global days: '000', '010', '090', 'ZZZ', 'XXX'. */
   globalDays?: string;
   /** Image-guided spine codes include fluoroscopy/CT and contrast. */
@@ -117,6 +117,48 @@ export interface ReferenceData {
   /** Named code lists (imaging 'imaging-bundled', 'contrast', 'ultrasound-guided', 'sedation', 'anesthesia-spine', 'em', …). */
   inList(list: CodeListName, code: string, serviceDate: IsoDate): boolean;
   versions(): ReferenceVersion[];
+  /** The practitioner MUE of a code on a date of service (the CMS table in force on that date). */
+  mue(code: string, serviceDate: IsoDate): MueInfo | undefined;
+  /**
+   * The NCCI PTP edit in force on a date of service for one pair (column 1, column 2), if there is one (the edit's
+   * own effective and deletion dates applied). Read-only.
+   */
+  ptpEdit(column1: string, column2: string, serviceDate: IsoDate): PtpEdit | undefined;
+  /** A diagnosis that is a category header (not billable) on the date of service, with its billable children. */
+  header(code: string, serviceDate: IsoDate): DiagnosisHeader | undefined;
+}
+
+/** A practitioner MUE: the value, its adjudication indicator and where it comes from. */
+export interface MueInfo {
+  value: number;
+  adjudication: MueAdjudication;
+  source: SourceRef;
+}
+
+/** NCCI PTP modifier indicator: 0 no modifier bypasses the edit, 1 an NCCI-associated modifier may. */
+export type PtpModifierIndicator = 0 | 1;
+
+/** One NCCI procedure-to-procedure edit: column 2 is denied when billed with column 1 (one provider, patient, date). */
+export interface PtpEdit {
+  column1: string;
+  column2: string;
+  modifierIndicator: PtpModifierIndicator;
+  /** The PTP edit rationale as the table words it ('' when the table has none). */
+  rationale: string;
+  effective: Effective;
+  /**
+   * Set on the shipped curated pairs only: the pair counts only at this kind of distinct site (the curated table
+   * holds the distinct-site pairs of `modifier/distinct-procedure`, not the full NCCI table). Absent on imported edits.
+   */
+  site?: 'other-structure' | 'other-region';
+  sources: SourceRef[];
+}
+
+/** A category header on a date of service: the code as written with its dot, and its billable children (dotted). */
+export interface DiagnosisHeader {
+  code: string;
+  display: string;
+  children: string[];
 }
 
 export type CodeListName =
@@ -130,4 +172,6 @@ export type CodeListName =
   | 'local-anesthetic'
   | 'joint-injection'
   | 'distinct-modifiers'
+  | 'ncci-modifiers'
+  | 'anatomic-modifiers'
   | 'liability-modifiers';

@@ -1,13 +1,18 @@
 /**
- * Counters the reports need (totals, findings per rule and per rendering provider, charges at risk, the held
- * claims to work first), kept per file and merged in input order, so memory stays bounded and the result does
- * not depend on which file finished first.
+ * Counters the reports need (totals, findings and money per rule, per rendering provider and per payer, charges
+ * at risk), kept per file and merged in input order, so memory stays bounded and the result does not depend on
+ * which file finished first. The held claims themselves are spilled (held.ts), not kept here.
  */
 import type { FindingAction } from '../rules/types.js';
 import type { ClaimOutcome, ExceptionRow, RuleCount } from './types.js';
 
-/** How many held claims the HTML report lists (the rest are in exceptions.csv). */
-export const HELD_LIST_LIMIT = 200;
+/** Held claims of one payer (the payer id, else its name, else `unknown`). */
+export interface PayerCount {
+  payer: string;
+  name: string | null;
+  heldClaims: number;
+  heldChargeCents: number;
+}
 
 export interface ProviderCount {
   npi: string;
@@ -38,9 +43,7 @@ export class ReportAggregate {
   readonly open = { error: 0, warning: 0, info: 0 };
   readonly byRule = new Map<string, RuleCount>();
   readonly byProvider = new Map<string, ProviderCount>();
-  /** The held claims with the most charges (ties: input order), at most HELD_LIST_LIMIT. */
-  heldClaims: (ClaimOutcome & { order: number })[] = [];
-  private order = 0;
+  readonly byPayer = new Map<string, PayerCount>();
 
   constructor() {
     this.chargeCents = 0;
@@ -60,13 +63,14 @@ export class ReportAggregate {
       const count = this.provider(provider);
       count.heldClaims += 1;
       count.heldChargeCents += outcome.chargeCents;
-      this.heldClaims.push({ ...outcome, order: this.order });
-      if (this.heldClaims.length > HELD_LIST_LIMIT * 2) this.trimHeld();
+      const payer = this.payer(payerKeyOf(outcome), outcome.payerName);
+      payer.heldClaims += 1;
+      payer.heldChargeCents += outcome.chargeCents;
     } else {
       this.ready += 1;
       if (rows.length !== 0 && hasFlagged(rows)) this.flaggedChargeCents += outcome.chargeCents;
     }
-    this.order += 1;
+    if (rows.length !== 0) this.addMoneyByRule(outcome, rows);
     for (const row of rows) {
       if (row.action !== 'corrected') this.open[row.severity] += 1;
       const rule = this.rule(row.ruleId);
@@ -78,7 +82,30 @@ export class ReportAggregate {
     }
   }
 
-  /** Adds the counts of a later file (`other` keeps its own claim order after this one's). */
+  /**
+   * Charges per rule: a held claim counts once under each rule with a finding that holds it, a released claim
+   * once under each rule that flags it.
+   */
+  private addMoneyByRule(outcome: ClaimOutcome, rows: readonly ExceptionRow[]): void {
+    const wanted: FindingAction = outcome.fate === 'held' ? 'held' : 'flagged';
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.action !== wanted) continue;
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = rows[j]!.action === wanted && rows[j]!.ruleId === row.ruleId;
+      if (seen) continue;
+      const rule = this.rule(row.ruleId);
+      if (wanted === 'held') {
+        rule.heldClaims += 1;
+        rule.heldChargeCents += outcome.chargeCents;
+      } else {
+        rule.flaggedClaims += 1;
+        rule.flaggedChargeCents += outcome.chargeCents;
+      }
+    }
+  }
+
+  /** Adds the counts of a later file. */
   merge(other: ReportAggregate): void {
     this.claims += other.claims;
     this.ready += other.ready;
@@ -95,6 +122,10 @@ export class ReportAggregate {
       const mine = this.rule(id);
       mine.findings += count.findings;
       for (const action of ['corrected', 'held', 'flagged', 'noted'] as const satisfies FindingAction[]) mine[action] += count[action];
+      mine.heldClaims += count.heldClaims;
+      mine.heldChargeCents += count.heldChargeCents;
+      mine.flaggedClaims += count.flaggedClaims;
+      mine.flaggedChargeCents += count.flaggedChargeCents;
     }
     for (const [npi, count] of other.byProvider) {
       const mine = this.provider(npi);
@@ -106,10 +137,11 @@ export class ReportAggregate {
       mine.heldClaims += count.heldClaims;
       mine.heldChargeCents += count.heldChargeCents;
     }
-    const offset = this.order;
-    for (const claim of other.heldClaims) this.heldClaims.push({ ...claim, order: claim.order + offset });
-    this.order += other.order;
-    this.trimHeld();
+    for (const [key, count] of other.byPayer) {
+      const mine = this.payer(key, count.name);
+      mine.heldClaims += count.heldClaims;
+      mine.heldChargeCents += count.heldChargeCents;
+    }
   }
 
   /** Rules, most findings first (ties by id). */
@@ -122,22 +154,25 @@ export class ReportAggregate {
     return [...this.byProvider.values()].sort((a, b) => b.findings - a.findings || (a.npi < b.npi ? -1 : a.npi > b.npi ? 1 : 0));
   }
 
-  /** Held claims to work first: most charges first, then input order. */
-  topHeld(): (ClaimOutcome & { order: number })[] {
-    this.trimHeld();
-    return this.heldClaims;
-  }
-
-  private trimHeld(): void {
-    this.heldClaims.sort((a, b) => b.chargeCents - a.chargeCents || a.order - b.order);
-    if (this.heldClaims.length > HELD_LIST_LIMIT) this.heldClaims.length = HELD_LIST_LIMIT;
+  /** Payers of held claims, most held charges first (ties by key). */
+  payers(): PayerCount[] {
+    return [...this.byPayer.values()].sort((a, b) => b.heldChargeCents - a.heldChargeCents || (a.payer < b.payer ? -1 : a.payer > b.payer ? 1 : 0));
   }
 
   private rule(ruleId: string): RuleCount {
     let count = this.byRule.get(ruleId);
     if (!count) {
-      count = { ruleId, findings: 0, corrected: 0, held: 0, flagged: 0, noted: 0 };
+      count = { ruleId, findings: 0, corrected: 0, held: 0, flagged: 0, noted: 0, heldClaims: 0, heldChargeCents: 0, flaggedClaims: 0, flaggedChargeCents: 0 };
       this.byRule.set(ruleId, count);
+    }
+    return count;
+  }
+
+  private payer(key: string, name: string | null): PayerCount {
+    let count = this.byPayer.get(key);
+    if (!count) {
+      count = { payer: key, name, heldClaims: 0, heldChargeCents: 0 };
+      this.byPayer.set(key, count);
     }
     return count;
   }
@@ -150,6 +185,11 @@ export class ReportAggregate {
     }
     return count;
   }
+}
+
+/** The key a claim's payer is counted under: its payer id, else its name, else `unknown`. */
+export function payerKeyOf(claim: { payerId: string | null; payerName: string | null }): string {
+  return claim.payerId ?? claim.payerName ?? 'unknown';
 }
 
 /** Whether a row of the claim is flagged (a loop: called for every released claim, most with no row). */

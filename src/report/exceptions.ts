@@ -6,8 +6,17 @@
  */
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import { formatCents } from '../encounter/money.js';
+import type { HeldClaim } from './types.js';
 import { ANY_ASCII, asciiRejecting, readChunks, type SpillFile, SyncFileWriter } from './sync-file.js';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from './types.js';
+
+/** The UTF-8 byte order mark `--csv-bom` puts first in the CSV files (Excel on Windows then reads them as UTF-8). */
+export const UTF8_BOM = '\ufeff';
+
+/** The header of exceptions.csv: the finding's keys, `chargeCents` named `charge` (written in dollars). */
+export const CSV_HEADERS = EXCEPTION_COLUMNS.map((column) => (column === 'chargeCents' ? 'charge' : column));
+const CHARGE_COLUMN = EXCEPTION_COLUMNS.indexOf('chargeCents');
 
 /**
  * Spreadsheets run a cell that starts with =, +, -, @, a tab or a carriage return as a formula (CSV injection):
@@ -18,7 +27,7 @@ export function neutralizeFormula(value: string): string {
 }
 
 export function csvHeader(): string {
-  return stringify([[...EXCEPTION_COLUMNS]], { record_delimiter: 'unix' });
+  return stringify([CSV_HEADERS], { record_delimiter: 'unix' });
 }
 
 /** csv-stringify's `quoted_match` for the records: a cell that starts or ends with white space is quoted. */
@@ -29,7 +38,7 @@ const EDGE_SPACE = /^\s|\s$/;
  * the library's per-record setup cost more than the rest of the report; test/report checks both agree): quoted
  * when it holds a quote, a comma, a newline or edge white space; quotes doubled.
  */
-function csvCell(value: string): string {
+export function csvCell(value: string): string {
   if (value === '') return value;
   const hasQuote = value.includes('"');
   if (hasQuote || value.includes(',') || value.includes('\n') || EDGE_SPACE.test(value)) {
@@ -44,7 +53,8 @@ export function csvRecord(row: ExceptionRow): string {
     if (i !== 0) record += ',';
     const value = row[EXCEPTION_COLUMNS[i]!] as string | number | null | undefined;
     if (value === null || value === undefined) continue;
-    record += csvCell(typeof value === 'number' ? String(value) : neutralizeFormula(value));
+    if (i === CHARGE_COLUMN && typeof value === 'number') record += formatCents(value);
+    else record += csvCell(typeof value === 'number' ? String(value) : neutralizeFormula(value));
   }
   return `${record}\n`;
 }
@@ -78,8 +88,21 @@ export function jsonHead(head: ExceptionReportHead): string {
   return `${text.slice(0, open)}"findings": [`;
 }
 
-export const JSON_TAIL_EMPTY = ']\n}\n';
-export const JSON_TAIL = '\n  ]\n}\n';
+/** The end of the findings array: empty, or after the last finding's line. */
+export const FINDINGS_CLOSE_EMPTY = ']';
+export const FINDINGS_CLOSE = '\n  ]';
+/** Between the findings and the held claims; the end of the held claims (empty, or after the last one's line). */
+export const HELD_OPEN = ',\n  "heldClaims": [';
+export const HELD_TAIL_EMPTY = ']\n}\n';
+export const HELD_TAIL = '\n  ]\n}\n';
+/** What follows the findings when no held claim is written (writeExceptionFiles). */
+export const JSON_TAIL_EMPTY = `${FINDINGS_CLOSE_EMPTY}${HELD_OPEN}${HELD_TAIL_EMPTY}`;
+export const JSON_TAIL = `${FINDINGS_CLOSE}${HELD_OPEN}${HELD_TAIL_EMPTY}`;
+
+/** A held claim's entry of `heldClaims`, on its own line (keys in the schema's order). */
+export function jsonHeldEntry(claim: HeldClaim, first: boolean): string {
+  return `${first ? '' : ','}\n    ${JSON.stringify(claim)}`;
+}
 
 /** Writes a chunk, waiting for 'drain' when the stream asks for it. */
 export function writeChunk(out: Writable, chunk: string | Uint8Array): Promise<void> | undefined {
@@ -244,7 +267,11 @@ function csvRecordBytes(row: ExceptionRow, spill: SpillFile): boolean {
     const value = row[EXCEPTION_COLUMNS[i]!] as unknown;
     if (value === null || value === undefined || value === '') continue;
     if (typeof value === 'number') {
-      if (!spill.integer(value)) return false;
+      if (i === CHARGE_COLUMN) {
+        if (!Number.isSafeInteger(value) || !spill.ascii(formatCents(value), ANY_ASCII)) return false;
+      } else if (!spill.integer(value)) {
+        return false;
+      }
       continue;
     }
     if (typeof value !== 'string') return false;
@@ -271,53 +298,85 @@ export interface ExceptionSpill {
   csv: string;
 }
 
-/**
- * Both exception files from the spills of the run's input files, in order, as bytes: the JSON records are each
- * put on their line of the findings array, the CSV records follow the header. Nothing is parsed or serialized again
- * (the rows were checked against the schema when they were spilled); written with synchronous calls through two
- * reused buffers, like junit.xml.
- */
-export function writeExceptionFilesFromSpills(head: ExceptionReportHead, spills: readonly ExceptionSpill[], csvFile: string, jsonFile: string): void {
+export interface ExceptionFileOptions {
+  /** Put a UTF-8 byte order mark first in exceptions.csv. */
+  csvBom?: boolean;
+}
+
+/** exceptions.csv from the spills of the run's input files, in order, as bytes (the header first). */
+export function writeExceptionCsvFromSpills(spills: readonly ExceptionSpill[], csvFile: string, options: ExceptionFileOptions = {}): void {
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const csv = new SyncFileWriter(csvFile);
   try {
-    csv.text(csvHeader());
+    csv.text(`${options.csvBom ? UTF8_BOM : ''}${csvHeader()}`);
     for (const spill of spills) readChunks(spill.csv, buffer, (bytes) => csv.bytes(bytes));
   } finally {
     csv.close();
   }
+}
+
+/**
+ * exceptions.json's head and findings into `json`, from the spills as bytes: the JSON records are each put on
+ * their line of the findings array, which is closed; the caller writes HELD_OPEN, the held claims and the tail.
+ * Nothing is parsed or serialized again (the rows were checked against the schema when they were spilled).
+ */
+export function writeJsonFindingsFromSpills(head: ExceptionReportHead, spills: readonly ExceptionSpill[], json: SyncFileWriter): void {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  json.text(jsonHead(head));
+  // Spilled records are one a line; in the array each opens its own line, after a comma from the second on.
+  let first = true;
+  const separator = Buffer.from(',\n    ');
+  for (const spill of spills) {
+    let lineOpen = false;
+    readChunks(spill.json, buffer, (bytes) => {
+      let start = 0;
+      while (start < bytes.length) {
+        if (!lineOpen && bytes[start] === 0x0a) {
+          start++; // an empty line: no record
+          continue;
+        }
+        if (!lineOpen) {
+          json.bytes(first ? separator.subarray(1) : separator);
+          first = false;
+          lineOpen = true;
+        }
+        const end = bytes.indexOf(0x0a, start);
+        if (end === -1) {
+          json.bytes(bytes.subarray(start));
+          return;
+        }
+        json.bytes(bytes.subarray(start, end));
+        lineOpen = false;
+        start = end + 1;
+      }
+    });
+  }
+  json.text(first ? FINDINGS_CLOSE_EMPTY : FINDINGS_CLOSE);
+}
+
+/**
+ * Both exception files from the spills of the run's input files, in order, as bytes, with the held claims given
+ * (in the order given), written with synchronous calls through reused buffers, like junit.xml.
+ */
+export function writeExceptionFilesFromSpills(
+  head: ExceptionReportHead,
+  spills: readonly ExceptionSpill[],
+  csvFile: string,
+  jsonFile: string,
+  options: ExceptionFileOptions = {},
+  heldClaims: Iterable<HeldClaim> = [],
+): void {
+  writeExceptionCsvFromSpills(spills, csvFile, options);
   const json = new SyncFileWriter(jsonFile);
   try {
-    json.text(jsonHead(head));
-    // Spilled records are one a line; in the array each opens its own line, after a comma from the second on.
+    writeJsonFindingsFromSpills(head, spills, json);
+    json.text(HELD_OPEN);
     let first = true;
-    const separator = Buffer.from(',\n    ');
-    for (const spill of spills) {
-      let lineOpen = false;
-      readChunks(spill.json, buffer, (bytes) => {
-        let start = 0;
-        while (start < bytes.length) {
-          if (!lineOpen && bytes[start] === 0x0a) {
-            start++; // an empty line: no record
-            continue;
-          }
-          if (!lineOpen) {
-            json.bytes(first ? separator.subarray(1) : separator);
-            first = false;
-            lineOpen = true;
-          }
-          const end = bytes.indexOf(0x0a, start);
-          if (end === -1) {
-            json.bytes(bytes.subarray(start));
-            return;
-          }
-          json.bytes(bytes.subarray(start, end));
-          lineOpen = false;
-          start = end + 1;
-        }
-      });
+    for (const claim of heldClaims) {
+      json.text(jsonHeldEntry(claim, first));
+      first = false;
     }
-    json.text(first ? JSON_TAIL_EMPTY : JSON_TAIL);
+    json.text(first ? HELD_TAIL_EMPTY : HELD_TAIL);
   } finally {
     json.close();
   }

@@ -2,9 +2,10 @@
  * Turns one claim's outcome (the engine's ClaimResult, plus any file-level problem that holds the claim) into
  * exception rows, in a fixed order, so the same inputs always give the same report bytes.
  */
-import type { Claim, SourceLocation } from '../encounter/model.js';
+import type { Claim, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import type { AppliedFix, ClaimResult, Finding, FindingAction, Severity } from '../rules/types.js';
+import { publicSourceOf } from './rule-guide.js';
 import type { ClaimOutcome, ExceptionRow } from './types.js';
 
 export type HoldOn = 'error' | 'warning';
@@ -55,9 +56,39 @@ function reportedRuleId(finding: Finding): string {
   return finding.ruleId === READ_PROBLEM_RULE_ID && finding.messageId ? finding.messageId : finding.ruleId;
 }
 
-function sourceOfLine(claim: Claim, lineKey: string | undefined): SourceLocation | undefined {
+function lineOf(claim: Claim, lineKey: string | undefined): ServiceLine | undefined {
   if (lineKey === undefined) return undefined;
-  return claim.lines.find((line) => line.key === lineKey)?.source;
+  return claim.lines.find((line) => line.key === lineKey);
+}
+
+function sourceOfLine(claim: Claim, lineKey: string | undefined): SourceLocation | undefined {
+  return lineOf(claim, lineKey)?.source;
+}
+
+/** The line a row is about: as written, else as read (a line a fix removed); undefined for a claim-level row. */
+function rowLine(context: RowContext, lineKey: string | undefined): ServiceLine | undefined {
+  return lineOf(context.final, lineKey) ?? lineOf(context.original, lineKey);
+}
+
+/**
+ * The `source` of a rule's row: its doc page and public sources (rule-guide.ts), computed once per rule and
+ * citation (a test rule may reuse an id with another citation). Looked up by the strings themselves: no key is
+ * built per row.
+ */
+const publicSources = new Map<string, Map<string, string>>();
+function publicSource(ruleId: string, citation: string): string {
+  let byCitation = publicSources.get(ruleId);
+  if (byCitation === undefined) {
+    if (publicSources.size >= 512) publicSources.clear();
+    byCitation = new Map();
+    publicSources.set(ruleId, byCitation);
+  }
+  let source = byCitation.get(citation);
+  if (source === undefined) {
+    source = publicSourceOf(ruleId, citation);
+    byCitation.set(citation, source);
+  }
+  return source;
 }
 
 interface RowContext {
@@ -67,6 +98,9 @@ interface RowContext {
   /** The claim as written. */
   final: Claim;
   memberId: string | null;
+  /** The claim's rendering NPI (else its first line's that has one). */
+  renderingNpi: string | null;
+  status: 'ready' | 'held';
 }
 
 function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
@@ -76,6 +110,8 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     sourceOfLine(context.final, finding.location.lineKey) ??
     sourceOfLine(context.original, finding.location.lineKey) ??
     (finding.location.lineKey === undefined ? context.original.source : undefined);
+  const line = rowLine(context, finding.location.lineKey);
+  const ruleId = reportedRuleId(finding);
   return {
     file: context.file,
     claimId: finding.location.claimId || context.final.claimId,
@@ -83,14 +119,17 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     serviceDate: isoDateOrNull(finding.serviceDate) ?? claimServiceDate(context.final),
     line: finding.location.lineNumber ?? null,
     procedure: finding.procedure ?? null,
-    ruleId: reportedRuleId(finding),
+    chargeCents: line ? line.chargeCents : null,
+    renderingNpi: line?.renderingNpi ?? context.renderingNpi,
+    ruleId,
     severity: finding.severity,
     // A suggestion holds its claim whatever the severity, and shows the change it proposes.
     action: suggested === undefined ? actionOf(finding.severity, holdOn) : 'held',
+    status: context.status,
     message: finding.message,
     before: suggested === undefined ? (finding.actual ?? null) : [...new Set(suggested.map((suggestion) => suggestion.before))].join(' or '),
     after: suggested === undefined ? (finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null) : suggested.map((suggestion) => suggestion.after).join(' or '),
-    source: finding.source,
+    source: ruleId === finding.ruleId ? publicSource(ruleId, finding.source) : finding.source,
     location: describeLocation(source),
   };
 }
@@ -100,6 +139,7 @@ function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
     fix.location.source ??
     sourceOfLine(context.original, fix.location.lineKey) ??
     (fix.location.lineKey === undefined ? context.original.source : undefined);
+  const line = rowLine(context, fix.location.lineKey);
   return {
     file: context.file,
     claimId: fix.location.claimId || context.final.claimId,
@@ -107,13 +147,16 @@ function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
     serviceDate: isoDateOrNull(fix.serviceDate) ?? claimServiceDate(context.final),
     line: fix.location.lineNumber ?? null,
     procedure: fix.procedure ?? null,
+    chargeCents: line ? line.chargeCents : null,
+    renderingNpi: line?.renderingNpi ?? context.renderingNpi,
     ruleId: fix.ruleId,
     severity: fix.severity,
     action: 'corrected',
+    status: context.status,
     message: fix.message,
     before: fix.before,
     after: fix.after,
-    source: fix.source,
+    source: publicSource(fix.ruleId, fix.source),
     location: describeLocation(source),
   };
 }
@@ -126,9 +169,12 @@ function rowOfProblem(problem: HoldingProblem, context: RowContext): ExceptionRo
     serviceDate: claimServiceDate(context.final),
     line: null,
     procedure: null,
+    chargeCents: null,
+    renderingNpi: context.renderingNpi,
     ruleId: problem.code,
     severity: 'error',
     action: 'held',
+    status: context.status,
     message: problem.message,
     before: null,
     after: null,
@@ -188,38 +234,48 @@ export function rowsOfClaim(
 ): ClaimRows {
   const final = result.claim;
   const memberId = memberIdOf(final) ?? memberIdOf(original);
-  const rows: ExceptionRow[] = [];
-  const reasons: ClaimOutcome['reasons'] = [];
-  let corrected = 0;
-  // Most claims have no row: no row context, no sort.
-  if (result.applied.length !== 0 || result.findings.length !== 0 || problems.length !== 0) {
-    const context: RowContext = { file, original, final, memberId };
-    for (const fix of result.applied) rows.push(rowOfFix(fix, context));
-    for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
-    for (const problem of problems) rows.push(rowOfProblem(problem, context));
-    rows.sort(compareRowsOfClaim);
-    for (const row of rows) {
-      if (row.action === 'corrected') corrected += 1;
-      else reasons.push({ ruleId: row.ruleId, severity: row.severity, action: row.action, line: row.line, message: row.message });
-    }
-  }
-  // The claim's rendering NPI, else the first line's that has one.
+  // The claim's rendering NPI, else the first line's that has one; its charges; its first and last dates.
   let renderingNpi = final.renderingNpi ?? null;
   let lookAtLines = renderingNpi === null;
   let chargeCents = 0;
+  let firstDate: string | null = null;
+  let lastDate: string | null = null;
   for (const line of final.lines) {
     chargeCents += line.chargeCents;
     if (lookAtLines && line.renderingNpi) {
       renderingNpi = line.renderingNpi;
       lookAtLines = false;
     }
+    const date = line.serviceDate;
+    if (date !== undefined && date !== null) {
+      if (firstDate === null || date < firstDate) firstDate = date;
+      if (lastDate === null || date > lastDate) lastDate = date;
+    }
+  }
+  const rows: ExceptionRow[] = [];
+  const reasons: ClaimOutcome['reasons'] = [];
+  let corrected = 0;
+  // Most claims have no row: no row context, no sort.
+  if (result.applied.length !== 0 || result.findings.length !== 0 || problems.length !== 0) {
+    const context: RowContext = { file, original, final, memberId, renderingNpi, status: fate };
+    for (const fix of result.applied) rows.push(rowOfFix(fix, context));
+    for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
+    for (const problem of problems) rows.push(rowOfProblem(problem, context));
+    rows.sort(compareRowsOfClaim);
+    for (const row of rows) {
+      if (row.action === 'corrected') corrected += 1;
+      else reasons.push({ ruleId: row.ruleId, severity: row.severity, action: row.action, line: row.line, procedure: row.procedure, message: row.message });
+    }
   }
   const outcome: ClaimOutcome = {
     file,
     claimId: final.claimId,
     memberId,
-    serviceDate: claimServiceDate(final),
+    serviceDate: isoDateOrNull(firstDate),
+    lastServiceDate: isoDateOrNull(lastDate),
     renderingNpi,
+    payerId: final.payerId ?? original.payerId ?? null,
+    payerName: final.payerName ?? original.payerName ?? null,
     chargeCents,
     fate,
     reasons,

@@ -25,7 +25,12 @@ export class SyncFileWriter {
     this.fd = openSync(file, 'w');
   }
 
+  /** Text as UTF-8, written into the buffer when it fits (no Buffer per piece). */
   text(text: string): void {
+    if (text.length * 3 <= this.pending.length - this.used) {
+      this.used += this.pending.write(text, this.used, 'utf8');
+      return;
+    }
     this.bytes(Buffer.from(text, 'utf8'));
   }
 
@@ -91,6 +96,8 @@ export class SpillFile {
   private used = 0;
   private start = 0;
   private closed = false;
+  /** Bytes handed to the file so far. */
+  private written = 0;
 
   constructor(file: string) {
     this.fd = openSync(file, 'w');
@@ -123,6 +130,11 @@ export class SpillFile {
     }
     this.used = used;
     return true;
+  }
+
+  /** The file offset the next byte goes to. */
+  position(): number {
+    return this.written + this.used;
   }
 
   /** Where the next byte goes (for reset). */
@@ -205,5 +217,6 @@ export class SpillFile {
 
   private writeAll(bytes: Uint8Array, length: number): void {
     for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
+    this.written += length;
   }
 }

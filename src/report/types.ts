@@ -5,6 +5,7 @@
 import type { InputFormat, IsoDate } from '../encounter/model.js';
 import type { FindingAction, Severity } from '../rules/types.js';
 import type { ReferenceVersion } from '../reference/types.js';
+import type { ReferenceVersionsSummary } from '../reference/imported/reference.js';
 
 /** One row of exceptions.csv / one entry of exceptions.json `findings`. */
 export interface ExceptionRow {
@@ -14,9 +15,15 @@ export interface ExceptionRow {
   serviceDate: IsoDate | null;
   line: number | null;
   procedure: string | null;
+  /** The line's charge in cents after fixes (as read for a removed line); null for a claim-level finding. */
+  chargeCents: number | null;
+  /** The line's rendering NPI, else the claim's. */
+  renderingNpi: string | null;
   ruleId: string;
   severity: Severity;
   action: FindingAction;
+  /** The claim's fate: released to ready/ or held. */
+  status: 'ready' | 'held';
   message: string;
   before: string | null;
   after: string | null;
@@ -24,7 +31,10 @@ export interface ExceptionRow {
   location: string | null;
 }
 
-/** The columns of exceptions.csv, in order (README "Outputs"). */
+/**
+ * The members of a finding, in order: exceptions.json's keys and exceptions.csv's columns (DESIGN.md "Outputs of
+ * spinescrub run"). The CSV names `chargeCents` `charge` and writes it in dollars (CSV_HEADERS in exceptions.ts).
+ */
 export const EXCEPTION_COLUMNS = [
   'file',
   'claimId',
@@ -32,9 +42,12 @@ export const EXCEPTION_COLUMNS = [
   'serviceDate',
   'line',
   'procedure',
+  'chargeCents',
+  'renderingNpi',
   'ruleId',
   'severity',
   'action',
+  'status',
   'message',
   'before',
   'after',
@@ -81,6 +94,12 @@ export interface RuleCount {
   held: number;
   flagged: number;
   noted: number;
+  /** Held claims with an open finding of the rule that holds them, and their charges. */
+  heldClaims: number;
+  heldChargeCents: number;
+  /** Released claims with a flagged finding of the rule, and their charges. */
+  flaggedClaims: number;
+  flaggedChargeCents: number;
 }
 
 export interface RunOptionsSummary {
@@ -100,6 +119,8 @@ export interface RunSummary {
   rules: RuleCount[];
   policy: { name: string; profile: 'medicare' | 'guide'; [key: string]: unknown };
   reference: ReferenceVersion[];
+  /** With a reference database: the imported versions the run used, and the dates no import covers. */
+  referenceVersions?: ReferenceVersionsSummary;
 }
 
 /** The head of exceptions.json (everything but the findings, which are streamed). */
@@ -110,16 +131,66 @@ export interface ExceptionReportHead {
   summary: RunSummary;
 }
 
-/** A held claim as the HTML report and the JUnit file show it. */
+/** An open finding of a claim, as the HTML report, held-claims.csv and the JUnit file show it. */
+export interface ClaimReason {
+  ruleId: string;
+  severity: Severity;
+  action: FindingAction;
+  line: number | null;
+  procedure: string | null;
+  message: string;
+}
+
+/** A claim's outcome: what the aggregate counts, and what a held claim's work-queue entry is made from. */
 export interface ClaimOutcome {
   file: string;
   claimId: string;
   memberId: string | null;
+  /** The first date of service of its lines. */
   serviceDate: IsoDate | null;
+  /** The last date of service of its lines. */
+  lastServiceDate: IsoDate | null;
   renderingNpi: string | null;
+  payerId: string | null;
+  payerName: string | null;
   chargeCents: number;
   fate: 'ready' | 'held';
   /** Open findings, in report order. */
-  reasons: { ruleId: string; severity: Severity; action: FindingAction; line: number | null; message: string }[];
+  reasons: ClaimReason[];
   corrected: number;
 }
+
+/**
+ * One held claim of the work queue: a row of held-claims.csv and an entry of exceptions.json `heldClaims`
+ * (its open findings are the claim's entries of `findings`).
+ */
+export interface HeldClaim {
+  file: string;
+  claimId: string;
+  memberId: string | null;
+  firstServiceDate: IsoDate | null;
+  lastServiceDate: IsoDate | null;
+  renderingNpi: string | null;
+  payerId: string | null;
+  payerName: string | null;
+  chargeCents: number;
+  /** The rules of its open findings: those that hold it first, then the others, each once. */
+  ruleIds: string[];
+  /** One line: the first finding that holds it (and how many more open findings there are). */
+  reason: string;
+}
+
+/** The columns of held-claims.csv, in order (`chargeCents` is written as `charge`, in dollars). */
+export const HELD_CLAIM_COLUMNS = [
+  'file',
+  'claimId',
+  'memberId',
+  'firstServiceDate',
+  'lastServiceDate',
+  'renderingNpi',
+  'payerId',
+  'payerName',
+  'chargeCents',
+  'ruleIds',
+  'reason',
+] as const satisfies readonly (keyof HeldClaim)[];

@@ -44,6 +44,7 @@ import modifierBilateral from './modifier/bilateral.js';
 import modifierBilateralAmbiguous from './modifier/bilateral-ambiguous.js';
 import modifierBilateralNotAllowed from './modifier/bilateral-not-allowed.js';
 import modifierDistinctProcedure from './modifier/distinct-procedure.js';
+import ncciPtp from './ncci/ptp.js';
 import modifierLateralityMissing from './modifier/laterality-missing.js';
 import modifierPreferX from './modifier/prefer-x.js';
 import mueUnits from './mue/units.js';
@@ -96,6 +97,7 @@ export const rules: readonly AnyRule[] = [
   drugOffLabel,
   facetWithRfa,
   facetWithRfaDistinct,
+  ncciPtp,
   // coverage limits (⚑), then the liability modifier that reads them
   esiUnguided,
   imagingUltrasound,

@@ -431,6 +431,8 @@ export class X12Tokenizer {
   private context: SegmentSource | undefined;
   /** Offset of the malformed ISA already reported (re-scans must not report it again). */
   private lastBadIsa = -1;
+  /** The delimiters of the interchange whose IEA was read last (segments after it that are no ISA use them). */
+  private afterIea: Delimiters | undefined;
 
   /**
    * Feed one chunk (latin1). Returns the segments it completed. `ascii`: the caller knows the chunk is pure
@@ -493,7 +495,7 @@ export class X12Tokenizer {
           // After the last IEA: padding is accepted, anything else is garbage.
           if (!isTrailingPadding(rest)) this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
         } else {
-          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
+          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated; the cut segment is dropped` });
         }
       }
       const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
@@ -539,6 +541,18 @@ export class X12Tokenizer {
     let pos = 0;
     const n = text.length;
     for (;;) {
+      if (this.delimiters === undefined && this.afterIea !== undefined) {
+        // After an IEA: another ISA, padding, or segments in the last interchange's delimiters (the IEA of a
+        // nested interchange, or a stray one: the assembler reports them, and no claim among them is lost).
+        const next = segmentAfterIea(text, pos, this.afterIea.element, final);
+        if (next === 'short') break;
+        if (next === 'segment') {
+          this.delimiters = this.afterIea;
+          this.afterIea = undefined;
+          continue;
+        }
+        this.afterIea = undefined;
+      }
       if (this.delimiters === undefined) {
         // Looking for an ISA: skip BOM, whitespace and stray bytes (kept as the ISA's prefix).
         const isaAt = findIsa(text, pos);
@@ -633,7 +647,10 @@ export class X12Tokenizer {
       this.context = context;
     }
     out.add(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
-    if (tag === 'IEA') this.delimiters = undefined;
+    if (tag === 'IEA') {
+      this.afterIea = this.delimiters;
+      this.delimiters = undefined;
+    }
     return after;
   }
 }
@@ -740,6 +757,25 @@ function skipLeading(text: string): number {
 function readTag(body: string, element: string): string {
   const at = body.indexOf(element);
   return at < 0 ? body : body.slice(0, at);
+}
+
+/**
+ * What follows an IEA at `from` (after whitespace): 'segment' when a segment tag and the element separator come
+ * first (not an ISA), 'short' when more bytes are needed to tell, 'other' for an ISA, padding or garbage.
+ */
+function segmentAfterIea(text: string, from: number, element: string, final: boolean): 'segment' | 'short' | 'other' {
+  let at = from;
+  while (at < text.length && WHITESPACE.has(text[at]!)) at++;
+  let end = at;
+  while (end < text.length && end - at < 3 && isUpperOrDigit(text.charCodeAt(end))) end++;
+  if (end === text.length) return final ? 'other' : 'short';
+  const tag = text.slice(at, end);
+  if (tag === 'ISA' || !TAG_SHAPE.test(tag) || text[end] !== element) return 'other';
+  return 'segment';
+}
+
+function isUpperOrDigit(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
 /** The next "ISA" followed by a non-alphanumeric byte, from `from`. */

@@ -26,8 +26,8 @@ describe('format detection', () => {
 
   it('names outputs after the input, and standard input after its format', () => {
     expect(outputNameOf({ name: 'in/sub/a.837', path: 'in/sub/a.837' }, 'x12')).toBe('a.837');
-    expect(outputNameOf({ name: '-', path: null }, 'csv')).toBe('stdin.csv');
-    expect(outputNameOf({ name: '-', path: null }, 'x12')).toBe('stdin.x12');
+    expect(outputNameOf({ name: 'stdin', path: null }, 'csv')).toBe('stdin.csv');
+    expect(outputNameOf({ name: 'stdin', path: null }, 'x12')).toBe('stdin.x12');
   });
 });
 

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listOutputTree } from '../support/output-tree.js';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPipeline, type RunOptions } from '../../src/pipeline/run.js';
@@ -68,16 +69,7 @@ async function run(inputs: string[], extra: Partial<RunOptions> = {}): Promise<A
 }
 
 function outFiles(): string[] {
-  const list: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), relative);
-      else list.push(relative);
-    }
-  };
-  walk(path.join(work, 'out'), '');
-  return list.sort();
+  return listOutputTree(path.join(work, 'out'));
 }
 
 interface Report {
@@ -99,7 +91,7 @@ describe('runPipeline', () => {
     const mixed = file('mixed.837', WITH_HELD);
     const outcome = await run([clean, mixed]);
     expect(outcome.exitCode).toBe(0);
-    expect(outFiles()).toEqual(['exceptions.csv', 'exceptions.json', 'held/mixed.837', 'junit.xml', 'ready/clean.837', 'ready/mixed.837', 'report.html']);
+    expect(outFiles()).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'held/mixed.837', 'junit.xml', 'ready/clean.837', 'ready/mixed.837', 'report.html']);
     const { summary, findings } = report();
     expect(summary.totals).toMatchObject({ files: 2, claims: 6, ready: 5, held: 1, unreadableFiles: 0 });
     expect(findings.filter((finding) => finding.action === 'held').map((finding) => [finding.file, finding.claimId, finding.ruleId])).toContainEqual([
@@ -207,7 +199,9 @@ describe('runPipeline', () => {
     writeFileSync(input, CLEAN, 'latin1');
     await run([input], { record: false });
     expect(outFiles()).not.toContain('held/claims.837');
-    expect(readdirSync(path.join(work, 'out')).filter((entry) => entry.startsWith('.'))).toEqual([]);
+    // No run directory but the current one (a leftover would show in outFiles), no temporary files in it.
+    expect(readdirSync(path.join(work, 'out', '.spinescrub-runs'))).toHaveLength(1);
+    expect(existsSync(path.join(work, 'out', '.spinescrub-current', '.tmp'))).toBe(false);
   });
 
   it('gives the same bytes on a re-run with the history it recorded', async () => {

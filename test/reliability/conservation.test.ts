@@ -57,7 +57,8 @@ afterAll(() => {
 
 /** A file with clean claims and claims that end held (a 51-line claim, a bad charge) and corrected. */
 function mixedX12(): string {
-  const corrected = { ...cleanClaim('MIX0003'), total: '999' }; // claim/total-mismatch: corrected and released
+  // 64484 billed as a second 64483: corrected (the second level's code) and released.
+  const corrected = { ...cleanClaim('MIX0003'), lines: [cleanClaim('x').lines[0]!, { ...cleanClaim('x').lines[1]!, code: '64483' }] };
   const held = { ...cleanClaim('MIX0002'), lines: [{ ...cleanClaim('x').lines[0]!, charge: 'ABC' }, cleanClaim('x').lines[1]!], total: '300.5' };
   return x12File([cleanClaim('MIX0001'), held, corrected, cleanClaim('MIX0004'), cleanClaim('MIX0005')]);
 }
@@ -139,7 +140,7 @@ describe('the run checks conservation itself', () => {
     try {
       const run = await runInProcess([lossy, other], outDir, { historyPath, jobs: 1 });
       expect(run.exitCode).toBe(3);
-      expect(listTree(outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'junit.xml', 'ready/other.csv', 'report.html']);
+      expect(listTree(outDir)).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'junit.xml', 'ready/other.csv', 'report.html']);
       expect(writtenClaims(outDir, 'other.csv', 'csv')).toEqual({ ready: ['OTH0001', 'OTH0002'], held: [] });
 
       const db = new Database(historyPath, { readonly: true });

@@ -59,6 +59,7 @@ describe('SIGKILL at random moments', () => {
       'held/c.837',
       'held/d.csv',
       'held/e.csv',
+      'held-claims.csv',
       'junit.xml',
       'ready/a.837',
       'ready/b.837',
@@ -68,7 +69,7 @@ describe('SIGKILL at random moments', () => {
       'report.html',
     ]);
     expect(referenceHistory.files).toHaveLength(5);
-    expect(referenceHistory.claims).toBeGreaterThan(100);
+    expect(referenceHistory.claims).toBeGreaterThan(90);
   });
 
   it(`${KILLS} kills in chains of ${CHAIN}: outputs complete or absent, history consistent, then the same bytes as an uninterrupted run`, async () => {

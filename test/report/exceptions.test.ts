@@ -17,9 +17,12 @@ function row(overrides: Partial<ExceptionRow> = {}): ExceptionRow {
     serviceDate: '2026-10-01',
     line: 2,
     procedure: '64483',
+    chargeCents: 125050,
+    renderingNpi: '1234567893',
     ruleId: 'primary/repeated',
     severity: 'error',
     action: 'corrected',
+    status: 'ready',
     message: 'Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT',
     before: '64483-RT ×2',
     after: '64483-RT, 64484-RT',
@@ -77,19 +80,21 @@ describe('neutralizeFormula', () => {
 
 describe('exceptions.csv', () => {
   it('has the columns of DESIGN.md, in order', () => {
-    expect(csvHeader()).toBe('file,claimId,memberId,serviceDate,line,procedure,ruleId,severity,action,message,before,after,source,location\n');
+    expect(csvHeader()).toBe(
+      'file,claimId,memberId,serviceDate,line,procedure,charge,renderingNpi,ruleId,severity,action,status,message,before,after,source,location\n',
+    );
   });
 
   it('quotes what needs quoting and neutralizes formulas in every text cell', () => {
     const text = csvRecord(row({ memberId: '=1+2', message: 'a "quoted", comma', before: null, after: '-5' }));
     expect(text).toBe(
-      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,primary/repeated,error,corrected,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1)\n`,
+      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,1250.50,1234567893,primary/repeated,error,corrected,ready,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1)\n`,
     );
   });
 
-  it('writes null as an empty cell and numbers as digits', () => {
-    expect(csvRecord(row({ line: null, procedure: null, location: null }))).toBe(
-      'samples/a.837,C1,M100,2026-10-01,,,primary/repeated,error,corrected,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,\n',
+  it('writes null as an empty cell, numbers as digits and the charge in dollars', () => {
+    expect(csvRecord(row({ line: null, procedure: null, chargeCents: null, location: null }))).toBe(
+      'samples/a.837,C1,M100,2026-10-01,,,,1234567893,primary/repeated,error,corrected,ready,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,\n',
     );
   });
 });
@@ -98,20 +103,22 @@ describe('exceptions.json', () => {
   it('streams the head, then one finding per line', async () => {
     const { json } = await collect([row(), row({ claimId: 'C2', action: 'held' })]);
     const lines = json.split('\n');
-    expect(lines.slice(-5)).toEqual([
+    expect(lines.slice(-7)).toEqual([
       '  "findings": [',
       `    ${JSON.stringify(row())},`,
       `    ${JSON.stringify(row({ claimId: 'C2', action: 'held' }))}`,
-      '  ]',
+      '  ],',
+      '  "heldClaims": []',
       '}',
-    ].concat(['']).slice(-5));
-    expect(JSON.parse(json)).toEqual({ ...head, findings: [row(), row({ claimId: 'C2', action: 'held' })] });
+      '',
+    ]);
+    expect(JSON.parse(json)).toEqual({ ...head, findings: [row(), row({ claimId: 'C2', action: 'held' })], heldClaims: [] });
   });
 
   it('is valid JSON with no findings', async () => {
     const { json, csv } = await collect([]);
-    expect(JSON.parse(json)).toEqual({ ...head, findings: [] });
-    expect(json.endsWith('"findings": []\n}\n')).toBe(true);
+    expect(JSON.parse(json)).toEqual({ ...head, findings: [], heldClaims: [] });
+    expect(json.endsWith('"findings": [],\n  "heldClaims": []\n}\n')).toBe(true);
     expect(csv).toBe(csvHeader());
   });
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
+import { formatCents } from '../../src/encounter/money.js';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRecord, jsonHead, jsonRecord, neutralizeFormula, spillLine, writeExceptionFiles, writeExceptionFilesFromSpills } from '../../src/report/exceptions.js';
+import { CSV_HEADERS, csvRecord, jsonHead, jsonRecord, neutralizeFormula, spillLine, writeExceptionFiles, writeExceptionFilesFromSpills } from '../../src/report/exceptions.js';
 import { escapeXml } from '../../src/report/junit.js';
 import { EXCEPTION_COLUMNS, type ExceptionReportHead, type ExceptionRow } from '../../src/report/types.js';
 
@@ -19,6 +20,7 @@ function csvRecordByLibrary(row: ExceptionRow): string {
   const cells = EXCEPTION_COLUMNS.map((column) => {
     const value = row[column];
     if (value === null) return '';
+    if (column === 'chargeCents' && typeof value === 'number') return formatCents(value);
     return typeof value === 'number' ? String(value) : neutralizeFormula(value);
   });
   return stringify([cells], { record_delimiter: 'unix', quoted_match: /^\s|\s$/ });
@@ -51,9 +53,12 @@ const rowArb: fc.Arbitrary<ExceptionRow> = fc.record({
   serviceDate: textOrNull,
   line: fc.option(fc.integer({ min: -5, max: 60 }), { nil: null }),
   procedure: textOrNull,
+  chargeCents: fc.option(fc.integer({ min: -100_000, max: 10_000_000 }), { nil: null }),
+  renderingNpi: textOrNull,
   ruleId: trickyText,
   severity: fc.constantFrom('error', 'warning', 'info'),
   action: fc.constantFrom('corrected', 'held', 'flagged', 'noted'),
+  status: fc.constantFrom('ready', 'held'),
   message: trickyText,
   before: textOrNull,
   after: textOrNull,
@@ -118,9 +123,9 @@ describe('report fast paths', () => {
       expect(fromSpills).toEqual(fromRows);
       // (As bytes: a lone surrogate is written as U+FFFD.)
       const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
-      expect(fromRows.csv).toBe(utf8(`${EXCEPTION_COLUMNS.join(',')}\n${rows.map(csvRecordByLibrary).join('')}`));
-      expect(fromRows.json.endsWith(utf8(`\n    ${jsonRecordByStringify(rows[399]!)}\n  ]\n}\n`))).toBe(true);
-      expect(JSON.parse(fromSpills.json)).toEqual({ ...JSON.parse(JSON.stringify(head)), findings: rows.map((row) => JSON.parse(JSON.stringify(row)) as unknown) });
+      expect(fromRows.csv).toBe(utf8(`${CSV_HEADERS.join(',')}\n${rows.map(csvRecordByLibrary).join('')}`));
+      expect(fromRows.json.endsWith(utf8(`\n    ${jsonRecordByStringify(rows[399]!)}\n  ],\n  "heldClaims": []\n}\n`))).toBe(true);
+      expect(JSON.parse(fromSpills.json)).toEqual({ ...JSON.parse(JSON.stringify(head)), findings: rows.map((row) => JSON.parse(JSON.stringify(row)) as unknown), heldClaims: [] });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -134,8 +139,8 @@ describe('report fast paths', () => {
       writeFileSync(spill.json, '');
       writeFileSync(spill.csv, '');
       writeExceptionFilesFromSpills(head, [spill], path.join(work, 'x.csv'), path.join(work, 'x.json'));
-      expect(readFileSync(path.join(work, 'x.csv'), 'utf8')).toBe(`${EXCEPTION_COLUMNS.join(',')}\n`);
-      expect(readFileSync(path.join(work, 'x.json'), 'utf8')).toBe(`${jsonHead(head)}]\n}\n`);
+      expect(readFileSync(path.join(work, 'x.csv'), 'utf8')).toBe(`${CSV_HEADERS.join(',')}\n`);
+      expect(readFileSync(path.join(work, 'x.json'), 'utf8')).toBe(`${jsonHead(head)}],\n  "heldClaims": []\n}\n`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Claim, ServiceLine } from '../../src/encounter/model.js';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
 import type { ClaimResult } from '../../src/rules/types.js';
 import { ReportAggregate } from '../../src/report/aggregate.js';
-import { barChart, escapeHtml, renderHtmlReport } from '../../src/report/html.js';
+import type { HeldRecord } from '../../src/report/held.js';
+import { barChart, escapeHtml, heldRow, HTML_HELD_LIMIT, renderHtmlReport, REPORT_CSP } from '../../src/report/html.js';
 import { formatDollars } from '../../src/encounter/money.js';
 import { escapeXml, junitTestCase } from '../../src/report/junit.js';
 import { actionOf, correctedLinesOf, rowsOfClaim } from '../../src/report/rows.js';
@@ -172,7 +174,7 @@ describe('HTML pieces', () => {
     expect(barChart('none', [])).toBe('');
   });
 
-  it('renders a page with no script and no external reference', () => {
+  it('renders a page whose one inline script and style sheet the CSP allows by hash, with no external reference', () => {
     const aggregate = new ReportAggregate();
     const head: ExceptionReportHead = {
       tool: 'spinescrub',
@@ -190,9 +192,62 @@ describe('HTML pieces', () => {
       },
     };
     const html = renderHtmlReport(head, aggregate);
-    expect(html).not.toMatch(/<script|src=|href=|@import|url\(/i);
+    expect(html).not.toMatch(/src=|@import|url\(|https?:/i);
     expect(html).toContain('&#60;b&#62;custom&#60;/b&#62;');
-    expect(html).toContain(`default-src 'none'`);
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]!);
+    expect([scripts.length, styles.length, html.match(/<script/g)?.length]).toEqual([1, 1, 1]);
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+    expect(csp).toBe(`default-src 'none'; script-src ${hash(scripts[0]!)}; style-src ${hash(styles[0]!)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(REPORT_CSP);
+  });
+
+  it('lists at most HTML_HELD_LIMIT held claims, the ones ranked first, and says so', () => {
+    const held = HTML_HELD_LIMIT + 3;
+    const head: ExceptionReportHead = {
+      tool: 'spinescrub',
+      schemaVersion: 1,
+      asOf: '2026-11-27',
+      summary: {
+        options: { fix: true, holdOn: 'error', failOn: 'never', record: true, history: true },
+        totals: { files: 1, claims: held, ready: 0, held, correctedLines: 0, findings: held, unreadableFiles: 0 },
+        chargesCents: { total: held * 100, held: held * 100, flagged: 0 },
+        files: [],
+        unreadable: [],
+        rules: [],
+        policy: { name: 'medicare', profile: 'medicare' },
+        reference: [],
+      },
+    };
+    const records = function* (): Generator<HeldRecord> {
+      for (let i = 0; i < held; i++) {
+        yield { file: 'a.837', claimId: `C${i}`, memberId: null, firstServiceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 100, ruleIds: ['mue/units'], reason: 'r', findings: [] };
+      }
+    };
+    const html = renderHtmlReport(head, new ReportAggregate(), records());
+    expect(html.match(/<tr class="claim"/g)).toHaveLength(HTML_HELD_LIMIT);
+    expect(html).toContain(`data-claim="C${HTML_HELD_LIMIT - 1}"`);
+    expect(html).not.toContain(`data-claim="C${HTML_HELD_LIMIT}"`);
+    expect(html).toContain('This page lists the 5,000 held claims with the most charges (a page lists at most 5,000, so that it opens quickly); all 5,003 are in held-claims.csv and exceptions.json.');
+  });
+
+  it('lists a held claim with its data attributes, text badges, next steps and rule pages', () => {
+    const record: HeldRecord = {
+      file: 'in/a.837', claimId: 'C<1>', memberId: 'M1', firstServiceDate: '2026-03-02', lastServiceDate: '2026-03-04', renderingNpi: '1234567893',
+      payerId: 'SYNMCR01', payerName: 'MEDICARE', chargeCents: 123456, ruleIds: ['mue/units', 'X12_SE_COUNT'], reason: 'r',
+      findings: [
+        { ruleId: 'mue/units', severity: 'error', action: 'held', line: 2, procedure: '64483', message: 'too many' },
+        { ruleId: 'X12_SE_COUNT', severity: 'warning', action: 'flagged', line: null, procedure: null, message: 'count' },
+      ],
+    };
+    expect(heldRow(record, 7)).toBe(
+      '<tr class="claim" data-claim="C&#60;1&#62;" data-rank="7" data-file="in/a.837" data-rules="mue/units X12_SE_COUNT" data-provider="1234567893" data-payer="SYNMCR01" data-payer-name="MEDICARE" data-member="M1" data-charge="123456" data-date="2026-03-02">' +
+        '<td class="num">$1,234.56</td><td class="claim-id">C&#60;1&#62;</td><td><span class="dir">in/</span>a.837</td><td>M1</td><td>2026-03-02–2026-03-04</td><td>1234567893</td><td><span class="payer-name">MEDICARE (</span>SYNMCR01<span class="payer-name">)</span></td><td><ol class="findings">' +
+        '<li data-rule="mue/units"><span class="badge error">ERROR</span><a href="docs/rules/mue/units.md"><code>mue/units</code></a> line 2 (64483): too many<div class="next"><b>Next:</b> Lower the units to what the note documents, within the MUE; split across dates only if the services were.</div></li>' +
+        '<li data-rule="X12_SE_COUNT"><span class="badge warning">WARNING</span><code>X12_SE_COUNT</code>: count<div class="next"><b>Next:</b> Fix the file at the segment named (or ask the sender for a corrected file) and run it again.</div></li>' +
+        '</ol><div class="brief"><code>mue/units</code> r</div></td></tr>\n',
+    );
   });
 });
 
@@ -203,16 +258,19 @@ describe('JUnit pieces', () => {
       claimId: 'C<1>',
       memberId: 'M1',
       serviceDate: '2026-10-01',
+      lastServiceDate: '2026-10-01',
       renderingNpi: null,
+      payerId: null,
+      payerName: null,
       chargeCents: 100,
       fate: 'held',
       corrected: 0,
-      reasons: [{ ruleId: 'mue/units', severity: 'error', action: 'held', line: 1, message: 'too "many"' }],
+      reasons: [{ ruleId: 'mue/units', severity: 'error', action: 'held', line: 1, procedure: '64483', message: 'too "many"' }],
     });
     expect(held).toBe(
       '    <testcase classname="a&#38;b.837" name="claim C&#60;1&#62;">\n      <failure type="held" message="held: mue/units">error mue/units line 1: too &#34;many&#34;</failure>\n    </testcase>\n',
     );
-    const clean = junitTestCase({ file: 'a.837', claimId: 'C2', memberId: null, serviceDate: null, renderingNpi: null, chargeCents: 0, fate: 'ready', corrected: 0, reasons: [] });
+    const clean = junitTestCase({ file: 'a.837', claimId: 'C2', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate: 'ready', corrected: 0, reasons: [] });
     expect(clean).toBe('    <testcase classname="a.837" name="claim C2"/>\n');
   });
 
@@ -227,7 +285,7 @@ describe('ReportAggregate sums', () => {
     expect([fresh.chargeCents, fresh.heldChargeCents, fresh.flaggedChargeCents]).toEqual([0, 0, 0]);
     expect(Object.is(fresh.chargeCents, 0)).toBe(true);
     const outcome = (chargeCents: number, fate: 'ready' | 'held') => ({
-      file: 'a.837', claimId: 'C', memberId: null, serviceDate: null, renderingNpi: '1234567893', chargeCents, fate, reasons: [], corrected: 0,
+      file: 'a.837', claimId: 'C', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: '1234567893', payerId: null, payerName: null, chargeCents, fate, reasons: [], corrected: 0,
     });
     const big = 2 ** 31 - 1;
     fresh.addClaim(outcome(big, 'held'), [], 0, () => 'unknown');

@@ -44,9 +44,12 @@ const rowArb = fc.record({
   serviceDate: textOrNull,
   line: lineNumber,
   procedure: textOrNull,
+  chargeCents: fc.option(fc.integer({ min: -1_000_000, max: 100_000_000 }), { nil: null, freq: 3 }),
+  renderingNpi: textOrNull,
   ruleId: text,
   severity: fc.constantFrom('error', 'warning', 'info'),
   action: fc.constantFrom('corrected', 'held', 'flagged', 'noted'),
+  status: fc.constantFrom('ready', 'held'),
   message: text,
   before: textOrNull,
   after: textOrNull,
@@ -81,8 +84,8 @@ describe('spill byte fast paths', () => {
   // First in the file: junit.ts remembers the opening of the last file spilled, and this is the first it sees.
   it('spillJunitTestCase keeps each test case under its own file when the files alternate (plain names and names to escape)', () => {
     const outcome = (file: string, claimId: string, fate: 'ready' | 'held'): ClaimOutcome => ({
-      file, claimId, memberId: null, serviceDate: null, renderingNpi: null, chargeCents: 0, fate, corrected: 0,
-      reasons: fate === 'held' ? [{ ruleId: 'r/x', severity: 'error', action: 'held', line: 2, message: 'm' }] : [],
+      file, claimId, memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate, corrected: 0,
+      reasons: fate === 'held' ? [{ ruleId: 'r/x', severity: 'error', action: 'held', line: 2, procedure: null, message: 'm' }] : [],
     });
     const outcomes = [outcome('a.837', 'C1', 'ready'), outcome('b&c.837', 'C2', 'ready'), outcome('a.837', 'C3', 'held'), outcome('ü.837', 'C4', 'ready'), outcome('d.837', 'C5', 'ready')];
     expect(spilled((spill) => outcomes.forEach((o) => spillJunitTestCase(o, spill)))).toBe(
@@ -124,13 +127,13 @@ describe('spill byte fast paths', () => {
 
   it('copies plain rows as they are and keeps records whole across flushes and over the record room', () => {
     const plain: ExceptionRow = {
-      file: 'in.837', claimId: 'C1', memberId: null, serviceDate: '2026-01-02', line: 12, procedure: '64483', ruleId: 'r/x',
-      severity: 'warning', action: 'flagged', message: '=sum then (text)', before: '-1', after: null, source: 'rules', location: 'segment 4 (SV1)',
+      file: 'in.837', claimId: 'C1', memberId: null, serviceDate: '2026-01-02', line: 12, procedure: '64483', chargeCents: 4500, renderingNpi: '1234567893', ruleId: 'r/x',
+      severity: 'warning', action: 'flagged', status: 'ready', message: '=sum then (text)', before: '-1', after: null, source: 'rules', location: 'segment 4 (SV1)',
     };
     expect(spilled((spill) => spillJsonRecord(plain, spill))).toBe(
-      '{"file":"in.837","claimId":"C1","memberId":null,"serviceDate":"2026-01-02","line":12,"procedure":"64483","ruleId":"r/x","severity":"warning","action":"flagged","message":"=sum then (text)","before":"-1","after":null,"source":"rules","location":"segment 4 (SV1)"}\n',
+      '{"file":"in.837","claimId":"C1","memberId":null,"serviceDate":"2026-01-02","line":12,"procedure":"64483","chargeCents":4500,"renderingNpi":"1234567893","ruleId":"r/x","severity":"warning","action":"flagged","status":"ready","message":"=sum then (text)","before":"-1","after":null,"source":"rules","location":"segment 4 (SV1)"}\n',
     );
-    expect(spilled((spill) => spillCsvRecord(plain, spill))).toBe("in.837,C1,,2026-01-02,12,64483,r/x,warning,flagged,'=sum then (text),'-1,,rules,segment 4 (SV1)\n");
+    expect(spilled((spill) => spillCsvRecord(plain, spill))).toBe("in.837,C1,,2026-01-02,12,64483,45.00,1234567893,r/x,warning,flagged,ready,'=sum then (text),'-1,,rules,segment 4 (SV1)\n");
     // 1,200 rows (several 64 KiB flushes) with messages from short to longer than a record's room (8 KiB).
     const rows = Array.from({ length: 1200 }, (_, i) => ({ ...plain, claimId: `C${i}`, line: i, message: 'm'.repeat((i * 97) % 10_000), after: i % 7 === 0 ? 'é' : null }));
     expect(spilled((spill) => rows.forEach((row) => spillJsonRecord(row, spill)))).toBe(utf8(rows.map(spillLine).join('')));

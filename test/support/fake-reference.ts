@@ -7,4 +7,7 @@ export const emptyReference: ReferenceData = {
   drug: () => undefined,
   inList: () => false,
   versions: () => [],
+  mue: () => undefined,
+  ptpEdit: () => undefined,
+  header: () => undefined,
 };

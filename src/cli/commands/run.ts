@@ -6,7 +6,9 @@ import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
+import { DEFAULT_REFERENCE_PATH } from '../../reference/defaults.js';
 import type { FailOn } from '../../pipeline/run.js';
+import { DEFAULT_UMASK } from '../../pipeline/staging.js';
 import type { LogFormat } from '../../pipeline/log.js';
 import { DEFAULT_MAX_HEAP_MB, runInWorker } from '../run-in-worker.js';
 import { withStdin } from '../stdin.js';
@@ -28,8 +30,11 @@ export interface RunArgs {
   'log-format': LogFormat;
   progress?: boolean;
   'csv-map': string[];
+  'csv-bom': boolean;
   'max-heap': number;
   wait: number;
+  umask?: string;
+  reference?: string;
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -58,6 +63,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('format', { describe: 'read every input as this format (default: detected from the content)', choices: ['x12', 'csv'] as const })
       .option('policy', { describe: 'policy profile (medicare, guide) or a JSON policy file', type: 'string', requiresArg: true })
       .option('history', { describe: 'history database (SQLite)', type: 'string', default: DEFAULT_HISTORY_PATH, requiresArg: true })
+      .option('reference', {
+        describe: `reference database of imported CMS tables (default: ${DEFAULT_REFERENCE_PATH} when it exists; otherwise the shipped tables)`,
+        type: 'string',
+        requiresArg: true,
+      })
       .option('record', { describe: 'record the claims released by this run in the history (--no-record: read it only)', type: 'boolean', default: true })
       .option('prior', { describe: 'prior claim files to add to the history before the run', type: 'string', array: true, default: [] as string[] })
       .option('fail-on', { describe: 'exit 1 when an open finding reaches this severity', choices: ['error', 'warning', 'never'] as const, default: 'never' as const })
@@ -74,15 +84,26 @@ export const runCommand: CommandModule<object, RunArgs> = {
         array: true,
         default: [] as string[],
       })
+      .option('csv-bom', {
+        describe: 'start exceptions.csv and held-claims.csv with a UTF-8 byte order mark (Excel on Windows)',
+        type: 'boolean',
+        default: false,
+      })
       .option('max-heap', {
         describe: 'memory limit of the run\'s JavaScript heap, in MiB (SQLite page caches come on top)',
         type: 'number',
         default: DEFAULT_MAX_HEAP_MB,
         requiresArg: true,
       })
+      .option('umask', {
+        describe: 'permissions of the outputs and a new history database, as an octal umask (default 077: folders 0700, files 0600, readable by you only; 022: readable by all)',
+        type: 'string',
+        requiresArg: true,
+      })
       .option('wait', { describe: 'wait up to SECONDS for a lock (the history in use by another run) instead of failing at once', type: 'number', default: 0, requiresArg: true })
       .check((args) => {
         if (!(args.wait >= 0)) throw new Error(`Expected \`--wait\` to be a number of seconds from 0 up, got ${String(args.wait)}`);
+        if (args.umask !== undefined && !/^0?[0-7]{3}$/.test(args.umask)) throw new Error(`Expected \`--umask\` to be an octal umask like 077 or 022, got ${args.umask}`);
         if (!Number.isInteger(args['max-heap']) || args['max-heap'] < 32) throw new Error(`Expected \`--max-heap\` to be a whole number of MiB from 32 up, got ${String(args['max-heap'])}`);
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
         if (args['as-of'] !== undefined && !isIsoDate(args['as-of'])) throw new Error(`Expected \`--as-of\` to be a date YYYY-MM-DD, got ${args['as-of']}`);
@@ -91,6 +112,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run /inbound/*.837 --out /outbound/2026-11-27 --history /var/lib/spinescrub/history.db', 'nightly job')
       .example('$0 run claims/ --out out --fail-on error --no-record', 'CI-style audit') as unknown as Argv<RunArgs>,
   handler: async (args: RunArgs): Promise<number> => {
+    const umask = args.umask === undefined ? DEFAULT_UMASK : Number.parseInt(args.umask, 8);
+    // Process-wide (a worker thread cannot set it): SQLite's -wal/-shm and every file of the run follow it.
+    process.umask(umask);
     return runInWorker(
       {
         inputs: withStdin(args.inputs),
@@ -109,6 +133,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logFormat: args['log-format'],
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         csvMaps: args['csv-map'],
+        umask,
+        ...(args.reference !== undefined ? { referencePath: args.reference } : {}),
+        csvBom: args['csv-bom'],
         ...(args.wait > 0 ? { waitSeconds: args.wait } : {}),
       },
       args['max-heap'],

@@ -1,7 +1,12 @@
 import { formatCents } from '../../encounter/money.js';
 import { defineRule } from '../types.js';
 
-/** CLM02 must equal the sum of the line charges (837P; the payer rejects the claim otherwise). */
+/**
+ * CLM02 must equal the sum of the line charges (837P; the payer rejects the claim otherwise). A total that
+ * disagrees with its lines is also the mark of a claim that lost lines (a file cut at a row or segment
+ * boundary): the claim is held and its total is never changed, neither lowered nor raised
+ * (docs/rules/claim/total-mismatch.md).
+ */
 export default defineRule({
   meta: {
     id: 'claim/total-mismatch',
@@ -14,9 +19,8 @@ export default defineRule({
       url: 'docs/rules/claim/total-mismatch.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
     messages: {
-      mismatch: 'Unexpected total charge {{actual}}, expected {{expected}} (the sum of the line charges)',
+      mismatch: 'Total charge {{actual}} differs from the sum of the line charges {{expected}}: lines may be missing (held, the total is not changed)',
     },
   },
   check(encounter, context) {
@@ -26,12 +30,6 @@ export default defineRule({
     if (sum === claim.totalChargeCents) return;
     const actual = formatCents(claim.totalChargeCents);
     const expected = formatCents(sum);
-    context.report({
-      messageId: 'mismatch',
-      data: { actual, expected },
-      actual,
-      expected: [expected],
-      fix: { changes: [{ op: 'set-total', value: sum }], description: 'set CLM02 to the sum of the line charges' },
-    });
+    context.report({ messageId: 'mismatch', data: { actual, expected }, actual, expected: [expected] });
   },
 });

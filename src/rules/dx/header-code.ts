@@ -33,9 +33,9 @@ export default defineRule({
     for (const diagnosis of claim.diagnoses) {
       if (diagnosis.icd9) continue;
       for (const dos of dates) {
-        const info = context.reference.diagnosis(diagnosis.code, dos);
-        if (!info || info.billable) continue;
-        const children = info.children ?? [];
+        const info = context.reference.header(diagnosis.code, dos);
+        if (info === undefined) continue;
+        const children = info.children;
         context.report({
           messageId: 'header',
           data: { display: info.display, dos, children: children.length ? children.join(', ') : '(none listed)' },

@@ -32,13 +32,13 @@ export default defineRule({
   },
   check(encounter, context) {
     for (const match of distinctMatches(encounter, context.reference)) {
-      const { second, first, pair } = match;
+      const { second, first, site } = match;
       if (hasDistinctModifier(second, context.reference)) continue;
       const canFix = context.policy.autoDistinct && second.modifiers.length < MAX_MODIFIERS;
       context.report({
         messageId: 'missingDistinct',
         line: second,
-        data: { second: describeLine(second), first: describeLine(first), site: describeSite(pair), code: second.procedure },
+        data: { second: describeLine(second), first: describeLine(first), site: describeSite(site), code: second.procedure },
         actual: describeLine(second),
         expected: [[second.procedure, ...second.modifiers, 'XS'].join('-')],
         ...(canFix

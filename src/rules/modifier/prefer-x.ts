@@ -34,7 +34,7 @@ export default defineRule({
     if (!hasGenericDistinct(encounter.lines)) return;
     const reasons = new Map<ServiceLine, string>();
     for (const match of distinctMatches(encounter, context.reference)) {
-      reasons.set(match.second, `${describeSite(match.pair)} from ${match.first.procedure}`);
+      reasons.set(match.second, `${describeSite(match.site)} from ${match.first.procedure}`);
     }
     for (const pair of injectionsWithRfa(encounter, context.reference)) {
       if (!reasons.has(pair.injection)) reasons.set(pair.injection, `a different joint from the RFA ${pair.rfaLines[0]?.procedure ?? ''}`.trim());

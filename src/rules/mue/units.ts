@@ -1,5 +1,5 @@
 /**
- * mue/units — units above the practitioner MUE (reference table, dated): per line for adjudication
+ * mue/units — units above the practitioner MUE (the CMS table in force on the date of service): per line for adjudication
  * indicator 1; per date of service across the session for 2 and 3. No fix: which level or side to drop is a
  * clinical decision.
  */
@@ -49,7 +49,7 @@ export default defineRule({
       const first = lines[index]!;
       if (!countsUnits(first) || !firstOfItsCode(lines, index)) continue;
       const code = first.procedure;
-      const mue = context.reference.procedure(code, encounter.serviceDate)?.mue;
+      const mue = context.reference.mue(code, encounter.serviceDate);
       if (mue === undefined) continue;
       if (mue.adjudication === 1) reportLinesOverMue(encounter, context, code, mue.value);
       else reportDateOverMue(encounter, context, code, mue);

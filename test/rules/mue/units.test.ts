@@ -62,10 +62,11 @@ ruleTester.run(rule, {
 /** The 2026 tables have no MAI-1 row among these codes: a reference where 20610 is a per-line edit (MUE 1). */
 const perLineReference: ReferenceData = {
   ...defaultReference,
-  procedure(code, serviceDate) {
-    const info = defaultReference.procedure(code, serviceDate);
-    if (code !== '20610' || info === undefined) return info;
-    return { ...info, mue: { value: 1, adjudication: 1, source: { key: 'test' } } };
+  procedure: (code, date) => defaultReference.procedure(code, date),
+  mue(code, serviceDate) {
+    const mue = defaultReference.mue(code, serviceDate);
+    if (code !== '20610' || mue === undefined) return mue;
+    return { value: 1, adjudication: 1, source: { key: 'test' } };
   },
   diagnosis: (code, date) => defaultReference.diagnosis(code, date),
   drug: (code, date) => defaultReference.drug(code, date),
