@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { normalizeClaim } from '../src/encounter/normalize.js';
-import { ingestFile } from '../src/history/ingest.js';
-import { openHistory } from '../src/history/store.js';
+import { openHistory } from '../src/history/sqlite.js';
+import { addPriorFile } from '../src/pipeline/prior.js';
 import { runPipeline } from '../src/pipeline/run.js';
 import { defaultReference } from '../src/reference/index.js';
 import { readX12 } from '../src/x12/reader.js';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   const store = openHistory(dbPath);
   started = performance.now();
-  const result = await ingestFile(store, historyFile, { name: 'history.837' });
+  const result = await addPriorFile(store, historyFile, { name: 'history.837' });
   const ingestMs = performance.now() - started;
   store.checkpoint();
   const stats = store.stats();
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   console.log(`database: ${mb(stats.sizeBytes)} MB, ${stats.patients} patients, ${stats.activeLines} active lines, dates ${stats.firstServiceDate} to ${stats.lastServiceDate}`);
   const again = openHistory(dbPath);
   started = performance.now();
-  const second = await ingestFile(again, historyFile, { name: 'history.837' });
+  const second = await addPriorFile(again, historyFile, { name: 'history.837' });
   console.log(`adding the same file again: ${second.status} in ${seconds(performance.now() - started)} s`);
   again.close();
 

@@ -6,7 +6,7 @@
  *   normalize      normalizeClaim + sessionsOf (the floor every rule run pays)
  *   engine --no-fix  runRules(fix: false): normalize + every rule once
  *   engine         runRules(fix: true): normalize + rules + fixes + re-runs (what `spinescrub run` does)
- *   engine+history checkClaim(fix: true) with a run history (--history): the claims released to ready are added
+ *   engine+history checkClaim(fix: true) with a run history (--history): every claim checked is added (with its fate)
  *                  to it as they are checked, as `spinescrub run` does, so each claim sees the claims before it
  *                  (a new history database in --dir, discarded at the end; the adds are not timed)
  *
@@ -26,7 +26,8 @@ import { emptyHistory } from '../src/encounter/history-view.js';
 import { medicare } from '../src/policy/profiles.js';
 import { defaultReference } from '../src/reference/index.js';
 import { checkClaim, prepareRules, runRules } from '../src/rules/engine.js';
-import { openHistory } from '../src/history/store.js';
+import { RunHistory } from '../src/history/run.js';
+import { openHistory } from '../src/history/sqlite.js';
 import { rules } from '../src/rules/index.js';
 import { readX12 } from '../src/x12/reader.js';
 
@@ -121,7 +122,7 @@ function timeWithHistory(): void {
   mkdirSync(dir, { recursive: true });
   const store = openHistory(join(dir, 'history.db'));
   try {
-    const run = store.beginRun({ record: true, inputHashes: [] });
+    const run = new RunHistory(store, { record: true, inputHashes: [] });
     const recorder = run.file({ name: 'bench.837', hash: '0'.repeat(64), format: 'x12' });
     let checkMicros = 0;
     let found = 0;
@@ -131,7 +132,7 @@ function timeWithHistory(): void {
       const used = process.cpuUsage(cpu);
       checkMicros += used.user + used.system;
       found += checked.result.findings.length;
-      if (checked.result.fate === 'ready') recorder.add(checked.normalized);
+      recorder.add(checked.normalized, checked.result.fate);
     }
     recorder.discard();
     const perClaim = checkMicros / claims.length;

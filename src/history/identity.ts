@@ -12,7 +12,7 @@
  * Names and dates of birth are stored only as hashes (the database holds member ids, never names or DOBs).
  */
 import { hash } from 'node:crypto';
-import type { PatientKey } from './view.js';
+import type { PatientKey } from '../encounter/history-view.js';
 
 export interface PatientIdentity {
   /** Normalized member id, or null when the claim has none. */
@@ -69,7 +69,7 @@ export function identityOf(key: PatientKey): PatientIdentity {
   return { memberId, dependentKey, nameKey };
 }
 
-/** A string that names the identity, for caches and the in-run overlay. */
+/** A string that names the identity's patient in a run (null: no identity at all). */
 export function identityString(identity: PatientIdentity): string | null {
   if (identity.memberId !== null) return `m:${identity.memberId}|${identity.dependentKey}`;
   if (identity.nameKey !== null) return `n:${identity.nameKey}`;

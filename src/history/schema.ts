@@ -4,6 +4,7 @@
  * add the next one.
  */
 import type Database from 'better-sqlite3';
+import { HistoryError } from './errors.js';
 
 export interface Migration {
   version: number;
@@ -41,7 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
         frequency TEXT NOT NULL,           -- CLM05-3
         payer_claim_number TEXT,
         patient_id INTEGER REFERENCES patients(id),
-        status TEXT NOT NULL,              -- active | replaced | voided | void (the void claim itself)
+        status TEXT NOT NULL,              -- v1: active | replaced | voided | void; v2: ready | held | superseded | void
         superseded_by INTEGER REFERENCES claims(id),
         awaiting_original INTEGER NOT NULL DEFAULT 0, -- a 7/8 that came before its original
         first_date TEXT,
@@ -77,6 +78,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX lines_by_claim ON lines(claim_row);
     `,
   },
+  {
+    version: 2,
+    description: 'claim status ready/held/superseded/void; held lines; claims by payer claim number',
+    sql: `
+      UPDATE claims SET status = CASE status WHEN 'active' THEN 'ready' WHEN 'replaced' THEN 'superseded' WHEN 'voided' THEN 'superseded' ELSE status END;
+      ALTER TABLE lines ADD COLUMN held INTEGER NOT NULL DEFAULT 0; -- 1 while its claim is held (a pending service)
+      CREATE INDEX claims_by_payer_number ON claims(payer_claim_number, billing_npi) WHERE payer_claim_number IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -102,14 +112,4 @@ export function migrate(db: Database.Database): { from: number; to: number } {
     }).immediate();
   }
   return { from, to: SCHEMA_VERSION };
-}
-
-/** An error of the history layer: `HIST_*` code and a one-line message. */
-export class HistoryError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'HistoryError';
-    this.code = code;
-  }
 }

@@ -17,8 +17,8 @@ export interface FileIdentity {
 
 export interface FileHistory {
   readonly view: HistoryView;
-  /** A claim the run released to ready (normalized, as corrected): visible to later claims, recorded on commit. */
-  add(claim: Claim): void;
+  /** A checked claim (normalized, as corrected) and its fate: visible to later claims, recorded on commit. */
+  add(claim: Claim, fate: 'ready' | 'held'): void;
   /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
   commit(): HistoryOutcome;
   /** Forgets what was added (the file is processed again). */

@@ -4,9 +4,9 @@
  */
 import type { ReadStream, WriteStream } from 'node:fs';
 export { loadCsvMap } from '../csv/map.js';
-import type { Claim, InputFormat } from '../encounter/model.js';
-import { ingestFile } from '../history/ingest.js';
-import { openHistory, type HistoryStore, type RunHistory as StoreRun } from '../history/store.js';
+import type { InputFormat } from '../encounter/model.js';
+import { RunHistory as StoreRun } from '../history/run.js';
+import { openHistory, type SqliteHistoryStore } from '../history/sqlite.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { bindHeader, type CsvColumnMap } from '../csv/columns.js';
 import { detectDelimiter } from '../csv/rows.js';
@@ -18,7 +18,7 @@ import { createX12Writer } from '../x12/writer.js';
 import { readX12 } from '../x12/reader.js';
 import type { FileHistory, FileIdentity, PriorResult, RunHistory } from './history.js';
 import type { FormatParts } from './process-file.js';
-import { readHead } from './inputs.js';
+import { addPriorFile } from './prior.js';
 import type { ClaimReader, ClaimWriter } from '../formats/types.js';
 
 export interface FormatOptions {
@@ -72,42 +72,34 @@ function outcomeOf(status: 'added' | 'already-ingested' | 'not-recorded'): Histo
 }
 
 /**
- * The run's history over the SQLite store. The store's run overlay makes a file's claims visible to the claims
- * after it (in the file, and in the files after it); the pipeline checks files in input order, so what each
- * claim sees never depends on `--jobs`. The database rows of this run's own inputs (a re-run) are ignored: the
- * run's own reading of them counts instead, so a re-run sees exactly what the first run saw.
+ * The run's history over the SQLite store: the store's run (history/run.ts) makes each claim visible to the claims
+ * after it (in the file, and in the files after it); the pipeline checks files in input order, so what each claim
+ * sees never depends on `--jobs`. The store's rows of this run's own inputs (a re-run) are left out: the run's own
+ * reading of them counts instead, so a re-run sees exactly what the first run saw.
  */
 export class SqliteRunHistory implements RunHistory {
   readonly available = true;
   private run: StoreRun | null = null;
 
   constructor(
-    private readonly store: HistoryStore,
+    private readonly store: SqliteHistoryStore,
     private readonly inputHashes: readonly string[],
     private readonly record: boolean,
     private readonly reference: ReferenceData,
     private readonly csvOptions: FormatOptions,
   ) {}
 
-  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): SqliteRunHistory {
-    return new SqliteRunHistory(openHistory(path), inputHashes, record, reference, csvOptions);
+  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, waitSeconds = 0): SqliteRunHistory {
+    return new SqliteRunHistory(openHistory(path, { waitSeconds }), inputHashes, record, reference, csvOptions);
   }
 
-  /** The column map of each prior CSV file (chosen from its header before it is ingested). */
-  private readonly csvMapFor = new Map<string, CsvColumnMap | undefined>();
-
   async addPrior(path: string, name: string): Promise<PriorResult> {
-    this.csvMapFor.set(name, chooseCsvMap(await readHead(path, 64 * 1024), this.csvOptions.csvMaps ?? []));
-    const result = await ingestFile(this.store, path, {
-      name,
-      reference: this.reference,
-      readCsv: (input, fileName) => readCsv(input, fileName, { ...(this.csvMapFor.get(fileName) ? { map: this.csvMapFor.get(fileName) } : {}) }),
-    });
+    const result = await addPriorFile(this.store, path, { name, reference: this.reference, csvMaps: this.csvOptions.csvMaps ?? [] });
     return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
   }
 
   startRun(): void {
-    this.run = this.store.beginRun({ record: this.record, inputHashes: this.inputHashes });
+    this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes });
   }
 
   openFile(file: FileIdentity): FileHistory {
@@ -117,7 +109,7 @@ export class SqliteRunHistory implements RunHistory {
     let open = true;
     return {
       view: run.view,
-      add: (claim: Claim) => recorder.add(claim),
+      add: (claim, fate) => recorder.add(claim, fate),
       commit: () => {
         open = false;
         return outcomeOf(recorder.commit().status);
@@ -133,4 +125,3 @@ export class SqliteRunHistory implements RunHistory {
     this.store.close();
   }
 }
-

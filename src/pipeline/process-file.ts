@@ -188,9 +188,11 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       claimsRead += 1;
       let result: ClaimResult;
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
+      let checked = true;
       try {
         result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
+        checked = false;
         // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
         result = { claim: read.claim, changed: false, findings: [], applied: [], fate: 'held' };
         claimProblems = [
@@ -237,10 +239,10 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
         context.validateHeld?.(record);
         heldIndex.spill(record, heldOut);
       }
-      // The history holds what was billed: the claims released to ready (as corrected). A held claim is not
-      // billed yet; it is recorded when it comes back worked, in a later file. Without a history index there
-      // is nothing to add to, and no reason to normalize the claim a second time.
-      if (fate === 'ready' && context.history.available) fileHistory.add(context.normalize(final));
+      // The history holds every service the claims bill: released ones, and held ones as pending until their
+      // correction supersedes them. Not the claims of a file held whole (its envelope is broken: it comes again),
+      // nor a claim the rules could not check. Without a history index there is nothing to add to.
+      if (!holding && checked && context.history.available) fileHistory.add(context.normalize(final), fate);
       if (!holding) {
         // A progress call when the file has been read further (about one per chunk, not per claim): the bytes
         // read since the last call and the claims handled since.

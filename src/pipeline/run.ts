@@ -15,7 +15,8 @@ import pLimit from 'p-limit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
-import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
+import { DEFAULT_HISTORY_PATH } from '../history/defaults.js';
+import { HistoryError } from '../history/errors.js';
 import type { HistoryView } from '../encounter/history-view.js';
 import { loadPolicy, type PolicySet } from '../policy/load.js';
 import { ConfigError } from '../policy/errors.js';
@@ -121,6 +122,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Column map files for CSV exports with other headers (each file uses the first that fits its header). */
   csvMaps?: string[];
+  /** How long to wait for a lock held by another run (the history) before exit 2 (default 0: at once). */
+  waitSeconds?: number;
   /** A UTF-8 byte order mark first in exceptions.csv and held-claims.csv (Excel on Windows). */
   csvBom?: boolean;
   /** Standard input, for `-`. */
@@ -337,7 +340,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
     if (historyPath !== null) {
       createPrivately(historyPath, modes);
-      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
+      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
         for (const missing of found.missing) throw new UsageError('CFG_PRIOR_NOT_FOUND', `--prior ${missing.message}`);

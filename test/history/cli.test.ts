@@ -35,7 +35,7 @@ describe('spinescrub history', () => {
     );
     out.length = 0;
     expect(await runCli(['history', 'stats', '--json', '--history', db])).toBe(0);
-    expect(JSON.parse(out.join(''))).toMatchObject({ schemaVersion: 1, files: 2, claims: 36, activeClaims: 36, lines: 60, patients: 6 });
+    expect(JSON.parse(out.join(''))).toMatchObject({ schemaVersion: 2, files: 2, claims: 36, readyClaims: 36, lines: 60, patients: 6 });
     out.length = 0;
     const subscriber = /NM1\*IL\*1\*([^*]*)\*([^*]*)\*{4}MI\*([^~]+)~/.exec((await import('node:fs')).readFileSync(x12, 'latin1'))!;
     const [, lastName, firstName, memberId] = subscriber as unknown as [string, string, string, string];

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestFile } from '../../src/history/ingest.js';
-import { openHistory } from '../../src/history/store.js';
+import { openHistory } from '../../src/history/sqlite.js';
+import { RunHistory } from '../../src/history/run.js';
+import { addPriorFile as ingestFile } from '../../src/pipeline/prior.js';
 import { buildInterchange, type SynthClaim } from '../x12/synth.js';
 
 let dir: string;
@@ -37,7 +38,7 @@ describe('ingestFile (837P)', () => {
     expect(first).toMatchObject({ status: 'added', format: 'x12', claims: 2, lines: 2, problems: [] });
     const again = await ingestFile(store, path, { name: 'a.837' });
     expect(again).toMatchObject({ status: 'already-ingested', claims: 2 });
-    const sessions = store.view().sessions({ memberId: 'SYN0000001' }, 'facet', 'lumbar-sacral', '2025-04-03', '2026-04-02');
+    const sessions = new RunHistory(store, { record: false }).view.sessions({ memberId: 'SYN0000001' }, 'facet', 'lumbar-sacral', '2025-04-03', '2026-04-02');
     expect(sessions.map((s) => [s.file, s.claimId, s.serviceDate, s.kx, s.sides.join('+')])).toEqual([
       ['a.837', 'C1', '2026-03-02', true, 'right'],
       ['a.837', 'C2', '2026-04-02', true, 'right'],
@@ -49,8 +50,8 @@ describe('ingestFile (837P)', () => {
     await ingestFile(store, x12File('a.837', [facet('C1', '20260302')]), { name: 'a.837' });
     const result = await ingestFile(store, x12File('b.837', [facet('C1', '20260305', { frequency: '7', payerClaimNumber: 'PCN1' })], '2'), { name: 'b.837' });
     expect(result).toMatchObject({ replaced: 1 });
-    expect(store.view().linesOn({ memberId: 'SYN0000001' }, '2026-03-02')).toEqual([]);
-    expect(store.view().linesOn({ memberId: 'SYN0000001' }, '2026-03-05').map((l) => `${l.file}#${l.claimId}`)).toEqual(['b.837#C1']);
+    expect(new RunHistory(store, { record: false }).view.linesOn({ memberId: 'SYN0000001' }, '2026-03-02')).toEqual([]);
+    expect(new RunHistory(store, { record: false }).view.linesOn({ memberId: 'SYN0000001' }, '2026-03-05').map((l) => `${l.file}#${l.claimId}`)).toEqual(['b.837#C1']);
   });
 
   it('refuses a truncated file and leaves the database unchanged', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openHistory } from '../../src/history/store.js';
-import type { PatientKey } from '../../src/history/view.js';
+import { ingestClaims, RunHistory } from '../../src/history/run.js';
+import { openHistory } from '../../src/history/sqlite.js';
+import type { PatientKey } from '../../src/encounter/history-view.js';
 import { claim } from './fixtures.js';
 
 const JANE: PatientKey = { memberId: 'MEM100', lastName: 'DOE', firstName: 'JANE', dateOfBirth: '1955-05-05' };
@@ -9,11 +10,11 @@ const file = (name: string) => ({ name, hash: `hash-${name}` });
 describe('run history: claims recorded earlier in the same run', () => {
   it('shows a claim to the later claims of its file and to later files, then commits one transaction per file', async () => {
     const store = openHistory(':memory:');
-    await store.ingestClaims(file('prior.837'), [claim({ id: 'P1', date: '2026-01-05', lines: ['64493-RT-KX'] })]);
-    const run = store.beginRun({ record: true });
+    await ingestClaims(store, file('prior.837'), [claim({ id: 'P1', date: '2026-01-05', lines: ['64493-RT-KX'] })]);
+    const run = new RunHistory(store, { record: true });
     const first = run.file(file('in1.837'));
     expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
-    first.add(claim({ id: 'A1', file: 'in1.837', lines: ['64493-RT'] }));
+    first.add(claim({ id: 'A1', file: 'in1.837', lines: ['64493-RT'] }), 'ready');
     expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => `${l.file}#${l.claimId} ${l.procedure}`)).toEqual(['in1.837#A1 64493']);
     expect(run.view.linesOn(JANE, '2026-03-02', asking('A1'))).toEqual([]);
     expect(first.commit()).toMatchObject({ status: 'added', claims: 1, lines: 1 });
@@ -22,21 +23,21 @@ describe('run history: claims recorded earlier in the same run', () => {
       '2026-01-05 prior.837#P1',
       '2026-03-02 in1.837#A1',
     ]);
-    second.add(claim({ id: 'A1', freq: '7', date: '2026-03-09', file: 'in2.837', lines: ['64493-RT'] }));
+    second.add(claim({ id: 'A1', freq: '7', date: '2026-03-09', file: 'in2.837', lines: ['64493-RT'] }), 'ready');
     // The replacement hides the committed original from the rest of the run.
     expect(run.view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31', asking('X')).map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`)).toEqual([
       '2026-01-05 prior.837#P1',
       '2026-03-09 in2.837#A1',
     ]);
     expect(second.commit()).toMatchObject({ status: 'added', replaced: 1 });
-    expect(store.view().sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31').map((s) => s.serviceDate)).toEqual(['2026-01-05', '2026-03-09']);
+    expect(new RunHistory(store, { record: false }).view.sessions(JANE, 'facet', 'lumbar-sacral', '2025-03-03', '2026-12-31').map((s) => s.serviceDate)).toEqual(['2026-01-05', '2026-03-09']);
   });
 
   it('keeps the claims in memory under --no-record and writes nothing', () => {
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: false });
+    const run = new RunHistory(store, { record: false });
     const one = run.file(file('in1.837'));
-    one.add(claim({ id: 'A1', lines: ['64493-RT'] }));
+    one.add(claim({ id: 'A1', lines: ['64493-RT'] }), 'ready');
     expect(one.commit()).toMatchObject({ status: 'not-recorded', claims: 1 });
     run.file(file('in2.837'));
     expect(run.view.linesOn(JANE, '2026-03-02').map((l) => l.claimId)).toEqual(['A1']);
@@ -46,12 +47,12 @@ describe('run history: claims recorded earlier in the same run', () => {
   it('is idempotent on a re-run: the database\'s copy of an input file is replaced by this run\'s reading', async () => {
     const store = openHistory(':memory:');
     const claims = [claim({ id: 'A1', lines: ['64493-RT'] }), claim({ id: 'A2', lines: ['64493-RT'] })];
-    await store.ingestClaims(file('in1.837'), claims);
-    const run = store.beginRun({ record: true, inputHashes: ['hash-in1.837'] });
+    await ingestClaims(store, file('in1.837'), claims);
+    const run = new RunHistory(store, { record: true, inputHashes: ['hash-in1.837'] });
     const recorder = run.file(file('in1.837'));
     // The first claim no longer sees the second one from the earlier recording of the same file.
     expect(run.view.linesOn(JANE, '2026-03-02', asking('A1'))).toEqual([]);
-    recorder.add(claims[0]!);
+    recorder.add(claims[0]!, 'ready');
     expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => l.claimId)).toEqual(['A1']);
     expect(recorder.commit()).toMatchObject({ status: 'already-ingested' });
     expect(run.view.linesOn(JANE, '2026-03-02', asking('A2')).map((l) => l.claimId)).toEqual(['A1']);
@@ -59,9 +60,9 @@ describe('run history: claims recorded earlier in the same run', () => {
 
   it('forgets a discarded file', () => {
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: true });
+    const run = new RunHistory(store, { record: true });
     const recorder = run.file(file('bad.837'));
-    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }));
+    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }), 'ready');
     recorder.discard();
     expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
     expect(() => recorder.commit()).toThrow('already committed or discarded');
@@ -69,13 +70,13 @@ describe('run history: claims recorded earlier in the same run', () => {
 
   it('applies a run\'s void to a claim recorded earlier in the same file', () => {
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: true });
+    const run = new RunHistory(store, { record: true });
     const recorder = run.file(file('in.837'));
-    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }));
-    recorder.add(claim({ id: 'A1', freq: '8', lines: ['64493-RT'] }));
+    recorder.add(claim({ id: 'A1', lines: ['64493-RT'] }), 'ready');
+    recorder.add(claim({ id: 'A1', freq: '8', lines: ['64493-RT'] }), 'ready');
     expect(run.view.linesOn(JANE, '2026-03-02')).toEqual([]);
     expect(recorder.commit()).toMatchObject({ voided: 1 });
-    expect(store.view().linesOn(JANE, '2026-03-02')).toEqual([]);
+    expect(new RunHistory(store, { record: false }).view.linesOn(JANE, '2026-03-02')).toEqual([]);
   });
 });
 
@@ -88,7 +89,7 @@ describe('run history: rules see the claims before them in the same file', () =>
     const duplicate = (await import('../../src/rules/history/duplicate.js')).default;
     const { claimOf } = await import('../support/claim-builder.js');
     const store = openHistory(':memory:');
-    const run = store.beginRun({ record: true });
+    const run = new RunHistory(store, { record: true });
     const recorder = run.file(file('nightly.837'));
     const check = (id: string) =>
       runRules(claimOf({ id, file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] }), {
@@ -100,7 +101,7 @@ describe('run history: rules see the claims before them in the same file', () =>
         fix: false,
       });
     expect(check('A').findings).toEqual([]);
-    recorder.add(normalizeClaim(claimOf({ id: 'A', file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] }), defaultReference));
+    recorder.add(normalizeClaim(claimOf({ id: 'A', file: 'nightly.837', dx: ['M5416'], lines: ['64483-RT'] }), defaultReference), 'ready');
     const second = check('B');
     expect(second.findings.map((f) => [f.ruleId, f.location.claimId, f.cause])).toEqual([
       ['history/duplicate', 'B', [{ message: 'billed here', file: 'nightly.837', claimId: 'A', serviceDate: '2026-10-01', lineNumber: 1 }]],
@@ -110,5 +111,5 @@ describe('run history: rules see the claims before them in the same file', () =>
 });
 
 function asking(claimId: string) {
-  return { claimId, frequencyCode: '1', lines: [] };
+  return { claimId, billingNpi: '1999999984', frequencyCode: '1', lines: [] };
 }

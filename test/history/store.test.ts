@@ -3,9 +3,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openHistory, type HistoryStore } from '../../src/history/store.js';
+import { ingestClaims, RunHistory } from '../../src/history/run.js';
+import { openHistory } from '../../src/history/sqlite.js';
+import type { HistoryStore } from '../../src/history/store.js';
 import { SCHEMA_VERSION } from '../../src/history/schema.js';
-import { patientKeyOf, type PatientKey } from '../../src/history/view.js';
+import { patientKeyOf, type PatientKey } from '../../src/encounter/history-view.js';
 import type { Claim } from '../../src/encounter/model.js';
 import { claim } from './fixtures.js';
 
@@ -16,11 +18,11 @@ function fileOf(name: string, hash = `hash-${name}`) {
 }
 
 async function add(store: HistoryStore, name: string, claims: Claim[]) {
-  return store.ingestClaims(fileOf(name), claims);
+  return ingestClaims(store, fileOf(name), claims);
 }
 
 function facetDates(store: HistoryStore, patient: PatientKey = JANE): string[] {
-  return store.view().sessions(patient, 'facet', 'lumbar-sacral', '2025-01-01', '2027-12-31').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`);
+  return new RunHistory(store, { record: false }).view.sessions(patient, 'facet', 'lumbar-sacral', '2025-01-01', '2027-12-31').map((s) => `${s.serviceDate} ${s.file}#${s.claimId}`);
 }
 
 describe('history store: files', () => {
@@ -29,9 +31,9 @@ describe('history store: files', () => {
     const claims = [claim({ id: 'C1', lines: ['64493-RT-KX'] })];
     const first = await add(store, 'a.837', claims);
     const before = store.stats();
-    const second = await store.ingestClaims(fileOf('renamed-copy.837', 'hash-a.837'), claims);
+    const second = await ingestClaims(store, fileOf('renamed-copy.837', 'hash-a.837'), claims);
     expect(first).toMatchObject({ status: 'added', claims: 1, lines: 1 });
-    expect(second).toEqual({ file: 'renamed-copy.837', hash: 'hash-a.837', status: 'already-ingested', claims: 1, lines: 1, replaced: 0, voided: 0, awaitingOriginal: 0, lateOriginals: 0 });
+    expect(second).toEqual({ file: 'renamed-copy.837', hash: 'hash-a.837', status: 'already-ingested', claims: 1, lines: 1, replaced: 0, voided: 0, awaitingOriginal: 0, lateOriginals: 0, rows: [] });
     expect(store.stats()).toEqual(before);
     expect(facetDates(store)).toEqual(['2026-03-02 a.837#C1']);
   });
@@ -45,7 +47,7 @@ describe('history store: files', () => {
       yield claim({ id: 'C1', freq: '8', lines: ['64493-RT-KX'] });
       throw new Error('reader failed at segment 42');
     }
-    await expect(store.ingestClaims(fileOf('b.837'), failing())).rejects.toThrow('reader failed at segment 42');
+    await expect(ingestClaims(store, fileOf('b.837'), failing())).rejects.toThrow('reader failed at segment 42');
     expect(store.stats()).toEqual(before);
     expect(store.findFile('hash-b.837')).toBeUndefined();
     expect(facetDates(store)).toEqual(['2026-03-02 a.837#C1']);
@@ -64,7 +66,7 @@ describe('history store: files', () => {
         yield claim({ id: 'C2', lines: ['64493-LT'] });
         throw new Error('boom');
       })();
-      await expect(store.ingestClaims(fileOf('b.837'), boom)).rejects.toThrow('boom');
+      await expect(ingestClaims(store, fileOf('b.837'), boom)).rejects.toThrow('boom');
       store.close();
       store = openHistory(path);
       expect(store.stats()).toMatchObject({ files: 1, claims: 1, lines: 1 });
@@ -79,26 +81,6 @@ describe('history store: files', () => {
   });
 });
 
-describe('history store: another process writing', () => {
-  it('reports HIST_BUSY and records nothing while another connection holds the write lock', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hist-busy-'));
-    try {
-      const path = join(dir, 'h.db');
-      const store = openHistory(path, { busyTimeoutMs: 20 });
-      const other = new Database(path);
-      other.exec('BEGIN IMMEDIATE');
-      await expect(add(store, 'a.837', [claim({ id: 'C1', lines: ['64493-RT'] })])).rejects.toMatchObject({ code: 'HIST_BUSY' });
-      other.exec('ROLLBACK');
-      other.close();
-      expect(store.stats()).toMatchObject({ files: 0, claims: 0 });
-      await expect(add(store, 'a.837', [claim({ id: 'C1', lines: ['64493-RT'] })])).resolves.toMatchObject({ status: 'added' });
-      store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('history store: claim frequency', () => {
   it('counts a replacement once: 7 supersedes the claim with the same CLM01 and billing NPI', async () => {
     const store = openHistory(':memory:');
@@ -106,7 +88,7 @@ describe('history store: claim frequency', () => {
     const result = await add(store, 'b.837', [claim({ id: 'C1', freq: '7', date: '2026-03-03', lines: ['64493-RT-KX'] })]);
     expect(result).toMatchObject({ replaced: 1, awaitingOriginal: 0 });
     expect(facetDates(store)).toEqual(['2026-03-03 b.837#C1']);
-    expect(store.stats()).toMatchObject({ claims: 2, activeClaims: 1, replacedClaims: 1 });
+    expect(store.stats()).toMatchObject({ claims: 2, readyClaims: 1, supersededClaims: 1 });
   });
 
   it('does not let a 7 replace a claim of another billing provider', async () => {
@@ -122,7 +104,7 @@ describe('history store: claim frequency', () => {
     const result = await add(store, 'b.837', [claim({ id: 'C1', freq: '8', lines: ['64493-RT-KX'] })]);
     expect(result).toMatchObject({ voided: 1 });
     expect(facetDates(store)).toEqual(['2026-05-01 a.837#C2']);
-    expect(store.stats()).toMatchObject({ activeClaims: 1, voidedClaims: 1, voids: 1 });
+    expect(store.stats()).toMatchObject({ readyClaims: 1, supersededClaims: 1, voids: 1 });
   });
 
   it('keeps a replacement that arrives before its original and applies it when the original comes', async () => {
@@ -133,7 +115,7 @@ describe('history store: claim frequency', () => {
     const late = await add(store, 'original.837', [claim({ id: 'C1', date: '2026-03-02', lines: ['64493-RT-KX'] })]);
     expect(late).toMatchObject({ lateOriginals: 1 });
     expect(facetDates(store)).toEqual(['2026-03-03 replacement.837#C1']);
-    expect(store.stats()).toMatchObject({ activeClaims: 1, replacedClaims: 1, awaitingOriginal: 0 });
+    expect(store.stats()).toMatchObject({ readyClaims: 1, supersededClaims: 1, awaitingOriginal: 0 });
     // A second copy of the original (another file) is no longer superseded by the settled replacement.
     await add(store, 'resent.837', [claim({ id: 'C1', date: '2026-03-04', lines: ['64493-RT-KX'] })]);
     expect(facetDates(store)).toHaveLength(2);
@@ -186,7 +168,7 @@ describe('history store: patients', () => {
     await add(store, 'a.837', [parent, child]);
     expect(facetDates(store, patientKeyOf(parent))).toEqual(['2026-03-02 a.837#P1']);
     expect(facetDates(store, patientKeyOf(child))).toEqual(['2026-03-02 a.837#K1']);
-    expect(store.patient('fam1').map((c) => `${c.claimId} ${c.dependent}`)).toEqual(['P1 false', 'K1 true']);
+    expect(store.patientClaims('fam1').map((c) => `${c.claimId} ${c.dependent}`)).toEqual(['P1 false', 'K1 true']);
   });
 });
 
@@ -194,7 +176,7 @@ describe('history store: junction sessions and stats', () => {
   it('stores a junction session (64490 + 64494) as lumbar', async () => {
     const store = openHistory(':memory:');
     await add(store, 'a.837', [claim({ id: 'J1', lines: ['64490-RT-KX', '64494-RT-KX'] })]);
-    const view = store.view();
+    const view = new RunHistory(store, { record: false }).view;
     expect(view.sessions(JANE, 'facet', 'lumbar-sacral', '2026-01-01', '2026-12-31')).toEqual([
       { file: 'a.837', claimId: 'J1', serviceDate: '2026-03-02', family: 'facet', region: 'lumbar-sacral', codes: ['64490', '64494'], sides: ['right'], sideUnknown: false, kx: true, renderingNpi: '1234567893' },
     ]);
@@ -205,9 +187,9 @@ describe('history store: junction sessions and stats', () => {
     const store = openHistory(':memory:');
     await add(store, 'a.837', [claim({ id: 'C1', lines: ['64493-RT-KX', '77003'] })]);
     await add(store, 'b.837', [claim({ id: 'C1', freq: '8', lines: ['64493-RT-KX'] })]);
-    const claims = store.patient('MEM100');
+    const claims = store.patientClaims('MEM100');
     expect(claims.map((c) => [c.file, c.claimId, c.frequency, c.status, c.lines.length])).toEqual([
-      ['a.837', 'C1', '1', 'voided', 2],
+      ['a.837', 'C1', '1', 'superseded', 2],
       ['b.837', 'C1', '8', 'void', 1],
     ]);
     expect(JSON.stringify(claims)).not.toMatch(/DOE|JANE|1955/);

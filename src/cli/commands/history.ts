@@ -5,20 +5,21 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
-import type { ReaderFactory } from '../../history/ingest.js';
-import type { HistoryStore } from '../../history/store.js';
+import type { CsvColumnMap } from '../../csv/columns.js';
+import type { SqliteHistoryStore } from '../../history/sqlite.js';
 
 interface HistoryArgs {
   history: string;
   json?: boolean;
+  wait: number;
 }
 
-async function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+async function withStore<T>(path: string, readonly: boolean, waitSeconds: number, use: (store: SqliteHistoryStore) => Promise<T> | T): Promise<T | undefined> {
   // Loaded when a history command runs, not when the CLI starts (a `run` keeps its main thread light).
-  const { openHistory } = await import('../../history/store.js');
-  let store: HistoryStore;
+  const { openHistory } = await import('../../history/sqlite.js');
+  let store: SqliteHistoryStore;
   try {
-    store = openHistory(path, { readonly });
+    store = openHistory(path, { readonly, waitSeconds });
   } catch (error) {
     fail(error, 2);
     return undefined;
@@ -47,25 +48,20 @@ const add: CommandModule<HistoryArgs, AddArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true })
       .option('csv-map', { type: 'string', requiresArg: true, describe: 'JSON column map for CSV exports with other headers' }) as Argv<AddArgs>,
   handler: async (args) => {
-    const [{ loadCsvMap }, { readCsv }, { ingestFile }] = await Promise.all([
-      import('../../csv/map.js'),
-      import('../../csv/reader.js'),
-      import('../../history/ingest.js'),
-    ]);
-    let csvReader: ReaderFactory | undefined;
+    const [{ loadCsvMap }, { addPriorFile }] = await Promise.all([import('../../csv/map.js'), import('../../pipeline/prior.js')]);
+    const csvMaps: CsvColumnMap[] = [];
     if (args['csv-map'] !== undefined) {
       try {
-        const map = loadCsvMap(args['csv-map']);
-        csvReader = (input, fileName) => readCsv(input, fileName, { map });
+        csvMaps.push(loadCsvMap(args['csv-map']));
       } catch (error) {
         fail(error, 2);
         return;
       }
     }
-    await withStore(args.history, false, async (store) => {
+    await withStore(args.history, false, args.wait, async (store) => {
       for (const file of args.files) {
         try {
-          const result = await ingestFile(store, file, csvReader === undefined ? {} : { readCsv: csvReader });
+          const result = await addPriorFile(store, file, { csvMaps });
           if (result.status === 'already-ingested') {
             process.stdout.write(`${file}: already in the history (same content), nothing changed\n`);
             continue;
@@ -92,7 +88,7 @@ const stats: CommandModule<HistoryArgs, HistoryArgs> = {
   command: 'stats',
   describe: 'Show what the history holds',
   handler: async (args) => {
-    await withStore(args.history, true, (store) => {
+    await withStore(args.history, true, args.wait, (store) => {
       const s = store.stats();
       if (args.json === true) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
@@ -102,7 +98,7 @@ const stats: CommandModule<HistoryArgs, HistoryArgs> = {
         [
           `history ${s.path} (schema ${s.schemaVersion}, ${(s.sizeBytes / 1048576).toFixed(1)} MB)`,
           `files     ${s.files}`,
-          `claims    ${s.claims}: ${s.activeClaims} active, ${s.replacedClaims} replaced, ${s.voidedClaims} voided, ${s.voids} voids, ${s.awaitingOriginal} awaiting their original`,
+          `claims    ${s.claims}: ${s.readyClaims} ready, ${s.heldClaims} held, ${s.supersededClaims} superseded, ${s.voids} voids, ${s.awaitingOriginal} awaiting their original`,
           `lines     ${s.lines} (${s.activeLines} active)`,
           `patients  ${s.patients}`,
           `dates     ${s.firstServiceDate ?? '-'} to ${s.lastServiceDate ?? '-'}`,
@@ -117,8 +113,8 @@ const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = 
   describe: 'Show the claims the history holds for a payer member id (all dependents on it)',
   builder: (yargs) => yargs.positional('memberId', { type: 'string', demandOption: true }) as Argv<HistoryArgs & { memberId: string }>,
   handler: async (args) => {
-    await withStore(args.history, true, (store) => {
-      const claims = store.patient(String(args.memberId));
+    await withStore(args.history, true, args.wait, (store) => {
+      const claims = store.patientClaims(String(args.memberId));
       if (args.json === true) {
         process.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
         return;
@@ -148,6 +144,7 @@ export const historyCommand: CommandModule<object, HistoryArgs> = {
     yargs
       .option('history', { type: 'string', default: DEFAULT_HISTORY_PATH, describe: 'History database (SQLite)', global: true })
       .option('json', { type: 'boolean', describe: 'Machine-readable output (stats, patient)', global: true })
+      .option('wait', { type: 'number', default: 0, describe: 'Wait up to SECONDS for a lock (the history in use by a run)', global: true })
       .command(add as CommandModule<HistoryArgs, HistoryArgs>)
       .command(stats)
       .command(patient as CommandModule<HistoryArgs, HistoryArgs>)

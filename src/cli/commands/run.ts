@@ -32,6 +32,7 @@ export interface RunArgs {
   'csv-map': string[];
   'csv-bom': boolean;
   'max-heap': number;
+  wait: number;
   umask?: string;
   reference?: string;
 }
@@ -99,7 +100,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         requiresArg: true,
       })
+      .option('wait', { describe: 'wait up to SECONDS for a lock (the history in use by another run) instead of failing at once', type: 'number', default: 0, requiresArg: true })
       .check((args) => {
+        if (!(args.wait >= 0)) throw new Error(`Expected \`--wait\` to be a number of seconds from 0 up, got ${String(args.wait)}`);
         if (args.umask !== undefined && !/^0?[0-7]{3}$/.test(args.umask)) throw new Error(`Expected \`--umask\` to be an octal umask like 077 or 022, got ${args.umask}`);
         if (!Number.isInteger(args['max-heap']) || args['max-heap'] < 32) throw new Error(`Expected \`--max-heap\` to be a whole number of MiB from 32 up, got ${String(args['max-heap'])}`);
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
@@ -133,6 +136,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         umask,
         ...(args.reference !== undefined ? { referencePath: args.reference } : {}),
         csvBom: args['csv-bom'],
+        ...(args.wait > 0 ? { waitSeconds: args.wait } : {}),
       },
       args['max-heap'],
     );

@@ -4,7 +4,8 @@ import { countedSides, priorLinesOn, sidesOverlap, skipSession } from './shared.
 
 /**
  * The same patient, date of service, code and side already billed in another claim (a prior file or earlier in
- * this run) that was not replaced or voided. Sides: 50 overlaps both; a line without 50/RT/LT may be either side.
+ * this run) that was not replaced or voided; a held claim counts as pending and is cited "(held)". Sides: 50
+ * overlaps both; a line without 50/RT/LT may be either side.
  */
 export default defineRule({
   meta: {
@@ -42,7 +43,7 @@ export default defineRule({
         data: {
           line: describeLine(line),
           date: encounter.serviceDate,
-          prior: cited.map((prior) => `${prior.file} claim ${prior.claimId} line ${prior.lineNumber ?? '?'} (${[prior.procedure, ...prior.modifiers].join('-')})`).join('; '),
+          prior: cited.map((prior) => `${prior.file} claim ${prior.claimId}${prior.pending === true ? ' (held)' : ''} line ${prior.lineNumber ?? '?'} (${[prior.procedure, ...prior.modifiers].join('-')})`).join('; '),
         },
         cause: matches.map((prior) => {
           const cause = { message: 'billed here', file: prior.file, claimId: prior.claimId, serviceDate: prior.serviceDate };

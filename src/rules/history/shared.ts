@@ -438,15 +438,16 @@ export function sidesOverlap(a: readonly Side[], b: readonly Side[]): boolean {
   return false;
 }
 
-/** "a.837 claim C1 on 2026-01-05" (this claim: "this claim on 2026-01-05"). */
-export function describeSession(session: { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }): string {
-  return session.own === true ? `this claim on ${session.serviceDate}` : `${session.file} claim ${session.claimId} on ${session.serviceDate}`;
+/** "a.837 claim C1 on 2026-01-05" ("claim C1 (held)" for a pending one; this claim: "this claim on 2026-01-05"). */
+export function describeSession(session: { file: string; claimId: string; serviceDate: IsoDate; own?: boolean; pending?: boolean }): string {
+  if (session.own === true) return `this claim on ${session.serviceDate}`;
+  return `${session.file} claim ${session.claimId}${session.pending === true ? ' (held)' : ''} on ${session.serviceDate}`;
 }
 
 const LISTED = 4;
 
 /** A short list for a message: the first few, then "and N more". */
-export function describeSessions(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean }[]): string {
+export function describeSessions(sessions: readonly { file: string; claimId: string; serviceDate: IsoDate; own?: boolean; pending?: boolean }[]): string {
   const shown = Math.min(sessions.length, LISTED);
   let text = '';
   for (let i = 0; i < shown; i++) text += (i === 0 ? '' : '; ') + describeSession(sessions[i]!);

@@ -1,12 +1,16 @@
 import { defineRule } from '../types.js';
-import { addDays, causesOf, describeRegion, describeSessions, linesByRegion, onePerDate, sessionsIn, skipSession } from '../history/shared.js';
+import type { Side } from '../../encounter/model.js';
+import { sidesOf } from '../common/spine.js';
+import { addDays, causesOf, countedSides, describeRegion, describeSessions, linesByRegion, onePerDate, sessionsIn, skipSession, type CountedSession } from '../history/shared.js';
 
 const BEGINNING = '0001-01-01';
 
 /**
- * A first RFA in a region needs prior diagnostic facet blocks (2 under the LCDs, 1 under the guide). An earlier
- * RFA in the region means the blocks were done before it. Not a coverage limit: the history may be incomplete
- * (blocks billed by another practice, or before the history began). Without a history index it does not run.
+ * A first RFA in a region needs prior diagnostic facet blocks (2 under the LCDs, 1 under the guide) on its side:
+ * bilateral blocks (50, or a line without a side) serve both sides; an RFA of both sides needs them on each. An
+ * earlier RFA in the region on that side means the blocks were done before it. Not a coverage limit: the history
+ * may be incomplete (blocks billed by another practice, or before the history began). Without a history index it
+ * does not run.
  */
 export default defineRule({
   meta: {
@@ -15,7 +19,7 @@ export default defineRule({
     scope: 'session',
     phase: 'history',
     docs: {
-      description: 'An RFA with fewer prior facet sessions in the region than the policy expects before a first RFA, and no earlier RFA there.',
+      description: 'An RFA with fewer prior facet sessions on its side of the region than the policy expects before a first RFA, and no earlier RFA there.',
       source: 'Facet LCD L38803 (two diagnostic MBBs before a first RFA) [S5]',
       url: 'docs/rules/rfa/prior-blocks.md',
     },
@@ -23,7 +27,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooFew:
-        'Unexpected RFA in the {{region}} region on {{date}} after {{count}} prior facet sessions, expected at least {{min}} diagnostic blocks before a first RFA (the history may be incomplete){{prior}}',
+        'Unexpected RFA in the {{region}} region on {{date}} after {{count}} prior facet sessions{{side}}, expected at least {{min}} diagnostic blocks before a first RFA (the history may be incomplete){{prior}}',
     },
   },
   // Precondition for the engine: RFA lines only.
@@ -33,9 +37,18 @@ export default defineRule({
     const min = context.policy.limits.priorFacetSessionsBeforeRfa;
     const dayBefore = addDays(encounter.serviceDate, -1);
     for (const [region, lines] of linesByRegion(encounter, context, 'rfa')) {
-      if (sessionsIn(encounter, context, 'rfa', region, BEGINNING, dayBefore).length > 0) continue;
-      const blocks = onePerDate(sessionsIn(encounter, context, 'facet', region, BEGINNING, dayBefore));
-      if (blocks.length >= min) continue;
+      const rfas = sessionsIn(encounter, context, 'rfa', region, BEGINNING, dayBefore);
+      const facets = sessionsIn(encounter, context, 'facet', region, BEGINNING, dayBefore);
+      // The RFA's sides (none: a line without 50/RT/LT, and then blocks of any side count).
+      const sides = [...new Set(lines.flatMap((line) => sidesOf(line)))].sort() as Side[];
+      let fewest: { side: Side | null; blocks: CountedSession[] } | undefined;
+      for (const side of sides.length === 0 ? [null] : sides) {
+        if (rfas.some((rfa) => onSide(rfa, side))) continue;
+        const blocks = onePerDate(facets.filter((facet) => onSide(facet, side)));
+        if (fewest === undefined || blocks.length < fewest.blocks.length) fewest = { side, blocks };
+      }
+      if (fewest === undefined || fewest.blocks.length >= min) continue;
+      const blocks = fewest.blocks;
       const line = lines.find((candidate) => candidate.facts.role === 'primary') ?? lines[0]!;
       context.report({
         messageId: 'tooFew',
@@ -44,6 +57,7 @@ export default defineRule({
           region: describeRegion(region),
           date: encounter.serviceDate,
           count: blocks.length,
+          side: fewest.side === null ? '' : ` on the ${fewest.side} side`,
           min,
           prior: blocks.length > 0 ? `; prior: ${describeSessions(blocks)}` : '',
         },
@@ -54,3 +68,8 @@ export default defineRule({
     }
   },
 });
+
+/** A session serves a side when it was on it, bilateral, or of unknown side; any session serves an RFA of unknown side. */
+function onSide(session: CountedSession, side: Side | null): boolean {
+  return side === null || countedSides(session.sides, session.sideUnknown === true).includes(side);
+}

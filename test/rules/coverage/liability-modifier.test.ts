@@ -4,7 +4,7 @@ import { defaultReference } from '../../../src/reference/index.js';
 import rule from '../../../src/rules/coverage/liability-modifier.js';
 import { runRules } from '../../../src/rules/engine.js';
 import { rules } from '../../../src/rules/index.js';
-import { emptyHistory } from '../../../src/history/view.js';
+import { emptyHistory } from '../../../src/encounter/history-view.js';
 import { historyOf, priorSessions } from '../../history/history-of.js';
 import { claimOf, type ClaimSpec } from '../../support/claim-builder.js';
 import { ruleTester } from '../../support/rule-tester.js';

@@ -1,0 +1,484 @@
+/**
+ * One run's history: the claims of the run (ready and held, in input order) and the prior claims of the patients it
+ * has met, held in one ClaimTable, over a store that loads a patient's prior claims once and records each file.
+ *
+ * - A claim sees the history as it stood before the run plus the claims before it in the run: the view answers from
+ *   memory, and claims the run records are never loaded again (the store's loads stop at the run's start).
+ * - A held claim counts as a pending service until a claim with the same key (billing NPI, claim id) supersedes it.
+ * - A replacement (7) or void (8) supersedes: the live claims with its key; else those with its payer claim number;
+ *   else the latest claim of the same billing provider and patient sharing a date and procedure with it. It never
+ *   sees what it supersedes. One with nothing to supersede waits for its original (which then arrives superseded).
+ * - Re-runs: the store leaves out the rows of this run's own input files; the run's reading of them counts instead.
+ */
+import type { Claim, IsoDate, Region } from '../encounter/model.js';
+import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from '../encounter/history-view.js';
+import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus, type HistoryLine } from './claims.js';
+import { HistoryError } from './errors.js';
+import { identityOf, identityString, type PatientIdentity } from './identity.js';
+import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
+
+/** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
+const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+/** A member id that normalizing leaves as it is (identity.ts). */
+const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
+
+export interface RunOptions {
+  /** Record each file's claims when it is committed (false: `--no-record`, keep them for the rest of the run). */
+  record: boolean;
+  /** Hashes of every input of the run (their rows in the store are left out: the run reads them again). */
+  inputHashes?: readonly string[];
+  /** Memory for the claims held (default MEMORY_BUDGET_BYTES). */
+  memoryBudgetBytes?: number;
+}
+
+export interface FileRecorder {
+  /** A checked claim (normalized) and its fate; later claims of the run see it at once. */
+  add(claim: Claim, fate: 'ready' | 'held'): void;
+  /** End of the file: record its claims in one transaction (unless `--no-record`). */
+  commit(): RecordResult;
+  /** The file failed: forget its claims and what they superseded. */
+  discard(): void;
+}
+
+/** A line of an answer: the prior line the contract gives, with the claim it belongs to. */
+interface AnswerLine extends PriorLine {
+  claim: number;
+  kx: boolean;
+  sideBits: number;
+  family: HistoryFamily;
+  region: Region;
+}
+
+interface FileState {
+  name: string;
+  claims: number[];
+  /** Statuses this file's claims changed: [claim, status before], to undo on discard. */
+  changes: [number, ClaimStatus][];
+  /** Rows of claims not loaded (other patients) this file's claims superseded. */
+  rows: number[];
+  done: boolean;
+}
+
+export class RunHistory {
+  readonly view: HistoryView;
+  private table = new ClaimTable();
+  private readonly patients = new Map<string, number>();
+  private identities: PatientIdentity[] = [];
+  /** A member patient and the name-only patient it took over (-1: none): each answer holds the other's run claims. */
+  private partners: number[] = [];
+  /** File numbers: names, and whether the file is one of this run's. */
+  private readonly fileNames: string[] = [];
+  private readonly runFile: boolean[] = [];
+  private readonly priorFiles = new Map<string, number>();
+  private readonly fileStates: FileState[] = [];
+  /** Loaded and recorded claims by their row in the store. */
+  private readonly rowClaims = new Map<number, number>();
+  /** Rows the run superseded without loading them. */
+  private readonly supersededRows = new Set<number>();
+  /** Per claim of the run: what it superseded (claim indices, rows not loaded), settled, and whether it waits. */
+  private readonly effects = new Map<number, { targets: number[]; rows: number[]; settles: number[] }>();
+  private readonly awaiting = new Set<number>();
+  private version = 0;
+  private last: { patient: number; asking: AskingClaim | undefined; version: number; from: IsoDate; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly options: RunOptions,
+  ) {
+    store.beginRun(options.inputHashes ?? []);
+    this.view = {
+      available: true,
+      sessions: (patient, family, region, from, to, asking) => {
+        const all = this.sessionsOf(patient, asking, family, region, from);
+        let qualifying = 0;
+        for (const session of all) if (session.serviceDate >= from && session.serviceDate <= to) qualifying++;
+        return qualifying === all.length ? all : all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
+      },
+      linesOn: (patient, serviceDate, asking) => this.answer(patient, asking, serviceDate).filter((line) => line.serviceDate === serviceDate).map(toPriorLine),
+      linesBetween: (patient, from, to, asking, family) =>
+        this.answer(patient, asking, from)
+          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && (family === undefined || line.family === family))
+          .map(toPriorLine),
+    };
+  }
+
+  /** Bytes of the claims held in memory. */
+  get bytesHeld(): number {
+    return this.table.bytes;
+  }
+
+  file(file: FileIdentity): FileRecorder {
+    const fileNumber = this.fileNames.length;
+    this.fileNames.push(file.name);
+    this.runFile.push(true);
+    const state: FileState = { name: file.name, claims: [], changes: [], rows: [], done: false };
+    this.fileStates[fileNumber] = state;
+    const open = () => {
+      if (state.done) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or discarded`);
+    };
+    return {
+      add: (claim, fate) => {
+        open();
+        this.add(fileNumber, state, claim, fate);
+      },
+      commit: () => {
+        open();
+        state.done = true;
+        if (!this.options.record) return { ...notRecorded(file), claims: state.claims.length };
+        const result = this.store.recordFile(file, this.toRecord(state));
+        result.rows.forEach((row, i) => {
+          this.table.setRow(state.claims[i]!, row);
+          this.rowClaims.set(row, state.claims[i]!);
+        });
+        if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
+        return result;
+      },
+      discard: () => {
+        open();
+        state.done = true;
+        for (const claim of state.claims) {
+          this.table.setStatus(claim, 'superseded');
+          this.awaiting.delete(claim);
+        }
+        for (const [claim, status] of state.changes.reverse()) this.table.setStatus(claim, status);
+        for (const row of state.rows) this.supersededRows.delete(row);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * Drops every claim held: what the run recorded is in the store, and the store's loads now reach it (and the
+   * earlier recordings of this run's inputs, whose own reading the run lets go of too).
+   */
+  private letGo(): void {
+    this.table = new ClaimTable();
+    this.patients.clear();
+    this.identities = [];
+    this.partners = [];
+    this.rowClaims.clear();
+    this.supersededRows.clear();
+    this.effects.clear();
+    this.awaiting.clear();
+    this.fileStates.length = 0;
+    this.lastKey = undefined;
+    this.last = undefined;
+    this.version++;
+    this.store.beginRun([]);
+  }
+
+  private *toRecord(state: FileState): Generator<ClaimToRecord> {
+    for (const index of state.claims) {
+      const effect = this.effects.get(index);
+      const supersedes: number[] = [];
+      const settles: number[] = [];
+      let supersededInFile = 0;
+      if (effect !== undefined) {
+        for (const target of effect.targets) {
+          if (this.table.row(target) >= 0) supersedes.push(this.table.row(target));
+          else supersededInFile++;
+        }
+        supersedes.push(...effect.rows);
+        for (const waiting of effect.settles) if (this.table.row(waiting) >= 0) settles.push(this.table.row(waiting));
+      }
+      const patient = this.table.patient(index);
+      yield { claim: this.table.claim(index), identity: patient < 0 ? null : this.identities[patient]!, awaiting: this.awaiting.has(index), supersedes, supersededInFile, settles };
+    }
+  }
+
+  private add(fileNumber: number, state: FileState, claim: Claim, fate: 'ready' | 'held'): void {
+    const record = toHistoryClaim(claim, fate);
+    const patient = this.patientOfKey(patientKeyOf(claim));
+    const effect = { targets: [] as number[], rows: [] as number[], settles: [] as number[] };
+    const { billingNpi, claimId } = record;
+    if (record.frequency === '7' || record.frequency === '8') {
+      const asking = { claimId, billingNpi, frequencyCode: record.frequency, payerClaimNumber: record.payerClaimNumber ?? undefined, lines: claim.lines };
+      const { claims, rows } = this.supersededBy(patient, asking);
+      effect.targets.push(...claims);
+      effect.rows.push(...rows);
+    } else {
+      // A corrected claim supersedes the held version of it; an original a waiting 7/8 named arrives superseded.
+      for (const other of this.claimsOf(patient, false)) {
+        if (!this.table.hasKey(other, billingNpi, claimId)) continue;
+        if (this.table.status(other) === 'held') effect.targets.push(other);
+        else if (this.awaiting.has(other)) effect.settles.push(other);
+      }
+      if (this.store.holdsPending) {
+        for (const prior of this.store.findClaims(billingNpi, claimId, null)) {
+          if (prior.claimId !== claimId || this.supersededRows.has(prior.row)) continue;
+          const loaded = this.rowClaims.get(prior.row);
+          if (prior.awaiting && (prior.frequency === '7' || prior.frequency === '8')) {
+            const waiting = loaded ?? this.rememberRow(prior);
+            if (!effect.settles.includes(waiting)) effect.settles.push(waiting);
+          } else if (prior.status === 'held') {
+            if (loaded === undefined) effect.rows.push(prior.row);
+            else if (this.table.status(loaded) === 'held' && !effect.targets.includes(loaded)) effect.targets.push(loaded);
+          }
+        }
+      }
+    }
+    if (effect.settles.length > 0) record.status = 'superseded';
+    const index = this.table.add(record, patient, fileNumber, -1);
+    state.claims.push(index);
+    for (const target of effect.targets) {
+      state.changes.push([target, this.table.status(target)]);
+      this.table.setStatus(target, 'superseded');
+    }
+    for (const waiting of effect.settles) this.awaiting.delete(waiting);
+    for (const row of effect.rows) {
+      this.supersededRows.add(row);
+      state.rows.push(row);
+    }
+    if ((record.frequency === '7' || record.frequency === '8') && effect.targets.length + effect.rows.length === 0) this.awaiting.add(index);
+    if (effect.targets.length + effect.rows.length + effect.settles.length > 0) this.effects.set(index, effect);
+    this.version++;
+  }
+
+  /** A prior claim found by key (a waiting 7/8 of another patient): held in the table so its row can be settled. */
+  private rememberRow(prior: PriorClaim): number {
+    const index = this.table.add({ ...prior, status: 'void' }, -1, this.priorFile(prior.file), prior.row);
+    this.rowClaims.set(prior.row, index);
+    return index;
+  }
+
+  /**
+   * What a replacement or void supersedes: claims in the table (of its patient, or loaded) and rows of claims not
+   * loaded: by key; else by payer claim number; else the latest claim of its patient, billing NPI, date and procedure.
+   */
+  private supersededBy(patient: number, asking: AskingClaim): { claims: number[]; rows: number[] } {
+    const billingNpi = asking.billingNpi ?? '';
+    const claims: number[] = [];
+    const rows: number[] = [];
+    for (const other of this.claimsOf(patient, true)) if (this.table.hasKey(other, billingNpi, asking.claimId)) claims.push(other);
+    const number = asking.payerClaimNumber ?? null;
+    if (claims.length === 0 && number !== null) {
+      for (const other of this.claimsOf(patient, true)) {
+        if (this.table.billingNpi(other) === billingNpi && this.table.payerClaimNumber(other) === number) claims.push(other);
+      }
+    }
+    if (claims.length === 0) {
+      for (const prior of this.store.findClaims(billingNpi, asking.claimId, number)) {
+        if (!isLive(prior.status) || this.supersededRows.has(prior.row)) continue;
+        const loaded = this.rowClaims.get(prior.row);
+        if (loaded === undefined) rows.push(prior.row);
+        else if (isLive(this.table.status(loaded)) && !claims.includes(loaded)) claims.push(loaded);
+      }
+    }
+    if (claims.length > 0 || rows.length > 0) return { claims, rows };
+    const services = new Set(asking.lines.map((line) => `${line.serviceDate}|${line.procedure}`));
+    for (const other of this.claimsOf(patient, true)) {
+      if (this.table.billingNpi(other) !== billingNpi) continue;
+      for (let seq = 0; seq < this.table.lineCount(other); seq++) {
+        if (services.has(`${this.table.lineDateOf(other, seq)}|${this.table.lineProcedureOf(other, seq)}`)) return { claims: [other], rows };
+      }
+    }
+    return { claims, rows };
+  }
+
+  /** The live claims of a patient (and its partner's run claims), newest first; `live: false` gives every claim. */
+  private *claimsOf(patient: number, live: boolean): Generator<number> {
+    if (patient < 0) return;
+    for (const claim of this.table.claimsOf(patient)) if (!live || isLive(this.table.status(claim))) yield claim;
+    const partner = this.partners[patient]!;
+    if (partner < 0) return;
+    for (const claim of this.table.claimsOf(partner)) {
+      if (this.runFile[this.table.file(claim)] === true && (!live || isLive(this.table.status(claim)))) yield claim;
+    }
+  }
+
+  /** The patient number of a key: the last one asked is kept (the rules of a claim ask about its patient many times). */
+  private patientOfKey(key: PatientKey): number {
+    const last = this.lastKey;
+    if (
+      last !== undefined && last.memberId === key.memberId && last.lastName === key.lastName && last.firstName === key.firstName &&
+      last.dateOfBirth === key.dateOfBirth && last.dependent === key.dependent
+    ) {
+      return this.lastPatient;
+    }
+    // A subscriber whose member id needs no normalizing is found by it, without normalizing or hashing names.
+    const plain = key.memberId !== undefined && key.dependent !== true && PLAIN_MEMBER_ID.test(key.memberId);
+    const patient = (plain ? this.patients.get(`m:${key.memberId!}|`) : undefined) ?? this.patientOf(identityOf(key));
+    this.lastPatient = patient;
+    this.lastKey = key;
+    return patient;
+  }
+
+  private lastKey: PatientKey | undefined;
+  private lastPatient = -1;
+
+  /** The patient number of an identity (-1: no identity at all); a patient met the first time has its prior claims loaded. */
+  private patientOf(identity: PatientIdentity): number {
+    const key = identityString(identity);
+    if (key === null) return -1;
+    let patient = this.patients.get(key);
+    if (patient !== undefined) return patient;
+    patient = this.identities.length;
+    // Copies: the identity's strings may be slices of an input chunk, which a kept slice would keep alive.
+    this.patients.set(copy(key), patient);
+    this.identities.push({ memberId: identity.memberId === null ? null : copy(identity.memberId), dependentKey: identity.dependentKey, nameKey: identity.nameKey });
+    this.partners.push(-1);
+    if (identity.memberId !== null && identity.nameKey !== null) {
+      const named = this.patients.get(`n:${identity.nameKey}`);
+      if (named !== undefined && this.partners[named] === -1) {
+        this.partners[patient] = named;
+        this.partners[named] = patient;
+      }
+    }
+    for (const prior of this.store.loadPatient(identity)) {
+      if (this.rowClaims.has(prior.row)) continue;
+      const index = this.table.add(this.supersededRows.has(prior.row) ? { ...prior, status: 'superseded' } : prior, patient, this.priorFile(prior.file), prior.row);
+      this.rowClaims.set(prior.row, index);
+    }
+    return patient;
+  }
+
+  private priorFile(name: string): number {
+    let file = this.priorFiles.get(name);
+    if (file === undefined) {
+      file = this.fileNames.length;
+      this.fileNames.push(name);
+      this.runFile.push(false);
+      this.priorFiles.set(name, file);
+    }
+    return file;
+  }
+
+  /**
+   * The live lines dated `from` or later of a patient's other claims, for one asking claim: prior claims' lines in
+   * (date, row, line) order, then the run's in arrival order. Kept until the next claim is added (the rules ask
+   * many times); a question reaching further back builds it again from its date.
+   */
+  private answer(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate): AnswerLine[] {
+    const patient = this.patientOfKey(key);
+    const last = this.last;
+    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version && last.from <= from) return last.lines;
+    let excluded: Set<number> | undefined;
+    if (asking !== undefined && (asking.frequencyCode === '7' || asking.frequencyCode === '8')) excluded = new Set(this.supersededBy(patient, asking).claims);
+    const billingNpi = asking?.billingNpi ?? '';
+    const prior: AnswerLine[] = [];
+    const run: AnswerLine[] = [];
+    const own: number[] = [];
+    for (const claim of this.claimsOf(patient, true)) {
+      if (asking !== undefined && this.table.hasKey(claim, billingNpi, asking.claimId)) continue;
+      if (excluded?.has(claim) === true) continue;
+      own.push(claim);
+    }
+    own.sort((a, b) => a - b);
+    for (const claim of own) {
+      // Claims in the store (loaded, or recorded earlier in the run) in its order; the others in arrival order.
+      const target = this.table.row(claim) >= 0 ? prior : run;
+      const file = this.fileNames[this.table.file(claim)]!;
+      const claimId = this.table.claimId(claim);
+      const claimBilling = this.table.billingNpi(claim);
+      const pending = this.table.status(claim) === 'held';
+      for (let seq = 0; seq < this.table.lineCount(claim); seq++) {
+        if (this.table.lineDateOf(claim, seq) >= from) target.push(answerLine(claim, file, claimId, claimBilling, pending, this.table.line(claim, seq)));
+      }
+    }
+    if (prior.length > 1) prior.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : this.table.row(a.claim) - this.table.row(b.claim)));
+    const lines = prior.length === 0 ? run : run.length === 0 ? prior : prior.concat(run);
+    this.last = { patient, asking, version: this.version, from, lines, sessions: new Map() };
+    return lines;
+  }
+
+  /** The sessions of a family and region in an answer: one per claim and date, in (date, file, claim id) order. */
+  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region, from: IsoDate): PriorSession[] {
+    const lines = this.answer(key, asking, from);
+    const cache = this.last!.sessions;
+    const slot = `${family}|${region}`;
+    let sessions = cache.get(slot);
+    if (sessions !== undefined) return sessions;
+    const byKey = new Map<string, { session: PriorSession; sides: number }>();
+    const list: { session: PriorSession; sides: number }[] = [];
+    for (const line of lines) {
+      if (line.family !== family || line.region !== region) continue;
+      const sessionKey = `${line.claim}|${line.serviceDate}`;
+      let entry = byKey.get(sessionKey);
+      if (entry === undefined) {
+        const session: PriorSession = { file: line.file, claimId: line.claimId, serviceDate: line.serviceDate, family, region, codes: [], sides: [], sideUnknown: false, kx: false };
+        if (line.renderingNpi !== undefined) session.renderingNpi = line.renderingNpi;
+        if (line.pending === true) session.pending = true;
+        entry = { session, sides: 0 };
+        byKey.set(sessionKey, entry);
+        list.push(entry);
+      }
+      const { session } = entry;
+      if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
+      entry.sides |= line.sideBits;
+      if (line.sideBits === 0) session.sideUnknown = true;
+      if (line.kx) session.kx = true;
+    }
+    sessions = list.map(({ session, sides }) => {
+      session.sides = sidesOf(sides);
+      return session;
+    });
+    sessions.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0));
+    cache.set(slot, sessions);
+    return sessions;
+  }
+}
+
+function copy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+function sidesOf(bits: number): ('left' | 'right')[] {
+  return bits === 3 ? ['left', 'right'] : bits === 1 ? ['left'] : bits === 2 ? ['right'] : [];
+}
+
+function answerLine(claim: number, file: string, claimId: string, billingNpi: string, pending: boolean, line: HistoryLine): AnswerLine {
+  const answer: AnswerLine = {
+    claim,
+    file,
+    claimId,
+    serviceDate: line.serviceDate,
+    procedure: line.procedure,
+    modifiers: line.modifiers as string[],
+    sides: sidesOf(line.sides),
+    sideBits: line.sides,
+    lineNumber: line.lineNumber,
+    units: line.units,
+    family: line.family,
+    region: line.region,
+    role: line.role,
+    billingNpi,
+    kx: line.kx,
+  };
+  if (line.renderingNpi !== null) answer.renderingNpi = line.renderingNpi;
+  if (pending) answer.pending = true;
+  return answer;
+}
+
+/** The contract's prior line (a new object: answers are shared, a caller's copy is its own). */
+function toPriorLine(line: AnswerLine): PriorLine {
+  const prior: PriorLine = {
+    file: line.file,
+    claimId: line.claimId,
+    serviceDate: line.serviceDate,
+    procedure: line.procedure,
+    modifiers: line.modifiers,
+    sides: line.sides,
+    lineNumber: line.lineNumber!,
+    units: line.units!,
+    family: line.family,
+    region: line.region,
+    role: line.role!,
+    billingNpi: line.billingNpi!,
+  };
+  if (line.renderingNpi !== undefined) prior.renderingNpi = line.renderingNpi;
+  if (line.pending === true) prior.pending = true;
+  return prior;
+}
+
+function notRecorded(file: FileIdentity): RecordResult {
+  return { file: file.name, hash: file.hash, status: 'not-recorded', claims: 0, lines: 0, replaced: 0, voided: 0, awaitingOriginal: 0, lateOriginals: 0, rows: [] };
+}
+
+/** Records one file of prior claims (`history add`, `--prior`): every claim as released, in file order. */
+export async function ingestClaims(store: HistoryStore, file: FileIdentity, claims: AsyncIterable<Claim> | Iterable<Claim>): Promise<RecordResult> {
+  const existing = store.findFile(file.hash);
+  if (existing !== undefined) return { ...notRecorded(file), status: 'already-ingested', claims: existing.claims, lines: existing.lines };
+  const recorder = new RunHistory(store, { record: true }).file(file);
+  for await (const claim of claims) recorder.add(claim, 'ready');
+  return recorder.commit();
+}
