@@ -271,9 +271,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       staging,
       formats: formatParts(formatOptions),
       check: (claim: Claim, view: HistoryView) => {
+        const policy = policies.policyFor(claim.payerId, claim.claimFilingIndicator);
         const checked = checkClaim(claim, {
           rules: ruleList,
-          policy: policies.policyFor(claim.payerId),
+          policy,
           reference,
           history: view,
           asOf: options.asOf,
@@ -282,6 +283,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         });
         lastChecked = checked.result.claim;
         lastNormalized = checked.normalized;
+        checked.result.judgedBy = { payerClass: policies.payerClassOf(claim.payerId, claim.claimFilingIndicator) ?? null, profile: policy.profile };
         return checked.result;
       },
       normalize: (claim: Claim) => (claim === lastChecked && lastNormalized ? lastNormalized : normalizeClaim(claim, reference)),
@@ -378,9 +380,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       files,
       unreadable: unreadableList,
       rules: aggregate.rules(),
+      judgedBy: aggregate.judgedBy(),
       policy: {
         ...policies.default,
         ...(policies.payers.length > 0 ? { payers: Object.fromEntries(policies.payers.map((payer) => [payer, policies.policyFor(payer)])) } : {}),
+        payerClasses: policies.classes,
         origin: policies.origin,
       },
       reference: reference.versions(),

@@ -4,7 +4,7 @@
  * not depend on which file finished first.
  */
 import type { FindingAction } from '../rules/types.js';
-import type { ClaimOutcome, ExceptionRow, RuleCount } from './types.js';
+import type { ClaimOutcome, ExceptionRow, JudgedByCount, RuleCount } from './types.js';
 
 /** How many held claims the HTML report lists (the rest are in exceptions.csv). */
 export const HELD_LIST_LIMIT = 200;
@@ -38,6 +38,8 @@ export class ReportAggregate {
   readonly open = { error: 0, warning: 0, info: 0 };
   readonly byRule = new Map<string, RuleCount>();
   readonly byProvider = new Map<string, ProviderCount>();
+  /** Claims per (profile, payer class) that judged them. */
+  readonly byJudge = new Map<string, JudgedByCount>();
   /** The held claims with the most charges (ties: input order), at most HELD_LIST_LIMIT. */
   heldClaims: (ClaimOutcome & { order: number })[] = [];
   private order = 0;
@@ -53,6 +55,9 @@ export class ReportAggregate {
     this.correctedLines += correctedLines;
     this.findings += rows.length;
     this.chargeCents += outcome.chargeCents;
+    const judge = this.judge(outcome.profile, outcome.payerClass);
+    judge.claims += 1;
+    judge[outcome.fate] += 1;
     const provider = outcome.renderingNpi ?? 'unknown';
     if (outcome.fate === 'held') {
       this.held += 1;
@@ -106,6 +111,12 @@ export class ReportAggregate {
       mine.heldClaims += count.heldClaims;
       mine.heldChargeCents += count.heldChargeCents;
     }
+    for (const count of other.byJudge.values()) {
+      const mine = this.judge(count.profile, count.payerClass);
+      mine.claims += count.claims;
+      mine.ready += count.ready;
+      mine.held += count.held;
+    }
     const offset = this.order;
     for (const claim of other.heldClaims) this.heldClaims.push({ ...claim, order: claim.order + offset });
     this.order += other.order;
@@ -115,6 +126,24 @@ export class ReportAggregate {
   /** Rules, most findings first (ties by id). */
   rules(): RuleCount[] {
     return [...this.byRule.values()].sort((a, b) => b.findings - a.findings || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
+
+  /** Claims per profile and payer class: by profile, then class (null last). */
+  judgedBy(): JudgedByCount[] {
+    const text = (value: string | null) => value ?? '\uffff';
+    return [...this.byJudge.values()].sort(
+      (a, b) => (text(a.profile) < text(b.profile) ? -1 : text(a.profile) > text(b.profile) ? 1 : 0) || (text(a.payerClass) < text(b.payerClass) ? -1 : text(a.payerClass) > text(b.payerClass) ? 1 : 0),
+    );
+  }
+
+  private judge(profile: string | null, payerClass: string | null): JudgedByCount {
+    const key = `${profile ?? ''}\u0000${payerClass ?? ''}`;
+    let count = this.byJudge.get(key);
+    if (count === undefined) {
+      count = { profile, payerClass, claims: 0, ready: 0, held: 0 };
+      this.byJudge.set(key, count);
+    }
+    return count;
   }
 
   /** Rendering providers, most findings first (ties by NPI). */

@@ -67,6 +67,8 @@ interface RowContext {
   /** The claim as written. */
   final: Claim;
   memberId: string | null;
+  payerClass: string | null;
+  profile: string | null;
 }
 
 function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
@@ -90,6 +92,8 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     after: finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null,
     source: finding.source,
     location: describeLocation(source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -113,6 +117,8 @@ function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
     after: fix.after,
     source: fix.source,
     location: describeLocation(source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -132,6 +138,8 @@ function rowOfProblem(problem: HoldingProblem, context: RowContext): ExceptionRo
     after: null,
     source: problem.source,
     location: describeLocation(problem.location ?? context.original.source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -186,12 +194,14 @@ export function rowsOfClaim(
 ): ClaimRows {
   const final = result.claim;
   const memberId = memberIdOf(final) ?? memberIdOf(original);
+  const payerClass = result.judgedBy?.payerClass ?? null;
+  const profile = result.judgedBy?.profile ?? null;
   const rows: ExceptionRow[] = [];
   const reasons: ClaimOutcome['reasons'] = [];
   let corrected = 0;
   // Most claims have no row: no row context, no sort.
   if (result.applied.length !== 0 || result.findings.length !== 0 || problems.length !== 0) {
-    const context: RowContext = { file, original, final, memberId };
+    const context: RowContext = { file, original, final, memberId, payerClass, profile };
     for (const fix of result.applied) rows.push(rowOfFix(fix, context));
     for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
     for (const problem of problems) rows.push(rowOfProblem(problem, context));
@@ -220,6 +230,8 @@ export function rowsOfClaim(
     renderingNpi,
     chargeCents,
     fate,
+    payerClass,
+    profile,
     reasons,
     corrected,
   };

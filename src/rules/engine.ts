@@ -114,7 +114,7 @@ function preparedRules(rules: readonly RuleModule<any, any>[], policy: ResolvedP
   if (cached) return cached;
   const active: ActiveRule[] = [];
   for (const rule of rules) {
-    const setting = policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile];
+    const setting = policy.severities[rule.meta.id] ?? rule.meta.severity[policy.ruleDefaults];
     if (setting === 'off') continue;
     const defaults = (rule.defaultOptions ?? {}) as Record<string, unknown>;
     const overrides = policy.ruleOptions[rule.meta.id] ?? {};

@@ -209,4 +209,6 @@ export interface ClaimResult {
   applied: AppliedFix[];
   /** held when an error (or, with `--hold-on warning`, a warning) remains open. */
   fate: 'ready' | 'held';
+  /** Who judged the claim (set by the pipeline from the policy): its payer class (null: none known) and profile. */
+  judgedBy?: { payerClass: string | null; profile: string };
 }

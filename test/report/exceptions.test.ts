@@ -25,6 +25,8 @@ function row(overrides: Partial<ExceptionRow> = {}): ExceptionRow {
     after: '64483-RT, 64484-RT',
     source: 'domain-rules.md §1.1',
     location: 'segment 42 (SV1)',
+    payerClass: 'MB',
+    profile: 'medicare',
     ...overrides,
   };
 }
@@ -40,6 +42,7 @@ const head: ExceptionReportHead = {
     files: [],
     unreadable: [],
     rules: [],
+    judgedBy: [{ profile: 'medicare', payerClass: 'MB', claims: 1, ready: 1, held: 0 }],
     policy: { name: 'medicare', profile: 'medicare' },
     reference: [],
   },
@@ -77,19 +80,19 @@ describe('neutralizeFormula', () => {
 
 describe('exceptions.csv', () => {
   it('has the columns of DESIGN.md, in order', () => {
-    expect(csvHeader()).toBe('file,claimId,memberId,serviceDate,line,procedure,ruleId,severity,action,message,before,after,source,location\n');
+    expect(csvHeader()).toBe('file,claimId,memberId,serviceDate,line,procedure,ruleId,severity,action,message,before,after,source,location,payerClass,profile\n');
   });
 
   it('quotes what needs quoting and neutralizes formulas in every text cell', () => {
     const text = csvRecord(row({ memberId: '=1+2', message: 'a "quoted", comma', before: null, after: '-5' }));
     expect(text).toBe(
-      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,primary/repeated,error,corrected,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1)\n`,
+      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,primary/repeated,error,corrected,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1),MB,medicare\n`,
     );
   });
 
   it('writes null as an empty cell and numbers as digits', () => {
     expect(csvRecord(row({ line: null, procedure: null, location: null }))).toBe(
-      'samples/a.837,C1,M100,2026-10-01,,,primary/repeated,error,corrected,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,\n',
+      'samples/a.837,C1,M100,2026-10-01,,,primary/repeated,error,corrected,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,,MB,medicare\n',
     );
   });
 });

@@ -22,7 +22,7 @@ const MAX_MODIFIERS = 4;
 type AnyRule = RuleModule<any, string>;
 
 function severityOf(rule: AnyRule, policy: ResolvedPolicy): SeveritySetting {
-  return policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile];
+  return policy.severities[rule.meta.id] ?? rule.meta.severity[policy.ruleDefaults];
 }
 
 interface LimitRun {
