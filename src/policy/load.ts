@@ -196,7 +196,8 @@ function policySet(policyFile: PolicyFile, baseName: string, origin: string, bas
     const key = `${payer}\u0000${profile}`;
     let policy = perPayer.get(key);
     if (policy === undefined) {
-      const { payerClass: _payerClass, extends: _extends, ...rest } = overrides;
+      const rest: PayerOverrides = { ...overrides, extends: undefined };
+      delete rest.payerClass;
       policy = resolvePolicy(profilePolicy(profile), rest, `${baseName}/${payer}`);
       perPayer.set(key, policy);
     }
