@@ -121,6 +121,8 @@ export interface ReferenceData {
 
 export type CodeListName =
   | 'imaging-bundled'
+  | 'imaging-guidance-included'
+  | 'imaging-guidance-any-site'
   | 'imaging-fluoro-ct'
   | 'contrast'
   | 'ultrasound-guided'

@@ -30,6 +30,21 @@ export const CODE_LISTS: readonly CodeList[] = [
     ],
   },
   {
+    name: 'imaging-guidance-included',
+    description:
+      'Imaging guidance included in 62321, 62323, 64479–64484, 64490–64495, 64633–64636 whatever the modifiers: no 59/X bypass (rules.md `imaging/bundled`)',
+    members: members(['77002', '77003', '77012'], [
+      { key: 'S30', note: 'CPT: imaging guidance and any injection of contrast are inclusive components' },
+      { key: 'domain-rules §1.4', note: '77002 not appropriate for spine injections; 77003, 77012 never reported with these codes' },
+      { key: 'domain-rules §2', note: 'modifier bypass: none (remove line)' },
+    ]),
+  },
+  {
+    name: 'imaging-guidance-any-site',
+    description: 'Guidance for needle placement at any site: may guide another procedure of the session (a joint injection) (rules.md `imaging/bundled`)',
+    members: members(['77002'], [{ key: 'domain-rules §1.4', note: 'fluoroscopic guidance, non-spine' }]),
+  },
+  {
     name: 'imaging-fluoro-ct',
     description: 'Fluoroscopic or CT guidance: with 62320/62322 the guided code applies (rules.md `imaging/unguided-with-guidance`)',
     members: members(['77003', '77012'], [{ key: 'domain-rules §1.4', note: 'CPT parenthetical, U-high' }]),
