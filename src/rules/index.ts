@@ -8,6 +8,7 @@ import type { RuleModule } from './types.js';
 import addonUnits from './addon/units.js';
 import addonWithoutPrimary from './addon/without-primary.js';
 import claimFrequencyCode from './claim/frequency-code.js';
+import claimFutureDate from './claim/future-date.js';
 import claimPointerInvalid from './claim/pointer-invalid.js';
 import claimTimelyFiling from './claim/timely-filing.js';
 import claimTotalMismatch from './claim/total-mismatch.js';
@@ -68,6 +69,7 @@ export const rules: readonly RuleModule<any, any>[] = [
   claimPointerInvalid,
   claimUnknownProcedure,
   claimTimelyFiling,
+  claimFutureDate,
   addonWithoutPrimary,
   // diagnoses
   dxInvalidFormat,

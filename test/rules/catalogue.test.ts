@@ -13,7 +13,7 @@ const at = (path: string) => new URL(path, root);
 
 /** Every non-history rule id of rules.md (2026-11), section by section. */
 const EXPECTED_IDS = [
-  'claim/total-mismatch', 'claim/frequency-code', 'claim/pointer-invalid', 'claim/unknown-procedure', 'claim/timely-filing',
+  'claim/total-mismatch', 'claim/frequency-code', 'claim/pointer-invalid', 'claim/unknown-procedure', 'claim/timely-filing', 'claim/future-date',
   'dx/invalid-format', 'dx/header-code', 'dx/excludes1-radiculopathy', 'dx/not-supporting', 'dx/unsupported-unknown', 'dx/region-mismatch', 'dx/unspecified-site',
   'imaging/bundled', 'imaging/contrast', 'imaging/unguided-with-guidance', 'esi/unguided', 'imaging/ultrasound', 'drug/not-separately-billable',
   'esi/interlaminar-units', 'esi/multiple-regions', 'esi/transforaminal-levels',
