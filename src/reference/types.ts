@@ -78,6 +78,13 @@ export interface DiagnosisInfo {
   support: DiagnosisSupport;
   /** Excludes1 group, for `dx/excludes1-radiculopathy` ('radiculopathy-nos' for M54.1x; 'combination' for M50.1x/M51.1x/M47.2x). */
   excludesGroup?: 'radiculopathy-nos' | 'combination';
+  /** The site character says "site unspecified" (M54.10, M47.20 …): the code names no region at all. */
+  siteUnspecified?: boolean;
+  /**
+   * Codes (without the decimal point) this one contradicts on the same claim: spondylosis with radiculopathy
+   * (M47.2x) and without (M47.81x) of the same site (`dx/excludes1-radiculopathy`).
+   */
+  contradicts?: string[];
   effective: Effective;
   sources: SourceRef[];
 }

@@ -76,9 +76,21 @@ function siteLeaves(
   excludesGroup?: DiagnosisInfo['excludesGroup'],
   nameOf: (digit: string, name: string) => string = (_digit, name) => name,
 ): Row[] {
-  return SITES.filter(([digit]) => digits.includes(digit)).map(([digit, name, region]) =>
-    leaf(`${prefix}${digit}`, `${title}, ${nameOf(digit, name)}`, region, support, sources, excludesGroup ? { excludesGroup } : {}),
-  );
+  return SITES.filter(([digit]) => digits.includes(digit)).map(([digit, name, region]) => {
+    const row = leaf(`${prefix}${digit}`, `${title}, ${nameOf(digit, name)}`, region, support, sources, excludesGroup ? { excludesGroup } : {});
+    return name === 'site unspecified' ? { ...row, siteUnspecified: true } : row;
+  });
+}
+
+/**
+ * Spondylosis with radiculopathy (M47.2x) and without (M47.81x) at the same site contradict each other
+ * (domain-rules §4: mutually exclusive for the same region): each leaf of sites 1–8 names its counterpart.
+ */
+function contradicting(rows: Row[], otherPrefix: string): Row[] {
+  return rows.map((row) => {
+    const site = row.display.slice(-1);
+    return row.billable && site >= '1' && site <= '8' ? { ...row, contradicts: [`${otherPrefix.replace('.', '')}${site}`] } : row;
+  });
 }
 
 const S27: SourceRef = { key: 'S27' };
@@ -90,12 +102,12 @@ const ROWS: Row[] = [
 
   // ── M47.2 Other spondylosis with radiculopathy.
   header('M47.2', 'Other spondylosis with radiculopathy', 'ambiguous', 'radicular', [TABULAR], { excludesGroup: 'combination' }),
-  ...siteLeaves('M47.2', '012345678', 'Other spondylosis with radiculopathy', 'radicular', [TABULAR], 'combination'),
+  ...contradicting(siteLeaves('M47.2', '012345678', 'Other spondylosis with radiculopathy', 'radicular', [TABULAR], 'combination'), 'M47.81'),
 
   // ── M47.8 Other spondylosis: M47.81 without myelopathy or radiculopathy; M47.89 other.
   header('M47.8', 'Other spondylosis', 'ambiguous', 'axial', [TABULAR]),
   header('M47.81', 'Spondylosis without myelopathy or radiculopathy', 'ambiguous', 'axial', [TABULAR]),
-  ...siteLeaves('M47.81', '123456789', 'Spondylosis without myelopathy or radiculopathy', 'axial', [TABULAR]),
+  ...contradicting(siteLeaves('M47.81', '123456789', 'Spondylosis without myelopathy or radiculopathy', 'axial', [TABULAR]), 'M47.2'),
   header('M47.89', 'Other spondylosis', 'ambiguous', 'axial', [TABULAR]),
   ...siteLeaves('M47.89', '123456789', 'Other spondylosis', 'axial', [
     { key: 'ICD-10-CM Tabular', note: 'U (domain-rules §3.3: "other spondylosis (M47.89x, U)")' },
