@@ -111,7 +111,8 @@ describe('diagnoses', () => {
     ['G8929', 'none', 'none', undefined],
     ['B0223', 'none', 'esi-other', undefined],
     ['M5450', 'lumbar-sacral', 'axial', undefined],
-    ['M542', 'cervical-thoracic', 'none', undefined],
+    ['M542', 'cervical-thoracic', 'axial', undefined],
+    ['M546', 'cervical-thoracic', 'axial', undefined],
     ['M5441', 'lumbar-sacral', 'none', undefined],
   ] as const)('%s: %s, %s', (code, region, support, excludesGroup) => {
     const info = ref.diagnosis(code, DOS);

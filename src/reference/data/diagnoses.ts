@@ -7,7 +7,7 @@
  * cervical; M51.14 thoracic, M51.15 ambiguous, M51.16/M51.17 L/S; M51.36x/M51.37x and M51.A0–A5 L/S.
  *
  * Support class (rules.md `dx/not-supporting`): radicular = M54.1x, M50.1x, M51.1x, M47.2x; axial = M47.81x,
- * M47.89x, M54.5x, M51.360/M51.370 (back pain only); esi-other = M48.0x, M96.1, G89.12/G89.18, B02.2x.
+ * M47.89x, M54.2, M54.5x, M54.6 (axial pain), M51.360/M51.370 (back pain only); esi-other = M48.0x, M96.1, G89.12/G89.18, B02.2x.
  * Everything else known here is 'none' (neither family: no `dx/not-supporting`, no `dx/unsupported-unknown`).
  *
  * Headers (billable: false) carry no `children` here: index.ts fills them per date window from the leaves.
@@ -205,8 +205,9 @@ const ROWS: Row[] = [
   leaf('M54.59', 'Other low back pain', 'lumbar-sacral', 'axial', [{ key: 'domain-rules §4' }], { effective: { from: FY2022 } }),
 
   // ── Other dorsalgia [S27]. rules.md classes none of these as radicular or axial: support 'none'.
-  leaf('M54.2', 'Cervicalgia', 'cervical-thoracic', 'none', [{ key: 'S27', note: 'axial neck pain, but not in the axial list of rules.md `dx/not-supporting`' }]),
-  leaf('M54.6', 'Pain in thoracic spine', 'cervical-thoracic', 'none', [{ key: 'S27', note: 'not in the axial list of rules.md `dx/not-supporting`' }]),
+  // Axial pain symptoms: not a covered indication for ESI (domain-rules §3.2 "Not covered: axial/non-radicular pain").
+  leaf('M54.2', 'Cervicalgia', 'cervical-thoracic', 'axial', [{ key: 'S27' }, { key: 'S2', note: 'ESI LCD: axial neck pain not covered (rules.md round two)' }]),
+  leaf('M54.6', 'Pain in thoracic spine', 'cervical-thoracic', 'axial', [{ key: 'S27' }, { key: 'S2', note: 'ESI LCD: axial thoracic pain not covered (rules.md round two)' }]),
   header('M54.3', 'Sciatica', 'lumbar-sacral', 'none', [S27]),
   leaf('M54.30', 'Sciatica, unspecified side', 'lumbar-sacral', 'none', [{ key: 'S27', note: 'not in the radicular list of rules.md `dx/not-supporting`' }]),
   leaf('M54.31', 'Sciatica, right side', 'lumbar-sacral', 'none', [{ key: 'S27', note: 'not in the radicular list of rules.md `dx/not-supporting`' }]),

@@ -28,6 +28,26 @@ ruleTester.run(rule, {
       output: ['64635-RT ptr2', '64636-RT ptr2'],
     },
     {
+      name: 'cervical TFESI for cervicalgia only (M54.2): not a covered ESI indication; re-pointed to the radiculopathy on the claim',
+      claim: { dx: ['M542', 'M5412'], lines: ['64479-RT ptr1'] },
+      errors: [
+        {
+          messageId: 'esiAxial',
+          line: 1,
+          message: 'Unexpected 64479-RT for axial pain only (M54.2): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
+        },
+      ],
+      output: ['64479-RT ptr2'],
+    },
+    {
+      name: 'thoracic ILESI for thoracic pain (M54.6) and lumbar ILESI for low back pain (M54.50), nothing else: held',
+      claim: { dx: ['M546', 'M5450'], lines: ['62321 ptr1', '62323 ptr2 dos:2026-10-02'] },
+      errors: [
+        { messageId: 'esiAxial', line: 1, data: { code: '62321', diagnoses: 'M54.6' } },
+        { messageId: 'esiAxial', line: 2, data: { code: '62323', diagnoses: 'M54.50' } },
+      ],
+    },
+    {
       name: 'two supporting diagnoses on the claim: no fix',
       claim: { dx: ['M47816', 'M5416', 'M48062'], lines: ['62323 ptr1'] },
       errors: [{ messageId: 'esiAxial', line: 1, data: { code: '62323', diagnoses: 'M47.816' } }],
