@@ -3,6 +3,7 @@
  * Procedure codes also have entries in procedures.ts; these lists say which group a rule means.
  */
 import type { CodeListName, Effective, SourceRef } from '../types.js';
+import { EM_FAMILIES, EM_SOURCES } from './em-codes.js';
 
 export interface CodeListMember {
   code: string;
@@ -74,11 +75,8 @@ export const CODE_LISTS: readonly CodeList[] = [
   },
   {
     name: 'em',
-    description: 'Office/outpatient E/M visits (rules.md `em/same-day`, `global/rfa-followup`)',
-    members: members(
-      ['99202', '99203', '99204', '99205', '99211', '99212', '99213', '99214', '99215'],
-      [{ key: 'domain-rules §2', note: 'U-high, global surgery rules' }],
-    ),
+    description: 'E/M visits of every family: office, consultations, hospital, observation, ED, nursing facility, home (rules.md `em/same-day`, `global/rfa-followup`)',
+    members: EM_FAMILIES.flatMap((family) => members(family.codes, EM_SOURCES, family.effective ?? {})),
   },
   {
     name: 'local-anesthetic',

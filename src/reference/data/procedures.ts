@@ -9,6 +9,7 @@
  * says something else, the source note says so.
  */
 import type { ProcedureInfo, SourceRef } from '../types.js';
+import { EM_FAMILIES, EM_SOURCES } from './em-codes.js';
 
 const PPRRVU: SourceRef = { key: 'P3', note: 'PPRRVU 2026 Jan; same indicators in P1/P2 (2025)' };
 const MUE_A: SourceRef = { key: 'A', note: 'practitioner MUE, most likely 2026 Q2' };
@@ -298,13 +299,15 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S3' }, { key: 'S4' }, { key: 'S32', note: 'descriptors and 2018 start date U-high (not in the compiled sources)' }],
   })),
 
-  // ── E/M office visits (same-day E/M needs 25; domain-rules §2). 99201 was deleted 2021-01-01.
-  ...['99202', '99203', '99204', '99205', '99211', '99212', '99213', '99214', '99215'].map((code): ProcedureInfo => ({
-    code, family: 'em', region: 'none', role: 'none', includesImaging: false,
-    description: `Office or other outpatient visit, ${code < '99210' ? 'new' : 'established'} patient`,
-    effective: {},
-    sources: [{ key: 'domain-rules §2', note: 'E/M same day as a 000/010-global procedure needs 25 (U-high, global surgery rules)' }],
-  })),
+  // ── E/M visits of every family (same-day E/M needs 25; domain-rules §2): em-codes.ts.
+  ...EM_FAMILIES.flatMap((family) =>
+    family.codes.map((code): ProcedureInfo => ({
+      code, family: 'em', region: 'none', role: 'none', includesImaging: false,
+      description: family.description,
+      effective: family.effective ?? {},
+      sources: EM_SOURCES,
+    })),
+  ),
 
   // ── Large-joint / trigger-point injections: a distinct-procedure pair with spine codes (cms-indicators §3).
   ...(
