@@ -278,9 +278,17 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
   // ── Moderate sedation (rules.md `sedation/with-injection`; LCD text [S3][S4]; no PTP edit, cms-indicators §3).
   sedation('99152', 'Moderate sedation by the same physician performing the procedure, patient age 5 years or older; initial 15 minutes',
     { bilateralIndicator: 9, globalDays: 'XXX', mue: { value: 2, adjudication: 3, source: MUE_AB } }),
-  sedation('99153', 'Moderate sedation by the same physician performing the procedure; each additional 15 minutes', {}),
+  // The "each additional 15 minutes" codes are add-ons (rules.md round two: `addon/without-primary`): 99153 ← 99151,
+  // 99152 or G0500 (AOC file, cms-indicators §4); 99157 ← 99155 or 99156 (CPT descriptor "List separately in addition").
+  sedation('99153', 'Moderate sedation by the same physician performing the procedure; each additional 15 minutes', {
+    role: 'addon',
+    allowedPrimaries: [['99151'], ['99152'], ['G0500']],
+  }),
   sedation('99156', 'Moderate sedation by a physician other than the one performing the procedure, patient age 5 years or older; initial 15 minutes', {}),
-  sedation('99157', 'Moderate sedation by a physician other than the one performing the procedure; each additional 15 minutes', {}),
+  sedation('99157', 'Moderate sedation by a physician other than the one performing the procedure; each additional 15 minutes', {
+    role: 'addon',
+    allowedPrimaries: [['99155'], ['99156']],
+  }),
 
   // ── Anesthesia for percutaneous image-guided spine procedures (CPT 2018) [S3][S4][S32].
   ...(
@@ -356,6 +364,8 @@ function sedation(code: string, description: string, extra: Partial<ProcedureInf
     sources: [
       { key: 'S3' }, { key: 'S4' },
       ...(code === '99152' ? [PPRRVU, MUE_AB] : []),
+      ...(code === '99153' ? [{ key: 'E', note: 'AOC 2026Q2: 99153 primaries 99151, 99152, G0500' }] : []),
+      ...(code === '99157' ? [{ key: 'CPT', note: '99157 add-on to 99155, 99156 (descriptor)' }] : []),
       { key: 'cms-indicators §3', note: 'no PTP edit between 99152 and the spine codes: the rule rests on the LCDs' },
     ],
   };
