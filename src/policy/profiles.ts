@@ -70,6 +70,7 @@ export const medicareAdvantage: ResolvedPolicy = deepFreeze({
   ruleDefaults: 'medicare',
   severities: {
     'coverage/liability-modifier': 'off',
+    'drug/jw-jz': 'warning',
   },
 });
 
@@ -86,6 +87,7 @@ export const commercial: ResolvedPolicy = deepFreeze({
   severities: {
     'coverage/liability-modifier': 'off',
     'facet/kx': 'off',
+    'drug/jw-jz': 'off',
   },
 });
 

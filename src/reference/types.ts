@@ -106,6 +106,11 @@ export interface DrugInfo {
   miscodedAs?: string;
   /** J3304: labeled for the knee only. */
   offLabelForSpine?: boolean;
+  /**
+   * The containers the code's drug comes in, for the JW/JZ discarded-drug modifiers (`drug/jw-jz`):
+   * `single-dose` or `multiple-dose` for every NDC of the code; `by-ndc` when both exist (the NDC's label decides).
+   */
+  container?: 'single-dose' | 'multiple-dose' | 'by-ndc';
   effective: Effective;
   sources: SourceRef[];
 }
@@ -139,4 +144,6 @@ export type CodeListName =
   | 'local-anesthetic'
   | 'joint-injection'
   | 'distinct-modifiers'
-  | 'liability-modifiers';
+  | 'liability-modifiers'
+  | 'discarded-drug-modifiers'
+  | 'discarded-drug-required';

@@ -16,6 +16,7 @@ import claimUnknownProcedure from './claim/unknown-procedure.js';
 import coverageLiabilityModifier from './coverage/liability-modifier.js';
 import drugDeletedCode from './drug/deleted-code.js';
 import drugFacilityPos from './drug/facility-pos.js';
+import drugJwJz from './drug/jw-jz.js';
 import drugMiscoded from './drug/miscoded.js';
 import drugNdcFormat from './drug/ndc-format.js';
 import drugNdcMissing from './drug/ndc-missing.js';
@@ -95,6 +96,7 @@ export const rules: readonly RuleModule<any, any>[] = [
   drugFacilityPos,
   drugNdcMissing,
   drugNdcFormat,
+  drugJwJz,
   drugMiscoded,
   drugOffLabel,
   facetWithRfa,

@@ -41,11 +41,11 @@ describe('the default policy (medicare) maps classes to profiles', () => {
   });
 
   it('commercial: no ABN modifiers, no KX, no Part B JW/JZ; NCCI/MUE and the limits as under medicare', () => {
-    expect(commercial.severities).toEqual({ 'coverage/liability-modifier': 'off', 'facet/kx': 'off' });
+    expect(commercial.severities).toEqual({ 'coverage/liability-modifier': 'off', 'facet/kx': 'off', 'drug/jw-jz': 'off' });
     expect(commercial.limits).toEqual(medicare.limits);
     expect(commercial.bilateralStyle).toBe('modifier-50');
     expect(commercial.ruleDefaults).toBe('medicare');
-    expect(medicareAdvantage.severities).toEqual({ 'coverage/liability-modifier': 'off' });
+    expect(medicareAdvantage.severities).toEqual({ 'coverage/liability-modifier': 'off', 'drug/jw-jz': 'warning' });
     expect(medicareAdvantage.limits).toEqual(medicare.limits);
   });
 

@@ -22,7 +22,7 @@ const EXPECTED_IDS = [
   'modifier/bilateral', 'modifier/bilateral-ambiguous', 'modifier/bilateral-not-allowed', 'modifier/laterality-missing',
   'modifier/distinct-procedure', 'modifier/prefer-x', 'coverage/liability-modifier',
   'mue/units',
-  'drug/deleted-code', 'drug/units', 'drug/facility-pos', 'drug/ndc-missing', 'drug/ndc-format', 'drug/miscoded', 'drug/off-label',
+  'drug/deleted-code', 'drug/units', 'drug/facility-pos', 'drug/ndc-missing', 'drug/ndc-format', 'drug/miscoded', 'drug/off-label', 'drug/jw-jz',
   'sedation/with-injection', 'em/same-day',
 ];
 /** The history ids of rules.md: implemented by the history issue; may be missing until then. */

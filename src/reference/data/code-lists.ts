@@ -104,6 +104,19 @@ export const CODE_LISTS: readonly CodeList[] = [
     description: 'Beneficiary liability modifiers for LCD coverage limits (rules.md `coverage/liability-modifier`)',
     members: members(['GA', 'GZ', 'GX'], [{ key: 'domain-rules §6', note: 'U-high' }]),
   },
+  {
+    name: 'discarded-drug-modifiers',
+    description: 'JW (amount discarded) and JZ (none discarded) on drugs from single-dose containers (rules.md `drug/jw-jz`)',
+    members: [
+      ...members(['JW'], [{ key: 'S24', note: 'JW required for discarded amounts since 2017-01-01' }], { from: '2017-01-01' }),
+      ...members(['JZ'], [{ key: 'S24', note: 'JZ established 2023-01-01' }], { from: '2023-01-01' }),
+    ],
+  },
+  {
+    name: 'discarded-drug-required',
+    description: 'Dates of service from which Medicare Part B requires JW or JZ on every single-dose-container drug (rules.md `drug/jw-jz`)',
+    members: members(['JZ'], [{ key: 'S24', note: 'JZ required from 2023-07-01 (claims without JW or JZ returned from 2023-10-01)' }], { from: '2023-07-01' }),
+  },
 ];
 
 export const CODE_LISTS_VERSION = {
