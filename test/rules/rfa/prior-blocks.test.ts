@@ -28,7 +28,7 @@ ruleTester.run(rule, {
           messageId: 'tooFew',
           line: 1,
           message:
-            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet sessions, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
+            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet session, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
         },
       ],
     },
@@ -41,14 +41,14 @@ ruleTester.run(rule, {
         { dos: '2026-10-01', lines: ['64490-LT-KX'] },
         { dos: '2026-05-01', lines: ['64635-RT'] },
       ] }),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'cervical/thoracic', date: '2026-10-01', count: 0, min: 2, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'cervical/thoracic', date: '2026-10-01', count: '0 prior facet sessions', min: '2 diagnostic blocks', prior: '' } }],
     },
     {
       name: 'no prior block under guide',
       profiles: ['guide'],
       claim: { dx: ['M47816'], lines: ['64635-50'] },
       history: historyOf({}),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, min: 1, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: '0 prior facet sessions', min: '1 diagnostic block', prior: '' } }],
     },
   ],
 });
