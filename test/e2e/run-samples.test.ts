@@ -204,6 +204,7 @@ describe('spinescrub run samples/', () => {
     add('clinic-c-history', 'C3015', ['session/split']);
     add('clinic-c-history', 'C3016', ['facet/kx']);
     add('clinic-c-history', 'C3017', ['facet/kx']);
+    add('clinic-d-payers', 'D4006', ['rfa/prior-blocks']); // a first RFA, no prior facet sessions
     const base = (file: string) => path.basename(file);
     crossCheck(
       withHistory,
