@@ -86,7 +86,7 @@ describe('spinescrub explain', () => {
   it('prints description, severities, fix, source and the example of the doc page', async () => {
     expect(await runCli(['explain', 'imaging/unguided-with-guidance'])).toBe(0);
     expect(out).toContain('imaging/unguided-with-guidance\n\nAn unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance');
-    expect(out).toContain('severity  medicare: error   guide: error\nfix       applied by the engine\nsource    CPT parenthetical for 62320–62323');
+    expect(out).toContain('severity  medicare: error   medicare-advantage: error   commercial: error   guide: error\nfix       applied by the engine\nsource    CPT parenthetical for 62320–62323');
     expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error: Unexpected 62322 (without imaging guidance) with 77003');
     expect(out).not.toContain('```');
   });
