@@ -148,6 +148,20 @@ ${rows}
 </tbody></table></section>`;
 }
 
+/** Claims per profile and payer class: who judged them (docs/payer-classes.md). */
+function judgedSection(head: ExceptionReportHead): string {
+  const rows = head.summary.judgedBy
+    .map(
+      (count) =>
+        `<tr><td>${escapeHtml(count.profile ?? 'not checked')}</td><td>${escapeHtml(count.payerClass ?? 'none')}</td><td class="num">${count.claims}</td><td class="num">${count.ready}</td><td class="num">${count.held}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="profiles"><h2>Profiles</h2><p class="note">The profile that judged each claim, from its payer class (claim filing indicator, or the policy's payer entry).</p><table><thead><tr><th>profile</th><th>payer class</th><th class="num">claims</th><th class="num">ready</th><th class="num">held</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></section>`;
+}
+
 export function renderHtmlReport(head: ExceptionReportHead, aggregate: ReportAggregate): string {
   const summary = head.summary;
   return `<!DOCTYPE html>
@@ -167,6 +181,7 @@ ${unreadableSection(head)}${heldSection(aggregate)}
 ${ruleSection(summary.rules)}
 ${providerSection(aggregate.providers())}
 ${filesSection(head)}
+${judgedSection(head)}
 <p class="note">Every finding, with before and after values, is in exceptions.csv and exceptions.json beside this page.</p>
 </main>
 </body>
