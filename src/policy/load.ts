@@ -132,7 +132,7 @@ export function singlePolicy(policy: ResolvedPolicy, origin = policy.name): Poli
  */
 export function loadPolicy(nameOrFile: string | undefined, options: LoadPolicyOptions = {}): PolicySet {
   const name = nameOrFile ?? 'medicare';
-  if (isProfileName(name)) return policySet({}, name, name, profiles[name]);
+  if (isProfileName(name)) return policySet({}, name, name, profiles[name], true);
   let text: string;
   try {
     text = readFileSync(name, 'utf8');
@@ -166,15 +166,15 @@ export function policyFromData(data: unknown, file: string, options: LoadPolicyO
 }
 
 /**
- * The PolicySet of a policy file (a profile name is the file `{ extends: name }`): `base` is the file's own
- * policy. A class's policy is the file's overrides over the class's profile (the profile itself for a bare
- * profile name); a payer entry's overrides go over its class's policy, or over its own `extends`.
+ * The PolicySet of a policy file, `base` being the file's own policy; `bare` for a profile name (`--policy guide`),
+ * whose classes are judged by the built-in profile objects themselves. A class's policy is the file's overrides over
+ * the class's profile, named after the file; a payer entry's overrides go over its class's policy, or over its own
+ * `extends`.
  */
-function policySet(policyFile: PolicyFile, baseName: string, origin: string, base: ResolvedPolicy): PolicySet {
+function policySet(policyFile: PolicyFile, baseName: string, origin: string, base: ResolvedPolicy, bare = false): PolicySet {
   const topLevel: PolicyOverrides = { ...policyFile, extends: undefined };
   delete (topLevel as PolicyFile).payers;
   delete (topLevel as PolicyFile).payerClasses;
-  const bare = Object.keys(topLevel).every((key) => key === 'extends' || key === 'name' || key === 'description' || key === '$schema');
   const classes: Record<string, ProfileName> = {};
   for (const code of Object.keys(PAYER_CLASSES)) classes[code] = policyFile.payerClasses?.[code] ?? builtInProfileOf(code, base.profile);
   const defaultProfile = base.profile;

@@ -101,6 +101,12 @@ describe('a policy file', () => {
     expect(set.policyFor('MBLIKE', 'CI')).toMatchObject({ name: 'clinic/MBLIKE', profile: 'medicare' });
   });
 
+  it('a file without overrides still names every class policy after itself', () => {
+    const set = loadPolicy(policyFile('plain.json', { payerClasses: { MC: 'medicare' } }));
+    expect(set.policyFor(undefined, 'CI')).toMatchObject({ name: 'plain', profile: 'commercial', severities: commercial.severities });
+    expect(set.policyFor(undefined, 'MB')).toBe(set.default);
+  });
+
   it('rejects an unknown class code and an unknown profile', () => {
     expect(() => loadPolicy(policyFile('bad1.json', { payerClasses: { XY: 'medicare' } }))).toThrow('CFG_POLICY_INVALID');
     expect(() => loadPolicy(policyFile('bad2.json', { payerClasses: { CI: 'aetna' } }))).toThrow(
