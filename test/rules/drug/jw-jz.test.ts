@@ -18,6 +18,12 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
+      name: 'Medicare Advantage: a warning; commercial: off (no finding)',
+      profiles: ['medicare-advantage', 'commercial'],
+      claim: { dx, lines: ['64483-RT', 'J3304 x40'] },
+      errors: [{ messageId: 'missing', line: 2, severity: 'warning' }],
+    },
+    {
       name: 'a single-dose drug without JW or JZ: held, JZ suggested',
       claim: { dx, lines: ['64483-RT', 'J3304 x40'] },
       errors: [
