@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
 import { createCsvWriter, readCsv } from '../src/csv/index.js';
-import type { ReadClaim, ReadyClaims } from '../src/pipeline/types.js';
+import type { ReadClaim, ReadyClaims } from '../src/formats/types.js';
 import { generateCsv } from './generate-csv.js';
 
 interface Measure {

@@ -34,10 +34,10 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (flag === '--mb') args.mb = Number(value), i++;
-    else if (flag === '--big-mb') args.bigMb = Number(value), i++;
-    else if (flag === '--dir') args.dir = path.resolve(String(value)), i++;
-    else if (flag === '--runs') args.runs = Number(value), i++;
+    if (flag === '--mb') { args.mb = Number(value); i++; }
+    else if (flag === '--big-mb') { args.bigMb = Number(value); i++; }
+    else if (flag === '--dir') { args.dir = path.resolve(String(value)); i++; }
+    else if (flag === '--runs') { args.runs = Number(value); i++; }
     else if (flag === '--no-build') args.build = false;
     else if (flag === '--skip-node-x12') args.nodeX12 = false;
     else throw new TypeError(`Unknown option ${flag}`);

@@ -838,7 +838,7 @@ async function main(argv: string[]): Promise<void> {
         outFile = value;
         i++;
         break;
-      case '--help': usage('synthetic 837P of spine claims');
+      case '--help': return usage('synthetic 837P of spine claims');
       default: usage(`unknown option ${flag}`);
     }
   }

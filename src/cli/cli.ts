@@ -1,5 +1,5 @@
+import { DEFAULT_UMASK } from '../pipeline/staging.js';
 import yargs from 'yargs';
-import type { CommandModule } from 'yargs';
 import { commands } from './commands/index.js';
 import { RunOutOfMemory } from './run-in-worker.js';
 import { STDIN_TOKEN } from './stdin.js';
@@ -7,19 +7,20 @@ import { STDIN_TOKEN } from './stdin.js';
 class UsageFailure extends Error {}
 
 /**
- * Parses the arguments, runs the command, and resolves to the process exit code (DESIGN.md: 0, 1, 2, 3).
+ * Parses the arguments, runs the command, and resolves to the process exit code (README "Exit codes": 0, 1, 2, 3).
  * A command handler returns its exit code (a number); library code never calls process.exit. Usage errors
  * (unknown option, bad value) are exit 2.
  */
 export async function runCli(argv: string[]): Promise<number> {
   let exitCode = 0;
+  // Outputs and the history database carry patient data: created readable by the user only (`run --umask` widens it).
+  process.umask(DEFAULT_UMASK);
   // yargs drops a bare `-` (standard input) from positionals: carry it through as a token the commands map back.
   const endOfOptions = argv.indexOf('--');
   const args = argv.map((arg, index) => (arg === '-' && (endOfOptions < 0 || index < endOfOptions) ? STDIN_TOKEN : arg));
   let cli = yargs(args).scriptName('spinescrub');
   for (const command of commands) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const wrapped: CommandModule<any, any> = {
+    const wrapped: typeof command = {
       ...command,
       handler: async (args) => {
         const code: unknown = await command.handler(args);
@@ -42,7 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (error) {
-    // A usage error, or a run that hit its --max-heap: one line, exit 2 (DESIGN.md: a configuration error).
+    // A usage error, or a run that hit its --max-heap: one line, exit 2 (a configuration error).
     if (!(error instanceof UsageFailure) && !(error instanceof RunOutOfMemory)) throw error;
     process.stderr.write(`spinescrub: ${error.message}\n`);
     exitCode = 2;

@@ -4,7 +4,7 @@
  * and reference data stay out of the main thread of a `run`).
  */
 import { readFileSync } from 'node:fs';
-import { READ_PROBLEM_RULE_ID } from '../rules/engine.js';
+import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import { ruleById, rules } from '../rules/index.js';
 import { profiles, PROFILE_NAMES } from '../policy/profiles.js';
 
@@ -40,14 +40,14 @@ export function explainText(id: string): string | undefined {
     meta.docs.description,
     '',
     `severity  ${PROFILE_NAMES.map((name) => `${name}: ${profiles[name].severities[meta.id] ?? meta.severity[profiles[name].ruleDefaults]}`).join('   ')}`,
-    `fix       ${meta.fixable === 'safe' ? 'applied by the engine' : meta.fixable === 'review' ? 'suggested for review' : 'none (reported only)'}`,
+    `fix       ${meta.fixable === 'safe' ? 'applied by the engine' : meta.hasSuggestions ? 'suggested for review (holds the claim)' : 'none (reported only)'}`,
     `source    ${meta.docs.source}`,
   ];
   const fires = page && docSection(page, 'Fires when');
   const fix = page && docSection(page, 'Fix');
   const example = page && docSection(page, 'Example');
   if (fires) parts.push('', 'Fires when', indent(fires));
-  if (fix && meta.fixable) parts.push('', 'Fix', indent(fix));
+  if (fix && (meta.fixable || meta.hasSuggestions)) parts.push('', 'Fix', indent(fix));
   parts.push('', 'Example', example ? indent(example.replace(/^```\w*\n?|\n?```$/g, '')) : `  see docs/rules/${id}.md`);
   return `${parts.join('\n')}\n`;
 }

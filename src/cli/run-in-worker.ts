@@ -1,9 +1,9 @@
 /**
  * `spinescrub run` executes in a worker thread whose V8 heap is capped (resourceLimits): left to itself V8 lets a
- * long run's heap grow to several times what it holds alive (346 MB peak RSS for a 50 MB file, 428 MB for 200 MB),
- * and a flag such as --max-old-space-size cannot be set once the process has started. A worker keeps it one
- * process: a kill stops the run with it (no orphan left writing), standard input is piped to it, and its output
- * goes through this process's stdout and stderr (a terminal keeps its progress bar: the worker is told so).
+ * long run's heap grow to several times what it holds alive, and a flag such as --max-old-space-size cannot be set
+ * once the process has started. A worker keeps it one process: a kill stops the run with it (no orphan left
+ * writing), standard input is piped to it, and its output goes through this process's stdout and stderr (a
+ * terminal keeps its progress bar: the worker is told so).
  */
 import { Worker } from 'node:worker_threads';
 import type { RunOptions } from '../pipeline/run.js';
@@ -17,19 +17,9 @@ export interface WorkerRunData {
   terminal: { columns: number } | null;
 }
 
-/**
- * Default cap of the run's old generation (MiB). A run's live data stays under ~40 MB; under a cap V8 keeps the
- * heap near it (45-55 MB) instead of growing it to 150+ MB. 96 MiB measured 30-50% more CPU in collections.
- */
+/** Default cap of the old generation (MiB): keeps the heap near the live data; a lower cap costs CPU in collections. */
 export const DEFAULT_MAX_HEAP_MB = 128;
-/**
- * The young generation (MiB). Measured on the 50 MB file (2026-11-27, same sitting): 12 MiB cost 50% more CPU in
- * scavenges than no limit; 24 MiB ~15% more, at 115 vs 160 MB peak RSS without history; 48 MiB ~5% more at +20 MB.
- * V8 (Node 20) rounds a semi-space up to a power of two (a third of this each): 13-24 MiB all give a 16 MiB new
- * space, 7-12 MiB an 8 MiB one, so nothing lies between 24 and 12. 12 MiB on the 200 MB run with history
- * (2026-11-28, 2 runs against 4): scavenges 7.5-8.4 s vs 3.0-4.9 s, incremental marking 3.2-3.5 s vs 0.9-1.1 s,
- * peak RSS 144/155 MB vs 150-168: the 8 MiB saved drown in the malloc arenas' run-to-run swing.
- */
+/** Young generation (MiB): smaller costs CPU in scavenges, larger costs peak memory (docs/performance.md). */
 const YOUNG_GENERATION_MB = 24;
 
 /** The worker's module, beside this one (dist/cli/ or a bundle's directory). */

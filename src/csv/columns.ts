@@ -4,7 +4,7 @@
  */
 import type { DateFormat } from './values.js';
 
-/** The default column set (issue 3), in its documented order. */
+/** The default column set (the sample exports' header), in its documented order. */
 export const DEFAULT_FIELDS = [
   'claim_id', 'frequency_code', 'payer_claim_number', 'payer_id', 'payer_name', 'claim_filing_indicator', 'member_id', 'patient_last',
   'patient_first', 'patient_dob', 'patient_sex', 'billing_npi', 'rendering_npi', 'pos', 'dx_codes', 'line_no',

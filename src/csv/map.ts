@@ -1,11 +1,11 @@
 /**
  * loadCsvMap: a JSON column map (`--csv-map FILE`) validated with ajv against schemas/csv-map.schema.json.
- * Errors are CFG_* ConfigErrors naming the file and the JSON path, on one line.
+ * Errors are CsvErrors (`CFG_CSV_MAP_*`) naming the file and the JSON path, on one line.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ConfigError } from '../policy/load.js';
 import { normalizeHeaderName, type CsvColumnMap, type CsvField } from './columns.js';
+import { CsvError } from './errors.js';
 
 const schemaUrl = new URL('../../schemas/csv-map.schema.json', import.meta.url);
 let validateMap: ValidateFunction | undefined;
@@ -37,7 +37,7 @@ export function csvMapFromData(data: unknown, file: string): CsvColumnMap {
   const validate = validator();
   if (!validate(data)) {
     const error = (validate.errors ?? [])[0];
-    throw new ConfigError('CFG_CSV_MAP_INVALID', error ? describe(error) : 'invalid column map', file, error ? pathOf(error) : undefined);
+    throw new CsvError('CFG_CSV_MAP_INVALID', error ? describe(error) : 'invalid column map', file, error ? pathOf(error) : undefined);
   }
   const map = data as CsvColumnMap;
   const owner = new Map<string, CsvField>();
@@ -48,7 +48,7 @@ export function csvMapFromData(data: unknown, file: string): CsvColumnMap {
       const other = owner.get(key);
       if (other !== undefined && other !== field) {
         const path = `/columns/${field}${Array.isArray(aliases) ? `/${index}` : ''}`;
-        throw new ConfigError('CFG_CSV_MAP_INVALID', `header alias '${alias}' is also mapped to ${other}`, file, path);
+        throw new CsvError('CFG_CSV_MAP_INVALID', `header alias '${alias}' is also mapped to ${other}`, file, path);
       }
       owner.set(key, field);
     });
@@ -62,13 +62,13 @@ export function loadCsvMap(path: string): CsvColumnMap {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError('CFG_CSV_MAP_NOT_FOUND', reason, path);
+    throw new CsvError('CFG_CSV_MAP_NOT_FOUND', reason, path);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError('CFG_CSV_MAP_JSON', `not valid JSON (${(error as Error).message.split('\n')[0]})`, path);
+    throw new CsvError('CFG_CSV_MAP_JSON', `not valid JSON (${(error as Error).message.split('\n')[0]})`, path);
   }
   return csvMapFromData(data, path);
 }

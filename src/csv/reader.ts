@@ -17,11 +17,11 @@ import { createWriteStream, ReadStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 import type { ServiceLine } from '../encounter/model.js';
 import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
-import { decodeField, detectDelimiter, leadingBlankLength, parseRows, type ParsedRow, type RowSourceState } from './rows.js';
+import { decodeField, detectDelimiter, leadingBlankLength, MAX_ROW_CHARS, parseRows, trailingEnding, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
 
 export interface CsvReadOptions {
@@ -184,6 +184,8 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       let run: Run | undefined;
       let encoding: 'latin1' | 'utf8' = 'latin1';
       let lastEnd = 0;
+      /** The file's last row: its offset, line, and whether a line break ends it (see cutClaimProblem). */
+      let lastRow: { start: number; line: number; ended: boolean } | undefined;
       for await (const row of rows) {
         if (headerRow === undefined) {
           headerRow = row;
@@ -208,6 +210,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           pendingRows = '';
           if (full) await once(rowStore, 'drain');
         }
+        lastRow = { start: row.start, line: row.line, ended: trailingEnding(row.bytes) !== '' };
         if (run !== undefined && run.key === key) run.end = rowStoreBytes;
         else {
           if (run !== undefined) await index.add(run);
@@ -260,6 +263,12 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
       claimRuns = index.claims();
       const runsOfClaims = claimRuns;
       const rowContext = context;
+      const finalRow = lastRow;
+      const toClaim = (rowsOfClaim: ParsedRow[]): ReadClaim => {
+        const read = toReadClaim(rowsOfClaim, rowContext);
+        if (finalRow !== undefined && rowsOfClaim.some((row) => row.start === finalRow.start)) cutClaimProblem(read, fileName, finalRow);
+        return read;
+      };
       /** Build the claim of `runs` from the read windows; undefined when a range lies outside them. */
       const claimNow = (runs: Run[]): ReadClaim | undefined => {
         const rowsOfClaim: ParsedRow[] = [];
@@ -268,7 +277,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           if (stored === undefined) return undefined;
           if (!storedRowsOf(stored, rowsOfClaim, originalBytes)) return undefined;
         }
-        return toReadClaim(rowsOfClaim, rowContext);
+        return toClaim(rowsOfClaim);
       };
       ready = () => {
         if (waiting !== undefined) return undefined;
@@ -300,7 +309,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
             rowsOfClaim.push({ fields, start, end, line, bytes: Buffer.from(await originalBytes.read(start, end)) });
           }
         }
-        yield toReadClaim(rowsOfClaim, context);
+        yield toClaim(rowsOfClaim);
       }
     } finally {
       ready = undefined;
@@ -321,7 +330,9 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     const what = error.message.replace(/\s+/g, ' ').trim();
     const code = (error as { code?: string }).code ?? 'ERROR';
     const where = `${fileName}${line > 0 ? ` line ${line}` : ''}`;
-    if (code.startsWith('CSV_')) fatal('CSV_PARSE_ERROR', `${where}: cannot parse the CSV (${code}: ${what})`, line, offset);
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      fatal('CSV_ROW_TOO_LONG', `${where}: a row longer than ${MAX_ROW_CHARS / (1 << 20)} MiB (a cell far too large for claim data): the file is not read past it`, line, offset);
+    } else if (code.startsWith('CSV_')) fatal('CSV_PARSE_ERROR', `${where}: cannot parse the CSV (${code}: ${what})`, line, offset);
     else fatal('CSV_READ_ERROR', `${where}: cannot read the file after byte ${offset} (${what})`, line, offset);
   }
 
@@ -331,6 +342,25 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
     layout,
     claims,
   };
+}
+
+/**
+ * The claim of the file's last row may have been cut off with the rest of the file (an export copied or written
+ * only in part ends at a row boundary as often as inside one): when the file does not end with a line break, or
+ * that claim's total disagrees with its lines, the claim is held with a problem saying so. claim/total-mismatch
+ * then holds a partial claim anywhere in the file, and never lowers its total.
+ */
+function cutClaimProblem(read: ReadClaim, fileName: string, last: { start: number; line: number; ended: boolean }): void {
+  const claim = read.claim;
+  let sum = 0;
+  for (const line of claim.lines) sum += line.chargeCents;
+  const why = !last.ended ? 'the file ends without a line break after its last row' : sum !== claim.totalChargeCents ? "its total disagrees with its lines" : undefined;
+  if (why === undefined) return;
+  claim.readProblems.push({
+    code: 'CSV_POSSIBLY_TRUNCATED',
+    message: `${fileName} line ${last.line}: the file may be truncated: this claim is the file's last and ${why}, so rows of it may be missing`,
+    location: { file: fileName, csvLine: last.line, byteOffset: last.start },
+  });
 }
 
 function startsWithBom(bytes: Buffer): boolean {

@@ -4,7 +4,10 @@
  * back byte for byte and every problem can name its line.
  */
 import { once } from 'node:events';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError as CsvParseError } from 'csv-parse';
+
+/** The longest row read (characters): far above any claim row (51 cells of 1000 characters at most are read). */
+export const MAX_ROW_CHARS = 1 << 20;
 
 export interface ParsedRow {
   fields: string[];
@@ -21,7 +24,7 @@ export interface RowSourceState {
   /** Bytes read in all (trailing blank lines after the last row included). */
   totalBytes: number;
   /** csv-parse's error, when the file could not be parsed to its end (rows before it were yielded). */
-  error?: CsvError | Error;
+  error?: CsvParseError | Error;
 }
 
 export interface RowSourceOptions {
@@ -114,6 +117,8 @@ export async function* parseRows(
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
+    // A row is refused once it grows past this, before it is buffered whole (a 100 MB cell is no claim data).
+    max_record_size: MAX_ROW_CHARS,
   });
   // Chunks not yet fully consumed by emitted rows; offsets relative to the start of `source`.
   const pending: { buffer: Buffer; start: number }[] = [];

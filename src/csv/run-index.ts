@@ -10,9 +10,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 
 /**
- * Page cache of the grouping index's database (negative: KiB): 1 MiB. SQLite's sorter (CREATE INDEX) also takes
- * memory up to the cache size in one growing buffer, and glibc raises its mmap and trim thresholds to the largest
- * such buffer freed: at 4 MiB, every thread's malloc arena could then keep up to 8 MiB of free memory.
+ * Page cache of the grouping index's database (negative: KiB), kept small: SQLite's sorter (CREATE INDEX) takes up
+ * to the cache size in one growing buffer, and glibc raises its mmap and trim thresholds to the largest such buffer
+ * freed, so a larger cache lets every thread's malloc arena keep twice as much free memory.
  */
 const RUN_INDEX_CACHE_KIB = -1024;
 

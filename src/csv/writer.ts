@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { Claim, ServiceLine } from '../encounter/model.js';
-import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
+import type { ClaimWriter, ReadClaim } from '../formats/types.js';
 import { changedColumns, formatCell, type RowContext } from './claim.js';
 import { decodeField, encodeField } from './rows.js';
 import type { CsvLayout, CsvRawClaim, CsvRawRow } from './reader.js';

@@ -173,7 +173,7 @@ export interface Claim {
 }
 
 /**
- * A session: the lines of one claim with the same date of service and rendering provider (rules.md, Terms).
+ * A session: the lines of one claim with the same date of service and rendering provider (docs/rules/README.md, Terms).
  * Rules see encounters; `claim` gives them the claim-level fields (diagnoses, place of service, frequency).
  */
 export interface Encounter {

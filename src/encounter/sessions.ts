@@ -1,5 +1,5 @@
 /**
- * Sessions (rules.md Terms): the lines of one claim with the same date of service and rendering provider —
+ * Sessions (docs/rules/README.md, Terms): the lines of one claim with the same date of service and rendering provider —
  * the line's rendering NPI (2420A), else the claim's (2310B). Sessions come in the order of their first line;
  * lines keep claim order and are the claim's own objects. Read-only, like the claim: the session of a claim of one
  * session has the claim's `lines` array itself.

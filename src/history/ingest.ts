@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Claim, InputFormat } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
-import type { ClaimReader, FileProblem } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem } from '../formats/types.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
 import { readCsv } from '../csv/reader.js';

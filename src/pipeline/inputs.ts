@@ -20,10 +20,20 @@ export interface MissingInput {
   message: string;
 }
 
+/** An entry of a folder scan that is not read, and why (the run logs each). */
+export interface SkippedInput {
+  name: string;
+  reason: 'hidden' | 'symbolic-link' | 'unknown-format' | 'output-folder' | 'not-a-file';
+}
+
 export interface ExpandedInputs {
   files: InputFile[];
   missing: MissingInput[];
+  skipped: SkippedInput[];
 }
+
+/** The marker file of a spinescrub output folder (staging.ts writes it): such a folder is never read as input. */
+const OUTPUT_MARKER = '.spinescrub-output';
 
 export interface ExpandOptions {
   /** Directories never walked (the output directory, when it lies under an input directory). */
@@ -54,19 +64,47 @@ export async function readHead(file: string, bytes = 512): Promise<Buffer> {
   }
 }
 
-async function walk(directory: string, shown: string, exclude: ReadonlySet<string>, into: InputFile[]): Promise<void> {
+/** ISA in UTF-16 (either byte order, after an optional byte order mark). */
+function startsWithUtf16Isa(head: Buffer): boolean {
+  let text = head.toString('latin1');
+  if (text.startsWith('\u00ff\u00fe') || text.startsWith('\u00fe\u00ff')) text = text.slice(2);
+  return text.startsWith('I\u0000S\u0000A\u0000') || text.startsWith('\u0000I\u0000S\u0000A');
+}
+
+async function walk(directory: string, shown: string, exclude: ReadonlySet<string>, into: InputFile[], skipped: SkippedInput[]): Promise<void> {
   const entries = await readdir(directory, { withFileTypes: true });
   entries.sort((a, b) => byCodePoint(a.name, b.name));
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue; // hidden files, and the run's own staging directories
     const full = path.join(directory, entry.name);
     const name = path.join(shown, entry.name);
-    if (entry.isDirectory()) {
-      if (!exclude.has(path.resolve(full))) await walk(full, name, exclude, into);
-    } else if (entry.isFile()) {
-      if (/\.csv$/i.test(entry.name)) into.push({ name, path: full });
-      else if (startsWithIsa(await readHead(full, 64))) into.push({ name, path: full });
+    // Hidden files, and a run's own directories (.spinescrub-*) inside an output folder.
+    if (entry.name.startsWith('.')) {
+      if (!entry.name.startsWith('.spinescrub-')) skipped.push({ name, reason: 'hidden' });
+      continue;
     }
+    if (entry.isDirectory()) {
+      if (exclude.has(path.resolve(full))) continue;
+      if (await isOutputFolder(full)) skipped.push({ name, reason: 'output-folder' });
+      else await walk(full, name, exclude, into, skipped);
+    } else if (entry.isSymbolicLink()) {
+      skipped.push({ name, reason: 'symbolic-link' });
+    } else if (entry.isFile()) {
+      const head = /\.csv$/i.test(entry.name) ? undefined : await readHead(full, 64);
+      // A .csv file, an 837P, or an 837P in UTF-16 (read as an input: the run says it cannot read UTF-16).
+      if (head === undefined || startsWithIsa(head) || startsWithUtf16Isa(head)) into.push({ name, path: full });
+      else skipped.push({ name, reason: 'unknown-format' });
+    } else {
+      skipped.push({ name, reason: 'not-a-file' });
+    }
+  }
+}
+
+async function isOutputFolder(directory: string): Promise<boolean> {
+  try {
+    await stat(path.join(directory, OUTPUT_MARKER));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -75,6 +113,7 @@ export async function expandInputs(names: readonly string[], options: ExpandOpti
   const exclude = new Set((options.exclude ?? []).map((entry) => path.resolve(entry)));
   const files: InputFile[] = [];
   const missing: MissingInput[] = [];
+  const skipped: SkippedInput[] = [];
   const seen = new Set<string>();
   for (const name of names) {
     if (name === STDIN) {
@@ -95,8 +134,10 @@ export async function expandInputs(names: readonly string[], options: ExpandOpti
       continue;
     }
     const found: InputFile[] = [];
-    if (info.isDirectory()) await walk(name, name, exclude, found);
-    else found.push({ name, path: name });
+    if (info.isDirectory()) {
+      if (await isOutputFolder(name)) skipped.push({ name, reason: 'output-folder' });
+      else await walk(name, name, exclude, found, skipped);
+    } else found.push({ name, path: name });
     for (const file of found) {
       const key = path.resolve(file.path ?? file.name);
       if (seen.has(key)) continue;
@@ -104,7 +145,7 @@ export async function expandInputs(names: readonly string[], options: ExpandOpti
       files.push(file);
     }
   }
-  return { files, missing };
+  return { files, missing, skipped };
 }
 
 /**

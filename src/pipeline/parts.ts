@@ -19,7 +19,7 @@ import { readX12 } from '../x12/reader.js';
 import type { FileHistory, FileIdentity, PriorResult, RunHistory } from './history.js';
 import type { FormatParts } from './process-file.js';
 import { readHead } from './inputs.js';
-import type { ClaimReader, ClaimWriter } from './types.js';
+import type { ClaimReader, ClaimWriter } from '../formats/types.js';
 
 export interface FormatOptions {
   /** Column maps (`--csv-map`, in the order given): a CSV file is read with the first one its header fits. */

@@ -20,7 +20,7 @@ import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } fr
 import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
-import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from './types.js';
+import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {
@@ -32,8 +32,12 @@ export interface FormatParts {
 export interface FileContext {
   staging: Staging;
   formats: FormatParts;
-  /** The engine for one claim, with the run's policy, reference, rules, date and fix setting bound. */
-  check(claim: Claim, history: HistoryView): ClaimResult;
+  /**
+   * The engine for one claim, with the run's policy, reference, rules, date and fix setting bound; `noFix`: the
+   * claim is checked but nothing of it is changed (a claim of a broken envelope may be incomplete: its money and
+   * lines are written as read).
+   */
+  check(claim: Claim, history: HistoryView, noFix?: boolean): ClaimResult;
   /** Normalizes a claim for the history (the engine returns the input object when nothing changed). */
   normalize(claim: Claim): Claim;
   history: RunHistory;
@@ -135,9 +139,8 @@ interface PassOutcome {
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
-  // 64 KiB reads, not 1 MiB: the X12 reader assembles every claim of a chunk before yielding the first, and with
-  // 1 MiB chunks those ~2,500 claims outlive young-generation GCs (copied, promoted): 50 MB run −25% CPU, −130 MB
-  // peak RSS (16 KiB and 128 KiB measured slower).
+  // 64 KiB reads: the X12 reader assembles every claim of a chunk before yielding the first, and the claims of a
+  // larger chunk outlive young-generation collections (copied, promoted). Figures: docs/performance.md.
   const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
   let bytesReported = 0;
@@ -177,7 +180,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let result: ClaimResult;
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       try {
-        result = context.check(read.claim, fileHistory.view);
+        result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
         // A rule failed on this claim (a bug): the claim is not lost, it is held as read, with the reason.
         result = { claim: read.claim, changed: false, findings: [], applied: [], fate: 'held' };
@@ -239,6 +242,20 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   } catch (error) {
     // As for await … of does when its body throws: the reader is closed (an error closing it is not the story).
     if (inClaim) await claims.return(undefined).catch(() => undefined);
+    // The output's file system is full or read-only: the run cannot complete, whatever the file held.
+    if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      if (!stream.destroyed) stream.destroy();
+      for (const spill of [rowsOut, csvOut, junitOut]) {
+        try {
+          spill.close();
+        } catch {
+          // Its last bytes cannot be written either: the file goes with the run's directory.
+        }
+      }
+      await ready.discard();
+      await held.discard();
+      throw error;
+    }
     // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
     reader.problems.push({
       code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
@@ -309,6 +326,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   };
 }
 
+/** Errors of the output's file system (the run fails with exit 2), never a problem of the file being read. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 /** One holding finding per problem code (the first message of that code, with how many more there were). */
 function holdingProblems(broken: readonly FileProblem[]): HoldingProblem[] {
   const byCode = new Map<string, { first: FileProblem; count: number }>();
@@ -339,7 +359,7 @@ function providerOf(claim: Claim, row: ExceptionRow): string {
 
 /**
  * A file whose written claims do not add up to the claims read: its outputs cannot be trusted, so none is kept
- * (DESIGN.md: output complete or absent), its claims are not recorded in the history, and the report carries
+ * (an output is complete or absent), its claims are not recorded in the history, and the report carries
  * nothing of its claims (no rows, no test cases, zero counts: the report's totals stay equal to what was written).
  * run.ts reports the file as failed with RUN_CONSERVATION (whose message gives the counts) and exits 3.
  */

@@ -1,11 +1,11 @@
 /**
  * One `spinescrub run`: expand and prepare the inputs, ingest `--prior` files, process the files (p-limit),
  * then write the exception report, the HTML page and junit.xml, and move every output to its final name.
- * Returns the exit code (DESIGN.md: 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
+ * Returns the exit code (README "Exit codes": 0 done, 1 findings at or above --fail-on, 2 usage or configuration,
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,10 +17,13 @@ import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
 import type { HistoryView } from '../history/view.js';
-import { ConfigError, loadPolicy, type PolicySet } from '../policy/load.js';
+import { loadPolicy, type PolicySet } from '../policy/load.js';
+import { ConfigError } from '../policy/errors.js';
+import { CsvError } from '../csv/errors.js';
+import { UsageError } from './errors.js';
 import { defaultReference } from '../reference/index.js';
 import type { ReferenceData } from '../reference/types.js';
-import { checkClaim } from '../rules/engine.js';
+import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
@@ -31,12 +34,66 @@ import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TA
 import type { HoldOn } from '../report/rows.js';
 import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
 import { noRunHistory, type RunHistory } from './history.js';
-import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile } from './inputs.js';
+import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile, type SkippedInput } from './inputs.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
 import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
-import { endStream, Staging } from './staging.js';
+import { DEFAULT_UMASK, endStream, modesOf, Staging, type Modes } from './staging.js';
+
+const SKIP_REASONS: Record<SkippedInput['reason'], string> = {
+  hidden: 'a hidden file or folder',
+  'symbolic-link': 'a symbolic link (links are not followed in a folder: name the file itself to read it)',
+  'unknown-format': 'neither an 837P file (no ISA at the start) nor a .csv file',
+  'output-folder': 'a spinescrub output folder (it holds .spinescrub-output): outputs are never read as inputs',
+  'not-a-file': 'not a regular file (a device, socket or pipe)',
+};
+
+/** A UTF-16 byte order mark, or ASCII text in UTF-16 (every other byte NUL). */
+function isUtf16(head: Buffer): boolean {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return true;
+  if (head.length < 8) return false;
+  const even = head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0;
+  const odd = head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0;
+  return even || odd;
+}
+
+/** Creates the history database file with the run's modes when it does not exist (SQLite gives -wal/-shm the same). */
+function createPrivately(file: string, modes: Modes): void {
+  try {
+    closeSync(openSync(file, 'wx', modes.file));
+  } catch {
+    // There already (EEXIST), or not creatable: opening the history reports what is wrong with the path.
+  }
+}
+
+/** A file system error as one line: the path, what it means, what to do. */
+export function describeFsError(error: unknown, fallbackPath: string): string {
+  const { code, path: where = fallbackPath, syscall } = error as NodeJS.ErrnoException;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on ${where} (${code}): check the permissions of the file or folder, or choose another path`;
+    case 'ENOENT':
+      return `${where} does not exist (ENOENT): check the path`;
+    case 'EISDIR':
+      return `${where} is a folder where a file is needed (EISDIR): name a file`;
+    case 'ENOTDIR':
+      return `${where}: part of the path is a file where a folder is needed (ENOTDIR): choose another path`;
+    case 'EEXIST':
+      return `${where} already exists and is in the way (EEXIST): move it or choose another path`;
+    case 'EROFS':
+      return `${where} is on a read-only file system (EROFS): choose a writable path`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `no space left on ${where} (${code}): free some space and run again`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files (${code}) at ${where}: raise the open-file limit (ulimit -n) or lower --jobs`;
+    default:
+      return `${where}: ${syscall ?? 'file system'} failed (${code ?? 'unknown error'}: ${(error as Error).message})`;
+  }
+}
 
 export type FailOn = 'error' | 'warning' | 'never';
 
@@ -67,8 +124,13 @@ export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /**
+   * The permissions outputs and the history database are created with, as a umask (default 0o077: folders 0700,
+   * files 0600: the outputs carry patient data). `--umask 022` gives 0755/0644.
+   */
+  umask?: number;
   /** Tests: the rule list and reference data (default: the real ones). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
 }
 
@@ -79,24 +141,14 @@ export interface RunOutcome {
   bytes: number;
 }
 
-/** A usage or configuration problem: exit 2. */
-export class UsageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.code = code;
-  }
-}
-
 const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
 
 /** Validators for one finding and the summary (a run validates what it writes, streaming). */
 async function reportValidators(): Promise<{ row(row: ExceptionRow): void; summary(summary: RunSummary): void }> {
   const { readFile } = await import('node:fs/promises');
   const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
-  // validateSchema off: checking our own committed schema against the 2020-12 meta-schema cost ~45 ms a run
-  // (test/report/exceptions.test.ts compiles it with the meta-schema check); rows are validated the same.
+  // validateSchema off: our own committed schema is checked against the meta-schema by a test
+  // (test/report/exceptions.test.ts), not on every run; rows are validated the same.
   const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
   ajv.addSchema(schema);
   const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
@@ -187,9 +239,15 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const formatOptions: FormatOptions = {};
     formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
-    staging = await Staging.create(options.outDir);
+    const modes = modesOf(options.umask ?? DEFAULT_UMASK);
+    staging = await Staging.create(options.outDir, modes);
     formatOptions.tempDir = staging.dir;
     const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });
+    for (const skipped of expanded.skipped) {
+      // Hidden entries are skipped by convention (logged for the record); the others may be claims nobody meant to skip.
+      const log = skipped.reason === 'hidden' ? logger.info : logger.warn;
+      log('input-skipped', `${skipped.name}: skipped: ${SKIP_REASONS[skipped.reason]}`, { file: skipped.name, reason: skipped.reason });
+    }
     if (expanded.files.length === 0 && expanded.missing.length === 0) {
       throw new UsageError('CFG_NO_INPUTS', `no claim files found in ${options.inputs.join(', ')} (files that start with ISA, or .csv files)`);
     }
@@ -212,6 +270,13 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
           unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, 0, 'INPUT_EMPTY', `${shown.name}: the file is empty`) });
           continue;
         }
+        if (isUtf16(head)) {
+          unreadable.push({
+            index: position,
+            summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UTF16', `${shown.name}: the file is UTF-16 text: spinescrub reads 837P and CSV files in ASCII or UTF-8 (save or export it as UTF-8 and run again)`),
+          });
+          continue;
+        }
         if (!format) {
           unreadable.push({
             index: position,
@@ -223,8 +288,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
         prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-        unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file (${code})`) });
+        unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file: ${describeFsError(error, shown.name)}`) });
       }
     }
     for (const missing of expanded.missing) {
@@ -242,6 +306,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     }
 
     if (historyPath !== null) {
+      createPrivately(historyPath, modes);
       history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
@@ -267,18 +332,23 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     let lastNormalized: Claim | null = null;
     // Rows are checked against the report's schema as each file spills them; the summary at the end.
     const validators = await reportValidators();
+    // The rules made ready once per policy of the run (a payer may have a policy of its own).
+    const preparedRules = new Map<ReturnType<PolicySet['policyFor']>, PreparedRules>();
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
-      check: (claim: Claim, view: HistoryView) => {
+      check: (claim: Claim, view: HistoryView, noFix?: boolean) => {
         const policy = policies.policyFor(claim.payerId, claim.claimFilingIndicator);
+        let prepared = preparedRules.get(policy);
+        if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
         const checked = checkClaim(claim, {
           rules: ruleList,
           policy,
+          prepared,
           reference,
           history: view,
           asOf: options.asOf,
-          fix: options.fix,
+          fix: options.fix && noFix !== true,
           holdOn: options.holdOn,
         });
         lastChecked = checked.result.claim;
@@ -412,21 +482,19 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       files.map((file) => ({ open: junitSuiteOpen(file), error: junitSuiteError(file), spill: resultByName.get(file.file)?.junitSpill ?? null })),
     );
 
-    // Commit: every output moves to its final name; outputs of an earlier run that this run has none of go.
+    // Commit: the outputs move into this run's directory, which then becomes DIR's outputs in one switch.
     for (const result of doneResults) {
       const name = prepared.find((input) => input.index === result.index)!.outputName;
       for (const kind of ['ready', 'held'] as const) {
         const temp = result[kind];
-        const relative = path.join(kind, name);
-        if (temp) await staging.commit(temp, relative);
-        else await staging.removeStale(relative);
+        if (temp) await staging.commit(temp, path.join(kind, name));
       }
     }
     await staging.commit(csvTemp, 'exceptions.csv');
     await staging.commit(jsonTemp, 'exceptions.json');
     await staging.commit(htmlTemp, 'report.html');
     await staging.commit(junitTemp, 'junit.xml');
-    await staging.dispose();
+    await staging.publish();
     staging = null;
 
     const seconds = (performance.now() - startedAt) / 1000;
@@ -457,8 +525,16 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof HistoryError) {
-      logger.error('usage', error.message, { code: (error as { code?: string }).code ?? 'CFG_ERROR' });
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError) {
+      logger.error('usage', error.message, { code: error.code });
+      return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      // The file system refused (a full disk, a permission, a path that is not what it should be): what, where and
+      // what to do, in one line; this run's partial outputs are removed (finally) and the earlier ones are untouched.
+      const message = code === 'ENOSPC' || code === 'EDQUOT' ? `no space left on ${options.outDir} (${code}): this run's partial outputs were removed and the earlier outputs are unchanged; free some space and run again` : describeFsError(error, options.outDir);
+      logger.error('filesystem', message, { code });
       return { exitCode: 2, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
     }
     // A bug, not a claim problem: one line (the outputs of earlier runs are left as they were), exit 2 like ESLint.
@@ -472,8 +548,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
 /**
  * junit.xml: its head, each file's suite around the file's spill of test cases (copied as bytes), its tail. Written
- * with synchronous calls through one reused buffer: a stream copy allocated a new buffer per chunk, and those dead
- * buffers (tens of MB before a collection) were the 200 MB run's peak RSS.
+ * with synchronous calls through one reused buffer: a stream copy allocates a new buffer per chunk, and those dead
+ * buffers would set a large run's peak memory.
  */
 function writeJunitFile(file: string, head: string, suites: readonly { open: string; error: string; spill: string | null }[]): void {
   const buffer = Buffer.allocUnsafe(64 * 1024);

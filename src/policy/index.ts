@@ -1,7 +1,7 @@
 export { medicare, medicareAdvantage, commercial, guide, profiles, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
 export { PAYER_CLASSES, payerClassOf } from './payer-classes.js';
+export { ConfigError, type ConfigErrorCode } from './errors.js';
 export {
-  ConfigError,
   loadPolicy,
   policyFromData,
   resolvePolicy,

@@ -13,23 +13,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { RuleModule, SeveritySetting } from '../rules/types.js';
+import { ConfigError } from './errors.js';
 import { builtInProfileOf, PAYER_CLASSES, payerClassOf } from './payer-classes.js';
 import { isProfileName, profiles, PROFILE_NAMES, type ProfileName } from './profiles.js';
 import type { PolicyLimits, ResolvedPolicy } from './types.js';
-
-export class ConfigError extends Error {
-  readonly code: string;
-  readonly file: string | undefined;
-  readonly path: string | undefined;
-  constructor(code: string, message: string, file?: string, path?: string) {
-    const where = [file, path ? `at ${path}` : undefined].filter(Boolean).join(' ');
-    super(`${code}: ${where ? `${where}: ` : ''}${message}`);
-    this.name = 'ConfigError';
-    this.code = code;
-    this.file = file;
-    this.path = path;
-  }
-}
 
 /** The overrides a policy file (or one of its payers) may carry: the shape of schemas/policy.schema.json. */
 export interface PolicyOverrides {
@@ -81,7 +68,7 @@ export interface PolicySet {
 
 export interface LoadPolicyOptions {
   /** The rules whose ids and option schemas a policy file is checked against (unknown rule id → CFG_UNKNOWN_RULE). */
-  rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rules?: readonly RuleModule<unknown>[];
 }
 
 const schemaUrl = new URL('../../schemas/policy.schema.json', import.meta.url);

@@ -1,10 +1,10 @@
 /**
- * The built-in policy profiles as data (rules.md "Policy values"): `medicare` (default: Original Medicare Part B,
- * CMS LCDs, NCCI, MPFS indicators), `medicare-advantage` (Medicare's coverage limits without the ABN modifiers of
- * Original Medicare), `commercial` (no ABN or KX demands; NCCI and MUE applied; coverage and frequency limits as
- * warnings) and `guide` (the Spine Pain Management Coding Guide's limits). Rule severities live in each rule's
- * meta under `medicare` and `guide`; a profile names the column it starts from (`ruleDefaults`) and overrides
- * single rules through `severities` (docs/payer-classes.md).
+ * The built-in policy profiles as data: `medicare` (default: Original Medicare Part B, CMS LCDs, NCCI, MPFS
+ * indicators), `medicare-advantage` (Medicare's coverage limits without the ABN modifiers of Original Medicare),
+ * `commercial` (no ABN or KX demands; NCCI and MUE applied; coverage and frequency limits as warnings) and `guide`
+ * (the Spine Pain Management Coding Guide's limits). Rule severities live in each rule's meta under `medicare` and
+ * `guide`; a profile names the column it starts from (`ruleDefaults`) and overrides single rules through
+ * `severities` (docs/payer-classes.md).
  */
 import type { ResolvedPolicy } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * A policy profile: the limits, severities and billing styles a payer applies (rules.md "Policy values").
+ * A policy profile: the limits, severities and billing styles a payer applies.
  * Profiles `medicare` (default), `medicare-advantage`, `commercial` and `guide` are data in profiles.ts; a custom
  * JSON file (schemas/policy.schema.json) overrides a profile, maps payer classes to profiles, and overrides further
  * per payer id.

@@ -10,6 +10,7 @@ import { DIAGNOSES, DIAGNOSES_VERSION } from './data/diagnoses.js';
 import { DRUGS, DRUGS_VERSION } from './data/drugs.js';
 import { distinctPairsVersion } from './data/distinct-pairs.js';
 import { PROCEDURES, PROCEDURES_VERSION } from './data/procedures.js';
+import { ReferenceDataError } from './errors.js';
 import type {
   CodeListName,
   DiagnosisInfo,
@@ -21,6 +22,7 @@ import type {
 } from './types.js';
 
 export type * from './types.js';
+export { ReferenceDataError, type ReferenceDataErrorCode } from './errors.js';
 
 /** Code-unit order: for ISO dates, the order of the days. */
 function compareStrings(a: string, b: string): number {
@@ -53,19 +55,19 @@ class DatedIndex<T extends { code: string; effective: Effective }> {
       else this.#byCode.set(entry.code, [entry]);
     }
     for (const [code, list] of this.#byCode) {
-      // ISO dates order as plain strings (a locale collation would load ICU's collator: ~3 MB for nothing).
+      // ISO dates order as plain strings (a locale collation would load ICU's collator for nothing).
       list.sort((a, b) => compareStrings(a.effective.from ?? '', b.effective.from ?? ''));
       for (const entry of list) {
         const { from, to } = entry.effective;
         if (from !== undefined && to !== undefined && from >= to) {
-          throw new Error(`reference table ${table}: ${code} has an empty effective window ${from}..${to}`);
+          throw new ReferenceDataError('REF_EMPTY_WINDOW', `reference table ${table}: ${code} has an empty effective window ${from}..${to}`);
         }
       }
       for (let i = 1; i < list.length; i++) {
         const previousTo = list[i - 1]!.effective.to;
         const from = list[i]!.effective.from;
         if (previousTo === undefined || from === undefined || from < previousTo) {
-          throw new Error(`reference table ${table}: ${code} has overlapping effective windows`);
+          throw new ReferenceDataError('REF_OVERLAPPING_WINDOWS', `reference table ${table}: ${code} has overlapping effective windows`);
         }
       }
       const only = list.length === 1 ? list[0]! : undefined;
@@ -154,7 +156,7 @@ function withHeaderChildren(rows: readonly Omit<DiagnosisInfo, 'children'>[]): D
 
 function checkSources(table: string, entries: Iterable<{ code: string; sources: readonly unknown[] }>): void {
   for (const entry of entries) {
-    if (entry.sources.length === 0) throw new Error(`reference table ${table}: ${entry.code} has no source`);
+    if (entry.sources.length === 0) throw new ReferenceDataError('REF_NO_SOURCE', `reference table ${table}: ${entry.code} has no source`);
   }
 }
 
@@ -171,7 +173,7 @@ function mayBeWrittenOtherwise(code: string): boolean {
   return false;
 }
 
-/** Builds the reference data from the tables in ./data. Throws when a table is inconsistent (a bug, not input). */
+/** Builds the reference data from the tables in ./data. Throws ReferenceDataError when a table is inconsistent (a bug, not input). */
 export function loadReference(): ReferenceData {
   const drugs = new DatedIndex('hcpcs-drugs', DRUGS.map((drug) => deepFreeze({ ...drug })));
   const procedures = new DatedIndex(
@@ -180,7 +182,7 @@ export function loadReference(): ReferenceData {
   );
   const diagnoses = new DatedIndex('icd10cm-spine', withHeaderChildren(DIAGNOSES).map(deepFreeze));
   for (const entry of procedures.all()) {
-    if (!CODE_SHAPE.test(entry.code)) throw new Error(`reference table procedures: bad code ${entry.code}`);
+    if (!CODE_SHAPE.test(entry.code)) throw new ReferenceDataError('REF_BAD_CODE', `reference table procedures: bad code ${entry.code}`);
   }
   checkSources('procedures', procedures.all());
   checkSources('hcpcs-drugs', drugs.all());
@@ -191,7 +193,7 @@ export function loadReference(): ReferenceData {
   for (const list of CODE_LISTS) {
     const members = new Map<string, Effective[]>();
     for (const member of list.members) {
-      if (member.sources.length === 0) throw new Error(`code list ${list.name}: ${member.code} has no source`);
+      if (member.sources.length === 0) throw new ReferenceDataError('REF_NO_SOURCE', `code list ${list.name}: ${member.code} has no source`);
       const windows = members.get(member.code);
       if (windows === ALWAYS) continue;
       if (member.effective.from === undefined && member.effective.to === undefined) members.set(member.code, ALWAYS);

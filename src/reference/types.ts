@@ -1,7 +1,7 @@
 /**
  * The reference data the normalizer and the rules read: code tables kept as data (src/reference/data/),
- * each entry with its effective dates and the source key it rests on (../shared/reference/domain-rules.md
- * keys [Sx] or cms-indicators.md sources P1–P3, A–E). Rules never hard-code a code list: they ask here.
+ * each entry with its effective dates and the source key it rests on (docs/rules/sources.md: S1…S32, P1–P3,
+ * A–E). Rules never hard-code a code list: they ask here.
  *
  * Every lookup takes the date of service, because code sets change (ICD-10-CM each October, HCPCS and
  * NCCI quarterly).
@@ -14,7 +14,7 @@ export interface Effective {
   to?: IsoDate;
 }
 
-/** A source citation: a key of domain-rules.md ([S1]…) or cms-indicators.md (P1, A, E …), plus a note. */
+/** A source citation: a key of docs/rules/sources.md (S1…S32, P1–P3, A–E), plus a note. */
 export interface SourceRef {
   key: string;
   note?: string;
@@ -55,7 +55,7 @@ export interface ProcedureInfo {
 /** How a diagnosis reads for the spine rules. */
 export type DiagnosisRegion = 'cervical-thoracic' | 'lumbar-sacral' | 'ambiguous' | 'none';
 
-/** Which procedure family a diagnosis supports (rules.md `dx/not-supporting`). */
+/** Which procedure family a diagnosis supports (docs/rules/dx/not-supporting.md). */
 export type DiagnosisSupport = 'radicular' | 'axial' | 'esi-other' | 'none';
 
 export interface DiagnosisInfo {

@@ -10,7 +10,6 @@ import type { ClaimOutcome, FileSummary } from './types.js';
  * Any character escapeXml changes (markup, controls, U+FFFE/U+FFFF) or may change (every surrogate: a lone one is
  * replaced, a pair kept): text without one is returned as it is, without the two replace passes.
  */
-// eslint-disable-next-line no-control-regex
 const MAY_NEED_ESCAPE = /[\x00-\x08\x0B\x0C\x0E-\x1F&<>"'\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** XML 1.0 text: escape markup, drop characters XML cannot carry. */
@@ -18,7 +17,6 @@ export function escapeXml(value: string | number | null | undefined): string {
   const text = String(value ?? '');
   if (!MAY_NEED_ESCAPE.test(text)) return text;
   return text
-    // eslint-disable-next-line no-control-regex
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

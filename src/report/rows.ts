@@ -3,7 +3,7 @@
  * exception rows, in a fixed order, so the same inputs always give the same report bytes.
  */
 import type { Claim, SourceLocation } from '../encounter/model.js';
-import { READ_PROBLEM_RULE_ID } from '../rules/engine.js';
+import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import type { AppliedFix, ClaimResult, Finding, FindingAction, Severity } from '../rules/types.js';
 import type { ClaimOutcome, ExceptionRow } from './types.js';
 
@@ -20,7 +20,7 @@ export interface HoldingProblem {
 
 const ACTION_ORDER: Record<FindingAction, number> = { corrected: 0, held: 1, flagged: 2, noted: 3 };
 
-/** What happens to an open finding of this severity (DESIGN.md: error → held, warning → flagged, info → noted). */
+/** What happens to an open finding of this severity (README "Outputs": error → held, warning → flagged, info → noted). */
 export function actionOf(severity: Severity, holdOn: HoldOn): FindingAction {
   if (severity === 'error') return 'held';
   if (severity === 'warning') return holdOn === 'warning' ? 'held' : 'flagged';
@@ -72,6 +72,7 @@ interface RowContext {
 }
 
 function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
+  const suggested = finding.suggestions;
   const source =
     finding.location.source ??
     sourceOfLine(context.final, finding.location.lineKey) ??
@@ -86,10 +87,11 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     procedure: finding.procedure ?? null,
     ruleId: reportedRuleId(finding),
     severity: finding.severity,
-    action: actionOf(finding.severity, holdOn),
+    // A suggestion holds its claim whatever the severity, and shows the change it proposes.
+    action: suggested === undefined ? actionOf(finding.severity, holdOn) : 'held',
     message: finding.message,
-    before: finding.actual ?? null,
-    after: finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null,
+    before: suggested === undefined ? (finding.actual ?? null) : [...new Set(suggested.map((suggestion) => suggestion.before))].join(' or '),
+    after: suggested === undefined ? (finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null) : suggested.map((suggestion) => suggestion.after).join(' or '),
     source: finding.source,
     location: describeLocation(source),
     payerClass: context.payerClass,

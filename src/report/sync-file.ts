@@ -1,7 +1,7 @@
 /**
  * Synchronous file writing for the end-of-run reports: small pieces gathered in one reused buffer, and spill files
- * copied through another. Stream copies allocated a buffer per chunk; tens of MB of them, dead but not yet collected,
- * were a large run's peak RSS.
+ * copied through another. A stream copy allocates a buffer per chunk, and those dead buffers, not yet collected,
+ * would set a large run's peak memory.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 

@@ -29,7 +29,7 @@ export interface ExceptionRow {
   profile: string | null;
 }
 
-/** The columns of exceptions.csv, in order (DESIGN.md "Outputs of spinescrub run"). */
+/** The columns of exceptions.csv, in order (README "Outputs"). */
 export const EXCEPTION_COLUMNS = [
   'file',
   'claimId',

@@ -1,11 +1,13 @@
 /**
- * Small helpers the rules share: reading a session the way rules.md "Terms" says (junction sessions, sides,
+ * Small helpers the rules share: reading a session the way the catalogue's terms say (junction sessions, sides,
  * levels, supporting diagnoses), and text for messages. Everything here reads the reference tables; nothing here
  * knows a code by heart.
  */
 import type { Claim, Encounter, ProcedureFamily, Region, ServiceLine, Side } from '../encounter/model.js';
 import { isSpineFamily } from '../encounter/normalize.js';
 import type { DiagnosisInfo, DiagnosisSupport, ProcedureInfo, ReferenceData } from '../reference/types.js';
+import { memoTable } from './memo.js';
+import type { RuleContext } from './types.js';
 
 /**
  * One bit per procedure family (RuleModule.families: skipping rules cheaply), model.ts's list, by a switch rather
@@ -95,78 +97,18 @@ export function hasDistinctModifier(line: ServiceLine, reference: ReferenceData)
 }
 
 /**
- * Junction sessions (rules.md Terms): an add-on whose allowed primaries include an alternative in the other
+ * Junction sessions (docs/rules/facet/levels.md): an add-on whose allowed primaries include an alternative in the other
  * region, with that alternative present (64490 + 64494; 64633 + 64636), makes those primaries count in the
  * add-on's region — one lumbar session for levels, frequency and diagnosis region. Returns the line keys whose
  * region changes, with their effective region.
  */
 export function junctionRegions(encounter: Encounter, reference: ReferenceData): Map<string, Region> {
-  // Without an add-on there is no junction (most sessions): no lookup, one shared empty map.
+  // Without an add-on there is no junction (most sessions): no lookup, one shared empty map. Treat it as read-only.
   if (!hasAddon(encounter.lines)) return NO_JUNCTIONS;
-  // Many rules ask for the same session: computed once per encounter object (the engine makes new encounters
-  // after every fix). Treat the result as read-only.
-  return junctionMemo.get(encounter, reference, computeJunctionRegions);
+  return computeJunctionRegions(encounter, reference);
 }
 
 const NO_JUNCTIONS: Map<string, Region> = new Map();
-
-/**
- * Answers about the few objects the engine is working on right now (a claim's sessions, lines), remembered by
- * identity and reference data. The engine checks one claim at a time, so a handful of slots hits as often as a
- * WeakMap would, without a weak entry per object for the garbage collector to trace.
- */
-export class RecentMemo<K extends object, V> {
-  readonly #keys: (K | undefined)[];
-  readonly #references: (ReferenceData | undefined)[];
-  readonly #values: (V | undefined)[];
-  #next = 0;
-  /** The slot found or filled last. */
-  #last = 0;
-
-  constructor(readonly size = 8) {
-    this.#keys = new Array<K | undefined>(size).fill(undefined);
-    this.#references = new Array<ReferenceData | undefined>(size).fill(undefined);
-    this.#values = new Array<V | undefined>(size).fill(undefined);
-  }
-
-  get(key: K, reference: ReferenceData, compute: (key: K, reference: ReferenceData) => V): V {
-    const found = this.find(key, reference);
-    if (found !== undefined) return found;
-    const value = compute(key, reference);
-    this.set(key, reference, value);
-    return value;
-  }
-
-  find(key: K, reference: ReferenceData): V | undefined {
-    // Rule after rule asks about the same object: the slot found or filled last is looked at first.
-    const last = this.#last;
-    if (this.#keys[last] === key && this.#references[last] === reference) return this.#values[last];
-    for (let i = 0; i < this.size; i++) {
-      if (this.#keys[i] === key && this.#references[i] === reference) {
-        this.#last = i;
-        return this.#values[i];
-      }
-    }
-    return undefined;
-  }
-
-  /** The slot find() found or set() filled last (for a caller keeping something beside each slot). */
-  get lastSlot(): number {
-    return this.#last;
-  }
-
-  /** Remembers in the oldest slot (round robin). */
-  set(key: K, reference: ReferenceData, value: V): void {
-    const slot = this.#next;
-    this.#last = slot;
-    this.#next = (slot + 1) % this.size;
-    this.#keys[slot] = key;
-    this.#references[slot] = reference;
-    this.#values[slot] = value;
-  }
-}
-
-const junctionMemo = new RecentMemo<Encounter, Map<string, Region>>();
 
 function hasAddon(lines: readonly ServiceLine[]): boolean {
   for (let i = 0; i < lines.length; i++) if (lines[i]!.facts.role === 'addon') return true;
@@ -267,7 +209,7 @@ export function regionName(region: Region | DiagnosisInfo['region']): string {
   }
 }
 
-/** The diagnosis support classes that support a spine family (rules.md `dx/not-supporting`). */
+/** The diagnosis support classes that support a spine family (docs/rules/dx/not-supporting.md). */
 export function supportingClasses(family: ProcedureFamily): readonly DiagnosisSupport[] {
   if (isEsiFamily(family)) return ESI_SUPPORT;
   if (family === 'facet' || family === 'rfa') return FACET_SUPPORT;
@@ -295,21 +237,13 @@ export interface PointedDiagnosis {
 
 /**
  * The valid pointers of a line, resolved to diagnoses (pointers past the list are skipped: claim/pointer-invalid).
- * Several diagnosis rules ask for the same line: computed once per line object (the engine makes new lines after
- * every fix). Treat the result as read-only.
+ * Several diagnosis rules ask for the same line: remembered for the claim state (context.memo). Read-only.
  */
-export function pointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
-  const cached = pointedMemo.find(line, reference);
-  if (cached !== undefined && pointedFor[pointedMemo.lastSlot] === claim) return cached;
-  const pointed = computePointedDiagnoses(line, claim, reference);
-  pointedMemo.set(line, reference, pointed);
-  pointedFor[pointedMemo.lastSlot] = claim;
-  return pointed;
+export function pointedDiagnoses(line: ServiceLine, claim: Claim, context: Pick<RuleContext, 'reference' | 'memo'>): PointedDiagnosis[] {
+  return context.memo.get(POINTED, line) ?? context.memo.set(POINTED, line, computePointedDiagnoses(line, claim, context.reference));
 }
 
-/** The answers by line, and beside each slot the claim it was made for (not an object per answer to hold both). */
-const pointedMemo = new RecentMemo<ServiceLine, PointedDiagnosis[]>(16);
-const pointedFor: (Claim | undefined)[] = new Array<Claim | undefined>(16).fill(undefined);
+const POINTED = memoTable<ServiceLine, PointedDiagnosis[]>('pointed diagnoses');
 
 function computePointedDiagnoses(line: ServiceLine, claim: Claim, reference: ReferenceData): PointedDiagnosis[] {
   const pointers = line.pointers;
@@ -350,7 +284,7 @@ export function diagnosisLabel(diagnosis: PointedDiagnosis): string {
   return diagnosis.info?.display ?? diagnosis.code;
 }
 
-/** Sides a line's levels count toward: its sides, or both when unknown (rules.md Terms). */
+/** Sides a line's levels count toward: its sides, or both when unknown (docs/rules/esi/transforaminal-levels.md). */
 export function countedSides(line: ServiceLine): readonly Side[] {
   return line.facts.sideUnknown ? BOTH : line.facts.sides;
 }

@@ -1,9 +1,9 @@
 /**
- * Every rule of the catalogue (../shared/reference/rules.md), one import per rule. The engine orders them by
- * `meta.phase`; within a phase, this list's order (rules.md "Order": the recodes run in the order it lists).
+ * Every rule of the catalogue (docs/rules/README.md), one import per rule. The engine orders them by
+ * `meta.phase`; within a phase, this list's order (the recodes run in the catalogue's order).
  * Add a rule with one import and one entry below.
  */
-import type { RuleModule } from './types.js';
+import type { AnyRule } from './types.js';
 
 import addonUnits from './addon/units.js';
 import addonWithoutPrimary from './addon/without-primary.js';
@@ -62,8 +62,7 @@ import rfaPriorBlocks from './rfa/prior-blocks.js';
 import rfaRepeatInterval from './rfa/repeat-interval.js';
 import sessionSplit from './session/split.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const rules: readonly RuleModule<any, any>[] = [
+export const rules: readonly AnyRule[] = [
   // claim structure
   claimTotalMismatch,
   claimFrequencyCode,
@@ -80,7 +79,7 @@ export const rules: readonly RuleModule<any, any>[] = [
   dxUnsupportedUnknown,
   dxRegionMismatch,
   dxUnspecifiedSite,
-  // recodes, in rules.md's order
+  // recodes, in the catalogue's order
   imagingUnguidedWithGuidance,
   esiInterlaminarUnits,
   modifierBilateralNotAllowed,
@@ -130,7 +129,6 @@ export const rules: readonly RuleModule<any, any>[] = [
   globalRfaFollowup,
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function ruleById(id: string): RuleModule<any, any> | undefined {
+export function ruleById(id: string): AnyRule | undefined {
   return rules.find((rule) => rule.meta.id === id);
 }

@@ -1,13 +1,14 @@
 /**
- * The rule contract, in the style of ESLint rules (../shared/STYLE.md §1–2):
- * a rule is a pure module `{ meta, check }`; it reports findings through `context.report`, and a fix is data
- * (a list of changes), never a mutation. The engine (engine.ts) stamps severity from the policy, applies
- * non-overlapping fixes, re-runs the rules, and records before/after for every applied change.
+ * The rule contract, in the style of ESLint rules: a rule is a pure module `{ meta, check }`; it reports findings
+ * through `context.report`, and a fix is data (a list of changes), never a mutation. The engine (engine/runner.ts)
+ * stamps severity from the policy, applies non-overlapping fixes (engine/fixer.ts), re-runs the rules, and records
+ * before/after for every applied change and every suggestion.
  */
 import type { Cents, Claim, Encounter, IsoDate, ProcedureFamily, ServiceLine, SourceLocation } from '../encounter/model.js';
 import type { HistoryView } from '../history/view.js';
 import type { ResolvedPolicy } from '../policy/types.js';
 import type { ReferenceData } from '../reference/types.js';
+import type { ClaimMemo } from './memo.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -42,11 +43,20 @@ export interface Fix {
   description?: string;
 }
 
-/** A change proposed for an analyst (not applied): shown in the exception report. */
+/**
+ * A change proposed for an analyst, never applied (ESLint's `suggest`): a finding that carries one holds its claim,
+ * and the exception report shows its before/after.
+ */
 export interface Suggestion {
-  messageId?: string;
+  /** Short human description of the change ("add GA to 64495-50"). */
   description: string;
-  fix?: Fix;
+  fix: Fix;
+}
+
+/** A suggestion as the finding records it: with the before/after text of its change (as for an applied fix). */
+export interface SuggestedFix extends Suggestion {
+  before: string;
+  after: string;
 }
 
 /** Where a finding points: the claim, and the line when there is one. */
@@ -85,7 +95,8 @@ export interface Finding {
   actual?: string;
   expected?: string[];
   fix?: Fix;
-  suggestions?: Suggestion[];
+  /** The rule's suggestions: never applied; their presence holds the claim. */
+  suggestions?: SuggestedFix[];
   cause?: FindingCause[];
   url?: string;
 }
@@ -113,7 +124,9 @@ export interface ReportDescriptor<MessageIds extends string = string> {
   line?: ServiceLine;
   actual?: string;
   expected?: string[];
+  /** Applied by the engine (rules with `meta.fixable`), when it does not overlap another fix. */
   fix?: Fix;
+  /** Never applied; the finding holds its claim (rules with `meta.hasSuggestions`). */
   suggestions?: Suggestion[];
   cause?: FindingCause[];
 }
@@ -128,29 +141,25 @@ export interface RuleContext<Options = Record<string, unknown>, MessageIds exten
   /** The run date (`--as-of`), never the clock. */
   asOf: IsoDate;
   report(descriptor: ReportDescriptor<MessageIds>): void;
+  /** Answers remembered for the claim state being checked (speed only): see memo.ts. */
+  memo: ClaimMemo;
   /**
-   * What rules reported on the claim being checked, kept by the engine (speed only, never meaning): absent outside
-   * the engine. coverage/liability-modifier reads the ⚑ rules' reports here instead of running them again.
+   * A post-phase rule (`meta.consumes`): the findings it consumes, reported on the claim state it checks, in rule
+   * order. Undefined for the other rules.
    */
-  ruleReports?: RuleReports;
+  findings?: readonly ConsumedFinding[];
 }
 
-/**
- * The reports of rule runs on the encounters of one claim state, by rule module and encounter object. A rule is pure:
- * what it reports for an encounter object under the policy's options is the same each time it runs, so a run may be
- * replaced by what an earlier run of the same rule on the same object reported. Read-only, like the reports.
- */
-export interface RuleReports {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  find(rule: RuleModule<any, any>, encounter: Encounter): readonly ReportDescriptor[] | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  remember(rule: RuleModule<any, any>, encounter: Encounter, reports: readonly ReportDescriptor[]): void;
+/** A finding handed to a post-phase rule, with the meta of the rule that reported it. */
+export interface ConsumedFinding {
+  finding: Finding;
+  meta: RuleMeta;
 }
 
 export type RuleScope = 'claim' | 'session';
 
 export interface RuleMeta<MessageIds extends string = string> {
-  /** Stable id from rules.md (`esi/interlaminar-units`): never renamed. */
+  /** Stable id of the catalogue, docs/rules/README.md (`esi/interlaminar-units`): never renamed. */
   id: string;
   type: 'problem' | 'suggestion';
   /** 'claim' rules run once per claim with an encounter holding every line; 'session' rules once per session. */
@@ -163,20 +172,27 @@ export interface RuleMeta<MessageIds extends string = string> {
   };
   /** Default severity per policy profile (`off` disables it there). */
   severity: { medicare: SeveritySetting; guide: SeveritySetting };
-  /** 'safe' fixes are applied by the engine; 'review' ones only as suggestions. Undefined: no fix. */
-  fixable?: 'safe' | 'review';
-  /** ⚑ coverage-limit rules (rules.md): their findings feed `coverage/liability-modifier`. */
+  /** 'safe': the rule reports fixes, which the engine applies. Undefined: the engine rejects a fix from the rule. */
+  fixable?: 'safe';
+  /** The rule reports suggestions (never applied; they hold the claim). Undefined: the engine rejects them. */
+  hasSuggestions?: boolean;
+  /** ⚑ coverage-limit rules (docs/rules/README.md): their findings feed `coverage/liability-modifier`. */
   coverageLimit?: boolean;
+  /**
+   * Makes the rule a post-phase rule: it runs after the other rules of a pass that left the claim unchanged, and
+   * reads in `context.findings` what the rules with this meta flag reported in that pass.
+   */
+  consumes?: 'coverageLimit';
   /** Needs the history index (history/*, frequency/*, rfa/*, global/*). */
   usesHistory?: boolean;
   messages: Record<MessageIds, string>;
   /** JSON Schema of the rule's options (validated with ajv when a policy sets them). */
   schema?: object;
-  /** The rule's place in rules.md's order (lower runs first): see ORDER in engine.ts. */
+  /** The rule's place in the catalogue's order (earlier phases run first): see PHASE_ORDER in engine/runner.ts. */
   phase: RulePhase;
 }
 
-/** rules.md "Order": claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
+/** The catalogue's order: claim structure → diagnoses → recodes → removals → coverage limits → mue → history. */
 export type RulePhase = 'structure' | 'diagnoses' | 'recodes' | 'removals' | 'coverage' | 'units' | 'history' | 'other';
 
 export interface RuleModule<Options = Record<string, unknown>, MessageIds extends string = string> {
@@ -207,8 +223,11 @@ export interface ClaimResult {
   findings: Finding[];
   /** One record per applied fix. */
   applied: AppliedFix[];
-  /** held when an error (or, with `--hold-on warning`, a warning) remains open. */
+  /** held when an error (or, with `--hold-on warning`, a warning) remains open, or a finding carries a suggestion. */
   fate: 'ready' | 'held';
   /** Who judged the claim (set by the pipeline from the policy): its payer class (null: none known) and profile. */
   judgedBy?: { payerClass: string | null; profile: string };
 }
+
+/** Any rule, whatever its options and message ids (the engine reads options and messages as data). */
+export type AnyRule = RuleModule<unknown, string>;

@@ -6,8 +6,8 @@
  */
 import type { Claim, Diagnosis, DrugDetail, Person, ReadProblem, ServiceLine, SourceLocation } from '../encounter/model.js';
 import { MAX_LINES_PER_CLAIM, MAX_VALUE_CHARS, UNNORMALIZED } from '../encounter/model.js';
-import type { FileProblem, ReadClaim } from '../pipeline/types.js';
-import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn, splitOn } from './tokenizer.js';
+import type { FileProblem, ReadClaim } from '../formats/types.js';
+import { type Delimiters, Segment, type SegmentBatch, type SegmentSource, type TokenizerNote, isTrailingPadding, segmentsIn } from './tokenizer.js';
 import { parseCentsAt, parseD8, parseQuantity, sharedValue } from './values.js';
 
 export interface Interchange {
@@ -112,7 +112,7 @@ class Loop implements HlLoop {
 /*
  * Envelope objects are made with their trailer fields (undefined until the trailer is read): a field added when the
  * trailer comes would give the object another hidden class while the writer still writes its claims, and V8 would
- * throw away the writer's optimized code (a deoptimization per SE on the 50 MB file).
+ * throw away the writer's optimized code at every SE.
  */
 function newInterchange(isa: Segment): Interchange {
   return { isa, iea: undefined, padding: undefined };
@@ -229,6 +229,67 @@ export function isX12Raw(raw: unknown): raw is X12RawClaim {
 export const MAX_LINES = MAX_LINES_PER_CLAIM;
 /** An element longer than this is reported (shared with the CSV reader: model.ts). */
 export const MAX_ELEMENT_CHARS = MAX_VALUE_CHARS;
+/** The ISA's fixed length, its terminator included. */
+const ISA_LENGTH = 106;
+/** The 837P implementation guide and its errata (ST03 / GS08). */
+const PROFESSIONAL = new Set(['005010X222A1', '005010X222A2']);
+
+/** What an interchange interrupted by a nested ISA was doing (resumed at the inner IEA). */
+interface EnvelopeState {
+  interchange: Interchange;
+  group: Group | undefined;
+  transaction: Transaction | undefined;
+  hl20: HlLoop | undefined;
+  hl22: HlLoop | undefined;
+  hl23: HlLoop | undefined;
+  current: Loop | undefined;
+  hlIds: Map<string, Segment>;
+  expectedHl: number;
+  segmentsInTransaction: number;
+  transactionsInGroup: number;
+  groupsInInterchange: number;
+}
+
+/** The transaction sets an 837P file gets mistaken for, by ST01. */
+const TRANSACTION_NAMES: Record<string, string> = {
+  '999': 'a 999 acknowledgment',
+  '997': 'a 997 functional acknowledgment',
+  '277': 'a 277 claim status response',
+  '276': 'a 276 claim status inquiry',
+  '835': 'an 835 remittance advice',
+  '270': 'a 270 eligibility inquiry',
+  '271': 'a 271 eligibility response',
+  '278': 'a 278 authorization request',
+  '834': 'an 834 benefit enrollment',
+  '820': 'an 820 premium payment',
+};
+
+/** A transaction set named by its ST01 and implementation reference. */
+function transactionName(kind: string, version: string): string {
+  if (kind === '837') {
+    if (version.includes('X223')) return 'an 837I (institutional)';
+    if (version.includes('X224')) return 'an 837D (dental)';
+    return `an 837 of implementation "${printable(version)}"`;
+  }
+  return TRANSACTION_NAMES[kind] ?? `a "${printable(kind)}" transaction set`;
+}
+
+/**
+ * A segment made up in the file's delimiters (`*` and `:` in `text` stand for the element and component
+ * separators), placed where `seg` is: the envelope of claims found outside one, so a held file stays X12.
+ */
+function madeSegment(seg: Segment, text: string): Segment {
+  const delimiters = seg.delimiters;
+  const body = text.replaceAll('*', delimiters.element).replaceAll(':', delimiters.component) + delimiters.terminator;
+  const context: SegmentSource = { text: body, base: seg.byteOffset, delimiters, ascii: true };
+  return new Segment(context, 0, 0, body.length - 1, body.length, body.slice(0, body.indexOf(delimiters.element)), seg.ordinal);
+}
+
+/** ISA/IEA, GS/GE, ST/SE. */
+function isEnvelope(tag: string): boolean {
+  return tag === 'ISA' || tag === 'IEA' || tag === 'GS' || tag === 'GE' || tag === 'ST' || tag === 'SE';
+}
+
 /** After this many problems with the same code, the rest are counted in one summary problem. */
 const MAX_PROBLEMS_PER_CODE = 10;
 
@@ -267,6 +328,12 @@ export class ClaimAssembler {
   private readonly claimLineStarts: number[] = [];
   private claimLineCount = 0;
   private sawIsa = false;
+  /** Inside a transaction set that is not an 837P (a 999, an 837I …): its segments are passed over, none is a claim. */
+  private foreign = false;
+  /** The last transaction set opened: a claim or loop found outside any is written inside it (never bare). */
+  private lastTransaction: Transaction | undefined;
+  /** The interchanges an ISA interrupted (a nested ISA): each is resumed at the inner interchange's IEA. */
+  private readonly outer: EnvelopeState[] = [];
   claimsRead = 0;
 
   constructor(readonly fileName: string) {}
@@ -285,7 +352,7 @@ export class ClaimAssembler {
     const count = batch.count;
     for (let i = 0; i < count; i++) {
       const tag = tags[i]!;
-      if (this.checkControlBytes) {
+      if (this.checkControlBytes || this.foreign || batch.rawTo[i]! <= batch.bodyEnd[i]!) {
         this.segment(batch.segment(i), out);
       } else if (!isStructural(tag)) {
         let seg: Segment;
@@ -347,8 +414,12 @@ export class ClaimAssembler {
   private segment(seg: Segment, out: ReadClaim[]): void {
     this.lastSegment = seg;
     if (seg.tag === '' && this.paddingAfterLastIea(seg)) return;
+    // A segment without its terminator (the cut end of a truncated file, an endless segment) is dropped: the
+    // tokenizer reported it, and a writer would glue it to the trailer it adds.
+    if (!seg.terminated) return;
     if (this.checkControlBytes) this.checkControlByte(seg);
     if (this.transaction !== undefined) this.segmentsInTransaction++;
+    if (this.foreign && !isEnvelope(seg.tag)) return;
     // Fast path: most segments are neither envelope, HL, CLM nor junk.
     if (this.claim !== undefined && !isStructural(seg.tag)) {
       this.addToClaim(seg);
@@ -359,17 +430,21 @@ export class ClaimAssembler {
       case 'ISA':
         this.flushClaim(out);
         this.sawIsa = true;
-        if (this.interchange !== undefined) {
-          this.closeOpen(seg, 'ISA');
-        }
+        this.foreign = false;
+        if (this.interchange !== undefined) this.nestInterchange(seg);
         this.interchange = newInterchange(seg);
         this.groupsInInterchange = 0;
+        this.checkIsaLength(seg);
         return;
       case 'GS':
         this.flushClaim(out);
         if (this.interchange === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GS outside an interchange (no ISA before it)', true, false);
         if (this.group !== undefined) this.closeOpen(seg, 'GS');
-        this.group = newGroup(seg, this.interchange ?? newInterchange(seg));
+        if (this.interchange === undefined) {
+          this.interchange = this.madeInterchange(seg);
+          this.groupsInInterchange = 0;
+        }
+        this.group = newGroup(seg, this.interchange);
         this.groupsInInterchange++;
         this.transactionsInGroup = 0;
         return;
@@ -377,9 +452,15 @@ export class ClaimAssembler {
         this.flushClaim(out);
         if (this.group === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'ST outside a functional group (no GS before it)', true, false);
         if (this.transaction !== undefined) this.closeOpen(seg, 'ST');
-        this.transaction = newTransaction(seg, this.group ?? newGroup(seg, this.interchange ?? newInterchange(seg)));
+        if (this.group === undefined) {
+          this.group = this.madeGroup(seg);
+          this.transactionsInGroup = 0;
+        }
+        this.transaction = newTransaction(seg, this.group);
+        this.lastTransaction = this.transaction;
         this.transactionsInGroup++;
         this.segmentsInTransaction = 1;
+        this.foreign = this.notProfessional(seg);
         this.sealLoop();
         this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
         this.hlIds.clear();
@@ -392,6 +473,7 @@ export class ClaimAssembler {
           return;
         }
         this.transaction.se = seg;
+        this.foreign = false;
         this.checkCount(seg, 'SE01', this.segmentsInTransaction, 'segments in the transaction', 'X12_SE_COUNT');
         this.checkControl(seg, 'SE02', this.transaction.st, 'ST02', 2, 'X12_SE_CONTROL');
         this.transaction = undefined;
@@ -400,6 +482,7 @@ export class ClaimAssembler {
         return;
       case 'GE':
         this.flushClaim(out);
+        this.foreign = false;
         if (this.transaction !== undefined) this.closeOpen(seg, 'GE');
         if (this.group === undefined) {
           this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'GE without GS', true, false);
@@ -422,6 +505,8 @@ export class ClaimAssembler {
         this.checkControl(seg, 'IEA02', this.interchange.isa, 'ISA13', 13, 'X12_IEA_CONTROL');
         this.lastInterchange = this.interchange;
         this.interchange = undefined;
+        this.foreign = false;
+        this.resumeOuter();
         return;
       case 'HL':
         this.flushClaim(out);
@@ -457,7 +542,7 @@ export class ClaimAssembler {
     if (this.transaction === undefined) this.fileProblem('X12_UNEXPECTED_SEGMENT', seg, 'HL outside a transaction set', true, false);
     // HL01 and HL02 are compared in place (sliced only for a message).
     const level = seg.elShared(3);
-    const transaction = this.transaction ?? newTransaction(seg, newGroup(seg, newInterchange(seg)));
+    const transaction = this.transaction ?? this.stand(seg);
     this.sealLoop();
     const loop = new Loop(seg, level, transaction);
     if (!seg.elIsNumber(1, this.expectedHl)) {
@@ -488,6 +573,118 @@ export class ClaimAssembler {
     }
     this.hlIds.set(level, seg);
     this.current = loop;
+  }
+
+  /**
+   * An ISA while an interchange is open: a nested interchange (or one whose IEA is missing). The open
+   * interchange is put aside and resumed at the inner one's IEA, so the claims after it stay in their envelope.
+   */
+  private nestInterchange(seg: Segment): void {
+    const interchange = this.interchange!;
+    this.fileProblem(
+      'X12_NESTED_ISA',
+      seg,
+      `an ISA inside the interchange opened at segment ${interchange.isa.ordinal} (a nested interchange, or IEA missing before it): every claim of both is held`,
+      true,
+      false,
+    );
+    this.sealLoop();
+    this.outer.push({
+      interchange,
+      group: this.group,
+      transaction: this.transaction,
+      hl20: this.hl20,
+      hl22: this.hl22,
+      hl23: this.hl23,
+      current: this.current,
+      hlIds: this.hlIds,
+      expectedHl: this.expectedHl,
+      segmentsInTransaction: this.segmentsInTransaction,
+      transactionsInGroup: this.transactionsInGroup,
+      groupsInInterchange: this.groupsInInterchange,
+    });
+    this.group = this.transaction = this.hl20 = this.hl22 = this.hl23 = this.current = undefined;
+    this.hlIds = new Map();
+    this.expectedHl = 1;
+  }
+
+  /** The IEA of a nested interchange: the interchange it interrupted goes on. */
+  private resumeOuter(): void {
+    const state = this.outer.pop();
+    if (state === undefined) return;
+    this.interchange = state.interchange;
+    this.group = state.group;
+    this.transaction = state.transaction;
+    this.hl20 = state.hl20;
+    this.hl22 = state.hl22;
+    this.hl23 = state.hl23;
+    this.current = state.current;
+    this.hlIds = state.hlIds;
+    this.expectedHl = state.expectedHl;
+    this.segmentsInTransaction = state.segmentsInTransaction;
+    this.transactionsInGroup = state.transactionsInGroup;
+    this.groupsInInterchange = state.groupsInInterchange;
+  }
+
+  /**
+   * The transaction set a loop or claim found outside any is written in (so a held file stays well-formed X12;
+   * the reader reported the segment as out of place): the last one opened, else one made up with the file's
+   * delimiters, inside the open group and interchange or made-up ones. It becomes the open transaction set.
+   */
+  private stand(seg: Segment): Transaction {
+    if (this.interchange === undefined && this.lastTransaction !== undefined) return this.lastTransaction;
+    if (this.group === undefined) {
+      this.group = this.madeGroup(seg);
+      this.transactionsInGroup = 0;
+    }
+    this.transaction = newTransaction(madeSegment(seg, 'ST*837*0000*005010X222A1'), this.group);
+    this.lastTransaction = this.transaction;
+    this.transactionsInGroup++;
+    this.segmentsInTransaction = 1;
+    return this.transaction;
+  }
+
+  /** A functional group made up for a transaction set found outside any (inside the open interchange, or a made-up one). */
+  private madeGroup(seg: Segment): Group {
+    if (this.interchange === undefined) {
+      this.interchange = this.madeInterchange(seg);
+      this.groupsInInterchange = 0;
+    }
+    this.groupsInInterchange++;
+    return newGroup(madeSegment(seg, 'GS*HC*UNKNOWN*UNKNOWN*20000101*0000*0*X*005010X222A1'), this.interchange);
+  }
+
+  /** An interchange made up for a group found outside any: an ISA of 106 characters in the file's delimiters. */
+  private madeInterchange(seg: Segment): Interchange {
+    const repetition = seg.delimiters.repetition ?? '^';
+    return newInterchange(madeSegment(seg, `ISA*00*${' '.repeat(10)}*00*${' '.repeat(10)}*ZZ*${'UNKNOWN'.padEnd(15)}*ZZ*${'UNKNOWN'.padEnd(15)}*000101*0000*${repetition}*00501*000000000*0*P*:`));
+  }
+
+  /** The ISA is fixed-width: 106 characters from `ISA` to its terminator (ISA16 one character). */
+  private checkIsaLength(seg: Segment): void {
+    const length = seg.bodyEnd - seg.tagFrom + 1;
+    if (length !== ISA_LENGTH) {
+      this.fileProblem(
+        'X12_BAD_ISA',
+        seg,
+        `the ISA segment is ${length} characters long, not ${ISA_LENGTH} (its elements are fixed-width: check the padding of ISA06 and ISA08): a broken envelope`,
+        true,
+        false,
+      );
+    }
+  }
+
+  /**
+   * Whether the transaction set of this ST is something other than an 837P (ST01 837 and implementation
+   * 005010X222A1, or its errata X222A2, in ST03 or else GS08): then it is reported by name and passed over.
+   */
+  private notProfessional(st: Segment): boolean {
+    const kind = st.el(1);
+    const version = st.el(3) || (this.group?.gs.el(8) ?? '');
+    if (kind === '837' && PROFESSIONAL.has(version)) return false;
+    const name = transactionName(kind, version);
+    this.fileProblem('X12_NOT_837P', st, `${name}, not an 837P (ST01 "${printable(kind)}", implementation "${printable(version)}"; spinescrub reads 005010X222A1 professional claims)`, true, false);
+    return true;
   }
 
   /** A header arrives while an inner envelope is still open: its trailers are missing. */
@@ -524,7 +721,7 @@ export class ClaimAssembler {
 
   private openClaim(delimiters: Delimiters): void {
     this.sealLoop();
-    this.claim = new RawClaim(this.fileName, delimiters, this.transaction, this.hl20, this.hl22, this.hl23);
+    this.claim = new RawClaim(this.fileName, delimiters, this.transaction ?? (this.lastSegment === undefined ? undefined : this.stand(this.lastSegment)), this.hl20, this.hl22, this.hl23);
     this.claimSegmentCount = 0;
     this.claimLineCount = 0;
   }
@@ -854,6 +1051,34 @@ function readServiceDate(seg: Segment, line: ServiceLine, sink: ProblemSink): vo
   sink.add('X12_BAD_DATE', seg, `DTP02 date format "${printable(format)}" is not D8 or RD8`);
 }
 
+/**
+ * Maximum lengths of the elements the 837P guide (005010X222A1) bounds and spinescrub reads or writes, by tag and
+ * element number: names (NM103 60, NM104 35, NM105 25, NM109 80), CLM01 38, the amounts (CLM02, SV102 18),
+ * SV104 15, REF02 50, N3 55, N4 30/2/15, DMG02 35, PRV03 50, CTP04 15. A longer value holds its claim.
+ */
+const GUIDE_MAX_LENGTHS: ReadonlyMap<string, readonly (readonly [number, number])[]> = new Map([
+  ['NM1', [[3, 60], [4, 35], [5, 25], [7, 10], [9, 80]]],
+  ['CLM', [[1, 38], [2, 18]]],
+  ['SV1', [[2, 18], [4, 15]]],
+  ['REF', [[1, 3], [2, 50]]],
+  ['N3', [[1, 55], [2, 55]]],
+  ['N4', [[1, 30], [2, 2], [3, 15]]],
+  ['DMG', [[2, 35]]],
+  ['PRV', [[3, 50]]],
+  ['CTP', [[4, 15]]],
+]);
+
+function checkGuideLengths(seg: Segment, sink: ProblemTarget): void {
+  const limits = GUIDE_MAX_LENGTHS.get(seg.tag);
+  if (limits === undefined) return;
+  for (const [element, max] of limits) {
+    const length = seg.elLength(element);
+    if (length > max) {
+      sink.add('X12_ELEMENT_TOO_LONG', seg, `${seg.tag}${String(element).padStart(2, '0')} is ${length} characters long (the 837P guide allows at most ${max})`);
+    }
+  }
+}
+
 class FactProblems implements ProblemTarget {
   readonly problems: LoopFacts['problems'] = [];
   add(code: string, seg: Segment, what: string): void {
@@ -872,6 +1097,7 @@ function factsOf(loop: HlLoop | undefined, role: '20' | '22' | '23'): LoopFacts 
 function computeFacts(segments: readonly Segment[], count: number, role: '20' | '22' | '23'): LoopFacts {
   const sink = new FactProblems();
   const facts: LoopFacts = { problems: sink.problems };
+  for (let i = 0; i < count; i++) checkGuideLengths(segments[i]!, sink);
   if (role === '20') {
     const billing = findPerson(segments, count, '85');
     const npi = npiOf(billing < 0 ? undefined : segments[billing]);
@@ -913,6 +1139,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
 
   for (let i = 0; i < count; i++) {
     const seg = segs[i]!;
+    checkGuideLengths(seg, sink);
     if (seg.bodyEnd - seg.tagFrom > MAX_ELEMENT_CHARS) {
       const els = seg.elements;
       for (let i = 1; i < els.length; i++) {
@@ -973,6 +1200,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
   const subscriberFacts = factsOf(raw.hl22, '22');
   const patientFacts = factsOf(raw.hl23, '23');
   if (raw.hl22 === undefined) sink.add('X12_NO_SUBSCRIBER', clm, 'claim is not inside a subscriber loop (HL 22)');
+  if (billing !== undefined) for (const p of billing.problems) sink.add(p.code, p.seg, p.what);
   if (subscriberFacts !== undefined) for (const p of subscriberFacts.problems) sink.add(p.code, p.seg, p.what);
   if (patientFacts !== undefined) for (const p of patientFacts.problems) sink.add(p.code, p.seg, p.what);
   const subscriber = copyPerson(subscriberFacts?.person);

@@ -1,6 +1,6 @@
 /** The X12 ClaimReader: tokenizer → assembler, one claim at a time. */
 import { isAscii } from 'node:buffer';
-import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../pipeline/types.js';
+import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 import { ClaimAssembler } from './assembler.js';
 import { SegmentBatch, X12Tokenizer } from './tokenizer.js';
 import { WARM_UP_837 } from './warm-up.js';
@@ -83,6 +83,7 @@ function warmUpReader(): void {
 }
 
 /** An iterator whose first next() rejects with `error` (as a generator that throws at once). */
+// eslint-disable-next-line require-yield -- it yields nothing: its first next() rejects
 async function* failing(error: Error): AsyncGenerator<ReadClaim> {
   throw error;
 }

@@ -160,7 +160,7 @@ export class Segment {
       let body = this.body;
       if (!this.ascii && NON_ASCII.test(body)) body = Buffer.from(body, 'latin1').toString('utf8');
       splitElements = splitOn(body, this.delimiters.element);
-      splitSegment = this;
+      splitSegment = this; // eslint-disable-line @typescript-eslint/no-this-alias -- identity key of a one-entry memo
     }
     return splitElements;
   }
@@ -201,7 +201,7 @@ export class Segment {
       from = at + 1;
       index++;
     }
-    cursorSegment = this;
+    cursorSegment = this; // eslint-disable-line @typescript-eslint/no-this-alias -- identity key of the element cursor
     cursorIndex = index;
     cursorFrom = from;
     return from;
@@ -390,7 +390,6 @@ export function splitOn(text: string, separator: string): string[] {
 
 const WHITESPACE = new Set(['\r', '\n', '\t', ' ', '\f', '\v']);
 
-// eslint-disable-next-line no-control-regex
 const PADDING = /^(?:[\x00\x1a\t\n\v\f\r ]|\u00ef\u00bb\u00bf)*$/;
 
 /**
@@ -432,6 +431,8 @@ export class X12Tokenizer {
   private context: SegmentSource | undefined;
   /** Offset of the malformed ISA already reported (re-scans must not report it again). */
   private lastBadIsa = -1;
+  /** The delimiters of the interchange whose IEA was read last (segments after it that are no ISA use them). */
+  private afterIea: Delimiters | undefined;
 
   /**
    * Feed one chunk (latin1). Returns the segments it completed. `ascii`: the caller knows the chunk is pure
@@ -494,7 +495,7 @@ export class X12Tokenizer {
           // After the last IEA: padding is accepted, anything else is garbage.
           if (!isTrailingPadding(rest)) this.notes.push({ code: 'X12_GARBAGE', byteOffset: offset + startInRest, segment: this.ordinal, detail: `unexpected text after the last IEA` });
         } else {
-          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated` });
+          this.notes.push({ code: 'X12_TRUNCATED', byteOffset: offset + startInRest, segment: this.ordinal, detail: `segment ${TAG_SHAPE.test(tag) ? tag : '(no tag)'} has no terminator: the file is truncated; the cut segment is dropped` });
         }
       }
       const context: SegmentSource = { text: rest, base: offset, delimiters: delims, ascii: false };
@@ -540,6 +541,18 @@ export class X12Tokenizer {
     let pos = 0;
     const n = text.length;
     for (;;) {
+      if (this.delimiters === undefined && this.afterIea !== undefined) {
+        // After an IEA: another ISA, padding, or segments in the last interchange's delimiters (the IEA of a
+        // nested interchange, or a stray one: the assembler reports them, and no claim among them is lost).
+        const next = segmentAfterIea(text, pos, this.afterIea.element, final);
+        if (next === 'short') break;
+        if (next === 'segment') {
+          this.delimiters = this.afterIea;
+          this.afterIea = undefined;
+          continue;
+        }
+        this.afterIea = undefined;
+      }
       if (this.delimiters === undefined) {
         // Looking for an ISA: skip BOM, whitespace and stray bytes (kept as the ISA's prefix).
         const isaAt = findIsa(text, pos);
@@ -634,7 +647,10 @@ export class X12Tokenizer {
       this.context = context;
     }
     out.add(context, rawStart, tagStart, termAt, after, tag, this.ordinal);
-    if (tag === 'IEA') this.delimiters = undefined;
+    if (tag === 'IEA') {
+      this.afterIea = this.delimiters;
+      this.delimiters = undefined;
+    }
     return after;
   }
 }
@@ -741,6 +757,25 @@ function skipLeading(text: string): number {
 function readTag(body: string, element: string): string {
   const at = body.indexOf(element);
   return at < 0 ? body : body.slice(0, at);
+}
+
+/**
+ * What follows an IEA at `from` (after whitespace): 'segment' when a segment tag and the element separator come
+ * first (not an ISA), 'short' when more bytes are needed to tell, 'other' for an ISA, padding or garbage.
+ */
+function segmentAfterIea(text: string, from: number, element: string, final: boolean): 'segment' | 'short' | 'other' {
+  let at = from;
+  while (at < text.length && WHITESPACE.has(text[at]!)) at++;
+  let end = at;
+  while (end < text.length && end - at < 3 && isUpperOrDigit(text.charCodeAt(end))) end++;
+  if (end === text.length) return final ? 'other' : 'short';
+  const tag = text.slice(at, end);
+  if (tag === 'ISA' || !TAG_SHAPE.test(tag) || text[end] !== element) return 'other';
+  return 'segment';
+}
+
+function isUpperOrDigit(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
 /** The next "ISA" followed by a non-alphanumeric byte, from `from`. */

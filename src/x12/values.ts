@@ -45,8 +45,8 @@ export function parseCentsAt(text: string, from: number, to: number): Cents | un
 
 /**
  * Two-character values (qualifiers, unit basis, place of service, modifiers, HL levels): one string per value,
- * indexed by its two (ASCII) codes, so a value seen before costs no new string. Longer values are sliced: a
- * hashed table for them (codes, NPIs) cost more CPU than the allocation it saved.
+ * indexed by its two (ASCII) codes, so a value seen before costs no new string. Longer values (codes, NPIs) are
+ * sliced: hashing them to share them costs more than the slice.
  */
 const PAIRS: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
 

@@ -2,10 +2,9 @@
  * A small synthetic 837P (made-up names and ids) that the reader runs through once per process before the first
  * real file (reader.ts warmUpReader). Why: V8 optimizes the tokenizer and assembler after a few thousand segments,
  * when the rarer paths (SE then ST, a second billing provider loop, a patient loop, GE, IEA) have not run yet; each
- * of them then throws the optimized code away when it first comes (about 14 deoptimizations on the 50 MB file) and
- * the functions are compiled again. Their type feedback gathered here first, the 50 MB read had 1 deoptimization
- * left in x12/, its background compilation fell from ~260 to ~190 ms CPU and the read cost 4-8% less CPU in all
- * (read alone, A/B in one sitting). Nothing of it is kept but what caches keep (tags, codes, dates: equal values).
+ * of them then throws the optimized code away when it first comes and the functions are compiled again. With
+ * their type feedback gathered here first, a real file's read keeps its optimized code (docs/performance.md).
+ * Nothing of it is kept but what caches keep (tags, codes, dates: equal values).
  */
 
 /** The segments of one transaction set: billing provider, a subscriber claim, a subscriber with a patient claim. */

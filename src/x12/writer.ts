@@ -8,22 +8,12 @@
  */
 import type { Writable } from 'node:stream';
 import type { Claim, Diagnosis, ServiceLine } from '../encounter/model.js';
-import type { ClaimWriter, ReadClaim } from '../pipeline/types.js';
+import type { ClaimWriter, ReadClaim } from '../formats/types.js';
 import { type Group, type HlLoop, type Interchange, type Transaction, type X12RawClaim, isX12Raw } from './assembler.js';
 import type { Delimiters, Segment } from './tokenizer.js';
 import { formatX12Amount } from '../encounter/money.js';
 import { formatQuantity, parseCents, parseQuantity } from './values.js';
-
-/** A claim the writer refuses to write (nothing of it is written). */
-export class X12WriteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'X12WriteError';
-  }
-}
+import { X12Error } from './errors.js';
 
 const FLUSH_AT = 64 * 1024;
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -54,8 +44,8 @@ export function createX12Writer(out: Writable): ClaimWriter {
 class X12Writer implements ClaimWriter {
   /** Text to write; a number is written as its decimal digits (renumbered HL ids, without a string each). */
   /**
-   * parts[0..partCount): reused from flush to flush (a new array per flush grew to ~1,000 parts by copying, ~13 MB
-   * on the 50 MB file); emptied slots are set to 0 so that no old text is kept alive.
+   * parts[0..partCount): reused from flush to flush (a new array per flush would grow by copying); emptied slots
+   * are set to 0 so that no old text is kept alive.
    */
   private readonly parts: (string | number)[] = [];
   private partCount = 0;
@@ -107,7 +97,7 @@ class X12Writer implements ClaimWriter {
   private gather(read: ReadClaim, claim: Claim, changed: boolean): void {
     if (this.closed) throw new Error('X12 writer: write() after close()');
     const raw = read.raw;
-    if (!isX12Raw(raw)) throw new X12WriteError('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
+    if (!isX12Raw(raw)) throw new X12Error('X12_NOT_X12', `${claim.source.file}: claim ${claim.claimId} was not read from X12 and cannot be written as X12`);
     // Serialize first: a refused claim leaves the output untouched.
     const body = changed ? serializeChanged(raw, read.claim, claim) : undefined;
     this.enter(raw);
@@ -209,7 +199,7 @@ class X12Writer implements ClaimWriter {
     this.partCount = 0;
     this.partsLength = 0;
     this.bytesWritten += chunk.length;
-    // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (a file stream's own mark is 16 KiB).
+    // Keep up to MAX_BUFFERED queued so that parsing overlaps the writes (above a file stream's own high-water mark).
     if (!this.out.write(chunk) && this.out.writableLength >= MAX_BUFFERED) {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error): void => {
@@ -444,13 +434,13 @@ class ValueChecker {
     else if (d.repetition && value.includes(d.repetition)) found = d.repetition;
     else if (value.includes(d.component)) found = d.component;
     if (found !== undefined) {
-      throw new X12WriteError(
+      throw new X12Error(
         'X12_DELIMITER_IN_VALUE',
         `${this.where}: ${name}${nameEnd} "${value}" contains the delimiter "${found === '\n' ? '\\n' : found === '\r' ? '\\r' : found}"; the claim was not written`,
       );
     }
     if (value.includes('\r') || value.includes('\n')) {
-      throw new X12WriteError('X12_DELIMITER_IN_VALUE', `${this.where}: ${name}${nameEnd} contains a line break; the claim was not written`);
+      throw new X12Error('X12_DELIMITER_IN_VALUE', `${this.where}: ${name}${nameEnd} contains a line break; the claim was not written`);
     }
     return value;
   }
@@ -585,7 +575,7 @@ function sv1Changed(before: ServiceLine, after: ServiceLine): boolean {
 
 /**
  * A changed claim as written: its rebuilt segments as text, the others as the segments themselves (the writer
- * copies them as read). Throws X12WriteError, before anything is written, when a value cannot be written.
+ * copies them as read). Throws X12Error, before anything is written, when a value cannot be written.
  */
 export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim): (string | Segment)[] {
   const segs = raw.segments;
@@ -648,7 +638,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
 
   // Lines, mapped back to their original loops by key.
   if (after.lines.length > 0 && lineStarts.length === 0) {
-    throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
+    throw new X12Error('X12_UNKNOWN_LINE', `${check.where}: the claim has no service line loops to rebuild lines from; the claim was not written`);
   }
   for (let position = 0; position < after.lines.length; position++) {
     const line = after.lines[position]!;
@@ -657,7 +647,7 @@ export function serializeChanged(raw: X12RawClaim, before: Claim, after: Claim):
     const index = lastLineWithKey(before.lines, baseKey);
     const original = index < 0 ? undefined : before.lines[index];
     if (original === undefined || index >= lineStarts.length) {
-      throw new X12WriteError('X12_UNKNOWN_LINE', `${check.where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
+      throw new X12Error('X12_UNKNOWN_LINE', `${check.where}: line key "${line.key}" matches no line read from the file; the claim was not written`);
     }
     const from = lineStarts[index]!;
     const to = lineStarts[index + 1] ?? segs.length;
@@ -698,7 +688,7 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string
   const d = sv1.delimiters;
   const els = sv1.elements.slice();
   while (els.length < 8) els.push('');
-  if (line.modifiers.length > 4) throw new X12WriteError('X12_TOO_MANY_MODIFIERS', `${where}: ${line.modifiers.length} modifiers; SV101 holds at most 4; the claim was not written`);
+  if (line.modifiers.length > 4) throw new X12Error('X12_TOO_MANY_MODIFIERS', `${where}: ${line.modifiers.length} modifiers; SV101 holds at most 4; the claim was not written`);
   const composite = [check.component(line.procedureQualifier, where, ' procedure qualifier'), check.component(line.procedure, where, ' procedure code')];
   for (let i = 0; i < 4; i++) composite.push(check.component(line.modifiers[i] ?? '', where, ' modifier'));
   if (line.description !== undefined && line.description !== '') composite.push(check.component(line.description, where, ' description'));
@@ -711,7 +701,7 @@ function rebuildSv1(sv1: Segment, line: ServiceLine, claimPlaceOfService: string
   // No line value: the line follows the claim; an SV105 that was there (equal to the claim's) stays, following it.
   els[5] = check.simple(line.placeOfService ?? (sv1.el(5) !== '' ? claimPlaceOfService : ''), where, ' place of service');
   els[7] = line.pointers.map((p) => {
-    if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12WriteError('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
+    if (!Number.isInteger(p) || p < 1 || p > 12) throw new X12Error('X12_BAD_POINTER', `${where}: diagnosis pointer ${p} is not 1–12; the claim was not written`);
     return String(p);
   }).join(d.component);
   return build(sv1, els);

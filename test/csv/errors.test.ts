@@ -79,6 +79,7 @@ describe('claim problems (the claim is yielded and held)', () => {
       `${good},extra`,
       'C1,M9,11,M5416|M47816,2026-10-01,,RT,1,850.00,1',
       'C1,M1,11,M5416,2026-10-01,64484,RT|LT|59|XS|KX,,,1',
+      '',
     ].join('\n'));
     expect(problemsOf(result)).toEqual([
       ['CSV_RAGGED_ROW', 'in.csv line 2: row has 11 fields, header has 10 (extra fields from column 11)'],

@@ -9,7 +9,7 @@ import type { Claim } from '../../src/encounter/model.js';
 import { normalizeClaim } from '../../src/encounter/normalize.js';
 import { emptyHistory } from '../../src/history/view.js';
 import { profiles } from '../../src/policy/profiles.js';
-import type { ClaimReader, ReadClaim } from '../../src/pipeline/types.js';
+import type { ClaimReader, ReadClaim } from '../../src/formats/types.js';
 import { defaultReference } from '../../src/reference/index.js';
 import { runRules } from '../../src/rules/engine.js';
 import { rules } from '../../src/rules/index.js';

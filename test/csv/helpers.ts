@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Claim } from '../../src/encounter/model.js';
-import type { FileProblem, ReadClaim } from '../../src/pipeline/types.js';
+import type { FileProblem, ReadClaim } from '../../src/formats/types.js';
 import { createCsvWriter, readCsv, type CsvReadOptions } from '../../src/csv/index.js';
 
 /** Feeds `data` in chunks of `size` bytes. */

@@ -94,6 +94,7 @@ describe('reading through a column map', () => {
       'Visit #;Subscriber ID;POS;ICD Codes;DOS;CPT/Mods;Qty;Amount;Dx Ptr 1;Dx Ptr 2',
       'V9;SYN1;11;M5116,M47816;20261102;64483-RT-59;1;850.00;1;2',
       'V9;SYN1;11;M5116,M47816;20261102;77003;1;90;;',
+      '',
     ].join('\n');
     const { claims } = await readText(text, { map });
     expect(claims[0]!.readProblems).toEqual([]);

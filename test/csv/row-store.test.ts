@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadClaim } from '../../src/pipeline/types.js';
+import type { ReadClaim } from '../../src/formats/types.js';
 import type { CsvRawClaim } from '../../src/csv/index.js';
 import { readCsv } from '../../src/csv/index.js';
 import { chunked, HEADER, readText, roundTrip } from './helpers.js';

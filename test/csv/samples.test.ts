@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
 import { normalizeClaim } from '../../src/encounter/normalize.js';
 import { defaultReference } from '../../src/reference/index.js';
-import type { ClaimReader } from '../../src/pipeline/types.js';
+import type { ClaimReader } from '../../src/formats/types.js';
 import { readX12 } from '../../src/x12/reader.js';
 import { loadCsvMap, readCsv } from '../../src/csv/index.js';
 import { claimsToCsv, claimsToMappedCsv, readX12Claims } from '../../scripts/x12-to-csv.js';

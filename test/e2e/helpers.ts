@@ -1,7 +1,8 @@
 /** Runs the `spinescrub` CLI as a child process (through tsx, so no build is needed) and reads its outputs. */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { listOutputTree } from '../support/output-tree.js';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,16 +34,9 @@ export function runCli(args: string[], options: { cwd?: string; input?: Buffer |
   });
 }
 
-/** Every file under `dir` (relative paths, sorted), skipping nothing: a leftover staging directory shows up. */
-export function listTree(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = path.join(dir, entry);
-    const relative = prefix ? `${prefix}/${entry}` : entry;
-    if (statSync(full).isDirectory()) out.push(...listTree(full, relative));
-    else out.push(relative);
-  }
-  return out;
+/** Every file under `dir` as a reader sees it (relative paths, sorted): a leftover run directory shows up. */
+export function listTree(dir: string): string[] {
+  return listOutputTree(dir);
 }
 
 export function readTree(dir: string): Map<string, Buffer> {

@@ -186,7 +186,7 @@ describe('spinescrub run samples/', () => {
     const report = JSON.parse(readFileSync(path.join(out, 'exceptions.json'), 'utf8')) as ReportForCheck;
     const cases = junitCases(readFileSync(path.join(out, 'junit.xml'), 'utf8'));
     const withHistory = structuredClone(expected());
-    // samples/README.md "clinic-c-history.837" (and rules.md History): what this run's own history implies.
+    // samples/README.md "clinic-c-history.837" (and docs/rules/README.md, History): what this run's own history implies.
     const add = (file: string, claimId: string, open: string[], fate?: 'held') => {
       const claim = withHistory[`${file}.837`]![claimId]!;
       claim.open = [...new Set([...claim.open, ...open])].sort();

@@ -1,6 +1,6 @@
 /**
  * Cross-checks a run over samples/ with test/golden/samples-expected.json: per claim, the rule ids the final
- * check leaves open, the rule id of each applied fix, and the fate — written by hand from rules.md (medicare,
+ * check leaves open, the rule id of each applied fix, and the fate — written by hand from the rule pages (medicare,
  * no history, as of 2026-11-27), not copied from the program's output. A CSV sample carries the same claims as
  * the 837P sample of the same stem, so it must give the same findings.
  */
@@ -19,7 +19,7 @@ export interface ReportForCheck {
   findings: { file: string; claimId: string; ruleId: string; action: string }[];
 }
 
-/** The History table of rules.md: not part of the hand-written (no history) expectations. */
+/** The history rules (docs/rules/README.md, History): not part of the hand-written (no history) expectations. */
 export const HISTORY_RULES = new Set([
   'history/duplicate',
   'session/split',

@@ -1,5 +1,5 @@
 /**
- * The engine with the whole catalogue (history empty): the rules.md examples end to end, fix interplay between
+ * The engine with the whole catalogue (history empty): the catalogue's examples end to end, fix interplay between
  * rules, and properties over random claims (termination, idempotence, derived values, no mutation).
  */
 import fc from 'fast-check';

@@ -3,12 +3,10 @@ import type { Claim } from '../../src/encounter/model.js';
 import { emptyHistory } from '../../src/history/view.js';
 import { guide, medicare } from '../../src/policy/profiles.js';
 import { resolvePolicy } from '../../src/policy/load.js';
-import { READ_PROBLEM_RULE_ID, RuleContractError, activeRules, deepFreeze, interpolate, runRules, type RunOptions } from '../../src/rules/engine.js';
-import { defineRule, type RuleModule, type RulePhase } from '../../src/rules/types.js';
+import { READ_PROBLEM_RULE_ID, RuleContractError, checkClaim, deepFreeze, interpolate, prepareRules, runRules, type RunOptions } from '../../src/rules/engine.js';
+import { defineRule, type AnyRule, type RulePhase } from '../../src/rules/types.js';
 import { claimOf } from '../support/claim-builder.js';
 import { emptyReference } from '../support/fake-reference.js';
-
-type AnyRule = RuleModule<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function options(rules: AnyRule[], overrides: Partial<RunOptions> = {}): RunOptions {
   return { rules, policy: medicare, reference: emptyReference, history: emptyHistory, asOf: '2026-11-27', fix: true, freeze: true, ...overrides };
@@ -102,7 +100,7 @@ describe('runRules', () => {
     expect(runRules(claim, options([rule], { policy: offed })).findings).toEqual([]);
   });
 
-  it('runs rules in rules.md phase order, session rules once per session, claim rules once', () => {
+  it('runs rules in phase order, session rules once per session, claim rules once', () => {
     const calls: string[] = [];
     const rules = (['history', 'units', 'coverage', 'removals', 'recodes', 'diagnoses', 'structure'] as RulePhase[]).map((phase) =>
       testRule(`t/${phase}`, (encounter) => calls.push(`${phase}:${encounter.serviceDate}`), { phase }),
@@ -393,19 +391,7 @@ describe('runRules', () => {
     expect(second.claim).toBe(first.claim);
   });
 
-  it("does not apply 'review' fixes, and rejects a fix from a rule that is not fixable", () => {
-    const review = testRule(
-      't/review',
-      (encounter, context) => {
-        const line = encounter.lines[0]!;
-        context.report({ messageId: 'found', data: { what: 'r', code: 'c' }, line, fix: { changes: [{ op: 'remove-line', line: line.key }] } });
-      },
-      { fixable: 'review' },
-    );
-    const result = runRules(claimOf({ lines: ['64483'] }), options([review]));
-    expect(result.changed).toBe(false);
-    expect(result.findings.map((f) => f.fix)).toEqual([{ changes: [{ op: 'remove-line', line: '1' }] }]);
-
+  it('rejects a fix from a rule that is not fixable', () => {
     const sneaky = testRule('t/sneaky', (encounter, context) => {
       const line = encounter.lines[0]!;
       context.report({ messageId: 'found', line, fix: { changes: [{ op: 'remove-line', line: line.key }] } });
@@ -455,13 +441,17 @@ describe('runRules', () => {
     ]);
   });
 
-  it('caches the active rule list per (rules, policy) and merges rule options over defaults', () => {
+  it('prepares the active rules once per (rules, policy): options merged over defaults, off rules left out', () => {
     const rule: AnyRule = { ...testRule('t/opts', () => {}), defaultOptions: { a: 1, b: 2 } };
-    const rules = [rule];
+    const off = testRule('t/off', () => {}, { severity: { medicare: 'off', guide: 'error' } });
+    const rules = [rule, off];
     const policy = resolvePolicy(medicare, { ruleOptions: { 't/opts': { b: 3 } } });
-    const first = activeRules(rules, policy);
-    expect(activeRules(rules, policy)).toBe(first);
-    expect(first[0]!.options).toEqual({ a: 1, b: 3 });
+    const prepared = prepareRules(rules, policy);
+    expect(prepared.main.map((active) => [active.id, active.options])).toEqual([['t/opts', { a: 1, b: 3 }]]);
+    expect(prepared.post).toEqual([]);
+    const claim = claimOf({ lines: ['64483'] });
+    expect(checkClaim(claim, options(rules, { policy, prepared })).result).toEqual(runRules(claim, options(rules, { policy })));
+    expect(() => checkClaim(claim, options(rules, { prepared }))).toThrow('`prepared` was made for other rules or another policy');
   });
 });
 

@@ -13,6 +13,7 @@ import { guide, medicare } from '../../src/policy/profiles.js';
 import { defaultReference } from '../../src/reference/index.js';
 import { runRules } from '../../src/rules/engine.js';
 import { rules } from '../../src/rules/index.js';
+import { ClaimMemo } from '../../src/rules/memo.js';
 import type { RuleContext } from '../../src/rules/types.js';
 import { claimOf } from '../support/claim-builder.js';
 
@@ -66,6 +67,7 @@ describe('RuleModule.families (engine preconditions)', () => {
                 history: emptyHistory,
                 asOf: '2026-11-27',
                 report: (descriptor) => reported.push(`${rule.meta.id}: ${descriptor.messageId}`),
+                memo: new ClaimMemo(),
               };
               rule.check(encounter, context);
               expect(reported).toEqual([]);

@@ -12,7 +12,7 @@ import { noRunHistory, type RunHistory } from '../../src/pipeline/history.js';
 import { processFile, type FileContext, type FormatParts } from '../../src/pipeline/process-file.js';
 import { noProgress } from '../../src/pipeline/progress.js';
 import { Staging } from '../../src/pipeline/staging.js';
-import type { ClaimReader, ClaimWriter, ReadClaim } from '../../src/pipeline/types.js';
+import type { ClaimReader, ClaimWriter, ReadClaim } from '../../src/formats/types.js';
 import type { ClaimResult } from '../../src/rules/types.js';
 
 let work: string;

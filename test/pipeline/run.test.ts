@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listOutputTree } from '../support/output-tree.js';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPipeline, type RunOptions } from '../../src/pipeline/run.js';
@@ -74,16 +75,7 @@ async function run(inputs: string[], extra: Partial<RunOptions> = {}): Promise<A
 }
 
 function outFiles(): string[] {
-  const list: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), relative);
-      else list.push(relative);
-    }
-  };
-  walk(path.join(work, 'out'), '');
-  return list.sort();
+  return listOutputTree(path.join(work, 'out'));
 }
 
 interface Report {
@@ -193,6 +185,13 @@ describe('runPipeline', () => {
     expect(outcome.stderr).toContain('CFG_POLICY_NOT_FOUND');
   });
 
+  it('refuses an unreadable CSV column map (exit 2, one line naming the file)', async () => {
+    const map = path.join(work, 'no-map.json');
+    const outcome = await run([file('clean.837', CLEAN)], { csvMaps: [map] });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toBe(`spinescrub: error: CFG_CSV_MAP_NOT_FOUND: ${map}: no such file\n`);
+  });
+
   it('writes untouched claims byte-identical with --no-fix', async () => {
     const clean = file('clean.837', CLEAN);
     await run([clean], { fix: false, record: false });
@@ -206,7 +205,9 @@ describe('runPipeline', () => {
     writeFileSync(input, CLEAN, 'latin1');
     await run([input], { record: false });
     expect(outFiles()).not.toContain('held/claims.837');
-    expect(readdirSync(path.join(work, 'out')).filter((entry) => entry.startsWith('.'))).toEqual([]);
+    // No run directory but the current one (a leftover would show in outFiles), no temporary files in it.
+    expect(readdirSync(path.join(work, 'out', '.spinescrub-runs'))).toHaveLength(1);
+    expect(existsSync(path.join(work, 'out', '.spinescrub-current', '.tmp'))).toBe(false);
   });
 
   it('gives the same bytes on a re-run with the history it recorded', async () => {

@@ -40,7 +40,7 @@ const rules = [
   }),
 ];
 
-describe('profiles (rules.md "Policy values")', () => {
+describe('profiles (policy values)', () => {
   it('medicare and guide limits', () => {
     expect(medicare.limits).toEqual({
       facetLevelsPerSession: 2,

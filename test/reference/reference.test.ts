@@ -39,7 +39,7 @@ describe('procedures', () => {
     ['64495', [['64494']]],
     ['64634', [['64633']]],
     ['64636', [['64635'], ['64633']]],
-  ])('add-on %s allowed primaries (rules.md addon/without-primary)', (code, primaries) => {
+  ])('add-on %s allowed primaries (addon/without-primary)', (code, primaries) => {
     expect(ref.procedure(code, DOS)!.allowedPrimaries).toEqual(primaries);
   });
 

@@ -3,7 +3,7 @@
  * the claims before and after it in the same file go on as usual; the file is not "unreadable" (exit 0).
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   claimText,
   cleanClaim,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Writable } from 'node:stream';
-import type { ClaimWriter } from '../../src/pipeline/types.js';
+import type { ClaimWriter } from '../../src/formats/types.js';
 import { cleanClaim, cleanCsv, cleanCsvRows, cleanup, csvText, listTree, readExceptions, runInProcess, tempDir, writeInput, writtenClaims, x12ClaimIds, x12File } from './helpers.js';
 
 /** The fault to inject: drop the claim with this id (the writer then reports only what it wrote). */
@@ -57,7 +57,8 @@ afterAll(() => {
 
 /** A file with clean claims and claims that end held (a 51-line claim, a bad charge) and corrected. */
 function mixedX12(): string {
-  const corrected = { ...cleanClaim('MIX0003'), total: '999' }; // claim/total-mismatch: corrected and released
+  // 64484 billed as a second 64483: corrected (the second level's code) and released.
+  const corrected = { ...cleanClaim('MIX0003'), lines: [cleanClaim('x').lines[0]!, { ...cleanClaim('x').lines[1]!, code: '64483' }] };
   const held = { ...cleanClaim('MIX0002'), lines: [{ ...cleanClaim('x').lines[0]!, charge: 'ABC' }, cleanClaim('x').lines[1]!], total: '300.5' };
   return x12File([cleanClaim('MIX0001'), held, corrected, cleanClaim('MIX0004'), cleanClaim('MIX0005')]);
 }

@@ -58,7 +58,7 @@ function patientsOf(prefix: string) {
   return PATIENTS.map((patient, index) => ({ ...patient, memberId: `${prefix}MBR${index}` }));
 }
 
-/** An 837P of `count` claims: most clean, every 7th corrected (wrong total), every 11th held (bad charge). */
+/** An 837P of `count` claims: most clean, every 7th held (wrong total: claim/total-mismatch), every 11th held (bad charge). */
 export function x12Input(prefix: string, count: number, control: string): string {
   const claims = Array.from({ length: count }, (_, index) => {
     const id = `${prefix}${String(index + 1).padStart(3, '0')}`;
@@ -185,9 +185,9 @@ export function checkHistory(file: string): HistoryState {
   }
 }
 
-/** Final-named outputs (the staging directory aside): each must be complete — identical to the reference. */
+/** The outputs as a reader sees them (a killed run's directory aside): each must be complete — identical to the reference. */
 export function checkOutputs(out: string, reference: Map<string, Buffer>): string[] {
-  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-staging-'));
+  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/'));
   for (const file of present) {
     const expected = reference.get(file);
     assert.ok(expected !== undefined, `${out}: unexpected output ${file}`);

@@ -6,7 +6,10 @@
  * - the run completes with exit 0 or 3 (never 2: no internal error, no stack trace);
  * - claims read = ready + held, and the ready/held files hold exactly those claims (independent scan);
  * - a readable file: every claim of the input (independent scan) is written once; an unreadable one releases
- *   nothing, is listed in exceptions.json and makes the run exit 3.
+ *   nothing, is listed in exceptions.json and makes the run exit 3;
+ * - every X12 output is well-formed segment by segment (wellformed.ts: tags, ISA of 106 characters, envelopes
+ *   nested and closed, SE01/GE01/IEA01 and control numbers), and a ready file is accepted by node-x12's strict
+ *   parser — not only when the input was.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanClaim, cleanCsvRows, cleanup, csvText, PATIENTS, readExceptions, runInProcess, tempDir, writeInput, x12ClaimIds, x12File } from './helpers.js';
 import { itUnlessGap } from './gaps.js';
+import { x12Problems } from './wellformed.js';
 import { oracleParse } from '../x12/helpers.js';
 import { spineInterchange } from '../x12/synth.js';
 
@@ -136,6 +140,8 @@ interface Outcome {
   /** X12 only: node-x12's strict parser accepted the input / rejected an output (null: not checked). */
   inputAccepted: boolean | null;
   outputRejected: string | null;
+  /** X12 only: an output that is not well-formed segment by segment (wellformed.ts), with its first problems. */
+  malformed: string | null;
   exitCode: number;
   readable: boolean;
   listedUnreadable: boolean;
@@ -158,6 +164,7 @@ async function runOne(name: string, content: string): Promise<Outcome> {
   let claims = 0;
   let inputAccepted: boolean | null = null;
   let outputRejected: string | null = null;
+  let malformed: string | null = null;
   if (run.exitCode !== 2) {
     const report = readExceptions(outDir);
     const summary = report.summary.files[0]!;
@@ -180,12 +187,16 @@ async function runOne(name: string, content: string): Promise<Outcome> {
       inputAccepted = accepts(Buffer.from(content, 'latin1'));
       for (const kind of ['ready', 'held'] as const) {
         const output = path.join(outDir, kind, name);
-        if (existsSync(output) && !accepts(readFileSync(output))) outputRejected = kind;
+        if (!existsSync(output)) continue;
+        const bytes = readFileSync(output);
+        if (!accepts(bytes)) outputRejected = kind;
+        const problems = x12Problems(bytes.toString('latin1'), content, { held: kind === 'held' });
+        if (problems.length > 0 && malformed === null) malformed = `${kind}: ${problems.slice(0, 3).join('; ')}`;
       }
     }
   }
   rmSync(dir, { recursive: true, force: true });
-  return { inputAccepted, outputRejected, exitCode: run.exitCode, readable, listedUnreadable, claims, ready, held, stderr: run.stderr };
+  return { inputAccepted, outputRejected, malformed, exitCode: run.exitCode, readable, listedUnreadable, claims, ready, held, stderr: run.stderr };
 }
 
 /** node-x12's strict parse() (an independent parser) accepts the interchange(s). */
@@ -214,6 +225,8 @@ function csvIds(text: string): string[] {
 function checkInvariants(outcome: Outcome, expectedIds: () => string[] | null): void {
   expect(outcome.exitCode === 0 || outcome.exitCode === 3, `exit ${outcome.exitCode}: ${outcome.stderr}`).toBe(true);
   expect(outcome.stderr).not.toMatch(/internal error|\n\s+at /);
+  // Every X12 output is well-formed segment by segment (an independent check of the envelope and each segment).
+  expect(outcome.malformed).toBeNull();
   // Conservation, counted in the written files.
   expect(outcome.ready.length + outcome.held.length).toBe(outcome.claims);
   if (outcome.readable) {
@@ -222,6 +235,8 @@ function checkInvariants(outcome: Outcome, expectedIds: () => string[] | null): 
     if (expected !== null) expect([...outcome.ready, ...outcome.held].sort()).toEqual([...expected].sort());
     // What an independent strict parser accepts going in, it accepts coming out (counts, control numbers, HL).
     if (outcome.inputAccepted === true) expect(outcome.outputRejected).toBeNull();
+    // Released claims went out in files an independent strict parser (node-x12) accepts, whatever the input was.
+    if (outcome.ready.length > 0) expect(outcome.outputRejected === 'ready' ? 'ready rejected' : null).toBeNull();
   } else {
     expect(outcome.ready).toEqual([]);
     expect(outcome.listedUnreadable).toBe(true);

@@ -3,9 +3,10 @@
  * 837P and CSV inputs (synthetic names and ids only), and readers of what a run wrote — claims counted in the
  * ready/held files by an independent scan, not by the pipeline's own counters.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { listOutputTree } from '../support/output-tree.js';
 import { Writable } from 'node:stream';
 import { runPipeline, type RunOptions, type RunOutcome } from '../../src/pipeline/run.js';
 import { buildInterchange, type SynthClaim, type SynthSubscriber } from '../x12/synth.js';
@@ -229,22 +230,9 @@ export function csvClaimIds(text: string): string[] {
 // Outputs
 // ---------------------------------------------------------------------------------------------------------
 
-/** Every file under `dir`, relative, sorted (dot-directories included: a leftover staging directory shows). */
-export function listTree(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry);
-    const relative = prefix ? `${prefix}/${entry}` : entry;
-    if (statSync(full).isDirectory()) out.push(...listTree(full, relative));
-    else out.push(relative);
-  }
-  return out;
+/** Every file under `dir` as a reader sees it, relative, sorted (a run directory a killed run left shows up). */
+export function listTree(dir: string): string[] {
+  return listOutputTree(dir);
 }
 
 export function readTree(dir: string): Map<string, string> {

@@ -21,7 +21,8 @@ afterAll(() => cleanup(work));
 function correctedX12(): string {
   const date = '20261102';
   return x12File([
-    { ...cleanClaim('COR0001'), total: '999' },
+    // A repeated primary on one line with two units (unit fix): claim/total-mismatch holds, it no longer corrects.
+    { ...cleanClaim('COR0001'), lines: [{ ...cleanClaim('x').lines[0]!, units: '2', charge: '1700' }] },
     {
       id: 'COR0002',
       diagnoses: ['M5416'],
@@ -91,7 +92,7 @@ describe('a run on its own ready output', () => {
     expectFixedPoint(await twice('samples-guide', SAMPLES.map((sample) => path.join(dir, sample)), false, 'guide'));
   });
 
-  it('corrected synthetic claims (total, repeated primary): no correction proposed, the same bytes written', async () => {
+  it('corrected synthetic claims (repeated primary, as lines and as units): no correction proposed, the same bytes written', async () => {
     const dir = path.join(work, 'synthetic-in');
     const inputs = [writeInput(dir, 'corrected.837', correctedX12()), writeInput(dir, 'corrected.csv', correctedCsv())];
     const result = await twice('synthetic', inputs);

@@ -32,7 +32,6 @@ function jsonRecordByStringify(row: ExceptionRow): string {
 
 function escapeXmlByReplace(value: string): string {
   return value
-    // eslint-disable-next-line no-control-regex
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

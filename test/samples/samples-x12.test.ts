@@ -78,7 +78,7 @@ const FUTURE_DATE_SAMPLE = 'D4007';
 describe('test/golden/samples-expected.json', () => {
   it('names every sample file, and each record is consistent (held iff an error-severity rule is open)', () => {
     expect(Object.keys(golden).sort()).toEqual(files);
-    // Errors under the medicare profile among the rule ids the golden file uses (rules.md "sev" column).
+    // Errors under the medicare profile among the rule ids the golden file uses (the medicare column of docs/rules/README.md).
     const errors = new Set([
       'addon/without-primary', 'claim/frequency-code', 'coverage/liability-modifier', 'dx/header-code', 'drug/miscoded', 'em/same-day',
       'claim/future-date', 'drug/jw-jz', 'dx/not-supporting',

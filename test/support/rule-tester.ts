@@ -1,5 +1,5 @@
 /**
- * RuleTester: table tests for one rule, in the style of ESLint's RuleTester (../shared/STYLE.md §1).
+ * RuleTester: table tests for one rule, in the style of ESLint's RuleTester.
  *
  *   ruleTester.run(rule, {
  *     valid: [{ name: 'one level', claim: { dx: ['M5416'], lines: ['64483-RT'] } }],
@@ -9,9 +9,11 @@
  *   });
  *
  * Each case runs under both profiles (or `profiles`), with only the rule under test, through the real engine
- * (normalization, reference tables, fixes), with every claim state deep-frozen (a rule that mutates throws):
+ * (normalization, reference tables, fixes), with every claim state deep-frozen (a rule that mutates throws). A
+ * post-phase rule (`meta.consumes`) runs with the catalogue's rules whose findings it consumes, as in a real run;
+ * only its own findings and fixes are compared.
  * - `errors`: the rule's findings on the input (engine with fix off), in line order: messageId, line number,
- *   optionally data (checked by rendering the message) or the exact message, and severity. Under a profile where
+ *   optionally data (checked by rendering the message) or the exact message, and severity; always the suggestions. Under a profile where
  *   the rule is off, the case expects no finding and no change.
  * - `output`: the claim's lines after the engine applied the rule's fixes (builder grammar; code, modifiers and
  *   units always compared, `@charge` and `ptr…` when written). Omitted: the rule must change nothing.
@@ -22,7 +24,8 @@ import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
 import { emptyHistory, type HistoryView } from '../../src/history/view.js';
 import { interpolate, runRules } from '../../src/rules/engine.js';
-import type { Finding, RuleModule } from '../../src/rules/types.js';
+import { rules as catalogue } from '../../src/rules/index.js';
+import type { AnyRule, AppliedFix, Finding } from '../../src/rules/types.js';
 import { profiles, type ProfileName } from '../../src/policy/profiles.js';
 import { resolvePolicy, type PolicyOverrides } from '../../src/policy/load.js';
 import type { ResolvedPolicy } from '../../src/policy/types.js';
@@ -51,6 +54,11 @@ export interface ExpectedError {
   data?: Record<string, string | number>;
   message?: string;
   severity?: 'error' | 'warning' | 'info';
+  /**
+   * The finding's suggestions as `before → after` (the text the exception report shows; never applied). A finding
+   * with suggestions must list them: omitted means none.
+   */
+  suggestions?: string[];
 }
 
 export interface InvalidCase extends TestCase {
@@ -77,8 +85,7 @@ export class RuleTester {
     this.asOf = options.asOf ?? '2026-11-27';
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(rule: RuleModule<any, any>, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
+  run(rule: AnyRule, cases: { valid: TestCase[]; invalid: InvalidCase[] }): void {
     describe(rule.meta.id, () => {
       if (cases.valid.length) describe('valid', () => {
         cases.valid.forEach((testCase, index) => {
@@ -104,11 +111,10 @@ export class RuleTester {
     return testCase.policy ? resolvePolicy(profiles[profile], testCase.policy) : profiles[profile];
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  runCase(rule: RuleModule<any, any>, testCase: TestCase, profile: ProfileName, fix: boolean) {
+  runCase(rule: AnyRule, testCase: TestCase, profile: ProfileName, fix: boolean) {
     const claim = isClaim(testCase.claim) ? testCase.claim : claimOf(testCase.claim);
     return runRules(claim, {
-      rules: [rule],
+      rules: rulesFor(rule),
       policy: this.policyFor(testCase, profile),
       reference: this.reference,
       history: testCase.history ?? emptyHistory,
@@ -118,16 +124,14 @@ export class RuleTester {
     });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private checkValid(rule: RuleModule<any, any>, testCase: TestCase, profile: ProfileName): void {
+  private checkValid(rule: AnyRule, testCase: TestCase, profile: ProfileName): void {
     const result = this.runCase(rule, testCase, profile, false);
     expect(describeFindings(ownFindings(result.findings, rule))).toEqual([]);
     const fixed = this.runCase(rule, testCase, profile, true);
-    expect(fixed.applied.map((a) => `${a.ruleId}: ${a.before} → ${a.after}`)).toEqual([]);
+    expect(ownApplied(fixed.applied, rule).map((a) => `${a.ruleId}: ${a.before} → ${a.after}`)).toEqual([]);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private checkInvalid(rule: RuleModule<any, any>, testCase: InvalidCase, profile: ProfileName): void {
+  private checkInvalid(rule: AnyRule, testCase: InvalidCase, profile: ProfileName): void {
     const policy = this.policyFor(testCase, profile);
     const off = (policy.severities[rule.meta.id] ?? rule.meta.severity[policy.ruleDefaults]) === 'off';
     const result = this.runCase(rule, testCase, profile, false);
@@ -142,7 +146,7 @@ export class RuleTester {
     const fixed = this.runCase(rule, testCase, profile, true);
     const input = isClaim(testCase.claim) ? testCase.claim : claimOf(testCase.claim);
     if (testCase.output === undefined) {
-      expect(fixed.applied.map((a) => `${a.before} → ${a.after}`), 'the rule must not change the claim').toEqual([]);
+      expect(ownApplied(fixed.applied, rule).map((a) => `${a.before} → ${a.after}`), 'the rule must not change the claim').toEqual([]);
       expect(fixed.changed).toBe(false);
     } else {
       const expected = testCase.output.map(parseLineSpec);
@@ -158,7 +162,7 @@ export class RuleTester {
         return out;
       });
       expect(actual).toEqual(wanted);
-      expect(fixed.applied.length).toBeGreaterThan(0);
+      expect(ownApplied(fixed.applied, rule).length).toBeGreaterThan(0);
       // Derived values: line numbers renumbered, CLM02 = sum of the lines after any line change.
       expect(fixed.claim.lines.map((line) => line.lineNumber)).toEqual(fixed.claim.lines.map((_, i) => i + 1));
     }
@@ -170,7 +174,7 @@ export class RuleTester {
     // Idempotence: the engine on its own output proposes no further fix.
     if (fixed.changed) {
       const again = runRules(fixed.claim, {
-        rules: [rule],
+        rules: rulesFor(rule),
         policy,
         reference: this.reference,
         history: testCase.history ?? emptyHistory,
@@ -178,13 +182,23 @@ export class RuleTester {
         fix: true,
         freeze: true,
       });
-      expect(again.applied.map((a) => `${a.before} → ${a.after}`), 'idempotence').toEqual([]);
+      expect(ownApplied(again.applied, rule).map((a) => `${a.before} → ${a.after}`), 'idempotence').toEqual([]);
     }
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function ownFindings(findings: Finding[], rule: RuleModule<any, any>): Finding[] {
+/** The rule under test, and for a post-phase rule the catalogue's rules whose findings it consumes. */
+function rulesFor(rule: AnyRule): AnyRule[] {
+  const consumes = rule.meta.consumes;
+  if (consumes === undefined) return [rule];
+  return [rule, ...catalogue.filter((other) => other.meta[consumes] === true)];
+}
+
+function ownApplied(applied: AppliedFix[], rule: AnyRule): AppliedFix[] {
+  return applied.filter((a) => a.ruleId === rule.meta.id);
+}
+
+function ownFindings(findings: Finding[], rule: AnyRule): Finding[] {
   return findings
     .filter((f) => f.ruleId === rule.meta.id)
     .map((f, i) => ({ f, i }))
@@ -197,15 +211,21 @@ interface Described {
   line?: number | null;
   message?: string;
   severity?: string;
+  suggestions: string[];
 }
 
 function describeFindings(findings: Finding[]): Described[] {
-  return findings.map((f) => ({ messageId: f.messageId, line: f.location.lineNumber ?? null, message: f.message, severity: f.severity }));
+  return findings.map((f) => ({
+    messageId: f.messageId,
+    line: f.location.lineNumber ?? null,
+    message: f.message,
+    severity: f.severity,
+    suggestions: (f.suggestions ?? []).map((suggestion) => `${suggestion.before} → ${suggestion.after}`),
+  }));
 }
 
 /** The expected finding in the same shape, filling unasserted fields from the actual one so only asserted ones can differ. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function describeExpected(rule: RuleModule<any, any>, error: ExpectedError, actual: Finding | undefined): Described {
+function describeExpected(rule: AnyRule, error: ExpectedError, actual: Finding | undefined): Described {
   const messages = rule.meta.messages as Record<string, string>;
   if (!(error.messageId in messages)) throw new Error(`RuleTester: ${rule.meta.id} has no messageId '${error.messageId}'`);
   let message = actual?.message;
@@ -216,6 +236,7 @@ function describeExpected(rule: RuleModule<any, any>, error: ExpectedError, actu
     line: error.line === undefined ? (actual?.location.lineNumber ?? null) : error.line,
     message,
     severity: error.severity ?? actual?.severity,
+    suggestions: error.suggestions ?? [],
   };
 }
 

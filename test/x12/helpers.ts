@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Claim } from '../../src/encounter/model.js';
-import type { FileProblem, ReadClaim } from '../../src/pipeline/types.js';
+import type { FileProblem, ReadClaim } from '../../src/formats/types.js';
 import { readX12 } from '../../src/x12/reader.js';
 import { createX12Writer } from '../../src/x12/writer.js';
 import x12 from 'node-x12';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UNNORMALIZED } from '../../src/encounter/model.js';
 import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, publicFiles, readAll, synthFiles } from './helpers.js';
-import { buildInterchange, STANDARD } from './synth.js';
+import { buildInterchange } from './synth.js';
 import { hasControlByte } from '../../src/x12/reader.js';
 import { type Segment, tokenize } from '../../src/x12/tokenizer.js';
 import type { HlLoop, X12RawClaim } from '../../src/x12/assembler.js';
-import type { ReadClaim, ReadyClaims } from '../../src/pipeline/types.js';
+import type { ReadClaim, ReadyClaims } from '../../src/formats/types.js';
 
 const problemsOf = (list: { code: string; message: string }[]) => list.map((p) => [p.code, p.message]);
 
@@ -221,6 +221,8 @@ describe('readX12: damaged claims still come out, with readProblems', () => {
     expect(problemsOf(claims[0]!.claim.readProblems)).toEqual([
       ['X12_ELEMENT_TOO_LONG', 'bad.837: segment 171 (SV1): SV101 is 102409 bytes long (limit 1000)'],
       ['X12_TOO_MANY_LINES', 'bad.837: segment 18 (CLM): claim has 51 service lines (an 837P claim allows 50)'],
+      // The 100 KB first name of the subscriber (2010BA NM104: at most 35 characters in the guide).
+      ['X12_ELEMENT_TOO_LONG', 'bad.837: segment 15 (NM1): NM104 is 102400 characters long (the 837P guide allows at most 35)'],
     ]);
   });
 });
@@ -256,7 +258,7 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
     const { claims, problems } = await read(text);
     expect(claims.map((c) => c.claim.claimId)).toEqual(['SYNCLM001', 'SYNCLM002', 'SYNCLM003']);
     expect(problemsOf(problems)).toEqual([
-      ['X12_TRUNCATED', 'bad.837: byte 1356 (segment 50): segment HI has no terminator: the file is truncated'],
+      ['X12_TRUNCATED', 'bad.837: byte 1356 (segment 50): segment HI has no terminator: the file is truncated; the cut segment is dropped'],
       ['X12_TRUNCATED', 'bad.837: segment 50 (HI, byte 1356): the file ends without SE, GE, IEA: it is truncated'],
     ]);
   });
@@ -292,7 +294,11 @@ describe('readX12: file-level damage becomes FileProblems, never a crash or a lo
   it('a missing IEA between two interchanges', async () => {
     const { claims, problems } = await read(base.replace('IEA*1*000000001~\n', '') + base, 64);
     expect(claims.length).toBe(6);
-    expect(problemsOf(problems)).toEqual([['X12_MISSING_IEA', 'bad.837: segment 59 (ISA, byte 1525): IEA missing before this ISA']]);
+    // The second ISA opens an interchange inside the first (nested, or the first's IEA missing): both are read.
+    expect(problemsOf(problems)).toEqual([
+      ['X12_NESTED_ISA', 'bad.837: segment 59 (ISA, byte 1525): an ISA inside the interchange opened at segment 1 (a nested interchange, or IEA missing before it): every claim of both is held'],
+      ['X12_TRUNCATED', 'bad.837: segment 117 (IEA, byte 3050): the file ends without IEA: it is truncated'],
+    ]);
   });
 
   it('garbage lines inside the transaction', async () => {

@@ -122,7 +122,7 @@ describe('tokenizer: damaged input', () => {
   it('reports a truncated last segment', async () => {
     const data = basic.subarray(0, basic.indexOf('SV1*HC:62323') + 10);
     const { segments, notes } = await segmentsOf(data, 113);
-    expect(notes).toEqual([{ code: 'X12_TRUNCATED', byteOffset: data.length - 10, segment: 52, detail: 'segment SV1 has no terminator: the file is truncated' }]);
+    expect(notes).toEqual([{ code: 'X12_TRUNCATED', byteOffset: data.length - 10, segment: 52, detail: 'segment SV1 has no terminator: the file is truncated; the cut segment is dropped' }]);
     expect(segments.at(-1)!.terminated).toBe(false);
     expect(Buffer.from(segments.map((s) => s.raw).join(''), 'latin1').equals(data)).toBe(true);
   });

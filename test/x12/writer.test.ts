@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../src/encounter/model.js';
-import type { ReadClaim } from '../../src/pipeline/types.js';
-import { X12WriteError } from '../../src/x12/writer.js';
+import type { ReadClaim } from '../../src/formats/types.js';
+import { X12Error } from '../../src/x12/errors.js';
 import { BROKEN_PUBLIC, chunked, loadPublic, loadSynth, memoryWriter, oracleParse, publicFiles, readAll, roundTrip, synthFiles } from './helpers.js';
 
 const clone = (claim: Claim): Claim => structuredClone(claim);
@@ -141,7 +141,7 @@ describe('writer: changed claims are re-serialized', () => {
     const { writer, bytes } = memoryWriter();
     const bad = clone(claims[0]!.claim);
     bad.lines[0]!.modifiers = ['R*'];
-    await expect(writer.write(claims[0]!, bad, true)).rejects.toThrow(X12WriteError);
+    await expect(writer.write(claims[0]!, bad, true)).rejects.toThrow(X12Error);
     await expect(writer.write(claims[0]!, bad, true)).rejects.toThrow(
       'spine-basic.837: claim SYNCLM001 (segment 18): line 1 (key 1) modifier "R*" contains the delimiter "*"; the claim was not written',
     );

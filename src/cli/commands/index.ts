@@ -8,7 +8,7 @@ import { runCommand } from './run.js';
 import { rulesCommand } from './rules.js';
 import { explainCommand } from './explain.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
 export const commands: CommandModule<any, any>[] = [
   runCommand,
   historyCommand,

@@ -31,7 +31,8 @@ export const rulesCommand = {
       .example('$0 rules --payer-class CI', 'what applies to a commercial claim') as unknown as Argv<RulesArgs>,
   handler: async (args: RulesArgs): Promise<number> => {
     // Loaded when the command runs: the catalogue and reference data stay out of the main thread of a `run`.
-    const [{ ConfigError, loadPolicy }, { rules }, { PAYER_CLASSES, payerClassOf }, { profiles, PROFILE_NAMES }] = await Promise.all([
+    const [{ ConfigError }, { loadPolicy }, { rules }, { PAYER_CLASSES, payerClassOf }, { profiles, PROFILE_NAMES }] = await Promise.all([
+      import('../../policy/errors.js'),
       import('../../policy/load.js'),
       import('../../rules/index.js'),
       import('../../policy/payer-classes.js'),

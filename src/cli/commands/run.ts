@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
 import type { FailOn } from '../../pipeline/run.js';
+import { DEFAULT_UMASK } from '../../pipeline/staging.js';
 import type { LogFormat } from '../../pipeline/log.js';
 import { DEFAULT_MAX_HEAP_MB, runInWorker } from '../run-in-worker.js';
 import { withStdin } from '../stdin.js';
@@ -29,6 +30,7 @@ export interface RunArgs {
   progress?: boolean;
   'csv-map': string[];
   'max-heap': number;
+  umask?: string;
 }
 
 /** Today's date in UTC: the only place a run reads the clock (rules get it as `asOf`). */
@@ -79,7 +81,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: DEFAULT_MAX_HEAP_MB,
         requiresArg: true,
       })
+      .option('umask', {
+        describe: 'permissions of the outputs and a new history database, as an octal umask (default 077: folders 0700, files 0600, readable by you only; 022: readable by all)',
+        type: 'string',
+        requiresArg: true,
+      })
       .check((args) => {
+        if (args.umask !== undefined && !/^0?[0-7]{3}$/.test(args.umask)) throw new Error(`Expected \`--umask\` to be an octal umask like 077 or 022, got ${args.umask}`);
         if (!Number.isInteger(args['max-heap']) || args['max-heap'] < 32) throw new Error(`Expected \`--max-heap\` to be a whole number of MiB from 32 up, got ${String(args['max-heap'])}`);
         if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`Expected \`--jobs\` to be a whole number from 1 up, got ${String(args.jobs)}`);
         if (args['as-of'] !== undefined && !isIsoDate(args['as-of'])) throw new Error(`Expected \`--as-of\` to be a date YYYY-MM-DD, got ${args['as-of']}`);
@@ -88,6 +96,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run /inbound/*.837 --out /outbound/2026-11-27 --history /var/lib/spinescrub/history.db', 'nightly job')
       .example('$0 run claims/ --out out --fail-on error --no-record', 'CI-style audit') as unknown as Argv<RunArgs>,
   handler: async (args: RunArgs): Promise<number> => {
+    const umask = args.umask === undefined ? DEFAULT_UMASK : Number.parseInt(args.umask, 8);
+    // Process-wide (a worker thread cannot set it): SQLite's -wal/-shm and every file of the run follow it.
+    process.umask(umask);
     return runInWorker(
       {
         inputs: withStdin(args.inputs),
@@ -106,6 +117,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logFormat: args['log-format'],
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         csvMaps: args['csv-map'],
+        umask,
       },
       args['max-heap'],
     );

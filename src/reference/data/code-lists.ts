@@ -24,40 +24,40 @@ function members(codes: readonly string[], sources: SourceRef[], effective: Effe
 export const CODE_LISTS: readonly CodeList[] = [
   {
     name: 'imaging-bundled',
-    description: 'Imaging guidance bundled into the image-guided spine codes (rules.md `imaging/bundled`)',
+    description: 'Imaging guidance bundled into the image-guided spine codes (`imaging/bundled`)',
     members: [
-      ...members(['77002', '77003', '77012', '76942'], [{ key: 'S30' }, { key: 'S29' }, { key: 'domain-rules §1.4' }]),
-      ...members(['72275'], [{ key: 'S30', note: 'shown as deleted; status U' }, { key: 'domain-rules §1.4' }]),
+      ...members(['77002', '77003', '77012', '76942'], [{ key: 'S30' }, { key: 'S29' }, { key: 'CPT descriptors' }]),
+      ...members(['72275'], [{ key: 'S30', note: 'shown as deleted; status U' }, { key: 'CPT descriptors' }]),
     ],
   },
   {
     name: 'imaging-guidance-included',
     description:
-      'Imaging guidance included in 62321, 62323, 64479–64484, 64490–64495, 64633–64636 whatever the modifiers: no 59/X bypass (rules.md `imaging/bundled`)',
+      'Imaging guidance included in 62321, 62323, 64479–64484, 64490–64495, 64633–64636 whatever the modifiers: no 59/X bypass (`imaging/bundled`)',
     members: members(['77002', '77003', '77012'], [
       { key: 'S30', note: 'CPT: imaging guidance and any injection of contrast are inclusive components' },
-      { key: 'domain-rules §1.4', note: '77002 not appropriate for spine injections; 77003, 77012 never reported with these codes' },
-      { key: 'domain-rules §2', note: 'modifier bypass: none (remove line)' },
+      { key: 'CPT descriptors', note: '77002 not appropriate for spine injections; 77003, 77012 never reported with these codes' },
+      { key: 'NCCI PTP', note: 'modifier bypass: none (remove line)' },
     ]),
   },
   {
     name: 'imaging-guidance-any-site',
-    description: 'Guidance for needle placement at any site: may guide another procedure of the session (a joint injection) (rules.md `imaging/bundled`)',
-    members: members(['77002'], [{ key: 'domain-rules §1.4', note: 'fluoroscopic guidance, non-spine' }]),
+    description: 'Guidance for needle placement at any site: may guide another procedure of the session (a joint injection) (`imaging/bundled`)',
+    members: members(['77002'], [{ key: 'CPT descriptors', note: 'fluoroscopic guidance, non-spine' }]),
   },
   {
     name: 'imaging-fluoro-ct',
-    description: 'Fluoroscopic or CT guidance: with 62320/62322 the guided code applies (rules.md `imaging/unguided-with-guidance`)',
-    members: members(['77003', '77012'], [{ key: 'domain-rules §1.4', note: 'CPT parenthetical, U-high' }]),
+    description: 'Fluoroscopic or CT guidance: with 62320/62322 the guided code applies (`imaging/unguided-with-guidance`)',
+    members: members(['77003', '77012'], [{ key: 'CPT descriptors', note: 'CPT parenthetical, unverified' }]),
   },
   {
     name: 'contrast',
-    description: 'Low osmolar contrast, per mL (rules.md `imaging/contrast`)',
+    description: 'Low osmolar contrast, per mL (`imaging/contrast`)',
     members: members(['Q9965', 'Q9966', 'Q9967'], [{ key: 'S30', note: 'inclusion unverified (U-med)' }, { key: 'S21' }]),
   },
   {
     name: 'ultrasound-guided',
-    description: 'Ultrasound-guided facet (0213T–0218T) and TFESI (0228T–0231T) codes (rules.md `imaging/ultrasound`)',
+    description: 'Ultrasound-guided facet (0213T–0218T) and TFESI (0228T–0231T) codes (`imaging/ultrasound`)',
     members: members(
       ['0213T', '0214T', '0215T', '0216T', '0217T', '0218T', '0228T', '0229T', '0230T', '0231T'],
       [{ key: 'S29' }, { key: 'S12' }],
@@ -65,27 +65,27 @@ export const CODE_LISTS: readonly CodeList[] = [
   },
   {
     name: 'sedation',
-    description: 'Moderate sedation (rules.md `sedation/with-injection`)',
+    description: 'Moderate sedation (`sedation/with-injection`)',
     members: members(['99152', '99153', '99156', '99157'], [{ key: 'S3' }, { key: 'S4' }], { from: '2017-01-01' }),
   },
   {
     name: 'anesthesia-spine',
-    description: 'Anesthesia for percutaneous image-guided spine procedures (rules.md `sedation/with-injection`)',
+    description: 'Anesthesia for percutaneous image-guided spine procedures (`sedation/with-injection`)',
     members: members(['01937', '01938', '01939', '01940', '01941', '01942'], [{ key: 'S3' }, { key: 'S4' }], { from: '2018-01-01' }),
   },
   {
     name: 'em',
-    description: 'E/M visits of every family: office, consultations, hospital, observation, ED, nursing facility, home (rules.md `em/same-day`, `global/rfa-followup`)',
+    description: 'E/M visits of every family: office, consultations, hospital, observation, ED, nursing facility, home (`em/same-day`, `global/rfa-followup`)',
     members: EM_FAMILIES.flatMap((family) => members(family.codes, EM_SOURCES, family.effective ?? {})),
   },
   {
     name: 'local-anesthetic',
-    description: 'Local anesthetics included in the procedure (rules.md `drug/not-separately-billable`)',
-    members: members(['J0665', 'J2001'], [{ key: 'S21' }, { key: 'domain-rules §5', note: 'policy U-high' }]),
+    description: 'Local anesthetics included in the procedure (`drug/not-separately-billable`)',
+    members: members(['J0665', 'J2001'], [{ key: 'S21' }, { key: 'NCCI policy', note: 'unverified' }]),
   },
   {
     name: 'joint-injection',
-    description: 'Joint/bursa injections: distinct-procedure pairs with spine codes (rules.md `modifier/distinct-procedure`)',
+    description: 'Joint/bursa injections: distinct-procedure pairs with spine codes (`modifier/distinct-procedure`)',
     members: members(['20600', '20604', '20605', '20606', '20610', '20611'], [
       { key: 'C', note: 'PTP 64483/20610, 62323/20610 modifier indicator 1' },
       { key: 'A', note: 'PTP 64493/20610 modifier indicator 1' },
@@ -95,18 +95,18 @@ export const CODE_LISTS: readonly CodeList[] = [
     name: 'distinct-modifiers',
     description: 'Modifiers that mark a distinct procedure (59 and the X{EPSU} subset, 2015-01-01)',
     members: [
-      ...members(['59'], [{ key: 'domain-rules §2', note: 'NCCI policy, U-high' }]),
-      ...members(['XE', 'XS', 'XP', 'XU'], [{ key: 'domain-rules §2', note: 'NCCI policy, U-high' }], { from: '2015-01-01' }),
+      ...members(['59'], [{ key: 'NCCI policy', note: 'unverified' }]),
+      ...members(['XE', 'XS', 'XP', 'XU'], [{ key: 'NCCI policy', note: 'unverified' }], { from: '2015-01-01' }),
     ],
   },
   {
     name: 'liability-modifiers',
-    description: 'Beneficiary liability modifiers for LCD coverage limits (rules.md `coverage/liability-modifier`)',
-    members: members(['GA', 'GZ', 'GX'], [{ key: 'domain-rules §6', note: 'U-high' }]),
+    description: 'Beneficiary liability modifiers for LCD coverage limits (`coverage/liability-modifier`)',
+    members: members(['GA', 'GZ', 'GX'], [{ key: 'CMS ABN modifiers', note: 'unverified' }]),
   },
   {
     name: 'discarded-drug-modifiers',
-    description: 'JW (amount discarded) and JZ (none discarded) on drugs from single-dose containers (rules.md `drug/jw-jz`)',
+    description: 'JW (amount discarded) and JZ (none discarded) on drugs from single-dose containers (`drug/jw-jz`)',
     members: [
       ...members(['JW'], [{ key: 'S24', note: 'JW required for discarded amounts since 2017-01-01' }], { from: '2017-01-01' }),
       ...members(['JZ'], [{ key: 'S24', note: 'JZ established 2023-01-01' }], { from: '2023-01-01' }),
@@ -114,13 +114,13 @@ export const CODE_LISTS: readonly CodeList[] = [
   },
   {
     name: 'discarded-drug-required',
-    description: 'Dates of service from which Medicare Part B requires JW or JZ on every single-dose-container drug (rules.md `drug/jw-jz`)',
+    description: 'Dates of service from which Medicare Part B requires JW or JZ on every single-dose-container drug (`drug/jw-jz`)',
     members: members(['JZ'], [{ key: 'S24', note: 'JZ required from 2023-07-01 (claims without JW or JZ returned from 2023-10-01)' }], { from: '2023-07-01' }),
   },
 ];
 
 export const CODE_LISTS_VERSION = {
   table: 'code-lists',
-  version: '2026-11 (rules.md catalogue lists)',
+  version: '2026-11 (the rule catalogue\'s lists)',
   sources: ['S3', 'S4', 'S12', 'S21', 'S29', 'S30', 'A', 'C'],
 };

@@ -25,9 +25,9 @@ export interface DistinctPair {
   sources: SourceRef[];
 }
 
-const ARTHROCENTESIS_SOURCE = (note: string): SourceRef => ({ key: 'cms-indicators.md §3', note });
+const ARTHROCENTESIS_SOURCE = (note: string): SourceRef => ({ key: 'NCCI PTP', note });
 
-/** PTP pairs of a spine code with 20610 read from CMS copies (cms-indicators.md §3), with their column order. */
+/** PTP pairs of a spine code with 20610 read from CMS copies ([A][C][D], docs/rules/sources.md), with their column order. */
 const VERIFIED_JOINT_PAIRS: readonly DistinctPair[] = [
   {
     first: '64483',
@@ -77,15 +77,15 @@ const VERIFIED_JOINT_PAIRS: readonly DistinctPair[] = [
   ),
 ];
 
-/** The spine codes of rules.md's catalogue (ESI, facet injection, RFA), primaries and add-ons. */
+/** The spine codes of the rule catalogue (ESI, facet injection, RFA), primaries and add-ons. */
 const SPINE_PRIMARIES = ['62320', '62321', '62322', '62323', '64479', '64483', '64490', '64493', '64633', '64635'];
 const SPINE_ADDONS = ['64480', '64484', '64491', '64492', '64494', '64495', '64634', '64636'];
-/** Joint and bursa injections 20600–20611 (rules.md `modifier/distinct-procedure`; reference list `joint-injection`). */
+/** Joint and bursa injections 20600–20611 (`modifier/distinct-procedure`; reference list `joint-injection`). */
 const JOINT_INJECTIONS = ['20600', '20604', '20605', '20606', '20610', '20611'];
 
 const CATALOGUE_SOURCE: SourceRef = {
-  key: 'rules.md',
-  note: 'catalogue pair "a spine code with 20600–20611"; PTP pair not verified in cms-indicators.md; column order by analogy with 64483/20610 (primary column 1) and 20610/64484 (add-on column 2)',
+  key: 'rule catalogue',
+  note: 'catalogue pair "a spine code with 20600–20611"; PTP pair not verified in the CMS copies; column order by analogy with 64483/20610 (primary column 1) and 20610/64484 (add-on column 2)',
 };
 
 /** The catalogue's spine × joint-injection pairs that no CMS copy confirmed: joint second after a primary, first before an add-on. */
@@ -121,11 +121,11 @@ const CROSS_REGION_PAIRS: readonly DistinctPair[] = ['64633', '64635'].flatMap((
       effective: {},
       sources: [
         {
-          key: 'domain-rules.md §2',
+          key: 'NCCI policy',
           note: 'RFA + facet injection at different regions: both payable if documented, XS (or 59) on the column-2 code (U-med)',
         },
         {
-          key: 'cms-indicators.md §3',
+          key: 'NCCI PTP',
           note: 'RFA column 1 / facet injection column 2, modifier indicator 1 (64635/64493–64495, 64633/64490: sources A, D); cross-region pairs not verified',
         },
       ],
@@ -137,6 +137,6 @@ export const DISTINCT_PAIRS: readonly DistinctPair[] = [...VERIFIED_JOINT_PAIRS,
 
 export const distinctPairsVersion: ReferenceVersion = {
   table: 'distinct-pairs',
-  version: 'cms-indicators.md §3 (NCCI PTP 2026 Q2–Q4 copies A, C, D) + domain-rules.md §2 + rules.md catalogue',
-  sources: ['cms-indicators.md §3: A, C, D', 'domain-rules.md §2', 'rules.md'],
+  version: 'NCCI PTP 2026 Q2–Q4 (copies A, C, D) + NCCI policy + the rule catalogue',
+  sources: ['A', 'C', 'D', 'NCCI policy', 'rule catalogue'],
 };

@@ -1,5 +1,5 @@
 /**
- * HCPCS drug table (domain-rules.md §5): billing units of the long descriptor, deleted codes and their
+ * HCPCS drug table (docs/rules/drug/): billing units of the long descriptor, deleted codes and their
  * replacement, local anesthetics included in the procedure, and the two codes that look wrong on a spine claim.
  * Deleted codes stay in the table (no `effective.to`) so that `drug/deleted-code` can still look them up.
  */
@@ -17,7 +17,7 @@ export const DRUGS: readonly DrugInfo[] = [
     effective: { from: METHYLPREDNISOLONE_SWITCH },
     sources: [
       { key: 'S20' }, { key: 'S21', note: 'short descriptor "Inj, methylpred acetate 1 mg"' },
-      { ...CONTAINERS_S24, note: 'Depo-Medrol comes in single- and multiple-dose NDCs (domain-rules §5): the NDC decides' },
+      { ...CONTAINERS_S24, note: 'Depo-Medrol comes in single- and multiple-dose NDCs: the NDC decides' },
     ],
   },
   ...(
@@ -37,7 +37,7 @@ export const DRUGS: readonly DrugInfo[] = [
     effective: {},
     sources: [
       { key: 'S21' }, { key: 'S23', note: '40 mg = 4 units; 15 mg = 2 units (round up)' },
-      { ...CONTAINERS_S24, note: 'most Kenalog vials are multiple-dose (domain-rules §5); generic single-dose vials exist: the NDC decides' },
+      { ...CONTAINERS_S24, note: 'most Kenalog vials are multiple-dose; generic single-dose vials exist: the NDC decides' },
     ],
   },
   {
@@ -58,7 +58,7 @@ export const DRUGS: readonly DrugInfo[] = [
     effective: {},
     sources: [
       { key: 'S22', note: 'CMS HCPCS answer: 1 unit per 1 mL of 6 mg/mL; some guides wrongly bill 2 units/mL' },
-      { ...CONTAINERS_S24, note: 'Celestone Soluspan: 5 mL multiple-dose vial (domain-rules §5)' },
+      { ...CONTAINERS_S24, note: 'Celestone Soluspan: 5 mL multiple-dose vial' },
     ],
   },
   {
@@ -73,12 +73,12 @@ export const DRUGS: readonly DrugInfo[] = [
   {
     code: 'J0665', description: 'Injection, bupivacaine, not otherwise specified, 0.5 mg', billingUnitMg: 0.5, localAnesthetic: true,
     effective: {},
-    sources: [{ key: 'S21' }, { key: 'domain-rules §5', note: 'local anesthetic included in the procedure: policy U-high' }],
+    sources: [{ key: 'S21' }, { key: 'NCCI policy', note: 'local anesthetic included in the procedure (unverified)' }],
   },
   {
     code: 'J2001', description: 'Injection, lidocaine HCl for intravenous infusion, 10 mg', billingUnitMg: 10, localAnesthetic: true,
     effective: {},
-    sources: [{ key: 'domain-rules §5', note: 'U-high: not for local infiltration; local anesthetic included in the procedure' }],
+    sources: [{ key: 'NCCI policy', note: 'unverified: not for local infiltration; local anesthetic included in the procedure' }],
   },
 ];
 

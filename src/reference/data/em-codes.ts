@@ -1,6 +1,6 @@
 /**
  * Evaluation and management (E/M) codes by family, with their effective dates: the visits that, on the day of a
- * minor procedure (000/010 global), need modifier 25 to be paid (rules.md `em/same-day`), and that need 24 inside
+ * minor procedure (000/010 global), need modifier 25 to be paid (`em/same-day`), and that need 24 inside
  * an RFA's global (`global/rfa-followup`). The 2023 E/M revision deleted the codes dated `to: 2023-01-01`.
  */
 import type { Effective, SourceRef } from '../types.js';
@@ -13,7 +13,7 @@ export interface EmFamily {
 
 const E_M_2023: SourceRef = { key: 'CPT 2023 E/M revision', note: 'AMA CPT E/M guidelines; CMS MLN006764 (E/M services guide): deleted codes' };
 export const EM_SOURCES: SourceRef[] = [
-  { key: 'domain-rules §2', note: 'E/M same day as a 000/010-global procedure needs 25 (U-high, global surgery rules)' },
+  { key: 'NCCI policy', note: 'E/M same day as a 000/010-global procedure needs 25 (global surgery rules; unverified)' },
   { key: 'Medicare Claims Processing Manual ch. 12 §30.6.6', note: 'modifier 25: significant, separately identifiable E/M on the day of a procedure, any E/M category' },
   E_M_2023,
 ];

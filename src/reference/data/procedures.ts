@@ -3,9 +3,9 @@
  * (imaging, contrast, ultrasound-guided Category III codes, sedation, anesthesia, E/M, joint injections).
  * Drug J-codes live in drugs.ts; index.ts derives their procedure entries from there.
  *
- * Sources (../shared/reference): domain-rules.md [Sx] and cms-indicators.md (P1–P3 PPRRVU, A–C MUE, E AOC file).
- * cms-indicators.md wins where the two differ (bilateral indicator 9 for 62320–62323).
- * `allowedPrimaries` encodes rules.md `addon/without-primary` (the rule contract); where the CMS AOC file (E)
+ * Sources (docs/rules/sources.md): [Sx] references, and the CMS files P1–P3 (PPRRVU), A–C (MUE), E (AOC file),
+ * which win where the two differ (bilateral indicator 9 for 62320–62323).
+ * `allowedPrimaries` encodes `addon/without-primary` (the rule contract); where the CMS AOC file (E)
  * says something else, the source note says so.
  */
 import type { ProcedureInfo, SourceRef } from '../types.js';
@@ -24,7 +24,7 @@ const FACET_CODES_FROM = '2010-01-01';
 const RFA_CODES_FROM = '2012-01-01';
 
 export const PROCEDURES: readonly ProcedureInfo[] = [
-  // ── Interlaminar ESI (§1.1). Bilateral indicator 9: modifier 50/RT/LT do not apply (cms-indicators §1).
+  // ── Interlaminar ESI. Bilateral indicator 9: modifier 50/RT/LT do not apply [P1–P3].
   {
     code: '62320', family: 'esi-interlaminar', region: 'cervical-thoracic', role: 'primary', guidedCode: '62321',
     bilateralIndicator: 9, globalDays: '000', includesImaging: false,
@@ -58,7 +58,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S30', note: 'official descriptor; imaging and contrast inclusive' }, PPRRVU, MUE_ABC],
   },
 
-  // ── Transforaminal ESI (§1.1). T12-L1 TFESI is reported with 64479 [S1].
+  // ── Transforaminal ESI. T12-L1 TFESI is reported with 64479 [S1].
   {
     code: '64479', family: 'esi-transforaminal', region: 'cervical-thoracic', role: 'primary', nextLevelAddon: '64480',
     bilateralIndicator: 1, globalDays: '000', includesImaging: true,
@@ -94,7 +94,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S14' }, PPRRVU, MUE_ABC, { key: 'E', note: 'AOC 2026Q2: primary 64483 (2013-04-01)' }],
   },
 
-  // ── Facet joint injections / medial branch blocks (§1.1, §3.3). Units are levels (joints), not nerves [S7].
+  // ── Facet joint injections / medial branch blocks. Units are levels (joints), not nerves [S7].
   {
     code: '64490', family: 'facet', region: 'cervical-thoracic', role: 'primary', nextLevelAddon: '64491',
     bilateralIndicator: 1, globalDays: '000', includesImaging: true,
@@ -122,7 +122,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [
       { key: 'S29', note: 'reported once per day' },
       PPRRVU, MUE_A,
-      { key: 'E', note: 'AOC 2026Q2 lists 64490 (2013-04-01) or 64491 (2015-01-01) as alternatives; rules.md requires 64490 + 64491 (domain-rules §1.1), which is what this entry encodes' },
+      { key: 'E', note: 'AOC 2026Q2 lists 64490 (2013-04-01) or 64491 (2015-01-01) as alternatives; the catalogue requires 64490 + 64491 (CPT descriptors), which is what this entry encodes' },
     ],
   },
   {
@@ -167,7 +167,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [
       { key: 'S29', note: 'reported once per day' },
       PPRRVU, MUE_A,
-      { key: 'E', note: 'AOC 2026Q2 lists 64493 (2013-04-01) or 64494 (2015-01-01); rules.md `addon/without-primary` requires 64494 (which itself needs 64493 or 64490), which is what this entry encodes' },
+      { key: 'E', note: 'AOC 2026Q2 lists 64493 (2013-04-01) or 64494 (2015-01-01); `addon/without-primary` requires 64494 (which itself needs 64493 or 64490), which is what this entry encodes' },
     ],
   },
 
@@ -206,16 +206,16 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     effective: { from: RFA_CODES_FROM },
     sources: [
       { key: 'S30' }, PPRRVU, MUE_AB,
-      { key: 'E', note: 'AOC 2026Q2 lists only 64635 (2013-04-01); rules.md also accepts 64633 (T12-L1 with L1-2 junction, domain-rules §3.3 [S8][S9]), which this entry encodes' },
+      { key: 'E', note: 'AOC 2026Q2 lists only 64635 (2013-04-01); the catalogue also accepts 64633 (T12-L1 with L1-2 junction [S8][S9]), which this entry encodes' },
     ],
   },
 
-  // ── Imaging guidance (§1.4): bundled into the image-guided spine codes.
+  // ── Imaging guidance: bundled into the image-guided spine codes.
   {
     code: '77002', family: 'imaging', region: 'none', role: 'none', includesImaging: false,
     description: 'Fluoroscopic guidance for needle placement (non-spine)',
     effective: {},
-    sources: [{ key: 'S30' }, { key: 'domain-rules §1.4', note: 'not appropriate for spine injections (U-high)' }],
+    sources: [{ key: 'S30' }, { key: 'CPT descriptors', note: 'not appropriate for spine injections (unverified)' }],
   },
   {
     code: '77003', family: 'imaging', region: 'none', role: 'none', includesImaging: false,
@@ -249,7 +249,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     ],
   },
 
-  // ── Contrast (LOCM, per mL): inclusive in the image-guided codes [S30] (inclusion U-med, rules.md W).
+  // ── Contrast (LOCM, per mL): inclusive in the image-guided codes [S30] (inclusion unverified: `imaging/contrast` warns).
   ...(['Q9965', 'Q9966', 'Q9967'] as const).map((code): ProcedureInfo => ({
     code, family: 'contrast', region: 'none', role: 'none', includesImaging: false,
     description: {
@@ -275,11 +275,11 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     ['0231T', 'tfesi', 'lumbar-sacral', 'addon', 'Transforaminal epidural injection with ultrasound guidance, lumbar or sacral; each additional level'],
   ]),
 
-  // ── Moderate sedation (rules.md `sedation/with-injection`; LCD text [S3][S4]; no PTP edit, cms-indicators §3).
+  // ── Moderate sedation (`sedation/with-injection`; LCD text [S3][S4]; no PTP edit [A]).
   sedation('99152', 'Moderate sedation by the same physician performing the procedure, patient age 5 years or older; initial 15 minutes',
     { bilateralIndicator: 9, globalDays: 'XXX', mue: { value: 2, adjudication: 3, source: MUE_AB } }),
-  // The "each additional 15 minutes" codes are add-ons (rules.md round two: `addon/without-primary`): 99153 ← 99151,
-  // 99152 or G0500 (AOC file, cms-indicators §4); 99157 ← 99155 or 99156 (CPT descriptor "List separately in addition").
+  // The "each additional 15 minutes" codes are add-ons (`addon/without-primary`): 99153 ← 99151, 99152 or G0500
+  // (NCCI add-on code file [E]); 99157 ← 99155 or 99156 (CPT descriptor "List separately in addition").
   sedation('99153', 'Moderate sedation by the same physician performing the procedure; each additional 15 minutes', {
     role: 'addon',
     allowedPrimaries: [['99151'], ['99152'], ['G0500']],
@@ -307,7 +307,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S3' }, { key: 'S4' }, { key: 'S32', note: 'descriptors and 2018 start date U-high (not in the compiled sources)' }],
   })),
 
-  // ── E/M visits of every family (same-day E/M needs 25; domain-rules §2): em-codes.ts.
+  // ── E/M visits of every family (same-day E/M needs 25: NCCI global surgery rules): em-codes.ts.
   ...EM_FAMILIES.flatMap((family) =>
     family.codes.map((code): ProcedureInfo => ({
       code, family: 'em', region: 'none', role: 'none', includesImaging: false,
@@ -317,7 +317,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     })),
   ),
 
-  // ── Large-joint / trigger-point injections: a distinct-procedure pair with spine codes (cms-indicators §3).
+  // ── Large-joint / trigger-point injections: a distinct-procedure pair with spine codes (NCCI PTP [A][C][D]).
   ...(
     [
       ['20600', 'Arthrocentesis, aspiration and/or injection, small joint or bursa; without ultrasound guidance'],
@@ -335,7 +335,7 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     effective: {},
     sources: code === '20610'
       ? [PPRRVU, MUE_ABC, { key: 'C', note: 'PTP 64483 / 20610 and 62323 / 20610, modifier indicator 1' }]
-      : [{ key: 'cms-indicators §3', note: 'distinct-procedure pairs with spine codes checked for 20610 only; others by analogy (U)' }],
+      : [{ key: 'NCCI PTP', note: 'distinct-procedure pairs with spine codes checked for 20610 only; others by analogy (unverified)' }],
   })),
 ];
 
@@ -365,8 +365,8 @@ function sedation(code: string, description: string, extra: Partial<ProcedureInf
       { key: 'S3' }, { key: 'S4' },
       ...(code === '99152' ? [PPRRVU, MUE_AB] : []),
       ...(code === '99153' ? [{ key: 'E', note: 'AOC 2026Q2: 99153 primaries 99151, 99152, G0500' }] : []),
-      ...(code === '99157' ? [{ key: 'CPT', note: '99157 add-on to 99155, 99156 (descriptor)' }] : []),
-      { key: 'cms-indicators §3', note: 'no PTP edit between 99152 and the spine codes: the rule rests on the LCDs' },
+      ...(code === '99157' ? [{ key: 'CPT descriptors', note: '99157 add-on to 99155, 99156 (descriptor)' }] : []),
+      { key: 'NCCI PTP', note: 'no PTP edit between 99152 and the spine codes: the rule rests on the LCDs' },
     ],
   };
 }

@@ -14,7 +14,8 @@ export default defineRule({
     phase: 'recodes',
     docs: {
       description: '64491 or 64494 with more than 1 unit on a side (the third level is 64492/64495), or 64492/64495 with more than 1 unit (once per day).',
-      source: 'CPT descriptors 64490–64495 (second level; third and any additional levels, once per day) [S29][S30]; practitioner MUE 1 (cms-indicators.md); domain-rules.md §1.1',
+      source:
+        'CPT descriptors 64490–64495 (second level; third and any additional levels, once per day) [S29][S30]; CMS practitioner MUE 1 [A]',
       url: 'docs/rules/addon/units.md',
     },
     severity: { medicare: 'error', guide: 'error' },
@@ -50,7 +51,7 @@ export default defineRule({
       const covered = encounter.lines.some(
         (other) => other !== line && chain?.some((c) => c.code === other.procedure) && (other.facts.sideUnknown || line.facts.sideUnknown || other.facts.sides.some((s) => line.facts.sides.includes(s))),
       );
-      // A line without 50/RT/LT counts toward both sides, but blocks the side-dependent fix (rules.md Terms).
+      // A line without 50/RT/LT counts toward both sides, but blocks the side-dependent fix (docs/rules/README.md, Terms).
       const fixable = !line.facts.sideUnknown;
       const changes: Change[] = [{ op: 'set-units', line: line.key, value: 1 }];
       if (!covered && chain) {

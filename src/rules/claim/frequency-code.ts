@@ -12,7 +12,7 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: 'The claim frequency code must be 1, 7 or 8, and a replacement (7) or void (8) must carry the payer claim number (REF*F8).',
-      source: '005010X222A1 CLM05-3 and 2300 REF*F8; domain-rules.md §6 (U-high)',
+      source: '005010X222A1 CLM05-3 and 2300 REF*F8',
       url: 'docs/rules/claim/frequency-code.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -14,7 +14,7 @@ export default defineRule({
     docs: {
       description: 'A date of service after the run date (`--as-of`): a service cannot be billed before it is performed.',
       source:
-        'Medicare Claims Processing Manual (Pub. 100-04) ch. 1 §70 and ch. 26 (item 24A: the date the service was furnished); 42 CFR 424.32(a) (a claim for services furnished); rules.md Round two (claim/future-date)',
+        'Medicare Claims Processing Manual (Pub. 100-04) ch. 1 §70 and ch. 26 (item 24A: the date the service was furnished); 42 CFR 424.32(a) (a claim for services furnished)',
       url: 'docs/rules/claim/future-date.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -35,7 +35,7 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: 'Every line needs 1 to 4 diagnosis pointers, each pointing to a diagnosis of the claim.',
-      source: '005010X222A1 SV107 (pointers 1–12 into HI, at most 4); domain-rules.md §6 and §8 SP-025',
+      source: '005010X222A1 SV107 (pointers 1–12 into HI, at most 4)',
       url: 'docs/rules/claim/pointer-invalid.md',
     },
     severity: { medicare: 'error', guide: 'error' },

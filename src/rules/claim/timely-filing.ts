@@ -38,7 +38,7 @@ export default defineRule<{ years?: number; days?: number }>({
     phase: 'structure',
     docs: {
       description: 'A claim must be filed within one calendar year after the date of service (or the policy\'s limit in days): past it, the claim is denied.',
-      source: '42 CFR 424.44(a)(1) (claims filed no later than 1 calendar year after the date of service); Medicare Claims Processing Manual ch. 1 §70; rules.md claim structure',
+      source: '42 CFR 424.44(a)(1) (claims filed no later than 1 calendar year after the date of service); Medicare Claims Processing Manual ch. 1 §70',
       url: 'docs/rules/claim/timely-filing.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -1,7 +1,12 @@
 import { formatCents } from '../../encounter/money.js';
 import { defineRule } from '../types.js';
 
-/** CLM02 must equal the sum of the line charges (837P; the payer rejects the claim otherwise). */
+/**
+ * CLM02 must equal the sum of the line charges (837P; the payer rejects the claim otherwise). A total that
+ * disagrees with its lines is also the mark of a claim that lost lines (a file cut at a row or segment
+ * boundary): the claim is held and its total is never changed, neither lowered nor raised
+ * (docs/rules/claim/total-mismatch.md).
+ */
 export default defineRule({
   meta: {
     id: 'claim/total-mismatch',
@@ -10,13 +15,12 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: "The claim's total charge (CLM02) must equal the sum of its line charges.",
-      source: '005010X222A1 CLM02 (total claim charge = sum of SV102); domain-rules.md §6',
+      source: '005010X222A1 CLM02 (total claim charge = sum of SV102)',
       url: 'docs/rules/claim/total-mismatch.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
     messages: {
-      mismatch: 'Unexpected total charge {{actual}}, expected {{expected}} (the sum of the line charges)',
+      mismatch: 'Total charge {{actual}} differs from the sum of the line charges {{expected}}: lines may be missing (held, the total is not changed)',
     },
   },
   check(encounter, context) {
@@ -26,12 +30,6 @@ export default defineRule({
     if (sum === claim.totalChargeCents) return;
     const actual = formatCents(claim.totalChargeCents);
     const expected = formatCents(sum);
-    context.report({
-      messageId: 'mismatch',
-      data: { actual, expected },
-      actual,
-      expected: [expected],
-      fix: { changes: [{ op: 'set-total', value: sum }], description: 'set CLM02 to the sum of the line charges' },
-    });
+    context.report({ messageId: 'mismatch', data: { actual, expected }, actual, expected: [expected] });
   },
 });

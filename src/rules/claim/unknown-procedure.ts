@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: 'Every procedure code must have the five-character shape of a CPT or HCPCS code.',
-      source: '005010X222A1 SV101-2 (HC qualifier: CPT/HCPCS); domain-rules.md §6',
+      source: '005010X222A1 SV101-2 (HC qualifier: CPT/HCPCS)',
       url: 'docs/rules/claim/unknown-procedure.md',
     },
     severity: { medicare: 'error', guide: 'error' },

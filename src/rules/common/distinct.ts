@@ -6,7 +6,7 @@ import type { Encounter, Region, ServiceLine } from '../../encounter/model.js';
 import { isEffective } from '../../reference/index.js';
 import type { ReferenceData } from '../../reference/types.js';
 import { DISTINCT_PAIRS, type DistinctPair } from '../../reference/data/distinct-pairs.js';
-import { effectiveRegion, junctionRegions, RecentMemo } from '../helpers.js';
+import { effectiveRegion, junctionRegions } from '../helpers.js';
 
 /** 59: the generic distinct-procedure modifier; the rest of the reference list `distinct-modifiers` is X{EPSU}. */
 export const GENERIC_DISTINCT = '59';
@@ -33,16 +33,11 @@ for (const pair of DISTINCT_PAIRS) {
   else list.push(pair);
 }
 
-/**
- * For each column-2 line of the session, the first column-1 line it pairs with at a different site. Two rules
- * ask for the same session: computed once per encounter object (treat the result as read-only).
- */
+/** For each column-2 line of the session, the first column-1 line it pairs with at a different site (read-only). */
 export function distinctMatches(encounter: Encounter, reference: ReferenceData): DistinctMatch[] {
   if (!hasSecondCode(encounter.lines)) return NO_MATCHES;
-  return matchesMemo.get(encounter, reference, computeDistinctMatches);
+  return computeDistinctMatches(encounter, reference);
 }
-
-const matchesMemo = new RecentMemo<Encounter, DistinctMatch[]>();
 
 /** Shared empty answer (read-only, like every answer of distinctMatches). */
 const NO_MATCHES: DistinctMatch[] = [];

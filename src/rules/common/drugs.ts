@@ -1,4 +1,4 @@
-/** Helpers for the drug rules (rules.md "Drugs", domain-rules.md §5). */
+/** Helpers for the drug rules (docs/rules/drug/). */
 import type { ServiceLine } from '../../encounter/model.js';
 
 /** A drug line: the HCPCS drug families (a local anesthetic is a drug too). */

@@ -6,7 +6,7 @@ import type { Encounter, Region, ServiceLine, Side } from '../../encounter/model
 import type { ReferenceData } from '../../reference/types.js';
 import { hasModifier, sessionRegions, sidesOf } from './spine.js';
 
-/** The modifiers rules.md accepts as "different joints" on the injection: XS (separate structure) or 59. */
+/** The modifiers `facet/with-rfa-distinct` accepts as "different joints" on the injection: XS (separate structure) or 59. */
 export const DIFFERENT_JOINT_MODIFIERS = ['XS', '59'] as const;
 
 export interface InjectionWithRfa {

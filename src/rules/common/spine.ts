@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the session rules: how rules.md's Terms read a session (sides, junction sessions,
+ * Helpers shared by the session rules: how the Terms (docs/rules/README.md) read a session (sides, junction sessions,
  * levels on a side, the spine families). Pure functions over the normalized lines; codes come from the
  * reference tables, never from lists kept here.
  */
@@ -8,14 +8,14 @@ import type { ReferenceData } from '../../reference/types.js';
 import { effectiveRegion, junctionRegions } from '../helpers.js';
 
 
-/** Laterality modifiers of rules.md's Terms (50 both sides, RT right, LT left). */
+/** Laterality modifiers of the Terms (50 both sides, RT right, LT left). */
 export const BILATERAL = '50';
 export const RIGHT = 'RT';
 export const LEFT = 'LT';
 const LATERALITY: ReadonlySet<string> = new Set([BILATERAL, RIGHT, LEFT]);
 
 /**
- * The families rules.md calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants).
+ * The families the catalogue calls "spine procedures" (ESI, facet injection, RFA, and their ultrasound-guided variants).
  * Compared rather than looked up in a Set (asked for every line by many rules).
  */
 export function isSpine(line: ServiceLine): boolean {
@@ -30,7 +30,7 @@ export function isInjection(line: ServiceLine): boolean {
 }
 
 /**
- * A bilateral-eligible spine code (rules.md: "indicator 1: 64479–64484, 64490–64495, 64633–64636"): a spine
+ * A bilateral-eligible spine code (indicator 1: 64479–64484, 64490–64495, 64633–64636; docs/rules/modifier/bilateral.md): a spine
  * family line whose MPFS bilateral indicator is 1. 20610 has indicator 1 too but is outside the catalogue's list.
  */
 export function isBilateralEligible(line: ServiceLine, reference: ReferenceData): boolean {
@@ -45,7 +45,7 @@ export function isLaterality(modifier: string): boolean {
   return LATERALITY.has(modifier);
 }
 
-/** rules.md Terms: 50 → {left, right}; RT → {right}; LT → {left}; none → unknown (empty). Normalized facts. */
+/** Terms, Sides: 50 → {left, right}; RT → {right}; LT → {left}; none → unknown (empty). Normalized facts. */
 export function sidesOf(line: ServiceLine): readonly Side[] {
   return line.facts.sides;
 }
@@ -132,7 +132,7 @@ export interface LevelOverrun {
 }
 
 /**
- * Levels on a side (rules.md Terms): the units of the family's primary and add-on lines whose sides include
+ * Levels on a side (docs/rules/README.md, Terms): the units of the family's primary and add-on lines whose sides include
  * it, unknown counting toward both. Walks primaries first, then add-ons, in claim order, and returns the
  * lines that take a side past `limit` — the lines beyond the coverage limit.
  * `atLeast` lets a line stand for a minimum running count (64492/64495 are "third and any additional level").

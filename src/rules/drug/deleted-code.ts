@@ -17,7 +17,7 @@ export default defineRule({
     fixable: 'safe',
     docs: {
       description: 'A HCPCS drug code deleted on the date of service (J1020, J1030, J1040 from 2024-04-01): recode to J1010 per mg',
-      source: 'domain-rules.md §5 and §7 item 9 (J1010 replaces J1020/J1030/J1040 for DOS ≥ 2024-04-01) [S20][S21]; §8 SP-016',
+      source: 'HCPCS: J1010 replaces J1020/J1030/J1040 for DOS ≥ 2024-04-01 [S20][S21]',
       url: 'docs/rules/drug/deleted-code.md',
     },
     severity: { medicare: 'error', guide: 'error' },

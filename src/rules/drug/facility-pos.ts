@@ -6,7 +6,7 @@ import { defineRule } from '../types.js';
 import { placeOfService } from '../common/spine.js';
 import { isDrugLine } from '../common/drugs.js';
 
-/** Places of service where the facility, not the physician, bears the drug's cost (domain-rules.md §5 item 4). */
+/** Places of service where the facility, not the physician, bears the drug's cost (docs/rules/drug/facility-pos.md). */
 const FACILITY_POS: ReadonlySet<string> = new Set(['19', '22', '24']);
 
 export default defineRule({
@@ -19,7 +19,7 @@ export default defineRule({
     docs: {
       description: 'A drug line on a professional claim with place of service 19, 22 or 24: the facility bills the drug',
       source:
-        'domain-rules.md §5 item 4 (the physician bills a drug only when it is an expense to the physician; POS 19/22/24: the facility bills it; U-high) [S26]; §8 SP-018',
+        'Medicare Benefit Policy Manual ch. 15 §50.3 (the physician bills a drug only when it is an expense to the physician; POS 19/22/24: the facility bills it) [S26]',
       url: 'docs/rules/drug/facility-pos.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -50,11 +50,12 @@ export default defineRule<Options, 'missing' | 'both' | 'zWithW' | 'multiDose'>(
       description:
         'Medicare Part B: a drug from a single-dose container needs JW (amount discarded) or JZ (nothing discarded), JZ required from 2023-07-01; JW/JZ never on a multiple-dose container.',
       source:
-        'CMS JW/JZ modifier policy (MLN "Discarded Drugs and Biologicals — JW Modifier and JZ Modifier Policy" FAQ; CR issued 2023-06-02) [S24]; domain-rules.md §5 item 3, §8 SP-019',
+        'CMS JW/JZ modifier policy (MLN "Discarded Drugs and Biologicals — JW Modifier and JZ Modifier Policy" FAQ; CR issued 2023-06-02) [S24]',
       url: 'docs/rules/drug/jw-jz.md',
     },
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
+    hasSuggestions: true,
     schema: {
       type: 'object',
       properties: { singleDoseNdcs: NDC_LIST, multipleDoseNdcs: NDC_LIST },

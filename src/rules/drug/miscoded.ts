@@ -13,7 +13,7 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'A drug code that is almost always miscoded on a spine claim (J1110 dihydroergotamine for ketorolac J1885)',
-      source: 'domain-rules.md §5 (J1110 = dihydroergotamine, not ketorolac) and §7 item 9 [S21]; §8 SP-026',
+      source: 'HCPCS descriptors (J1110 = dihydroergotamine, not ketorolac) [S21]',
       url: 'docs/rules/drug/miscoded.md',
     },
     severity: { medicare: 'error', guide: 'error' },

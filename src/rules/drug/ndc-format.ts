@@ -30,7 +30,7 @@ export default defineRule({
     fixable: 'safe',
     docs: {
       description: 'An NDC that is not 11 digits (LIN03 carries the 5-4-2 form without hyphens)',
-      source: 'domain-rules.md §6 (LIN03 = 11-digit NDC, 5-4-2, no hyphens) [S25]; §8 SP-020 (normalize a 10-digit hyphenated NDC to 5-4-2)',
+      source: '005010X222A1 LIN03 (11-digit NDC, 5-4-2, no hyphens) [S25]',
       url: 'docs/rules/drug/ndc-format.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -12,7 +12,7 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'A J-code line without an NDC (Loop 2410 LIN02 = N4)',
-      source: 'domain-rules.md §6 (NDC in Loop 2410: LIN02 N4, LIN03 11-digit NDC, CTP04, CTP05-1) [S25]; §8 SP-020',
+      source: '005010X222A1 Loop 2410 (LIN02 N4, LIN03 11-digit NDC, CTP04, CTP05-1) [S25]',
       url: 'docs/rules/drug/ndc-missing.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

@@ -10,7 +10,7 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'A local anesthetic (J0665 bupivacaine, J2001 lidocaine) in a session with a spine procedure is included in the procedure.',
-      source: 'NCCI Policy Manual ch. I/II (anesthesia by the surgeon included); domain-rules.md §5 (J0665, J2001; policy U-high) [S21]',
+      source: 'NCCI Policy Manual ch. I/II (anesthesia by the surgeon included; J0665, J2001) [S21]',
       url: 'docs/rules/drug/not-separately-billable.md',
     },
     severity: { medicare: 'error', guide: 'error' },

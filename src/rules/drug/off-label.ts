@@ -10,7 +10,7 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'A drug labeled for another site (J3304 triamcinolone ER, knee only) on a claim with spine procedures',
-      source: 'domain-rules.md §5 (J3304 Zilretta: intra-articular knee OA only, flag on a spine claim) [S21]; §8 SP-026',
+      source: 'HCPCS descriptor J3304 (Zilretta: intra-articular knee OA only) [S21]',
       url: 'docs/rules/drug/off-label.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

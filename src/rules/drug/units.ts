@@ -48,7 +48,7 @@ export default defineRule({
     docs: {
       description: 'Drug units that do not match ceil(dose ÷ billing unit) where the dose is known',
       source:
-        'domain-rules.md §5 (billing units J1010 1 mg, J3301 10 mg, J1100 1 mg, J0702 1 mL of 6 mg/mL, J1885 15 mg; units = ceil(dose ÷ unit)) [S21][S22][S23]; §6 (CTP04/CTP05 in 2410) [S25]',
+        'HCPCS long descriptors (billing units J1010 1 mg, J3301 10 mg, J1100 1 mg, J0702 1 mL of 6 mg/mL, J1885 15 mg; units = ceil(dose ÷ unit)) [S21][S22][S23]; 005010X222A1 CTP04/CTP05 in 2410 [S25]',
       url: 'docs/rules/drug/units.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },
@@ -63,7 +63,7 @@ export default defineRule({
       if (info === undefined || (info.deletedOn !== undefined && line.serviceDate >= info.deletedOn)) continue;
       const expected = expectedUnits(line, info);
       if (expected === undefined || expected.units === line.units) continue;
-      // set-units alone: the engine keeps the line's per-unit charge (rules.md Terms, Charges).
+      // set-units alone: the engine keeps the line's per-unit charge (docs/rules/README.md, Terms: Charges).
       const changes: Change[] = [{ op: 'set-units', line: line.key, value: expected.units }];
       context.report({
         messageId: 'wrongUnits',

@@ -26,7 +26,7 @@ export default defineRule<Record<string, unknown>, Ids>({
     docs: {
       description:
         'Radiculopathy M54.1x must not be coded with a disc or spondylosis code with radiculopathy (M50.1x, M51.1x, M47.2x) of the same region (M54.10: of any region); spondylosis with (M47.2x) and without radiculopathy (M47.81x) of one site contradict.',
-      source: 'ICD-10-CM tabular M54.1 Excludes1; guideline I.A.12.a; M47.2/M47.81 titles (with / without radiculopathy); domain-rules.md §4, §7.1, §8 SP-011',
+      source: 'ICD-10-CM tabular M54.1 Excludes1; guideline I.A.12.a; M47.2/M47.81 titles (with / without radiculopathy)',
       url: 'docs/rules/dx/excludes1-radiculopathy.md',
     },
     severity: { medicare: 'error', guide: 'error' },

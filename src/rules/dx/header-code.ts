@@ -18,7 +18,8 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: 'A diagnosis that is a category header (not billable on the date of service) must be replaced by one of its billable codes.',
-      source: 'ICD-10-CM tabular, by fiscal year (FY2018 M48.06, FY2020 M50.12, FY2022 M54.5, FY2025 M51.36/M51.37); domain-rules.md §4, §7.12 [S27]',
+      source:
+        'ICD-10-CM tabular, by fiscal year (FY2018 M48.06, FY2020 M50.12, FY2022 M54.5, FY2025 M51.36/M51.37) [S27]',
       url: 'docs/rules/dx/header-code.md',
     },
     severity: { medicare: 'error', guide: 'error' },

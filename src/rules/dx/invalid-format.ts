@@ -14,7 +14,7 @@ export default defineRule({
     phase: 'structure',
     docs: {
       description: 'An ICD-10 diagnosis (qualifier ABK/ABF) must have ICD-10-CM shape, without a decimal point; ICD-9 (BK/BF) codes are left alone.',
-      source: '005010X222A1 HI (ABK/ABF: ICD-10-CM, decimal point not transmitted); domain-rules.md §4, §6',
+      source: '005010X222A1 HI (ABK/ABF: ICD-10-CM, decimal point not transmitted)',
       url: 'docs/rules/dx/invalid-format.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -26,7 +26,8 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: 'A spine line must point to a diagnosis that supports its family: ESI to radicular pain (or stenosis, postlaminectomy, post-op pain, zoster), facet/RFA to axial pain.',
-      source: 'ESI LCD L39240/A58993 and peers (covered indications); facet LCD L38803/L33930 (non-radicular pain); domain-rules.md §3.2, §3.3, §8 SP-012 [S2][S5]',
+      source:
+        'ESI LCD L39240/A58993 and peers (covered indications); facet LCD L38803/L33930 (non-radicular pain) [S2][S5]',
       url: 'docs/rules/dx/not-supporting.md',
     },
     severity: { medicare: 'error', guide: 'error' },
@@ -42,7 +43,7 @@ export default defineRule({
     const { claim } = encounter;
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
-      const pointed = pointedDiagnoses(line, claim, context.reference);
+      const pointed = pointedDiagnoses(line, claim, context);
       if (pointed.length === 0) continue;
       if (!allOpposing(pointed, opposingClasses(line.facts.family))) continue;
       reportNotSupporting(line, pointed, claim, context);

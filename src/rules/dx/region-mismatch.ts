@@ -27,7 +27,7 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: "A spine line's supporting diagnosis must be of the procedure's region (cervical/thoracic vs lumbar/sacral; junction sessions are lumbar).",
-      source: 'ESI LCD regions (L39240/A58993); domain-rules.md §4 "Region mapping for validation", §3.3 (T12-L1 junction) [S1][S8]',
+      source: 'ESI LCD regions (L39240/A58993); facet billing articles (T12-L1 junction) [S1][S8]',
       url: 'docs/rules/dx/region-mismatch.md',
     },
     severity: { medicare: 'error', guide: 'error' },
@@ -49,7 +49,7 @@ export default defineRule({
       const classes = supportingClasses(line.facts.family);
       // Every supporting pointed diagnosis (at least one) is of the other definite region: counted without arrays
       // (most lines pass).
-      const pointed = pointedDiagnoses(line, claim, context.reference);
+      const pointed = pointedDiagnoses(line, claim, context);
       let supportingCount = 0;
       let allElsewhere = true;
       for (const d of pointed) {

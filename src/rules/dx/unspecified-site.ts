@@ -11,7 +11,7 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: "A spine line whose only supporting diagnoses have an ambiguous site (multiple, thoracolumbar, unspecified): the region treated cannot be confirmed.",
-      source: 'domain-rules.md §4 "Region mapping for validation" (site 5, 0, 9 → warn, don\'t reject)',
+      source: 'ICD-10-CM tabular: a code whose site is multiple, thoracolumbar or unspecified names no single region',
       url: 'docs/rules/dx/unspecified-site.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },
@@ -26,7 +26,7 @@ export default defineRule({
       if (!isSpineLine(line)) continue;
       const classes = supportingClasses(line.facts.family);
       // Every supporting pointed diagnosis (at least one) has an ambiguous site: counted without arrays (most lines pass).
-      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      const pointed = pointedDiagnoses(line, encounter.claim, context);
       let supportingCount = 0;
       let allAmbiguous = true;
       for (const d of pointed) {

@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'diagnoses',
     docs: {
       description: 'A spine line whose pointed diagnoses are all outside the reference table: whether they support the procedure cannot be told.',
-      source: 'ESI and facet LCD billing articles (covered ICD-10 groups); domain-rules.md §3.2, §3.3 (lists to import from MCD)',
+      source: 'ESI and facet LCD billing articles (covered ICD-10 groups)',
       url: 'docs/rules/dx/unsupported-unknown.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },
@@ -28,7 +28,7 @@ export default defineRule({
   check(encounter, context) {
     for (const line of encounter.lines) {
       if (!isSpineLine(line)) continue;
-      const pointed = pointedDiagnoses(line, encounter.claim, context.reference);
+      const pointed = pointedDiagnoses(line, encounter.claim, context);
       if (pointed.length === 0 || someKnown(pointed)) continue;
       context.report({
         messageId: 'unknown',

@@ -16,7 +16,7 @@ export default defineRule({
     docs: {
       description: 'An E/M visit of any family (office, consultation, hospital, observation, ED, nursing facility, home) in a session with a spine procedure, without modifier 25',
       source:
-        'domain-rules.md §2 (E/M same day as a 000/010-global procedure: included; a separate E/M needs 25; U-high) and §7 item 11; Medicare Claims Processing Manual ch. 12 §30.6.6 (modifier 25, any E/M category); cms-indicators.md §1 (GLOB DAYS 000/010: P1–P3)',
+        'NCCI Policy Manual, global surgery (E/M same day as a 000/010-global procedure: included; a separate E/M needs 25); Medicare Claims Processing Manual ch. 12 §30.6.6 (modifier 25, any E/M category); MPFS GLOB DAYS 000/010 [P1–P3]',
       url: 'docs/rules/em/same-day.md',
     },
     severity: { medicare: 'error', guide: 'error' },

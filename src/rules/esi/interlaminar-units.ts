@@ -28,7 +28,8 @@ export default defineRule({
     phase: 'recodes',
     docs: {
       description: 'An interlaminar ESI (62320–62323) is one line with 1 unit per session: not several units, not several lines of the same code.',
-      source: 'CPT 62320–62323 (per region, not per level); practitioner MUE 1 (cms-indicators.md); ESI LCD (1 level for ILESI) [S2]; domain-rules.md §1.1, §7.3',
+      source:
+        'CPT 62320–62323 (per region, not per level); CMS practitioner MUE 1 [A][B]; ESI LCD (1 level for ILESI) [S2]',
       url: 'docs/rules/esi/interlaminar-units.md',
     },
     severity: { medicare: 'error', guide: 'error' },

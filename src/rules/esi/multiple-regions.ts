@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'coverage',
     docs: {
       description: 'ESI in both spinal regions in one session, or interlaminar and transforaminal ESI in the same region: the LCDs cover one region and one approach per session.',
-      source: 'ESI LCD L39240 / A58993 and peers: one spinal region per session [S1][S2]; domain-rules.md §2, §3.2, §8 SP-008',
+      source: 'ESI LCD L39240 / A58993 and peers: one spinal region per session [S1][S2]',
       url: 'docs/rules/esi/multiple-regions.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'coverage',
     docs: {
       description: 'More than 2 transforaminal ESI levels on a side in one session: the LCDs cover at most 2 levels.',
-      source: 'ESI LCD L39240 / A58993 and peers: TFESI max 2 levels per session [S2]; domain-rules.md §3.2, §7.4, §8 SP-007',
+      source: 'ESI LCD L39240 / A58993 and peers: TFESI max 2 levels per session [S2]',
       url: 'docs/rules/esi/transforaminal-levels.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

@@ -10,7 +10,8 @@ export default defineRule({
     phase: 'coverage',
     docs: {
       description: 'An interlaminar ESI without imaging guidance (62320/62322) is not covered by the Medicare ESI LCDs.',
-      source: 'ESI LCD L39240 / article A58993 and peers (regions defined with 62321/62323; fluoroscopy or CT required); domain-rules.md §3.2, §7.2 [S1][S2]',
+      source:
+        'ESI LCD L39240 / article A58993 and peers (regions defined with 62321/62323; fluoroscopy or CT required) [S1][S2]',
       url: 'docs/rules/esi/unguided.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

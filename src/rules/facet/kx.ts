@@ -21,7 +21,8 @@ export default defineRule<FacetKxOptions, 'missingKx' | 'kxOnRfa'>({
     docs: {
       description:
         'A facet injection without KX while the history shows fewer than 2 diagnostic (KX) sessions in the region in 365 days and no RFA there; or KX on an RFA line.',
-      source: 'domain-rules.md §3.3 (KX on all diagnostic facet injections; two diagnostic MBBs before RFA) [S5][S11]; SP-009',
+      source:
+        'Facet LCD L38803 and billing articles (KX on all diagnostic facet injections; two diagnostic MBBs before RFA) [S5][S11]',
       url: 'docs/rules/facet/kx.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

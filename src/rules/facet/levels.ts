@@ -26,7 +26,7 @@ export default defineRule({
       description:
         'Facet injection levels per region per session beyond the coverage limit (a third level, 64492 or 64495)',
       source:
-        'domain-rules.md §3.3 (1–2 levels per region per session; 64492/64495 not covered) [S5][S9][S12]; §1.1 (levels = joints) [S7]; rules.md Policy values',
+        'Facet LCD L38803 and billing articles (1–2 levels per region per session; 64492/64495 not covered; levels = joints) [S5][S7][S9][S12]',
       url: 'docs/rules/facet/levels.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

@@ -15,7 +15,7 @@ export default defineRule({
     docs: {
       description: 'A facet injection with XS/59 billed with an RFA in the same region and session: payable if the joints differ and are documented',
       source:
-        'domain-rules.md §2 (RFA + facet injection at different joints: both payable if documented, XS or 59 on the column-2 code; U-med); cms-indicators.md §3 (modifier indicator 1: sources A, D)',
+        'NCCI PTP (RFA + facet injection at different joints: both payable if documented, XS or 59 on the column-2 code; modifier indicator 1) [A][D]',
       url: 'docs/rules/facet/with-rfa-distinct.md',
     },
     severity: { medicare: 'info', guide: 'info' },

@@ -16,7 +16,7 @@ export default defineRule({
     docs: {
       description: 'A facet injection billed with an RFA in the same region and session, without XS/59 on the injection',
       source:
-        'domain-rules.md §2 and §3.3 ("only the codes for the nerve destruction should be billed") [S28]; cms-indicators.md §3 (PTP 64635/64493–64495, 64636/64493, 64633/64490, modifier indicator 1: sources A, D)',
+        'Facet LCD text ("only the codes for the nerve destruction should be billed") [S28]; NCCI PTP 64635/64493–64495, 64636/64493, 64633/64490, modifier indicator 1 [A][D]',
       url: 'docs/rules/facet/with-rfa.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'More ESI sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
-      source: 'domain-rules.md §3.2 (max 4 ESI sessions per spinal region per rolling 12 months) [S2]; SP-014',
+      source: 'ESI LCDs (max 4 ESI sessions per spinal region per rolling 12 months) [S2]',
       url: 'docs/rules/frequency/esi.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

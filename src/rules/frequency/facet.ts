@@ -40,7 +40,8 @@ export default defineRule({
     docs: {
       description:
         'More diagnostic (KX) or therapeutic facet sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
-      source: 'domain-rules.md §3.3 (4 diagnostic + 4 therapeutic facet sessions per rolling 12 months, per region; KX on diagnostic) [S5][S11]; SP-014',
+      source:
+        'Facet LCD L38803 (4 diagnostic + 4 therapeutic facet sessions per rolling 12 months, per region; KX on diagnostic) [S5][S11]',
       url: 'docs/rules/frequency/facet.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

@@ -15,7 +15,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'More RFA sessions in a region than the LCD covers in a rolling 365 days (distinct dates in [DOS − 364, DOS]).',
-      source: 'domain-rules.md §3.3 (2 RFA sessions per rolling 12 months per region, 64633–64636) [S5]; SP-014',
+      source: 'Facet LCD L38803 (2 RFA sessions per rolling 12 months per region, 64633–64636) [S5]',
       url: 'docs/rules/frequency/rfa.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

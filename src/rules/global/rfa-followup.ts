@@ -35,7 +35,7 @@ export default defineRule({
     docs: {
       description:
         'Within the 10-day global period of an RFA: an E/M on a later day without 24, or another spine procedure without 58, 78 or 79.',
-      source: 'domain-rules.md §8 note 11 (RFA codes carry a 10-day global; 24/25/79) [S31]; SP-023',
+      source: 'MPFS global period 010 for 64633/64635 (follow-up E/M needs 24/25, a staged procedure 79) [S31]',
       url: 'docs/rules/global/rfa-followup.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

@@ -14,7 +14,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'A service (patient, date, code, side) already billed in another claim that was not replaced or voided.',
-      source: 'domain-rules.md §6 (claim frequency CLM05-3: a correction is a replacement 7 with REF*F8, not a second original); rules.md History',
+      source: '005010X222A1 CLM05-3 (a correction is a replacement 7 with REF*F8, not a second original)',
       url: 'docs/rules/history/duplicate.md',
     },
     severity: { medicare: 'error', guide: 'error' },

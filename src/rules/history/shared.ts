@@ -3,7 +3,7 @@
  * rfa/*, global/rfa-followup): the counting window, this claim's own sessions merged with the prior ones, side
  * overlap, and citing prior claims (Finding.cause).
  *
- * Counting (rules.md History): distinct dates of service in [DOS − 364, DOS], this session's date included;
+ * Counting (docs/rules/README.md, History): distinct dates of service in [DOS − 364, DOS], this session's date included;
  * replaced and voided claims are excluded by the history view; this claim's own sessions on other dates count
  * too (the view leaves the whole claim out, by claim id, so a replacement never counts the claim it replaces).
  */
@@ -14,63 +14,45 @@ import { emptyHistory, patientKeyOf, type HistoryFamily, type PatientKey, type P
 import type { FindingCause, RuleContext } from '../types.js';
 
 /** What the helpers read from a rule's context (any rule's: options and message ids do not matter here). */
-export type HistoryContext = Pick<RuleContext, 'history' | 'reference'>;
+export type HistoryContext = Pick<RuleContext, 'history' | 'reference' | 'memo'>;
 import { describeRegion, junctionFamilies, sessionRegion, sidesOf } from '../common/spine.js';
-import { RecentMemo } from '../helpers.js';
+import { memoTable } from '../memo.js';
 
 const DAY_MS = 86_400_000;
 
-/** Date arithmetic is asked for the same few dates over and over (every rule, every pass): remembered, by days then date. */
-const shifted = new Map<number, Map<string, IsoDate>>();
-
-/**
- * The last few answers of addDays: a claim's rules shift its date of service by a handful of amounts (−364, −181,
- * −90, −1 …), so most questions are answered here by comparing two values, before the two map look-ups.
- */
-const RECENT_SHIFTS = 8;
-const recentShiftDays: number[] = new Array<number>(RECENT_SHIFTS).fill(Number.NaN); // NaN: an empty slot matches nothing
-const recentShiftDates: string[] = new Array<string>(RECENT_SHIFTS).fill('');
-const recentShifted: string[] = new Array<string>(RECENT_SHIFTS).fill('');
-let nextShiftSlot = 0;
-
+/** `date` shifted by `days` (a YYYY-MM-DD date; anything else as Date would shift it). */
 export function addDays(date: IsoDate, days: number): IsoDate {
-  for (let i = 0; i < RECENT_SHIFTS; i++) {
-    if (recentShiftDays[i] === days && recentShiftDates[i] === date) return recentShifted[i]!;
+  const from = civilDays(date);
+  if (from === from) {
+    const shifted = civilDate(from + days);
+    if (shifted !== undefined) return shifted;
   }
-  const result = shiftedDate(date, days);
-  recentShiftDays[nextShiftSlot] = days;
-  recentShiftDates[nextShiftSlot] = date;
-  recentShifted[nextShiftSlot] = result;
-  nextShiftSlot = (nextShiftSlot + 1) % RECENT_SHIFTS;
-  return result;
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-function shiftedDate(date: IsoDate, days: number): IsoDate {
-  let byDate = shifted.get(days);
-  if (byDate === undefined) {
-    byDate = new Map();
-    shifted.set(days, byDate);
-  }
-  let result = byDate.get(date);
-  if (result === undefined) {
-    result = new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-    if (byDate.size >= 50_000) byDate.clear();
-    byDate.set(date, result);
-  }
-  return result;
+/** The YYYY-MM-DD date of a day count from 1970-01-01 (civil_from_days, H. Hinnant); undefined outside years 0–9999. */
+function civilDate(days: number): IsoDate | undefined {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return undefined;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
-
-/** Date.parse of `<date>T00:00:00Z`, remembered per date (NaN for a date that is not one). */
-const parsedDates = new Map<string, number>();
 
 /**
  * Date.parse(`<date>T00:00:00Z`). A date of the usual shape (YYYY-MM-DD, month 01–12, day 01–31) is counted from its
  * digits: the days of the month's first day (proleptic Gregorian, like Date) plus the day − 1, which rolls a day
- * past the month's end over as Date.parse does (2026-02-30 is 2026-03-02). Anything else is parsed (remembered).
+ * past the month's end over as Date.parse does (2026-02-30 is 2026-03-02). Anything else is parsed.
  */
 function midnightMs(date: string): number {
   const days = civilDays(date);
-  return days === days ? days * DAY_MS : parsedMidnightMs(date);
+  return days === days ? days * DAY_MS : Date.parse(`${date}T00:00:00Z`);
 }
 
 /** Days from 1970-01-01 of a YYYY-MM-DD date with month 01–12 and day 01–31; NaN for any other text. */
@@ -100,44 +82,20 @@ function digitsAt(text: string, at: number, count: number): number {
   return value;
 }
 
-function parsedMidnightMs(date: string): number {
-  let ms = parsedDates.get(date);
-  if (ms === undefined) {
-    ms = Date.parse(`${date}T00:00:00Z`);
-    if (parsedDates.size >= 50_000) parsedDates.clear();
-    parsedDates.set(date, ms);
-  }
-  return ms;
-}
-
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((midnightMs(to) - midnightMs(from)) / DAY_MS);
 }
 
-const validDates = new Map<string, boolean>();
-let lastValidDate: string | undefined;
-
+/** YYYY-MM-DD that Date reads as a date (a date of the usual shape is one: civilDays counts it). */
 export function isIsoDate(date: string): boolean {
-  // skipSession asks about the same session's date for every history rule in a row.
-  if (date === lastValidDate) return true;
-  let valid = validDates.get(date);
-  if (valid === undefined) {
-    valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
-    if (validDates.size >= 50_000) validDates.clear();
-    validDates.set(date, valid);
-  }
-  if (valid) lastValidDate = date;
-  return valid;
+  const days = civilDays(date);
+  return days === days || (/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)));
 }
 
-/** The rolling year rules.md counts in: [DOS − 364, DOS]. */
+/** The rolling year the history rules count in: [DOS − 364, DOS]. */
 export function rollingYear(serviceDate: IsoDate): { readonly from: IsoDate; readonly to: IsoDate } {
-  // Asked by every history rule about the same session in a row: the last answer is kept (read-only).
-  if (lastYear === undefined || lastYear.to !== serviceDate) lastYear = Object.freeze({ from: addDays(serviceDate, -364), to: serviceDate });
-  return lastYear;
+  return { from: addDays(serviceDate, -364), to: serviceDate };
 }
-
-let lastYear: { readonly from: IsoDate; readonly to: IsoDate } | undefined;
 
 /** History rules have nothing to say about a void (8) or a session without a readable date. */
 export function skipSession(encounter: Encounter): boolean {
@@ -190,9 +148,8 @@ export type RegionLines = readonly (readonly [Region, ServiceLine[]])[];
 export function linesByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
   // Most sessions have no line of the family asked for: no junction lookup, nothing grouped.
   if (!hasFamily(encounter, family)) return NO_LINES;
-  // The ⚑ rules ask again when coverage/liability-modifier runs them, and several history rules ask about one
-  // session: grouped once per encounter object and family.
-  const byFamily = linesByRegionMemo.get(encounter, context.reference, newFamilyLines);
+  // Several history rules ask about one session: grouped once per encounter object and family (context.memo).
+  const byFamily = context.memo.get(LINES_BY_REGION, encounter) ?? context.memo.set(LINES_BY_REGION, encounter, {});
   let byRegion = byFamily[family];
   if (byRegion === undefined) {
     byRegion = groupByRegion(encounter, context, family);
@@ -203,11 +160,7 @@ export function linesByRegion(encounter: Encounter, context: HistoryContext, fam
 
 type FamilyLines = { [family in HistoryFamily]?: RegionLines };
 
-const linesByRegionMemo = new RecentMemo<Encounter, FamilyLines>();
-
-function newFamilyLines(): FamilyLines {
-  return {};
-}
+const LINES_BY_REGION = memoTable<Encounter, FamilyLines>('lines by region');
 
 function groupByRegion(encounter: Encounter, context: HistoryContext, family: HistoryFamily): RegionLines {
   const junction = junctionFamilies(encounter, context.reference);
@@ -254,12 +207,10 @@ function claimDateCount(claim: Encounter['claim']): number {
 }
 
 /**
- * Answers about the claim being checked, per history view: the same questions come from several rules, from the ⚑
- * rules run again by coverage/liability-modifier, and from every engine pass over an unchanged claim. The engine
- * checks one claim at a time, so the last few claims are remembered (RecentMemo), not a weak entry per claim.
+ * Answers about the claim being checked: the same questions come from several rules, remembered for the claim
+ * state (context.memo).
  */
 interface ClaimAnswers {
-  history: HistoryContext['history'];
   /**
    * This claim's own sessions (all dates) per family and region. Each list is made at its first answer, as a
    * one-element literal: an empty array grown by push gets room for 17.
@@ -292,15 +243,10 @@ function findAnswer<T>(answers: readonly Answer<T>[] | null, family: HistoryFami
   return undefined;
 }
 
-const answersMemo = new RecentMemo<Encounter['claim'], ClaimAnswers>(4);
+const CLAIM_ANSWERS = memoTable<Encounter['claim'], ClaimAnswers>('history answers');
 
 function answersFor(encounter: Encounter, context: HistoryContext): ClaimAnswers {
-  let answers = answersMemo.find(encounter.claim, context.reference);
-  if (answers === undefined || answers.history !== context.history) {
-    answers = { history: context.history, own: null, sessions: null, prior: null };
-    answersMemo.set(encounter.claim, context.reference, answers);
-  }
-  return answers;
+  return context.memo.get(CLAIM_ANSWERS, encounter.claim) ?? context.memo.set(CLAIM_ANSWERS, encounter.claim, { own: null, sessions: null, prior: null });
 }
 
 /** This claim's sessions (all dates, this one included) with lines of `family` in `region`, dates in [from, to]. */
@@ -483,7 +429,7 @@ function onePerDateInOrder<T extends CountedSession>(sessions: readonly T[]): T[
   return result;
 }
 
-/** The sides a session or line counts toward: unknown counts toward both (rules.md Terms). */
+/** The sides a session or line counts toward: unknown counts toward both (docs/rules/README.md, Terms). */
 export function countedSides(sides: readonly Side[], unknown: boolean): Side[] {
   return unknown || sides.length === 0 ? ['left', 'right'] : [...sides];
 }
@@ -535,7 +481,7 @@ export interface OverLimit {
   region: Region;
   lines: ServiceLine[];
   counted: CountedSession[];
-  /** describeCounted()'s text, once asked (answers are shared by the runs that ask the same question). */
+  /** describeCounted()'s text, once asked. */
   countedText?: string;
 }
 
@@ -546,10 +492,6 @@ type KindOf = (regionLines: ServiceLine[]) => (session: { kx: boolean }) => bool
  * The regions where this session is session number > `limit` of `family` in the rolling year (distinct dates,
  * this one included). `kindOf` narrows the sessions counted from the region's lines (facet: diagnostic KX
  * sessions are counted apart from therapeutic ones).
- *
- * With a history, the answer is remembered for the session: coverage/liability-modifier runs the frequency rules
- * and the engine runs them again on the same session. `limitOf` and `kindOf` are part of what is asked, by
- * identity: pass module functions (a closure made per call is a new question every time). Read-only.
  */
 export function overRollingLimit(
   encounter: Encounter,
@@ -559,38 +501,8 @@ export function overRollingLimit(
   kindOf: KindOf = everyKind,
 ): OverLimit[] {
   if (!hasFamily(encounter, family) || skipSession(encounter)) return NOT_OVER;
-  // Without a history the answer costs less than remembering it.
-  if (noHistory(context)) return computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
-  for (let i = 0; i < OVER_SLOTS; i++) {
-    const answer = overAnswers[i];
-    if (
-      answer !== undefined && answer.encounter === encounter && answer.family === family && answer.limitOf === limitOf &&
-      answer.kindOf === kindOf && answer.history === context.history && answer.reference === context.reference && answer.policy === context.policy
-    ) {
-      return answer.result;
-    }
-  }
-  const result = computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
-  overAnswers[nextOverSlot] = { encounter, family, limitOf, kindOf, history: context.history, reference: context.reference, policy: context.policy, result };
-  nextOverSlot = (nextOverSlot + 1) % OVER_SLOTS;
-  return result;
+  return computeOverRollingLimit(encounter, context, family, limitOf, kindOf);
 }
-
-/** The last answers of overRollingLimit (a claim's sessions ask about a family or two each). */
-interface OverAnswer {
-  encounter: Encounter;
-  family: HistoryFamily;
-  limitOf: LimitOf;
-  kindOf: KindOf;
-  history: HistoryContext['history'];
-  reference: HistoryContext['reference'];
-  policy: RuleContext['policy'];
-  result: OverLimit[];
-}
-
-const OVER_SLOTS = 8;
-const overAnswers: (OverAnswer | undefined)[] = new Array<OverAnswer | undefined>(OVER_SLOTS).fill(undefined);
-let nextOverSlot = 0;
 
 function computeOverRollingLimit(
   encounter: Encounter,

@@ -56,11 +56,12 @@ export default defineRule({
       description:
         'Imaging guidance (77002, 77003, 77012 whatever the modifiers; 76942, 72275) is included in the image-guided spine codes and is not billed with them.',
       source:
-        'CPT descriptors of 62321/62323/64479–64495/64633–64636 (imaging guidance and contrast inclusive); NCCI; domain-rules.md §1.4, §2 (no modifier bypass), §8 SP-002 [S30][S29]',
+        'CPT descriptors of 62321/62323/64479–64495/64633–64636 (imaging guidance and contrast inclusive); NCCI, no modifier bypass [S30][S29]',
       url: 'docs/rules/imaging/bundled.md',
     },
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
+    hasSuggestions: true,
     messages: {
       bundled: 'Unexpected {{code}} with {{procedures}}: imaging guidance is included in the image-guided procedure',
       bundledModifier:

@@ -9,7 +9,7 @@ function isGuided(line: ServiceLine): boolean {
 
 /**
  * Contrast is an inclusive component of the image-guided spine codes per their descriptors, but whether a payer
- * refuses office LOCM is unverified (§1.4): a warning, and the line is removed only under `removeContrast`.
+ * refuses office LOCM is unverified: a warning, and the line is removed only under `removeContrast`.
  */
 export default defineRule({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule({
     phase: 'removals',
     docs: {
       description: 'Contrast (Q9965–Q9967) billed with an image-guided spine code, whose descriptor includes the injection of contrast.',
-      source: 'CPT descriptors of 62321/62323/64479–64484 (contrast inclusive) [S30]; domain-rules.md §1.4 (U-med for office LOCM)',
+      source: 'CPT descriptors of 62321/62323/64479–64484 (contrast inclusive) [S30]',
       url: 'docs/rules/imaging/contrast.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

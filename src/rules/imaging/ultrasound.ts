@@ -10,7 +10,7 @@ export default defineRule({
     phase: 'coverage',
     docs: {
       description: 'Ultrasound-guided facet or transforaminal injections (0213T–0218T, 0228T–0231T) are not covered: the LCDs require fluoroscopy or CT.',
-      source: 'Facet LCD billing article A57826 (ultrasound guidance not covered) [S12]; Category III codes [S29]; domain-rules.md §1.1, §3.3, §7.10',
+      source: 'Facet LCD billing article A57826 (ultrasound guidance not covered) [S12]; Category III codes [S29]',
       url: 'docs/rules/imaging/ultrasound.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

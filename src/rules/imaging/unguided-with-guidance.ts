@@ -21,7 +21,7 @@ export default defineRule<Options>({
     phase: 'recodes',
     docs: {
       description: 'An unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance (77003/77012) is the guided code (62321/62323), imaging included.',
-      source: 'CPT parenthetical for 62320–62323 (do not report 77003/77012 with 62320–62323); domain-rules.md §1.4 (U-high), §7.2',
+      source: 'CPT parenthetical for 62320–62323 (do not report 77003/77012 with 62320–62323)',
       url: 'docs/rules/imaging/unguided-with-guidance.md',
     },
     severity: { medicare: 'error', guide: 'error' },

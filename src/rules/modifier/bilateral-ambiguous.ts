@@ -26,7 +26,7 @@ export default defineRule({
     docs: {
       description: 'A bilateral-eligible primary with units 2 and none of 50, RT, LT: both sides or two levels cannot be told apart',
       source:
-        'domain-rules.md §1.2 (bilateral at one level: one line, 50, 1 unit) [S15][S16] and §1.1 (further levels take the add-on); cms-indicators.md §1 (BILAT SURG = 1: P1–P3)',
+        'Medicare bilateral surgery rules (bilateral at one level: one line, 50, 1 unit; further levels take the add-on) [S15][S16]; MPFS BILAT SURG = 1 [P1–P3]',
       url: 'docs/rules/modifier/bilateral-ambiguous.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

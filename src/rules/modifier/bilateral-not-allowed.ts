@@ -14,8 +14,7 @@ export default defineRule({
     fixable: 'safe',
     docs: {
       description: '50, RT or LT on 62320–62323, whose bilateral indicator is 9 (concept does not apply)',
-      source:
-        'cms-indicators.md §1 (BILAT SURG = 9 for 62320–62323: P1, P2, P3; wins over domain-rules.md §1.2, which said 0); domain-rules.md §1.2 [S13][S2]',
+      source: 'MPFS BILAT SURG = 9 for 62320–62323 [P1–P3] [S13][S2]',
       url: 'docs/rules/modifier/bilateral-not-allowed.md',
     },
     severity: { medicare: 'error', guide: 'error' },

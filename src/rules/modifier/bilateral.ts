@@ -49,7 +49,7 @@ export default defineRule({
       description:
         'A bilateral-eligible code (indicator 1) on an RT line and an LT line of a session: one line with 50 (or the reverse under `bilateral: rt-lt`)',
       source:
-        'domain-rules.md §1.2 (bilateral indicator 1: one line, modifier 50, units per side) [S15][S16][S19]; cms-indicators.md §1 (BILAT SURG = 1 for 64479–64484, 64490–64495, 64633–64636: P1, P2, P3)',
+        'Medicare bilateral surgery rules (indicator 1: one line, modifier 50, units per side) [S15][S16][S19]; MPFS BILAT SURG = 1 for 64479–64484, 64490–64495, 64633–64636 [P1–P3]',
       url: 'docs/rules/modifier/bilateral.md',
     },
     severity: { medicare: 'error', guide: 'error' },

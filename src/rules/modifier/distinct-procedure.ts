@@ -21,7 +21,7 @@ export default defineRule({
       description:
         'A distinct-procedure pair (a spine code with 20610, or RFA with the other region’s facet injection) in one session at different sites, without 59/XS/XE/XP/XU on the second code',
       source:
-        'cms-indicators.md §3 (PTP pairs with modifier indicator 1: 64483/20610, 64493/20610, 62323/20610, 20610/64484 — sources A, C, D); domain-rules.md §2 (59/X{EPSU} on the column-2 code; RFA + facet injection in different regions, U-med); table: src/reference/data/distinct-pairs.ts',
+        'NCCI PTP pairs with modifier indicator 1: 64483/20610, 64493/20610, 62323/20610, 20610/64484 [A][C][D]; NCCI policy (59/X{EPSU} on the column-2 code); table: src/reference/data/distinct-pairs.ts',
       url: 'docs/rules/modifier/distinct-procedure.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

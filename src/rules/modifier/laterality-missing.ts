@@ -15,7 +15,7 @@ export default defineRule({
     docs: {
       description: 'A bilateral-eligible code (indicator 1) with none of 50, RT, LT',
       source:
-        'domain-rules.md §1.2 (indicator 1: 50 when bilateral; RT/LT are PTP-associated anatomic modifiers) [S15][S12] and §3.3 (facet articles instruct 50/RT/LT) [S12]; cms-indicators.md §1 (BILAT SURG = 1: P1–P3)',
+        'Medicare bilateral surgery rules (indicator 1: 50 when bilateral; RT/LT are PTP-associated anatomic modifiers) [S15]; facet billing articles instruct 50/RT/LT [S12]; MPFS BILAT SURG = 1 [P1–P3]',
       url: 'docs/rules/modifier/laterality-missing.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

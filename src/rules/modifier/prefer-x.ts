@@ -21,7 +21,7 @@ export default defineRule({
     docs: {
       description: 'Modifier 59 where XS (separate structure) describes the separation: a different region or joint',
       source:
-        'domain-rules.md §2 (prefer the more specific X modifier: XS separate structure — different spinal region or joint; 59 only when no X modifier fits; NCCI policy, U-high); domain-rules.md §7 item 7',
+        'NCCI policy (prefer the more specific X modifier: XS separate structure — different spinal region or joint; 59 only when no X modifier fits)',
       url: 'docs/rules/modifier/prefer-x.md',
     },
     severity: { medicare: 'info', guide: 'info' },

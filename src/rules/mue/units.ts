@@ -31,7 +31,7 @@ export default defineRule({
       description:
         'Units above the practitioner MUE: per line for adjudication indicator 1, per date of service across the session for 2 and 3',
       source:
-        'cms-indicators.md §2 (practitioner MUE values and adjudication indicators, 2026: sources A, B, C); domain-rules.md §1.3 (MAI 1/2/3 definitions; 50 line counts its units) [S19]',
+        'CMS practitioner MUE values and adjudication indicators, 2026 [A][B][C]; MUE program (MAI 1/2/3; a line with 50 counts its units) [S19]',
       url: 'docs/rules/mue/units.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -21,7 +21,8 @@ export default defineRule({
     phase: 'recodes',
     docs: {
       description: 'A primary spine code billed with more than 1 unit, or on several lines for the same side: the extra levels belong to its add-on codes.',
-      source: 'CPT descriptors ("single level" primary + "each additional level" add-on); practitioner MUE 1 for the primaries (cms-indicators.md); domain-rules.md §1.1, §1.3',
+      source:
+        'CPT descriptors ("single level" primary + "each additional level" add-on); CMS practitioner MUE 1 for the primaries [A]',
       url: 'docs/rules/primary/repeated.md',
     },
     severity: { medicare: 'error', guide: 'error' },
@@ -37,7 +38,7 @@ export default defineRule({
     const primaries = chainPrimaries(encounter.lines, reference);
     if (primaries === null) return;
     // Without 50/RT/LT: 2 units is modifier/bilateral-ambiguous's (both sides or two levels); 3 and more are extra
-    // levels whatever the sides, but which side they are on cannot be told, so no fix (rules.md Terms: Sides).
+    // levels whatever the sides, but which side they are on cannot be told, so no fix (docs/rules/README.md, Terms: Sides).
     for (const line of primaries) {
       if (!line.facts.sideUnknown || line.units <= 2) continue;
       context.report({

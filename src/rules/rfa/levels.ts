@@ -22,7 +22,7 @@ export default defineRule({
     docs: {
       description: 'More facet joints ablated on a side in one session than the coverage limit (64634/64636 units > 1 on a side)',
       source:
-        'domain-rules.md §3.3 (1–2 levels per region per session, joints not nerves) [S5][S7][S12]; §1.1 (64633–64636 per facet joint); rules.md Policy values (RFA joints per side per session)',
+        'Facet LCD L38803 and billing articles (1–2 levels per region per session, joints not nerves; 64633–64636 per facet joint) [S5][S7][S12]',
       url: 'docs/rules/rfa/levels.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

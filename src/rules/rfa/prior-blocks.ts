@@ -16,7 +16,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'An RFA with fewer prior facet sessions in the region than the policy expects before a first RFA, and no earlier RFA there.',
-      source: 'domain-rules.md §3.3 (MBB prerequisite for RFA: two diagnostic MBBs, U-high) [S5]; SP-015; rules.md Policy values (guide: 1)',
+      source: 'Facet LCD L38803 (two diagnostic MBBs before a first RFA) [S5]',
       url: 'docs/rules/rfa/prior-blocks.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

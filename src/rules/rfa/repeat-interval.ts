@@ -14,7 +14,7 @@ export default defineRule({
     phase: 'history',
     docs: {
       description: 'An RFA less than 182 days (6 months) after the previous RFA in the same region on an overlapping side.',
-      source: 'domain-rules.md §3.3 (repeat RFA: not sooner than 6 months, P) [S5]; SP-015; rules.md Policy values (182 days)',
+      source: 'Facet LCD L38803 (repeat RFA not sooner than 6 months) [S5]',
       url: 'docs/rules/rfa/repeat-interval.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

@@ -16,7 +16,7 @@ export default defineRule({
       description:
         'Moderate sedation (99152, 99153, 99156, 99157) or anesthesia for spine injections (01937–01942) in a session with an ESI or facet injection (not RFA)',
       source:
-        'domain-rules.md §3.2 and §3.3 (sedation not reasonable and necessary for ESI and facet injections; RFA excepted at CGS) [S3][S4][S32]; cms-indicators.md §3 (no PTP edit between 99152 and these codes: the rule rests on the LCDs alone)',
+        'ESI and facet LCDs (sedation not reasonable and necessary for ESI and facet injections; RFA excepted at CGS) [S3][S4][S32]; no NCCI PTP edit between 99152 and these codes [A]',
       url: 'docs/rules/sedation/with-injection.md',
     },
     severity: { medicare: 'warning', guide: 'off' },

@@ -4,7 +4,7 @@ import { defineRule, type RuleContext } from '../types.js';
 import { describeLine, sidesOf } from '../common/spine.js';
 import { priorLinesOn, skipSession } from '../history/shared.js';
 
-/** Bilateral surgery indicator 1: RT + LT of one code belong on one line with 50 (cms-indicators.md). */
+/** Bilateral surgery indicator 1: RT + LT of one code belong on one line with 50 (docs/rules/modifier/bilateral.md). */
 const BILATERAL_ELIGIBLE = 1;
 
 function describePrior(prior: PriorLine): string {
@@ -30,7 +30,8 @@ export default defineRule({
     docs: {
       description:
         'The same patient, date and rendering provider billed across several claims where the session rules would judge the lines differently together (add-on and primary apart; RT and LT apart).',
-      source: 'rules.md Terms (Session: the lines of one claim with the same date and rendering provider); domain-rules.md §1.1 (add-on with its primary), §1.2 (bilateral: one line, 50) [S15][S16]',
+      source:
+        'CPT add-on rules (an add-on with its primary, in one session); Medicare bilateral surgery rules (one line, 50) [S15][S16]',
       url: 'docs/rules/session/split.md',
     },
     severity: { medicare: 'warning', guide: 'warning' },

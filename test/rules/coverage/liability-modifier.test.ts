@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { medicare } from '../../../src/policy/profiles.js';
+import { defaultReference } from '../../../src/reference/index.js';
 import rule from '../../../src/rules/coverage/liability-modifier.js';
-import { coverageLimitRules } from '../../../src/rules/coverage/limit-rules.js';
+import { runRules } from '../../../src/rules/engine.js';
 import { rules } from '../../../src/rules/index.js';
+import { emptyHistory } from '../../../src/history/view.js';
+import { historyOf, priorSessions } from '../../history/history-of.js';
+import { claimOf, type ClaimSpec } from '../../support/claim-builder.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M5416', 'M47812'];
+/** Five transforaminal ESI sessions in one claim: frequency/esi flags the fifth even without a history index. */
+const fiveSessions: ClaimSpec = {
+  dx: ['M5416'],
+  lines: ['64483-RT dos:2026-01-05', '64483-RT dos:2026-03-02', '64483-RT dos:2026-05-04', '64483-RT dos:2026-07-06', '64483-RT dos:2026-09-07'],
+};
+const esiHistory = historyOf(priorSessions('a.837', '64483-RT', ['2025-10-02', '2026-01-05', '2026-04-01', '2026-07-01']));
 const msg = (line: string, ruleIds: string) =>
   `Unexpected ${line} without GA, GZ or GX while ${ruleIds} flags it beyond coverage, expected a liability modifier (GA with an ABN on file, GZ without)`;
 
@@ -25,6 +36,11 @@ ruleTester.run(rule, {
       profiles: ['medicare'],
       policy: { limits: { facetLevelsPerSession: 3 } },
       claim: { dx, lines: ['64493-50', '64494-50', '64495-50'] },
+    },
+    {
+      name: 'without a history index the history ⚑ rules’ findings do not count',
+      profiles: ['medicare'],
+      claim: fiveSessions,
     },
   ],
   invalid: [
@@ -63,21 +79,46 @@ ruleTester.run(rule, {
       claim: { dx, lines: ['64493-50', '64494-50', '64495-50-KX-XS-59'] },
       errors: [{ messageId: 'missingLiability', line: 3, message: msg('64495-50-KX-XS-59', 'facet/levels') }],
     },
+    {
+      name: 'a history ⚑ rule with a history index (frequency/esi)',
+      history: esiHistory,
+      claim: { dx: ['M5416'], lines: ['64483-RT'] },
+      errors: [{ messageId: 'missingLiability', line: 1, message: msg('64483-RT', 'frequency/esi') }],
+    },
+    {
+      name: 'a line two ⚑ rules flag: one finding naming both, in catalogue order',
+      history: esiHistory,
+      claim: { dx: ['M5416'], lines: ['64483-RT', '64483-LT', '64484-RT x2'] },
+      errors: [
+        { messageId: 'missingLiability', line: 1, message: msg('64483-RT', 'frequency/esi') },
+        { messageId: 'missingLiability', line: 2, message: msg('64483-LT', 'frequency/esi') },
+        { messageId: 'missingLiability', line: 3, message: msg('64484-RT', 'esi/transforaminal-levels, frequency/esi') },
+      ],
+    },
   ],
 });
 
 describe('the ⚑ rules coverage/liability-modifier reads', () => {
-  it('holds every coverage-limit rule of the catalogue, and only those', () => {
-    const listed = coverageLimitRules.map((r) => r.meta.id);
-    const flagged = rules.filter((r) => r.meta.coverageLimit === true).map((r) => r.meta.id);
-    expect(flagged.filter((id) => !listed.includes(id))).toEqual([]);
-    expect(coverageLimitRules.filter((r) => r.meta.coverageLimit !== true).map((r) => r.meta.id)).toEqual([]);
-    expect(new Set(listed).size).toBe(listed.length);
+  it('is a post-phase rule consuming the findings of the rules with meta.coverageLimit', () => {
+    expect(rule.meta.consumes).toBe('coverageLimit');
+    expect(rules.filter((r) => r.meta.coverageLimit === true).map((r) => r.meta.id)).toEqual([
+      'esi/unguided',
+      'imaging/ultrasound',
+      'esi/multiple-regions',
+      'esi/transforaminal-levels',
+      'facet/levels',
+      'rfa/levels',
+      'sedation/with-injection',
+      'frequency/esi',
+      'frequency/facet',
+      'frequency/rfa',
+      'rfa/repeat-interval',
+    ]);
   });
 
-  it('includes the history ⚑ rules of rules.md', () => {
-    expect(coverageLimitRules.map((r) => r.meta.id)).toEqual(
-      expect.arrayContaining(['frequency/esi', 'frequency/facet', 'frequency/rfa', 'rfa/repeat-interval']),
-    );
+  it('the history ⚑ rule does flag the claim of the no-history valid case (so that case proves the exclusion)', () => {
+    const result = runRules(claimOf(fiveSessions), { rules, policy: medicare, reference: defaultReference, history: emptyHistory, asOf: '2026-11-27', fix: false });
+    expect(result.findings.filter((f) => f.ruleId === 'frequency/esi').map((f) => f.location.lineNumber)).toEqual([5]);
+    expect(result.findings.filter((f) => f.ruleId === rule.meta.id)).toEqual([]);
   });
 });

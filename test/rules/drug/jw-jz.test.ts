@@ -21,7 +21,7 @@ ruleTester.run(rule, {
       name: 'Medicare Advantage: a warning; commercial: off (no finding)',
       profiles: ['medicare-advantage', 'commercial'],
       claim: { dx, lines: ['64483-RT', 'J3304 x40'] },
-      errors: [{ messageId: 'missing', line: 2, severity: 'warning' }],
+      errors: [{ messageId: 'missing', line: 2, severity: 'warning', suggestions: ['J3304 ×40 → J3304-JZ ×40'] }],
     },
     {
       name: 'a single-dose drug without JW or JZ: held, JZ suggested',
@@ -32,6 +32,7 @@ ruleTester.run(rule, {
           line: 2,
           message:
             'Add JZ to J3304 if none of it was discarded, or bill the discarded amount on a J3304-JW line: J3304 comes in a single-dose container, and Medicare Part B requires JW or JZ on it',
+          suggestions: ['J3304 ×40 → J3304-JZ ×40'],
         },
       ],
     },
@@ -39,7 +40,7 @@ ruleTester.run(rule, {
       name: 'an NDC the policy names single-dose (hyphenated on the claim)',
       policy,
       claim: { dx, lines: ['64483-RT', 'J1010 x40 ndc:99999-0001-11'] },
-      errors: [{ messageId: 'missing', line: 2, data: { code: 'J1010', drug: `NDC ${SDV} (J1010)` } }],
+      errors: [{ messageId: 'missing', line: 2, data: { code: 'J1010', drug: `NDC ${SDV} (J1010)` }, suggestions: ['J1010 ×40 → J1010-JZ ×40'] }],
     },
     {
       name: 'JW and JZ on one line',

@@ -1,5 +1,5 @@
 /**
- * The history helpers' fast paths (performance pass): each must answer what the plain version answered.
+ * The history helpers' fast paths: each must answer what the plain version answered.
  * onePerDate walks date-ordered lists instead of grouping; sessionsIn merges the history's date-ordered sessions
  * with the claim's own instead of sorting; describeSessions and causesOf build their text and list in one loop.
  */
@@ -10,7 +10,8 @@ import { sessionsOf } from '../../../src/encounter/sessions.js';
 import type { HistoryView, PriorSession } from '../../../src/history/view.js';
 import { defaultReference } from '../../../src/reference/index.js';
 import { isJCode } from '../../../src/rules/common/drugs.js';
-import { addDays, causesOf, daysBetween, describeCounted, describeSessions, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { addDays, causesOf, daysBetween, describeCounted, describeSessions, isIsoDate, onePerDate, overRollingLimit, sessionsIn, type CountedSession } from '../../../src/rules/history/shared.js';
+import { ClaimMemo } from '../../../src/rules/memo.js';
 import { medicare } from '../../../src/policy/profiles.js';
 import { claimOf } from '../../support/claim-builder.js';
 
@@ -85,7 +86,7 @@ describe('sessionsIn', () => {
       { file: 'p.837', claimId: 'P3', serviceDate: '2026-06-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
     ];
     const history = historyWith(prior);
-    const context = { history, reference: defaultReference };
+    const context = { history, reference: defaultReference, memo: new ClaimMemo() };
     const encounter = sessionsOf(claim)[1]!;
     const answer = sessionsIn(encounter, context, 'esi', 'lumbar-sacral', '2025-05-02', '2026-12-31');
     expect(answer.map((s) => `${s.serviceDate} ${s.claimId} ${s.own === true ? 'own' : 'prior'}`)).toEqual([
@@ -107,7 +108,7 @@ describe('sessionsIn', () => {
       { file: 'p.837', claimId: 'P3', serviceDate: '2026-06-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
       { file: 'p.837', claimId: 'P2', serviceDate: '2026-03-01', family: 'esi', region: 'lumbar-sacral', codes: ['62323'], sides: [], kx: false },
     ];
-    const context = { history: historyWith(prior), reference: defaultReference };
+    const context = { history: historyWith(prior), reference: defaultReference, memo: new ClaimMemo() };
     const answer = sessionsIn(sessionsOf(claim)[0]!, context, 'esi', 'lumbar-sacral', '2025-03-02', '2026-12-31');
     expect(answer.map((s) => `${s.serviceDate} ${s.claimId}`)).toEqual(['2026-03-01 P2', '2026-03-01 CLM1', '2026-06-01 P3']);
   });
@@ -120,18 +121,49 @@ describe('overRollingLimit', () => {
   const history: HistoryView = { available: true, sessions: () => prior, linesOn: () => [], linesBetween: () => [] };
   const limitOf = (_lines: unknown, context: { policy: typeof medicare }) => context.policy.limits.esiSessionsPerYear;
 
-  it('answers the same question about a session once, and a question with another policy anew', () => {
+  it('counts the sessions of the rolling year against the policy limit', () => {
     const claim = normalizeClaim(claimOf({ dx: ['M5416'], lines: ['62323'] }), defaultReference);
     const encounter = sessionsOf(claim)[0]!;
-    const context = { history, reference: defaultReference, policy: medicare };
+    const context = { history, reference: defaultReference, policy: medicare, memo: new ClaimMemo() };
     const first = overRollingLimit(encounter, context, 'esi', limitOf);
     expect(first.map((over) => [over.region, over.counted.length])).toEqual([['lumbar-sacral', 6]]);
     expect(describeCounted(first[0]!)).toBe(
       'p.837 claim P0 on 2025-12-01; p.837 claim P1 on 2026-01-05; p.837 claim P2 on 2026-02-10; p.837 claim P3 on 2026-03-15; and 2 more',
     );
-    expect(overRollingLimit(encounter, context, 'esi', limitOf)).toBe(first);
     const stricter = { ...medicare, limits: { ...medicare.limits, esiSessionsPerYear: 10 } };
     expect(overRollingLimit(encounter, { ...context, policy: stricter }, 'esi', limitOf)).toEqual([]);
+  });
+});
+
+describe('date arithmetic', () => {
+  const dates = fc
+    .record({ year: fc.integer({ min: 0, max: 9999 }), month: fc.integer({ min: 0, max: 13 }), day: fc.integer({ min: 0, max: 32 }) })
+    .map(({ year, month, day }) => `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  const byDate = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+  it('addDays and daysBetween answer what Date answers', () => {
+    fc.assert(
+      fc.property(dates, fc.integer({ min: -800, max: 800 }), (date, days) => {
+        if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return;
+        const shifted = byDate(date, days);
+        if (!/^\d{4}-/.test(shifted)) return;
+        expect(addDays(date, days)).toBe(shifted);
+        expect(daysBetween(date, shifted)).toBe(days);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(addDays('2026-02-30', 1)).toBe('2026-03-03');
+    expect(addDays('2026-03-01', -364)).toBe('2025-03-02');
+  });
+
+  it('isIsoDate answers what the pattern and Date.parse answer', () => {
+    const other = fc.constantFrom('', '2026-1-05', '2026-01-05T00:00', 'x026-01-05', '20260105', '2026-01-5 ');
+    fc.assert(
+      fc.property(fc.oneof(dates, other), (date) => {
+        expect(isIsoDate(date)).toBe(/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -44,6 +44,7 @@ ruleTester.run(rule, {
           messageId: 'otherProcedure',
           line: 3,
           message: 'Remove 77002 if it guided 64483 (included there), or mark it XS if it guided 20610 (documented): which procedure it guided cannot be told from the claim',
+          suggestions: ['77002 → (removed)', '77002 → 77002-XS'],
         },
       ],
     },

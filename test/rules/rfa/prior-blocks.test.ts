@@ -56,8 +56,7 @@ ruleTester.run(rule, {
 describe('rfa/prior-blocks after other history rules read the rolling year', () => {
   it('still finds an RFA older than a year (the view widens what it loaded)', () => {
     const history = historyOf({ 'old.837': [{ dos: '2024-03-01', lines: ['64635-RT'] }] });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const run = (rules: RuleModule<any, any>[]) =>
+    const run = (rules: RuleModule<unknown>[]) =>
       runRules(claimOf({ dx: ['M47816'], lines: ['64635-RT'] }), { rules, policy: profiles.medicare, reference: defaultReference, history, asOf: '2026-11-27', fix: false });
     expect(run([frequencyRfa, rule]).findings).toEqual([]);
     expect(run([rule]).findings).toEqual([]);

@@ -1,9 +1,9 @@
 /**
- * The contract between the format adapters (x12/, csv/) and the pipeline: a reader yields claims one at a
- * time (memory holds one claim per file, never the file); a writer takes each claim back — unchanged claims
- * are written exactly as read, changed ones re-serialized — and produces a complete, valid file.
+ * The formats layer: the contract between the format adapters (x12/, csv/) and the pipeline. A reader yields
+ * claims one at a time (memory holds one claim per file, never the file); a writer takes each claim back —
+ * unchanged claims are written exactly as read, changed ones re-serialized — and produces a complete, valid
+ * file. It lives here, below both, so that the adapters import nothing from pipeline/.
  */
-import type { Writable } from 'node:stream';
 import type { Claim, InputFormat, SourceLocation } from '../encounter/model.js';
 
 /** A claim as read, plus the format-specific data its writer needs (raw segments, raw rows). Opaque to rules. */
@@ -57,5 +57,3 @@ export interface ClaimWriter {
   /** Write the trailers, end the stream, and resolve once it is flushed. */
   close(): Promise<{ claims: number }>;
 }
-
-export type WriterFactory = (out: Writable) => ClaimWriter;
