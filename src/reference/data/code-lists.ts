@@ -102,7 +102,9 @@ export const CODE_LISTS: readonly CodeList[] = [
   {
     name: 'liability-modifiers',
     description: 'Beneficiary liability modifiers for LCD coverage limits (`coverage/liability-modifier`)',
-    members: members(['GA', 'GZ', 'GX'], [{ key: 'CMS ABN modifiers', note: 'unverified' }]),
+    members: members(['GA', 'GZ'], [
+      { key: 'Medicare Claims Processing Manual ch. 30 §40.3.6', note: 'GA, GZ: not reasonable and necessary (an LCD limit); GX is for a voluntary ABN on a statutorily excluded service and does not state liability for an LCD limit' },
+    ]),
   },
   {
     name: 'discarded-drug-modifiers',
