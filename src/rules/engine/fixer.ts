@@ -325,8 +325,10 @@ function changeText(before: Claim, after: Claim, fix: Fix, ownKey: string | unde
     if (change.op === 'remove-diagnosis') dx = pointers = true;
     else if (change.op === 'set-diagnosis') dx = true;
     else if (change.op === 'set-total') total = true;
-    else if (change.op === 'add-line') keys.push(change.from);
-    else {
+    else if (change.op === 'add-line') {
+      keys.push(change.from);
+      if (change.value.chargeCents !== undefined) charge = true;
+    } else {
       keys.push(change.line);
       if (change.op === 'set-pointers') pointers = true;
       if (change.op === 'set-charge') charge = true;
