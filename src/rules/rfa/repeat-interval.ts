@@ -22,7 +22,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooSoon:
-        'Unexpected {{line}} on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} {{sides}}, expected at least {{min}} days between RFAs (coverage limit)',
+        'Bill {{line}} as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: RFA on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} {{sides}} (needs ≥ {{min}} days)',
     },
   },
   // Precondition for the engine: RFA lines only.

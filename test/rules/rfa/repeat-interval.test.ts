@@ -24,7 +24,7 @@ ruleTester.run(rule, {
           messageId: 'tooSoon',
           line: 1,
           message:
-            'Unexpected 64635-RT on 2026-10-01, 181 days after the lumbar/sacral RFA of e.837 claim e-1 on 2026-04-03 on the right, expected at least 182 days between RFAs (coverage limit)',
+            'Bill 64635-RT as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: RFA on 2026-10-01, 181 days after the lumbar/sacral RFA of e.837 claim e-1 on 2026-04-03 on the right (needs ≥ 182 days)',
         },
       ],
     },
