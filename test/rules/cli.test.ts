@@ -28,7 +28,7 @@ describe('spinescrub rules', () => {
     expect(lines.find((l) => l.startsWith('esi/unguided ⚑'))).toMatch(/^esi\/unguided ⚑ +warning +warning +warning +off +— +ESI LCD L39240/);
     expect(lines.find((l) => l.startsWith('coverage/liability-modifier '))).toMatch(/^coverage\/liability-modifier +error +off +off +off +safe /);
     expect(lines.find((l) => l.startsWith('facet/kx '))).toMatch(/^facet\/kx +warning +warning +off +warning +— /);
-    expect(lines.find((l) => l.startsWith('primary/repeated '))).toMatch(/^primary\/repeated +error +error +error +error +safe +CPT descriptors/);
+    expect(lines.find((l) => l.startsWith('primary/repeated '))).toMatch(/^primary\/repeated +error +error +error +error +— +CPT descriptors/);
     expect(out).toContain(`\n${rules.length} rules; ⚑ coverage limit;`);
     for (const rule of rules) expect(out).toContain(`\n${rule.meta.id}`);
   });
@@ -86,8 +86,8 @@ describe('spinescrub explain', () => {
   it('prints description, severities, fix, source and the example of the doc page', async () => {
     expect(await runCli(['explain', 'imaging/unguided-with-guidance'])).toBe(0);
     expect(out).toContain('imaging/unguided-with-guidance\n\nAn unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance');
-    expect(out).toContain('severity  medicare: error   medicare-advantage: error   commercial: error   guide: error\nfix       applied by the engine\nsource    CPT parenthetical for 62320–62323');
-    expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error: Unexpected 62322 (without imaging guidance) with 77003');
+    expect(out).toContain('severity  medicare: error   medicare-advantage: error   commercial: error   guide: error\nfix       suggested for review (holds the claim)\nsource    CPT parenthetical for 62320–62323');
+    expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error (held): Recode 62322 to 62323 and remove 77003 if imaging guided the injection');
     expect(out).not.toContain('```');
   });
 
