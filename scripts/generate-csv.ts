@@ -35,7 +35,8 @@ function random(seed: number): () => number {
 
 const LAST = ['TESTPATIENT', 'SYNTHETIC', 'SAMPLEONE', 'EXAMPLAR', 'FIXTURE', 'DUMMYROW'];
 const FIRST = ['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA', 'ECHO', 'FOXTROT', 'GOLF', 'HOTEL'];
-const PAYERS: [string, string][] = [['P0001', 'SYNTH MEDICARE'], ['P0002', 'SYNTH COMMERCIAL'], ['P0003', 'SYNTH ADVANTAGE']];
+/** [payer id, name, claim filing indicator (SBR09)]. */
+const PAYERS: [string, string, string][] = [['P0001', 'SYNTH MEDICARE', 'MB'], ['P0002', 'SYNTH COMMERCIAL', 'CI'], ['P0003', 'SYNTH ADVANTAGE', '16']];
 const DX = ['M5416', 'M5417', 'M5116', 'M5126', 'M47816', 'M47817', 'M4802', 'M48061', 'M5412', 'M50122', 'M4726', 'G8929', 'M545'];
 
 /** Sessions as line templates: [code, modifiers, units, charge cents, ndc?]. */
@@ -57,7 +58,7 @@ function pad(value: number, width: number): string {
 function claimRows(index: number, next: () => number, seed: number): string[][] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const patient = Math.floor(next() * 50_000);
-  const [payerId, payerName] = pick(PAYERS);
+  const [payerId, payerName, filingIndicator] = pick(PAYERS);
   const replacement = next() < 0.05;
   const dos = `2026-${pad(1 + Math.floor(next() * 10), 2)}-${pad(1 + Math.floor(next() * 28), 2)}`;
   const dob = `19${pad(30 + (patient % 60), 2)}-${pad(1 + (patient % 12), 2)}-${pad(1 + (patient % 28), 2)}`;
@@ -70,6 +71,7 @@ function claimRows(index: number, next: () => number, seed: number): string[][] 
     replacement ? `ICN${pad(index, 10)}` : '',
     payerId,
     payerName,
+    filingIndicator,
     `SYN${pad(patient, 7)}`,
     LAST[patient % LAST.length]!,
     FIRST[patient % FIRST.length]!,

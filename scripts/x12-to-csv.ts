@@ -38,6 +38,7 @@ function rowOf(claim: Claim, line: ServiceLine): Row {
     payer_claim_number: claim.payerClaimNumber ?? '',
     payer_id: claim.payerId ?? '',
     payer_name: claim.payerName ?? '',
+    claim_filing_indicator: claim.claimFilingIndicator ?? '',
     member_id: claim.patient.memberId ?? claim.subscriber.memberId ?? '',
     patient_last: claim.patient.lastName ?? '',
     patient_first: claim.patient.firstName ?? '',

@@ -72,7 +72,7 @@ describe('error classes', () => {
       type: 'ConfigError',
       name: 'ConfigError',
       code: 'CFG_POLICY_NOT_FOUND',
-      message: `CFG_POLICY_NOT_FOUND: ${missing}: no such file (or profile name: medicare, guide)`,
+      message: `CFG_POLICY_NOT_FOUND: ${missing}: no such file (or profile name: medicare, medicare-advantage, commercial, guide)`,
     });
     const error = new ConfigError('CFG_UNKNOWN_RULE', "unknown rule id 'x/y'", 'p.json', '/severities/x~1y');
     expect([error.message, error.file, error.path]).toEqual(["CFG_UNKNOWN_RULE: p.json at /severities/x~1y: unknown rule id 'x/y'", 'p.json', '/severities/x~1y']);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { READ_PROBLEM_RULE_ID } from '../rules/ids.js';
 import { ruleById, rules } from '../rules/index.js';
+import { profiles, PROFILE_NAMES } from '../policy/profiles.js';
 
 /** docs/ beside src/ (and dist/): two levels up from src/cli or dist/cli. */
 const docsRoot = new URL('../../docs/rules/', import.meta.url);
@@ -38,7 +39,7 @@ export function explainText(id: string): string | undefined {
     '',
     meta.docs.description,
     '',
-    `severity  medicare: ${meta.severity.medicare}   guide: ${meta.severity.guide}`,
+    `severity  ${PROFILE_NAMES.map((name) => `${name}: ${profiles[name].severities[meta.id] ?? meta.severity[profiles[name].ruleDefaults]}`).join('   ')}`,
     `fix       ${meta.fixable === 'safe' ? 'applied by the engine' : meta.hasSuggestions ? 'suggested for review (holds the claim)' : 'none (reported only)'}`,
     `source    ${meta.docs.source}`,
   ];

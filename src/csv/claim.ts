@@ -260,6 +260,7 @@ export function buildClaim(rows: readonly ParsedRow[], context: RowContext): Cla
     renderingNpi: claimRendering,
     payerId: optional(first, 'payer_id'),
     payerName: optional(first, 'payer_name'),
+    claimFilingIndicator: optional(first, 'claim_filing_indicator'),
     subscriber,
     patient,
     diagnoses,
@@ -298,6 +299,7 @@ export function fieldValue(field: CsvField, claim: Claim, line: ServiceLine, map
     case 'payer_claim_number': return claim.payerClaimNumber ?? '';
     case 'payer_id': return claim.payerId ?? '';
     case 'payer_name': return claim.payerName ?? '';
+    case 'claim_filing_indicator': return claim.claimFilingIndicator ?? '';
     case 'member_id': return claim.patient.memberId ?? claim.subscriber.memberId ?? '';
     case 'patient_last': return claim.patient.lastName ?? '';
     case 'patient_first': return claim.patient.firstName ?? '';

@@ -6,7 +6,7 @@ import type { DateFormat } from './values.js';
 
 /** The default column set (the sample exports' header), in its documented order. */
 export const DEFAULT_FIELDS = [
-  'claim_id', 'frequency_code', 'payer_claim_number', 'payer_id', 'payer_name', 'member_id', 'patient_last',
+  'claim_id', 'frequency_code', 'payer_claim_number', 'payer_id', 'payer_name', 'claim_filing_indicator', 'member_id', 'patient_last',
   'patient_first', 'patient_dob', 'patient_sex', 'billing_npi', 'rendering_npi', 'pos', 'dx_codes', 'line_no',
   'dos', 'cpt', 'modifiers', 'units', 'charge', 'dx_pointers', 'ndc', 'ndc_qty', 'ndc_unit', 'dose_mg',
 ] as const;
@@ -28,7 +28,7 @@ export const ALL_FIELDS: readonly CsvField[] = [...DEFAULT_FIELDS, ...EXTRA_FIEL
 
 /** Fields that are the claim's, repeated on every row (a different value on a later row is a conflict). */
 export const CLAIM_FIELDS: ReadonlySet<CsvField> = new Set<CsvField>([
-  'frequency_code', 'payer_claim_number', 'payer_id', 'payer_name', 'member_id', 'patient_last', 'patient_first',
+  'frequency_code', 'payer_claim_number', 'payer_id', 'payer_name', 'claim_filing_indicator', 'member_id', 'patient_last', 'patient_first',
   'patient_dob', 'patient_sex', 'billing_npi', 'dx_codes', 'total_charge', 'subscriber_last', 'subscriber_first',
   'subscriber_dob', 'subscriber_sex', 'dx1', 'dx2', 'dx3', 'dx4', 'dx5', 'dx6', 'dx7', 'dx8', 'dx9', 'dx10',
   'dx11', 'dx12',

@@ -156,6 +156,11 @@ export interface Claim {
   renderingNpi?: string;
   payerId?: string;
   payerName?: string;
+  /**
+   * SBR09 claim filing indicator of the 2000B subscriber loop (CSV `claim_filing_indicator`): MB Medicare Part B,
+   * 16 Medicare Advantage, CI commercial … as read; the policy turns it into the claim's payer class.
+   */
+  claimFilingIndicator?: string;
   subscriber: Person;
   /** The patient: the 2000C patient when present, otherwise the subscriber. */
   patient: Person;

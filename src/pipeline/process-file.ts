@@ -209,7 +209,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
         if (!result.changed) throw error;
         // The corrected claim cannot be written (a value the format cannot carry): it goes to held as it was read,
         // its fixes not applied, with the reason.
-        result = { claim: read.claim, changed: false, findings: result.findings, applied: [], fate: 'held' };
+        result = { claim: read.claim, changed: false, findings: result.findings, applied: [], fate: 'held', ...(result.judgedBy ? { judgedBy: result.judgedBy } : {}) };
         claimProblems = [
           ...claimProblems,
           { code: 'RUN_WRITE_REFUSED', message: `the corrected claim could not be written (${(error as Error).message}): held as read`, location: read.claim.source, source: 'writer' },

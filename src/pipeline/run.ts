@@ -371,7 +371,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       staging,
       formats: formatParts(formatOptions),
       check: (claim: Claim, view: HistoryView, noFix?: boolean) => {
-        const policy = policies.policyFor(claim.payerId);
+        const policy = policies.policyFor(claim.payerId, claim.claimFilingIndicator);
         let prepared = preparedRules.get(policy);
         if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
         const checked = checkClaim(claim, {
@@ -386,6 +386,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         });
         lastChecked = checked.result.claim;
         lastNormalized = checked.normalized;
+        checked.result.judgedBy = { payerClass: policies.payerClassOf(claim.payerId, claim.claimFilingIndicator) ?? null, profile: policy.profile };
         return checked.result;
       },
       normalize: (claim: Claim) => (claim === lastChecked && lastNormalized ? lastNormalized : normalizeClaim(claim, reference)),
@@ -483,9 +484,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       files,
       unreadable: unreadableList,
       rules: aggregate.rules(),
+      judgedBy: aggregate.judgedBy(),
       policy: {
         ...policies.default,
         ...(policies.payers.length > 0 ? { payers: Object.fromEntries(policies.payers.map((payer) => [payer, policies.policyFor(payer)])) } : {}),
+        payerClasses: policies.classes,
         origin: policies.origin,
       },
       reference: reference.versions(),

@@ -1,4 +1,5 @@
-export { medicare, guide, profiles, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+export { medicare, medicareAdvantage, commercial, guide, profiles, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+export { PAYER_CLASSES, payerClassOf } from './payer-classes.js';
 export { ConfigError, type ConfigErrorCode } from './errors.js';
 export {
   loadPolicy,
@@ -7,6 +8,7 @@ export {
   singlePolicy,
   type LoadPolicyOptions,
   type PolicyFile,
+  type PayerOverrides,
   type PolicyOverrides,
   type PolicySet,
 } from './load.js';

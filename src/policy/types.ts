@@ -1,9 +1,11 @@
 /**
  * A policy profile: the limits, severities and billing styles a payer applies.
- * Profiles `medicare` (default) and `guide` are data in profiles.ts; a custom JSON file
- * (schemas/policy.schema.json) overrides a profile, optionally per payer id.
+ * Profiles `medicare` (default), `medicare-advantage`, `commercial` and `guide` are data in profiles.ts; a custom
+ * JSON file (schemas/policy.schema.json) overrides a profile, maps payer classes to profiles, and overrides further
+ * per payer id.
  */
 import type { SeveritySetting } from '../rules/types.js';
+import type { ProfileName } from './profiles.js';
 
 export interface PolicyLimits {
   /** Facet levels per region per session (medicare 2, guide 3). */
@@ -25,8 +27,10 @@ export interface PolicyLimits {
 export interface ResolvedPolicy {
   /** Profile name (`medicare`, `guide`) or the custom policy's name. */
   name: string;
-  /** The built-in profile the policy starts from: decides each rule's default severity. */
-  profile: 'medicare' | 'guide';
+  /** The built-in profile the policy starts from (the one each finding names as having judged the claim). */
+  profile: ProfileName;
+  /** The column of rule metas' default severities (`meta.severity`) the profile starts from; `severities` override it. */
+  ruleDefaults: 'medicare' | 'guide';
   limits: PolicyLimits;
   /** Per-rule severity overrides (`off` disables the rule). */
   severities: Record<string, SeveritySetting>;

@@ -78,6 +78,13 @@ export interface DiagnosisInfo {
   support: DiagnosisSupport;
   /** Excludes1 group, for `dx/excludes1-radiculopathy` ('radiculopathy-nos' for M54.1x; 'combination' for M50.1x/M51.1x/M47.2x). */
   excludesGroup?: 'radiculopathy-nos' | 'combination';
+  /** The site character says "site unspecified" (M54.10, M47.20 …): the code names no region at all. */
+  siteUnspecified?: boolean;
+  /**
+   * Codes (without the decimal point) this one contradicts on the same claim: spondylosis with radiculopathy
+   * (M47.2x) and without (M47.81x) of the same site (`dx/excludes1-radiculopathy`).
+   */
+  contradicts?: string[];
   effective: Effective;
   sources: SourceRef[];
 }
@@ -99,6 +106,11 @@ export interface DrugInfo {
   miscodedAs?: string;
   /** J3304: labeled for the knee only. */
   offLabelForSpine?: boolean;
+  /**
+   * The containers the code's drug comes in, for the JW/JZ discarded-drug modifiers (`drug/jw-jz`):
+   * `single-dose` or `multiple-dose` for every NDC of the code; `by-ndc` when both exist (the NDC's label decides).
+   */
+  container?: 'single-dose' | 'multiple-dose' | 'by-ndc';
   effective: Effective;
   sources: SourceRef[];
 }
@@ -163,6 +175,8 @@ export interface DiagnosisHeader {
 
 export type CodeListName =
   | 'imaging-bundled'
+  | 'imaging-guidance-included'
+  | 'imaging-guidance-any-site'
   | 'imaging-fluoro-ct'
   | 'contrast'
   | 'ultrasound-guided'
@@ -174,4 +188,6 @@ export type CodeListName =
   | 'distinct-modifiers'
   | 'ncci-modifiers'
   | 'anatomic-modifiers'
-  | 'liability-modifiers';
+  | 'liability-modifiers'
+  | 'discarded-drug-modifiers'
+  | 'discarded-drug-required';

@@ -4,7 +4,7 @@
  * which file finished first. The held claims themselves are spilled (held.ts), not kept here.
  */
 import type { FindingAction } from '../rules/types.js';
-import type { ClaimOutcome, ExceptionRow, RuleCount } from './types.js';
+import type { ClaimOutcome, ExceptionRow, JudgedByCount, RuleCount } from './types.js';
 
 /** Held claims of one payer (the payer id, else its name, else `unknown`). */
 export interface PayerCount {
@@ -44,6 +44,8 @@ export class ReportAggregate {
   readonly byRule = new Map<string, RuleCount>();
   readonly byProvider = new Map<string, ProviderCount>();
   readonly byPayer = new Map<string, PayerCount>();
+  /** Claims per (profile, payer class) that judged them. */
+  readonly byJudge = new Map<string, JudgedByCount>();
 
   constructor() {
     this.chargeCents = 0;
@@ -56,6 +58,9 @@ export class ReportAggregate {
     this.correctedLines += correctedLines;
     this.findings += rows.length;
     this.chargeCents += outcome.chargeCents;
+    const judge = this.judge(outcome.profile, outcome.payerClass);
+    judge.claims += 1;
+    judge[outcome.fate] += 1;
     const provider = outcome.renderingNpi ?? 'unknown';
     if (outcome.fate === 'held') {
       this.held += 1;
@@ -142,11 +147,35 @@ export class ReportAggregate {
       mine.heldClaims += count.heldClaims;
       mine.heldChargeCents += count.heldChargeCents;
     }
+    for (const count of other.byJudge.values()) {
+      const mine = this.judge(count.profile, count.payerClass);
+      mine.claims += count.claims;
+      mine.ready += count.ready;
+      mine.held += count.held;
+    }
   }
 
   /** Rules, most findings first (ties by id). */
   rules(): RuleCount[] {
     return [...this.byRule.values()].sort((a, b) => b.findings - a.findings || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
+
+  /** Claims per profile and payer class: by profile, then class (null last). */
+  judgedBy(): JudgedByCount[] {
+    const text = (value: string | null) => value ?? '\uffff';
+    return [...this.byJudge.values()].sort(
+      (a, b) => (text(a.profile) < text(b.profile) ? -1 : text(a.profile) > text(b.profile) ? 1 : 0) || (text(a.payerClass) < text(b.payerClass) ? -1 : text(a.payerClass) > text(b.payerClass) ? 1 : 0),
+    );
+  }
+
+  private judge(profile: string | null, payerClass: string | null): JudgedByCount {
+    const key = `${profile ?? ''}\u0000${payerClass ?? ''}`;
+    let count = this.byJudge.get(key);
+    if (count === undefined) {
+      count = { profile, payerClass, claims: 0, ready: 0, held: 0 };
+      this.byJudge.set(key, count);
+    }
+    return count;
   }
 
   /** Rendering providers, most findings first (ties by NPI). */

@@ -409,6 +409,20 @@ ${rows}
 </tbody></table></section>`;
 }
 
+/** Claims per profile and payer class: who judged them (docs/payer-classes.md). */
+function judgedSection(head: ExceptionReportHead): string {
+  const rows = head.summary.judgedBy
+    .map(
+      (count) =>
+        `<tr><td>${escapeHtml(count.profile ?? 'not checked')}</td><td>${escapeHtml(count.payerClass ?? 'none')}</td><td class="num">${count.claims}</td><td class="num">${count.ready}</td><td class="num">${count.held}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="profiles"><h2>Profiles</h2><p class="note">The profile that judged each claim, from its payer class (claim filing indicator, or the policy's payer entry).</p><table><thead><tr><th>profile</th><th>payer class</th><th class="num">claims</th><th class="num">ready</th><th class="num">held</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></section>`;
+}
+
 /**
  * Writes the page in three parts around the held claims, which the caller streams in rank order: `open()`, then
  * `claim(record, rank)` for each (the first HTML_HELD_LIMIT are listed), then `close()`.
@@ -454,6 +468,7 @@ ${unreadableSection(this.head)}${heldSectionOpen(held, Math.min(held, HTML_HELD_
 ${providerSection(this.aggregate.providers())}
 ${payerSection(this.aggregate.payers())}
 ${filesSection(this.head)}
+${judgedSection(this.head)}
 <p class="note">Every finding, with before and after values, is in exceptions.csv and exceptions.json beside this page; the held claims, one row each, in held-claims.csv. Rule pages: docs/rules/ in the spinescrub package, or <code>spinescrub explain RULE</code>.</p>
 </main>
 <script>${SCRIPT}</script>

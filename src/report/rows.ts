@@ -101,6 +101,8 @@ interface RowContext {
   /** The claim's rendering NPI (else its first line's that has one). */
   renderingNpi: string | null;
   status: 'ready' | 'held';
+  payerClass: string | null;
+  profile: string | null;
 }
 
 function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): ExceptionRow {
@@ -131,6 +133,8 @@ function rowOfFinding(finding: Finding, context: RowContext, holdOn: HoldOn): Ex
     after: suggested === undefined ? (finding.expected && finding.expected.length > 0 ? finding.expected.join(' or ') : null) : suggested.map((suggestion) => suggestion.after).join(' or '),
     source: ruleId === finding.ruleId ? publicSource(ruleId, finding.source) : finding.source,
     location: describeLocation(source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -158,6 +162,8 @@ function rowOfFix(fix: AppliedFix, context: RowContext): ExceptionRow {
     after: fix.after,
     source: publicSource(fix.ruleId, fix.source),
     location: describeLocation(source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -180,6 +186,8 @@ function rowOfProblem(problem: HoldingProblem, context: RowContext): ExceptionRo
     after: null,
     source: problem.source,
     location: describeLocation(problem.location ?? context.original.source),
+    payerClass: context.payerClass,
+    profile: context.profile,
   };
 }
 
@@ -234,6 +242,8 @@ export function rowsOfClaim(
 ): ClaimRows {
   const final = result.claim;
   const memberId = memberIdOf(final) ?? memberIdOf(original);
+  const payerClass = result.judgedBy?.payerClass ?? null;
+  const profile = result.judgedBy?.profile ?? null;
   // The claim's rendering NPI, else the first line's that has one; its charges; its first and last dates.
   let renderingNpi = final.renderingNpi ?? null;
   let lookAtLines = renderingNpi === null;
@@ -257,7 +267,7 @@ export function rowsOfClaim(
   let corrected = 0;
   // Most claims have no row: no row context, no sort.
   if (result.applied.length !== 0 || result.findings.length !== 0 || problems.length !== 0) {
-    const context: RowContext = { file, original, final, memberId, renderingNpi, status: fate };
+    const context: RowContext = { file, original, final, memberId, renderingNpi, status: fate, payerClass, profile };
     for (const fix of result.applied) rows.push(rowOfFix(fix, context));
     for (const finding of result.findings) rows.push(rowOfFinding(finding, context, holdOn));
     for (const problem of problems) rows.push(rowOfProblem(problem, context));
@@ -278,6 +288,8 @@ export function rowsOfClaim(
     payerName: final.payerName ?? original.payerName ?? null,
     chargeCents,
     fate,
+    payerClass,
+    profile,
     reasons,
     corrected,
   };

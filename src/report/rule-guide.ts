@@ -169,6 +169,14 @@ export const RULE_GUIDES: Readonly<Record<string, RuleGuide>> = {
     sources: 'CMS Medicare Claims Processing Manual ch. 30 §50 (ABN; modifiers GA, GZ, GX)',
     next: 'Add GA if an ABN is on file, GZ if not, or GX for a voluntary ABN.',
   },
+  'claim/future-date': {
+    sources: '42 CFR 424.32 (a claim bills services furnished); 005010X222A1 DTP*472 service date',
+    next: 'Correct the date of service to the day the service was given, or hold the claim until after it.',
+  },
+  'drug/jw-jz': {
+    sources: 'CMS JW and JZ modifier policy for Part B single-dose container drugs (JZ required from 2023-07-01); MLN FAQ on discarded drug amounts',
+    next: 'Add JZ when nothing was discarded, or bill the discarded amount on its own line with JW; a multiple-dose drug takes neither.',
+  },
   'ncci/ptp': {
     sources: 'CMS NCCI procedure-to-procedure edits, practitioner services (column 1/column 2, modifier indicator); NCCI Policy Manual, Chapter I',
     next: 'Remove the column-2 line, or, when the note documents a separate site, session or structure, add the NCCI-associated modifier (XS, XE, XP, XU or 59).',

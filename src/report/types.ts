@@ -6,6 +6,7 @@ import type { InputFormat, IsoDate } from '../encounter/model.js';
 import type { FindingAction, Severity } from '../rules/types.js';
 import type { ReferenceVersion } from '../reference/types.js';
 import type { ReferenceVersionsSummary } from '../reference/imported/reference.js';
+import type { ProfileName } from '../policy/profiles.js';
 
 /** One row of exceptions.csv / one entry of exceptions.json `findings`. */
 export interface ExceptionRow {
@@ -29,6 +30,10 @@ export interface ExceptionRow {
   after: string | null;
   source: string;
   location: string | null;
+  /** The claim's payer class (SBR09 code, or the policy's payer entry); null: none known. */
+  payerClass: string | null;
+  /** The policy profile that judged the claim; null when the rules could not check it. */
+  profile: string | null;
 }
 
 /**
@@ -53,6 +58,8 @@ export const EXCEPTION_COLUMNS = [
   'after',
   'source',
   'location',
+  'payerClass',
+  'profile',
 ] as const satisfies readonly (keyof ExceptionRow)[];
 
 export interface FileProblemSummary {
@@ -102,6 +109,14 @@ export interface RuleCount {
   flaggedChargeCents: number;
 }
 
+export interface JudgedByCount {
+  profile: string | null;
+  payerClass: string | null;
+  claims: number;
+  ready: number;
+  held: number;
+}
+
 export interface RunOptionsSummary {
   fix: boolean;
   holdOn: 'error' | 'warning';
@@ -117,7 +132,9 @@ export interface RunSummary {
   files: FileSummary[];
   unreadable: { file: string; code: string; message: string }[];
   rules: RuleCount[];
-  policy: { name: string; profile: 'medicare' | 'guide'; [key: string]: unknown };
+  /** Claims per profile and payer class that judged them (profile, then class; null class last). */
+  judgedBy: JudgedByCount[];
+  policy: { name: string; profile: ProfileName; [key: string]: unknown };
   reference: ReferenceVersion[];
   /** With a reference database: the imported versions the run used, and the dates no import covers. */
   referenceVersions?: ReferenceVersionsSummary;
@@ -155,6 +172,9 @@ export interface ClaimOutcome {
   payerName: string | null;
   chargeCents: number;
   fate: 'ready' | 'held';
+  /** Who judged the claim: payer class and profile (ExceptionRow). */
+  payerClass: string | null;
+  profile: string | null;
   /** Open findings, in report order. */
   reasons: ClaimReason[];
   corrected: number;

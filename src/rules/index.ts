@@ -8,6 +8,7 @@ import type { AnyRule } from './types.js';
 import addonUnits from './addon/units.js';
 import addonWithoutPrimary from './addon/without-primary.js';
 import claimFrequencyCode from './claim/frequency-code.js';
+import claimFutureDate from './claim/future-date.js';
 import claimPointerInvalid from './claim/pointer-invalid.js';
 import claimTimelyFiling from './claim/timely-filing.js';
 import claimTotalMismatch from './claim/total-mismatch.js';
@@ -15,6 +16,7 @@ import claimUnknownProcedure from './claim/unknown-procedure.js';
 import coverageLiabilityModifier from './coverage/liability-modifier.js';
 import drugDeletedCode from './drug/deleted-code.js';
 import drugFacilityPos from './drug/facility-pos.js';
+import drugJwJz from './drug/jw-jz.js';
 import drugMiscoded from './drug/miscoded.js';
 import drugNdcFormat from './drug/ndc-format.js';
 import drugNdcMissing from './drug/ndc-missing.js';
@@ -68,6 +70,7 @@ export const rules: readonly AnyRule[] = [
   claimPointerInvalid,
   claimUnknownProcedure,
   claimTimelyFiling,
+  claimFutureDate,
   addonWithoutPrimary,
   // diagnoses
   dxInvalidFormat,
@@ -93,6 +96,7 @@ export const rules: readonly AnyRule[] = [
   drugFacilityPos,
   drugNdcMissing,
   drugNdcFormat,
+  drugJwJz,
   drugMiscoded,
   drugOffLabel,
   facetWithRfa,

@@ -225,6 +225,8 @@ export interface ClaimResult {
   applied: AppliedFix[];
   /** held when an error (or, with `--hold-on warning`, a warning) remains open, or a finding carries a suggestion. */
   fate: 'ready' | 'held';
+  /** Who judged the claim (set by the pipeline from the policy): its payer class (null: none known) and profile. */
+  judgedBy?: { payerClass: string | null; profile: string };
 }
 
 /** Any rule, whatever its options and message ids (the engine reads options and messages as data). */

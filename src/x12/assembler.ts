@@ -132,6 +132,8 @@ export interface LoopFacts {
   person?: Person;
   payerId?: string;
   payerName?: string;
+  /** SBR09 of the subscriber loop. */
+  claimFilingIndicator?: string;
   problems: { code: string; seg: Segment; what: string }[];
 }
 
@@ -1103,6 +1105,12 @@ function computeFacts(segments: readonly Segment[], count: number, role: '20' | 
   } else if (role === '22') {
     const subscriber = findPerson(segments, count, 'IL');
     if (subscriber >= 0) facts.person = nm1Person(segments[subscriber]!, dmgAfter(segments, count, subscriber), sink, true);
+    for (let i = 0; i < count; i++) {
+      if (segments[i]!.tag !== 'SBR') continue;
+      const indicator = segments[i]!.el(9).trim();
+      if (indicator !== '') facts.claimFilingIndicator = indicator;
+      break;
+    }
     const payer = findPerson(segments, count, 'PR');
     if (payer >= 0) {
       const nm1 = segments[payer]!;
@@ -1222,6 +1230,7 @@ function mapSegments(raw: X12RawClaim, segs: readonly Segment[], count: number, 
   if (renderingNpi !== undefined) claim.renderingNpi = renderingNpi;
   if (subscriberFacts?.payerId !== undefined) claim.payerId = subscriberFacts.payerId;
   if (subscriberFacts?.payerName !== undefined) claim.payerName = subscriberFacts.payerName;
+  if (subscriberFacts?.claimFilingIndicator !== undefined) claim.claimFilingIndicator = subscriberFacts.claimFilingIndicator;
   return claim;
 }
 

@@ -216,6 +216,7 @@ describe('spinescrub run samples/', () => {
     // the CSV's C3012, C3015 (held) bills the add-on of the CSV's C3014.
     addInFile('clinic-c-history.csv', 'C3012', ['history/duplicate'], 'held');
     addInFile('clinic-c-history.csv', 'C3014', ['session/split']);
+    add('clinic-d-payers', 'D4006', ['rfa/prior-blocks']); // a first RFA, no prior facet sessions
     const base = (file: string) => path.basename(file);
     crossCheck(
       withHistory,

@@ -21,39 +21,38 @@ const lines = (claim: Claim) => claim.lines.map((line) => renderLine(line, { cha
 const open = (result: ReturnType<typeof run>) => result.findings.map((f) => `${f.ruleId}${f.location.lineNumber ? `@${f.location.lineNumber}` : ''}`);
 
 describe('the catalogue through the engine', () => {
-  it('62322 + 77003 becomes 62323; esi/unguided is not reported for it', () => {
+  it('62322 + 77003: 62323 is only suggested; the claim is held unchanged', () => {
     const result = run({ dx: ['M5416'], lines: ['62322 @600.00', '77003 @100.00'] });
-    expect(lines(result.claim)).toEqual(['62323 x1 @600.00 ptr1']);
-    expect(result.claim.totalChargeCents).toBe(60000);
-    expect(open(result)).toEqual([]);
-    expect(result.applied.map((a) => [a.ruleId, a.before, a.after])).toEqual([['imaging/unguided-with-guidance', '62322, 77003', '62323']]);
-    expect(result.fate).toBe('ready');
-    const reportOnly = run({ dx: ['M5416'], lines: ['62322 @600.00', '77003 @100.00'] }, medicare, false);
-    // With --no-fix the claim is held: the recode is open, 62322 is flagged, and the flagged line has no GA/GZ.
-    expect(open(reportOnly)).toEqual(['imaging/unguided-with-guidance@1', 'esi/unguided@1', 'coverage/liability-modifier@1']);
-    expect(reportOnly.fate).toBe('held');
-    expect(reportOnly.claim.lines).toHaveLength(2);
+    expect(lines(result.claim)).toEqual(['62322 x1 @600.00 ptr1', '77003 x1 @100.00 ptr1']);
+    expect(result.applied).toEqual([]);
+    // The recode is open with its suggestion; 62322 stays, so it is flagged, and the flagged line has no GA/GZ.
+    expect(open(result)).toEqual(['imaging/unguided-with-guidance@1', 'esi/unguided@1', 'coverage/liability-modifier@1']);
+    const recode = result.findings.find((f) => f.ruleId === 'imaging/unguided-with-guidance')!;
+    expect(recode.suggestions?.map((x) => `${x.before} → ${x.after}`)).toEqual(['62322, 77003 → 62323']);
+    expect(result.fate).toBe('held');
   });
 
-  it('a TFESI with 2 units, fluoroscopy, bupivacaine and a decimal diagnosis: every fix applies, the claim is ready', () => {
+  it('a TFESI with 2 units, fluoroscopy, bupivacaine and a decimal diagnosis: the safe fixes apply, the split is suggested', () => {
     const result = run({ dx: ['M54.16'], lines: ['64483-RT x2 @1000.00', '77003 @80.00', 'J0665 x10 @20.00', 'J1010 x40 ndc:00009307403 @20.00'] });
-    expect(lines(result.claim)).toEqual(['64483-RT x1 @500.00 ptr1', '64484-RT x1 @500.00 ptr1', 'J1010 x40 @20.00 ptr1']);
+    expect(lines(result.claim)).toEqual(['64483-RT x2 @1000.00 ptr1', 'J1010 x40 @20.00 ptr1']);
     expect(result.claim.diagnoses.map((d) => d.code)).toEqual(['M5416']);
     expect(result.claim.totalChargeCents).toBe(102000);
-    expect(result.applied.map((a) => a.ruleId).sort()).toEqual(['drug/not-separately-billable', 'dx/invalid-format', 'imaging/bundled', 'primary/repeated']);
-    expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(result.fate).toBe('ready');
+    expect(result.applied.map((a) => a.ruleId).sort()).toEqual(['drug/not-separately-billable', 'dx/invalid-format', 'imaging/bundled']);
+    const split = result.findings.find((f) => f.ruleId === 'primary/repeated')!;
+    expect(split.suggestions?.map((x) => `${x.before} → ${x.after}`)).toEqual(['64483-RT ×2 1000.00 → 64483-RT 1000.00, 64484-RT 0.00']);
+    expect(result.fate).toBe('held');
   });
 
-  it('M54.16 with M51.16 and a facet injection pointed to radiculopathy: dx fixes chain through the passes', () => {
+  it('M54.16 with M51.16 and a facet injection pointed to radiculopathy: Excludes1 fixed, the re-point suggested', () => {
     const result = run({ dx: ['M5416', 'M5116', 'M47816'], lines: ['64483-LT ptr1', '64493-LT ptr1'] });
     expect(result.claim.diagnoses.map((d) => d.code)).toEqual(['M5116', 'M47816']);
-    expect(lines(result.claim)).toEqual(['64483-LT x1 @100.00 ptr1', '64493-LT x1 @100.00 ptr2']);
+    expect(lines(result.claim)).toEqual(['64483-LT x1 @100.00 ptr1', '64493-LT x1 @100.00 ptr1']);
     expect(result.applied.map((a) => [a.ruleId, a.before, a.after])).toEqual([
       ['dx/excludes1-radiculopathy', 'dx M5416, M5116, M47816; 64483-LT ptr 1, 64493-LT ptr 1', 'dx M5116, M47816; 64483-LT ptr 1, 64493-LT ptr 1'],
-      ['dx/not-supporting', '64493-LT ptr 1', '64493-LT ptr 2'],
     ]);
-    expect(result.fate).toBe('ready');
+    const repoint = result.findings.find((f) => f.ruleId === 'dx/not-supporting')!;
+    expect(repoint.suggestions?.map((x) => `${x.before} → ${x.after}`)).toEqual(['64493-LT ptr 1 → 64493-LT ptr 2']);
+    expect(result.fate).toBe('held');
   });
 
   it('an error without a fix holds the claim; guide turns the coverage limits off', () => {

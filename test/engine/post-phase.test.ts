@@ -153,9 +153,9 @@ describe('coverage/liability-modifier as a post-phase rule', () => {
   });
 
   // Random claims against what the rule means: one finding per line that a ⚑ rule flags (the history ⚑ rules only
-  // with a history index) and that carries no GA, GZ or GX, naming the ⚑ rules in catalogue order.
+  // with a history index) and that carries neither GA nor GZ (GX does not count), naming the ⚑ rules in catalogue order.
   const CODES = ['62321', '62322', '62323', '64479', '64483', '64484', '64490', '64491', '64493', '64494', '64495', '64633', '64634', '64635', '64636', '99152', '76942', '77003'];
-  const MODIFIERS = ['', '-50', '-RT', '-LT', '-RT-KX', '-KX', '-GA', '-GZ'];
+  const MODIFIERS = ['', '-50', '-RT', '-LT', '-RT-KX', '-KX', '-GA', '-GZ', '-GX'];
   const lineArb = fc
     .record({ code: fc.constantFrom(...CODES), modifiers: fc.constantFrom(...MODIFIERS), units: fc.integer({ min: 1, max: 3 }), day: fc.constantFrom('', '', ' dos:2026-09-01') })
     .map(({ code, modifiers, units, day }) => `${code}${modifiers} x${units} ptr1${day}`);
@@ -185,7 +185,7 @@ describe('coverage/liability-modifier as a post-phase rule', () => {
               if (!flaggedIds.has(finding.ruleId) || (historyIds.has(finding.ruleId) && !history.available)) continue;
               const key = finding.location.lineKey!;
               const line = result.claim.lines.find((l) => l.key === key)!;
-              if (line.modifiers.some((m) => ['GA', 'GZ', 'GX'].includes(m))) continue;
+              if (line.modifiers.some((m) => ['GA', 'GZ'].includes(m))) continue;
               const ids = byLine.get(key) ?? [];
               if (!ids.includes(finding.ruleId)) ids.push(finding.ruleId);
               byLine.set(key, ids);
@@ -193,7 +193,7 @@ describe('coverage/liability-modifier as a post-phase rule', () => {
             const expected = policy === guide ? [] : [...byLine].map(([key, ids]) => `${key}: ${ids.join(', ')}`).sort();
             const actual = result.findings
               .filter((f) => f.ruleId === 'coverage/liability-modifier')
-              .map((f) => `${f.location.lineKey}: ${/while (.*) flags it/.exec(f.message)![1]}`)
+              .map((f) => `${f.location.lineKey}: ${/beyond coverage \((.*)\)$/.exec(f.message)![1]!.split('; ').map((reason) => reason.split(':')[0]).join(', ')}`)
               .sort();
             expect(actual).toEqual(expected);
             if (actual.length > 0) flagged++;

@@ -11,8 +11,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPipeline, type RunOptions } from '../../src/pipeline/run.js';
 
 const BASIC = readFileSync(new URL('../x12/fixtures/spine-basic.837', import.meta.url), 'latin1');
-/** No open error: M54.5 (a header since 2021-10-01) → M54.50, deleted J1040 → J1010 × 80 (only facet/kx warns). */
-const CLEAN = BASIC.replace('ABF:M545~', 'ABF:M5450~').replace('SV1*HC:J1040*12.25*UN*1***1', 'SV1*HC:J1010*12.25*UN*80***1');
+/**
+ * No open finding (the fixture's claims are commercial, CI): M54.5 (a header since 2021-10-01) → M54.50, deleted
+ * J1040 → J1010 × 80, and SYNCLM003's 77003-26-XU (imaging included in 62323 whatever the modifiers:
+ * imaging/bundled) → a knee injection 20610-RT-XS.
+ */
+const CLEAN = BASIC.replace('ABF:M545~', 'ABF:M5450~')
+  .replace('SV1*HC:J1040*12.25*UN*1***1', 'SV1*HC:J1010*12.25*UN*80***1')
+  .replace('SV1*HC:77003:26:XU*150', 'SV1*HC:20610:RT:XS*150');
 /** SYNCLM003's 62323 becomes a code of the wrong shape: claim/unknown-procedure, an error no fix resolves. */
 const WITH_HELD = CLEAN.replace('SV1*HC:62323*', 'SV1*HC:6232*');
 /** SE01 off by one: the envelope cannot be trusted. */

@@ -93,6 +93,7 @@ describe('custom policy files', () => {
     expect(set.default).toEqual({
       name: 'acme',
       profile: 'guide',
+      ruleDefaults: 'guide',
       limits: { ...guide.limits, facetLevelsPerSession: 2, rfaJointsPerSide: 3 },
       severities: { 'esi/unguided': 'error', 'imaging/contrast': 'off' },
       ruleOptions: { 'imaging/contrast': { maxMl: 5 } },
@@ -130,7 +131,7 @@ describe('custom policy files', () => {
     ['bad severity', { severities: { 'esi/unguided': 'fatal' } }, 'CFG_POLICY_INVALID: FILE at /severities/esi~1unguided: must be one of "error", "warning", "info", "off"'],
     ['negative limit', { limits: { facetLevelsPerSession: -1 } }, 'CFG_POLICY_INVALID: FILE at /limits/facetLevelsPerSession: must be >= 0'],
     ['bad bilateral style', { payers: { P1: { bilateralStyle: 'both' } } }, 'CFG_POLICY_INVALID: FILE at /payers/P1/bilateralStyle: must be one of "modifier-50", "rt-lt"'],
-    ['bad profile', { extends: 'aetna' }, 'CFG_POLICY_INVALID: FILE at /extends: must be one of "medicare", "guide"'],
+    ['bad profile', { extends: 'aetna' }, 'CFG_POLICY_INVALID: FILE at /extends: must be one of "medicare", "medicare-advantage", "commercial", "guide"'],
     ['unknown rule id', { severities: { 'esi/unguide': 'off' } }, "CFG_UNKNOWN_RULE: FILE at /severities/esi~1unguide: unknown rule id 'esi/unguide' (see `spinescrub rules`)"],
     ['unknown rule id under a payer', { payers: { P1: { severities: { 'x/y': 'off' } } } }, "CFG_UNKNOWN_RULE: FILE at /payers/P1/severities/x~1y: unknown rule id 'x/y' (see `spinescrub rules`)"],
     ['options for a rule without options', { ruleOptions: { 'esi/unguided': { a: 1 } } }, "CFG_RULE_OPTIONS: FILE at /ruleOptions/esi~1unguided: rule 'esi/unguided' takes no options"],
@@ -153,7 +154,7 @@ describe('custom policy files', () => {
   it('rejects invalid JSON and a missing file', () => {
     const broken = policyFile('broken.json', '{ "limits": ');
     expect(() => loadPolicy(broken)).toThrow(new RegExp(`^CFG_POLICY_JSON: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));
-    expect(() => loadPolicy(join(dir, 'missing.json'))).toThrow(`CFG_POLICY_NOT_FOUND: ${join(dir, 'missing.json')}: no such file (or profile name: medicare, guide)`);
+    expect(() => loadPolicy(join(dir, 'missing.json'))).toThrow(`CFG_POLICY_NOT_FOUND: ${join(dir, 'missing.json')}: no such file (or profile name: medicare, medicare-advantage, commercial, guide)`);
   });
 
   it('policyFromData validates parsed data; resolvePolicy does not change its base', () => {

@@ -111,7 +111,8 @@ describe('diagnoses', () => {
     ['G8929', 'none', 'none', undefined],
     ['B0223', 'none', 'esi-other', undefined],
     ['M5450', 'lumbar-sacral', 'axial', undefined],
-    ['M542', 'cervical-thoracic', 'none', undefined],
+    ['M542', 'cervical-thoracic', 'axial', undefined],
+    ['M546', 'cervical-thoracic', 'axial', undefined],
     ['M5441', 'lumbar-sacral', 'none', undefined],
   ] as const)('%s: %s, %s', (code, region, support, excludesGroup) => {
     const info = ref.diagnosis(code, DOS);
@@ -204,7 +205,7 @@ describe('code lists and versions', () => {
     ['local-anesthetic', ['J0665', 'J2001'], ['J1010']],
     ['joint-injection', ['20600', '20604', '20605', '20606', '20610', '20611'], ['20612']],
     ['distinct-modifiers', ['59', 'XE', 'XS', 'XP', 'XU'], ['25', '50']],
-    ['liability-modifiers', ['GA', 'GZ', 'GX'], ['GY']],
+    ['liability-modifiers', ['GA', 'GZ'], ['GX', 'GY']],
   ] as const)('%s', (list, members, nonMembers) => {
     expect(members.filter((c) => !ref.inList(list, c, DOS))).toEqual([]);
     expect(nonMembers.filter((c) => ref.inList(list, c, DOS))).toEqual([]);

@@ -57,7 +57,7 @@ afterAll(() => {
 
 /** A file with clean claims and claims that end held (a 51-line claim, a bad charge) and corrected. */
 function mixedX12(): string {
-  // 64484 billed as a second 64483: corrected (the second level's code) and released.
+  // 64484 billed as a second 64483: held, the second level's code only suggested (primary/repeated).
   const corrected = { ...cleanClaim('MIX0003'), lines: [cleanClaim('x').lines[0]!, { ...cleanClaim('x').lines[1]!, code: '64483' }] };
   const held = { ...cleanClaim('MIX0002'), lines: [{ ...cleanClaim('x').lines[0]!, charge: 'ABC' }, cleanClaim('x').lines[1]!], total: '300.5' };
   return x12File([cleanClaim('MIX0001'), held, corrected, cleanClaim('MIX0004'), cleanClaim('MIX0005')]);
@@ -91,9 +91,9 @@ describe('claims in = ready + held, per file', () => {
       expect(summary.claims).toBe(summary.ready + summary.held);
       expect({ ready: summary.ready, held: summary.held }).toEqual({ ready: written.ready.length, held: written.held.length });
     }
-    expect(writtenClaims(run.outDir, 'mixed.837', 'x12').held).toEqual(['MIX0002']);
+    expect(writtenClaims(run.outDir, 'mixed.837', 'x12').held).toEqual(['MIX0002', 'MIX0003']);
     expect(writtenClaims(run.outDir, 'mixed.csv', 'csv').held).toEqual(['CMX0002']);
-    expect(report.summary.totals).toMatchObject({ claims: 12, ready: 10, held: 2 });
+    expect(report.summary.totals).toMatchObject({ claims: 12, ready: 9, held: 3 });
   });
 
   it('the input claim ids are exactly the output claim ids (no claim written twice)', async () => {

@@ -21,15 +21,24 @@ afterAll(() => cleanup(work));
 function correctedX12(): string {
   const date = '20261102';
   return x12File([
-    // A repeated primary on one line with two units (unit fix): claim/total-mismatch holds, it no longer corrects.
-    { ...cleanClaim('COR0001'), lines: [{ ...cleanClaim('x').lines[0]!, units: '2', charge: '1700' }] },
+    // RT and LT of one primary on two lines: merged into one 50 line, charges summed (modifier/bilateral's fix).
+    // A repeated primary is no longer corrected: primary/repeated only suggests the add-on split.
+    {
+      id: 'COR0001',
+      diagnoses: ['M5416'],
+      renderingNpi: '1999999992',
+      lines: [
+        { code: '64483', modifiers: ['RT'], charge: '850', units: '1', pointers: [1], date },
+        { code: '64483', modifiers: ['LT'], charge: '850', units: '1', pointers: [1], date },
+      ],
+    },
     {
       id: 'COR0002',
       diagnoses: ['M5416'],
       renderingNpi: '1999999992',
       lines: [
-        { code: '64483', modifiers: ['RT'], charge: '850', units: '1', pointers: [1], date },
-        { code: '64483', modifiers: ['RT'], charge: '850', units: '1', pointers: [1], date },
+        { code: '64493', modifiers: ['LT'], charge: '500', units: '1', pointers: [1], date },
+        { code: '64493', modifiers: ['RT'], charge: '500', units: '1', pointers: [1], date },
       ],
     },
     cleanClaim('COR0003'),
@@ -37,7 +46,7 @@ function correctedX12(): string {
 }
 
 function correctedCsv(): string {
-  return csvText([...cleanCsvRows('CCR0001').map((row) => ({ ...row, cpt: '64483' })), ...cleanCsvRows('CCR0002')]);
+  return csvText([...cleanCsvRows('CCR0001').map((row) => ({ ...row, cpt: '64483', modifiers: row.line_no === '1' ? 'RT' : 'LT' })), ...cleanCsvRows('CCR0002')]);
 }
 
 async function twice(name: string, inputs: string[], withHistory = false, policy?: string): Promise<{ first: string; second: string; firstReport: ReturnType<typeof readExceptions>; secondReport: ReturnType<typeof readExceptions> }> {
@@ -92,7 +101,7 @@ describe('a run on its own ready output', () => {
     expectFixedPoint(await twice('samples-guide', SAMPLES.map((sample) => path.join(dir, sample)), false, 'guide'));
   });
 
-  it('corrected synthetic claims (repeated primary, as lines and as units): no correction proposed, the same bytes written', async () => {
+  it('corrected synthetic claims (RT and LT merged into 50): no correction proposed, the same bytes written', async () => {
     const dir = path.join(work, 'synthetic-in');
     const inputs = [writeInput(dir, 'corrected.837', correctedX12()), writeInput(dir, 'corrected.csv', correctedCsv())];
     const result = await twice('synthetic', inputs);

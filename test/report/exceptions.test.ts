@@ -28,6 +28,8 @@ function row(overrides: Partial<ExceptionRow> = {}): ExceptionRow {
     after: '64483-RT, 64484-RT',
     source: 'domain-rules.md §1.1',
     location: 'segment 42 (SV1)',
+    payerClass: 'MB',
+    profile: 'medicare',
     ...overrides,
   };
 }
@@ -43,6 +45,7 @@ const head: ExceptionReportHead = {
     files: [],
     unreadable: [],
     rules: [],
+    judgedBy: [{ profile: 'medicare', payerClass: 'MB', claims: 1, ready: 1, held: 0 }],
     policy: { name: 'medicare', profile: 'medicare' },
     reference: [],
   },
@@ -81,20 +84,20 @@ describe('neutralizeFormula', () => {
 describe('exceptions.csv', () => {
   it('has the columns of DESIGN.md, in order', () => {
     expect(csvHeader()).toBe(
-      'file,claimId,memberId,serviceDate,line,procedure,charge,renderingNpi,ruleId,severity,action,status,message,before,after,source,location\n',
+      'file,claimId,memberId,serviceDate,line,procedure,charge,renderingNpi,ruleId,severity,action,status,message,before,after,source,location,payerClass,profile\n',
     );
   });
 
   it('quotes what needs quoting and neutralizes formulas in every text cell', () => {
     const text = csvRecord(row({ memberId: '=1+2', message: 'a "quoted", comma', before: null, after: '-5' }));
     expect(text).toBe(
-      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,1250.50,1234567893,primary/repeated,error,corrected,ready,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1)\n`,
+      `samples/a.837,C1,'=1+2,2026-10-01,2,64483,1250.50,1234567893,primary/repeated,error,corrected,ready,"a ""quoted"", comma",,'-5,domain-rules.md §1.1,segment 42 (SV1),MB,medicare\n`,
     );
   });
 
   it('writes null as an empty cell, numbers as digits and the charge in dollars', () => {
     expect(csvRecord(row({ line: null, procedure: null, chargeCents: null, location: null }))).toBe(
-      'samples/a.837,C1,M100,2026-10-01,,,,1234567893,primary/repeated,error,corrected,ready,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,\n',
+      'samples/a.837,C1,M100,2026-10-01,,,,1234567893,primary/repeated,error,corrected,ready,"Unexpected 64483-RT ×2, expected 64483-RT + 64484-RT",64483-RT ×2,"64483-RT, 64484-RT",domain-rules.md §1.1,,MB,medicare\n',
     );
   });
 });

@@ -12,7 +12,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function outcome(file: string, claimId: string, chargeCents: number, reasons: ClaimReason[] = []): ClaimOutcome {
   return {
     file, claimId, memberId: 'M1', serviceDate: '2026-01-02', lastServiceDate: '2026-01-03', renderingNpi: '1234567893', payerId: 'P1', payerName: 'PAYER',
-    chargeCents, fate: 'held', reasons, corrected: 0,
+    chargeCents, fate: 'held', reasons, corrected: 0, payerClass: null, profile: null,
   };
 }
 

@@ -187,6 +187,7 @@ describe('HTML pieces', () => {
         files: [],
         unreadable: [],
         rules: [],
+        judgedBy: [],
         policy: { name: '<b>custom</b>', profile: 'medicare' },
         reference: [],
       },
@@ -211,6 +212,7 @@ describe('HTML pieces', () => {
       asOf: '2026-11-27',
       summary: {
         options: { fix: true, holdOn: 'error', failOn: 'never', record: true, history: true },
+        judgedBy: [],
         totals: { files: 1, claims: held, ready: 0, held, correctedLines: 0, findings: held, unreadableFiles: 0 },
         chargesCents: { total: held * 100, held: held * 100, flagged: 0 },
         files: [],
@@ -265,12 +267,14 @@ describe('JUnit pieces', () => {
       chargeCents: 100,
       fate: 'held',
       corrected: 0,
+      payerClass: 'MB',
+      profile: 'medicare',
       reasons: [{ ruleId: 'mue/units', severity: 'error', action: 'held', line: 1, procedure: '64483', message: 'too "many"' }],
     });
     expect(held).toBe(
       '    <testcase classname="a&#38;b.837" name="claim C&#60;1&#62;">\n      <failure type="held" message="held: mue/units">error mue/units line 1: too &#34;many&#34;</failure>\n    </testcase>\n',
     );
-    const clean = junitTestCase({ file: 'a.837', claimId: 'C2', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate: 'ready', corrected: 0, reasons: [] });
+    const clean = junitTestCase({ file: 'a.837', claimId: 'C2', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate: 'ready', corrected: 0, payerClass: null, profile: null, reasons: [] });
     expect(clean).toBe('    <testcase classname="a.837" name="claim C2"/>\n');
   });
 
@@ -285,7 +289,7 @@ describe('ReportAggregate sums', () => {
     expect([fresh.chargeCents, fresh.heldChargeCents, fresh.flaggedChargeCents]).toEqual([0, 0, 0]);
     expect(Object.is(fresh.chargeCents, 0)).toBe(true);
     const outcome = (chargeCents: number, fate: 'ready' | 'held') => ({
-      file: 'a.837', claimId: 'C', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: '1234567893', payerId: null, payerName: null, chargeCents, fate, reasons: [], corrected: 0,
+      file: 'a.837', claimId: 'C', memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: '1234567893', payerId: null, payerName: null, chargeCents, fate, reasons: [], corrected: 0, payerClass: 'MB', profile: 'medicare',
     });
     const big = 2 ** 31 - 1;
     fresh.addClaim(outcome(big, 'held'), [], 0, () => 'unknown');

@@ -55,6 +55,8 @@ const rowArb = fc.record({
   after: textOrNull,
   source: text,
   location: textOrNull,
+  payerClass: textOrNull,
+  profile: textOrNull,
 }) as fc.Arbitrary<ExceptionRow>;
 
 const reasonArb = fc.record({
@@ -73,6 +75,8 @@ const outcomeArb = fc.record({
   renderingNpi: textOrNull,
   chargeCents: fc.nat(),
   fate: fc.constantFrom('ready', 'held'),
+  payerClass: textOrNull,
+  profile: textOrNull,
   reasons: fc.array(reasonArb, { maxLength: 4 }),
   corrected: fc.nat({ max: 3 }),
 }) as fc.Arbitrary<ClaimOutcome>;
@@ -84,7 +88,7 @@ describe('spill byte fast paths', () => {
   // First in the file: junit.ts remembers the opening of the last file spilled, and this is the first it sees.
   it('spillJunitTestCase keeps each test case under its own file when the files alternate (plain names and names to escape)', () => {
     const outcome = (file: string, claimId: string, fate: 'ready' | 'held'): ClaimOutcome => ({
-      file, claimId, memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate, corrected: 0,
+      file, claimId, memberId: null, serviceDate: null, lastServiceDate: null, renderingNpi: null, payerId: null, payerName: null, chargeCents: 0, fate, corrected: 0, payerClass: null, profile: null,
       reasons: fate === 'held' ? [{ ruleId: 'r/x', severity: 'error', action: 'held', line: 2, procedure: null, message: 'm' }] : [],
     });
     const outcomes = [outcome('a.837', 'C1', 'ready'), outcome('b&c.837', 'C2', 'ready'), outcome('a.837', 'C3', 'held'), outcome('ü.837', 'C4', 'ready'), outcome('d.837', 'C5', 'ready')];
@@ -129,11 +133,12 @@ describe('spill byte fast paths', () => {
     const plain: ExceptionRow = {
       file: 'in.837', claimId: 'C1', memberId: null, serviceDate: '2026-01-02', line: 12, procedure: '64483', chargeCents: 4500, renderingNpi: '1234567893', ruleId: 'r/x',
       severity: 'warning', action: 'flagged', status: 'ready', message: '=sum then (text)', before: '-1', after: null, source: 'rules', location: 'segment 4 (SV1)',
+      payerClass: 'CI', profile: 'commercial',
     };
     expect(spilled((spill) => spillJsonRecord(plain, spill))).toBe(
-      '{"file":"in.837","claimId":"C1","memberId":null,"serviceDate":"2026-01-02","line":12,"procedure":"64483","chargeCents":4500,"renderingNpi":"1234567893","ruleId":"r/x","severity":"warning","action":"flagged","status":"ready","message":"=sum then (text)","before":"-1","after":null,"source":"rules","location":"segment 4 (SV1)"}\n',
+      '{"file":"in.837","claimId":"C1","memberId":null,"serviceDate":"2026-01-02","line":12,"procedure":"64483","chargeCents":4500,"renderingNpi":"1234567893","ruleId":"r/x","severity":"warning","action":"flagged","status":"ready","message":"=sum then (text)","before":"-1","after":null,"source":"rules","location":"segment 4 (SV1)","payerClass":"CI","profile":"commercial"}\n',
     );
-    expect(spilled((spill) => spillCsvRecord(plain, spill))).toBe("in.837,C1,,2026-01-02,12,64483,45.00,1234567893,r/x,warning,flagged,ready,'=sum then (text),'-1,,rules,segment 4 (SV1)\n");
+    expect(spilled((spill) => spillCsvRecord(plain, spill))).toBe("in.837,C1,,2026-01-02,12,64483,45.00,1234567893,r/x,warning,flagged,ready,'=sum then (text),'-1,,rules,segment 4 (SV1),CI,commercial\n");
     // 1,200 rows (several 64 KiB flushes) with messages from short to longer than a record's room (8 KiB).
     const rows = Array.from({ length: 1200 }, (_, i) => ({ ...plain, claimId: `C${i}`, line: i, message: 'm'.repeat((i * 97) % 10_000), after: i % 7 === 0 ? 'é' : null }));
     expect(spilled((spill) => rows.forEach((row) => spillJsonRecord(row, spill)))).toBe(utf8(rows.map(spillLine).join('')));

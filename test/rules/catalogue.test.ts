@@ -13,7 +13,7 @@ const at = (path: string) => new URL(path, root);
 
 /** Every non-history rule id of the catalogue, section by section. */
 const EXPECTED_IDS = [
-  'claim/total-mismatch', 'claim/frequency-code', 'claim/pointer-invalid', 'claim/unknown-procedure', 'claim/timely-filing',
+  'claim/total-mismatch', 'claim/frequency-code', 'claim/pointer-invalid', 'claim/unknown-procedure', 'claim/timely-filing', 'claim/future-date',
   'dx/invalid-format', 'dx/header-code', 'dx/excludes1-radiculopathy', 'dx/not-supporting', 'dx/unsupported-unknown', 'dx/region-mismatch', 'dx/unspecified-site',
   'imaging/bundled', 'imaging/contrast', 'imaging/unguided-with-guidance', 'esi/unguided', 'imaging/ultrasound', 'drug/not-separately-billable',
   'esi/interlaminar-units', 'esi/multiple-regions', 'esi/transforaminal-levels',
@@ -22,7 +22,7 @@ const EXPECTED_IDS = [
   'modifier/bilateral', 'modifier/bilateral-ambiguous', 'modifier/bilateral-not-allowed', 'modifier/laterality-missing',
   'modifier/distinct-procedure', 'modifier/prefer-x', 'coverage/liability-modifier',
   'mue/units',
-  'drug/deleted-code', 'drug/units', 'drug/facility-pos', 'drug/ndc-missing', 'drug/ndc-format', 'drug/miscoded', 'drug/off-label',
+  'drug/deleted-code', 'drug/units', 'drug/facility-pos', 'drug/ndc-missing', 'drug/ndc-format', 'drug/miscoded', 'drug/off-label', 'drug/jw-jz',
   'sedation/with-injection', 'em/same-day',
   'ncci/ptp',
 ];

@@ -24,9 +24,11 @@ describe('spinescrub rules', () => {
   it('lists every rule with severity per profile, fixable and source', async () => {
     expect(await runCli(['rules'])).toBe(0);
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^id +medicare +guide +fixable +source$/);
-    expect(lines.find((l) => l.startsWith('esi/unguided ⚑'))).toMatch(/^esi\/unguided ⚑ +warning +off +— +ESI LCD L39240/);
-    expect(lines.find((l) => l.startsWith('primary/repeated '))).toMatch(/^primary\/repeated +error +error +safe +CPT descriptors/);
+    expect(lines[0]).toMatch(/^id +medicare +medicare-advantage +commercial +guide +fixable +source$/);
+    expect(lines.find((l) => l.startsWith('esi/unguided ⚑'))).toMatch(/^esi\/unguided ⚑ +warning +warning +warning +off +— +ESI LCD L39240/);
+    expect(lines.find((l) => l.startsWith('coverage/liability-modifier '))).toMatch(/^coverage\/liability-modifier +error +off +off +off +safe /);
+    expect(lines.find((l) => l.startsWith('facet/kx '))).toMatch(/^facet\/kx +warning +warning +off +warning +— /);
+    expect(lines.find((l) => l.startsWith('primary/repeated '))).toMatch(/^primary\/repeated +error +error +error +error +— +CPT descriptors/);
     expect(out).toContain(`\n${rules.length} rules; ⚑ coverage limit;`);
     for (const rule of rules) expect(out).toContain(`\n${rule.meta.id}`);
   });
@@ -41,6 +43,37 @@ describe('spinescrub rules', () => {
     expect(data.rules.find((r) => r.id === 'esi/multiple-regions')).toMatchObject({ policy: 'off' });
   });
 
+  it('--payer-class lists the rules that apply to a claim of that class, with their severity', async () => {
+    expect(await runCli(['rules', '--payer-class', 'CI'])).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('payer class CI (Commercial insurance): profile commercial, policy commercial');
+    expect(lines[2]).toMatch(/^id +severity +fixable +source$/);
+    expect(lines.find((l) => l.startsWith('mue/units '))).toMatch(/^mue\/units +error +— /);
+    expect(lines.find((l) => l.startsWith('frequency/esi ⚑'))).toMatch(/^frequency\/esi ⚑ +warning /);
+    expect(out).not.toContain('\ncoverage/liability-modifier ');
+    expect(out).not.toContain('\nfacet/kx ');
+    expect(out).toContain(`\n${rules.length - 3} rules apply; off for this class: drug/jw-jz, coverage/liability-modifier, facet/kx.\n`);
+
+    out = '';
+    expect(await runCli(['rules', '--payer-class', 'mb', '--json'])).toBe(0);
+    const medicare = JSON.parse(out) as { payerClass: string; profile: string; rules: { id: string; severity: string }[]; off: string[] };
+    expect(medicare).toMatchObject({ payerClass: 'MB', profile: 'medicare' });
+    expect(medicare.rules.find((r) => r.id === 'coverage/liability-modifier')).toMatchObject({ severity: 'error' });
+    expect(medicare.off).toEqual(rules.filter((r) => r.meta.severity.medicare === 'off').map((r) => r.meta.id));
+
+    out = '';
+    expect(await runCli(['rules', '--payer-class', '16', '--json'])).toBe(0);
+    const advantage = JSON.parse(out) as { profile: string; rules: { id: string; severity: string }[]; off: string[] };
+    expect(advantage.profile).toBe('medicare-advantage');
+    expect(advantage.off).toContain('coverage/liability-modifier');
+    expect(advantage.rules.find((r) => r.id === 'facet/kx')).toMatchObject({ severity: 'warning' });
+  });
+
+  it('--payer-class with an unknown code is a usage error, exit 2', async () => {
+    expect(await runCli(['rules', '--payer-class', 'XX'])).toBe(2);
+    expect(err).toMatch(/^spinescrub: unknown payer class 'XX' \(claim filing indicator codes: 11, 12, .* ZZ\)\n$/);
+  });
+
   it('a bad policy file is a one-line CFG_ error, exit 2', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'spinescrub-cli-')), 'bad.json');
     writeFileSync(file, JSON.stringify({ severities: { 'esi/nope': 'off' } }));
@@ -53,8 +86,8 @@ describe('spinescrub explain', () => {
   it('prints description, severities, fix, source and the example of the doc page', async () => {
     expect(await runCli(['explain', 'imaging/unguided-with-guidance'])).toBe(0);
     expect(out).toContain('imaging/unguided-with-guidance\n\nAn unguided interlaminar ESI (62320/62322) billed with fluoroscopic or CT guidance');
-    expect(out).toContain('severity  medicare: error   guide: error\nfix       applied by the engine\nsource    CPT parenthetical for 62320–62323');
-    expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error: Unexpected 62322 (without imaging guidance) with 77003');
+    expect(out).toContain('severity  medicare: error   medicare-advantage: error   commercial: error   guide: error\nfix       suggested for review (holds the claim)\nsource    CPT parenthetical for 62320–62323');
+    expect(out).toContain('\nExample\n  line 1 62322 $600.00   line 2 77003 $100.00\n  → line 1 error (held): Recode 62322 to 62323 and remove 77003 if imaging guided the injection');
     expect(out).not.toContain('```');
   });
 

@@ -133,7 +133,7 @@ export class RuleTester {
 
   private checkInvalid(rule: AnyRule, testCase: InvalidCase, profile: ProfileName): void {
     const policy = this.policyFor(testCase, profile);
-    const off = (policy.severities[rule.meta.id] ?? rule.meta.severity[policy.profile]) === 'off';
+    const off = (policy.severities[rule.meta.id] ?? rule.meta.severity[policy.ruleDefaults]) === 'off';
     const result = this.runCase(rule, testCase, profile, false);
     const findings = ownFindings(result.findings, rule);
     if (off) {

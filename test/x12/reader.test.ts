@@ -24,6 +24,7 @@ describe('readX12: the synthetic spine file maps to the model', () => {
       renderingNpi: '1999999992',
       payerId: 'P0001',
       payerName: 'SYNTH PAYER',
+      claimFilingIndicator: 'CI',
       subscriber: { memberId: 'SYN0000001', lastName: 'TESTPATIENT', firstName: 'ALPHA', dateOfBirth: '1960-01-15', sex: 'F' },
       patient: { memberId: 'SYN0000001', lastName: 'TESTPATIENT', firstName: 'ALPHA', dateOfBirth: '1960-01-15', sex: 'F' },
       diagnoses: [

@@ -3,6 +3,7 @@
  * Procedure codes also have entries in procedures.ts; these lists say which group a rule means.
  */
 import type { CodeListName, Effective, SourceRef } from '../types.js';
+import { EM_FAMILIES, EM_SOURCES } from './em-codes.js';
 
 export interface CodeListMember {
   code: string;
@@ -28,6 +29,21 @@ export const CODE_LISTS: readonly CodeList[] = [
       ...members(['77002', '77003', '77012', '76942'], [{ key: 'S30' }, { key: 'S29' }, { key: 'CPT descriptors' }]),
       ...members(['72275'], [{ key: 'S30', note: 'shown as deleted; status U' }, { key: 'CPT descriptors' }]),
     ],
+  },
+  {
+    name: 'imaging-guidance-included',
+    description:
+      'Imaging guidance included in 62321, 62323, 64479–64484, 64490–64495, 64633–64636 whatever the modifiers: no 59/X bypass (`imaging/bundled`)',
+    members: members(['77002', '77003', '77012'], [
+      { key: 'S30', note: 'CPT: imaging guidance and any injection of contrast are inclusive components' },
+      { key: 'CPT descriptors', note: '77002 not appropriate for spine injections; 77003, 77012 never reported with these codes' },
+      { key: 'NCCI PTP', note: 'modifier bypass: none (remove line)' },
+    ]),
+  },
+  {
+    name: 'imaging-guidance-any-site',
+    description: 'Guidance for needle placement at any site: may guide another procedure of the session (a joint injection) (`imaging/bundled`)',
+    members: members(['77002'], [{ key: 'CPT descriptors', note: 'fluoroscopic guidance, non-spine' }]),
   },
   {
     name: 'imaging-fluoro-ct',
@@ -59,11 +75,8 @@ export const CODE_LISTS: readonly CodeList[] = [
   },
   {
     name: 'em',
-    description: 'Office/outpatient E/M visits (`em/same-day`, `global/rfa-followup`)',
-    members: members(
-      ['99202', '99203', '99204', '99205', '99211', '99212', '99213', '99214', '99215'],
-      [{ key: 'NCCI policy', note: 'global surgery rules, unverified' }],
-    ),
+    description: 'E/M visits of every family: office, consultations, hospital, observation, ED, nursing facility, home (`em/same-day`, `global/rfa-followup`)',
+    members: EM_FAMILIES.flatMap((family) => members(family.codes, EM_SOURCES, family.effective ?? {})),
   },
   {
     name: 'local-anesthetic',
@@ -108,7 +121,22 @@ export const CODE_LISTS: readonly CodeList[] = [
   {
     name: 'liability-modifiers',
     description: 'Beneficiary liability modifiers for LCD coverage limits (`coverage/liability-modifier`)',
-    members: members(['GA', 'GZ', 'GX'], [{ key: 'CMS ABN modifiers', note: 'unverified' }]),
+    members: members(['GA', 'GZ'], [
+      { key: 'Medicare Claims Processing Manual ch. 30 §40.3.6', note: 'GA, GZ: not reasonable and necessary (an LCD limit); GX is for a voluntary ABN on a statutorily excluded service and does not state liability for an LCD limit' },
+    ]),
+  },
+  {
+    name: 'discarded-drug-modifiers',
+    description: 'JW (amount discarded) and JZ (none discarded) on drugs from single-dose containers (`drug/jw-jz`)',
+    members: [
+      ...members(['JW'], [{ key: 'S24', note: 'JW required for discarded amounts since 2017-01-01' }], { from: '2017-01-01' }),
+      ...members(['JZ'], [{ key: 'S24', note: 'JZ established 2023-01-01' }], { from: '2023-01-01' }),
+    ],
+  },
+  {
+    name: 'discarded-drug-required',
+    description: 'Dates of service from which Medicare Part B requires JW or JZ on every single-dose-container drug (`drug/jw-jz`)',
+    members: members(['JZ'], [{ key: 'S24', note: 'JZ required from 2023-07-01 (claims without JW or JZ returned from 2023-10-01)' }], { from: '2023-07-01' }),
   },
 ];
 

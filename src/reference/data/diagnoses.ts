@@ -7,7 +7,7 @@
  * cervical; M51.14 thoracic, M51.15 ambiguous, M51.16/M51.17 L/S; M51.36x/M51.37x and M51.A0–A5 L/S.
  *
  * Support class (docs/rules/dx/not-supporting.md): radicular = M54.1x, M50.1x, M51.1x, M47.2x; axial = M47.81x,
- * M47.89x, M54.5x, M51.360/M51.370 (back pain only); esi-other = M48.0x, M96.1, G89.12/G89.18, B02.2x.
+ * M47.89x, M54.2, M54.5x, M54.6 (axial pain), M51.360/M51.370 (back pain only); esi-other = M48.0x, M96.1, G89.12/G89.18, B02.2x.
  * Everything else known here is 'none' (neither family: no `dx/not-supporting`, no `dx/unsupported-unknown`).
  *
  * Headers (billable: false) carry no `children` here: index.ts fills them per date window from the leaves.
@@ -76,9 +76,21 @@ function siteLeaves(
   excludesGroup?: DiagnosisInfo['excludesGroup'],
   nameOf: (digit: string, name: string) => string = (_digit, name) => name,
 ): Row[] {
-  return SITES.filter(([digit]) => digits.includes(digit)).map(([digit, name, region]) =>
-    leaf(`${prefix}${digit}`, `${title}, ${nameOf(digit, name)}`, region, support, sources, excludesGroup ? { excludesGroup } : {}),
-  );
+  return SITES.filter(([digit]) => digits.includes(digit)).map(([digit, name, region]) => {
+    const row = leaf(`${prefix}${digit}`, `${title}, ${nameOf(digit, name)}`, region, support, sources, excludesGroup ? { excludesGroup } : {});
+    return name === 'site unspecified' ? { ...row, siteUnspecified: true } : row;
+  });
+}
+
+/**
+ * Spondylosis with radiculopathy (M47.2x) and without (M47.81x) at the same site contradict each other
+ * (ICD-10-CM titles: mutually exclusive for the same region): each leaf of sites 1–8 names its counterpart.
+ */
+function contradicting(rows: Row[], otherPrefix: string): Row[] {
+  return rows.map((row) => {
+    const site = row.display.slice(-1);
+    return row.billable && site >= '1' && site <= '8' ? { ...row, contradicts: [`${otherPrefix.replace('.', '')}${site}`] } : row;
+  });
 }
 
 const S27: SourceRef = { key: 'S27' };
@@ -90,12 +102,12 @@ const ROWS: Row[] = [
 
   // ── M47.2 Other spondylosis with radiculopathy.
   header('M47.2', 'Other spondylosis with radiculopathy', 'ambiguous', 'radicular', [TABULAR], { excludesGroup: 'combination' }),
-  ...siteLeaves('M47.2', '012345678', 'Other spondylosis with radiculopathy', 'radicular', [TABULAR], 'combination'),
+  ...contradicting(siteLeaves('M47.2', '012345678', 'Other spondylosis with radiculopathy', 'radicular', [TABULAR], 'combination'), 'M47.81'),
 
   // ── M47.8 Other spondylosis: M47.81 without myelopathy or radiculopathy; M47.89 other.
   header('M47.8', 'Other spondylosis', 'ambiguous', 'axial', [TABULAR]),
   header('M47.81', 'Spondylosis without myelopathy or radiculopathy', 'ambiguous', 'axial', [TABULAR]),
-  ...siteLeaves('M47.81', '123456789', 'Spondylosis without myelopathy or radiculopathy', 'axial', [TABULAR]),
+  ...contradicting(siteLeaves('M47.81', '123456789', 'Spondylosis without myelopathy or radiculopathy', 'axial', [TABULAR]), 'M47.2'),
   header('M47.89', 'Other spondylosis', 'ambiguous', 'axial', [TABULAR]),
   ...siteLeaves('M47.89', '123456789', 'Other spondylosis', 'axial', [
     { key: 'ICD-10-CM Tabular', note: 'unverified: "other spondylosis (M47.89x)" in the facet LCD summaries' },
@@ -192,9 +204,10 @@ const ROWS: Row[] = [
   leaf('M54.51', 'Vertebrogenic low back pain', 'lumbar-sacral', 'axial', [{ key: 'ICD-10-CM Tabular' }], { effective: { from: FY2022 } }),
   leaf('M54.59', 'Other low back pain', 'lumbar-sacral', 'axial', [{ key: 'ICD-10-CM Tabular' }], { effective: { from: FY2022 } }),
 
-  // ── Other dorsalgia [S27]. The catalogue classes none of these as radicular or axial: support 'none'.
-  leaf('M54.2', 'Cervicalgia', 'cervical-thoracic', 'none', [{ key: 'S27', note: 'axial neck pain, but not in the axial list of `dx/not-supporting`' }]),
-  leaf('M54.6', 'Pain in thoracic spine', 'cervical-thoracic', 'none', [{ key: 'S27', note: 'not in the axial list of `dx/not-supporting`' }]),
+  // ── Other dorsalgia [S27]. M54.2 and M54.6 are axial pain: not a covered ESI indication (ESI LCDs [S2]); the
+  // others (sciatica, lumbago with sciatica) are classed neither radicular nor axial: support 'none'.
+  leaf('M54.2', 'Cervicalgia', 'cervical-thoracic', 'axial', [{ key: 'S27' }, { key: 'S2', note: 'ESI LCDs: axial neck pain is not a covered indication' }]),
+  leaf('M54.6', 'Pain in thoracic spine', 'cervical-thoracic', 'axial', [{ key: 'S27' }, { key: 'S2', note: 'ESI LCDs: axial thoracic pain is not a covered indication' }]),
   header('M54.3', 'Sciatica', 'lumbar-sacral', 'none', [S27]),
   leaf('M54.30', 'Sciatica, unspecified side', 'lumbar-sacral', 'none', [{ key: 'S27', note: 'not in the radicular list of `dx/not-supporting`' }]),
   leaf('M54.31', 'Sciatica, right side', 'lumbar-sacral', 'none', [{ key: 'S27', note: 'not in the radicular list of `dx/not-supporting`' }]),

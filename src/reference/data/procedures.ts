@@ -9,6 +9,7 @@
  * says something else, the source note says so.
  */
 import type { ProcedureInfo, SourceRef } from '../types.js';
+import { EM_FAMILIES, EM_SOURCES } from './em-codes.js';
 
 const PPRRVU: SourceRef = { key: 'P3', note: 'PPRRVU 2026 Jan; same indicators in P1/P2 (2025)' };
 const MUE_A: SourceRef = { key: 'A', note: 'practitioner MUE, most likely 2026 Q2' };
@@ -277,9 +278,17 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
   // ── Moderate sedation (`sedation/with-injection`; LCD text [S3][S4]; no PTP edit [A]).
   sedation('99152', 'Moderate sedation by the same physician performing the procedure, patient age 5 years or older; initial 15 minutes',
     { bilateralIndicator: 9, globalDays: 'XXX', mue: { value: 2, adjudication: 3, source: MUE_AB } }),
-  sedation('99153', 'Moderate sedation by the same physician performing the procedure; each additional 15 minutes', {}),
+  // The "each additional 15 minutes" codes are add-ons (`addon/without-primary`): 99153 ← 99151, 99152 or G0500
+  // (NCCI add-on code file [E]); 99157 ← 99155 or 99156 (CPT descriptor "List separately in addition").
+  sedation('99153', 'Moderate sedation by the same physician performing the procedure; each additional 15 minutes', {
+    role: 'addon',
+    allowedPrimaries: [['99151'], ['99152'], ['G0500']],
+  }),
   sedation('99156', 'Moderate sedation by a physician other than the one performing the procedure, patient age 5 years or older; initial 15 minutes', {}),
-  sedation('99157', 'Moderate sedation by a physician other than the one performing the procedure; each additional 15 minutes', {}),
+  sedation('99157', 'Moderate sedation by a physician other than the one performing the procedure; each additional 15 minutes', {
+    role: 'addon',
+    allowedPrimaries: [['99155'], ['99156']],
+  }),
 
   // ── Anesthesia for percutaneous image-guided spine procedures (CPT 2018) [S3][S4][S32].
   ...(
@@ -298,13 +307,15 @@ export const PROCEDURES: readonly ProcedureInfo[] = [
     sources: [{ key: 'S3' }, { key: 'S4' }, { key: 'S32', note: 'descriptors and 2018 start date U-high (not in the compiled sources)' }],
   })),
 
-  // ── E/M office visits (same-day E/M needs 25: NCCI global surgery rules). 99201 was deleted 2021-01-01.
-  ...['99202', '99203', '99204', '99205', '99211', '99212', '99213', '99214', '99215'].map((code): ProcedureInfo => ({
-    code, family: 'em', region: 'none', role: 'none', includesImaging: false,
-    description: `Office or other outpatient visit, ${code < '99210' ? 'new' : 'established'} patient`,
-    effective: {},
-    sources: [{ key: 'NCCI policy', note: 'E/M same day as a 000/010-global procedure needs 25 (global surgery rules; unverified)' }],
-  })),
+  // ── E/M visits of every family (same-day E/M needs 25: NCCI global surgery rules): em-codes.ts.
+  ...EM_FAMILIES.flatMap((family) =>
+    family.codes.map((code): ProcedureInfo => ({
+      code, family: 'em', region: 'none', role: 'none', includesImaging: false,
+      description: family.description,
+      effective: family.effective ?? {},
+      sources: EM_SOURCES,
+    })),
+  ),
 
   // ── Large-joint / trigger-point injections: a distinct-procedure pair with spine codes (NCCI PTP [A][C][D]).
   ...(
@@ -353,6 +364,8 @@ function sedation(code: string, description: string, extra: Partial<ProcedureInf
     sources: [
       { key: 'S3' }, { key: 'S4' },
       ...(code === '99152' ? [PPRRVU, MUE_AB] : []),
+      ...(code === '99153' ? [{ key: 'E', note: 'AOC 2026Q2: 99153 primaries 99151, 99152, G0500' }] : []),
+      ...(code === '99157' ? [{ key: 'CPT descriptors', note: '99157 add-on to 99155, 99156 (descriptor)' }] : []),
       { key: 'NCCI PTP', note: 'no PTP edit between 99152 and the spine codes: the rule rests on the LCDs' },
     ],
   };

@@ -4,7 +4,9 @@ import { defineRule, type Change } from '../types.js';
 /**
  * Facet add-ons are not "each additional level": 64491/64494 are the second level (the next level has its own
  * code, 64492/64495), and 64492/64495 are reported once per day whatever the further levels. Units count per side
- * (a 50 line's units are levels on each side).
+ * (a 50 line's units are levels on each side). Lowering the units is a fix; moving the further levels to the
+ * next-level code adds a billable code, so it is only suggested (the claim is held), the new line at 0.00 to be
+ * priced from the fee schedule (docs/rules/addon/units.md).
  */
 export default defineRule({
   meta: {
@@ -20,6 +22,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
+    hasSuggestions: true,
     messages: {
       secondLevel: '{{code}} with {{units}} units: it is the second level only, expected {{expected}}',
       oncePerDay: '{{code}} with {{units}} units: it is reported once per day for all further levels, expected 1 unit',
@@ -54,8 +57,10 @@ export default defineRule({
       // A line without 50/RT/LT counts toward both sides, but blocks the side-dependent fix (docs/rules/README.md, Terms).
       const fixable = !line.facts.sideUnknown;
       const changes: Change[] = [{ op: 'set-units', line: line.key, value: 1 }];
-      if (!covered && chain) {
-        for (const { code, units } of chain) changes.push({ op: 'add-line', from: line.key, after: line.key, value: { procedure: code, units, modifiers: line.modifiers } });
+      const split = !covered && chain !== undefined && chain.length > 0;
+      if (split) {
+        changes.push({ op: 'set-charge', line: line.key, value: line.chargeCents });
+        for (const { code, units } of chain) changes.push({ op: 'add-line', from: line.key, after: line.key, value: { procedure: code, units, modifiers: line.modifiers, chargeCents: 0 } });
       }
       const modifiers = line.modifiers.length ? `-${line.modifiers.join('-')}` : '';
       const expected = covered || !chain ? `${lineLabel(line)} ×1` : [lineLabel(line), ...chain.map((c) => `${c.code}${modifiers}`)].join(' + ');
@@ -65,9 +70,11 @@ export default defineRule({
         line,
         actual: String(line.units),
         expected: [expected],
-        ...(fixable
-          ? { fix: { changes, description: covered ? 'one unit: the next level is already billed' : `move the further levels to ${chain?.map((c) => c.code).join(', ')}` } }
-          : {}),
+        ...(!fixable
+          ? {}
+          : split
+            ? { suggestions: [{ description: `bill the further levels as ${chain.map((c) => c.code).join(', ')} (price them from the fee schedule)`, fix: { changes } }] }
+            : { fix: { changes, description: 'one unit: the next level is already billed' } }),
       });
     }
   },

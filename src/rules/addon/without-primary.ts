@@ -4,8 +4,9 @@ import { defineRule } from '../types.js';
 
 /**
  * An add-on code is reported only with its primary in the same session. The allowed primaries come from the
- * reference table (docs/rules/addon/without-primary.md: 64480←64479; 64484←64483; 64491←64490; 64492←64490+64491; 64494←64493 or 64490
- * (junction); 64495←64494; 64634←64633; 64636←64635 or 64633 (junction)).
+ * reference table (docs/rules/addon/without-primary.md: 64480←64479; 64484←64483; 64491←64490; 64492←64490+64491;
+ * 64494←64493 or 64490 (junction); 64495←64494; 64634←64633; 64636←64635 or 64633 (junction); sedation 99153←99151,
+ * 99152 or G0500; 99157←99155 or 99156).
  */
 /** Every code of some alternative is on a line of the session (sessions have a few lines: scans, no set). */
 function someAlternativePresent(alternatives: readonly (readonly string[])[], lines: readonly ServiceLine[]): boolean {
@@ -36,8 +37,8 @@ export default defineRule({
     scope: 'session',
     phase: 'structure',
     docs: {
-      description: 'An add-on code (64480, 64484, 64491, 64492, 64494, 64495, 64634, 64636) needs its primary code in the same session.',
-      source: 'CPT add-on code rules; CMS NCCI add-on code file [E] [S8][S9]',
+      description: 'An add-on code (64480, 64484, 64491, 64492, 64494, 64495, 64634, 64636; sedation 99153, 99157) needs its primary code in the same session.',
+      source: 'CPT add-on code rules; CMS NCCI add-on code file [E] (99153 ← 99151, 99152, G0500); CPT 99157 descriptor [S8][S9]',
       url: 'docs/rules/addon/without-primary.md',
     },
     severity: { medicare: 'error', guide: 'error' },

@@ -1,7 +1,11 @@
 import { defineRule } from '../types.js';
 import { daysBetween } from '../history/shared.js';
 
-/** Medicare: a claim filed more than 12 months (365 days) after the date of service is denied. */
+/**
+ * Medicare: a claim must be filed within one calendar year after the date of service (42 CFR 424.44): the last
+ * day to file is the same month and day a year later (February 29 → February 28), so a leap day inside the year
+ * gives 366 days. A policy may set a filing limit in days instead (a commercial contract's 90 or 180 days).
+ */
 /** /^\d{4}-\d{2}-\d{2}$/ by character codes (asked for every claim; a regex test allocates). */
 function hasDateShape(date: string): boolean {
   if (date.length !== 10) return false;
@@ -12,34 +16,61 @@ function hasDateShape(date: string): boolean {
   return true;
 }
 
-export default defineRule<{ days: number }>({
+/** The same month and day `years` later; a February 29 that does not exist then becomes February 28. */
+export function sameDayYearsLater(date: string, years: number): string {
+  const year = Number(date.slice(0, 4)) + years;
+  const monthDay = date.slice(5);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return `${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '02-28' : monthDay}`;
+}
+
+/** `date` plus `days` days (UTC calendar arithmetic). */
+function addDays(date: string, days: number): string {
+  const time = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+export default defineRule<{ years?: number; days?: number }>({
   meta: {
     id: 'claim/timely-filing',
     type: 'problem',
     scope: 'session',
     phase: 'structure',
     docs: {
-      description: 'A date of service more than 365 days before the run date (`--as-of`) is past the filing limit.',
-      source: '42 CFR 424.44 (claims filed within 12 months of the date of service)',
+      description: 'A claim must be filed within one calendar year after the date of service (or the policy\'s limit in days): past it, the claim is denied.',
+      source: '42 CFR 424.44(a)(1) (claims filed no later than 1 calendar year after the date of service); Medicare Claims Processing Manual ch. 1 §70',
       url: 'docs/rules/claim/timely-filing.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    schema: { type: 'object', properties: { days: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    schema: {
+      type: 'object',
+      properties: { years: { type: 'integer', minimum: 1 }, days: { type: 'integer', minimum: 1 } },
+      additionalProperties: false,
+    },
     messages: {
-      late: 'Date of service {{dos}} is {{days}} days before the run date {{asOf}}: past the {{limit}}-day filing limit',
+      late: 'Date of service {{dos}} is past the filing limit ({{limit}}): the last day to file was {{deadline}}, the run date is {{asOf}} ({{days}} days after the service)',
     },
   },
-  defaultOptions: { days: 365 },
+  defaultOptions: { years: 1 },
   check(encounter, context) {
     const first = encounter.lines[0];
-    if (!first || !hasDateShape(encounter.serviceDate)) return;
-    const days = daysBetween(encounter.serviceDate, context.asOf);
-    if (!(days > context.options.days)) return;
+    const dos = encounter.serviceDate;
+    if (!first || !hasDateShape(dos)) return;
+    const { days: limitDays, years = 1 } = context.options;
+    const deadline = limitDays !== undefined ? addDays(dos, limitDays) : sameDayYearsLater(dos, years);
+    if (!(context.asOf > deadline)) return;
     context.report({
       messageId: 'late',
-      data: { dos: encounter.serviceDate, days, asOf: context.asOf, limit: context.options.days },
+      data: {
+        dos,
+        deadline,
+        asOf: context.asOf,
+        days: daysBetween(dos, context.asOf),
+        limit: limitDays !== undefined ? `${limitDays} days` : years === 1 ? 'one calendar year' : `${years} calendar years`,
+      },
       line: first,
-      actual: encounter.serviceDate,
+      actual: dos,
+      expected: [`filed by ${deadline}`],
     });
   },
 });

@@ -73,9 +73,10 @@ export function describeSides(sides: readonly Side[]): string {
   return 'unknown side';
 }
 
-/** "on both sides", "on the left", "on the right" — for messages. */
+/** "on both sides", "on the left", "on the right", "on an unknown side" — for messages. */
 export function onSides(sides: readonly Side[]): string {
-  return sides.length === 2 ? 'on both sides' : `on the ${describeSides(sides)}`;
+  if (sides.length === 2) return 'on both sides';
+  return sides[0] === 'left' || sides[0] === 'right' ? `on the ${sides[0]}` : 'on an unknown side';
 }
 
 /** Code with its modifiers, for messages and before/after text: `64483-RT-KX`. */

@@ -1,6 +1,7 @@
 /**
- * coverage/liability-modifier — a line that a ⚑ coverage-limit rule flags carries no liability modifier
- * (GA: ABN on file, GZ: no ABN, GX: voluntary notice). Under `medicare` this holds the claim; the fix adds the
+ * coverage/liability-modifier — a line that a ⚑ coverage-limit rule flags carries no liability modifier for an
+ * LCD limit (GA: ABN on file, GZ: no ABN). GX does not count: it marks a voluntary ABN for a service Medicare
+ * excludes by statute, not one denied as not reasonable and necessary. Under `medicare` this holds the claim; the fix adds the
  * policy's `liabilityModifier` when the policy sets one (none by default: only the provider knows whether an
  * ABN was signed).
  *
@@ -13,7 +14,7 @@ import { defineRule, type RuleContext } from '../types.js';
 import { describeLine } from '../common/spine.js';
 
 /** For messages and `expected`; the check reads the reference list `liability-modifiers`. */
-const LIABILITY_MODIFIERS = ['GA', 'GZ', 'GX'] as const;
+const LIABILITY_MODIFIERS = ['GA', 'GZ'] as const;
 const MAX_MODIFIERS = 4;
 
 /**
@@ -32,13 +33,20 @@ function flaggedLines(encounter: Encounter, context: RuleContext): ReadonlyMap<S
     if (line === undefined) continue;
     flagged ??= new Map();
     const ids = flagged.get(line);
-    if (ids === undefined) flagged.set(line, [meta.id]);
-    else if (!ids.includes(meta.id)) ids.push(meta.id);
+    const reason = reasonOf(meta.id, finding.actual, finding.expected);
+    if (ids === undefined) flagged.set(line, [reason]);
+    else if (!ids.includes(reason)) ids.push(reason);
   }
   return flagged ?? NOTHING_FLAGGED;
 }
 
 const NOTHING_FLAGGED: ReadonlyMap<ServiceLine, string[]> = new Map();
+
+/** `rfa/repeat-interval: 140 days, needs ≥ 182 days`: the ⚑ rule and what it measured against its limit. */
+function reasonOf(ruleId: string, actual: string | undefined, expected: readonly string[] | undefined): string {
+  if (actual === undefined || actual === '' || expected === undefined || expected.length === 0) return ruleId;
+  return `${ruleId}: ${actual}, needs ${expected.join(' or ')}`;
+}
 
 export default defineRule({
   meta: {
@@ -50,26 +58,25 @@ export default defineRule({
     consumes: 'coverageLimit',
     docs: {
       description:
-        'A line flagged by a ⚑ coverage-limit rule without GA (ABN on file), GZ (no ABN) or GX: the liability for the non-covered service is not stated',
+        'A line flagged by a ⚑ coverage-limit rule without GA (ABN on file) or GZ (no ABN): the liability for the non-covered service is not stated (GX, for statutorily excluded services, does not apply to an LCD limit)',
       source:
-        'domain-rules.md §6 (coverage modifiers GA, GZ; U-high) and §8 SP-006 (suggest GA/GZ on 64492/64495); rules.md Terms (Coverage limits) and Policy values (liability modifier: none by default)',
+        'Medicare Claims Processing Manual ch. 30 §40.3.6 (GA, GZ for services expected to be denied as not reasonable and necessary; GX for a voluntary ABN on a statutorily excluded service); CMS ABN form instructions (CMS-R-131)',
       url: 'docs/rules/coverage/liability-modifier.md',
     },
     severity: { medicare: 'error', guide: 'off' },
     messages: {
-      missingLiability:
-        'Unexpected {{line}} without GA, GZ or GX while {{rules}} flags it beyond coverage, expected a liability modifier (GA with an ABN on file, GZ without)',
+      missingLiability: 'Add GA (ABN on file) or GZ (no ABN) to {{line}}: beyond coverage ({{reasons}})',
     },
   },
   check(encounter, context) {
-    for (const [line, ruleIds] of flaggedLines(encounter, context)) {
+    for (const [line, reasons] of flaggedLines(encounter, context)) {
       if (line.modifiers.some((m) => context.reference.inList('liability-modifiers', m, line.serviceDate))) continue;
       const modifier = context.policy.liabilityModifier;
       const canFix = modifier !== null && line.modifiers.length < MAX_MODIFIERS;
       context.report({
         messageId: 'missingLiability',
         line,
-        data: { line: describeLine(line), rules: ruleIds.join(', ') },
+        data: { line: describeLine(line), reasons: reasons.join('; ') },
         actual: describeLine(line),
         expected: LIABILITY_MODIFIERS.map((liability) => [line.procedure, ...line.modifiers, liability].join('-')),
         ...(canFix

@@ -1,10 +1,13 @@
 /**
  * drug/units — units ≠ ceil(dose ÷ billing unit) where the dose is known: the dose in mg (CTP unit ME, or the
- * CSV dose column), or the volume in mL (CTP unit ML) for per-mL codes such as J0702. Fix: set the units,
- * keeping the line's per-unit charge.
+ * CSV dose column), or the volume in mL (CTP unit ML) for per-mL codes such as J0702. Fix: lower the units to
+ * what the claim documents, keeping the line's per-unit charge. Raising them bills more than the claim was sent
+ * with, and a code that drug/miscoded questions may not be the drug given: both only suggested (the claim is held;
+ * docs/rules/drug/units.md).
  */
 import type { ServiceLine } from '../../encounter/model.js';
 import type { DrugInfo } from '../../reference/types.js';
+import { isSpine } from '../common/spine.js';
 import { defineRule, type Change } from '../types.js';
 
 /** Float noise in dose ÷ unit (0.3 ÷ 0.1) must not round up a whole number of units. */
@@ -45,6 +48,7 @@ export default defineRule({
     scope: 'session',
     phase: 'removals',
     fixable: 'safe',
+    hasSuggestions: true,
     docs: {
       description: 'Drug units that do not match ceil(dose ÷ billing unit) where the dose is known',
       source:
@@ -53,11 +57,14 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      wrongUnits:
-        'Unexpected {{units}} units of {{code}} for {{dose}}, expected {{expected}} (ceil of {{dose}} ÷ {{billingUnit}})',
+      wrongUnits: 'Bill {{expected}} units of {{code}} for {{dose}}, not {{units}}: {{dose}} ÷ {{billingUnit}} per unit, rounded up',
+      codeInQuestion:
+        'Check which drug was given before the units of {{code}}: drug/miscoded questions the code; if {{code}} is right, bill {{expected}} units for {{dose}}, not {{units}}',
     },
   },
   check(encounter, context) {
+    // drug/miscoded's condition: a code almost always miscoded, on a claim with spine procedures.
+    const spineClaim = encounter.claim.lines.some(isSpine);
     for (const line of encounter.lines) {
       const info = context.reference.drug(line.procedure, line.serviceDate);
       if (info === undefined || (info.deletedOn !== undefined && line.serviceDate >= info.deletedOn)) continue;
@@ -65,8 +72,10 @@ export default defineRule({
       if (expected === undefined || expected.units === line.units) continue;
       // set-units alone: the engine keeps the line's per-unit charge (docs/rules/README.md, Terms: Charges).
       const changes: Change[] = [{ op: 'set-units', line: line.key, value: expected.units }];
+      const suggestOnly = expected.units > line.units || (spineClaim && info.miscodedAs !== undefined);
+      const change = { description: `set ${line.procedure} to ${expected.units} units`, changes };
       context.report({
-        messageId: 'wrongUnits',
+        messageId: spineClaim && info.miscodedAs !== undefined ? 'codeInQuestion' : 'wrongUnits',
         line,
         data: {
           units: line.units,
@@ -77,7 +86,7 @@ export default defineRule({
         },
         actual: `${line.units} units`,
         expected: [`${expected.units} units`],
-        fix: { description: `set ${line.procedure} to ${expected.units} units`, changes },
+        ...(suggestOnly ? { suggestions: [{ description: change.description, fix: { changes } }] } : { fix: change }),
       });
     }
   },

@@ -31,7 +31,7 @@ export default defineRule({
       url: 'docs/rules/dx/not-supporting.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
+    hasSuggestions: true,
     messages: {
       esiAxial: 'Unexpected {{code}} for axial pain only ({{diagnoses}}): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
       facetRadicular: 'Unexpected {{code}} for radiculopathy only ({{diagnoses}}): facet injections and RFA need a non-radicular (axial) diagnosis',
@@ -72,7 +72,7 @@ function reportNotSupporting(
     line,
     actual: pointed.map(diagnosisLabel).join(', '),
     ...(only
-      ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+      ? { suggestions: [{ description: `point to ${diagnosisLabel(only)}`, fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }] } }] }
       : {}),
   });
 }

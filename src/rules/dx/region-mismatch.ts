@@ -31,7 +31,7 @@ export default defineRule({
       url: 'docs/rules/dx/region-mismatch.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
+    hasSuggestions: true,
     messages: {
       mismatch: 'Unexpected {{diagnoses}} ({{dxRegion}}) for {{code}} ({{region}}): the diagnosis must be of the region treated',
     },
@@ -100,7 +100,7 @@ function reportMismatch(
     line,
     actual: supporting.map(diagnosisLabel).join(', '),
     ...(only
-      ? { fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }], description: `point to ${diagnosisLabel(only)}` } }
+      ? { suggestions: [{ description: `point to ${diagnosisLabel(only)}`, fix: { changes: [{ op: 'set-pointers' as const, line: line.key, value: [only.index] }] } }] }
       : {}),
   });
 }

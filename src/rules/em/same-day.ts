@@ -14,9 +14,9 @@ export default defineRule({
     scope: 'session',
     phase: 'other',
     docs: {
-      description: 'An E/M visit (99202–99215) in a session with a spine procedure, without modifier 25',
+      description: 'An E/M visit of any family (office, consultation, hospital, observation, ED, nursing facility, home) in a session with a spine procedure, without modifier 25',
       source:
-        'NCCI Policy Manual, global surgery (E/M same day as a 000/010-global procedure: included; a separate E/M needs 25); MPFS GLOB DAYS 000/010 [P1–P3]',
+        'NCCI Policy Manual, global surgery (E/M same day as a 000/010-global procedure: included; a separate E/M needs 25); Medicare Claims Processing Manual ch. 12 §30.6.6 (modifier 25, any E/M category); MPFS GLOB DAYS 000/010 [P1–P3]',
       url: 'docs/rules/em/same-day.md',
     },
     severity: { medicare: 'error', guide: 'error' },

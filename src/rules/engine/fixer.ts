@@ -301,9 +301,10 @@ function nextKey(from: string, lines: ServiceLine[], original: ServiceLine[]): s
 // Before/after text of what a fix changes.
 
 /** `64483-RT ×2`, with pointers (as the diagnosis codes they point to, when `diagnoses` is given) or charge on request. */
-export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?: boolean } = {}, diagnoses?: readonly Diagnosis[]): string {
+export function lineText(line: ServiceLine, show: { pointers?: boolean; charge?: boolean; ndc?: boolean } = {}, diagnoses?: readonly Diagnosis[]): string {
   let text = line.procedure + (line.modifiers.length ? `-${line.modifiers.join('-')}` : '');
   if (line.units !== 1) text += ` ×${line.units}`;
+  if (show.ndc) text += ` NDC ${line.drug?.ndc ?? '-'}`;
   if (show.pointers) text += ` ptr ${line.pointers.map((p) => (diagnoses ? (diagnoses[p - 1]?.code ?? `#${p}`) : String(p))).join(',') || '-'}`;
   if (show.charge) text += ` ${formatCents(line.chargeCents)}`;
   return text;
@@ -319,15 +320,19 @@ function changeText(before: Claim, after: Claim, fix: Fix, ownKey: string | unde
   let total = false;
   let pointers = false;
   let charge = false;
+  let ndc = false;
   for (const change of fix.changes) {
     if (change.op === 'remove-diagnosis') dx = pointers = true;
     else if (change.op === 'set-diagnosis') dx = true;
     else if (change.op === 'set-total') total = true;
-    else if (change.op === 'add-line') keys.push(change.from);
-    else {
+    else if (change.op === 'add-line') {
+      keys.push(change.from);
+      if (change.value.chargeCents !== undefined) charge = true;
+    } else {
       keys.push(change.line);
       if (change.op === 'set-pointers') pointers = true;
       if (change.op === 'set-charge') charge = true;
+      if (change.op === 'set-ndc') ndc = true;
     }
   }
   // The finding's own line is part of the picture even when the fix leaves it as is (duplicates removed around it).
@@ -336,7 +341,7 @@ function changeText(before: Claim, after: Claim, fix: Fix, ownKey: string | unde
   // Added lines (key "<from>+n") belong to their source line.
   const afterLines = after.lines.filter((line) => keySet.has(line.key) || (line.key.includes('+') && !before.lines.some((b) => b.key === line.key) && keySet.has(line.key.slice(0, line.key.lastIndexOf('+')))));
   const beforeLines = before.lines.filter((line) => keySet.has(line.key));
-  const show = { pointers, charge };
+  const show = { pointers, charge, ndc };
   const parts = (claim: Claim, lines: ServiceLine[]) => {
     const out: string[] = [];
     if (dx) out.push(`dx ${claim.diagnoses.map((d) => d.code).join(', ')}`);

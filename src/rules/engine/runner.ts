@@ -75,7 +75,7 @@ export function prepareRules(rules: readonly AnyRule[], policy: ResolvedPolicy):
   const active: ActiveRule[] = [];
   for (const rule of rules) {
     const { meta } = rule;
-    const severity = policy.severities[meta.id] ?? meta.severity[policy.profile];
+    const severity = policy.severities[meta.id] ?? meta.severity[policy.ruleDefaults];
     if (severity === 'off') continue;
     active.push({
       rule,

@@ -34,7 +34,7 @@ export default defineRule<FacetKxOptions, 'missingKx' | 'kxOnRfa'>({
     },
     messages: {
       missingKx:
-        'Unexpected {{line}} without KX: {{count}} diagnostic (KX) facet sessions in the {{region}} region in the 365 days before {{date}} and no RFA there, expected KX on a diagnostic block{{prior}}',
+        'Unexpected {{line}} without KX: {{count}} in the {{region}} region in the 365 days before {{date}} and no RFA there, expected KX on a diagnostic block{{prior}}',
       kxOnRfa: 'Unexpected KX on {{line}}: KX marks diagnostic facet injections, expected no KX on an RFA',
     },
   },
@@ -64,7 +64,7 @@ export default defineRule<FacetKxOptions, 'missingKx' | 'kxOnRfa'>({
           line,
           data: {
             line: describeLine(line),
-            count: blocks.length,
+            count: `${blocks.length} diagnostic (KX) facet session${blocks.length === 1 ? '' : 's'}`,
             region: describeRegion(region),
             date: encounter.serviceDate,
             prior: blocks.length > 0 ? ` (${describeSessions(blocks)})` : '',

@@ -32,7 +32,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       tooManyLevels:
-        'Unexpected {{levels}} facet levels {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per session (LCD coverage limit)',
+        'Bill {{code}} as not covered (Medicare: GA with an ABN on file, else GZ) or remove it: {{levels}} facet levels {{side}} in the {{region}} region (at most {{limit}} per session covered)',
     },
   },
   // Precondition for the engine: facet lines only.

@@ -1,6 +1,8 @@
 /**
  * facet/with-rfa — a facet injection and an RFA in the same region and session, the injection without
- * XS/59: at the same joints only the destruction is billed. Fix: remove the injection line.
+ * XS/59: at the same joints only the destruction is billed. Suggestions only (the claim is held): remove the
+ * injection, or mark it XS — NCCI allows XS when the joints differ, which the claim cannot show, so removing a
+ * billed service is a person's decision (docs/rules/facet/with-rfa.md).
  */
 import { defineRule } from '../types.js';
 import { describeLine, describeRegion } from '../common/spine.js';
@@ -12,7 +14,7 @@ export default defineRule({
     type: 'problem',
     scope: 'session',
     phase: 'removals',
-    fixable: 'safe',
+    hasSuggestions: true,
     docs: {
       description: 'A facet injection billed with an RFA in the same region and session, without XS/59 on the injection',
       source:
@@ -22,7 +24,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       injectionWithRfa:
-        'Unexpected facet injection {{injection}} with RFA {{rfa}} in the same {{region}} session, expected the destruction only (or XS/59 on the injection when the joints differ)',
+        'Remove facet injection {{injection}} if it was at the joints of RFA {{rfa}} (included in the destruction), or add XS if the joints differ: both in one {{region}} session',
     },
   },
   // Precondition for the engine: needs a facet injection (beside an RFA).
@@ -41,14 +43,14 @@ export default defineRule({
         },
         actual: describeLine(pair.injection),
         expected: ['no injection line', `${pair.injection.procedure}-XS`],
-        ...(removable
-          ? {
-              fix: {
-                changes: [{ op: 'remove-line', line: pair.injection.key }],
-                description: `remove ${describeLine(pair.injection)} (bundled into the destruction)`,
-              },
-            }
-          : {}),
+        suggestions: [
+          ...(removable
+            ? [{ description: `remove ${describeLine(pair.injection)} (included in the destruction)`, fix: { changes: [{ op: 'remove-line' as const, line: pair.injection.key }] } }]
+            : []),
+          ...(pair.injection.modifiers.length < 4
+            ? [{ description: `mark ${describeLine(pair.injection)} XS (different joints)`, fix: { changes: [{ op: 'set-modifiers' as const, line: pair.injection.key, value: [...pair.injection.modifiers, 'XS'] }] } }]
+            : []),
+        ],
       });
     }
   },

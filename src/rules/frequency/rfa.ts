@@ -23,7 +23,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooMany:
-        'Unexpected RFA session {{count}} in the {{region}} region within 365 days up to {{date}}, expected at most {{limit}} (coverage limit; counted: {{sessions}})',
+        'Bill this RFA as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: session {{count}} in the {{region}} region within 365 days up to {{date}} (at most {{limit}} covered; counted: {{sessions}})',
     },
   },
   // Precondition for the engine: counts the session's RFA lines.

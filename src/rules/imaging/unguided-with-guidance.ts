@@ -11,7 +11,9 @@ interface Options {
 
 /**
  * 62320/62322 mean "without imaging guidance": when the session also bills fluoroscopic or CT guidance
- * (77003/77012), imaging was used and the guided code applies — with the imaging included in it.
+ * (77003/77012), imaging was used and the guided code applies — with the imaging included in it. The recode is
+ * a suggestion, never applied: it bills a different, higher-paying procedure on the strength of an imaging line
+ * that may itself be the error (docs/rules/imaging/unguided-with-guidance.md).
  */
 export default defineRule<Options>({
   meta: {
@@ -25,14 +27,14 @@ export default defineRule<Options>({
       url: 'docs/rules/imaging/unguided-with-guidance.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
+    hasSuggestions: true,
     schema: {
       type: 'object',
       properties: { guidedCodes: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9A-Z]{5}$' } } },
       additionalProperties: false,
     },
     messages: {
-      recode: 'Unexpected {{code}} (without imaging guidance) with {{imaging}}: imaging was used, expected {{guided}} (imaging included)',
+      recode: 'Recode {{code}} to {{guided}} and remove {{imaging}} if imaging guided the injection, or remove {{imaging}} if it did not: {{code}} is the code without imaging guidance',
     },
   },
   defaultOptions: { guidedCodes: {} },
@@ -48,7 +50,7 @@ export default defineRule<Options>({
       (line) => line.facts.family === 'esi-interlaminar' && !line.facts.includesImaging && guidedCodeOf(line) !== undefined,
     );
     if (unguided.length === 0) return;
-    // One fix for the session: every unguided line recoded, every imaging line removed.
+    // One suggestion for the session: every unguided line recoded, every imaging line removed.
     const changes: Change[] = [];
     for (const line of unguided) {
       const guided = guidedCodeOf(line)!;
@@ -63,7 +65,7 @@ export default defineRule<Options>({
         data: { code: lineLabel(line), imaging: imaging.map((l) => l.procedure).join(', '), guided: guidedCodeOf(line)! },
         line,
         expected: [guidedCodeOf(line)!],
-        ...(complete && line === first ? { fix: { changes, description: 'use the guided code and remove the imaging line' } } : {}),
+        ...(complete && line === first ? { suggestions: [{ description: 'use the guided code and remove the imaging line', fix: { changes } }] } : {}),
       });
     }
   },

@@ -55,7 +55,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       mergeSides:
-        'Unexpected {{right}} and {{left}} on two lines, expected one line {{merged}} with {{units}} unit(s) per side',
+        'Unexpected {{right}} and {{left}} on two lines, expected one line {{merged}} with {{units}} per side',
       splitSides:
         'Unexpected {{line}} on one line, expected two lines {{right}} and {{left}} (the payer bills bilateral services as RT + LT)',
     },
@@ -119,7 +119,7 @@ function mergeMirror(encounter: Encounter, context: RuleContext<Record<string, u
   context.report({
     messageId: 'mergeSides',
     line: kept,
-    data: { right: describeLine(right), left: describeLine(left), merged, units: kept.units },
+    data: { right: describeLine(right), left: describeLine(left), merged, units: `${kept.units} unit${kept.units === 1 ? '' : 's'}` },
     actual: `${describeLine(right)}, ${describeLine(left)}`,
     expected: [merged],
     fix: {

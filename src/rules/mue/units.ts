@@ -98,7 +98,7 @@ function reportDateOverMue(encounter: Encounter, context: Context, code: string,
       if (count > units) units = count;
     }
     if (overCount === 0) continue;
-    const side = perSide ? (overCount === 2 ? ' on both sides' : ` on the ${firstOver}`) : '';
+    const side = perSide ? (overCount === 2 ? ' on both sides' : firstOver === 'left' || firstOver === 'right' ? ` on the ${firstOver}` : ' on an unknown side') : '';
     context.report({
       messageId: 'dateOverMue',
       line,

@@ -8,10 +8,13 @@ import { defineRule, type Change, type RuleContext } from '../types.js';
  * reference) is reported once per side: extra levels belong to the add-on codes. Lines without 50/RT/LT are
  * left to modifier/bilateral-ambiguous (two sides or two levels cannot be told apart).
  *
- * Fix: keep one primary and move the extra levels to the add-on chain of the reference
- * (64483-RT×2 → 64483-RT + 64484-RT; 64493-50×3 → 64493-50 + 64494-50 + 64495-50; 64635-RT×3 → 64635-RT +
- * 64636-RT×2). No fix when the session already has one of those add-ons on an overlapping side (the result
- * would double-count a level: an analyst decides).
+ * Suggestions only, never applied (docs/rules/primary/repeated.md): the extra units or lines may be a double
+ * entry as well as extra levels, and an add-on is a billable code the claim does not show. The split suggestion
+ * keeps one primary with the whole billed charge and moves the extra levels to the add-on chain of the reference
+ * at a charge of 0.00, to be priced from the fee schedule (64483-RT×2 → 64483-RT + 64484-RT; 64493-50×3 →
+ * 64493-50 + 64494-50 + 64495-50; 64635-RT×3 → 64635-RT + 64636-RT×2): the primary's charge is never copied
+ * onto an add-on. A repeated line also gets "remove the repeated line" (a double entry). No split when the
+ * session already has one of those add-ons on an overlapping side (it would double-count a level).
  */
 export default defineRule({
   meta: {
@@ -26,10 +29,10 @@ export default defineRule({
       url: 'docs/rules/primary/repeated.md',
     },
     severity: { medicare: 'error', guide: 'error' },
-    fixable: 'safe',
+    hasSuggestions: true,
     messages: {
-      units: '{{code}} with {{units}} units: the primary is one level, expected {{expected}}',
-      lines: '{{code}} repeated on line {{line}} for the same side as line {{first}}: the primary is one level, expected {{expected}}',
+      units: 'Bill {{code}} once and the extra levels as {{expected}}, or correct the units if fewer levels were done: the primary is one level, the claim shows {{units}} units',
+      lines: 'Remove the repeated {{code}} on line {{line}} (a double entry), or bill the extra level as {{expected}}: the primary is one level per side, line {{first}} already bills it',
       unitsNoSide: '{{code}} with {{units}} units and no 50, RT or LT: the primary is one level per side, the extra levels belong to its add-on codes',
     },
   },
@@ -115,16 +118,17 @@ function reportExtraLevels(encounter: Encounter, context: Context, line: Service
   if (chain && chain.length > 0 && !clash) {
     changes = [];
     const after = line.key;
+    // Add-on lines at 0.00: their price comes from the fee schedule, never from the primary's charge.
     if (earlier.length === 0) {
-      changes.push({ op: 'set-units', line: line.key, value: 1 });
+      changes.push({ op: 'set-units', line: line.key, value: 1 }, { op: 'set-charge', line: line.key, value: line.chargeCents });
       for (const { code, units } of chain) {
-        changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
+        changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers, chargeCents: 0 } });
       }
     } else {
       const [head, ...tail] = chain as [{ code: string; units: number }, ...{ code: string; units: number }[]];
-      changes.push({ op: 'set-code', line: line.key, value: head.code });
+      changes.push({ op: 'set-code', line: line.key, value: head.code }, { op: 'set-charge', line: line.key, value: 0 });
       if (head.units !== line.units) changes.push({ op: 'set-units', line: line.key, value: head.units });
-      for (const { code, units } of tail) changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers } });
+      for (const { code, units } of tail) changes.push({ op: 'add-line', from: line.key, after, value: { procedure: code, units, modifiers: sideModifiers, chargeCents: 0 } });
     }
   }
   const label = lineLabel(line);
@@ -133,16 +137,23 @@ function reportExtraLevels(encounter: Encounter, context: Context, line: Service
         .filter((x): x is string => x !== undefined)
         .join(' + ')
     : 'the add-on code for the extra levels';
-  const fix = changes ? { fix: { changes, description: `move the extra levels to ${chain!.map((c) => c.code).join(', ')}` } } : {};
+  const split = changes ? [{ description: `bill the extra levels as ${chain!.map((c) => c.code).join(', ')} (price the add-on from the fee schedule)`, fix: { changes } }] : [];
   if (earlier.length === 0) {
-    context.report({ messageId: 'units', data: { code: lineWithUnits(line).replace(/ ×\d+$/, ''), units: line.units, expected }, line, actual: lineWithUnits(line), ...fix });
+    context.report({
+      messageId: 'units',
+      data: { code: lineWithUnits(line).replace(/ ×\d+$/, ''), units: line.units, expected },
+      line,
+      actual: lineWithUnits(line),
+      ...(split.length ? { suggestions: split } : {}),
+    });
   } else {
+    const removeRepeat = { description: `remove the repeated ${label} (a double entry)`, fix: { changes: [{ op: 'remove-line' as const, line: line.key }] } };
     context.report({
       messageId: 'lines',
       data: { code: label, line: line.lineNumber, first: earlier[0]!.lineNumber, expected },
       line,
       actual: lineWithUnits(line),
-      ...fix,
+      suggestions: [removeRepeat, ...split],
     });
   }
 }

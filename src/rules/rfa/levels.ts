@@ -28,7 +28,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       tooManyJoints:
-        'Unexpected {{joints}} facet joints ablated {{side}} in the {{region}} region ({{code}}), expected at most {{limit}} per side per session (LCD coverage limit)',
+        'Bill {{code}} as not covered (Medicare: GA with an ABN on file, else GZ) or remove it: {{joints}} facet joints ablated {{side}} in the {{region}} region (at most {{limit}} per side per session covered)',
     },
   },
   // Precondition for the engine: RFA lines only.

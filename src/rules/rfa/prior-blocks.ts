@@ -27,7 +27,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooFew:
-        'Unexpected RFA in the {{region}} region on {{date}} after {{count}} prior facet sessions{{side}}, expected at least {{min}} diagnostic blocks before a first RFA (the history may be incomplete){{prior}}',
+        'Unexpected RFA in the {{region}} region on {{date}} after {{count}}{{side}}, expected at least {{min}} before a first RFA (the history may be incomplete){{prior}}',
     },
   },
   // Precondition for the engine: RFA lines only.
@@ -56,9 +56,9 @@ export default defineRule({
         data: {
           region: describeRegion(region),
           date: encounter.serviceDate,
-          count: blocks.length,
+          count: `${blocks.length} prior facet session${blocks.length === 1 ? '' : 's'}`,
           side: fewest.side === null ? '' : ` on the ${fewest.side} side`,
-          min,
+          min: `${min} diagnostic block${min === 1 ? '' : 's'}`,
           prior: blocks.length > 0 ? `; prior: ${describeSessions(blocks)}` : '',
         },
         actual: String(blocks.length),

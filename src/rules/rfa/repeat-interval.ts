@@ -1,5 +1,5 @@
 import { defineRule } from '../types.js';
-import { describeLine, describeSides, sidesOf } from '../common/spine.js';
+import { describeLine, onSides, sidesOf } from '../common/spine.js';
 import { addDays, causesOf, countedSides, daysBetween, describeRegion, describeSession, hasFamily, linesByRegion, mayCountMoreThan, noHistory, sessionsIn, sidesOverlap, skipSession } from '../history/shared.js';
 
 /**
@@ -22,7 +22,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooSoon:
-        'Unexpected {{line}} on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} on the {{sides}}, expected at least {{min}} days between RFAs (coverage limit)',
+        'Bill {{line}} as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: RFA on {{date}}, {{days}} days after the {{region}} RFA of {{prior}} {{sides}} (needs ≥ {{min}} days)',
     },
   },
   // Precondition for the engine: RFA lines only.
@@ -56,7 +56,7 @@ export default defineRule({
             days: daysBetween(latest.serviceDate, encounter.serviceDate),
             region: describeRegion(region),
             prior: describeSession(latest),
-            sides: describeSides(shared),
+            sides: onSides(shared),
             min,
           },
           actual: `${daysBetween(latest.serviceDate, encounter.serviceDate)} days`,

@@ -10,17 +10,28 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: '64491 ×2 → 64491 + 64492',
+      name: '64491 ×2: 64491 + 64492 suggested, 64492 unpriced, held',
       claim: { dx: ['M47812'], lines: ['64490-RT @400.00', '64491-RT x2 @600.00'] },
-      errors: [{ messageId: 'secondLevel', line: 2, message: '64491-RT with 2 units: it is the second level only, expected 64491-RT + 64492-RT' }],
-      output: ['64490-RT @400.00', '64491-RT @300.00', '64492-RT @300.00'],
-      outputTotal: '1000.00',
+      errors: [
+        {
+          messageId: 'secondLevel',
+          line: 2,
+          message: '64491-RT with 2 units: it is the second level only, expected 64491-RT + 64492-RT',
+          suggestions: ['64491-RT ×2 600.00 → 64491-RT 600.00, 64492-RT 0.00'],
+        },
+      ],
     },
     {
-      name: '64494-50 ×3 → 64494-50 + 64495-50',
+      name: '64494-50 ×3: 64494-50 + 64495-50 suggested',
       claim: { dx: ['M47816'], lines: ['64493-50', '64494-50 x3 @600.00'] },
-      errors: [{ messageId: 'secondLevel', line: 2, data: { code: '64494-50', units: 3, expected: '64494-50 + 64495-50' } }],
-      output: ['64493-50', '64494-50 @200.00', '64495-50 @200.00'],
+      errors: [
+        {
+          messageId: 'secondLevel',
+          line: 2,
+          data: { code: '64494-50', units: 3, expected: '64494-50 + 64495-50' },
+          suggestions: ['64494-50 ×3 600.00 → 64494-50 600.00, 64495-50 0.00'],
+        },
+      ],
     },
     {
       name: '64495 ×2 → 1 unit (once per day), at the per-unit charge',

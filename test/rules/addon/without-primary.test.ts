@@ -9,8 +9,20 @@ ruleTester.run(rule, {
     { name: 'junction facet 64490 + 64494', claim: { dx: ['M47816'], lines: ['64490-50', '64494-50'] } },
     { name: 'junction RFA 64633 + 64636', claim: { dx: ['M47816'], lines: ['64633-RT', '64636-RT'] } },
     { name: 'RFA add-on', claim: { dx: ['M47812'], lines: ['64633-LT', '64634-LT x2'] } },
+    { name: 'sedation add-on with its initial 15 minutes', claim: { dx: ['M47816'], lines: ['64635-RT', '99152', '99153 x2'] } },
+    { name: 'sedation by another physician, add-on with its initial code', claim: { dx: ['M47816'], lines: ['64635-RT', '99156', '99157'] } },
   ],
   invalid: [
+    {
+      name: '99153 without 99152',
+      claim: { dx: ['M47816'], lines: ['64635-RT', '99153 x2'] },
+      errors: [{ messageId: 'missing', line: 2, message: 'Unexpected add-on 99153 without its primary in the session, expected 99151 or 99152 or G0500' }],
+    },
+    {
+      name: '99157 with the other physician\'s code mixed up (99152)',
+      claim: { dx: ['M47816'], lines: ['64635-RT', '99152', '99157'] },
+      errors: [{ messageId: 'missing', line: 3, data: { code: '99157', primaries: '99155 or 99156' } }],
+    },
     {
       name: '64484 without 64483',
       claim: { dx: ['M5416'], lines: ['64484-RT'] },

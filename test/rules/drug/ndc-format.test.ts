@@ -47,6 +47,11 @@ describe('drug/ndc-format fix', () => {
     });
   }
 
+  it('shows the NDC in the before/after of the applied fix', () => {
+    const result = ruleTester.runCase(rule, { claim: { dx, lines: ['64483-RT', 'J1100 x10 ndc:0409-4888-02'] } }, 'medicare', true);
+    expect(result.applied.map((a) => [a.before, a.after])).toEqual([['J1100 ×10 NDC 0409-4888-02', 'J1100 ×10 NDC 00409488802']]);
+  });
+
   it('leaves ambiguous layouts alone', () => {
     expect(['0409488802', '1234-56789-0', '12345-67-890', 'ABCDE-1234-56'].map(elevenDigitNdc)).toEqual([
       undefined,

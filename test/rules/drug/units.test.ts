@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
 const msg = (units: number, code: string, dose: string, expected: number, billingUnit: string) =>
-  `Unexpected ${units} units of ${code} for ${dose}, expected ${expected} (ceil of ${dose} ÷ ${billingUnit})`;
+  `Bill ${expected} units of ${code} for ${dose}, not ${units}: ${dose} ÷ ${billingUnit} per unit, rounded up`;
 
 ruleTester.run(rule, {
   valid: [
@@ -18,11 +18,9 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: 'triamcinolone 40 mg billed as 1 unit: 4 units at the per-unit charge',
+      name: 'triamcinolone 40 mg billed as 1 unit: raising to 4 units is only suggested (held)',
       claim: { dx, lines: ['64483-RT @600.00', 'J3301 x1 @10.00 qty:40 unit:ME'] },
-      errors: [{ messageId: 'wrongUnits', line: 2, severity: 'warning', message: msg(1, 'J3301', '40 mg', 4, '10 mg') }],
-      output: ['64483-RT @600.00', 'J3301 x4 @40.00'],
-      outputTotal: '640.00',
+      errors: [{ messageId: 'wrongUnits', line: 2, severity: 'warning', message: msg(1, 'J3301', '40 mg', 4, '10 mg'), suggestions: ['J3301 → J3301 ×4'] }],
     },
     {
       name: 'the CSV dose column (15 mg of triamcinolone) rounds up to 2',
@@ -43,16 +41,26 @@ ruleTester.run(rule, {
       output: ['J0702 x2 @20.00'],
     },
     {
-      name: 'ketorolac 60 mg = 4 units of 15 mg',
+      name: 'ketorolac 60 mg = 4 units of 15 mg: suggested',
       claim: { dx, lines: ['J1885 x1 @5.00 qty:60 unit:ME'] },
-      errors: [{ messageId: 'wrongUnits', line: 1, message: msg(1, 'J1885', '60 mg', 4, '15 mg') }],
-      output: ['J1885 x4 @20.00'],
+      errors: [{ messageId: 'wrongUnits', line: 1, message: msg(1, 'J1885', '60 mg', 4, '15 mg'), suggestions: ['J1885 → J1885 ×4'] }],
     },
     {
-      name: 'methylprednisolone J1010 is per mg',
+      name: 'methylprednisolone J1010 is per mg: 40 units only suggested',
       claim: { dx, lines: ['J1010 x1 @15.00 mg:40'] },
-      errors: [{ messageId: 'wrongUnits', line: 1, message: msg(1, 'J1010', '40 mg', 40, '1 mg') }],
-      output: ['J1010 x40 @600.00'],
+      errors: [{ messageId: 'wrongUnits', line: 1, message: msg(1, 'J1010', '40 mg', 40, '1 mg'), suggestions: ['J1010 → J1010 ×40'] }],
+    },
+    {
+      name: 'J1110 ×2 for 30 mg on a spine claim: the code is in question (drug/miscoded), no unit fix, held',
+      claim: { dx, lines: ['64483-RT @600.00', 'J1110 x2 @20.00 mg:30'] },
+      errors: [
+        {
+          messageId: 'codeInQuestion',
+          line: 2,
+          message: 'Check which drug was given before the units of J1110: drug/miscoded questions the code; if J1110 is right, bill 30 units for 30 mg, not 2',
+          suggestions: ['J1110 ×2 → J1110 ×30'],
+        },
+      ],
     },
   ],
 });

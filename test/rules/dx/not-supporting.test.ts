@@ -13,22 +13,40 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: 'ESI pointed only to axial pain; the one radicular diagnosis on the claim',
+      name: 'ESI pointed only to axial pain; the one radicular diagnosis on the claim suggested, held',
       claim: { dx: ['M47816', 'M5450', 'M5117'], lines: ['64483-RT @500.00 ptr1,2'] },
-      errors: [{ messageId: 'esiAxial', line: 1, data: { code: '64483-RT', diagnoses: 'M47.816, M54.50' } }],
-      output: ['64483-RT @500.00 ptr3'],
+      errors: [{ messageId: 'esiAxial', line: 1, data: { code: '64483-RT', diagnoses: 'M47.816, M54.50' }, suggestions: ['64483-RT ptr 1,2 → 64483-RT ptr 3'] }],
     },
     {
       name: 'RFA pointed only to radiculopathy; the one axial diagnosis on the claim',
       claim: { dx: ['M5416', 'M47816'], lines: ['64635-RT ptr1', '64636-RT ptr1'] },
       errors: [
-        { messageId: 'facetRadicular', line: 1, data: { code: '64635-RT', diagnoses: 'M54.16' } },
-        { messageId: 'facetRadicular', line: 2, data: { code: '64636-RT', diagnoses: 'M54.16' } },
+        { messageId: 'facetRadicular', line: 1, data: { code: '64635-RT', diagnoses: 'M54.16' }, suggestions: ['64635-RT ptr 1 → 64635-RT ptr 2'] },
+        { messageId: 'facetRadicular', line: 2, data: { code: '64636-RT', diagnoses: 'M54.16' }, suggestions: ['64636-RT ptr 1 → 64636-RT ptr 2'] },
       ],
-      output: ['64635-RT ptr2', '64636-RT ptr2'],
     },
     {
-      name: 'two supporting diagnoses on the claim: no fix',
+      name: 'cervical TFESI for cervicalgia only (M54.2): not a covered ESI indication; the radiculopathy on the claim suggested',
+      claim: { dx: ['M542', 'M5412'], lines: ['64479-RT ptr1'] },
+      errors: [
+        {
+          messageId: 'esiAxial',
+          line: 1,
+          message: 'Unexpected 64479-RT for axial pain only (M54.2): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
+          suggestions: ['64479-RT ptr 1 → 64479-RT ptr 2'],
+        },
+      ],
+    },
+    {
+      name: 'thoracic ILESI for thoracic pain (M54.6) and lumbar ILESI for low back pain (M54.50), nothing else: held',
+      claim: { dx: ['M546', 'M5450'], lines: ['62321 ptr1', '62323 ptr2 dos:2026-10-02'] },
+      errors: [
+        { messageId: 'esiAxial', line: 1, data: { code: '62321', diagnoses: 'M54.6' } },
+        { messageId: 'esiAxial', line: 2, data: { code: '62323', diagnoses: 'M54.50' } },
+      ],
+    },
+    {
+      name: 'two supporting diagnoses on the claim: no suggestion',
       claim: { dx: ['M47816', 'M5416', 'M48062'], lines: ['62323 ptr1'] },
       errors: [{ messageId: 'esiAxial', line: 1, data: { code: '62323', diagnoses: 'M47.816' } }],
     },
@@ -47,8 +65,7 @@ ruleTester.run(rule, {
     {
       name: 'a header is not a candidate',
       claim: { dx: ['M47816', 'M5416', 'M4806'], lines: ['62323 ptr1'] },
-      errors: [{ messageId: 'esiAxial', line: 1 }],
-      output: ['62323 ptr2'],
+      errors: [{ messageId: 'esiAxial', line: 1, suggestions: ['62323 ptr 1 → 62323 ptr 2'] }],
     },
   ],
 });

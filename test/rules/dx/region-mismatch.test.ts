@@ -16,16 +16,14 @@ ruleTester.run(rule, {
       name: 'lumbar TFESI pointed to cervical radiculopathy; the one lumbar radicular diagnosis on the claim',
       claim: { dx: ['M5412', 'M5117'], lines: ['64483-RT ptr1', '64484-RT ptr1'] },
       errors: [
-        { messageId: 'mismatch', line: 1, message: 'Unexpected M54.12 (cervical/thoracic) for 64483-RT (lumbar/sacral): the diagnosis must be of the region treated' },
-        { messageId: 'mismatch', line: 2, data: { diagnoses: 'M54.12', dxRegion: 'cervical/thoracic', code: '64484-RT', region: 'lumbar/sacral' } },
+        { messageId: 'mismatch', line: 1, message: 'Unexpected M54.12 (cervical/thoracic) for 64483-RT (lumbar/sacral): the diagnosis must be of the region treated', suggestions: ['64483-RT ptr 1 → 64483-RT ptr 2'] },
+        { messageId: 'mismatch', line: 2, data: { diagnoses: 'M54.12', dxRegion: 'cervical/thoracic', code: '64484-RT', region: 'lumbar/sacral' }, suggestions: ['64484-RT ptr 1 → 64484-RT ptr 2'] },
       ],
-      output: ['64483-RT ptr2', '64484-RT ptr2'],
     },
     {
       name: 'junction 64633 + 64636 pointed to cervical spondylosis: lumbar expected',
       claim: { dx: ['M47812', 'M47817'], lines: ['64633-RT ptr1', '64636-RT ptr2'] },
-      errors: [{ messageId: 'mismatch', line: 1, data: { diagnoses: 'M47.812', dxRegion: 'cervical/thoracic', code: '64633-RT', region: 'lumbar/sacral' } }],
-      output: ['64633-RT ptr2', '64636-RT ptr2'],
+      errors: [{ messageId: 'mismatch', line: 1, data: { diagnoses: 'M47.812', dxRegion: 'cervical/thoracic', code: '64633-RT', region: 'lumbar/sacral' }, suggestions: ['64633-RT ptr 1 → 64633-RT ptr 2'] }],
     },
     {
       name: 'cervical facet with lumbar axial pain, no cervical diagnosis: no fix',

@@ -36,7 +36,7 @@ ruleTester.run(rule, {
         { dos: '2025-09-01', lines: ['64493-LT-KX'] },
         { dos: '2024-01-01', lines: ['64635-RT'] },
       ] }),
-      errors: [{ messageId: 'missingKx', line: 1, data: { line: '64493-RT', count: 1, region: 'lumbar/sacral', date: '2026-10-01', prior: ' (c.837 claim c-1 on 2026-05-01)' } }],
+      errors: [{ messageId: 'missingKx', line: 1, data: { line: '64493-RT', count: '1 diagnostic (KX) facet session', region: 'lumbar/sacral', date: '2026-10-01', prior: ' (c.837 claim c-1 on 2026-05-01)' } }],
     },
     {
       name: 'KX on an RFA line',

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M47812'];
 const msg = (levels: number, side: string, region: string, code: string, limit = 2) =>
-  `Unexpected ${levels} facet levels ${side} in the ${region} region (${code}), expected at most ${limit} per session (LCD coverage limit)`;
+  `Bill ${code} as not covered (Medicare: GA with an ABN on file, else GZ) or remove it: ${levels} facet levels ${side} in the ${region} region (at most ${limit} per session covered)`;
 const LS = 'lumbar/sacral';
 const CT = 'cervical/thoracic';
 

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M47812'];
 const msg = (injection: string, rfa: string, region = 'lumbar/sacral') =>
-  `Unexpected facet injection ${injection} with RFA ${rfa} in the same ${region} session, expected the destruction only (or XS/59 on the injection when the joints differ)`;
+  `Remove facet injection ${injection} if it was at the joints of RFA ${rfa} (included in the destruction), or add XS if the joints differ: both in one ${region} session`;
 
 ruleTester.run(rule, {
   valid: [
@@ -16,48 +16,50 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: 'same side, same region: the injection line is removed',
-      claim: { dx, lines: ['64635-RT @900.00', '64493-RT @400.00'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 2, severity: 'error', message: msg('64493-RT', '64635-RT') }],
-      output: ['64635-RT @900.00'],
-      outputTotal: '900.00',
+      name: 'same side, same region: removal or XS suggested, held, not removed',
+      claim: { dx, lines: ['64635-RT @900.00', '64493-RT-KX @400.00'] },
+      errors: [
+        {
+          messageId: 'injectionWithRfa',
+          line: 2,
+          severity: 'error',
+          message: msg('64493-RT-KX', '64635-RT'),
+          suggestions: ['64493-RT-KX → (removed)', '64493-RT-KX → 64493-RT-KX-XS'],
+        },
+      ],
     },
     {
       name: 'bilateral RFA covers both injection lines',
       claim: { dx, lines: ['64635-50', '64636-50', '64493-RT', '64494-LT'] },
       errors: [
-        { messageId: 'injectionWithRfa', line: 3, message: msg('64493-RT', '64635-50, 64636-50') },
-        { messageId: 'injectionWithRfa', line: 4, message: msg('64494-LT', '64635-50, 64636-50') },
+        { messageId: 'injectionWithRfa', line: 3, message: msg('64493-RT', '64635-50, 64636-50'), suggestions: ['64493-RT → (removed)', '64493-RT → 64493-RT-XS'] },
+        { messageId: 'injectionWithRfa', line: 4, message: msg('64494-LT', '64635-50, 64636-50'), suggestions: ['64494-LT → (removed)', '64494-LT → 64494-LT-XS'] },
       ],
-      output: ['64635-50', '64636-50'],
-      outputTotal: '200.00',
     },
     {
       name: 'cervical/thoracic injection with cervical/thoracic RFA',
       claim: { dx: ['M47812'], lines: ['64490-50', '64633-50'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 1, message: msg('64490-50', '64633-50', 'cervical/thoracic') }],
-      output: ['64633-50'],
+      errors: [{ messageId: 'injectionWithRfa', line: 1, message: msg('64490-50', '64633-50', 'cervical/thoracic'), suggestions: ['64490-50 → (removed)', '64490-50 → 64490-50-XS'] }],
     },
     {
       name: 'junction RFA (64633 + 64636) is lumbar: a lumbar injection is in its session',
       claim: { dx, lines: ['64633-50', '64636-50', '64493-50'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 3, message: msg('64493-50', '64633-50, 64636-50') }],
-      output: ['64633-50', '64636-50'],
+      errors: [{ messageId: 'injectionWithRfa', line: 3, message: msg('64493-50', '64633-50, 64636-50'), suggestions: ['64493-50 → (removed)', '64493-50 → 64493-50-XS'] }],
     },
     {
-      name: 'injection without side: reported, fix blocked',
+      name: 'injection without side: only XS suggested',
       claim: { dx, lines: ['64635-RT', '64493'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493', '64635-RT') }],
+      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493', '64635-RT'), suggestions: ['64493 → 64493-XS'] }],
     },
     {
-      name: 'RFA without side: reported, fix blocked',
+      name: 'RFA without side: only XS suggested',
       claim: { dx, lines: ['64635', '64493-RT'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493-RT', '64635') }],
+      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493-RT', '64635'), suggestions: ['64493-RT → 64493-RT-XS'] }],
     },
     {
       name: 'injection on the side the RFA does not reach: reported, not removed',
       claim: { dx, lines: ['64635-RT', '64493-LT'] },
-      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493-LT', '64635-RT') }],
+      errors: [{ messageId: 'injectionWithRfa', line: 2, message: msg('64493-LT', '64635-RT'), suggestions: ['64493-LT → 64493-LT-XS'] }],
     },
   ],
 });

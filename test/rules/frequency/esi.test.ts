@@ -79,7 +79,7 @@ ruleTester.run(rule, {
           line: 1,
           severity: 'warning',
           message:
-            'Unexpected ESI session 5 in the lumbar/sacral region within 365 days up to 2026-10-01, expected at most 4 (coverage limit; counted: 2026.837 claim 2026-1 on 2025-10-02; 2026.837 claim 2026-2 on 2026-01-05; 2026.837 claim 2026-3 on 2026-04-01; 2026.837 claim 2026-4 on 2026-07-01; and 1 more)',
+            'Bill this ESI as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: session 5 in the lumbar/sacral region within 365 days up to 2026-10-01 (at most 4 covered; counted: 2026.837 claim 2026-1 on 2025-10-02; 2026.837 claim 2026-2 on 2026-01-05; 2026.837 claim 2026-3 on 2026-04-01; 2026.837 claim 2026-4 on 2026-07-01; and 1 more)',
         },
         { messageId: 'tooMany', line: 2 },
       ],

@@ -28,7 +28,7 @@ ruleTester.run(rule, {
           messageId: 'tooMany',
           line: 1,
           message:
-            'Unexpected diagnostic facet session 5 in the lumbar/sacral region within 365 days up to 2026-10-01, expected at most 4 (coverage limit; counted: d.837 claim d-1 on 2025-10-02; d.837 claim d-2 on 2026-01-05; d.837 claim d-3 on 2026-04-01; d.837 claim d-4 on 2026-07-01; and 1 more)',
+            'Bill this diagnostic facet session as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: session 5 in the lumbar/sacral region within 365 days up to 2026-10-01 (at most 4 covered; counted: d.837 claim d-1 on 2025-10-02; d.837 claim d-2 on 2026-01-05; d.837 claim d-3 on 2026-04-01; d.837 claim d-4 on 2026-07-01; and 1 more)',
         },
         { messageId: 'tooMany', line: 2 },
       ],

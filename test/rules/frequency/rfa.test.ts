@@ -18,7 +18,7 @@ ruleTester.run(rule, {
           messageId: 'tooMany',
           line: 1,
           message:
-            'Unexpected RFA session 3 in the lumbar/sacral region within 365 days up to 2026-10-01, expected at most 2 (coverage limit; counted: d.837 claim d-1 on 2025-10-02; d.837 claim d-2 on 2026-04-01; this claim on 2026-10-01)',
+            'Bill this RFA as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: session 3 in the lumbar/sacral region within 365 days up to 2026-10-01 (at most 2 covered; counted: d.837 claim d-1 on 2025-10-02; d.837 claim d-2 on 2026-04-01; this claim on 2026-10-01)',
         },
         { messageId: 'tooMany', line: 2 },
       ],

@@ -10,33 +10,35 @@ ruleTester.run(rule, {
   ],
   invalid: [
     {
-      name: '62322 + 77003 → 62323, imaging removed',
+      name: '62322 + 77003: 62323 suggested, not applied (a higher-paying code)',
       claim: { dx: ['M5416'], lines: ['62322 @600.00', '77003 @100.00'] },
-      errors: [{ messageId: 'recode', line: 1, message: 'Unexpected 62322 (without imaging guidance) with 77003: imaging was used, expected 62323 (imaging included)' }],
-      output: ['62323 @600.00'],
-      outputTotal: '600.00',
+      errors: [
+        {
+          messageId: 'recode',
+          line: 1,
+          message: 'Recode 62322 to 62323 and remove 77003 if imaging guided the injection, or remove 77003 if it did not: 62322 is the code without imaging guidance',
+          suggestions: ['62322, 77003 → 62323'],
+        },
+      ],
     },
     {
-      name: '62320 + 77012 → 62321',
+      name: '62320 + 77012: 62321 suggested',
       claim: { dx: ['M5412'], lines: ['77012', '62320'] },
-      errors: [{ messageId: 'recode', line: 2, data: { code: '62320', imaging: '77012', guided: '62321' } }],
-      output: ['62321'],
+      errors: [{ messageId: 'recode', line: 2, data: { code: '62320', imaging: '77012', guided: '62321' }, suggestions: ['77012, 62320 → 62321'] }],
     },
     {
-      name: 'both regions unguided with fluoroscopy: one fix recodes both',
+      name: 'both regions unguided with fluoroscopy: one suggestion recodes both',
       claim: { dx: ['M5412', 'M5416'], lines: ['62320 ptr1', '62322 ptr2', '77003'] },
       errors: [
-        { messageId: 'recode', line: 1, data: { code: '62320', imaging: '77003', guided: '62321' } },
+        { messageId: 'recode', line: 1, data: { code: '62320', imaging: '77003', guided: '62321' }, suggestions: ['62320, 62322, 77003 → 62321, 62323'] },
         { messageId: 'recode', line: 2, data: { code: '62322', imaging: '77003', guided: '62323' } },
       ],
-      output: ['62321', '62323'],
     },
     {
       name: 'a policy overrides the reference\'s guided code (rule option guidedCodes)',
       claim: { dx: ['M5416'], lines: ['62322', '77003'] },
       policy: { ruleOptions: { 'imaging/unguided-with-guidance': { guidedCodes: { '62322': '62321' } } } },
-      errors: [{ messageId: 'recode', line: 1, data: { code: '62322', imaging: '77003', guided: '62321' } }],
-      output: ['62321'],
+      errors: [{ messageId: 'recode', line: 1, data: { code: '62322', imaging: '77003', guided: '62321' }, suggestions: ['62322, 77003 → 62321'] }],
     },
   ],
 });

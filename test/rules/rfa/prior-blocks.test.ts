@@ -35,7 +35,7 @@ ruleTester.run(rule, {
           messageId: 'tooFew',
           line: 1,
           message:
-            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet sessions on the right side, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
+            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet session on the right side, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
         },
       ],
     },
@@ -58,14 +58,14 @@ ruleTester.run(rule, {
       profiles: ['medicare'],
       claim: { dx: ['M47816'], lines: ['64635-50'] },
       history: historyOf(priorSessions('j.837', '64493-RT-KX', ['2026-06-01', '2026-07-01'])),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, side: ' on the left side', min: 2, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: '0 prior facet sessions', side: ' on the left side', min: '2 diagnostic blocks', prior: '' } }],
     },
     {
       name: 'an earlier RFA on the other side does not stand for the blocks',
       profiles: ['medicare'],
       claim: { dx: ['M47816'], lines: ['64635-RT'] },
       history: historyOf({ 'k.837': [{ dos: '2025-06-01', lines: ['64635-LT'] }] }),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, side: ' on the right side', min: 2, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: '0 prior facet sessions', side: ' on the right side', min: '2 diagnostic blocks', prior: '' } }],
     },
     {
       name: 'no prior block; blocks of the other region, of the same day and of an RFA elsewhere do not count',
@@ -76,14 +76,14 @@ ruleTester.run(rule, {
         { dos: '2026-10-01', lines: ['64490-LT-KX'] },
         { dos: '2026-05-01', lines: ['64635-RT'] },
       ] }),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'cervical/thoracic', date: '2026-10-01', count: 0, side: ' on the left side', min: 2, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'cervical/thoracic', date: '2026-10-01', count: '0 prior facet sessions', side: ' on the left side', min: '2 diagnostic blocks', prior: '' } }],
     },
     {
       name: 'no prior block under guide',
       profiles: ['guide'],
       claim: { dx: ['M47816'], lines: ['64635-50'] },
       history: historyOf({}),
-      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: 0, side: ' on the left side', min: 1, prior: '' } }],
+      errors: [{ messageId: 'tooFew', line: 1, data: { region: 'lumbar/sacral', date: '2026-10-01', count: '0 prior facet sessions', side: ' on the left side', min: '1 diagnostic block', prior: '' } }],
     },
   ],
 });

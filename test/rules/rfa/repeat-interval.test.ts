@@ -24,7 +24,7 @@ ruleTester.run(rule, {
           messageId: 'tooSoon',
           line: 1,
           message:
-            'Unexpected 64635-RT on 2026-10-01, 181 days after the lumbar/sacral RFA of e.837 claim e-1 on 2026-04-03 on the right, expected at least 182 days between RFAs (coverage limit)',
+            'Bill 64635-RT as not covered (Medicare: GA with an ABN on file, else GZ) or reschedule it: RFA on 2026-10-01, 181 days after the lumbar/sacral RFA of e.837 claim e-1 on 2026-04-03 on the right (needs ≥ 182 days)',
         },
       ],
     },
@@ -33,7 +33,7 @@ ruleTester.run(rule, {
       claim: { dx: ['M47816'], lines: ['64635-LT', '64636-LT'] },
       history: historyOf({ 'f.837': [{ dos: '2026-05-01', lines: ['64635-50'] }, { dos: '2026-07-01', lines: ['64635-RT'] }] }),
       errors: [
-        { messageId: 'tooSoon', line: 1, data: { line: '64635-LT', date: '2026-10-01', days: 153, region: 'lumbar/sacral', prior: 'f.837 claim f-1 on 2026-05-01', sides: 'left', min: 182 } },
+        { messageId: 'tooSoon', line: 1, data: { line: '64635-LT', date: '2026-10-01', days: 153, region: 'lumbar/sacral', prior: 'f.837 claim f-1 on 2026-05-01', sides: 'on the left', min: 182 } },
         { messageId: 'tooSoon', line: 2 },
       ],
     },
@@ -41,7 +41,7 @@ ruleTester.run(rule, {
       name: 'an unknown side overlaps either',
       claim: { dx: ['M47816'], lines: ['64633'] },
       history: historyOf(priorSessions('g.837', '64633-LT', ['2026-09-01'])),
-      errors: [{ messageId: 'tooSoon', line: 1, data: { line: '64633', date: '2026-10-01', days: 30, region: 'cervical/thoracic', prior: 'g.837 claim g-1 on 2026-09-01', sides: 'left', min: 182 } }],
+      errors: [{ messageId: 'tooSoon', line: 1, data: { line: '64633', date: '2026-10-01', days: 30, region: 'cervical/thoracic', prior: 'g.837 claim g-1 on 2026-09-01', sides: 'on the left', min: 182 } }],
     },
   ],
 });
