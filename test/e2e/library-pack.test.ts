@@ -49,7 +49,7 @@ const result: ScrubResult = await scrub('claims', { out: 'out', failOn: 'error' 
 const summary: RunSummary = result.summary;
 const held: number = summary.totals.held;
 const ids: string[] = rules.map((rule) => rule.meta.id);
-const profile: 'medicare' | 'guide' = loadPolicy().default.profile;
+const profile: 'medicare' | 'guide' | 'commercial' | 'medicare-advantage' = loadPolicy().default.profile;
 // @ts-expect-error: out is required
 await scrub('claims', {});
 export { held, ids, profile };

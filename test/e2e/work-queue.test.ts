@@ -95,7 +95,7 @@ describe('exceptions.csv and exceptions.json', () => {
     const rows = parse(read('plain', 'exceptions.csv'), { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual([
       'file', 'claimId', 'memberId', 'serviceDate', 'line', 'procedure', 'charge', 'renderingNpi', 'ruleId', 'severity', 'action', 'status', 'message',
-      'before', 'after', 'source', 'location',
+      'before', 'after', 'source', 'location', 'payerClass', 'profile',
     ]);
     const held = new Set(report.heldClaims.map((claim) => `${claim.file}|${claim.claimId}`));
     rows.forEach((row, index) => {
