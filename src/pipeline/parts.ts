@@ -2,7 +2,7 @@
  * The real parts a run is made of, wired in one place: the x12/ and csv/ readers and writers, the choice of a
  * CSV file's column map, and the history store behind the run's history interface (the engine is bound in run.ts).
  */
-import type { ReadStream, WriteStream } from 'node:fs';
+import { existsSync, type ReadStream, type WriteStream } from 'node:fs';
 export { loadCsvMap } from '../csv/map.js';
 import type { Claim, InputFormat } from '../encounter/model.js';
 import { ingestFile } from '../history/ingest.js';
@@ -89,8 +89,13 @@ export class SqliteRunHistory implements RunHistory {
     private readonly csvOptions: FormatOptions,
   ) {}
 
+  /**
+   * Opens the history at `path`. Without recording (`--no-record`) an existing database is opened read-only, and
+   * a missing one is not created: the run's claims are then checked against each other only (an empty history).
+   */
   static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): SqliteRunHistory {
-    return new SqliteRunHistory(openHistory(path), inputHashes, record, reference, csvOptions);
+    const store = record ? openHistory(path) : existsSync(path) ? openHistory(path, { readonly: true }) : openHistory(':memory:');
+    return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
   }
 
   /** The column map of each prior CSV file (chosen from its header before it is ingested). */

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
+import { formatDollars } from '../encounter/money.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH, HistoryError } from '../history/store.js';
 import type { HistoryView } from '../history/view.js';
@@ -34,8 +35,11 @@ import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TA
 import type { HoldOn } from '../report/rows.js';
 import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
 import { noRunHistory, type RunHistory } from './history.js';
-import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile } from './inputs.js';
-import { createLogger, type LogFormat, type Logger } from './log.js';
+import { detectFormat, expandInputs, readHead, type InputFile } from './inputs.js';
+import { acquireOutLock, type OutLock } from './out-lock.js';
+import { outputNames } from './output-names.js';
+import { createLogger, timestamp, type LogFormat, type Logger } from './log.js';
+import { runVerdict } from './verdict.js';
 import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
@@ -70,6 +74,12 @@ export interface RunOptions {
   stdout?: NodeJS.WritableStream;
   /** Where log lines go (default process.stderr). */
   stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** Seconds to wait for another run's lock on DIR (`--wait`); 0 or undefined: refuse at once (out-lock.ts). */
+  waitSeconds?: number;
+  /** Exit 1 when more findings than this stay open as warnings (`--max-warnings`). */
+  maxWarnings?: number;
+  /** Called once the outputs start moving to their final names (an interrupt then lets the run finish). */
+  onCommit?: () => void;
   /** Tests: the rule list and reference data (default: the real ones). */
   rules?: readonly RuleModule<any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   reference?: ReferenceData;
@@ -145,10 +155,36 @@ export function endSummaryText(summary: RunSummary, seconds: number, bytes: numb
   const top = summary.rules.slice(0, 5).map((rule) => `${rule.ruleId} ${rule.findings}`);
   const lines = [
     `spinescrub: ${plural(totals.files, 'file')}, ${plural(totals.claims, 'claim')}: ${totals.ready} ready, ${totals.held} held, ${plural(totals.correctedLines, 'corrected line')}, ${plural(totals.findings, 'finding')}${totals.unreadableFiles ? `; ${plural(totals.unreadableFiles, 'unreadable file')}` : ''}`,
+    `charges: ${formatDollars(summary.chargesCents.total)}, held ${formatDollars(summary.chargesCents.held)}, flagged ${formatDollars(summary.chargesCents.flagged)}`,
     `top rules: ${top.length ? top.join(', ') : 'none'}`,
     `${formatDuration(seconds)}, ${mbps.toFixed(mbps < 10 ? 2 : 1)} MB/s → ${outDir}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The end summary with `--log-format json`: one object, counts, charges (integer cents) and the exit code. */
+export function endSummaryJson(summary: RunSummary, seconds: number, bytes: number, outDir: string, exitCode: number, reasons: readonly string[], time: string): Record<string, unknown> {
+  const totals = summary.totals;
+  return {
+    time,
+    level: 'info',
+    event: 'summary',
+    message: 'run complete',
+    out: outDir,
+    exitCode,
+    files: totals.files,
+    claims: totals.claims,
+    ready: totals.ready,
+    held: totals.held,
+    correctedLines: totals.correctedLines,
+    findings: totals.findings,
+    unreadableFiles: totals.unreadableFiles,
+    chargesCents: summary.chargesCents,
+    topRules: summary.rules.slice(0, 5).map((rule) => ({ ruleId: rule.ruleId, findings: rule.findings })),
+    ...(reasons.length > 0 ? { reasons } : {}),
+    seconds: Number(seconds.toFixed(3)),
+    mbPerSecond: Number((seconds > 0 ? bytes / (1024 * 1024) / seconds : 0).toFixed(2)),
+  };
 }
 
 /** Spools standard input to a staging file (it is read twice: format detection, and a broken envelope). */
@@ -163,6 +199,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const stderr = options.stderr ?? process.stderr;
   const stdout = options.stdout ?? process.stdout;
   const isTty = (stderr as NodeJS.WriteStream).isTTY === true;
+  const logTime = (): string => timestamp(new Date(), options.logFormat);
   let progress: Progress = noProgress;
   const logger: Logger = createLogger({
     format: options.logFormat,
@@ -173,6 +210,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   });
   let history: RunHistory = noRunHistory;
   let staging: Staging | null = null;
+  let outLock: OutLock | null = null;
   try {
     const reference = options.reference ?? defaultReference;
     const ruleList = options.rules ?? allRules;
@@ -180,6 +218,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const formatOptions: FormatOptions = {};
     formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
+    outLock = await acquireOutLock(options.outDir, { waitSeconds: options.waitSeconds ?? 0 });
     staging = await Staging.create(options.outDir);
     formatOptions.tempDir = staging.dir;
     const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });
@@ -191,6 +230,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     // Prepare: size, format (from the content unless --format), hash (the history knows files by their bytes).
     const prepared: PreparedInput[] = [];
     const unreadable: Unreadable[] = [];
+    const shownOf = new Map<number, InputFile>();
     let index = 0;
     for (const file of expanded.files) {
       const position = index++;
@@ -214,7 +254,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         }
         const hash = historyPath === null ? '' : await hashOf(source);
         const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
-        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
+        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: '', hash, ...(csvMap ? { csvMap } : {}) });
+        shownOf.set(position, shown);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
         unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file (${code})`) });
@@ -224,15 +265,9 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       unreadable.push({ index: index++, summary: unreadableSummary(missing.name, null, 0, missing.code, missing.message) });
     }
 
-    // Two inputs with the same base name would overwrite each other's ready/held files.
-    const byOutput = new Map<string, string>();
-    for (const input of prepared) {
-      const other = byOutput.get(input.outputName);
-      if (other !== undefined) {
-        throw new UsageError('CFG_DUPLICATE_OUTPUT', `inputs ${other} and ${input.name} would both be written as ${input.outputName}: run them separately`);
-      }
-      byOutput.set(input.outputName, input.name);
-    }
+    // Names under ready/ and held/: same-named files of different folders are mirrored by their relative path.
+    const names = outputNames(prepared.map((input) => ({ file: shownOf.get(input.index)!, format: input.format })));
+    prepared.forEach((input, at) => (input.outputName = names[at]!));
 
     if (historyPath !== null) {
       history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
@@ -402,6 +437,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     );
 
     // Commit: every output moves to its final name; outputs of an earlier run that this run has none of go.
+    options.onCommit?.();
     for (const result of doneResults) {
       const name = prepared.find((input) => input.index === result.index)!.outputName;
       for (const kind of ['ready', 'held'] as const) {
@@ -420,29 +456,15 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
     const seconds = (performance.now() - startedAt) / 1000;
     const bytes = bytesTotal;
-    if (!options.quiet) {
-      if (options.logFormat === 'json') {
-        logger.info('summary', 'run complete', {
-          files: summary.totals.files,
-          claims: summary.totals.claims,
-          ready: summary.totals.ready,
-          held: summary.totals.held,
-          correctedLines: summary.totals.correctedLines,
-          findings: summary.totals.findings,
-          unreadableFiles: summary.totals.unreadableFiles,
-          topRules: summary.rules.slice(0, 5).map((rule) => ({ ruleId: rule.ruleId, findings: rule.findings })),
-          seconds: Number(seconds.toFixed(3)),
-          mbPerSecond: Number((seconds > 0 ? bytes / (1024 * 1024) / seconds : 0).toFixed(2)),
-        });
-      } else {
-        stdout.write(endSummaryText(summary, seconds, bytes, options.outDir));
-      }
+    const verdict = runVerdict({ open: aggregate.open, claimsOpen: aggregate.claimsOpen, unreadable: summary.totals.unreadableFiles + conservation.length }, options.failOn, options.maxWarnings);
+    if (options.logFormat === 'json') {
+      // The end summary is the run's record for scripts: one JSON object on standard output, --quiet or not.
+      stdout.write(`${JSON.stringify(endSummaryJson(summary, seconds, bytes, options.outDir, verdict.exitCode, verdict.reasons, logTime()))}\n`);
+    } else if (!options.quiet) {
+      stdout.write(endSummaryText(summary, seconds, bytes, options.outDir));
     }
-
-    let exitCode: RunOutcome['exitCode'] = 0;
-    if (options.failOn === 'error' && aggregate.open.error > 0) exitCode = 1;
-    if (options.failOn === 'warning' && aggregate.open.error + aggregate.open.warning > 0) exitCode = 1;
-    if (summary.totals.unreadableFiles > 0 || conservation.length > 0) exitCode = 3;
+    for (const reason of verdict.reasons) logger.error('fail', reason, { code: 'RUN_FAIL_ON' });
+    const exitCode: RunOutcome['exitCode'] = verdict.exitCode;
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
@@ -456,6 +478,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   } finally {
     history.close();
     if (staging) await staging.dispose().catch(() => undefined);
+    await outLock?.release();
   }
 }
 

@@ -36,6 +36,8 @@ export class ReportAggregate {
   flaggedChargeCents = 0.5;
   /** Findings left open (not corrected), by severity: what `--fail-on` looks at. */
   readonly open = { error: 0, warning: 0, info: 0 };
+  /** Claims with an open error, and with an open warning or error: what the `--fail-on` line counts. */
+  readonly claimsOpen = { error: 0, warning: 0 };
   readonly byRule = new Map<string, RuleCount>();
   readonly byProvider = new Map<string, ProviderCount>();
   /** The held claims with the most charges (ties: input order), at most HELD_LIST_LIMIT. */
@@ -67,6 +69,8 @@ export class ReportAggregate {
       if (rows.length !== 0 && hasFlagged(rows)) this.flaggedChargeCents += outcome.chargeCents;
     }
     this.order += 1;
+    const errorsBefore = this.open.error;
+    const warningsBefore = this.open.warning;
     for (const row of rows) {
       if (row.action !== 'corrected') this.open[row.severity] += 1;
       const rule = this.rule(row.ruleId);
@@ -76,6 +80,8 @@ export class ReportAggregate {
       byProvider.findings += 1;
       byProvider[row.action] += 1;
     }
+    if (this.open.error !== errorsBefore) this.claimsOpen.error += 1;
+    if (this.open.error !== errorsBefore || this.open.warning !== warningsBefore) this.claimsOpen.warning += 1;
   }
 
   /** Adds the counts of a later file (`other` keeps its own claim order after this one's). */
@@ -91,6 +97,8 @@ export class ReportAggregate {
     this.open.error += other.open.error;
     this.open.warning += other.open.warning;
     this.open.info += other.open.info;
+    this.claimsOpen.error += other.claimsOpen.error;
+    this.claimsOpen.warning += other.claimsOpen.warning;
     for (const [id, count] of other.byRule) {
       const mine = this.rule(id);
       mine.findings += count.findings;
