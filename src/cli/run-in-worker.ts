@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunOptions } from '../pipeline/run.js';
 
 /** The options a run takes across the thread boundary (streams and test hooks stay on this side). */
-export type WorkerRunOptions = Omit<RunOptions, 'stdin' | 'stdout' | 'stderr' | 'rules' | 'reference'>;
+export type WorkerRunOptions = Omit<RunOptions, 'stdin' | 'stdout' | 'stderr' | 'rules' | 'reference' | 'onCommit'>;
 
 export interface WorkerRunData {
   options: WorkerRunOptions;

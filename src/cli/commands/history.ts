@@ -7,6 +7,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
 import type { ReaderFactory } from '../../history/ingest.js';
 import type { HistoryStore } from '../../history/store.js';
+import { stat } from 'node:fs/promises';
+import { withConfig } from '../config.js';
+import { STDIN_TOKEN } from '../stdin.js';
 
 interface HistoryArgs {
   history: string;
@@ -37,37 +40,62 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-type AddArgs = HistoryArgs & { files: string[]; 'csv-map'?: string };
+type AddArgs = HistoryArgs & { files: string[]; 'csv-map': string[] };
 
 const add: CommandModule<HistoryArgs, AddArgs> = {
   command: 'add <files..>',
-  describe: 'Ingest prior claim files (837P or CSV) into the history; a file already added is skipped',
+  describe: 'Ingest prior claim files or directories (837P or CSV) into the history; a file already added is skipped',
   builder: (yargs) =>
-    yargs
-      .positional('files', { type: 'string', array: true, demandOption: true })
-      .option('csv-map', { type: 'string', requiresArg: true, describe: 'JSON column map for CSV exports with other headers' }) as Argv<AddArgs>,
+    withConfig(
+      yargs
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'claim files, or directories (searched as `run` does)' })
+        .option('csv-map', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'JSON column map for CSV exports with other headers (repeat it: each CSV file uses the first map its header fits)',
+        }),
+    ) as Argv<AddArgs>,
   handler: async (args) => {
-    const [{ loadCsvMap }, { readCsv }, { ingestFile }] = await Promise.all([
+    const [{ loadCsvMap }, { readCsv }, { ingestFile }, { expandInputs, readHead }, { chooseCsvMap }] = await Promise.all([
       import('../../csv/map.js'),
       import('../../csv/reader.js'),
       import('../../history/ingest.js'),
+      import('../../pipeline/inputs.js'),
+      import('../../pipeline/parts.js'),
     ]);
-    let csvReader: ReaderFactory | undefined;
-    if (args['csv-map'] !== undefined) {
-      try {
-        const map = loadCsvMap(args['csv-map']);
-        csvReader = (input, fileName) => readCsv(input, fileName, { map });
-      } catch (error) {
-        fail(error, 2);
+    let maps;
+    try {
+      maps = args['csv-map'].map((file) => loadCsvMap(file));
+    } catch (error) {
+      fail(error, 2);
+      return;
+    }
+    // A directory is searched as `run` searches one; anything else is ingested as named (ingest reports what is wrong).
+    const files: { name: string; path: string }[] = [];
+    for (const named of args.files) {
+      if (named === '-' || named === STDIN_TOKEN) {
+        fail(new Error('history add cannot read standard input: name the files'), 2);
         return;
       }
+      const isDirectory = await stat(named).then((info) => info.isDirectory(), () => false);
+      if (!isDirectory) {
+        files.push({ name: named, path: named });
+        continue;
+      }
+      const found = await expandInputs([named]);
+      if (found.files.length === 0) fail(new Error(`${named}: no claim files found (files that start with ISA, or .csv files)`), 3);
+      for (const file of found.files) files.push({ name: file.name, path: file.path! });
     }
     await withStore(args.history, false, async (store) => {
-      for (const file of args.files) {
+      for (const { name, path: file } of files) {
         try {
-          const result = await ingestFile(store, file, csvReader === undefined ? {} : { readCsv: csvReader });
+          // Each CSV file is read with the first column map its header fits (the default column set first).
+          const map = maps.length > 0 ? chooseCsvMap(await readHead(file, 64 * 1024), maps) : undefined;
+          const csvReader: ReaderFactory = (input, fileName) => readCsv(input, fileName, map ? { map } : {});
+          const result = await ingestFile(store, file, { name, readCsv: csvReader });
           if (result.status === 'already-ingested') {
-            process.stdout.write(`${file}: already in the history (same content), nothing changed\n`);
+            process.stdout.write(`${name}: already in the history (same content), nothing changed\n`);
             continue;
           }
           const details = [
@@ -77,7 +105,7 @@ const add: CommandModule<HistoryArgs, AddArgs> = {
             result.lateOriginals > 0 ? `${plural(result.lateOriginals, 'original')} already superseded` : '',
           ].filter((text) => text !== '');
           process.stdout.write(
-            `${file}: added ${plural(result.claims, 'claim')}, ${plural(result.lines, 'line')}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`,
+            `${name}: added ${plural(result.claims, 'claim')}, ${plural(result.lines, 'line')}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`,
           );
           for (const problem of result.problems) process.stderr.write(`spinescrub: warning: ${problem.code}: ${problem.message}\n`);
         } catch (error) {
@@ -142,7 +170,7 @@ const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = 
 };
 
 export const historyCommand: CommandModule<object, HistoryArgs> = {
-  command: 'history <command>',
+  command: 'history',
   describe: 'Build and inspect the history index of prior claims',
   builder: (yargs) =>
     yargs

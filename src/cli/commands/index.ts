@@ -7,6 +7,7 @@ import { historyCommand } from './history.js';
 import { runCommand } from './run.js';
 import { rulesCommand } from './rules.js';
 import { explainCommand } from './explain.js';
+import { initCommand } from './init.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -14,4 +15,5 @@ export const commands: CommandModule<any, any>[] = [
   historyCommand,
   rulesCommand,
   explainCommand,
+  initCommand,
 ];
