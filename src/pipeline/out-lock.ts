@@ -145,3 +145,23 @@ export async function acquireOutLock(outDir: string, options: OutLockOptions = {
     await sleep(Math.min(pollMs, waitMs - elapsed));
   }
 }
+
+/**
+ * What a run of this process leaves in `outDir` when it is stopped from outside (Ctrl-C ends its worker thread):
+ * its staging directories and its lock. Nothing under a final name is touched.
+ */
+export async function removeInterruptedRun(outDir: string, pid = process.pid): Promise<void> {
+  const { readdir, rm } = await import('node:fs/promises');
+  const { STAGING_PREFIX } = await import('./staging.js');
+  let entries: string[];
+  try {
+    entries = await readdir(outDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.startsWith(`${STAGING_PREFIX}${pid}-`)) await rm(path.join(outDir, entry), { recursive: true, force: true });
+  }
+  const lock = await readOwner(path.join(outDir, OUT_LOCK_NAME)).catch(() => undefined);
+  if (lock?.owner?.pid === pid && lock.owner.hostname === hostname()) await unlink(path.join(outDir, OUT_LOCK_NAME)).catch(() => undefined);
+}

@@ -9,7 +9,7 @@ import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 
-const STAGING_PREFIX = '.spinescrub-staging-';
+export const STAGING_PREFIX = '.spinescrub-staging-';
 
 function processAlive(pid: number): boolean {
   try {
