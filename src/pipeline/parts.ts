@@ -90,11 +90,12 @@ export class SqliteRunHistory implements RunHistory {
   ) {}
 
   /**
-   * Opens the history at `path`. Without recording (`--no-record`) an existing database is opened read-only, and
-   * a missing one is not created: the run's claims are then checked against each other only (an empty history).
+   * Opens the history at `path`. Without recording (`--no-record`) and without `--prior` files to add, an existing
+   * database is opened read-only, and a missing one is not created: the run's claims are then checked against each
+   * other only (an empty history).
    */
-  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): SqliteRunHistory {
-    const store = record ? openHistory(path) : existsSync(path) ? openHistory(path, { readonly: true }) : openHistory(':memory:');
+  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, addsPrior = false): SqliteRunHistory {
+    const store = record || addsPrior ? openHistory(path) : existsSync(path) ? openHistory(path, { readonly: true }) : openHistory(':memory:');
     return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
   }
 

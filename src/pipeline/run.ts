@@ -270,7 +270,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     prepared.forEach((input, at) => (input.outputName = names[at]!));
 
     if (historyPath !== null) {
-      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions);
+      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.prior.length > 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
         for (const missing of found.missing) throw new UsageError('CFG_PRIOR_NOT_FOUND', `--prior ${missing.message}`);
