@@ -38,6 +38,8 @@ export interface OutLockOptions {
   pollMs?: number;
   /** The owner written to the lock (tests); default this process. */
   owner?: LockOwner;
+  /** Told once when the run starts waiting for another run's lock (a log line). */
+  onWait?: (message: string) => void;
 }
 
 export function processAlive(pid: number): boolean {
@@ -121,6 +123,7 @@ export async function acquireOutLock(outDir: string, options: OutLockOptions = {
   const waitMs = Math.max(0, (options.waitSeconds ?? 0) * 1000);
   const pollMs = options.pollMs ?? 200;
   const started = Date.now();
+  let told = false;
   for (;;) {
     if (await tryCreate(file, text)) {
       return {
@@ -141,6 +144,11 @@ export async function acquireOutLock(outDir: string, options: OutLockOptions = {
     const elapsed = Date.now() - started;
     if (elapsed >= waitMs) {
       throw new UsageError('CFG_OUT_IN_USE', inUseMessage(outDir, current.owner, Math.round(elapsed / 1000)));
+    }
+    if (!told) {
+      told = true;
+      const who = current.owner === undefined ? 'another run' : `pid ${current.owner.pid} since ${current.owner.since}`;
+      options.onWait?.(`${outDir} is in use by ${who}: waiting up to ${options.waitSeconds} s (--wait)`);
     }
     await sleep(Math.min(pollMs, waitMs - elapsed));
   }

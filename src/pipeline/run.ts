@@ -218,7 +218,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const formatOptions: FormatOptions = {};
     formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
-    outLock = await acquireOutLock(options.outDir, { waitSeconds: options.waitSeconds ?? 0 });
+    outLock = await acquireOutLock(options.outDir, { waitSeconds: options.waitSeconds ?? 0, onWait: (message) => logger.info('lock-wait', message) });
     staging = await Staging.create(options.outDir);
     formatOptions.tempDir = staging.dir;
     const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });

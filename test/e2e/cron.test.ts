@@ -69,12 +69,14 @@ describe('the lock on --out', () => {
     const first = startCli(['run', '-', '--out', out, '--no-history', ...BASE], { holdStdin: true });
     await waitFor(() => existsSync(lockOf(out)), 'the first run to take the lock');
     const second = startCli(['run', SAMPLE_A, '--out', out, '--no-history', '--wait', '300', ...BASE]);
-    // Long enough for the second run to start and find the lock taken.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    let secondLog = '';
+    second.child.stderr.on('data', (chunk: Buffer) => (secondLog += chunk.toString('utf8')));
+    await waitFor(() => secondLog.includes('waiting up to 300 s'), 'the second run to wait');
     first.child.stdin.end(readFileSync(SAMPLE_B));
     const [firstDone, secondDone] = await Promise.all([first.done, second.done]);
     expect(firstDone.code, firstDone.stderr).toBe(0);
     expect(secondDone.code, secondDone.stderr).toBe(0);
+    expect(secondDone.stderr).toMatch(new RegExp(`^\\S+Z spinescrub: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by pid ${first.child.pid} since \\S+Z: waiting up to 300 s \\(--wait\\)\n`));
     // The second run came after the first: exceptions.json is its own.
     const report = JSON.parse(readFileSync(path.join(out, 'exceptions.json'), 'utf8')) as { summary: { files: { file: string }[] } };
     expect(report.summary.files.map((file) => file.file)).toEqual([SAMPLE_A]);
