@@ -108,6 +108,7 @@ async function removeStale(file: string, staleText: string): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
+/** `waited`: the `--wait` that ran out (0: none). */
 function inUseMessage(outDir: string, owner: LockOwner | undefined, waited: number): string {
   const who = owner === undefined ? 'another run (unreadable lock file)' : `pid ${owner.pid}${owner.hostname === hostname() ? '' : ` on ${owner.hostname}`} since ${owner.since}`;
   const after = waited > 0 ? ` (waited ${waited} s)` : '';
@@ -143,7 +144,7 @@ export async function acquireOutLock(outDir: string, options: OutLockOptions = {
     }
     const elapsed = Date.now() - started;
     if (elapsed >= waitMs) {
-      throw new UsageError('CFG_OUT_IN_USE', inUseMessage(outDir, current.owner, Math.round(elapsed / 1000)));
+      throw new UsageError('CFG_OUT_IN_USE', inUseMessage(outDir, current.owner, options.waitSeconds ?? 0));
     }
     if (!told) {
       told = true;
