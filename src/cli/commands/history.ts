@@ -12,11 +12,16 @@ import { withConfig } from '../config.js';
 import { STDIN_TOKEN } from '../stdin.js';
 
 interface HistoryArgs {
-  history: string;
+  history: string | false;
   json?: boolean;
 }
 
-async function withStore<T>(path: string, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+async function withStore<T>(path: string | false, readonly: boolean, use: (store: HistoryStore) => Promise<T> | T): Promise<T | undefined> {
+  if (path === false) {
+    // `--no-history`, or `"history": false` in the config file: there is no history to work on.
+    fail(new Error('no history database (--no-history, or "history": false in the config file): name one with --history DB'), 2);
+    return undefined;
+  }
   // Loaded when a history command runs, not when the CLI starts (a `run` keeps its main thread light).
   const { openHistory } = await import('../../history/store.js');
   let store: HistoryStore;
