@@ -49,7 +49,10 @@ function isIsoDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** A coerce for whole-number options: the value as typed in the message when it is not one (`--jobs abc`). */
+/**
+ * A coerce for whole-number options. The options have no yargs type, so a value that is not a number reaches it as
+ * typed and the message shows it (`--jobs abc`), where `type: 'number'` would have made it NaN.
+ */
 export function wholeNumber(option: string, min: number, what: string): (value: unknown) => number {
   return (value: unknown) => {
     const text = String(Array.isArray(value) ? value[value.length - 1] : value).trim();
@@ -160,8 +163,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .option('prior', { describe: 'prior claim files to add to the history before the run', type: 'string', array: true, default: [] as string[] })
         .option('fail-on', { describe: 'exit 1 when an open finding reaches this severity', choices: ['error', 'warning', 'never'] as const, default: 'never' as const })
         .option('hold-on', { describe: 'hold a claim when a finding of this severity remains open', choices: ['error', 'warning'] as const, default: 'error' as const })
-        .option('max-warnings', { describe: 'exit 1 when more findings than this stay open as warnings', type: 'string', requiresArg: true, coerce: wholeNumber('max-warnings', 0, 'a whole number from 0 up') })
-        .option('jobs', { alias: 'j', describe: `files processed in parallel [default: ${availableParallelism()}]`, type: 'string', requiresArg: true, coerce: wholeNumber('jobs', 1, 'a positive integer') })
+        .option('max-warnings', { describe: 'exit 1 when more findings than this stay open as warnings', requiresArg: true, coerce: wholeNumber('max-warnings', 0, 'a whole number from 0 up') })
+        .option('jobs', { alias: 'j', describe: `files processed in parallel [default: ${availableParallelism()}]`, requiresArg: true, coerce: wholeNumber('jobs', 1, 'a positive integer') })
         .option('fix', { describe: 'apply safe fixes (--no-fix: report only, every claim written as read)', type: 'boolean', default: true })
         .option('as-of', { describe: 'the run date for date rules, YYYY-MM-DD (default: today, UTC)', type: 'string', requiresArg: true })
         .option('quiet', { alias: 'q', describe: 'report errors only (no progress, no text summary)', type: 'boolean', default: false })
@@ -175,12 +178,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         })
         .option('max-heap', {
           describe: "memory limit of the run's JavaScript heap, in MiB (SQLite page caches come on top)",
-          type: 'string',
-          default: String(DEFAULT_MAX_HEAP_MB),
+          default: DEFAULT_MAX_HEAP_MB,
           requiresArg: true,
           coerce: wholeNumber('max-heap', 32, 'a whole number of MiB from 32 up'),
         })
-        .option('wait', { describe: 'seconds to wait for another run that holds DIR (or the history)', type: 'string', default: '0', requiresArg: true, coerce: seconds })
+        .option('wait', { describe: 'seconds to wait for another run that holds DIR (or the history)', default: 0, requiresArg: true, coerce: seconds })
         .option('print-config', { describe: 'print the resolved options, policy and reference versions as JSON, and exit', type: 'boolean', default: false })
         .check((args) => {
           if (args['print-config']) return true;
