@@ -65,7 +65,7 @@ async function run(inputs: string[], extra: Partial<RunOptions> = {}): Promise<A
     stderr,
     ...extra,
   });
-  return { ...outcome, stdout: out, stderr: err };
+  return { ...outcome, stdout: out, stderr: err.replace(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z /gm, '') };
 }
 
 function outFiles(): string[] {
@@ -164,12 +164,12 @@ describe('runPipeline', () => {
     ]);
   });
 
-  it('refuses two inputs that would be written under the same name (exit 2)', async () => {
+  it('writes same-named inputs under their path below the folder they share', async () => {
     const one = file('x/claims.837', CLEAN);
-    const two = file('y/claims.837', CLEAN);
+    const two = file('y/claims.837', WITH_HELD);
     const outcome = await run([one, two]);
-    expect(outcome.exitCode).toBe(2);
-    expect(outcome.stderr).toContain('would both be written as claims.837');
+    expect(outcome.exitCode).toBe(0);
+    expect(outFiles().filter((name) => /^(ready|held)\//.test(name))).toEqual(['held/y/claims.837', 'ready/x/claims.837', 'ready/y/claims.837']);
   });
 
   it('refuses an unknown policy (exit 2, one line, no stack trace)', async () => {
