@@ -372,7 +372,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     prepared.forEach((input, at) => (input.outputName = names[at]!));
 
     if (historyPath !== null) {
-      createPrivately(historyPath, modes);
+      // Only a run that writes the history creates it; a read-only run without one checks against nothing.
+      if (options.record || options.prior.length > 0) createPrivately(historyPath, modes);
       history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0, options.prior.length > 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
