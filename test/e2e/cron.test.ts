@@ -40,7 +40,11 @@ async function waitFor(check: () => boolean, what: string, ms = 60_000): Promise
 }
 
 const lockOf = (out: string) => path.join(out, '.spinescrub-lock');
-const stagingIn = (out: string) => (existsSync(out) ? readdirSync(out).filter((entry) => entry.startsWith('.spinescrub-staging-')) : []);
+/** The run directories (DIR/.spinescrub-runs/<pid>-<id>) that process `pid` has in `out`. */
+const runDirsOf = (out: string, pid: number | undefined) => {
+  const runs = path.join(out, '.spinescrub-runs');
+  return existsSync(runs) ? readdirSync(runs).filter((entry) => entry.startsWith(`${pid}-`)) : [];
+};
 
 describe('the lock on --out', () => {
   // The first run reads standard input, which the test holds open: it keeps the lock until the test sends the claims.
@@ -61,7 +65,7 @@ describe('the lock on --out', () => {
     const done = await first.done;
     expect(done.code, done.stderr).toBe(0);
     // The refused run wrote nothing: the outputs are the first run's alone, and the lock is gone.
-    expect(listTree(out)).toEqual(['exceptions.csv', 'exceptions.json', 'held/stdin.x12', 'junit.xml', 'ready/stdin.x12', 'report.html']);
+    expect(listTree(out)).toEqual(['exceptions.csv', 'exceptions.json', 'held/stdin.x12', 'held-claims.csv', 'junit.xml', 'ready/stdin.x12', 'report.html']);
   });
 
   it('waits for the lock with --wait SECONDS, then runs', async () => {
@@ -80,7 +84,7 @@ describe('the lock on --out', () => {
     // The second run came after the first: exceptions.json is its own.
     const report = JSON.parse(readFileSync(path.join(out, 'exceptions.json'), 'utf8')) as { summary: { files: { file: string }[] } };
     expect(report.summary.files.map((file) => file.file)).toEqual([SAMPLE_A]);
-    expect(listTree(out)).toEqual(['exceptions.csv', 'exceptions.json', 'held/stdin.x12', 'junit.xml', 'ready/clinic-a-clean.837', 'ready/stdin.x12', 'report.html']);
+    expect(listTree(out)).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'junit.xml', 'ready/clinic-a-clean.837', 'report.html']);
   });
 
   it('takes over a stale lock (its process is gone)', async () => {
@@ -99,19 +103,19 @@ describe('Ctrl-C', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s: "interrupted: nothing written", exit %i, staging and lock removed, earlier outputs untouched', async (signal, code) => {
+  ] as const)('%s: "interrupted: nothing written", exit %i, run directory and lock removed, earlier outputs untouched', async (signal, code) => {
     const out = path.join(work, `interrupted-${signal}`);
     const earlier = await runCli(['run', SAMPLE_B, '--out', out, '--no-history', ...BASE]);
     expect(earlier.code).toBe(0);
     const before = listTree(out).map((file) => [file, readFileSync(path.join(out, file)).toString('latin1')]);
     const run = startCli(['run', big, '--out', out, '--history', path.join(work, `h-${signal}.db`), ...BASE]);
-    await waitFor(() => stagingIn(out).length > 0, 'the run to stage');
+    await waitFor(() => runDirsOf(out, run.child.pid).length > 0, 'the run to stage');
     run.child.kill(signal);
     const result = await run.done;
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(`spinescrub: interrupted (${signal}): nothing written to ${out}\n`);
     expect(result.stdout).toBe('');
-    expect(stagingIn(out)).toEqual([]);
+    expect(runDirsOf(out, run.child.pid)).toEqual([]);
     expect(existsSync(lockOf(out))).toBe(false);
     expect(listTree(out).map((file) => [file, readFileSync(path.join(out, file)).toString('latin1')])).toEqual(before);
   });
@@ -222,6 +226,7 @@ describe('same-named inputs', () => {
       'exceptions.csv',
       'exceptions.json',
       'held/north/claims.837',
+      'held-claims.csv',
       'junit.xml',
       'ready/north/claims.837',
       'ready/south/deep/claims.837',
@@ -242,6 +247,6 @@ describe('same-named inputs', () => {
     copyFileSync(SAMPLE_A, file);
     const result = await runCli(['run', '-', file, '--out', path.join(work, 'ambiguous'), '--no-history', ...BASE], { input: readFileSync(SAMPLE_B) });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`spinescrub: error: inputs ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and - would both be written as stdin\\.x12 in ready/ and held/: run them separately\\n$`));
+    expect(result.stderr).toMatch(new RegExp(`spinescrub: error: inputs ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and stdin would both be written as stdin\\.x12 in ready/ and held/: run them separately\\n$`));
   });
 });

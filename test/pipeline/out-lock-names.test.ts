@@ -2,12 +2,13 @@
  * The lock on the output directory (src/pipeline/out-lock.ts) and the output names of same-named inputs
  * (src/pipeline/output-names.ts), in process.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireOutLock, OUT_LOCK_NAME, removeInterruptedRun } from '../../src/pipeline/out-lock.js';
 import { outputNames, type NamedInput } from '../../src/pipeline/output-names.js';
+import { CURRENT_LINK, RUNS_DIR } from '../../src/pipeline/staging.js';
 
 let dir: string;
 
@@ -61,13 +62,16 @@ describe('acquireOutLock', () => {
     await expect(acquireOutLock(dir)).rejects.toThrow(`is in use by pid ${2 ** 22 + 12345} on elsewhere since 2026-11-27T02:00:00Z`);
   });
 
-  it('removeInterruptedRun removes this process staging and lock, nothing else', async () => {
+  it('removeInterruptedRun removes this process run directory and lock, nothing else', async () => {
     await acquireOutLock(dir);
-    for (const name of [`.spinescrub-staging-${process.pid}-abc`, `.spinescrub-staging-${process.ppid}-def`, 'exceptions.csv']) writeFileSync(path.join(dir, name), '');
+    const runs = path.join(dir, RUNS_DIR);
+    // Its own run directory goes; another process's, and the one DIR's outputs point to (even if its own), stay.
+    for (const name of [`${process.pid}-abc`, `${process.ppid}-def`, `${process.pid}-cur`]) mkdirSync(path.join(runs, name, '.tmp'), { recursive: true });
+    symlinkSync(path.join(RUNS_DIR, `${process.pid}-cur`), path.join(dir, CURRENT_LINK));
+    writeFileSync(path.join(dir, 'exceptions.csv'), '');
     await removeInterruptedRun(dir);
     expect(existsSync(path.join(dir, OUT_LOCK_NAME))).toBe(false);
-    expect(existsSync(path.join(dir, `.spinescrub-staging-${process.pid}-abc`))).toBe(false);
-    expect(existsSync(path.join(dir, `.spinescrub-staging-${process.ppid}-def`))).toBe(true);
+    expect(readdirSync(runs).sort()).toEqual([`${process.pid}-cur`, `${process.ppid}-def`].sort());
     expect(existsSync(path.join(dir, 'exceptions.csv'))).toBe(true);
   });
 });
