@@ -6,10 +6,15 @@
  * terminal keeps its progress bar: the worker is told so).
  */
 import { Worker } from 'node:worker_threads';
+import { removeInterruptedRun } from '../pipeline/out-lock.js';
 import type { RunOptions } from '../pipeline/run.js';
 
+/** Exit codes of a run stopped by a signal (128 + the signal's number, as shells report it). */
+export const INTERRUPTED_EXIT_CODE = 130;
+export const TERMINATED_EXIT_CODE = 143;
+
 /** The options a run takes across the thread boundary (streams and test hooks stay on this side). */
-export type WorkerRunOptions = Omit<RunOptions, 'stdin' | 'stdout' | 'stderr' | 'rules' | 'reference'>;
+export type WorkerRunOptions = Omit<RunOptions, 'stdin' | 'stdout' | 'stderr' | 'rules' | 'reference' | 'onCommit'>;
 
 export interface WorkerRunData {
   options: WorkerRunOptions;
@@ -29,7 +34,10 @@ const WORKER_ENTRY = new URL('./run-worker.js', import.meta.url);
  * starts with a line that registers it (found from here, whatever the working directory) and then imports the source.
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const SOURCE_WORKER = `import(${JSON.stringify(FROM_SOURCE ? import.meta.resolve('tsx/esm/api') : '')}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./run-worker.ts', import.meta.url).href)}); })`;
+const SOURCE_WORKER = FROM_SOURCE
+  ? // tsx by absolute URL: an eval'd worker resolves bare names from the working directory, which may be anywhere.
+    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./run-worker.ts', import.meta.url).href)}); })`
+  : '';
 
 export class RunOutOfMemory extends Error {
   constructor(readonly maxHeapMb: number) {
@@ -59,14 +67,42 @@ export function runInWorker(options: WorkerRunOptions, maxHeapMb = DEFAULT_MAX_H
   return new Promise((resolve, reject) => {
     let exitCode: number | undefined;
     let failure: unknown;
-    worker.on('message', (message: { exitCode: number }) => {
-      exitCode = message.exitCode;
+    let committing = false;
+    let interrupted: NodeJS.Signals | undefined;
+    // Ctrl-C (SIGINT) or SIGTERM: the worker is stopped, its staging and lock removed, nothing else touched. Once
+    // the outputs are moving to their final names the run finishes instead (a few renames), so DIR stays whole.
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (committing) {
+        process.stderr.write(`spinescrub: ${signal}: finishing: the outputs are being put in place\n`);
+        return;
+      }
+      if (interrupted !== undefined) return;
+      interrupted = signal;
+      void worker.terminate();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    worker.on('message', (message: { exitCode?: number; committing?: boolean }) => {
+      if (message.committing === true) committing = true;
+      if (message.exitCode !== undefined) exitCode = message.exitCode;
     });
     worker.on('error', (error) => {
       failure = error;
     });
     worker.on('exit', () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       if (readsStdin) process.stdin.unpipe(worker.stdin ?? undefined);
+      if (interrupted !== undefined && exitCode === undefined) {
+        const signal = interrupted;
+        void removeInterruptedRun(options.outDir).then(() => {
+          // A progress bar may have hidden the cursor and left a line half drawn.
+          if (process.stderr.isTTY === true) process.stderr.write('\u001b[?25h\n');
+          process.stderr.write(`spinescrub: interrupted (${signal}): nothing written to ${options.outDir}\n`);
+          resolve(signal === 'SIGINT' ? INTERRUPTED_EXIT_CODE : TERMINATED_EXIT_CODE);
+        }, reject);
+        return;
+      }
       if (exitCode !== undefined) resolve(exitCode);
       else if ((failure as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(new RunOutOfMemory(maxHeapMb));
       else reject(failure ?? new Error('the run stopped without an exit code'));

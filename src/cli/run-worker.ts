@@ -8,5 +8,5 @@ if (terminal !== null) {
   // This thread's stderr is a pipe to the main thread, whose stderr is the terminal: say so, for the progress bar.
   Object.assign(process.stderr, { isTTY: true, columns: terminal.columns });
 }
-const outcome = await runPipeline(options);
+const outcome = await runPipeline({ ...options, onCommit: () => parentPort?.postMessage({ committing: true }) });
 parentPort?.postMessage({ exitCode: outcome.exitCode });

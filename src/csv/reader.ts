@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClaimReader, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
 import type { ServiceLine } from '../encounter/model.js';
-import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField } from './columns.js';
+import { bindHeader, type ColumnBinding, type CsvColumnMap, type CsvField, type HeaderProblem } from './columns.js';
 import { buildClaim, type RowContext } from './claim.js';
 import { decodeField, detectDelimiter, leadingBlankLength, MAX_ROW_CHARS, parseRows, trailingEnding, type ParsedRow, type RowSourceState } from './rows.js';
 import { RunIndex, type Run } from './run-index.js';
@@ -194,7 +194,7 @@ export function readCsv(input: Input, fileName: string, options: CsvReadOptions 
           const names = row.fields.map(decode);
           const bound = bindHeader(names, map);
           context = { file: fileName, header: names, decode, binding: bound.binding, map };
-          for (const problem of bound.problems) fatal(problem.code, `${fileName} line ${row.line}: ${problem.message}`, row.line, row.start);
+          for (const problem of headerProblems(bound.problems)) fatal(problem.code, `${fileName} line ${row.line}: ${problem.message}`, row.line, row.start);
           if (bound.problems.length > 0) break;
           keyColumn = bound.binding.columnOfField[map.groupKey ?? 'claim_id'] ?? 0;
           lastEnd = row.end;
@@ -467,4 +467,17 @@ class RangeReader {
     this.windowStart = start;
     return this.window.subarray(0, Math.min(end - start, this.window.length));
   }
+}
+
+/**
+ * The header's problems as the user reads them: every missing column in one problem, with what to do about an
+ * export that names its columns differently (a column map), then any duplicate.
+ */
+function headerProblems(problems: readonly HeaderProblem[]): HeaderProblem[] {
+  const missing = problems.filter((problem) => problem.code === 'CSV_MISSING_COLUMN').map((problem) => problem.message.replace(/^missing required column /, ''));
+  const others = problems.filter((problem) => problem.code !== 'CSV_MISSING_COLUMN');
+  if (missing.length === 0) return others;
+  const list = missing.length === 1 ? `column ${missing[0]}` : `columns ${missing.join('; ')}`;
+  const hint = ': the header fits no column map (an export with other headers needs one: --csv-map FILE, schemas/csv-map.schema.json)';
+  return [{ code: 'CSV_MISSING_COLUMN', message: `missing required ${list}${hint}` }, ...others];
 }

@@ -14,7 +14,9 @@ export type UsageErrorCode =
   /** `--prior -`: standard input cannot be a prior file. */
   | 'CFG_PRIOR_STDIN'
   /** `--prior` without a history database. */
-  | 'CFG_PRIOR_WITHOUT_HISTORY';
+  | 'CFG_PRIOR_WITHOUT_HISTORY'
+  /** Another run holds the output directory's lock (out-lock.ts). */
+  | 'CFG_OUT_IN_USE';
 
 export class UsageError extends Error {
   readonly code: UsageErrorCode;

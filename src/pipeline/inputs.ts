@@ -12,6 +12,8 @@ export interface InputFile {
   name: string;
   /** Path to read; null for standard input (spooled to a file before it is read). */
   path: string | null;
+  /** The named directory the file was found under (its sub-folders are mirrored in ready/ and held/). */
+  root?: string;
 }
 
 export interface MissingInput {
@@ -140,7 +142,8 @@ export async function expandInputs(names: readonly string[], options: ExpandOpti
       if (await isOutputFolder(name)) skipped.push({ name, reason: 'output-folder' });
       else await walk(name, name, exclude, found, skipped);
     } else found.push({ name, path: name });
-    for (const file of found) {
+    for (const entry of found) {
+      const file = info.isDirectory() ? { ...entry, root: name } : entry;
       const key = path.resolve(file.path ?? file.name);
       if (seen.has(key)) continue;
       seen.add(key);

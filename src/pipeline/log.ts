@@ -1,5 +1,6 @@
 /**
- * Log lines on standard error: `text` for people, `json` (one object per line) for cron and log shippers.
+ * Log lines on standard error: `text` for people, `json` (one object per line) for cron and log shippers. Every
+ * line carries its time (UTC): `2026-11-27T02:00:03Z spinescrub: error: …`, or a `time` field in JSON.
  * Callers pass only file names, codes, counts and rule ids — never names, dates of birth or member ids.
  */
 export type LogFormat = 'text' | 'json';
@@ -18,9 +19,17 @@ export interface Logger {
 
 export interface LoggerOptions {
   format: LogFormat;
-  /** Drop info lines (warnings and errors still go out). */
+  /** Errors only, as ESLint's `--quiet`: info and warning lines are dropped. */
   quiet: boolean;
   write?: (line: string) => void;
+  /** The clock the time stamps read (tests pin it). */
+  now?: () => Date;
+}
+
+/** A log line's time: ISO 8601 in UTC, whole seconds in text, milliseconds in JSON. */
+export function timestamp(date: Date, format: LogFormat): string {
+  const iso = date.toISOString();
+  return format === 'json' ? iso : iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -33,12 +42,14 @@ export function escapeControls(text: string): string {
 
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, event: string, message: string, fields: LogFields = {}): void => {
-    if (level === 'info' && options.quiet) return;
+    if (level !== 'error' && options.quiet) return;
+    const time = timestamp(now(), options.format);
     if (options.format === 'json') {
-      write(`${JSON.stringify({ level, event, message, ...fields })}\n`);
+      write(`${JSON.stringify({ time, level, event, message, ...fields })}\n`);
     } else {
-      write(`spinescrub: ${level === 'info' ? '' : `${level}: `}${escapeControls(message)}\n`);
+      write(`${time} spinescrub: ${level === 'info' ? '' : `${level}: `}${escapeControls(message)}\n`);
     }
   };
   return {

@@ -2,7 +2,7 @@
  * The real parts a run is made of, wired in one place: the x12/ and csv/ readers and writers, the choice of a
  * CSV file's column map, and the history store behind the run's history interface (the engine is bound in run.ts).
  */
-import type { ReadStream, WriteStream } from 'node:fs';
+import { existsSync, type ReadStream, type WriteStream } from 'node:fs';
 export { loadCsvMap } from '../csv/map.js';
 import type { InputFormat } from '../encounter/model.js';
 import { RunHistory as StoreRun } from '../history/run.js';
@@ -89,8 +89,14 @@ export class SqliteRunHistory implements RunHistory {
     private readonly csvOptions: FormatOptions,
   ) {}
 
-  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, waitSeconds = 0): SqliteRunHistory {
-    return new SqliteRunHistory(openHistory(path, { waitSeconds }), inputHashes, record, reference, csvOptions);
+  /**
+   * Opens the history at `path`, waiting up to `waitSeconds` for another run's lock. Without recording
+   * (`--no-record`) and without `--prior` files to add, an existing database is opened read-only, and a missing one
+   * is not created: the run's claims are then checked against each other only (an empty history).
+   */
+  static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, waitSeconds = 0, addsPrior = false): SqliteRunHistory {
+    const store = record || addsPrior ? openHistory(path, { waitSeconds }) : existsSync(path) ? openHistory(path, { readonly: true }) : openHistory(':memory:');
+    return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
   }
 
   async addPrior(path: string, name: string): Promise<PriorResult> {

@@ -1,6 +1,7 @@
 /**
- * Progress of a run: on a TTY, cli-progress bars (overall, and one per file being read) with claims/s and
- * MB/s; without a TTY, a plain line every few seconds (cron logs). Shows counts and file names only.
+ * Progress of a run: on a TTY, cli-progress bars (one for a single file; for several, overall and one per file
+ * being read) with claims, MB/s and an ETA, each line within 80 columns; without a TTY, a plain line every few
+ * seconds (cron logs). Shows counts and file names only.
  */
 import cliProgress from 'cli-progress';
 import { performance } from 'node:perf_hooks';
@@ -25,8 +26,8 @@ export const noProgress: Progress = {
 
 const MB = 1024 * 1024;
 
-function rate(amount: number, startedAt: number): number {
-  const seconds = (performance.now() - startedAt) / 1000;
+function rate(amount: number, startedAt: number, now = performance.now()): number {
+  const seconds = (now - startedAt) / 1000;
   return seconds > 0 ? amount / seconds : 0;
 }
 
@@ -52,38 +53,73 @@ class ProgressState {
   ) {}
 }
 
-function shortName(raw: string): string {
+/** A bar line never reaches past this column, whatever the terminal's width (80-column terminals and logs). */
+export const MAX_LINE_WIDTH = 80;
+const NAME_WIDTH = 22;
+
+function shortName(raw: string, width = NAME_WIDTH): string {
   const name = escapeControls(raw);
-  return name.length <= 32 ? name.padEnd(32) : `…${name.slice(-31)}`;
+  return name.length <= width ? name.padEnd(width) : `…${name.slice(-(width - 1))}`;
 }
 
-/** Bars on a TTY (stream must be a TTY stream). */
+/** Seconds as `m:ss` or `h:mm:ss`; `--:--` while unknown. */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+interface BarPayload {
+  name: string;
+  claims: number;
+  bytes: number;
+  bytesTotal: number;
+  startedAt: number;
+}
+
+/**
+ * One bar's line, at most `width` columns: `███░░░  42% name  1234 claims  3.1 MB/s  ETA 0:12`. The bar takes what
+ * the text leaves (at least 5 cells); the ETA is the bytes left at the rate so far.
+ */
+export function barLine(payload: BarPayload, width: number, now = performance.now()): string {
+  const fraction = payload.bytesTotal > 0 ? Math.min(1, payload.bytes / payload.bytesTotal) : 0;
+  const bytesPerSecond = rate(payload.bytes, payload.startedAt, now);
+  const eta = payload.bytes >= payload.bytesTotal ? 0 : bytesPerSecond > 0 ? (payload.bytesTotal - payload.bytes) / bytesPerSecond : Number.NaN;
+  const text = ` ${String(Math.floor(fraction * 100)).padStart(3)}% ${payload.name} ${payload.claims} claims ${(bytesPerSecond / MB).toFixed(1)} MB/s ETA ${formatEta(eta)}`;
+  const cells = Math.max(5, width - text.length);
+  const filled = Math.round(fraction * cells);
+  const line = `${'\u2588'.repeat(filled)}${'\u2591'.repeat(cells - filled)}${text}`;
+  return line.length <= width ? line : line.slice(0, width);
+}
+
+/**
+ * Bars on a TTY (stream must be a TTY stream): one bar for a single file; for several, an overall bar and one per
+ * file being read. Log lines (each file's "done" line among them) print above the bars and stay when they go.
+ */
 export function barProgress(fileCount: number, bytesTotal: number, stream: NodeJS.WriteStream): Progress {
   const state = new ProgressState(fileCount, bytesTotal);
-  const bars = new cliProgress.MultiBar(
-    {
-      stream,
-      format: '{bar} {percentage}% | {name} | {claims} claims | {cps} claims/s | {mbps} MB/s',
-      hideCursor: true,
-      clearOnComplete: true,
-      stopOnComplete: false,
-      etaBuffer: 50,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const overallLabel = shortName(`all ${fileCount} files`);
-  const overall = bars.create(Math.max(bytesTotal, 1), 0, { name: overallLabel, claims: 0, cps: '0', mbps: '0.0' });
-  const payload = (claims: number, bytes: number, startedAt: number, label: string) => ({
-    name: label,
-    claims,
-    cps: Math.round(rate(claims, startedAt)).toString(),
-    mbps: (rate(bytes, startedAt) / MB).toFixed(1),
+  // One column short of the terminal's width: a line that fills the last column makes some terminals wrap.
+  const width = Math.min(MAX_LINE_WIDTH, stream.columns ?? MAX_LINE_WIDTH) - 1;
+  const bars = new cliProgress.MultiBar({
+    stream,
+    format: (_options, _params, payload: BarPayload) => barLine(payload, width),
+    hideCursor: true,
+    clearOnComplete: true,
+    stopOnComplete: false,
+    linewrap: false,
+    fps: 5,
   });
+  const single = fileCount === 1;
+  const overallPayload: BarPayload = { name: shortName(`all ${fileCount} files`), claims: 0, bytes: 0, bytesTotal: Math.max(bytesTotal, 1), startedAt: state.startedAt };
+  const overall = single ? undefined : bars.create(overallPayload.bytesTotal, 0, overallPayload);
+  let stopped = false;
   return {
     fileStarted(name, bytes) {
       const file: FileState = { bytesTotal: bytes, bytes: 0, claims: 0, startedAt: performance.now(), label: shortName(name) };
-      file.bar = bars.create(Math.max(bytes, 1), 0, payload(0, 0, file.startedAt, file.label));
+      file.bar = bars.create(Math.max(bytes, 1), 0, { name: file.label, claims: 0, bytes: 0, bytesTotal: Math.max(bytes, 1), startedAt: file.startedAt } satisfies BarPayload);
       state.files.set(name, file);
     },
     advance(name, bytes, claims) {
@@ -93,9 +129,9 @@ export function barProgress(fileCount: number, bytesTotal: number, stream: NodeJ
       if (file) {
         file.bytes += bytes;
         file.claims += claims;
-        file.bar?.update(file.bytes, payload(file.claims, file.bytes, file.startedAt, file.label));
+        file.bar?.update(file.bytes, { name: file.label, claims: file.claims, bytes: file.bytes, bytesTotal: Math.max(file.bytesTotal, 1), startedAt: file.startedAt } satisfies BarPayload);
       }
-      overall.update(state.bytes, payload(state.claims, state.bytes, state.startedAt, overallLabel));
+      overall?.update(state.bytes, { ...overallPayload, claims: state.claims, bytes: state.bytes });
     },
     fileDone(name) {
       const file = state.files.get(name);
@@ -104,10 +140,15 @@ export function barProgress(fileCount: number, bytesTotal: number, stream: NodeJ
       state.filesDone += 1;
     },
     log(line) {
+      if (stopped) return false;
       bars.log(line);
       return true;
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
+      // Lines logged since the last redraw (the last file's "done" line) are written before the bars go.
+      bars.update();
       bars.stop();
     },
   };

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
+import { formatDollars } from '../encounter/money.js';
 import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH } from '../history/defaults.js';
 import { HistoryError } from '../history/errors.js';
@@ -38,8 +39,11 @@ import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TA
 import type { HoldOn } from '../report/rows.js';
 import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
 import { noRunHistory, type RunHistory } from './history.js';
-import { detectFormat, expandInputs, outputNameOf, readHead, type InputFile, type SkippedInput } from './inputs.js';
-import { createLogger, type LogFormat, type Logger } from './log.js';
+import { detectFormat, expandInputs, readHead, type InputFile, type SkippedInput } from './inputs.js';
+import { acquireOutLock, type OutLock } from './out-lock.js';
+import { outputNames } from './output-names.js';
+import { createLogger, timestamp, type LogFormat, type Logger } from './log.js';
+import { runVerdict } from './verdict.js';
 import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
@@ -122,8 +126,6 @@ export interface RunOptions {
   progress?: boolean;
   /** Column map files for CSV exports with other headers (each file uses the first that fits its header). */
   csvMaps?: string[];
-  /** How long to wait for a lock held by another run (the history) before exit 2 (default 0: at once). */
-  waitSeconds?: number;
   /** A UTF-8 byte order mark first in exceptions.csv and held-claims.csv (Excel on Windows). */
   csvBom?: boolean;
   /** Standard input, for `-`. */
@@ -142,6 +144,12 @@ export interface RunOptions {
    * when that file exists (otherwise the shipped tables alone).
    */
   referencePath?: string | null;
+  /** Seconds to wait for another run's lock on DIR or on the history (`--wait`); 0 or undefined: refuse at once. */
+  waitSeconds?: number;
+  /** Exit 1 when more findings than this stay open as warnings (`--max-warnings`). */
+  maxWarnings?: number;
+  /** Called once the outputs start moving to their final names (an interrupt then lets the run finish). */
+  onCommit?: () => void;
   /** Tests: the rule list and reference data (default: the real ones). */
   rules?: readonly RuleModule<unknown>[];
   reference?: ReferenceData;
@@ -225,10 +233,36 @@ export function endSummaryText(summary: RunSummary, seconds: number, bytes: numb
   const top = summary.rules.slice(0, 5).map((rule) => `${rule.ruleId} ${rule.findings}`);
   const lines = [
     `spinescrub: ${plural(totals.files, 'file')}, ${plural(totals.claims, 'claim')}: ${totals.ready} ready, ${totals.held} held, ${plural(totals.correctedLines, 'corrected line')}, ${plural(totals.findings, 'finding')}${totals.unreadableFiles ? `; ${plural(totals.unreadableFiles, 'unreadable file')}` : ''}`,
+    `charges: ${formatDollars(summary.chargesCents.total)}, held ${formatDollars(summary.chargesCents.held)}, flagged ${formatDollars(summary.chargesCents.flagged)}`,
     `top rules: ${top.length ? top.join(', ') : 'none'}`,
     `${formatDuration(seconds)}, ${mbps.toFixed(mbps < 10 ? 2 : 1)} MB/s → ${outDir}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The end summary with `--log-format json`: one object, counts, charges (integer cents) and the exit code. */
+export function endSummaryJson(summary: RunSummary, seconds: number, bytes: number, outDir: string, exitCode: number, reasons: readonly string[], time: string): Record<string, unknown> {
+  const totals = summary.totals;
+  return {
+    time,
+    level: 'info',
+    event: 'summary',
+    message: 'run complete',
+    out: outDir,
+    exitCode,
+    files: totals.files,
+    claims: totals.claims,
+    ready: totals.ready,
+    held: totals.held,
+    correctedLines: totals.correctedLines,
+    findings: totals.findings,
+    unreadableFiles: totals.unreadableFiles,
+    chargesCents: summary.chargesCents,
+    topRules: summary.rules.slice(0, 5).map((rule) => ({ ruleId: rule.ruleId, findings: rule.findings })),
+    ...(reasons.length > 0 ? { reasons } : {}),
+    seconds: Number(seconds.toFixed(3)),
+    mbPerSecond: Number((seconds > 0 ? bytes / (1024 * 1024) / seconds : 0).toFixed(2)),
+  };
 }
 
 /** Spools standard input to a staging file (it is read twice: format detection, and a broken envelope). */
@@ -253,6 +287,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const stderr = options.stderr ?? process.stderr;
   const stdout = options.stdout ?? process.stdout;
   const isTty = (stderr as NodeJS.WriteStream).isTTY === true;
+  const logTime = (): string => timestamp(new Date(), options.logFormat);
   let progress: Progress = noProgress;
   const logger: Logger = createLogger({
     format: options.logFormat,
@@ -264,6 +299,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   let history: RunHistory = noRunHistory;
   let staging: Staging | null = null;
   let imported: ImportedReference | null = null;
+  let outLock: OutLock | null = null;
   try {
     imported = options.reference === undefined ? openReferenceDatabase(options.referencePath) : null;
     const reference = options.reference ?? imported ?? defaultReference;
@@ -272,6 +308,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const formatOptions: FormatOptions = {};
     formatOptions.csvMaps = (options.csvMaps ?? []).map((file) => loadCsvMap(file));
 
+    outLock = await acquireOutLock(options.outDir, { waitSeconds: options.waitSeconds ?? 0, onWait: (message) => logger.info('lock-wait', message) });
     const modes = modesOf(options.umask ?? DEFAULT_UMASK);
     staging = await Staging.create(options.outDir, modes);
     formatOptions.tempDir = staging.dir;
@@ -289,6 +326,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     // Prepare: size, format (from the content unless --format), hash (the history knows files by their bytes).
     const prepared: PreparedInput[] = [];
     const unreadable: Unreadable[] = [];
+    const shownOf = new Map<number, InputFile>();
     let index = 0;
     for (const file of expanded.files) {
       const position = index++;
@@ -319,7 +357,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         }
         const hash = historyPath === null ? '' : await hashOf(source);
         const csvMap = format === 'csv' ? chooseCsvMap(head, formatOptions.csvMaps) : undefined;
-        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: outputNameOf(shown, format), hash, ...(csvMap ? { csvMap } : {}) });
+        prepared.push({ index: position, name: shown.name, path: source, format, bytes, outputName: '', hash, ...(csvMap ? { csvMap } : {}) });
+        shownOf.set(position, shown);
       } catch (error) {
         unreadable.push({ index: position, summary: unreadableSummary(shown.name, null, bytes, 'INPUT_UNREADABLE', `${shown.name}: cannot read the file: ${describeFsError(error, shown.name)}`) });
       }
@@ -328,19 +367,14 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       unreadable.push({ index: index++, summary: unreadableSummary(missing.name, null, 0, missing.code, missing.message) });
     }
 
-    // Two inputs with the same base name would overwrite each other's ready/held files.
-    const byOutput = new Map<string, string>();
-    for (const input of prepared) {
-      const other = byOutput.get(input.outputName);
-      if (other !== undefined) {
-        throw new UsageError('CFG_DUPLICATE_OUTPUT', `inputs ${other} and ${input.name} would both be written as ${input.outputName}: run them separately`);
-      }
-      byOutput.set(input.outputName, input.name);
-    }
+    // Names under ready/ and held/: same-named files of different folders are mirrored by their relative path.
+    const names = outputNames(prepared.map((input) => ({ file: shownOf.get(input.index)!, format: input.format })));
+    prepared.forEach((input, at) => (input.outputName = names[at]!));
 
     if (historyPath !== null) {
-      createPrivately(historyPath, modes);
-      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0);
+      // Only a run that writes the history creates it; a read-only run without one checks against nothing.
+      if (options.record || options.prior.length > 0) createPrivately(historyPath, modes);
+      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0, options.prior.length > 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
         for (const missing of found.missing) throw new UsageError('CFG_PRIOR_NOT_FOUND', `--prior ${missing.message}`);
@@ -525,6 +559,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     );
 
     // Commit: the outputs move into this run's directory, which then becomes DIR's outputs in one switch.
+    options.onCommit?.();
     for (const result of doneResults) {
       const name = prepared.find((input) => input.index === result.index)!.outputName;
       for (const kind of ['ready', 'held'] as const) {
@@ -542,29 +577,15 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
     const seconds = (performance.now() - startedAt) / 1000;
     const bytes = bytesTotal;
-    if (!options.quiet) {
-      if (options.logFormat === 'json') {
-        logger.info('summary', 'run complete', {
-          files: summary.totals.files,
-          claims: summary.totals.claims,
-          ready: summary.totals.ready,
-          held: summary.totals.held,
-          correctedLines: summary.totals.correctedLines,
-          findings: summary.totals.findings,
-          unreadableFiles: summary.totals.unreadableFiles,
-          topRules: summary.rules.slice(0, 5).map((rule) => ({ ruleId: rule.ruleId, findings: rule.findings })),
-          seconds: Number(seconds.toFixed(3)),
-          mbPerSecond: Number((seconds > 0 ? bytes / (1024 * 1024) / seconds : 0).toFixed(2)),
-        });
-      } else {
-        stdout.write(endSummaryText(summary, seconds, bytes, options.outDir));
-      }
+    const verdict = runVerdict({ open: aggregate.open, claimsOpen: aggregate.claimsOpen, unreadable: summary.totals.unreadableFiles + conservation.length }, options.failOn, options.maxWarnings);
+    if (options.logFormat === 'json') {
+      // The end summary is the run's record for scripts: one JSON object on standard output, --quiet or not.
+      stdout.write(`${JSON.stringify(endSummaryJson(summary, seconds, bytes, options.outDir, verdict.exitCode, verdict.reasons, logTime()))}\n`);
+    } else if (!options.quiet) {
+      stdout.write(endSummaryText(summary, seconds, bytes, options.outDir));
     }
-
-    let exitCode: RunOutcome['exitCode'] = 0;
-    if (options.failOn === 'error' && aggregate.open.error > 0) exitCode = 1;
-    if (options.failOn === 'warning' && aggregate.open.error + aggregate.open.warning > 0) exitCode = 1;
-    if (summary.totals.unreadableFiles > 0 || conservation.length > 0) exitCode = 3;
+    for (const reason of verdict.reasons) logger.error('fail', reason, { code: 'RUN_FAIL_ON' });
+    const exitCode: RunOutcome['exitCode'] = verdict.exitCode;
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
@@ -588,6 +609,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     history.close();
     imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);
+    await outLock?.release();
   }
 }
 

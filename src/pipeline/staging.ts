@@ -121,6 +121,8 @@ export class Staging {
   /** Moves a completed temporary file to <run>/<relative> (an output of this run, not yet visible in DIR). */
   async commit(temp: string, relative: string): Promise<void> {
     const target = path.join(this.runDir, relative);
+    // A mirrored name (north/claims.837) lives in a sub-folder of ready/ or held/.
+    await mkdir(path.dirname(target), { recursive: true, mode: this.modes.directory });
     await rename(temp, target);
     await chmod(target, this.modes.file);
   }

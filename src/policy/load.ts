@@ -11,7 +11,9 @@
  * A payer entry's own `extends` wins over the class.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { ajvProblems, schemaPropertiesAt } from './ajv-errors.js';
+import { nearest } from './near.js';
 import type { RuleModule, SeveritySetting } from '../rules/types.js';
 import { ConfigError } from './errors.js';
 import { builtInProfileOf, PAYER_CLASSES, payerClassOf } from './payer-classes.js';
@@ -73,10 +75,16 @@ export interface LoadPolicyOptions {
 
 const schemaUrl = new URL('../../schemas/policy.schema.json', import.meta.url);
 let validatePolicyFile: ReturnType<Ajv['compile']> | undefined;
-const ajv = new Ajv({ allErrors: false, strict: false });
+let policySchemaData: object | undefined;
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+function policySchema(): object {
+  policySchemaData ??= JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+  return policySchemaData;
+}
 
 function validator() {
-  validatePolicyFile ??= ajv.compile(JSON.parse(readFileSync(schemaUrl, 'utf8')) as object);
+  validatePolicyFile ??= ajv.compile(policySchema());
   return validatePolicyFile;
 }
 
@@ -136,16 +144,30 @@ export function loadPolicy(nameOrFile: string | undefined, options: LoadPolicyOp
   return policyFromData(data, name, options);
 }
 
-/** Validates and resolves parsed policy JSON (`file` names it in errors). */
+interface PolicyProblem {
+  code: ConfigError['code'];
+  path: string;
+  message: string;
+}
+
+/** One ConfigError for every problem found: `CODE: FILE at PATH: reason; at PATH: reason`. */
+function policyError(problems: readonly PolicyProblem[], file: string): ConfigError {
+  const [first, ...rest] = problems;
+  const more = rest.map((problem) => `; at ${problem.path}: ${problem.message}`).join('');
+  return new ConfigError(first!.code, `${first!.message}${more}`, file, first!.path);
+}
+
+/** Validates and resolves parsed policy JSON (`file` names it in errors). Every problem is reported at once. */
 export function policyFromData(data: unknown, file: string, options: LoadPolicyOptions = {}): PolicySet {
   const validate = validator();
   if (!validate(data)) {
-    const error = (validate.errors ?? [])[0];
-    throw new ConfigError('CFG_POLICY_INVALID', error ? describeAjvError(error) : 'invalid policy', file, error ? jsonPath(error) : undefined);
+    const problems = ajvProblems(validate.errors, (at) => schemaPropertiesAt(policySchema(), at));
+    throw policyError(problems.length > 0 ? problems.map((problem) => ({ code: 'CFG_POLICY_INVALID', ...problem })) : [{ code: 'CFG_POLICY_INVALID', path: '/', message: 'invalid policy' }], file);
   }
   const policyFile = data as PolicyFile;
-  checkRules(policyFile, '', file, options);
-  for (const [payer, overrides] of Object.entries(policyFile.payers ?? {})) checkRules(overrides, `/payers/${pointerEscape(payer)}`, file, options);
+  const ruleProblems = checkRules(policyFile, '', options);
+  for (const [payer, overrides] of Object.entries(policyFile.payers ?? {})) ruleProblems.push(...checkRules(overrides, `/payers/${pointerEscape(payer)}`, options));
+  if (ruleProblems.length > 0) throw policyError(ruleProblems, file);
 
   const baseName = policyFile.name ?? file.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
   const base = resolvePolicy(profiles[policyFile.extends ?? 'medicare'], { ...policyFile, extends: undefined }, baseName);
@@ -210,43 +232,36 @@ function policySet(policyFile: PolicyFile, baseName: string, origin: string, bas
   };
 }
 
-function checkRules(overrides: PolicyOverrides, prefix: string, file: string, options: LoadPolicyOptions): void {
-  if (!options.rules) return;
+function checkRules(overrides: PolicyOverrides, prefix: string, options: LoadPolicyOptions): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  if (!options.rules) return problems;
   const byId = new Map(options.rules.map((rule) => [rule.meta.id, rule] as const));
+  const unknown = (id: string, path: string): PolicyProblem => {
+    const near = nearest(id, [...byId.keys()]);
+    return { code: 'CFG_UNKNOWN_RULE', path, message: `unknown rule id '${id}' (${near ? `did you mean ${near}? ` : ''}see \`spinescrub rules\`)` };
+  };
   for (const id of Object.keys(overrides.severities ?? {})) {
-    if (!byId.has(id)) throw new ConfigError('CFG_UNKNOWN_RULE', `unknown rule id '${id}' (see \`spinescrub rules\`)`, file, `${prefix}/severities/${pointerEscape(id)}`);
+    if (!byId.has(id)) problems.push(unknown(id, `${prefix}/severities/${pointerEscape(id)}`));
   }
   for (const [id, ruleOptions] of Object.entries(overrides.ruleOptions ?? {})) {
     const rule = byId.get(id);
     const path = `${prefix}/ruleOptions/${pointerEscape(id)}`;
-    if (!rule) throw new ConfigError('CFG_UNKNOWN_RULE', `unknown rule id '${id}' (see \`spinescrub rules\`)`, file, path);
-    if (!rule.meta.schema) throw new ConfigError('CFG_RULE_OPTIONS', `rule '${id}' takes no options`, file, path);
+    if (!rule) {
+      problems.push(unknown(id, path));
+      continue;
+    }
+    if (!rule.meta.schema) {
+      problems.push({ code: 'CFG_RULE_OPTIONS', path, message: `rule '${id}' takes no options` });
+      continue;
+    }
     const validate = ajv.compile(rule.meta.schema);
     if (!validate(ruleOptions)) {
-      const error = (validate.errors ?? [])[0];
-      throw new ConfigError('CFG_RULE_OPTIONS', error ? describeAjvError(error) : 'invalid options', file, error ? `${path}${error.instancePath}` : path);
+      for (const problem of ajvProblems(validate.errors, (at) => schemaPropertiesAt(rule.meta.schema as object, at))) {
+        problems.push({ code: 'CFG_RULE_OPTIONS', path: problem.path === '/' ? path : `${path}${problem.path}`, message: problem.message });
+      }
     }
   }
-}
-
-function jsonPath(error: ErrorObject): string {
-  const base = error.instancePath || '/';
-  if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-    if (extra !== undefined) return `${error.instancePath}/${pointerEscape(extra)}`;
-  }
-  return base;
-}
-
-function describeAjvError(error: ErrorObject): string {
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return 'unknown property';
-    case 'enum':
-      return `must be one of ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return error.message ?? 'invalid value';
-  }
+  return problems;
 }
 
 function pointerEscape(segment: string): string {

@@ -41,6 +41,8 @@ export class ReportAggregate {
   flaggedChargeCents = 0.5;
   /** Findings left open (not corrected), by severity: what `--fail-on` looks at. */
   readonly open = { error: 0, warning: 0, info: 0 };
+  /** Claims with an open error, and with an open warning or error: what the `--fail-on` line counts. */
+  readonly claimsOpen = { error: 0, warning: 0 };
   readonly byRule = new Map<string, RuleCount>();
   readonly byProvider = new Map<string, ProviderCount>();
   readonly byPayer = new Map<string, PayerCount>();
@@ -76,6 +78,8 @@ export class ReportAggregate {
       if (rows.length !== 0 && hasFlagged(rows)) this.flaggedChargeCents += outcome.chargeCents;
     }
     if (rows.length !== 0) this.addMoneyByRule(outcome, rows);
+    const errorsBefore = this.open.error;
+    const warningsBefore = this.open.warning;
     for (const row of rows) {
       if (row.action !== 'corrected') this.open[row.severity] += 1;
       const rule = this.rule(row.ruleId);
@@ -85,6 +89,8 @@ export class ReportAggregate {
       byProvider.findings += 1;
       byProvider[row.action] += 1;
     }
+    if (this.open.error !== errorsBefore) this.claimsOpen.error += 1;
+    if (this.open.error !== errorsBefore || this.open.warning !== warningsBefore) this.claimsOpen.warning += 1;
   }
 
   /**
@@ -123,6 +129,8 @@ export class ReportAggregate {
     this.open.error += other.open.error;
     this.open.warning += other.open.warning;
     this.open.info += other.open.info;
+    this.claimsOpen.error += other.claimsOpen.error;
+    this.claimsOpen.warning += other.claimsOpen.warning;
     for (const [id, count] of other.byRule) {
       const mine = this.rule(id);
       mine.findings += count.findings;

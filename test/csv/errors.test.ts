@@ -14,7 +14,7 @@ describe('file problems (fatal, before any claim)', () => {
     expect(result.problems).toEqual([
       {
         code: 'CSV_MISSING_COLUMN',
-        message: 'x.csv line 1: missing required column "dx_pointers" or "ptr1"',
+        message: 'x.csv line 1: missing required column "dx_pointers" or "ptr1": the header fits no column map (an export with other headers needs one: --csv-map FILE, schemas/csv-map.schema.json)',
         location: { file: 'x.csv', csvLine: 1, byteOffset: 0 },
         envelope: false,
         fatal: true,
@@ -27,9 +27,19 @@ describe('file problems (fatal, before any claim)', () => {
       map: { columns: { claim_id: 'Encounter', patient_first: ['First Name', 'Given'] } },
     });
     expect(result.problems.map((problem) => problem.message)).toEqual([
-      'in.csv line 1: missing required column "member_id" or "patient_last" + "patient_first" ("First Name", "Given") + "patient_dob"',
+      'in.csv line 1: missing required column "member_id" or "patient_last" + "patient_first" ("First Name", "Given") + "patient_dob": the header fits no column map (an export with other headers needs one: --csv-map FILE, schemas/csv-map.schema.json)',
     ]);
     expect(result.claims).toEqual([]);
+  });
+
+  it('every missing column in one problem, suggesting --csv-map', async () => {
+    const result = await readText(`a,b,c\n1,2,3\n`, { name: 'odd.csv' });
+    expect(result.problems.map((problem) => [problem.code, problem.message])).toEqual([
+      [
+        'CSV_MISSING_COLUMN',
+        'odd.csv line 1: missing required columns "claim_id"; "dos"; "cpt" or "code"; "units"; "charge" or "unit_charge"; "dx_codes" or "dx1"; "dx_pointers" or "ptr1"; "member_id" or "patient_last" + "patient_first" + "patient_dob": the header fits no column map (an export with other headers needs one: --csv-map FILE, schemas/csv-map.schema.json)',
+      ],
+    ]);
   });
 
   it('two columns for one field', async () => {

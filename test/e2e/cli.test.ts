@@ -34,10 +34,17 @@ describe('spinescrub run (CLI)', () => {
   });
 
   it.each([
-    [['run', 'samples', '--out', 'x', '--jobs', '0'], /Expected `--jobs` to be a whole number from 1 up, got 0/],
+    [['run', 'samples', '--out', 'x', '--jobs', '0'], /Expected `--jobs` to be a positive integer, got 0/],
+    [['run', 'samples', '--out', 'x', '--jobs', 'abc'], /^spinescrub: Expected `--jobs` to be a positive integer, got abc\n$/],
+    [['run', 'samples', '--out', 'x', '--max-warnings', '-1'], /^spinescrub: Expected `--max-warnings` to be a whole number from 0 up, got -1\n$/],
     [['run', 'samples', '--out', 'x', '--as-of', '2026-02-30'], /Expected `--as-of` to be a date YYYY-MM-DD, got 2026-02-30/],
     [['run', 'samples', '--out', 'x', '--fail-on', 'sometimes'], /Invalid values/],
-    [['run', 'samples', '--out', 'x', '--no-such-option'], /Unknown argument/],
+    [['run', 'samples', '--out', 'x', '--no-such-option'], /^spinescrub: Unknown option: --no-such-option\n$/],
+    [['run', 'samples', '--out', 'x', '--polcy', 'guide'], /^spinescrub: Unknown option: --polcy \(did you mean --policy\?\)\n$/],
+    [['run', 'samples', '--out', 'x', '--no-recrod'], /^spinescrub: Unknown option: --no-recrod \(did you mean --no-record\?\)\n$/],
+    [['rn', 'samples'], /^spinescrub: Unknown command: rn \(did you mean run\?\)\n$/],
+    [['history', 'ad', 'x.837'], /^spinescrub: Unknown command: ad \(did you mean add\?\)\n$/],
+    [['rules', '--jsno'], /^spinescrub: Unknown option: --jsno \(did you mean --json\?\)\n$/],
     [['run', 'samples'], /Missing required argument: out/],
   ])('exits 2 on a usage error: %j', async (args, message) => {
     const result = await runCli(args, { cwd: work });

@@ -1,5 +1,5 @@
 /** Runs the `spinescrub` CLI as a child process (through tsx, so no build is needed) and reads its outputs. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listOutputTree } from '../support/output-tree.js';
@@ -16,22 +16,33 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; input?: Buffer | string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+export interface StartedCli {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and returns the child (to signal it, or write its stdin with `holdStdin`) and its result. */
+export function startCli(args: string[], options: { cwd?: string; input?: Buffer | string; env?: NodeJS.ProcessEnv; holdStdin?: boolean } = {}): StartedCli {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
   });
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else if (options.holdStdin !== true) child.stdin.end();
+  return { child, done };
+}
+
+export function runCli(args: string[], options: { cwd?: string; input?: Buffer | string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return startCli(args, options).done;
 }
 
 /** Every file under `dir` as a reader sees it (relative paths, sorted): a leftover run directory shows up. */

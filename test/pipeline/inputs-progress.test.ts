@@ -39,7 +39,7 @@ describe('progress without a TTY', () => {
   it('logs a plain line every interval with files, claims, MB and rates (counts only)', () => {
     vi.useFakeTimers();
     const lines: string[] = [];
-    const logger = createLogger({ format: 'text', quiet: false, write: (line) => lines.push(line) });
+    const logger = createLogger({ format: 'text', quiet: false, write: (line) => lines.push(line), now: () => NOW });
     const progress = lineProgress(2, 4 * 1024 * 1024, logger, 1000);
     progress.fileStarted('a.837', 2 * 1024 * 1024);
     progress.advance('a.837', 2 * 1024 * 1024, 0);
@@ -48,7 +48,7 @@ describe('progress without a TTY', () => {
     expect(lines).toEqual([]);
     vi.advanceTimersByTime(1000);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^spinescrub: 1\/2 files, 10 claims, 2\.0 of 4\.0 MB, \d+ claims\/s, [\d.]+ MB\/s\n$/);
+    expect(lines[0]).toMatch(/^2026-11-27T02:00:03Z spinescrub: 1\/2 files, 10 claims, 2\.0 of 4\.0 MB, \d+ claims\/s, [\d.]+ MB\/s\n$/);
     progress.stop();
     vi.advanceTimersByTime(5000);
     expect(lines).toHaveLength(1);
@@ -56,18 +56,21 @@ describe('progress without a TTY', () => {
 
   it('shows control characters of a message escaped: no forged line, no terminal colours', () => {
     const lines: string[] = [];
-    createLogger({ format: 'text', quiet: false, write: (line) => lines.push(line) }).error('file-problem', 'evil\nspinescrub: error: forged.837 \u001b[31mred');
-    expect(lines).toEqual(['spinescrub: error: evil\\nspinescrub: error: forged.837 \\u001b[31mred\n']);
+    createLogger({ format: 'text', quiet: false, write: (line) => lines.push(line), now: () => NOW }).error('file-problem', 'evil\nspinescrub: error: forged.837 \u001b[31mred');
+    expect(lines).toEqual(['2026-11-27T02:00:03Z spinescrub: error: evil\\nspinescrub: error: forged.837 \\u001b[31mred\n']);
   });
 
-  it('writes JSON lines in json mode, nothing at info level when quiet', () => {
+  it('writes JSON lines with a time in json mode; --quiet keeps errors only, as in ESLint', () => {
     const lines: string[] = [];
-    createLogger({ format: 'json', quiet: false, write: (line) => lines.push(line) }).info('file-done', 'a.837: 3 claims', { file: 'a.837', claims: 3 });
-    createLogger({ format: 'json', quiet: true, write: (line) => lines.push(line) }).info('file-done', 'hidden');
-    createLogger({ format: 'text', quiet: true, write: (line) => lines.push(line) }).warn('file-problem', 'shown');
+    createLogger({ format: 'json', quiet: false, write: (line) => lines.push(line), now: () => NOW }).info('file-done', 'a.837: 3 claims', { file: 'a.837', claims: 3 });
+    createLogger({ format: 'json', quiet: true, write: (line) => lines.push(line), now: () => NOW }).info('file-done', 'hidden');
+    createLogger({ format: 'text', quiet: true, write: (line) => lines.push(line), now: () => NOW }).warn('file-problem', 'hidden too');
+    createLogger({ format: 'text', quiet: true, write: (line) => lines.push(line), now: () => NOW }).error('file-problem', 'shown');
     expect(lines).toEqual([
-      '{"level":"info","event":"file-done","message":"a.837: 3 claims","file":"a.837","claims":3}\n',
-      'spinescrub: warn: shown\n',
+      '{"time":"2026-11-27T02:00:03.250Z","level":"info","event":"file-done","message":"a.837: 3 claims","file":"a.837","claims":3}\n',
+      '2026-11-27T02:00:03Z spinescrub: error: shown\n',
     ]);
   });
 });
+
+const NOW = new Date('2026-11-27T02:00:03.250Z');

@@ -71,7 +71,7 @@ async function run(inputs: string[], extra: Partial<RunOptions> = {}): Promise<A
     stderr,
     ...extra,
   });
-  return { ...outcome, stdout: out, stderr: err };
+  return { ...outcome, stdout: out, stderr: err.replace(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z /gm, '') };
 }
 
 function outFiles(): string[] {
@@ -96,7 +96,7 @@ describe('runPipeline', () => {
     const clean = file('clean.837', CLEAN);
     const mixed = file('mixed.837', WITH_HELD);
     const outcome = await run([clean, mixed]);
-    expect(outcome.exitCode).toBe(0);
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
     expect(outFiles().sort()).toEqual(['exceptions.csv', 'exceptions.json', 'held-claims.csv', 'held/mixed.837', 'junit.xml', 'ready/clean.837', 'ready/mixed.837', 'report.html']);
     const { summary, findings } = report();
     expect(summary.totals).toMatchObject({ files: 2, claims: 6, ready: 5, held: 1, unreadableFiles: 0 });
@@ -112,7 +112,8 @@ describe('runPipeline', () => {
 
   it('exits 1 with --fail-on error when an error stays open, 0 with --fail-on never', async () => {
     const mixed = file('mixed.837', WITH_HELD);
-    expect((await run([mixed], { failOn: 'error', record: false })).exitCode).toBe(1);
+    const failed = await run([mixed], { failOn: 'error', record: false });
+    expect(failed.exitCode, failed.stderr).toBe(1);
     expect((await run([mixed], { failOn: 'never', record: false })).exitCode).toBe(0);
   });
 
@@ -163,19 +164,19 @@ describe('runPipeline', () => {
     file('a/notes.txt', 'not claims');
     file('a/c.json', '{}');
     const outcome = await run([path.join(work, 'in', 'a')]);
-    expect(outcome.exitCode).toBe(0);
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
     expect(report().summary.files.map((entry) => path.relative(work, entry.file))).toEqual([
       path.join('in', 'a', 'b', 'two.edi'),
       path.join('in', 'a', 'one.837'),
     ]);
   });
 
-  it('refuses two inputs that would be written under the same name (exit 2)', async () => {
+  it('writes same-named inputs under their path below the folder they share', async () => {
     const one = file('x/claims.837', CLEAN);
-    const two = file('y/claims.837', CLEAN);
+    const two = file('y/claims.837', WITH_HELD);
     const outcome = await run([one, two]);
-    expect(outcome.exitCode).toBe(2);
-    expect(outcome.stderr).toContain('would both be written as claims.837');
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outFiles().filter((name) => /^(ready|held)\//.test(name))).toEqual(['held/y/claims.837', 'ready/x/claims.837', 'ready/y/claims.837']);
   });
 
   it('refuses an unknown policy (exit 2, one line, no stack trace)', async () => {

@@ -132,7 +132,7 @@ describe('custom policy files', () => {
     ['negative limit', { limits: { facetLevelsPerSession: -1 } }, 'CFG_POLICY_INVALID: FILE at /limits/facetLevelsPerSession: must be >= 0'],
     ['bad bilateral style', { payers: { P1: { bilateralStyle: 'both' } } }, 'CFG_POLICY_INVALID: FILE at /payers/P1/bilateralStyle: must be one of "modifier-50", "rt-lt"'],
     ['bad profile', { extends: 'aetna' }, 'CFG_POLICY_INVALID: FILE at /extends: must be one of "medicare", "medicare-advantage", "commercial", "guide"'],
-    ['unknown rule id', { severities: { 'esi/unguide': 'off' } }, "CFG_UNKNOWN_RULE: FILE at /severities/esi~1unguide: unknown rule id 'esi/unguide' (see `spinescrub rules`)"],
+    ['unknown rule id', { severities: { 'esi/unguide': 'off' } }, "CFG_UNKNOWN_RULE: FILE at /severities/esi~1unguide: unknown rule id 'esi/unguide' (did you mean esi/unguided? see `spinescrub rules`)"],
     ['unknown rule id under a payer', { payers: { P1: { severities: { 'x/y': 'off' } } } }, "CFG_UNKNOWN_RULE: FILE at /payers/P1/severities/x~1y: unknown rule id 'x/y' (see `spinescrub rules`)"],
     ['options for a rule without options', { ruleOptions: { 'esi/unguided': { a: 1 } } }, "CFG_RULE_OPTIONS: FILE at /ruleOptions/esi~1unguided: rule 'esi/unguided' takes no options"],
     ['bad rule option', { ruleOptions: { 'imaging/contrast': { maxMl: 'five' } } }, 'CFG_RULE_OPTIONS: FILE at /ruleOptions/imaging~1contrast/maxMl: must be integer'],
@@ -150,6 +150,17 @@ describe('custom policy files', () => {
       }
     });
   }
+
+  it('reports every problem of a policy file at once, with readable paths and a did-you-mean', () => {
+    const file = policyFile('many.json', { limit: {}, limits: { facetLevelsPerSession: 1.5 }, payers: { P1: { limits: { esiSessionsPerYear: 'six' } } } });
+    expect(() => loadPolicy(file, { rules })).toThrow(
+      `CFG_POLICY_INVALID: ${file} at /limit: unknown property (did you mean limits?); at /limits/facetLevelsPerSession: must be integer; at /payers/P1/limits/esiSessionsPerYear: must be integer`,
+    );
+    const rulesFile = policyFile('rules.json', { severities: { 'esi/unguide': 'off' }, ruleOptions: { 'esi/unguided': { a: 1 } } });
+    expect(() => loadPolicy(rulesFile, { rules })).toThrow(
+      `CFG_UNKNOWN_RULE: ${rulesFile} at /severities/esi~1unguide: unknown rule id 'esi/unguide' (did you mean esi/unguided? see \`spinescrub rules\`); at /ruleOptions/esi~1unguided: rule 'esi/unguided' takes no options`,
+    );
+  });
 
   it('rejects invalid JSON and a missing file', () => {
     const broken = policyFile('broken.json', '{ "limits": ');

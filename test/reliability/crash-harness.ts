@@ -187,7 +187,8 @@ export function checkHistory(file: string): HistoryState {
 
 /** The outputs as a reader sees them (a killed run's directory aside): each must be complete — identical to the reference. */
 export function checkOutputs(out: string, reference: Map<string, Buffer>): string[] {
-  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/'));
+  // A killed run leaves its run directory and its lock (the next run removes or takes them over): not outputs.
+  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/') && file !== '.spinescrub-lock');
   for (const file of present) {
     const expected = reference.get(file);
     assert.ok(expected !== undefined, `${out}: unexpected output ${file}`);

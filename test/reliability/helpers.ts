@@ -50,7 +50,12 @@ export async function runInProcess(inputs: string[], outDir: string, options: Pa
     stderr,
     ...options,
   });
-  return { ...outcome, stdout: stdout.text, stderr: stderr.text, outDir };
+  return { ...outcome, stdout: stdout.text, stderr: withoutTimes(stderr.text), outDir };
+}
+
+/** Log text without the time stamps that open each text line (`2026-11-27T02:00:03Z `). */
+export function withoutTimes(text: string): string {
+  return text.replace(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z /gm, '');
 }
 
 export function tempDir(prefix = 'spinescrub-rel-'): string {

@@ -203,7 +203,8 @@ describe('a CSV with structural damage', () => {
     const { run, report, file } = await runWithGood('no-columns.csv', content);
     expect(run.exitCode).toBe(3);
     const lines = linesNaming(run.stderr, file);
-    expect(lines.some((line) => /^spinescrub: error: /.test(line) && /line 1: missing required column "dos"/.test(line)), run.stderr).toBe(true);
+    expect(lines.some((line) => /^spinescrub: error: /.test(line) && /line 1: missing required columns "dos"; .*--csv-map FILE/.test(line)), run.stderr).toBe(true);
+    expect(lines.filter((line) => /missing required/.test(line))).toHaveLength(1);
     expect(report.summary.unreadable.map((entry) => entry.file)).toEqual([file]);
     expect(report.summary.unreadable[0]!.code).toBe('CSV_MISSING_COLUMN');
     expect(existsSync(path.join(run.outDir, 'ready', 'no-columns.csv'))).toBe(false);

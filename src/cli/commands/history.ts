@@ -5,16 +5,23 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
-import type { CsvColumnMap } from '../../csv/columns.js';
 import type { SqliteHistoryStore } from '../../history/sqlite.js';
+import { stat } from 'node:fs/promises';
+import { withConfig } from '../config.js';
+import { STDIN_TOKEN } from '../stdin.js';
 
 interface HistoryArgs {
-  history: string;
+  history: string | false;
   json?: boolean;
   wait: number;
 }
 
-async function withStore<T>(path: string, readonly: boolean, waitSeconds: number, use: (store: SqliteHistoryStore) => Promise<T> | T): Promise<T | undefined> {
+async function withStore<T>(path: string | false, readonly: boolean, waitSeconds: number, use: (store: SqliteHistoryStore) => Promise<T> | T): Promise<T | undefined> {
+  if (path === false) {
+    // `--no-history`, or `"history": false` in the config file: there is no history to work on.
+    fail(new Error('no history database (--no-history, or "history": false in the config file): name one with --history DB'), 2);
+    return undefined;
+  }
   // Loaded when a history command runs, not when the CLI starts (a `run` keeps its main thread light).
   const { openHistory } = await import('../../history/sqlite.js');
   let store: SqliteHistoryStore;
@@ -38,32 +45,58 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-type AddArgs = HistoryArgs & { files: string[]; 'csv-map'?: string };
+type AddArgs = HistoryArgs & { files: string[]; 'csv-map': string[] };
 
 const add: CommandModule<HistoryArgs, AddArgs> = {
   command: 'add <files..>',
-  describe: 'Ingest prior claim files (837P or CSV) into the history; a file already added is skipped',
+  describe: 'Ingest prior claim files or directories (837P or CSV) into the history; a file already added is skipped',
   builder: (yargs) =>
-    yargs
-      .positional('files', { type: 'string', array: true, demandOption: true })
-      .option('csv-map', { type: 'string', requiresArg: true, describe: 'JSON column map for CSV exports with other headers' }) as Argv<AddArgs>,
+    withConfig(
+      yargs
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'claim files, or directories (searched as `run` does)' })
+        .option('csv-map', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'JSON column map for CSV exports with other headers (repeat it: each CSV file uses the first map its header fits)',
+        }),
+    ) as Argv<AddArgs>,
   handler: async (args) => {
-    const [{ loadCsvMap }, { addPriorFile }] = await Promise.all([import('../../csv/map.js'), import('../../pipeline/prior.js')]);
-    const csvMaps: CsvColumnMap[] = [];
-    if (args['csv-map'] !== undefined) {
-      try {
-        csvMaps.push(loadCsvMap(args['csv-map']));
-      } catch (error) {
-        fail(error, 2);
+    const [{ loadCsvMap }, { addPriorFile }, { expandInputs }] = await Promise.all([
+      import('../../csv/map.js'),
+      import('../../pipeline/prior.js'),
+      import('../../pipeline/inputs.js'),
+    ]);
+    let maps;
+    try {
+      maps = args['csv-map'].map((file) => loadCsvMap(file));
+    } catch (error) {
+      fail(error, 2);
+      return;
+    }
+    // A directory is searched as `run` searches one; anything else is ingested as named (ingest reports what is wrong).
+    const files: { name: string; path: string }[] = [];
+    for (const named of args.files) {
+      if (named === '-' || named === STDIN_TOKEN) {
+        fail(new Error('history add cannot read standard input: name the files'), 2);
         return;
       }
+      const isDirectory = await stat(named).then((info) => info.isDirectory(), () => false);
+      if (!isDirectory) {
+        files.push({ name: named, path: named });
+        continue;
+      }
+      const found = await expandInputs([named]);
+      if (found.files.length === 0) fail(new Error(`${named}: no claim files found (files that start with ISA, or .csv files)`), 3);
+      for (const file of found.files) files.push({ name: file.name, path: file.path! });
     }
     await withStore(args.history, false, args.wait, async (store) => {
-      for (const file of args.files) {
+      for (const { name, path: file } of files) {
         try {
-          const result = await addPriorFile(store, file, { csvMaps });
+          // Each CSV file is read with the first column map its header fits (the default column set first).
+          const result = await addPriorFile(store, file, { name, csvMaps: maps });
           if (result.status === 'already-ingested') {
-            process.stdout.write(`${file}: already in the history (same content), nothing changed\n`);
+            process.stdout.write(`${name}: already in the history (same content), nothing changed\n`);
             continue;
           }
           const details = [
@@ -73,7 +106,7 @@ const add: CommandModule<HistoryArgs, AddArgs> = {
             result.lateOriginals > 0 ? `${plural(result.lateOriginals, 'original')} already superseded` : '',
           ].filter((text) => text !== '');
           process.stdout.write(
-            `${file}: added ${plural(result.claims, 'claim')}, ${plural(result.lines, 'line')}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`,
+            `${name}: added ${plural(result.claims, 'claim')}, ${plural(result.lines, 'line')}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`,
           );
           for (const problem of result.problems) process.stderr.write(`spinescrub: warning: ${problem.code}: ${problem.message}\n`);
         } catch (error) {
@@ -138,7 +171,7 @@ const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = 
 };
 
 export const historyCommand: CommandModule<object, HistoryArgs> = {
-  command: 'history <command>',
+  command: 'history',
   describe: 'Build and inspect the history index of prior claims',
   builder: (yargs) =>
     yargs

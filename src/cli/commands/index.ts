@@ -8,6 +8,7 @@ import { runCommand } from './run.js';
 import { rulesCommand } from './rules.js';
 import { explainCommand } from './explain.js';
 import { referenceCommand } from './reference.js';
+import { initCommand } from './init.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
 export const commands: CommandModule<any, any>[] = [
@@ -16,4 +17,5 @@ export const commands: CommandModule<any, any>[] = [
   rulesCommand,
   explainCommand,
   referenceCommand,
+  initCommand,
 ];
