@@ -49,7 +49,7 @@ describe('the config file', () => {
     const cwd = path.join(dir, 'sub', 'deeper');
     const failing = await runCli(['run', SAMPLE_B], { cwd });
     expect(failing.code).toBe(1);
-    expect(failing.stderr).toMatch(/^\S+Z spinescrub: error: 6 claims held with open errors \(--fail-on error\)\n$/);
+    expect(failing.stderr).toMatch(/^\S+Z spinescrub: error: 11 claims held with open errors \(--fail-on error\)\n$/);
     expect(listTree(path.join(dir, 'out'))).toContain('held/clinic-b-errors.837');
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);
     const overridden = await runCli(['run', SAMPLE_B, '--fail-on', 'never'], { cwd });
