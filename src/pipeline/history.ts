@@ -17,10 +17,15 @@ export interface FileIdentity {
 
 export interface FileHistory {
   readonly view: HistoryView;
+  /**
+   * Makes ready what the view will be asked about this claim before it is checked: a store whose reads are
+   * asynchronous (a database server) loads the claim's patient here; undefined when nothing needs awaiting.
+   */
+  prepare(claim: Claim): Promise<void> | undefined;
   /** A checked claim (normalized, as corrected) and its fate: visible to later claims, recorded on commit. */
   add(claim: Claim, fate: 'ready' | 'held'): void;
   /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
-  commit(): HistoryOutcome;
+  commit(): Promise<HistoryOutcome>;
   /** Forgets what was added (the file is processed again). */
   abort(): void;
 }
@@ -49,8 +54,9 @@ export const noRunHistory: RunHistory = {
   startRun: () => {},
   openFile: () => ({
     view: emptyHistory,
+    prepare: () => undefined,
     add: () => {},
-    commit: () => 'not-recorded',
+    commit: () => Promise.resolve('not-recorded'),
     abort: () => {},
   }),
   close: () => {},

@@ -115,10 +115,11 @@ export class SqliteRunHistory implements RunHistory {
     let open = true;
     return {
       view: run.view,
+      prepare: () => undefined,
       add: (claim, fate) => recorder.add(claim, fate),
       commit: () => {
         open = false;
-        return outcomeOf(recorder.commit().status);
+        return Promise.resolve(outcomeOf(recorder.commit().status));
       },
       abort: () => {
         if (open) recorder.discard();

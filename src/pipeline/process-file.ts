@@ -190,6 +190,8 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       let checked = true;
       try {
+        const preparing = fileHistory.prepare(read.claim);
+        if (preparing !== undefined) await preparing;
         result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
         checked = false;
@@ -423,7 +425,7 @@ export async function processFile(input: PreparedInput, context: FileContext): P
       pass.history.abort();
       outcome = 'not-recorded';
     } else {
-      outcome = pass.history.commit();
+      outcome = await pass.history.commit();
     }
     pass.result.history = outcome;
     return pass.result;

@@ -105,10 +105,11 @@ describe('processFile', () => {
       available: true,
       openFile: () => ({
         view: emptyHistory,
+        prepare: () => undefined,
         add: (value) => calls.push(`add ${value.claimId}`),
         commit: () => {
           calls.push('commit');
-          return 'recorded';
+          return Promise.resolve('recorded');
         },
         abort: () => calls.push('abort'),
       }),
@@ -135,11 +136,20 @@ describe('processFile', () => {
     const history: RunHistory = {
       ...noRunHistory,
       available: true,
-      openFile: () => ({ view: emptyHistory, add: (value) => calls.push(`add ${value.claimId}`), commit: () => (calls.push('commit'), 'recorded'), abort: () => calls.push('abort') }),
+      openFile: () => ({
+        view: emptyHistory,
+        prepare: (claim) => {
+          calls.push(`prepare ${claim.claimId}`);
+          return undefined;
+        },
+        add: (value) => calls.push(`add ${value.claimId}`),
+        commit: () => (calls.push('commit'), Promise.resolve('recorded')),
+        abort: () => calls.push('abort'),
+      }),
     };
     const result = await processFile(input(), { ...(await context(parts(['C1', 'C2']), ready)), history, record: true });
     expect(result.conservation).toBeNull();
-    expect(calls).toEqual(['add C1', 'add C2', 'commit']);
+    expect(calls).toEqual(['prepare C1', 'add C1', 'prepare C2', 'add C2', 'commit']);
     expect(readFileSync(result.ready!, 'utf8')).toBe('C1\nC2\n');
   });
 
