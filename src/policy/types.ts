@@ -38,7 +38,7 @@ export interface ResolvedPolicy {
   ruleOptions: Record<string, Record<string, unknown>>;
   /** `modifier-50`: one line with 50, units per side; `rt-lt`: two lines. */
   bilateralStyle: 'modifier-50' | 'rt-lt';
-  /** Add XS to the second code of a distinct-procedure pair. */
+  /** Offer XS on the second code of a distinct-procedure pair as a suggestion (never applied: the claim is held). */
   autoDistinct: boolean;
   /** Remove contrast lines with image-guided spine codes. */
   removeContrast: boolean;

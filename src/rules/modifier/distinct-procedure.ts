@@ -1,7 +1,9 @@
 /**
  * modifier/distinct-procedure — a pair from the distinct-procedure table billed in one session at different
- * sites, with no 59/XS/XE/XP/XU on the second (column-2) code. Adds XS only when the policy's `autoDistinct`
- * is on (documentation of the separate site is the provider's, so the default is report only).
+ * sites, with no 59/XS/XE/XP/XU on the second (column-2) code. XS unbundles the second code (it is then paid), and
+ * only the provider's documentation can show the separate site: never added automatically. With the policy's
+ * `autoDistinct` on, XS is offered as a suggestion (the claim is held for a person to accept it); otherwise the
+ * finding is reported only.
  */
 import { defineRule } from '../types.js';
 import { describeLine } from '../common/spine.js';
@@ -16,7 +18,7 @@ export default defineRule({
     type: 'problem',
     scope: 'session',
     phase: 'other',
-    fixable: 'safe',
+    hasSuggestions: true,
     docs: {
       description:
         'A distinct-procedure pair (a spine code with 20610, or RFA with the other region’s facet injection) in one session at different sites, without 59/XS/XE/XP/XU on the second code',
@@ -34,19 +36,21 @@ export default defineRule({
     for (const match of distinctMatches(encounter, context.reference)) {
       const { second, first, site } = match;
       if (hasDistinctModifier(second, context.reference)) continue;
-      const canFix = context.policy.autoDistinct && second.modifiers.length < MAX_MODIFIERS;
+      const canSuggest = context.policy.autoDistinct && second.modifiers.length < MAX_MODIFIERS;
       context.report({
         messageId: 'missingDistinct',
         line: second,
         data: { second: describeLine(second), first: describeLine(first), site: describeSite(site), code: second.procedure },
         actual: describeLine(second),
         expected: [[second.procedure, ...second.modifiers, 'XS'].join('-')],
-        ...(canFix
+        ...(canSuggest
           ? {
-              fix: {
-                description: `add XS to ${describeLine(second)}`,
-                changes: [{ op: 'set-modifiers' as const, line: second.key, value: [...second.modifiers, 'XS'] }],
-              },
+              suggestions: [
+                {
+                  description: `add XS to ${describeLine(second)} (if the documentation shows the separate site)`,
+                  fix: { changes: [{ op: 'set-modifiers' as const, line: second.key, value: [...second.modifiers, 'XS'] }] },
+                },
+              ],
             }
           : {}),
       });

@@ -29,21 +29,19 @@ ruleTester.run(rule, {
       errors: [{ messageId: 'missingDistinct', line: 2, severity: 'warning', message: msg('20610-LT', '64483-RT', 'structure', '20610') }],
     },
     {
-      name: 'autoDistinct adds XS to the second code',
+      name: 'autoDistinct offers XS on the second code as a suggestion, never applied',
       policy: { autoDistinct: true },
       claim: { dx, lines: ['64483-RT', '20610-LT ptr3'] },
-      errors: [{ messageId: 'missingDistinct', line: 2, message: msg('20610-LT', '64483-RT', 'structure', '20610') }],
-      output: ['64483-RT', '20610-LT-XS'],
+      errors: [{ messageId: 'missingDistinct', line: 2, message: msg('20610-LT', '64483-RT', 'structure', '20610'), suggestions: ['20610-LT → 20610-LT-XS'] }],
     },
     {
       name: 'add-on in column 2 (20610/64484) and 20610 in column 2 (64483/20610)',
       policy: { autoDistinct: true },
       claim: { dx, lines: ['64483-RT', '64484-RT', '20610-LT ptr3'] },
       errors: [
-        { messageId: 'missingDistinct', line: 2, message: msg('64484-RT', '20610-LT', 'structure', '64484') },
-        { messageId: 'missingDistinct', line: 3, message: msg('20610-LT', '64483-RT', 'structure', '20610') },
+        { messageId: 'missingDistinct', line: 2, message: msg('64484-RT', '20610-LT', 'structure', '64484'), suggestions: ['64484-RT → 64484-RT-XS'] },
+        { messageId: 'missingDistinct', line: 3, message: msg('20610-LT', '64483-RT', 'structure', '20610'), suggestions: ['20610-LT → 20610-LT-XS'] },
       ],
-      output: ['64483-RT', '64484-RT-XS', '20610-LT-XS'],
     },
     {
       name: 'lumbar RFA with a cervical facet injection',
