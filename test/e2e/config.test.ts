@@ -82,6 +82,9 @@ describe('the config file', () => {
       csvMap: [path.join(dir, 'maps/a.json')],
       maxHeap: 128,
       wait: 0,
+      csvBom: false,
+      umask: '077',
+      reference: null,
     });
     expect(printed.policy).toMatchObject({ name: 'guide', origin: 'guide' });
     expect(printed.reference.length).toBeGreaterThan(0);

@@ -3,6 +3,7 @@
  * The handler returns the exit code (cli.ts passes it to the process). `--print-config` prints the options the
  * run would use (command line over config file over defaults), its policy and reference versions, and exits.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
@@ -146,6 +147,9 @@ async function printConfig(args: RunArgs): Promise<number> {
       csvMap: options.csvMaps ?? [],
       maxHeap: args['max-heap'],
       wait: options.waitSeconds ?? 0,
+      csvBom: options.csvBom ?? false,
+      umask: (options.umask ?? DEFAULT_UMASK).toString(8).padStart(3, '0'),
+      reference: args.reference ?? (existsSync(DEFAULT_REFERENCE_PATH) ? DEFAULT_REFERENCE_PATH : null),
     },
     policy,
     reference: defaultReference.versions(),
