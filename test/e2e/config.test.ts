@@ -58,7 +58,7 @@ describe('the config file', () => {
 
   it('--print-config: the resolved options, the policy and the reference versions, as JSON', async () => {
     const dir = project('printed', {
-      '.spinescrubrc.json': { history: 'state/history.db', csvMap: 'maps/a.json', policy: 'guide', jobs: 3, maxWarnings: 10, logFormat: 'json' },
+      '.spinescrubrc.json': { history: 'state/history.db', csvMap: 'maps/a.json', policy: 'guide', jobs: 3, maxWarnings: 10, logFormat: 'json', umask: '022' },
     });
     const printed = await printConfig(path.join(dir, 'sub'), '--jobs', '1', '--out', 'here');
     expect(printed.configFile).toBe(path.join(dir, '.spinescrubrc.json'));
@@ -83,7 +83,7 @@ describe('the config file', () => {
       maxHeap: 128,
       wait: 0,
       csvBom: false,
-      umask: '077',
+      umask: '022',
       reference: null,
     });
     expect(printed.policy).toMatchObject({ name: 'guide', origin: 'guide' });
