@@ -25,7 +25,7 @@ export interface MissingInput {
 /** An entry of a folder scan that is not read, and why (the run logs each). */
 export interface SkippedInput {
   name: string;
-  reason: 'hidden' | 'symbolic-link' | 'unknown-format' | 'output-folder' | 'not-a-file';
+  reason: 'hidden' | 'symbolic-link' | 'document' | 'unknown-format' | 'output-folder' | 'not-a-file';
 }
 
 export interface ExpandedInputs {
@@ -33,6 +33,9 @@ export interface ExpandedInputs {
   missing: MissingInput[];
   skipped: SkippedInput[];
 }
+
+/** Files a claims folder commonly holds beside the claims (column maps, policies, notes): never claim exports. */
+const DOCUMENT_EXTENSION = /\.(json|ya?ml|md|pdf|html?|docx?|xlsx?)$/i;
 
 /** The marker file of a spinescrub output folder (staging.ts writes it): such a folder is never read as input. */
 const OUTPUT_MARKER = '.spinescrub-output';
@@ -96,7 +99,7 @@ async function walk(directory: string, shown: string, exclude: ReadonlySet<strin
       const head = /\.csv$/i.test(entry.name) ? undefined : await readHead(full, 64);
       // A .csv file, an 837P, or an 837P in UTF-16 (read as an input: the run says it cannot read UTF-16).
       if (head === undefined || startsWithIsa(head) || startsWithUtf16Isa(head)) into.push({ name, path: full });
-      else skipped.push({ name, reason: 'unknown-format' });
+      else skipped.push({ name, reason: DOCUMENT_EXTENSION.test(entry.name) ? 'document' : 'unknown-format' });
     } else {
       skipped.push({ name, reason: 'not-a-file' });
     }

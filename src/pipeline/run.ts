@@ -52,6 +52,7 @@ import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
 const SKIP_REASONS: Record<SkippedInput['reason'], string> = {
   hidden: 'a hidden file or folder',
   'symbolic-link': 'a symbolic link (links are not followed in a folder: name the file itself to read it)',
+  document: 'not a claim file (a column map, policy or document, by its extension)',
   'unknown-format': 'neither an 837P file (no ISA at the start) nor a .csv file',
   'output-folder': 'a spinescrub output folder (it holds .spinescrub-output): outputs are never read as inputs',
   'not-a-file': 'not a regular file (a device, socket or pipe)',
@@ -314,8 +315,9 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     formatOptions.tempDir = staging.dir;
     const expanded = await expandInputs(options.inputs, { exclude: [options.outDir] });
     for (const skipped of expanded.skipped) {
-      // Hidden entries are skipped by convention (logged for the record); the others may be claims nobody meant to skip.
-      const log = skipped.reason === 'hidden' ? logger.info : logger.warn;
+      // Hidden entries and documents (a column map beside the exports) are skipped by convention, logged for the
+      // record; the others may be claims nobody meant to skip.
+      const log = skipped.reason === 'hidden' || skipped.reason === 'document' ? logger.info : logger.warn;
       log('input-skipped', `${skipped.name}: skipped: ${SKIP_REASONS[skipped.reason]}`, { file: skipped.name, reason: skipped.reason });
     }
     if (expanded.files.length === 0 && expanded.missing.length === 0) {

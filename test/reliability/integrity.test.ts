@@ -287,11 +287,15 @@ describe('9. a directory scan says what it skips, and never reads an output fold
     symlinkSync(elsewhere, path.join(inputs, 'linked.837'));
     writeInput(inputs, 'wide.837', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(cleanX12(1, 'WID', '4'), 'utf16le')]));
     writeInput(inputs, 'notes.txt', 'not claims\n');
+    writeInput(inputs, 'map.json', '{}\n');
     writeInput(inputs, '.hidden.837', cleanX12(1, 'HID', '5'));
     const run = await runInProcess([inputs], path.join(dir, 'out'));
     const skipped = (name: string): string | undefined => run.stderr.split('\n').find((line) => line.includes(path.join(inputs, name)) && /skipped/.test(line));
     expect(skipped('linked.837'), run.stderr).toMatch(/symbolic link/);
-    expect(skipped('notes.txt'), run.stderr).toMatch(/neither an 837P|not a claim file|unknown format/);
+    expect(skipped('notes.txt'), run.stderr).toMatch(/warn: .*skipped: neither an 837P file \(no ISA at the start\) nor a \.csv file/);
+    // A column map beside the exports is expected there: logged, but not as a warning.
+    expect(skipped('map.json'), run.stderr).toMatch(/spinescrub: [^w].*skipped: not a claim file \(a column map, policy or document, by its extension\)/);
+    expect(skipped('map.json'), run.stderr).not.toMatch(/warn:/);
     expect(skipped('.hidden.837'), run.stderr).toMatch(/hidden/);
     // A UTF-16 file is a claim file in an encoding the run cannot read: named as such, exit 3.
     expect(run.stderr.split('\n').some((line) => line.includes('wide.837') && /UTF-16/.test(line)), run.stderr).toBe(true);
