@@ -424,6 +424,36 @@ ${rows}
 }
 
 /**
+ * The code tables that judged the run: the CMS tables imported into the reference database (`run --reference`),
+ * with the dates of service no import covered, and the tables shipped with spinescrub.
+ */
+function referenceSection(head: ExceptionReportHead): string {
+  const imported = head.summary.referenceVersions;
+  const rows = (imported?.tables ?? []).flatMap((table) => [
+    ...table.versions.map(
+      (version) =>
+        `<tr><td>${escapeHtml(table.title)}</td><td>${escapeHtml(version.version)}</td><td>${escapeHtml(version.effectiveFrom)} – ${escapeHtml(version.effectiveThrough)}</td><td>${version.files
+          .map((file) => `${escapeHtml(file.file)} <span class="note">(${file.rows} row${file.rows === 1 ? '' : 's'}, sha256 ${escapeHtml(file.sha256.slice(0, 12))}…)</span>`)
+          .join('<br>')}</td></tr>`,
+    ),
+    ...(table.uncovered === null
+      ? []
+      : [
+          `<tr><td>${escapeHtml(table.title)}</td><td>shipped tables</td><td>${escapeHtml(table.uncovered.first)} – ${escapeHtml(table.uncovered.last)}</td><td class="note">${table.uncovered.dates} date${table.uncovered.dates === 1 ? '' : 's'} of service no imported version covers</td></tr>`,
+        ]),
+  ]);
+  const importedPart =
+    imported === undefined
+      ? '<p class="note">No imported CMS tables: the tables shipped with spinescrub answered (<code>spinescrub reference import</code> adds a quarter\'s files).</p>'
+      : `<p class="note">Imported CMS tables (${escapeHtml(imported.database)}) that answered this run's dates of service.</p><table><thead><tr><th>table</th><th>version</th><th>in force</th><th>files</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+  const shipped = head.summary.reference.map((table) => `<li>${escapeHtml(table.table)}: ${escapeHtml(table.version)}</li>`).join('');
+  return `<section id="reference"><h2>Code tables</h2>${importedPart}<p class="note">Shipped tables:</p><ul class="note">${shipped}</ul></section>`;
+}
+
+/**
  * Writes the page in three parts around the held claims, which the caller streams in rank order: `open()`, then
  * `claim(record, rank)` for each (the first HTML_HELD_LIMIT are listed), then `close()`.
  */
@@ -469,6 +499,7 @@ ${providerSection(this.aggregate.providers())}
 ${payerSection(this.aggregate.payers())}
 ${filesSection(this.head)}
 ${judgedSection(this.head)}
+${referenceSection(this.head)}
 <p class="note">Every finding, with before and after values, is in exceptions.csv and exceptions.json beside this page; the held claims, one row each, in held-claims.csv. Rule pages: docs/rules/ in the spinescrub package, or <code>spinescrub explain RULE</code>.</p>
 </main>
 <script>${SCRIPT}</script>

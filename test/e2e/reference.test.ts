@@ -112,6 +112,14 @@ describe('reference tables (CLI)', () => {
       ['icd10cm', ['ICD-10-CM FY2027 from 2026-10-01: icd10cm_order_2027.txt'], { dates: 1, first: '2026-05-04', last: '2026-05-04', answeredBy: 'shipped tables' }],
     ]);
     expect(versions.tables[1]!.versions[0]!.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // report.html names the versions that judged the run and the dates the shipped tables answered.
+    const html = readFileSync(path.join(work, 'after', 'report.html'), 'utf8');
+    const section = /<section id="reference">.*?<\/section>/s.exec(html)?.[0] ?? '';
+    const ptpRows = section.split('\n').filter((line) => line.startsWith('<tr><td>NCCI practitioner PTP edits</td>'));
+    expect(ptpRows.map((row) => row.replace(/sha256 [0-9a-f]{12}/, 'sha256 X'))).toEqual([
+      '<tr><td>NCCI practitioner PTP edits</td><td>PTP v32.3 r0</td><td>2026-10-01 – 2026-12-31</td><td>ccipra-v323r0-f1.txt <span class="note">(1 row, sha256 X…)</span></td></tr>',
+      '<tr><td>NCCI practitioner PTP edits</td><td>shipped tables</td><td>2026-05-04 – 2026-05-04</td><td class="note">1 date of service no imported version covers</td></tr>',
+    ]);
 
     // --reference names another database; a missing one is a usage error.
     const missing = await run('missing', ['--reference', 'nowhere.db']);
