@@ -117,9 +117,9 @@ export class SqliteRunHistory implements RunHistory {
       view: run.view,
       prepare: () => undefined,
       add: (claim, fate) => recorder.add(claim, fate),
-      commit: () => {
+      commit: async () => {
         open = false;
-        return Promise.resolve(outcomeOf(recorder.commit().status));
+        return outcomeOf((await recorder.commit()).status);
       },
       abort: () => {
         if (open) recorder.discard();

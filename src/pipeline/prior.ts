@@ -56,7 +56,7 @@ export async function addPriorFile(store: HistoryStore, filePath: string, option
   const format = detectFormat(head);
   if (format === undefined) throw new HistoryError('HIST_FORMAT_UNKNOWN', `${name}: neither an 837P file (no ISA at the start) nor a CSV export`);
   const file = { name, hash, format };
-  if (store.findFile(hash) !== undefined) return { ...(await ingestClaims(store, file, [])), format, problems: [] };
+  if ((await store.findFile(hash)) !== undefined) return { ...(await ingestClaims(store, file, [])), format, problems: [] };
   const csvMap = format === 'csv' ? chooseCsvMap(head, options.csvMaps ?? []) : undefined;
   const input = createReadStream(filePath, { highWaterMark: 64 * 1024 });
   const reader = format === 'x12' ? readX12(input, name) : readCsv(input, name, csvMap === undefined ? {} : { map: csvMap });
