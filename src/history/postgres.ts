@@ -20,6 +20,8 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { PatientKey } from '../encounter/history-view.js';
 import { FAMILY_CODES, REGION_CODES, ROLE_CODES, STATUS_CODES, codeOf, type ClaimStatus, type HistoryLine } from './claims.js';
+import { redactUrl } from './defaults.js';
+export { isPostgresUrl, redactUrl } from './defaults.js';
 import { HistoryError } from './errors.js';
 import { identityOf, identityString, normalizeMemberId, type PatientIdentity } from './identity.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
@@ -31,22 +33,6 @@ import type {
 const BATCH_ROWS = 5000;
 /** Advisory lock taken while migrating (any constant: migrations of one database serialize on it). */
 const MIGRATION_LOCK = 727_368_001;
-
-/** True for a `postgres://` or `postgresql://` URL (the history is then a PostgreSQL database). */
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
-
-/** The URL without its password (messages and `history stats` name the database so). */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
 
 /** int8 and numeric as numbers (counts, ids, cents stay far below 2^53), dates as their ISO text. */
 const TYPES = {
