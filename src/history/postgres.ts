@@ -406,13 +406,16 @@ export class PostgresHistoryStore implements HistoryStore {
       current.set(row.key, row.version);
     }
     const moved = new Set<string>();
-    for (const { seen } of claims) {
-      if (seen === null) continue;
-      for (const [key, version] of Object.entries(seen)) if ((current.get(key) ?? 0) !== version) moved.add(key);
+    const patients = new Set<string>();
+    for (const { seen, identity } of claims) {
+      if (seen === null || identity === null) continue;
+      for (const [key, version] of Object.entries(seen)) {
+        if ((current.get(key) ?? 0) === version) continue;
+        moved.add(key);
+        patients.add(identityString(identity) ?? key);
+      }
     }
-    if (moved.size > 0) {
-      throw new HistoryConflict(file.name, [...moved].sort());
-    }
+    if (moved.size > 0) throw new HistoryConflict(file.name, patients.size, [...moved].sort());
     for (const key of keys) next.set(key, (current.get(key) ?? 0) + 1);
     await client.query('INSERT INTO patient_versions (key, version) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version', [
       [...next.keys()],
@@ -579,9 +582,11 @@ export class PostgresHistoryStore implements HistoryStore {
 export class HistoryConflict extends HistoryError {
   constructor(
     file: string,
+    patients: number,
     readonly keys: readonly string[],
   ) {
-    super('HIST_CONFLICT', `${file}: another run recorded claims of ${keys.length} of its patients while this run checked it (nothing recorded; the file is checked again)`);
+    const whom = patients === 0 ? 'some of its patients' : patients === 1 ? '1 of its patients' : `${patients} of its patients`;
+    super('HIST_CONFLICT', `${file}: another run recorded claims of ${whom} while this run checked it (nothing recorded; the file is checked again)`);
   }
 }
 
@@ -589,7 +594,7 @@ export class HistoryConflict extends HistoryError {
 function conflictOf(error: unknown, file: FileIdentity): HistoryError | undefined {
   if (error instanceof HistoryError) return error;
   const code = (error as { code?: unknown }).code;
-  if (code === '40P01' || code === '40001') return new HistoryConflict(file.name, []);
+  if (code === '40P01' || code === '40001') return new HistoryConflict(file.name, 0, []);
   return new HistoryError('HIST_READ_FAILED', `${file.name}: cannot record it in the history: ${(error as Error).message}`);
 }
 
