@@ -2,7 +2,7 @@
  * End to end on a PostgreSQL history (the test cluster; skipped without one): `history migrate`, a run refused on
  * an unmigrated database, and the same inputs against SQLite and against PostgreSQL giving byte-identical outputs:
  * the samples, then a generated 837P whose patients the samples' run put in the history, then the samples again
- * (a re-run); `history stats` and `history patient` agree.
+ * (a re-run); `history add`, `history stats` and `history patient` agree.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -46,6 +46,20 @@ describe.skipIf(POSTGRES_URL === null)('a PostgreSQL history', () => {
     const migrated = await runCli(['history', 'migrate', '--history', url]);
     expect(migrated).toMatchObject({ code: 0, stdout: `history ${url}: schema migrated from version 0 to 1\n` });
     expect((await runCli(['history', 'migrate', '--history', url])).stdout).toBe(`history ${url}: schema version 1, nothing to do\n`);
+  });
+
+  it('history add records prior files once, as on SQLite', async () => {
+    const added = await createHistoryDatabase('add');
+    const sqlite = path.join(work, 'add.db');
+    const files = ['samples/clinic-a-clean.837', 'samples/clinic-c-history.csv'];
+    for (const history of [sqlite, added]) {
+      const first = await runCli(['history', 'add', ...files, '--history', history]);
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(first.stdout).toBe('samples/clinic-a-clean.837: added 15 claims, 28 lines (1 awaiting their original)\nsamples/clinic-c-history.csv: added 18 claims, 30 lines\n');
+      expect((await runCli(['history', 'add', files[0]!, '--history', history])).stdout).toBe('samples/clinic-a-clean.837: already in the history (same content), nothing changed\n');
+    }
+    const stats = await Promise.all([sqlite, added].map(async (history) => JSON.parse((await runCli(['history', 'stats', '--json', '--history', history])).stdout) as Record<string, unknown>));
+    expect({ ...stats[1], path: '', schemaVersion: 0, sizeBytes: 0 }).toEqual({ ...stats[0], path: '', schemaVersion: 0, sizeBytes: 0 });
   });
 
   it('gives the same outputs as SQLite, byte for byte, run after run', async () => {
