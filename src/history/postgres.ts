@@ -11,8 +11,8 @@
  *   the same bytes waits for the first and finds it recorded).
  * - Several runs at once, optimistically per patient: every patient key ('m:member|dependent', 'n:name key') has a
  *   version, bumped by each file that records claims of it. A run remembers the versions it saw when it read a
- *   patient (ClaimToRecord.seen). A recorder takes a transaction-level advisory lock on each of the file's patient
- *   keys, in one order (no deadlock), and compares: when another run has recorded one of the patients since this run
+ *   patient (ClaimToRecord.seen). A recorder takes transaction-level advisory locks on the file's patient keys (hashed
+ *   into a fixed number of buckets), in one order (no deadlock), and compares: when another run has recorded one of the patients since this run
  *   read it, nothing is written and HIST_CONFLICT says so; the run then reads those patients again and checks the
  *   file again (pipeline/process-file.ts), so no two runs release a duplicate without one seeing the other.
  */
@@ -31,8 +31,11 @@ import type {
 
 /** Rows per multi-row INSERT (unnest of arrays). */
 const BATCH_ROWS = 5000;
-/** Advisory lock taken while migrating (any constant: migrations of one database serialize on it). */
-const MIGRATION_LOCK = 727_368_001;
+/** Advisory locks (two-key form): this namespace, and a bucket of patient keys or the migration's own. */
+const LOCK_NAMESPACE = 0x53504e53;
+const MIGRATION_LOCK = -1;
+/** Patient-key lock buckets (PostgreSQL's lock table holds max_locks_per_transaction × max_connections locks). */
+const LOCK_BUCKETS = 256;
 
 /** int8 and numeric as numbers (counts, ids, cents stay far below 2^53), dates as their ISO text. */
 const TYPES = {
@@ -51,22 +54,34 @@ export function versionKeysOf(identity: PatientIdentity): string[] {
   return keys;
 }
 
-/** The advisory lock number of a version key (the first 8 bytes of its sha256, as a signed 64-bit integer). */
-function lockOf(key: string): bigint {
-  return createHash('sha256').update(key).digest().readBigInt64BE(0);
+/**
+ * The advisory lock of a version key: one of LOCK_BUCKETS (the lock table is shared memory of a fixed size, so a
+ * file of thousands of patients takes at most this many locks; two keys of one bucket serialize their recorders,
+ * never their answers).
+ */
+function lockOf(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % LOCK_BUCKETS;
 }
 
-/** A statement with :named parameters as pg's $n text and values (a parameter not in the text is not sent). */
+/** A statement with :named parameters as pg's $n text and values (a parameter not given is left as it is: unused). */
 function statement(text: string, values: Record<string, unknown>): { text: string; values: unknown[] } {
-  const order: string[] = [];
-  const sql = text.replace(/:([a-zA-Z]+)\b/g, (whole: string, name: string) => {
-    if (!(name in values)) return whole;
-    let at = order.indexOf(name);
-    if (at < 0) at = order.push(name) - 1;
-    return `$${at + 1}`;
-  });
-  return { text: sql, values: order.map((name) => values[name]) };
+  const names = Object.keys(values).sort().join(',');
+  const slot = `${names}\u0000${text}`;
+  let compiled = statements.get(slot);
+  if (compiled === undefined) {
+    const order: string[] = [];
+    const sql = text.replace(/:([a-zA-Z]+)\b/g, (whole: string, name: string) => {
+      if (!(name in values)) return whole;
+      let at = order.indexOf(name);
+      if (at < 0) at = order.push(name) - 1;
+      return `$${at + 1}`;
+    });
+    statements.set(slot, (compiled = { sql, order }));
+  }
+  return { text: compiled.sql, values: compiled.order.map((name) => values[name]) };
 }
+
+const statements = new Map<string, { sql: string; order: string[] }>();
 
 /** A line as the read-ahead sends it (json_build_array). */
 type LineJson = [
@@ -98,6 +113,15 @@ function prefetchText(patient: 'member' | 'name' | 'none', key: boolean): string
           WHERE c.billing_npi = :npi AND (c.claim_id = :claim OR c.payer_claim_number = :number) AND (c.status IN ('ready', 'held') OR c.awaiting_original) AND ${VISIBLE('c')})`
     : "'[]'::json";
   return `SELECT ${versions} AS versions, ${lines} AS lines, ${claims} AS claims`;
+}
+
+const readAheadTexts = new Map<string, string>();
+
+function readAheadText(patient: 'member' | 'name' | 'none', key: boolean): string {
+  const slot = `${patient}|${key}`;
+  let text = readAheadTexts.get(slot);
+  if (text === undefined) readAheadTexts.set(slot, (text = prefetchText(patient, key)));
+  return text;
 }
 
 export interface PgOpenOptions {
@@ -163,7 +187,7 @@ export class PostgresHistoryStore implements HistoryStore {
       const client = await connect(pool, shown);
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]);
         await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
         const from = Number((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0]?.v ?? 0);
         if (from > PG_SCHEMA_VERSION) {
@@ -216,7 +240,7 @@ export class PostgresHistoryStore implements HistoryStore {
       if (mode === 'member') Object.assign(values, { member: identity.memberId, dependent: identity.dependentKey });
     }
     if (key !== null) Object.assign(values, { npi: key.billingNpi, claim: key.claimId, number: key.payerClaimNumber });
-    const { text, values: params } = statement(prefetchText(mode, key !== null), values);
+    const { text, values: params } = statement(readAheadText(mode, key !== null), values);
     return this.query<{ versions: Record<string, number>; lines: LineJson[]; claims: ClaimJson[] }>({ name: `spinescrub-read-${mode}-${key !== null}`, text, values: params }).then(
       (result) => {
         const row = result.rows[0]!;
@@ -399,8 +423,8 @@ export class PostgresHistoryStore implements HistoryStore {
     for (const { identity } of claims) if (identity !== null) for (const key of versionKeysOf(identity)) keys.add(key);
     const next = new Map<string, number>();
     if (keys.size === 0) return next;
-    const locks = [...new Set([...keys].map(lockOf))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) WITH ORDINALITY AS u(k, o) ORDER BY o) AS ordered', [locks.map(String)]);
+    const locks = [...new Set([...keys].map(lockOf))].sort((a, b) => a - b);
+    await client.query('SELECT count(pg_advisory_xact_lock($1, k)) FROM (SELECT k FROM unnest($2::integer[]) WITH ORDINALITY AS u(k, o) ORDER BY o) AS ordered', [LOCK_NAMESPACE, locks]);
     const current = new Map<string, number>();
     for (const row of (await client.query<{ key: string; version: number }>('SELECT key, version FROM patient_versions WHERE key = ANY($1::text[])', [[...keys]])).rows) {
       current.set(row.key, row.version);
