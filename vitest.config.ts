@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Prints one line when no Chromium is installed (the browser tests then skip).
-    globalSetup: ['test/support/browser-setup.ts'],
+    // Each prints one line when what it needs is missing (no Chromium: the browser tests skip; no PostgreSQL: the
+    // PostgreSQL tests skip). The second starts a throw-away PostgreSQL cluster for the run.
+    globalSetup: ['test/support/browser-setup.ts', 'test/support/postgres-setup.ts'],
   },
 });

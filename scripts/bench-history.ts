@@ -8,6 +8,11 @@
  *      the same database every time. Goal: with history ≤ 1.5 × empty history.
  *
  *   npx tsx scripts/bench-history.ts [--lines 1000000] [--run-mb 50] [--repeat 2] [--dir /tmp/spinescrub-bench-history] [--keep]
+ *     [--postgres postgres://user@host:port/db]
+ *
+ * With --postgres (a server URL whose user may create databases) the same history is also ingested into a new
+ * PostgreSQL database there (`spinescrub_bench_<pid>`, dropped at the end unless --keep): its ingest rate, its size per table
+ * and index (pg_total_relation_size, after VACUUM ANALYZE), and a third run kind, `postgres`, reading it.
  *
  * Each run is a child process (tsx), so one run's heap does not weigh on the next; it reports wall time and CPU
  * time (user + system: the fairer figure when other work shares the machine) and peak RSS.
@@ -40,6 +45,7 @@ const runMb = Number(option('run-mb', '50'));
 const repeat = Math.max(1, Number(option('repeat', '2')));
 const dir = option('dir', '/tmp/spinescrub-bench-history');
 const keep = process.argv.includes('--keep');
+const postgresServer = option('postgres', '');
 const SEED = 1;
 const HISTORY_START = '2025-06-02';
 const RUN_START = '2026-01-05';
@@ -118,16 +124,21 @@ async function main(): Promise<void> {
   console.log(`adding the same file again: ${second.status} in ${seconds(performance.now() - started)} s`);
   again.close();
 
+  // 2b. The same history on PostgreSQL.
+  const postgresUrl = postgresServer === '' ? null : await ingestPostgres(postgresServer, historyFile);
+
   // 3. The run with the history against the run with an empty history database, each in a child process.
   const emptyPath = join(dir, 'empty.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(emptyPath + suffix, { force: true });
   openHistory(emptyPath).close();
-  const runs: Record<'empty' | 'history', RunMeasurement[]> = { empty: [], history: [] };
+  const runs: Record<'empty' | 'history' | 'postgres', RunMeasurement[]> = { empty: [], history: [], postgres: [] };
+  const kinds = postgresUrl === null ? (['empty', 'history'] as const) : (['empty', 'history', 'postgres'] as const);
   for (let round = 0; round < repeat; round++) {
-    for (const kind of ['empty', 'history'] as const) {
+    for (const kind of kinds) {
+      const target = kind === 'empty' ? emptyPath : kind === 'history' ? dbPath : postgresUrl!;
       const child = spawnSync(
         process.execPath,
-        ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind === 'empty' ? emptyPath : dbPath, runFile, join(dir, `out-${kind}`)],
+        ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', target, runFile, join(dir, `out-${kind}`)],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       if (child.status !== 0) throw new Error(`run child (${kind}) failed: ${child.stderr}`);
@@ -145,7 +156,56 @@ async function main(): Promise<void> {
       `${Math.round(stats.activeLines / 1000)}k-line history ${seconds(best(runs.history, 'ms'))} s wall / ${seconds(best(runs.history, 'cpuMs'))} s CPU; ` +
       `ratio ${(best(runs.history, 'ms') / best(runs.empty, 'ms')).toFixed(2)} wall, ${(best(runs.history, 'cpuMs') / best(runs.empty, 'cpuMs')).toFixed(2)} CPU (goal ≤ 1.5)`,
   );
-  if (!keep) for (const kind of ['empty', 'history']) rmSync(join(dir, `out-${kind}`), { recursive: true, force: true });
+  if (postgresUrl !== null) {
+    console.log(
+      `run over ${mb(statSync(runFile).size)} MB, best of ${repeat}: PostgreSQL history ${seconds(best(runs.postgres, 'ms'))} s wall / ${seconds(best(runs.postgres, 'cpuMs'))} s CPU ` +
+        `(this process; the server's CPU is not counted); ratio to the SQLite history ${(best(runs.postgres, 'ms') / best(runs.history, 'ms')).toFixed(2)} wall`,
+    );
+    const outputs = ['history', 'postgres'].map((kind) => spawnSync('diff', ['-r', '-x', '.spinescrub-runs', join(dir, `out-${kind}`), join(dir, `out-postgres`)]).status);
+    console.log(`outputs of the SQLite and the PostgreSQL runs: ${outputs[0] === 0 && outputs[1] === 0 ? 'identical' : 'DIFFERENT'}`);
+    if (!keep) await dropDatabase(postgresServer, postgresUrl);
+  }
+  if (!keep) for (const kind of kinds) rmSync(join(dir, `out-${kind}`), { recursive: true, force: true });
+}
+
+/** A new database on the server, the history ingested into it: rate and size per table and index. Returns its URL. */
+async function ingestPostgres(server: string, historyFile: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const { PostgresHistoryStore } = await import('../src/history/postgres.js');
+  const name = `spinescrub_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  await PostgresHistoryStore.migrate(url.toString());
+  const store = await PostgresHistoryStore.open(url.toString());
+  const started = performance.now();
+  const result = await addPriorFile(store, historyFile, { name: 'history.837' });
+  const ingestMs = performance.now() - started;
+  await store.close();
+  console.log(`PostgreSQL ingest: ${result.claims} claims, ${result.lines} lines in ${seconds(ingestMs)} s = ${Math.round(result.lines / (ingestMs / 1000))} lines/s`);
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query('VACUUM ANALYZE');
+  const sizes = await client.query<{ relname: string; kind: string; bytes: string }>(
+    `SELECT c.relname, c.relkind AS kind, pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') ORDER BY c.relkind DESC, pg_total_relation_size(c.oid) DESC`,
+  );
+  const total = sizes.rows.filter((row) => row.kind === 'r').reduce((sum, row) => sum + Number(row.bytes), 0);
+  console.log(`PostgreSQL size: ${mb(total)} MB in all (tables with their indexes and TOAST) = ${mb((total / result.lines) * 1_000_000)} MB per million lines`);
+  for (const row of sizes.rows) console.log(`  ${row.kind === 'r' ? 'table' : 'index'} ${row.relname.padEnd(24)} ${mb(Number(row.bytes)).padStart(8)} MB`);
+  await client.end();
+  return url.toString();
+}
+
+async function dropDatabase(server: string, url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)}`);
+  await admin.end();
 }
 
 interface RunMeasurement {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { lilconfig } from 'lilconfig';
 import type { Argv } from 'yargs';
+import { isPostgresUrl } from '../history/defaults.js';
 import { ajvProblems, schemaPropertiesAt } from '../policy/ajv-errors.js';
 import { isProfileName } from '../policy/profiles.js';
 
@@ -62,7 +63,8 @@ export function configProblems(values: unknown): string[] {
 function resolvePaths(values: ConfigValues, folder: string): ConfigValues {
   const out: ConfigValues = { ...values };
   delete out.$schema;
-  const resolve = (value: unknown): unknown => (typeof value === 'string' ? path.resolve(folder, value) : value);
+  // A history given as a postgres:// URL is not a path.
+  const resolve = (value: unknown): unknown => (typeof value === 'string' && !isPostgresUrl(value) ? path.resolve(folder, value) : value);
   for (const key of PATH_KEYS) {
     const value = out[key];
     if (value === undefined || value === false) continue;

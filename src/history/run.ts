@@ -15,7 +15,7 @@ import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, t
 import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus, type HistoryLine } from './claims.js';
 import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
-import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, HistoryStore, MaybePromise, PrepareKey, PriorClaim, RecordResult } from './store.js';
 
 /** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -34,8 +34,8 @@ export interface RunOptions {
 export interface FileRecorder {
   /** A checked claim (normalized) and its fate; later claims of the run see it at once. */
   add(claim: Claim, fate: 'ready' | 'held'): void;
-  /** End of the file: record its claims in one transaction (unless `--no-record`). */
-  commit(): RecordResult;
+  /** End of the file: record its claims in one transaction (unless `--no-record`); a promise when the store's writes are asynchronous. */
+  commit(): MaybePromise<RecordResult>;
   /** The file failed: forget its claims and what they superseded. */
   discard(): void;
 }
@@ -125,13 +125,9 @@ export class RunHistory {
         open();
         state.done = true;
         if (!this.options.record) return { ...notRecorded(file), claims: state.claims.length };
-        const result = this.store.recordFile(file, this.toRecord(state));
-        result.rows.forEach((row, i) => {
-          this.table.setRow(state.claims[i]!, row);
-          this.rowClaims.set(row, state.claims[i]!);
-        });
-        if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
-        return result;
+        const recorded = this.store.recordFile(file, this.toRecord(state));
+        // A store on a server records asynchronously (it has read the claims to record before it returns).
+        return recorded instanceof Promise ? recorded.then((result) => this.recorded(state, result)) : this.recorded(state, recorded);
       },
       discard: () => {
         open();
@@ -145,6 +141,16 @@ export class RunHistory {
         this.version++;
       },
     };
+  }
+
+  /** A file's claims are in the store: their rows; past the memory budget, the run lets go. */
+  private recorded(state: FileState, result: RecordResult): RecordResult {
+    result.rows.forEach((row, i) => {
+      this.table.setRow(state.claims[i]!, row);
+      this.rowClaims.set(row, state.claims[i]!);
+    });
+    if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
+    return result;
   }
 
   /**
@@ -182,7 +188,9 @@ export class RunHistory {
         for (const waiting of effect.settles) if (this.table.row(waiting) >= 0) settles.push(this.table.row(waiting));
       }
       const patient = this.table.patient(index);
-      yield { claim: this.table.claim(index), identity: patient < 0 ? null : this.identities[patient]!, awaiting: this.awaiting.has(index), supersedes, supersededInFile, settles };
+      const identity = patient < 0 ? null : this.identities[patient]!;
+      const seen = identity === null ? null : (this.store.seenVersions?.(identity) ?? null);
+      yield { claim: this.table.claim(index), identity, awaiting: this.awaiting.has(index), supersedes, supersededInFile, settles, seen };
     }
   }
 
@@ -476,9 +484,18 @@ function notRecorded(file: FileIdentity): RecordResult {
 
 /** Records one file of prior claims (`history add`, `--prior`): every claim as released, in file order. */
 export async function ingestClaims(store: HistoryStore, file: FileIdentity, claims: AsyncIterable<Claim> | Iterable<Claim>): Promise<RecordResult> {
-  const existing = store.findFile(file.hash);
+  const existing = await store.findFile(file.hash);
   if (existing !== undefined) return { ...notRecorded(file), status: 'already-ingested', claims: existing.claims, lines: existing.lines };
   const recorder = new RunHistory(store, { record: true }).file(file);
-  for await (const claim of claims) recorder.add(claim, 'ready');
+  for await (const claim of claims) {
+    const preparing = store.prepare?.(patientKeyOf(claim), prepareKeyOf(claim));
+    if (preparing !== undefined) await preparing;
+    recorder.add(claim, 'ready');
+  }
   return recorder.commit();
+}
+
+/** The key a claim's look-ups use (a store that reads ahead reads the claims of this key). */
+export function prepareKeyOf(claim: Pick<Claim, 'billingNpi' | 'claimId' | 'payerClaimNumber'>): PrepareKey {
+  return { billingNpi: claim.billingNpi ?? '', claimId: claim.claimId, payerClaimNumber: claim.payerClaimNumber ?? null };
 }

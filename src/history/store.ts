@@ -1,9 +1,12 @@
 /**
- * What a history store does (the SQLite store in sqlite.ts; a shared PostgreSQL store can implement the same):
- * record a file's claims, load a patient's prior claims, find prior claims by their key. Everything a run asks the
- * view is answered in memory from what the store loaded (run.ts): the store is asked only when a claim arrives
- * (its patient, its key) and when a file ends, so a store whose calls are asynchronous fits behind the same run.
+ * What a history store does (the SQLite store in sqlite.ts, the shared PostgreSQL store in postgres.ts): record a
+ * file's claims, load a patient's prior claims, find prior claims by their key. Everything a run asks the view is
+ * answered in memory from what the store loaded (run.ts): the store is asked only when a claim arrives (its
+ * patient, its key) and when a file ends. A store whose reads are asynchronous reads them ahead in `prepare` (the
+ * run awaits it before the claim is checked) and answers loadPatient and findClaims from what it read; its
+ * recordFile, stats and look-ups by hash return promises.
  */
+import type { PatientKey } from '../encounter/history-view.js';
 import type { IsoDate } from '../encounter/model.js';
 import type { HistoryClaim } from './claims.js';
 import type { PatientIdentity } from './identity.js';
@@ -43,6 +46,25 @@ export interface ClaimToRecord {
   supersededInFile: number;
   /** Rows of recorded replacements or voids that were waiting for this claim (it arrives superseded). */
   settles: readonly number[];
+  /**
+   * The versions of the claim's patient the run saw when it loaded the patient (PostgreSQL: a patient's version
+   * keys and their versions; a recorder refuses the file when another run has recorded the patient since). Null:
+   * the store does not version patients (SQLite: one writer at a time).
+   */
+  seen: PatientVersions | null;
+}
+
+/** Version key of a patient (postgres.ts versionKeys) → the version seen (0: no claim recorded yet). */
+export type PatientVersions = Readonly<Record<string, number>>;
+
+/** A value, or a promise of it (a store on a server answers asynchronously, SQLite at once). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What a store reads ahead for a claim: its patient, and the key its look-ups (findClaims) use. */
+export interface PrepareKey {
+  billingNpi: string;
+  claimId: string;
+  payerClaimNumber: string | null;
 }
 
 export interface RecordResult {
@@ -102,7 +124,14 @@ export interface HistoryStore {
    * reads them again, so a re-run sees what the first run saw). Claims the run records later are not loaded again.
    */
   beginRun(inputHashes: readonly string[]): void;
-  findFile(hash: string): RecordedFile | undefined;
+  findFile(hash: string): MaybePromise<RecordedFile | undefined>;
+  /**
+   * Reads ahead what a run will ask the store about a claim (its patient's prior claims, the claims of its key);
+   * undefined when the store answers at once (SQLite). Stores that need it answer nothing not read ahead.
+   */
+  prepare?(patient: PatientKey, key: PrepareKey | null): Promise<void> | undefined;
+  /** The versions of a loaded patient the run saw (ClaimToRecord.seen); undefined: the store does not version patients. */
+  seenVersions?(identity: PatientIdentity): PatientVersions | null;
   /** False when the store holds no held claim and no waiting replacement/void (then findClaims need not be asked for them). */
   readonly holdsPending: boolean;
   /** A patient's live (ready or held) claims with lines, oldest first. */
@@ -110,9 +139,9 @@ export interface HistoryStore {
   /** Live claims and waiting replacements/voids of any patient with this key, or with this payer claim number. */
   findClaims(billingNpi: string, claimId: string, payerClaimNumber: string | null): PriorClaim[];
   /** Records a file's claims in one transaction (nothing when its bytes were recorded before). */
-  recordFile(file: FileIdentity, claims: Iterable<ClaimToRecord>): RecordResult;
-  stats(): HistoryStats;
+  recordFile(file: FileIdentity, claims: Iterable<ClaimToRecord>): MaybePromise<RecordResult>;
+  stats(): MaybePromise<HistoryStats>;
   /** Every claim stored for a member id (all dependents on it), oldest first. */
-  patientClaims(memberId: string): PatientClaim[];
-  close(): void;
+  patientClaims(memberId: string): MaybePromise<PatientClaim[]>;
+  close(): MaybePromise<void>;
 }

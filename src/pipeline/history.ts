@@ -24,7 +24,11 @@ export interface FileHistory {
   prepare(claim: Claim): Promise<void> | undefined;
   /** A checked claim (normalized, as corrected) and its fate: visible to later claims, recorded on commit. */
   add(claim: Claim, fate: 'ready' | 'held'): void;
-  /** Records the file's claims (one transaction), unless recording is off or the file is already recorded. */
+  /**
+   * Records the file's claims (one transaction), unless recording is off or the file is already recorded. Rejects
+   * with HistoryError HIST_CONFLICT when another run recorded one of the file's patients while it was checked
+   * (a shared history): nothing is recorded, the history reads those patients again, and the file is checked again.
+   */
   commit(): Promise<HistoryOutcome>;
   /** Forgets what was added (the file is processed again). */
   abort(): void;
@@ -44,7 +48,7 @@ export interface RunHistory {
   /** Freezes what the run's files see: call once, after `--prior`, before the first file. */
   startRun(): void;
   openFile(file: FileIdentity, record: boolean): FileHistory;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** A run without a history index: an empty view, nothing recorded. */

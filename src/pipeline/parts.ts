@@ -5,7 +5,11 @@
 import { existsSync, type ReadStream, type WriteStream } from 'node:fs';
 export { loadCsvMap } from '../csv/map.js';
 import type { InputFormat } from '../encounter/model.js';
-import { RunHistory as StoreRun } from '../history/run.js';
+import { patientKeyOf } from '../encounter/history-view.js';
+import { isPostgresUrl } from '../history/defaults.js';
+import { HistoryError } from '../history/errors.js';
+import type { PostgresHistoryStore } from '../history/postgres.js';
+import { prepareKeyOf, RunHistory as StoreRun } from '../history/run.js';
 import { openHistory, type SqliteHistoryStore } from '../history/sqlite.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { bindHeader, type CsvColumnMap } from '../csv/columns.js';
@@ -117,9 +121,9 @@ export class SqliteRunHistory implements RunHistory {
       view: run.view,
       prepare: () => undefined,
       add: (claim, fate) => recorder.add(claim, fate),
-      commit: () => {
+      commit: async () => {
         open = false;
-        return Promise.resolve(outcomeOf(recorder.commit().status));
+        return outcomeOf((await recorder.commit()).status);
       },
       abort: () => {
         if (open) recorder.discard();
@@ -131,4 +135,84 @@ export class SqliteRunHistory implements RunHistory {
   close(): void {
     this.store.close();
   }
+}
+
+/**
+ * The run's history over the shared PostgreSQL store: as SqliteRunHistory, with each claim's patient and key read
+ * ahead before it is checked (prepare). When another run recorded one of a file's patients while the file was checked
+ * (HIST_CONFLICT at commit), the run lets go of what it holds and reads it again from the store, where its own
+ * earlier files now are: the file is then checked again (process-file.ts) against what the other run recorded.
+ */
+export class PostgresRunHistory implements RunHistory {
+  readonly available = true;
+  private run: StoreRun | null = null;
+  /** Hashes of the inputs this run has committed (recorded, or found recorded). */
+  private readonly committed = new Set<string>();
+
+  constructor(
+    private readonly store: PostgresHistoryStore,
+    private readonly inputHashes: readonly string[],
+    private readonly record: boolean,
+    private readonly reference: ReferenceData,
+    private readonly csvOptions: FormatOptions,
+  ) {}
+
+  static async open(url: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): Promise<PostgresRunHistory> {
+    const { PostgresHistoryStore } = await import('../history/postgres.js');
+    return new PostgresRunHistory(await PostgresHistoryStore.open(url), inputHashes, record, reference, csvOptions);
+  }
+
+  async addPrior(path: string, name: string): Promise<PriorResult> {
+    const result = await addPriorFile(this.store, path, { name, reference: this.reference, csvMaps: this.csvOptions.csvMaps ?? [] });
+    return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
+  }
+
+  startRun(): void {
+    this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes });
+  }
+
+  openFile(file: FileIdentity): FileHistory {
+    if (!this.run) this.startRun();
+    const run = this.run!;
+    const recorder = run.file({ name: file.name, hash: file.hash, format: file.format });
+    let open = true;
+    return {
+      view: run.view,
+      prepare: (claim) => this.store.prepare(patientKeyOf(claim), prepareKeyOf(claim)),
+      add: (claim, fate) => recorder.add(claim, fate),
+      commit: async () => {
+        open = false;
+        try {
+          const outcome = outcomeOf((await recorder.commit()).status);
+          this.committed.add(file.hash);
+          return outcome;
+        } catch (error) {
+          // The earlier recordings of the inputs committed so far are theirs again; the others stay left out.
+          if (error instanceof HistoryError && error.code === 'HIST_CONFLICT') {
+            this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes.filter((hash) => !this.committed.has(hash)) });
+          }
+          throw error;
+        }
+      },
+      abort: () => {
+        if (open) recorder.discard();
+        open = false;
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/**
+ * Opens the run's history: the shared PostgreSQL database of a `postgres://` URL, else the SQLite file (see
+ * SqliteRunHistory.open for a run that does not record).
+ */
+export async function openRunHistory(
+  target: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, waitSeconds = 0, addsPrior = false,
+): Promise<RunHistory> {
+  if (isPostgresUrl(target)) return PostgresRunHistory.open(target, inputHashes, record, reference, csvOptions);
+  return SqliteRunHistory.open(target, inputHashes, record, reference, csvOptions, waitSeconds, addsPrior);
 }

@@ -56,20 +56,30 @@ export async function addPriorFile(store: HistoryStore, filePath: string, option
   const format = detectFormat(head);
   if (format === undefined) throw new HistoryError('HIST_FORMAT_UNKNOWN', `${name}: neither an 837P file (no ISA at the start) nor a CSV export`);
   const file = { name, hash, format };
-  if (store.findFile(hash) !== undefined) return { ...(await ingestClaims(store, file, [])), format, problems: [] };
+  if ((await store.findFile(hash)) !== undefined) return { ...(await ingestClaims(store, file, [])), format, problems: [] };
   const csvMap = format === 'csv' ? chooseCsvMap(head, options.csvMaps ?? []) : undefined;
-  const input = createReadStream(filePath, { highWaterMark: 64 * 1024 });
-  const reader = format === 'x12' ? readX12(input, name) : readCsv(input, name, csvMap === undefined ? {} : { map: csvMap });
   const reference = options.reference ?? defaultReference;
-  async function* claims(): AsyncGenerator<Claim> {
-    for await (const read of reader.claims()) {
-      const conflict = read.claim.readProblems.find((problem) => problem.code === 'CSV_FIELD_CONFLICT');
-      if (conflict !== undefined) throw new HistoryError('HIST_FILE_UNREADABLE', `${name}: not added (nothing changed): CSV_FIELD_CONFLICT: ${conflict.message}`);
-      yield normalizeClaim(read.claim, reference);
+  for (let attempt = 1; ; attempt++) {
+    const input = createReadStream(filePath, { highWaterMark: 64 * 1024 });
+    const reader = format === 'x12' ? readX12(input, name) : readCsv(input, name, csvMap === undefined ? {} : { map: csvMap });
+    async function* claims(): AsyncGenerator<Claim> {
+      for await (const read of reader.claims()) {
+        const conflict = read.claim.readProblems.find((problem) => problem.code === 'CSV_FIELD_CONFLICT');
+        if (conflict !== undefined) throw new HistoryError('HIST_FILE_UNREADABLE', `${name}: not added (nothing changed): CSV_FIELD_CONFLICT: ${conflict.message}`);
+        yield normalizeClaim(read.claim, reference);
+      }
+      const broken = reader.problems.find((problem) => problem.fatal || problem.envelope);
+      if (broken !== undefined) throw new HistoryError('HIST_FILE_UNREADABLE', `${name}: not added (nothing changed): ${broken.message}`);
     }
-    const broken = reader.problems.find((problem) => problem.fatal || problem.envelope);
-    if (broken !== undefined) throw new HistoryError('HIST_FILE_UNREADABLE', `${name}: not added (nothing changed): ${broken.message}`);
+    try {
+      const result = await ingestClaims(store, file, claims());
+      return { ...result, format, problems: [...reader.problems] };
+    } catch (error) {
+      // A shared history: another run recorded some of the file's patients meanwhile; nothing was added: read it again.
+      if (!(error instanceof HistoryError && error.code === 'HIST_CONFLICT') || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+    }
   }
-  const result = await ingestClaims(store, file, claims());
-  return { ...result, format, problems: [...reader.problems] };
 }
+
+/** Readings of a prior file while other runs keep recording its patients (a shared history), before giving up. */
+const MAX_CONFLICT_ATTEMPTS = 5;

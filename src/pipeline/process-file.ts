@@ -18,6 +18,7 @@ import { spillJunitTestCase } from '../report/junit.js';
 import { SpillFile } from '../report/sync-file.js';
 import { correctedLinesOf, rowsOfClaim, type HoldingProblem, type HoldOn } from '../report/rows.js';
 import type { ExceptionRow, FileProblemSummary, FileSummary, HistoryOutcome } from '../report/types.js';
+import { HistoryError } from '../history/errors.js';
 import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
@@ -47,6 +48,8 @@ export interface FileContext {
   progress: Progress;
   /** Checks an exception row against the report's schema (throws when it does not match), as it is spilled. */
   validateRow?(row: ExceptionRow): void;
+  /** Another run recorded some of the file's patients while it was checked: it is checked again (logged). */
+  onConflict?(file: string, attempt: number): void;
   /** Checks a held claim's work-queue entry against the report's schema, as it is spilled. */
   validateHeld?(record: HeldRecord): void;
 }
@@ -143,7 +146,7 @@ interface PassOutcome {
   history: ReturnType<RunHistory['openFile']>;
 }
 
-async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null): Promise<PassOutcome> {
+async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null, again = false): Promise<PassOutcome> {
   const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
   // 64 KiB reads: the X12 reader assembles every claim of a chunk before yielding the first, and the claims of a
   // larger chunk outlive young-generation collections (copied, promoted). Figures: docs/performance.md.
@@ -245,7 +248,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       // correction supersedes them. Not the claims of a file held whole (its envelope is broken: it comes again),
       // nor a claim the rules could not check. Without a history index there is nothing to add to.
       if (!holding && checked && context.history.available) fileHistory.add(context.normalize(final), fate);
-      if (!holding) {
+      if (!holding && !again) {
         // A progress call when the file has been read further (about one per chunk, not per claim): the bytes
         // read since the last call and the claims handled since.
         claimsToReport += 1;
@@ -286,7 +289,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
 
   // A reader that reads the file by its path (the CSV reader's two passes) leaves this stream unread: the file
   // is done either way.
-  if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
+  if (!holding && !again) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
   if (!stream.destroyed) stream.destroy();
   try {
     rowsOut.close();
@@ -350,6 +353,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     },
   };
 }
+
+/** Checks of one file against a shared history that other runs keep changing, before the run gives up (HIST_CONFLICT). */
+const MAX_CONFLICT_PASSES = 5;
 
 /** Errors of the output's file system (the run fails with exit 2), never a problem of the file being read. */
 const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
@@ -425,7 +431,23 @@ export async function processFile(input: PreparedInput, context: FileContext): P
       pass.history.abort();
       outcome = 'not-recorded';
     } else {
-      outcome = await pass.history.commit();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          outcome = await pass.history.commit();
+          break;
+        } catch (error) {
+          // A shared history: another run recorded some of the file's patients while it was checked. The history has
+          // read them again; the file is checked again against what that run recorded (a bounded number of times).
+          if (!(error instanceof HistoryError && error.code === 'HIST_CONFLICT')) throw error;
+          if (attempt >= MAX_CONFLICT_PASSES) {
+            throw new HistoryError('HIST_CONFLICT', `${input.name}: other runs kept recording its patients while it was checked (${attempt} times): nothing of it was recorded; run again`);
+          }
+          context.onConflict?.(input.name, attempt);
+          await pass.discard();
+          pass = await runPass(input, context, null, true);
+          if (pass.result.conservation) return await failedConservation(pass);
+        }
+      }
     }
     pass.result.history = outcome;
     return pass.result;

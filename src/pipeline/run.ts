@@ -16,7 +16,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
 import { formatDollars } from '../encounter/money.js';
 import { normalizeClaim } from '../encounter/normalize.js';
-import { DEFAULT_HISTORY_PATH } from '../history/defaults.js';
+import { DEFAULT_HISTORY_PATH, isPostgresUrl } from '../history/defaults.js';
 import { HistoryError } from '../history/errors.js';
 import type { HistoryView } from '../encounter/history-view.js';
 import { loadPolicy, type PolicySet } from '../policy/load.js';
@@ -44,7 +44,7 @@ import { acquireOutLock, type OutLock } from './out-lock.js';
 import { outputNames } from './output-names.js';
 import { createLogger, timestamp, type LogFormat, type Logger } from './log.js';
 import { runVerdict } from './verdict.js';
-import { chooseCsvMap, formatParts, loadCsvMap, SqliteRunHistory, type FormatOptions } from './parts.js';
+import { chooseCsvMap, formatParts, loadCsvMap, openRunHistory, type FormatOptions } from './parts.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
 import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
@@ -375,8 +375,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
 
     if (historyPath !== null) {
       // Only a run that writes the history creates it; a read-only run without one checks against nothing.
-      if (options.record || options.prior.length > 0) createPrivately(historyPath, modes);
-      history = SqliteRunHistory.open(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0, options.prior.length > 0);
+      if ((options.record || options.prior.length > 0) && !isPostgresUrl(historyPath)) createPrivately(historyPath, modes);
+      history = await openRunHistory(historyPath, prepared.map((input) => input.hash), options.record, reference, formatOptions, options.waitSeconds ?? 0, options.prior.length > 0);
       for (const prior of options.prior) {
         const found = await expandInputs([prior]);
         for (const missing of found.missing) throw new UsageError('CFG_PRIOR_NOT_FOUND', `--prior ${missing.message}`);
@@ -432,6 +432,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
       progress,
       validateRow: validators.row,
       validateHeld: validators.held,
+      onConflict: (file, attempt) =>
+        logger.info('history-conflict', `${file}: another run recorded some of its patients while it was checked: checking it again (retry ${attempt})`, { file, attempt }),
     };
 
     // Files in parallel (p-limit); with a history index each file's claims are checked after the files before
@@ -608,7 +610,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     logger.error('internal', message, { code: 'RUN_INTERNAL' });
     return { exitCode: 2, error: { code: 'RUN_INTERNAL', message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
-    history.close();
+    await Promise.resolve(history.close()).catch(() => undefined);
     imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);
     await outLock?.release();

@@ -56,6 +56,12 @@ describe('the config file', () => {
     expect(overridden.code, overridden.stderr).toBe(0);
   });
 
+  it('a postgres:// history is a URL, not a path, and --print-config hides its password', async () => {
+    const dir = project('shared-history', { 'spinescrub.config.json': { history: 'postgres://scrub:s3cret@db.internal:5432/history?sslmode=require' } });
+    expect((await printConfig(dir)).options.history).toBe('postgres://scrub:***@db.internal:5432/history?sslmode=require');
+    expect((await printConfig(dir, '--history', 'postgresql://db.internal/history')).options.history).toBe('postgresql://db.internal/history');
+  });
+
   it('--print-config: the resolved options, the policy and the reference versions, as JSON', async () => {
     const dir = project('printed', {
       '.spinescrubrc.json': { history: 'state/history.db', csvMap: 'maps/a.json', policy: 'guide', jobs: 3, maxWarnings: 10, logFormat: 'json', umask: '022' },

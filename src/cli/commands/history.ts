@@ -1,11 +1,11 @@
 /**
- * `spinescrub history add FILES…` / `history stats` / `history patient MEMBER_ID`: the history index's
- * commands. Argument parsing, output and exit codes only; the work is in src/history/.
+ * `spinescrub history add FILES…` / `history stats` / `history patient MEMBER_ID` / `history migrate`: the history
+ * index's commands, on a SQLite file or a PostgreSQL database (`--history postgres://…`). Argument parsing, output and exit codes only; the work is in src/history/.
  * Output never prints patient names or dates of birth.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
-import type { SqliteHistoryStore } from '../../history/sqlite.js';
+import { DEFAULT_HISTORY_PATH, isPostgresUrl } from '../../history/defaults.js';
+import type { HistoryStore } from '../../history/store.js';
 import { stat } from 'node:fs/promises';
 import { withConfig } from '../config.js';
 import { STDIN_TOKEN } from '../stdin.js';
@@ -16,22 +16,34 @@ interface HistoryArgs {
   wait: number;
 }
 
-async function withStore<T>(path: string | false, readonly: boolean, waitSeconds: number, use: (store: SqliteHistoryStore) => Promise<T> | T): Promise<T | undefined> {
+/** The commands' view of a store: SQLite answers at once, PostgreSQL with promises. */
+type Store = HistoryStore;
+
+async function withStore<T>(path: string | false, readonly: boolean, waitSeconds: number, use: (store: Store) => Promise<T> | T): Promise<T | undefined> {
   if (path === false) {
     // `--no-history`, or `"history": false` in the config file: there is no history to work on.
     fail(new Error('no history database (--no-history, or "history": false in the config file): name one with --history DB'), 2);
     return undefined;
   }
-  // Loaded when a history command runs, not when the CLI starts (a `run` keeps its main thread light).
-  const { openHistory } = await import('../../history/sqlite.js');
-  let store: SqliteHistoryStore;
+  let store: Store;
   try {
-    store = openHistory(path, { readonly, waitSeconds });
+    if (isPostgresUrl(path)) {
+      // Loaded when a history command runs, not when the CLI starts.
+      const { PostgresHistoryStore } = await import('../../history/postgres.js');
+      store = await PostgresHistoryStore.open(path);
+    } else {
+      const { openHistory } = await import('../../history/sqlite.js');
+      store = openHistory(path, { readonly, waitSeconds });
+    }
   } catch (error) {
     fail(error, 2);
     return undefined;
   }
-  return Promise.resolve(use(store)).finally(() => store.close());
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
 }
 
 function fail(error: unknown, exitCode: number): void {
@@ -121,8 +133,8 @@ const stats: CommandModule<HistoryArgs, HistoryArgs> = {
   command: 'stats',
   describe: 'Show what the history holds',
   handler: async (args) => {
-    await withStore(args.history, true, args.wait, (store) => {
-      const s = store.stats();
+    await withStore(args.history, true, args.wait, async (store) => {
+      const s = await store.stats();
       if (args.json === true) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
@@ -146,8 +158,8 @@ const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = 
   describe: 'Show the claims the history holds for a payer member id (all dependents on it)',
   builder: (yargs) => yargs.positional('memberId', { type: 'string', demandOption: true }) as Argv<HistoryArgs & { memberId: string }>,
   handler: async (args) => {
-    await withStore(args.history, true, args.wait, (store) => {
-      const claims = store.patientClaims(String(args.memberId));
+    await withStore(args.history, true, args.wait, async (store) => {
+      const claims = await store.patientClaims(String(args.memberId));
       if (args.json === true) {
         process.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
         return;
@@ -170,18 +182,60 @@ const patient: CommandModule<HistoryArgs, HistoryArgs & { memberId: string }> = 
   },
 };
 
+const migrate: CommandModule<HistoryArgs, HistoryArgs> = {
+  command: 'migrate',
+  describe: 'Create the history database\'s schema, or bring it to this version (PostgreSQL; SQLite migrates itself when opened)',
+  handler: async (args) => {
+    const target = args.history;
+    if (target === false) {
+      fail(new Error('no history database (--no-history, or "history": false in the config file): name one with --history DB'), 2);
+      return;
+    }
+    try {
+      if (isPostgresUrl(target)) {
+        const { PostgresHistoryStore, redactUrl } = await import('../../history/postgres.js');
+        const { from, to } = await PostgresHistoryStore.migrate(target);
+        process.stdout.write(`history ${redactUrl(target)}: ${from === to ? `schema version ${to}, nothing to do` : `schema migrated from version ${from} to ${to}`}\n`);
+        return;
+      }
+      const [{ openHistory }, { default: Database }] = await Promise.all([import('../../history/sqlite.js'), import('better-sqlite3')]);
+      // Opening migrates a SQLite history; the version before is read first (a new file has none).
+      let from = 0;
+      try {
+        const db = new Database(target, { readonly: true, fileMustExist: true });
+        try {
+          from = (db.prepare('SELECT max(version) FROM schema_version').pluck().get() as number | null) ?? 0;
+        } catch {
+          from = 0;
+        } finally {
+          db.close();
+        }
+      } catch {
+        from = 0;
+      }
+      const store = openHistory(target, { waitSeconds: args.wait });
+      const to = store.stats().schemaVersion;
+      store.close();
+      process.stdout.write(`history ${target}: ${from === to ? `schema version ${to}, nothing to do` : `schema migrated from version ${from} to ${to}`}\n`);
+    } catch (error) {
+      fail(error, 2);
+    }
+  },
+};
+
 export const historyCommand: CommandModule<object, HistoryArgs> = {
   command: 'history',
   describe: 'Build and inspect the history index of prior claims',
   builder: (yargs) =>
     yargs
-      .option('history', { type: 'string', default: DEFAULT_HISTORY_PATH, describe: 'History database (SQLite)', global: true })
+      .option('history', { type: 'string', default: DEFAULT_HISTORY_PATH, describe: 'History database: a SQLite file, or a postgres:// URL (shared by several hosts)', global: true })
       .option('json', { type: 'boolean', describe: 'Machine-readable output (stats, patient)', global: true })
       .option('wait', { type: 'number', default: 0, describe: 'Wait up to SECONDS for a lock (the history in use by a run)', global: true })
       .command(add as CommandModule<HistoryArgs, HistoryArgs>)
       .command(stats)
       .command(patient as CommandModule<HistoryArgs, HistoryArgs>)
-      .demandCommand(1, 'Name a history command: add, stats or patient.') as Argv<HistoryArgs>,
+      .command(migrate)
+      .demandCommand(1, 'Name a history command: add, stats, patient or migrate.') as Argv<HistoryArgs>,
   handler: () => undefined,
 };
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
-import { DEFAULT_HISTORY_PATH } from '../../history/defaults.js';
+import { DEFAULT_HISTORY_PATH, isPostgresUrl, redactUrl } from '../../history/defaults.js';
 import { DEFAULT_REFERENCE_PATH } from '../../reference/defaults.js';
 import type { FailOn } from '../../pipeline/run.js';
 import { DEFAULT_UMASK } from '../../pipeline/staging.js';
@@ -132,7 +132,7 @@ async function printConfig(args: RunArgs): Promise<number> {
       out: args.out ?? null,
       inputFormat: options.format ?? null,
       policy: options.policy ?? 'medicare',
-      history: options.historyPath ?? false,
+      history: options.historyPath === undefined || options.historyPath === null ? false : isPostgresUrl(options.historyPath) ? redactUrl(options.historyPath) : options.historyPath,
       record: options.record,
       prior: options.prior,
       failOn: options.failOn,
@@ -174,7 +174,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .option('input-format', { describe: 'read every input as this format (default: detected from the content)', choices: ['x12', 'csv'] as const })
         .option('format', { describe: 'deprecated: --input-format', choices: ['x12', 'csv'] as const, hidden: true })
         .option('policy', { describe: 'policy profile (medicare, guide) or a JSON policy file', type: 'string', requiresArg: true })
-        .option('history', { describe: 'history database (SQLite); --no-history: run without one', type: 'string', default: DEFAULT_HISTORY_PATH, requiresArg: true })
+        .option('history', {
+          describe: 'history database: a SQLite file, or a postgres:// URL shared by several hosts (docs/history-postgres.md); --no-history: run without one',
+          type: 'string',
+          default: DEFAULT_HISTORY_PATH,
+          requiresArg: true,
+        })
         .option('reference', {
           describe: `reference database of imported CMS tables (default: ${DEFAULT_REFERENCE_PATH} when it exists; otherwise the shipped tables)`,
           type: 'string',
