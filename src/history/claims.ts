@@ -253,6 +253,20 @@ export class ClaimTable {
     for (let claim = this.heads[patient]!; claim >= 0; claim = this.previous[claim]!) yield claim;
   }
 
+  /** The newest claim of a patient (-1: none); `older` walks on (claimsOf without a generator, for hot loops). */
+  newest(patient: number): number {
+    return patient >= 0 && patient < this.patients ? this.heads[patient]! : -1;
+  }
+
+  older(claim: number): number {
+    return this.previous[claim]!;
+  }
+
+  /** Ready or held. */
+  live(claim: number): boolean {
+    return this.statusOf[claim]! <= 1;
+  }
+
   patient(claim: number): number {
     return this.patientOf[claim]!;
   }
@@ -308,7 +322,46 @@ export class ClaimTable {
 
   /** The claim's line `seq` (0-based) as a HistoryLine. */
   line(claim: number, seq: number): HistoryLine {
-    const at = this.firstLine[claim]! + seq;
+    return this.lineAt(this.firstLine[claim]! + seq);
+  }
+
+  /** Position of the claim's first line; its lines are `lineCount` positions from there (the `…At` accessors). */
+  lineStart(claim: number): number {
+    return this.firstLine[claim]!;
+  }
+
+  lineDateAt(at: number): IsoDate {
+    return this.dates.values[this.lineDate[at]!]!;
+  }
+
+  familyAt(at: number): HistoryFamily {
+    return FAMILY_CODES[(this.lineFacts[at]! >> 2) & 7]!;
+  }
+
+  regionAt(at: number): Region {
+    return REGION_CODES[(this.lineFacts[at]! >> 5) & 3]!;
+  }
+
+  procedureAt(at: number): string {
+    return this.strings.values[this.lineCode[at]!]!;
+  }
+
+  /** Bit 1 left, bit 2 right; 0 unknown. */
+  sidesAt(at: number): number {
+    return this.lineFacts[at]! & 3;
+  }
+
+  kxAt(at: number): boolean {
+    return (this.lineFacts[at]! & 512) !== 0;
+  }
+
+  renderingNpiAt(at: number): string | null {
+    const npi = this.lineNpi[at]!;
+    return npi < 0 ? null : this.strings.values[npi]!;
+  }
+
+  /** The line at a position as a HistoryLine. */
+  lineAt(at: number): HistoryLine {
     const facts = this.lineFacts[at]!;
     const npi = this.lineNpi[at]!;
     return {

@@ -12,7 +12,7 @@
  */
 import type { Claim, IsoDate, Region } from '../encounter/model.js';
 import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from '../encounter/history-view.js';
-import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus, type HistoryLine } from './claims.js';
+import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus } from './claims.js';
 import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
 import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
@@ -40,13 +40,13 @@ export interface FileRecorder {
   discard(): void;
 }
 
-/** A line of an answer: the prior line the contract gives, with the claim it belongs to. */
-interface AnswerLine extends PriorLine {
+/** A line of an answer: its claim and its position in the table. */
+interface Found {
   claim: number;
-  kx: boolean;
-  sideBits: number;
-  family: HistoryFamily;
-  region: Region;
+  at: number;
+  serviceDate: IsoDate;
+  /** The claim's row in the store (-1: a claim of the run not recorded yet). */
+  row: number;
 }
 
 interface FileState {
@@ -79,7 +79,8 @@ export class RunHistory {
   private readonly effects = new Map<number, { targets: number[]; rows: number[]; settles: number[] }>();
   private readonly awaiting = new Set<number>();
   private version = 0;
-  private last: { patient: number; asking: AskingClaim | undefined; version: number; from: IsoDate; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
+  /** What the last asking claim's answers leave out, and their sessions per family and region (until the next claim is added). */
+  private last: { patient: number; asking: AskingClaim | undefined; version: number; excluded: readonly number[]; sessions: Map<string, PriorSession[]> } | undefined;
 
   constructor(
     private readonly store: HistoryStore,
@@ -89,16 +90,13 @@ export class RunHistory {
     this.view = {
       available: true,
       sessions: (patient, family, region, from, to, asking) => {
-        const all = this.sessionsOf(patient, asking, family, region, from);
+        const all = this.sessionsOf(patient, asking, family, region);
         let qualifying = 0;
         for (const session of all) if (session.serviceDate >= from && session.serviceDate <= to) qualifying++;
         return qualifying === all.length ? all : all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
       },
-      linesOn: (patient, serviceDate, asking) => this.answer(patient, asking, serviceDate).filter((line) => line.serviceDate === serviceDate).map(toPriorLine),
-      linesBetween: (patient, from, to, asking, family) =>
-        this.answer(patient, asking, from)
-          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && (family === undefined || line.family === family))
-          .map(toPriorLine),
+      linesOn: (patient, serviceDate, asking) => this.linesOf(patient, asking, serviceDate, serviceDate, undefined),
+      linesBetween: (patient, from, to, asking, family) => this.linesOf(patient, asking, from, to, family),
     };
   }
 
@@ -344,78 +342,139 @@ export class RunHistory {
   }
 
   /**
-   * The live lines dated `from` or later of a patient's other claims, for one asking claim: prior claims' lines in
-   * (date, row, line) order, then the run's in arrival order. Kept until the next claim is added (the rules ask
-   * many times); a question reaching further back builds it again from its date.
+   * The answer state of an asking claim: the claims its answers leave out (itself by key; what a replacement or void
+   * supersedes). Kept until the next claim is added (the rules of a claim ask many times).
    */
-  private answer(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate): AnswerLine[] {
-    const patient = this.patientOfKey(key);
+  private answerState(patient: number, asking: AskingClaim | undefined): NonNullable<RunHistory['last']> {
     const last = this.last;
-    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version && last.from <= from) return last.lines;
-    let excluded: Set<number> | undefined;
-    if (asking !== undefined && (asking.frequencyCode === '7' || asking.frequencyCode === '8')) excluded = new Set(this.supersededBy(patient, asking).claims);
-    const billingNpi = asking?.billingNpi ?? '';
-    const prior: AnswerLine[] = [];
-    const run: AnswerLine[] = [];
-    const own: number[] = [];
-    for (const claim of this.claimsOf(patient, true)) {
-      if (asking !== undefined && this.table.hasKey(claim, billingNpi, asking.claimId)) continue;
-      if (excluded?.has(claim) === true) continue;
-      own.push(claim);
+    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version) return last;
+    let excluded: number[] = [];
+    if (asking !== undefined) {
+      const billingNpi = asking.billingNpi ?? '';
+      for (const claim of this.claimsOf(patient, true)) if (this.table.hasKey(claim, billingNpi, asking.claimId)) excluded.push(claim);
+      if (asking.frequencyCode === '7' || asking.frequencyCode === '8') excluded = excluded.concat(this.supersededBy(patient, asking).claims);
     }
-    own.sort((a, b) => a - b);
-    for (const claim of own) {
-      // Claims in the store (loaded, or recorded earlier in the run) in its order; the others in arrival order.
-      const target = this.table.row(claim) >= 0 ? prior : run;
-      const file = this.fileNames[this.table.file(claim)]!;
-      const claimId = this.table.claimId(claim);
-      const claimBilling = this.table.billingNpi(claim);
-      const pending = this.table.status(claim) === 'held';
-      for (let seq = 0; seq < this.table.lineCount(claim); seq++) {
-        if (this.table.lineDateOf(claim, seq) >= from) target.push(answerLine(claim, file, claimId, claimBilling, pending, this.table.line(claim, seq)));
+    this.last = { patient, asking, version: this.version, excluded, sessions: new Map() };
+    return this.last;
+  }
+
+  /**
+   * The live lines of a patient's other claims dated in [from, to] (of a family and region when given), in answer
+   * order: claims in the store (loaded, or recorded earlier in the run) by (date, row, line), then the run's others in
+   * arrival order. Only the table's numbers are read until a line qualifies.
+   */
+  private find(patient: number, excluded: readonly number[], from: IsoDate, to: IsoDate, family: HistoryFamily | undefined, region: Region | undefined): Found[] {
+    const found: Found[] = [];
+    if (patient < 0) return found;
+    const table = this.table;
+    const partner = this.partners[patient]!;
+    for (let pass = 0; pass < 2; pass++) {
+      const owner = pass === 0 ? patient : partner;
+      for (let claim = table.newest(owner); claim >= 0; claim = table.older(claim)) {
+        // The partner's claims count only when they are the run's.
+        if (!table.live(claim) || (pass === 1 && this.runFile[table.file(claim)] !== true) || excluded.includes(claim)) continue;
+        const start = table.lineStart(claim);
+        const end = start + table.lineCount(claim);
+        for (let at = start; at < end; at++) {
+          const serviceDate = table.lineDateAt(at);
+          if (serviceDate < from || serviceDate > to) continue;
+          if ((family !== undefined && table.familyAt(at) !== family) || (region !== undefined && table.regionAt(at) !== region)) continue;
+          found.push({ claim, at, serviceDate, row: table.row(claim) });
+        }
       }
     }
-    if (prior.length > 1) prior.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : this.table.row(a.claim) - this.table.row(b.claim)));
-    const lines = prior.length === 0 ? run : run.length === 0 ? prior : prior.concat(run);
-    this.last = { patient, asking, version: this.version, from, lines, sessions: new Map() };
+    if (found.length > 1) found.sort(answerOrder);
+    return found;
+  }
+
+  /** The prior lines of linesOn / linesBetween (new objects: a caller's copy is its own). */
+  private linesOf(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate, to: IsoDate, family: HistoryFamily | undefined): PriorLine[] {
+    const patient = this.patientOfKey(key);
+    const found = this.find(patient, this.answerState(patient, asking).excluded, from, to, family, undefined);
+    const lines: PriorLine[] = [];
+    for (const { claim, at } of found) {
+      const line = this.table.lineAt(at);
+      const prior: PriorLine = {
+        file: this.fileNames[this.table.file(claim)]!,
+        claimId: this.table.claimId(claim),
+        serviceDate: line.serviceDate,
+        procedure: line.procedure,
+        modifiers: line.modifiers as string[],
+        sides: sidesOf(line.sides),
+        lineNumber: line.lineNumber,
+        units: line.units,
+        family: line.family,
+        region: line.region,
+        role: line.role,
+        billingNpi: this.table.billingNpi(claim),
+      };
+      if (line.renderingNpi !== null) prior.renderingNpi = line.renderingNpi;
+      if (this.table.status(claim) === 'held') prior.pending = true;
+      lines.push(prior);
+    }
     return lines;
   }
 
-  /** The sessions of a family and region in an answer: one per claim and date, in (date, file, claim id) order. */
-  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region, from: IsoDate): PriorSession[] {
-    const lines = this.answer(key, asking, from);
-    const cache = this.last!.sessions;
+  /** The sessions of a family and region (every date): one per claim and date, in (date, file, claim id) order. */
+  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region): PriorSession[] {
+    const patient = this.patientOfKey(key);
+    const state = this.answerState(patient, asking);
     const slot = `${family}|${region}`;
-    let sessions = cache.get(slot);
+    let sessions = state.sessions.get(slot);
     if (sessions !== undefined) return sessions;
-    const byKey = new Map<string, { session: PriorSession; sides: number }>();
-    const list: { session: PriorSession; sides: number }[] = [];
-    for (const line of lines) {
-      if (line.family !== family || line.region !== region) continue;
-      const sessionKey = `${line.claim}|${line.serviceDate}`;
-      let entry = byKey.get(sessionKey);
+    // A session's lines are together in answer order: a stored claim's of a date are adjacent (date, row order); the
+    // run's claims are in arrival order, so a session of one is among that claim's last sessions.
+    const list: { session: PriorSession; claim: number; sides: number }[] = [];
+    const table = this.table;
+    for (const { claim, at, serviceDate } of this.find(patient, state.excluded, EVER, NEVER, family, region)) {
+      let entry: (typeof list)[number] | undefined;
+      for (let i = list.length - 1; i >= 0 && list[i]!.claim === claim; i--) {
+        if (list[i]!.session.serviceDate === serviceDate) {
+          entry = list[i];
+          break;
+        }
+      }
       if (entry === undefined) {
-        const session: PriorSession = { file: line.file, claimId: line.claimId, serviceDate: line.serviceDate, family, region, codes: [], sides: [], sideUnknown: false, kx: false };
-        if (line.renderingNpi !== undefined) session.renderingNpi = line.renderingNpi;
-        if (line.pending === true) session.pending = true;
-        entry = { session, sides: 0 };
-        byKey.set(sessionKey, entry);
+        const session: PriorSession = {
+          file: this.fileNames[table.file(claim)]!, claimId: table.claimId(claim), serviceDate, family, region, codes: [], sides: [], sideUnknown: false, kx: false,
+        };
+        const renderingNpi = table.renderingNpiAt(at);
+        if (renderingNpi !== null) session.renderingNpi = renderingNpi;
+        if (table.status(claim) === 'held') session.pending = true;
+        entry = { session, claim, sides: 0 };
         list.push(entry);
       }
       const { session } = entry;
-      if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
-      entry.sides |= line.sideBits;
-      if (line.sideBits === 0) session.sideUnknown = true;
-      if (line.kx) session.kx = true;
+      const procedure = table.procedureAt(at);
+      if (!session.codes.includes(procedure)) session.codes.push(procedure);
+      const sides = table.sidesAt(at);
+      entry.sides |= sides;
+      if (sides === 0) session.sideUnknown = true;
+      if (table.kxAt(at)) session.kx = true;
     }
     sessions = list.map(({ session, sides }) => {
       session.sides = sidesOf(sides);
       return session;
     });
     sessions.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0));
-    cache.set(slot, sessions);
+    state.sessions.set(slot, sessions);
     return sessions;
   }
+}
+
+/** Bounds that hold every date. */
+const EVER = '';
+const NEVER = '\uffff';
+
+/** Claims in the store first, by (date, row, line); then the run's others by (claim, line), their arrival order. */
+function answerOrder(a: Found, b: Found): number {
+  if ((a.row >= 0) !== (b.row >= 0)) return a.row >= 0 ? -1 : 1;
+  if (a.row >= 0) {
+    if (a.serviceDate !== b.serviceDate) return a.serviceDate < b.serviceDate ? -1 : 1;
+    if (a.row !== b.row) return a.row - b.row;
+    return a.at - b.at;
+  }
+  return a.claim !== b.claim ? a.claim - b.claim : a.at - b.at;
 }
 
 function copy(text: string): string {
@@ -424,50 +483,6 @@ function copy(text: string): string {
 
 function sidesOf(bits: number): ('left' | 'right')[] {
   return bits === 3 ? ['left', 'right'] : bits === 1 ? ['left'] : bits === 2 ? ['right'] : [];
-}
-
-function answerLine(claim: number, file: string, claimId: string, billingNpi: string, pending: boolean, line: HistoryLine): AnswerLine {
-  const answer: AnswerLine = {
-    claim,
-    file,
-    claimId,
-    serviceDate: line.serviceDate,
-    procedure: line.procedure,
-    modifiers: line.modifiers as string[],
-    sides: sidesOf(line.sides),
-    sideBits: line.sides,
-    lineNumber: line.lineNumber,
-    units: line.units,
-    family: line.family,
-    region: line.region,
-    role: line.role,
-    billingNpi,
-    kx: line.kx,
-  };
-  if (line.renderingNpi !== null) answer.renderingNpi = line.renderingNpi;
-  if (pending) answer.pending = true;
-  return answer;
-}
-
-/** The contract's prior line (a new object: answers are shared, a caller's copy is its own). */
-function toPriorLine(line: AnswerLine): PriorLine {
-  const prior: PriorLine = {
-    file: line.file,
-    claimId: line.claimId,
-    serviceDate: line.serviceDate,
-    procedure: line.procedure,
-    modifiers: line.modifiers,
-    sides: line.sides,
-    lineNumber: line.lineNumber!,
-    units: line.units!,
-    family: line.family,
-    region: line.region,
-    role: line.role!,
-    billingNpi: line.billingNpi!,
-  };
-  if (line.renderingNpi !== undefined) prior.renderingNpi = line.renderingNpi;
-  if (line.pending === true) prior.pending = true;
-  return prior;
 }
 
 function notRecorded(file: FileIdentity): RecordResult {

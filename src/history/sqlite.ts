@@ -37,12 +37,16 @@ export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: OpenOp
   return SqliteHistoryStore.open(path, options);
 }
 
-const LINE_COLUMNS =
-  'claim_row, file_id, claim_id, billing_npi, held, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi';
+/**
+ * A patient's lines as a load reads them: a claim's lines in order, the claim's own columns on its first line only
+ * (null on the others: fewer strings to make), the line's facts packed as the table packs them (claims.ts).
+ */
+const LINE_COLUMNS = `l.claim_row, l.file_id, l.held, CASE l.seq WHEN 0 THEN l.claim_id END, CASE l.seq WHEN 0 THEN l.billing_npi END,
+  l.service_date, l.line_number, l.procedure, l.modifiers, l.sides | (l.family << 2) | (l.region << 5) | (l.role << 7) | (l.kx << 9), l.units, l.rendering_npi`;
 
 type LineRow = [
-  claimRow: number, fileId: number, claimId: string, billingNpi: string, held: number, seq: number, serviceDate: string, lineNumber: number,
-  procedure: string, modifiers: string, sides: number, family: number, region: number, role: number, units: number, kx: number, renderingNpi: string | null,
+  claimRow: number, fileId: number, held: number, claimId: string | null, billingNpi: string | null, serviceDate: string, lineNumber: number,
+  procedure: string, modifiers: string, facts: number, units: number, renderingNpi: string | null,
 ];
 
 type ClaimRow = [row: number, fileId: number, claimId: string, billingNpi: string, frequency: string, payerClaimNumber: string | null, status: string, awaiting: number];
@@ -75,9 +79,10 @@ export class SqliteHistoryStore implements HistoryStore {
       lastFile: db.prepare('SELECT coalesce(max(id), 0) FROM files').pluck(),
       linesByMember: read(
         `SELECT ${LINE_COLUMNS} FROM patients p JOIN lines l ON l.patient_id = p.id
-         WHERE p.member_id = ? AND p.dependent_key = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.service_date, l.claim_row, l.seq`,
+         WHERE p.member_id = ? AND p.dependent_key = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.claim_row, l.seq`,
       ),
-      linesByPatient: read(`SELECT ${LINE_COLUMNS} FROM lines l WHERE patient_id = ? AND active = 1 AND file_id <= ? ORDER BY service_date, claim_row, seq`),
+      linesByPatient: read(`SELECT ${LINE_COLUMNS} FROM lines l WHERE l.patient_id = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.claim_row, l.seq`),
+      claimKey: read('SELECT claim_id, billing_npi FROM claims WHERE id = ?'),
       patientByMember: db.prepare('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?').pluck(),
       memberlessByName: db.prepare('SELECT id FROM patients WHERE member_id IS NULL AND name_key = ? ORDER BY id').pluck(),
       patientsByName: db.prepare('SELECT id FROM patients WHERE name_key = ? ORDER BY id').pluck(),
@@ -173,51 +178,52 @@ export class SqliteHistoryStore implements HistoryStore {
     } else if (identity.nameKey !== null) {
       for (const id of s.patientsByName.all(identity.nameKey) as number[]) rowSets.push(s.linesByPatient.all(id, this.lastFile) as LineRow[]);
     }
-    const claims = new Map<number, PriorClaim & { seqs: number[] }>();
+    const result: PriorClaim[] = [];
     for (const rows of rowSets) {
+      let claim: PriorClaim | undefined;
       for (const row of rows) {
-        const [claimRow, fileId, claimId, billingNpi, held, seq] = row;
-        if (this.excludedFiles.has(fileId)) continue;
-        let claim = claims.get(claimRow);
-        if (claim === undefined) {
-          claim = { row: claimRow, file: this.fileName(fileId), claimId, billingNpi, frequency: '', payerClaimNumber: null, status: held === 1 ? 'held' : 'ready', chargeCents: 0, lines: [], awaiting: false, seqs: [] };
-          claims.set(claimRow, claim);
+        const claimRow = row[0];
+        if (claim === undefined || claim.row !== claimRow) {
+          if (this.excludedFiles.has(row[1])) continue;
+          claim = this.priorClaim(row);
+          result.push(claim);
         }
         claim.lines.push(this.lineOf(row));
-        claim.seqs.push(seq);
       }
     }
-    const result: PriorClaim[] = [];
-    for (const { seqs, ...claim } of claims.values()) {
-      // Read in date order: put a claim's lines back in their order in the claim.
-      if (seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]!)) {
-        const order = seqs.map((seq, i) => [seq, i] as const).sort((a, b) => a[0] - b[0]);
-        claim.lines = order.map(([, i]) => claim.lines[i]!);
-      }
-      result.push(claim);
-    }
-    return result.sort((a, b) => a.row - b.row);
+    if (rowSets.length > 1) result.sort((a, b) => a.row - b.row);
+    return result;
+  }
+
+  /** The claim of a claim's first line row (its key read apart when that row is not the claim's first line). */
+  private priorClaim(row: LineRow): PriorClaim {
+    const [claimRow, fileId, held] = row;
+    let claimId = row[3];
+    let billingNpi = row[4];
+    if (claimId === null || billingNpi === null) [claimId, billingNpi] = this.statements.claimKey.get(claimRow) as [string, string];
+    return { row: claimRow, file: this.fileName(fileId), claimId, billingNpi, frequency: '', payerClaimNumber: null, status: held === 1 ? 'held' : 'ready', chargeCents: 0, lines: [], awaiting: false };
   }
 
   private lineOf(row: LineRow): HistoryLine {
-    const modifiersText = row[9];
+    const modifiersText = row[8];
     let modifiers = this.modifierLists.get(modifiersText);
     if (modifiers === undefined) {
       modifiers = Object.freeze(modifiersText === '' ? [] : modifiersText.split(','));
       this.modifierLists.set(modifiersText, modifiers);
     }
+    const facts = row[9];
     return {
-      serviceDate: row[6],
-      lineNumber: row[7],
-      procedure: row[8],
+      serviceDate: row[5],
+      lineNumber: row[6],
+      procedure: row[7],
       modifiers,
-      sides: row[10],
-      family: FAMILY_CODES[row[11]]!,
-      region: REGION_CODES[row[12]]!,
-      role: ROLE_CODES[row[13]]!,
-      units: row[14],
-      kx: row[15] === 1,
-      renderingNpi: row[16],
+      sides: facts & 3,
+      family: FAMILY_CODES[(facts >> 2) & 7]!,
+      region: REGION_CODES[(facts >> 5) & 3]!,
+      role: ROLE_CODES[(facts >> 7) & 3]!,
+      units: row[10],
+      kx: (facts & 512) !== 0,
+      renderingNpi: row[11],
     };
   }
 
