@@ -185,8 +185,20 @@ export class ClaimTable {
     return this.claims;
   }
 
-  /** Bytes held by the table's arrays (what the run's memory budget counts). */
+  /** Bytes held by the table's arrays (what the run's memory budget counts), measured when an array grows. */
   get bytes(): number {
+    const capacity = this.patientOf.length + this.lineDate.length + this.heads.length + this.ids.length;
+    if (capacity !== this.measuredCapacity) {
+      this.measuredCapacity = capacity;
+      this.measuredBytes = this.measure();
+    }
+    return this.measuredBytes;
+  }
+
+  private measuredCapacity = -1;
+  private measuredBytes = 0;
+
+  private measure(): number {
     const columns = [this.patientOf, this.previous, this.fileOf, this.statusOf, this.frequencyOf, this.rowOf, this.chargeOf, this.billingOf, this.firstLine, this.idStart];
     const lineColumns = [this.lineDate, this.lineNumber, this.lineCode, this.lineModifiers, this.lineNpi, this.lineUnits, this.lineFacts, this.heads];
     let bytes = this.ids.length;

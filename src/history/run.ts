@@ -15,7 +15,7 @@ import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, t
 import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus } from './claims.js';
 import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
-import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStore, PriorClaim, RecordResult } from './store.js';
 
 /** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -57,6 +57,8 @@ interface FileState {
   /** Rows of claims not loaded (other patients) this file's claims superseded. */
   rows: number[];
   done: boolean;
+  /** The file's recording in parts, once the run has written some of its claims to let go of them (null: it cannot). */
+  writer?: FileWriter | null;
 }
 
 export class RunHistory {
@@ -118,22 +120,37 @@ export class RunHistory {
       add: (claim, fate) => {
         open();
         this.add(fileNumber, state, claim, fate);
+        if (this.overBudget() && this.options.record && this.onlyOpen(state)) this.writePart(file, fileNumber, state);
       },
       commit: () => {
         open();
         state.done = true;
         if (!this.options.record) return { ...notRecorded(file), claims: state.claims.length };
-        const result = this.store.recordFile(file, this.toRecord(state));
-        result.rows.forEach((row, i) => {
-          this.table.setRow(state.claims[i]!, row);
-          this.rowClaims.set(row, state.claims[i]!);
-        });
-        if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
+        let result: RecordResult;
+        if (state.writer === undefined || state.writer === null) {
+          result = this.store.recordFile(file, this.toRecord(state));
+          this.setRows(state, result.rows);
+        } else {
+          try {
+            this.setRows(state, state.writer.write(this.toRecord(state)));
+          } catch (error) {
+            state.writer.rollback();
+            throw error;
+          }
+          result = state.writer.commit();
+        }
+        if (this.overBudget() && this.onlyOpen(state)) this.letGo();
         return result;
       },
       discard: () => {
         open();
         state.done = true;
+        if (state.writer !== undefined && state.writer !== null) {
+          // Claims written in parts are undone in the store; what the run loaded since may hold them: start afresh.
+          state.writer.rollback();
+          this.letGo();
+          return;
+        }
         for (const claim of state.claims) {
           this.table.setStatus(claim, 'superseded');
           this.awaiting.delete(claim);
@@ -143,6 +160,41 @@ export class RunHistory {
         this.version++;
       },
     };
+  }
+
+  private overBudget(): boolean {
+    return this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES);
+  }
+
+  /** True when no file but this one is open (files are added one at a time when the history is recorded). */
+  private onlyOpen(state: FileState): boolean {
+    return this.fileStates.every((other) => other === undefined || other === state || other.done);
+  }
+
+  private setRows(state: FileState, rows: readonly number[]): void {
+    rows.forEach((row, i) => {
+      this.table.setRow(state.claims[i]!, row);
+      this.rowClaims.set(row, state.claims[i]!);
+    });
+  }
+
+  /**
+   * A file past the memory budget: its claims so far are written to the store (in the file's one transaction, which
+   * stays open) and the run lets go of them; later claims read them back like any recorded claim. A store that
+   * records files only whole, or a file recorded before (nothing is written), keeps them held.
+   */
+  private writePart(file: FileIdentity, fileNumber: number, state: FileState): void {
+    if (state.writer === null) return;
+    if (state.writer === undefined) {
+      state.writer = this.store.openFile?.(file) ?? null;
+      if (state.writer === null) return;
+    }
+    state.writer.write(this.toRecord(state));
+    state.claims = [];
+    state.changes = [];
+    state.rows = [];
+    this.letGo();
+    this.fileStates[fileNumber] = state;
   }
 
   /**

@@ -14,7 +14,7 @@ import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { HistoryError } from './errors.js';
 import { normalizeMemberId, type PatientIdentity } from './identity.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import type { ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
 
 /** Page cache of the history database (negative: KiB). */
 const CACHE_KIB = -4096;
@@ -246,19 +246,49 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   recordFile(file: FileIdentity, claims: Iterable<ClaimToRecord>): RecordResult {
-    const existing = this.findFile(file.hash);
-    if (existing !== undefined) return { ...emptyResult(file, 'already-ingested'), claims: existing.claims, lines: existing.lines };
+    const writer = this.openFile(file);
+    if (writer === undefined) {
+      const existing = this.findFile(file.hash)!;
+      return { ...emptyResult(file, 'already-ingested'), claims: existing.claims, lines: existing.lines };
+    }
+    let rows: number[];
+    try {
+      rows = writer.write(claims);
+    } catch (error) {
+      writer.rollback();
+      throw error;
+    }
+    return { ...writer.commit(), rows };
+  }
+
+  openFile(file: FileIdentity): FileWriter | undefined {
+    if (this.findFile(file.hash) !== undefined) return undefined;
+    if (this.db.inTransaction) throw new HistoryError('HIST_FILE_OPEN', `history: cannot record ${file.name} while another file is being recorded`);
     const s = this.statements;
     const result = emptyResult(file, 'added');
-    const claimRows = new RowBatch(this.db, 'INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status, awaiting_original, first_date, last_date, line_count, charge_cents)', 13);
-    const lineRows = new RowBatch(this.db, 'INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)', 13);
     // The write path gives every row its parents itself (the file row, patient rows, claim rows in order): SQLite's
     // foreign key checks would repeat that at a look-up per line. They cannot change inside a transaction.
     this.db.pragma('foreign_keys = OFF');
+    this.db.exec('BEGIN IMMEDIATE');
+    let fileId: number;
+    let row: number;
     try {
-      this.db.transaction(() => {
-        const fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
-        let row = s.nextClaimRow.get() as number;
+      fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
+      row = s.nextClaimRow.get() as number;
+    } catch (error) {
+      this.end('ROLLBACK');
+      throw error;
+    }
+    let open = true;
+    const isOpen = () => {
+      if (!open) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or rolled back`);
+    };
+    return {
+      write: (claims) => {
+        isOpen();
+        const rows: number[] = [];
+        const claimRows = new RowBatch(this.db, 'INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status, awaiting_original, first_date, last_date, line_count, charge_cents)', 13);
+        const lineRows = new RowBatch(this.db, 'INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)', 13);
         for (const { claim, identity, awaiting, supersedes, supersededInFile, settles } of claims) {
           const patientId = identity === null ? null : this.patientFor(identity);
           let first: string | null = null;
@@ -293,26 +323,55 @@ export class SqliteHistoryStore implements HistoryStore {
             result.awaitingOriginal++;
             this.pending++;
           }
-          result.rows.push(row++);
+          rows.push(row++);
           result.claims++;
         }
         claimRows.flush();
         lineRows.flush();
+        // Into the clustered table at once: the run's loads (the same connection) see the claims written so far.
         this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
         s.moveStaged.run();
         this.db.pragma(`cache_size = ${CACHE_KIB}`);
         s.clearStaged.run();
-        s.finishFile.run(result.claims, result.lines, fileId);
+        if (rows.length > 0) this.fileNames.set(fileId, file.name);
+        return rows;
+      },
+      commit: () => {
+        isOpen();
+        open = false;
+        try {
+          s.finishFile.run(result.claims, result.lines, fileId);
+        } catch (error) {
+          this.end('ROLLBACK');
+          throw error;
+        }
+        this.end('COMMIT');
         this.fileNames.set(fileId, file.name);
-      })();
-    } catch (error) {
-      this.patientIds.clear();
-      this.memberless = s.memberlessCount.get() as number;
-      throw error;
+        return result;
+      },
+      rollback: () => {
+        isOpen();
+        open = false;
+        this.end('ROLLBACK');
+      },
+    };
+  }
+
+  /** Ends a file's transaction (on a rollback, forgets what the write path remembered of it). */
+  private end(how: 'COMMIT' | 'ROLLBACK'): void {
+    try {
+      if (how === 'ROLLBACK') {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.patientIds.clear();
+        this.fileNames.clear();
+        this.statements.clearStaged.run();
+        this.memberless = this.statements.memberlessCount.get() as number;
+      } else {
+        this.db.exec('COMMIT');
+      }
     } finally {
       this.db.pragma('foreign_keys = ON');
     }
-    return result;
   }
 
   /** The patient row of an identity, created (or given its member id) as needed. */

@@ -151,6 +151,49 @@ describe('memory', () => {
     expect(seen(1)).toEqual(['one.837#C1 64493 (pending)', '2026-03-02 one.837#C1 pending', '2026-03-09 two.837#R1']);
     expect(seen(1)).toEqual(seen(undefined));
   });
+
+  it('a file larger than the memory budget is written in parts of one transaction, and its later claims see the earlier ones', () => {
+    const seen = (budget: number | undefined) => {
+      const store = openHistory(':memory:');
+      const run = new RunHistory(store, { record: true, ...(budget === undefined ? {} : { memoryBudgetBytes: budget }) });
+      const big = run.file(file('big.837'));
+      big.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'held');
+      big.add(claim({ id: 'C2', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      const written = store.stats().claims;
+      const duplicateOfHeld = linesOn(run, '2026-03-02', asking({ id: 'X1' }));
+      big.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+      big.add(claim({ id: 'R1', freq: '7', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      const result = big.commit();
+      const { claims, readyClaims, supersededClaims } = store.stats();
+      return { written, duplicateOfHeld, sessions: facetSessions(store), result: { claims: result.claims, replaced: result.replaced }, stored: { claims, readyClaims, supersededClaims } };
+    };
+    expect(seen(1)).toEqual({
+      written: 2,
+      duplicateOfHeld: ['big.837#C1 64493 (pending)'],
+      sessions: ['2026-03-02 big.837#C1', '2026-03-09 big.837#R1'],
+      result: { claims: 4, replaced: 2 },
+      stored: { claims: 4, readyClaims: 2, supersededClaims: 2 },
+    });
+    expect({ ...seen(1), written: 0 }).toEqual(seen(undefined));
+  });
+
+  it('a file written in parts and then discarded leaves the history as it was, and the run forgets its claims', async () => {
+    const store = openHistory(':memory:');
+    await ingestClaims(store, file('march.837'), [claim({ id: 'P1', date: '2026-03-01', lines: ['64493-RT-KX'] })]);
+    const run = new RunHistory(store, { record: true, memoryBudgetBytes: 1 });
+    const broken = run.file(file('broken.837'));
+    broken.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+    broken.add(claim({ id: 'V1', freq: '8', date: '2026-03-01', lines: ['64493-RT-KX'] }), 'ready');
+    expect(store.stats().claims).toBe(3);
+    broken.discard();
+    expect(store.stats()).toMatchObject({ files: 1, claims: 1, readyClaims: 1 });
+    expect(linesOn(run, '2026-03-02', asking({ id: 'X1' }))).toEqual([]);
+    expect(linesOn(run, '2026-03-01', asking({ id: 'X1' }))).toEqual(['march.837#P1 64493']);
+    const next = run.file(file('next.837'));
+    next.add(claim({ id: 'C2', lines: ['64493-RT-KX'] }), 'ready');
+    expect(next.commit()).toMatchObject({ status: 'added', claims: 1 });
+    expect(facetSessions(store)).toEqual(['2026-03-01 march.837#P1', '2026-03-02 next.837#C2']);
+  });
 });
 
 describe('prior files', () => {
