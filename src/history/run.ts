@@ -17,8 +17,10 @@ import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
 import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStore, PriorClaim, RecordResult } from './store.js';
 
-/** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
+/** Memory for the claims a run holds (ClaimTable's arrays); past it the run writes what it holds and lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+/** Patients a run holds: their keys and identities (some 230 bytes each) live in the run's capped heap. */
+const PATIENTS_HELD = 200_000;
 /** A member id that normalizing leaves as it is (identity.ts). */
 const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
 
@@ -29,6 +31,8 @@ export interface RunOptions {
   inputHashes?: readonly string[];
   /** Memory for the claims held (default MEMORY_BUDGET_BYTES). */
   memoryBudgetBytes?: number;
+  /** Patients held (default PATIENTS_HELD). */
+  patientsHeld?: number;
 }
 
 export interface FileRecorder {
@@ -51,7 +55,11 @@ interface Found {
 
 interface FileState {
   name: string;
-  claims: number[];
+  /** The file's number, and where its claims start in the table (they are the claims of its number from there). */
+  number: number;
+  first: number;
+  /** Claims added. */
+  count: number;
   /** Statuses this file's claims changed: [claim, status before], to undo on discard. */
   changes: [number, ClaimStatus][];
   /** Rows of claims not loaded (other patients) this file's claims superseded. */
@@ -111,7 +119,7 @@ export class RunHistory {
     const fileNumber = this.fileNames.length;
     this.fileNames.push(file.name);
     this.runFile.push(true);
-    const state: FileState = { name: file.name, claims: [], changes: [], rows: [], done: false };
+    const state: FileState = { name: file.name, number: fileNumber, first: this.table.size, count: 0, changes: [], rows: [], done: false };
     this.fileStates[fileNumber] = state;
     const open = () => {
       if (state.done) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or discarded`);
@@ -120,12 +128,12 @@ export class RunHistory {
       add: (claim, fate) => {
         open();
         this.add(fileNumber, state, claim, fate);
-        if (this.overBudget() && this.options.record && this.onlyOpen(state)) this.writePart(file, fileNumber, state);
+        if (this.overBudget() && this.options.record && this.onlyOpen(state)) this.writePart(file, state);
       },
       commit: () => {
         open();
         state.done = true;
-        if (!this.options.record) return { ...notRecorded(file), claims: state.claims.length };
+        if (!this.options.record) return { ...notRecorded(file), claims: state.count };
         let result: RecordResult;
         if (state.writer === undefined || state.writer === null) {
           result = this.store.recordFile(file, this.toRecord(state));
@@ -151,7 +159,7 @@ export class RunHistory {
           this.letGo();
           return;
         }
-        for (const claim of state.claims) {
+        for (const claim of this.claimsOfFile(state)) {
           this.table.setStatus(claim, 'superseded');
           this.awaiting.delete(claim);
         }
@@ -163,7 +171,12 @@ export class RunHistory {
   }
 
   private overBudget(): boolean {
-    return this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES);
+    return this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) || this.identities.length > (this.options.patientsHeld ?? PATIENTS_HELD);
+  }
+
+  /** The claims a file added, in order. */
+  private *claimsOfFile(state: FileState): Generator<number> {
+    for (let claim = state.first; claim < this.table.size; claim++) if (this.table.file(claim) === state.number) yield claim;
   }
 
   /** True when no file but this one is open (files are added one at a time when the history is recorded). */
@@ -171,11 +184,10 @@ export class RunHistory {
     return this.fileStates.every((other) => other === undefined || other === state || other.done);
   }
 
+  /** Rows the store gave a file's claims (loads and look-ups never return the run's own: they stop at its start). */
   private setRows(state: FileState, rows: readonly number[]): void {
-    rows.forEach((row, i) => {
-      this.table.setRow(state.claims[i]!, row);
-      this.rowClaims.set(row, state.claims[i]!);
-    });
+    let i = 0;
+    for (const claim of this.claimsOfFile(state)) this.table.setRow(claim, rows[i++]!);
   }
 
   /**
@@ -183,18 +195,18 @@ export class RunHistory {
    * stays open) and the run lets go of them; later claims read them back like any recorded claim. A store that
    * records files only whole, or a file recorded before (nothing is written), keeps them held.
    */
-  private writePart(file: FileIdentity, fileNumber: number, state: FileState): void {
+  private writePart(file: FileIdentity, state: FileState): void {
     if (state.writer === null) return;
     if (state.writer === undefined) {
       state.writer = this.store.openFile?.(file) ?? null;
       if (state.writer === null) return;
     }
     state.writer.write(this.toRecord(state));
-    state.claims = [];
     state.changes = [];
     state.rows = [];
     this.letGo();
-    this.fileStates[fileNumber] = state;
+    state.first = 0;
+    this.fileStates[state.number] = state;
   }
 
   /**
@@ -218,7 +230,7 @@ export class RunHistory {
   }
 
   private *toRecord(state: FileState): Generator<ClaimToRecord> {
-    for (const index of state.claims) {
+    for (const index of this.claimsOfFile(state)) {
       const effect = this.effects.get(index);
       const supersedes: number[] = [];
       const settles: number[] = [];
@@ -269,7 +281,7 @@ export class RunHistory {
     }
     if (effect.settles.length > 0) record.status = 'superseded';
     const index = this.table.add(record, patient, fileNumber, -1);
-    state.claims.push(index);
+    state.count++;
     for (const target of effect.targets) {
       state.changes.push([target, this.table.status(target)]);
       this.table.setStatus(target, 'superseded');
@@ -365,7 +377,11 @@ export class RunHistory {
     patient = this.identities.length;
     // Copies: the identity's strings may be slices of an input chunk, which a kept slice would keep alive.
     this.patients.set(copy(key), patient);
-    this.identities.push({ memberId: identity.memberId === null ? null : copy(identity.memberId), dependentKey: identity.dependentKey, nameKey: identity.nameKey });
+    this.identities.push({
+      memberId: identity.memberId === null ? null : copy(identity.memberId),
+      dependentKey: identity.dependentKey === '' ? '' : copy(identity.dependentKey),
+      nameKey: identity.nameKey === null ? null : copy(identity.nameKey),
+    });
     this.partners.push(-1);
     if (identity.memberId !== null && identity.nameKey !== null) {
       const named = this.patients.get(`n:${identity.nameKey}`);

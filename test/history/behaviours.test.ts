@@ -177,6 +177,23 @@ describe('memory', () => {
     expect({ ...seen(1), written: 0 }).toEqual(seen(undefined));
   });
 
+  it('a run holding more patients than its limit writes what it holds and lets go mid-file, seeing the same', () => {
+    const seen = (patientsHeld: number | undefined) => {
+      const store = openHistory(':memory:');
+      const run = new RunHistory(store, { record: true, ...(patientsHeld === undefined ? {} : { patientsHeld }) });
+      const one = run.file(file('one.837'));
+      one.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'held');
+      one.add(claim({ id: 'B1', member: 'MEM200', last: 'ROE', lines: ['64493-RT-KX'] }), 'ready');
+      const written = store.stats().claims;
+      const answer = linesOn(run, '2026-03-02', asking({ id: 'X1' }));
+      one.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+      one.commit();
+      return { written, answer, sessions: facetSessions(store) };
+    };
+    expect(seen(1)).toEqual({ written: 2, answer: ['one.837#C1 64493 (pending)'], sessions: ['2026-03-02 one.837#C1'] });
+    expect({ ...seen(1), written: 0 }).toEqual(seen(undefined));
+  });
+
   it('a file written in parts and then discarded leaves the history as it was, and the run forgets its claims', async () => {
     const store = openHistory(':memory:');
     await ingestClaims(store, file('march.837'), [claim({ id: 'P1', date: '2026-03-01', lines: ['64493-RT-KX'] })]);
