@@ -9,6 +9,8 @@
  *   else the latest claim of the same billing provider and patient sharing a date and procedure with it. It never
  *   sees what it supersedes. One with nothing to supersede waits for its original (which then arrives superseded).
  * - Re-runs: the store leaves out the rows of this run's own input files; the run's reading of them counts instead.
+ * - Memory: past the budget (the table's bytes, or the patients held) the run writes what it holds — a file's claims
+ *   so far into the file's still open transaction — and lets go; it reads them back from the store as needed.
  */
 import type { Claim, IsoDate, Region } from '../encounter/model.js';
 import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from '../encounter/history-view.js';
