@@ -320,11 +320,20 @@ export class ClaimTable {
     return this.payerNumbers.get(claim) ?? null;
   }
 
-  /** True when the claim has this billing NPI and claim id (compared without building the id's string). */
+  /** True when the claim has this billing NPI and claim id (an ASCII id is compared byte by byte, without a string). */
   hasKey(claim: number, billingNpi: string, claimId: string): boolean {
     if (this.billingNpi(claim) !== billingNpi) return false;
     const start = this.idStart[claim]!;
     const length = this.idStart[claim + 1]! - start;
+    if (length === claimId.length) {
+      let i = 0;
+      for (; i < length; i++) {
+        const code = claimId.charCodeAt(i);
+        if (code > 127) break;
+        if (this.ids[start + i] !== code) return false;
+      }
+      if (i === length) return true;
+    }
     return length === Buffer.byteLength(claimId) && this.ids.toString('utf8', start, start + length) === claimId;
   }
 
