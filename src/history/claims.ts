@@ -185,8 +185,20 @@ export class ClaimTable {
     return this.claims;
   }
 
-  /** Bytes held by the table's arrays (what the run's memory budget counts). */
+  /** Bytes held by the table's arrays (what the run's memory budget counts), measured when an array grows. */
   get bytes(): number {
+    const capacity = this.patientOf.length + this.lineDate.length + this.heads.length + this.ids.length;
+    if (capacity !== this.measuredCapacity) {
+      this.measuredCapacity = capacity;
+      this.measuredBytes = this.measure();
+    }
+    return this.measuredBytes;
+  }
+
+  private measuredCapacity = -1;
+  private measuredBytes = 0;
+
+  private measure(): number {
     const columns = [this.patientOf, this.previous, this.fileOf, this.statusOf, this.frequencyOf, this.rowOf, this.chargeOf, this.billingOf, this.firstLine, this.idStart];
     const lineColumns = [this.lineDate, this.lineNumber, this.lineCode, this.lineModifiers, this.lineNpi, this.lineUnits, this.lineFacts, this.heads];
     let bytes = this.ids.length;
@@ -253,6 +265,20 @@ export class ClaimTable {
     for (let claim = this.heads[patient]!; claim >= 0; claim = this.previous[claim]!) yield claim;
   }
 
+  /** The newest claim of a patient (-1: none); `older` walks on (claimsOf without a generator, for hot loops). */
+  newest(patient: number): number {
+    return patient >= 0 && patient < this.patients ? this.heads[patient]! : -1;
+  }
+
+  older(claim: number): number {
+    return this.previous[claim]!;
+  }
+
+  /** Ready or held. */
+  live(claim: number): boolean {
+    return this.statusOf[claim]! <= 1;
+  }
+
   patient(claim: number): number {
     return this.patientOf[claim]!;
   }
@@ -294,11 +320,20 @@ export class ClaimTable {
     return this.payerNumbers.get(claim) ?? null;
   }
 
-  /** True when the claim has this billing NPI and claim id (compared without building the id's string). */
+  /** True when the claim has this billing NPI and claim id (an ASCII id is compared byte by byte, without a string). */
   hasKey(claim: number, billingNpi: string, claimId: string): boolean {
     if (this.billingNpi(claim) !== billingNpi) return false;
     const start = this.idStart[claim]!;
     const length = this.idStart[claim + 1]! - start;
+    if (length === claimId.length) {
+      let i = 0;
+      for (; i < length; i++) {
+        const code = claimId.charCodeAt(i);
+        if (code > 127) break;
+        if (this.ids[start + i] !== code) return false;
+      }
+      if (i === length) return true;
+    }
     return length === Buffer.byteLength(claimId) && this.ids.toString('utf8', start, start + length) === claimId;
   }
 
@@ -308,7 +343,46 @@ export class ClaimTable {
 
   /** The claim's line `seq` (0-based) as a HistoryLine. */
   line(claim: number, seq: number): HistoryLine {
-    const at = this.firstLine[claim]! + seq;
+    return this.lineAt(this.firstLine[claim]! + seq);
+  }
+
+  /** Position of the claim's first line; its lines are `lineCount` positions from there (the `…At` accessors). */
+  lineStart(claim: number): number {
+    return this.firstLine[claim]!;
+  }
+
+  lineDateAt(at: number): IsoDate {
+    return this.dates.values[this.lineDate[at]!]!;
+  }
+
+  familyAt(at: number): HistoryFamily {
+    return FAMILY_CODES[(this.lineFacts[at]! >> 2) & 7]!;
+  }
+
+  regionAt(at: number): Region {
+    return REGION_CODES[(this.lineFacts[at]! >> 5) & 3]!;
+  }
+
+  procedureAt(at: number): string {
+    return this.strings.values[this.lineCode[at]!]!;
+  }
+
+  /** Bit 1 left, bit 2 right; 0 unknown. */
+  sidesAt(at: number): number {
+    return this.lineFacts[at]! & 3;
+  }
+
+  kxAt(at: number): boolean {
+    return (this.lineFacts[at]! & 512) !== 0;
+  }
+
+  renderingNpiAt(at: number): string | null {
+    const npi = this.lineNpi[at]!;
+    return npi < 0 ? null : this.strings.values[npi]!;
+  }
+
+  /** The line at a position as a HistoryLine. */
+  lineAt(at: number): HistoryLine {
     const facts = this.lineFacts[at]!;
     const npi = this.lineNpi[at]!;
     return {

@@ -14,7 +14,8 @@ export type HistoryErrorCode =
   | 'HIST_READ_FAILED'
   | 'HIST_FORMAT_UNKNOWN'
   | 'HIST_FILE_UNREADABLE'
-  | 'HIST_FILE_CLOSED';
+  | 'HIST_FILE_CLOSED'
+  | 'HIST_FILE_OPEN';
 
 export class HistoryError extends Error {
   readonly code: HistoryErrorCode;

@@ -9,16 +9,20 @@
  *   else the latest claim of the same billing provider and patient sharing a date and procedure with it. It never
  *   sees what it supersedes. One with nothing to supersede waits for its original (which then arrives superseded).
  * - Re-runs: the store leaves out the rows of this run's own input files; the run's reading of them counts instead.
+ * - Memory: past the budget (the table's bytes, or the patients held) the run writes what it holds — a file's claims
+ *   so far into the file's still open transaction — and lets go; it reads them back from the store as needed.
  */
 import type { Claim, IsoDate, Region } from '../encounter/model.js';
 import { patientKeyOf, type AskingClaim, type HistoryFamily, type HistoryView, type PatientKey, type PriorLine, type PriorSession } from '../encounter/history-view.js';
-import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus, type HistoryLine } from './claims.js';
+import { ClaimTable, isLive, toHistoryClaim, type ClaimStatus } from './claims.js';
 import { HistoryError } from './errors.js';
 import { identityOf, identityString, type PatientIdentity } from './identity.js';
-import type { ClaimToRecord, FileIdentity, HistoryStore, MaybePromise, PrepareKey, PriorClaim, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStore, MaybePromise, PrepareKey, PriorClaim, RecordResult } from './store.js';
 
-/** Memory for the claims a run holds (ClaimTable's arrays); past it, at a recorded file's end, the run lets go. */
+/** Memory for the claims a run holds (ClaimTable's arrays); past it the run writes what it holds and lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+/** Patients a run holds: their keys and identities (some 230 bytes each) live in the run's capped heap. */
+const PATIENTS_HELD = 200_000;
 /** A member id that normalizing leaves as it is (identity.ts). */
 const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
 
@@ -29,6 +33,8 @@ export interface RunOptions {
   inputHashes?: readonly string[];
   /** Memory for the claims held (default MEMORY_BUDGET_BYTES). */
   memoryBudgetBytes?: number;
+  /** Patients held (default PATIENTS_HELD). */
+  patientsHeld?: number;
 }
 
 export interface FileRecorder {
@@ -40,23 +46,29 @@ export interface FileRecorder {
   discard(): void;
 }
 
-/** A line of an answer: the prior line the contract gives, with the claim it belongs to. */
-interface AnswerLine extends PriorLine {
+/** A line of an answer: its claim and its position in the table. */
+interface Found {
   claim: number;
-  kx: boolean;
-  sideBits: number;
-  family: HistoryFamily;
-  region: Region;
+  at: number;
+  serviceDate: IsoDate;
+  /** The claim's row in the store (-1: a claim of the run not recorded yet). */
+  row: number;
 }
 
 interface FileState {
   name: string;
-  claims: number[];
+  /** The file's number, and where its claims start in the table (they are the claims of its number from there). */
+  number: number;
+  first: number;
+  /** Claims added. */
+  count: number;
   /** Statuses this file's claims changed: [claim, status before], to undo on discard. */
   changes: [number, ClaimStatus][];
   /** Rows of claims not loaded (other patients) this file's claims superseded. */
   rows: number[];
   done: boolean;
+  /** The file's recording in parts, once the run has written some of its claims to let go of them (null: it cannot). */
+  writer?: FileWriter | null;
 }
 
 export class RunHistory {
@@ -79,7 +91,8 @@ export class RunHistory {
   private readonly effects = new Map<number, { targets: number[]; rows: number[]; settles: number[] }>();
   private readonly awaiting = new Set<number>();
   private version = 0;
-  private last: { patient: number; asking: AskingClaim | undefined; version: number; from: IsoDate; lines: AnswerLine[]; sessions: Map<string, PriorSession[]> } | undefined;
+  /** What the last asking claim's answers leave out, and their sessions per family and region (until the next claim is added). */
+  private last: { patient: number; asking: AskingClaim | undefined; version: number; excluded: readonly number[]; sessions: Map<string, PriorSession[]> } | undefined;
 
   constructor(
     private readonly store: HistoryStore,
@@ -89,16 +102,13 @@ export class RunHistory {
     this.view = {
       available: true,
       sessions: (patient, family, region, from, to, asking) => {
-        const all = this.sessionsOf(patient, asking, family, region, from);
+        const all = this.sessionsOf(patient, asking, family, region);
         let qualifying = 0;
         for (const session of all) if (session.serviceDate >= from && session.serviceDate <= to) qualifying++;
         return qualifying === all.length ? all : all.filter((session) => session.serviceDate >= from && session.serviceDate <= to);
       },
-      linesOn: (patient, serviceDate, asking) => this.answer(patient, asking, serviceDate).filter((line) => line.serviceDate === serviceDate).map(toPriorLine),
-      linesBetween: (patient, from, to, asking, family) =>
-        this.answer(patient, asking, from)
-          .filter((line) => line.serviceDate >= from && line.serviceDate <= to && (family === undefined || line.family === family))
-          .map(toPriorLine),
+      linesOn: (patient, serviceDate, asking) => this.linesOf(patient, asking, serviceDate, serviceDate, undefined),
+      linesBetween: (patient, from, to, asking, family) => this.linesOf(patient, asking, from, to, family),
     };
   }
 
@@ -111,7 +121,7 @@ export class RunHistory {
     const fileNumber = this.fileNames.length;
     this.fileNames.push(file.name);
     this.runFile.push(true);
-    const state: FileState = { name: file.name, claims: [], changes: [], rows: [], done: false };
+    const state: FileState = { name: file.name, number: fileNumber, first: this.table.size, count: 0, changes: [], rows: [], done: false };
     this.fileStates[fileNumber] = state;
     const open = () => {
       if (state.done) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or discarded`);
@@ -120,19 +130,35 @@ export class RunHistory {
       add: (claim, fate) => {
         open();
         this.add(fileNumber, state, claim, fate);
+        if (this.overBudget() && this.options.record && this.onlyOpen(state)) this.writePart(file, state);
       },
       commit: () => {
         open();
         state.done = true;
-        if (!this.options.record) return { ...notRecorded(file), claims: state.claims.length };
-        const recorded = this.store.recordFile(file, this.toRecord(state));
-        // A store on a server records asynchronously (it has read the claims to record before it returns).
-        return recorded instanceof Promise ? recorded.then((result) => this.recorded(state, result)) : this.recorded(state, recorded);
+        if (!this.options.record) return { ...notRecorded(file), claims: state.count };
+        if (state.writer === undefined || state.writer === null) {
+          const recorded = this.store.recordFile(file, this.toRecord(state));
+          // A store on a server records asynchronously (it has read the claims to record before it returns).
+          return recorded instanceof Promise ? recorded.then((result) => this.recorded(state, result)) : this.recorded(state, recorded);
+        }
+        try {
+          this.setRows(state, state.writer.write(this.toRecord(state)));
+        } catch (error) {
+          state.writer.rollback();
+          throw error;
+        }
+        return this.afterRecording(state, state.writer.commit());
       },
       discard: () => {
         open();
         state.done = true;
-        for (const claim of state.claims) {
+        if (state.writer !== undefined && state.writer !== null) {
+          // Claims written in parts are undone in the store; what the run loaded since may hold them: start afresh.
+          state.writer.rollback();
+          this.letGo();
+          return;
+        }
+        for (const claim of this.claimsOfFile(state)) {
           this.table.setStatus(claim, 'superseded');
           this.awaiting.delete(claim);
         }
@@ -143,14 +169,55 @@ export class RunHistory {
     };
   }
 
-  /** A file's claims are in the store: their rows; past the memory budget, the run lets go. */
+  /** A file recorded whole: its claims' rows, then what the memory budget asks. */
   private recorded(state: FileState, result: RecordResult): RecordResult {
-    result.rows.forEach((row, i) => {
-      this.table.setRow(state.claims[i]!, row);
-      this.rowClaims.set(row, state.claims[i]!);
-    });
-    if (this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) && this.fileStates.every((other) => other === undefined || other.done)) this.letGo();
+    this.setRows(state, result.rows);
+    return this.afterRecording(state, result);
+  }
+
+  /** Past the memory budget, once no other file is open, the run lets go of what it has recorded. */
+  private afterRecording(state: FileState, result: RecordResult): RecordResult {
+    if (this.overBudget() && this.onlyOpen(state)) this.letGo();
     return result;
+  }
+
+  private overBudget(): boolean {
+    return this.table.bytes > (this.options.memoryBudgetBytes ?? MEMORY_BUDGET_BYTES) || this.identities.length > (this.options.patientsHeld ?? PATIENTS_HELD);
+  }
+
+  /** The claims a file added, in order. */
+  private *claimsOfFile(state: FileState): Generator<number> {
+    for (let claim = state.first; claim < this.table.size; claim++) if (this.table.file(claim) === state.number) yield claim;
+  }
+
+  /** True when no file but this one is open (files are added one at a time when the history is recorded). */
+  private onlyOpen(state: FileState): boolean {
+    return this.fileStates.every((other) => other === undefined || other === state || other.done);
+  }
+
+  /** Rows the store gave a file's claims (loads and look-ups never return the run's own: they stop at its start). */
+  private setRows(state: FileState, rows: readonly number[]): void {
+    let i = 0;
+    for (const claim of this.claimsOfFile(state)) this.table.setRow(claim, rows[i++]!);
+  }
+
+  /**
+   * A file past the memory budget: its claims so far are written to the store (in the file's one transaction, which
+   * stays open) and the run lets go of them; later claims read them back like any recorded claim. A store that
+   * records files only whole, or a file recorded before (nothing is written), keeps them held.
+   */
+  private writePart(file: FileIdentity, state: FileState): void {
+    if (state.writer === null) return;
+    if (state.writer === undefined) {
+      state.writer = this.store.openFile?.(file) ?? null;
+      if (state.writer === null) return;
+    }
+    state.writer.write(this.toRecord(state));
+    state.changes = [];
+    state.rows = [];
+    this.letGo();
+    state.first = 0;
+    this.fileStates[state.number] = state;
   }
 
   /**
@@ -174,7 +241,7 @@ export class RunHistory {
   }
 
   private *toRecord(state: FileState): Generator<ClaimToRecord> {
-    for (const index of state.claims) {
+    for (const index of this.claimsOfFile(state)) {
       const effect = this.effects.get(index);
       const supersedes: number[] = [];
       const settles: number[] = [];
@@ -227,7 +294,7 @@ export class RunHistory {
     }
     if (effect.settles.length > 0) record.status = 'superseded';
     const index = this.table.add(record, patient, fileNumber, -1);
-    state.claims.push(index);
+    state.count++;
     for (const target of effect.targets) {
       state.changes.push([target, this.table.status(target)]);
       this.table.setStatus(target, 'superseded');
@@ -323,7 +390,11 @@ export class RunHistory {
     patient = this.identities.length;
     // Copies: the identity's strings may be slices of an input chunk, which a kept slice would keep alive.
     this.patients.set(copy(key), patient);
-    this.identities.push({ memberId: identity.memberId === null ? null : copy(identity.memberId), dependentKey: identity.dependentKey, nameKey: identity.nameKey });
+    this.identities.push({
+      memberId: identity.memberId === null ? null : copy(identity.memberId),
+      dependentKey: identity.dependentKey === '' ? '' : copy(identity.dependentKey),
+      nameKey: identity.nameKey === null ? null : copy(identity.nameKey),
+    });
     this.partners.push(-1);
     if (identity.memberId !== null && identity.nameKey !== null) {
       const named = this.patients.get(`n:${identity.nameKey}`);
@@ -352,78 +423,139 @@ export class RunHistory {
   }
 
   /**
-   * The live lines dated `from` or later of a patient's other claims, for one asking claim: prior claims' lines in
-   * (date, row, line) order, then the run's in arrival order. Kept until the next claim is added (the rules ask
-   * many times); a question reaching further back builds it again from its date.
+   * The answer state of an asking claim: the claims its answers leave out (itself by key; what a replacement or void
+   * supersedes). Kept until the next claim is added (the rules of a claim ask many times).
    */
-  private answer(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate): AnswerLine[] {
-    const patient = this.patientOfKey(key);
+  private answerState(patient: number, asking: AskingClaim | undefined): NonNullable<RunHistory['last']> {
     const last = this.last;
-    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version && last.from <= from) return last.lines;
-    let excluded: Set<number> | undefined;
-    if (asking !== undefined && (asking.frequencyCode === '7' || asking.frequencyCode === '8')) excluded = new Set(this.supersededBy(patient, asking).claims);
-    const billingNpi = asking?.billingNpi ?? '';
-    const prior: AnswerLine[] = [];
-    const run: AnswerLine[] = [];
-    const own: number[] = [];
-    for (const claim of this.claimsOf(patient, true)) {
-      if (asking !== undefined && this.table.hasKey(claim, billingNpi, asking.claimId)) continue;
-      if (excluded?.has(claim) === true) continue;
-      own.push(claim);
+    if (last !== undefined && last.patient === patient && last.asking === asking && last.version === this.version) return last;
+    let excluded: number[] = [];
+    if (asking !== undefined) {
+      const billingNpi = asking.billingNpi ?? '';
+      for (const claim of this.claimsOf(patient, true)) if (this.table.hasKey(claim, billingNpi, asking.claimId)) excluded.push(claim);
+      if (asking.frequencyCode === '7' || asking.frequencyCode === '8') excluded = excluded.concat(this.supersededBy(patient, asking).claims);
     }
-    own.sort((a, b) => a - b);
-    for (const claim of own) {
-      // Claims in the store (loaded, or recorded earlier in the run) in its order; the others in arrival order.
-      const target = this.table.row(claim) >= 0 ? prior : run;
-      const file = this.fileNames[this.table.file(claim)]!;
-      const claimId = this.table.claimId(claim);
-      const claimBilling = this.table.billingNpi(claim);
-      const pending = this.table.status(claim) === 'held';
-      for (let seq = 0; seq < this.table.lineCount(claim); seq++) {
-        if (this.table.lineDateOf(claim, seq) >= from) target.push(answerLine(claim, file, claimId, claimBilling, pending, this.table.line(claim, seq)));
+    this.last = { patient, asking, version: this.version, excluded, sessions: new Map() };
+    return this.last;
+  }
+
+  /**
+   * The live lines of a patient's other claims dated in [from, to] (of a family and region when given), in answer
+   * order: claims in the store (loaded, or recorded earlier in the run) by (date, row, line), then the run's others in
+   * arrival order. Only the table's numbers are read until a line qualifies.
+   */
+  private find(patient: number, excluded: readonly number[], from: IsoDate, to: IsoDate, family: HistoryFamily | undefined, region: Region | undefined): Found[] {
+    const found: Found[] = [];
+    if (patient < 0) return found;
+    const table = this.table;
+    const partner = this.partners[patient]!;
+    for (let pass = 0; pass < 2; pass++) {
+      const owner = pass === 0 ? patient : partner;
+      for (let claim = table.newest(owner); claim >= 0; claim = table.older(claim)) {
+        // The partner's claims count only when they are the run's.
+        if (!table.live(claim) || (pass === 1 && this.runFile[table.file(claim)] !== true) || excluded.includes(claim)) continue;
+        const start = table.lineStart(claim);
+        const end = start + table.lineCount(claim);
+        for (let at = start; at < end; at++) {
+          const serviceDate = table.lineDateAt(at);
+          if (serviceDate < from || serviceDate > to) continue;
+          if ((family !== undefined && table.familyAt(at) !== family) || (region !== undefined && table.regionAt(at) !== region)) continue;
+          found.push({ claim, at, serviceDate, row: table.row(claim) });
+        }
       }
     }
-    if (prior.length > 1) prior.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : this.table.row(a.claim) - this.table.row(b.claim)));
-    const lines = prior.length === 0 ? run : run.length === 0 ? prior : prior.concat(run);
-    this.last = { patient, asking, version: this.version, from, lines, sessions: new Map() };
+    if (found.length > 1) found.sort(answerOrder);
+    return found;
+  }
+
+  /** The prior lines of linesOn / linesBetween (new objects: a caller's copy is its own). */
+  private linesOf(key: PatientKey, asking: AskingClaim | undefined, from: IsoDate, to: IsoDate, family: HistoryFamily | undefined): PriorLine[] {
+    const patient = this.patientOfKey(key);
+    const found = this.find(patient, this.answerState(patient, asking).excluded, from, to, family, undefined);
+    const lines: PriorLine[] = [];
+    for (const { claim, at } of found) {
+      const line = this.table.lineAt(at);
+      const prior: PriorLine = {
+        file: this.fileNames[this.table.file(claim)]!,
+        claimId: this.table.claimId(claim),
+        serviceDate: line.serviceDate,
+        procedure: line.procedure,
+        modifiers: line.modifiers as string[],
+        sides: sidesOf(line.sides),
+        lineNumber: line.lineNumber,
+        units: line.units,
+        family: line.family,
+        region: line.region,
+        role: line.role,
+        billingNpi: this.table.billingNpi(claim),
+      };
+      if (line.renderingNpi !== null) prior.renderingNpi = line.renderingNpi;
+      if (this.table.status(claim) === 'held') prior.pending = true;
+      lines.push(prior);
+    }
     return lines;
   }
 
-  /** The sessions of a family and region in an answer: one per claim and date, in (date, file, claim id) order. */
-  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region, from: IsoDate): PriorSession[] {
-    const lines = this.answer(key, asking, from);
-    const cache = this.last!.sessions;
+  /** The sessions of a family and region (every date): one per claim and date, in (date, file, claim id) order. */
+  private sessionsOf(key: PatientKey, asking: AskingClaim | undefined, family: HistoryFamily, region: Region): PriorSession[] {
+    const patient = this.patientOfKey(key);
+    const state = this.answerState(patient, asking);
     const slot = `${family}|${region}`;
-    let sessions = cache.get(slot);
+    let sessions = state.sessions.get(slot);
     if (sessions !== undefined) return sessions;
-    const byKey = new Map<string, { session: PriorSession; sides: number }>();
-    const list: { session: PriorSession; sides: number }[] = [];
-    for (const line of lines) {
-      if (line.family !== family || line.region !== region) continue;
-      const sessionKey = `${line.claim}|${line.serviceDate}`;
-      let entry = byKey.get(sessionKey);
+    // A session's lines are together in answer order: a stored claim's of a date are adjacent (date, row order); the
+    // run's claims are in arrival order, so a session of one is among that claim's last sessions.
+    const list: { session: PriorSession; claim: number; sides: number }[] = [];
+    const table = this.table;
+    for (const { claim, at, serviceDate } of this.find(patient, state.excluded, EVER, NEVER, family, region)) {
+      let entry: (typeof list)[number] | undefined;
+      for (let i = list.length - 1; i >= 0 && list[i]!.claim === claim; i--) {
+        if (list[i]!.session.serviceDate === serviceDate) {
+          entry = list[i];
+          break;
+        }
+      }
       if (entry === undefined) {
-        const session: PriorSession = { file: line.file, claimId: line.claimId, serviceDate: line.serviceDate, family, region, codes: [], sides: [], sideUnknown: false, kx: false };
-        if (line.renderingNpi !== undefined) session.renderingNpi = line.renderingNpi;
-        if (line.pending === true) session.pending = true;
-        entry = { session, sides: 0 };
-        byKey.set(sessionKey, entry);
+        const session: PriorSession = {
+          file: this.fileNames[table.file(claim)]!, claimId: table.claimId(claim), serviceDate, family, region, codes: [], sides: [], sideUnknown: false, kx: false,
+        };
+        const renderingNpi = table.renderingNpiAt(at);
+        if (renderingNpi !== null) session.renderingNpi = renderingNpi;
+        if (table.status(claim) === 'held') session.pending = true;
+        entry = { session, claim, sides: 0 };
         list.push(entry);
       }
       const { session } = entry;
-      if (!session.codes.includes(line.procedure)) session.codes.push(line.procedure);
-      entry.sides |= line.sideBits;
-      if (line.sideBits === 0) session.sideUnknown = true;
-      if (line.kx) session.kx = true;
+      const procedure = table.procedureAt(at);
+      if (!session.codes.includes(procedure)) session.codes.push(procedure);
+      const sides = table.sidesAt(at);
+      entry.sides |= sides;
+      if (sides === 0) session.sideUnknown = true;
+      if (table.kxAt(at)) session.kx = true;
     }
     sessions = list.map(({ session, sides }) => {
       session.sides = sidesOf(sides);
       return session;
     });
     sessions.sort((a, b) => (a.serviceDate < b.serviceDate ? -1 : a.serviceDate > b.serviceDate ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0));
-    cache.set(slot, sessions);
+    state.sessions.set(slot, sessions);
     return sessions;
   }
+}
+
+/** Bounds that hold every date. */
+const EVER = '';
+const NEVER = '\uffff';
+
+/** Claims in the store first, by (date, row, line); then the run's others by (claim, line), their arrival order. */
+function answerOrder(a: Found, b: Found): number {
+  if ((a.row >= 0) !== (b.row >= 0)) return a.row >= 0 ? -1 : 1;
+  if (a.row >= 0) {
+    if (a.serviceDate !== b.serviceDate) return a.serviceDate < b.serviceDate ? -1 : 1;
+    if (a.row !== b.row) return a.row - b.row;
+    return a.at - b.at;
+  }
+  return a.claim !== b.claim ? a.claim - b.claim : a.at - b.at;
 }
 
 function copy(text: string): string {
@@ -432,50 +564,6 @@ function copy(text: string): string {
 
 function sidesOf(bits: number): ('left' | 'right')[] {
   return bits === 3 ? ['left', 'right'] : bits === 1 ? ['left'] : bits === 2 ? ['right'] : [];
-}
-
-function answerLine(claim: number, file: string, claimId: string, billingNpi: string, pending: boolean, line: HistoryLine): AnswerLine {
-  const answer: AnswerLine = {
-    claim,
-    file,
-    claimId,
-    serviceDate: line.serviceDate,
-    procedure: line.procedure,
-    modifiers: line.modifiers as string[],
-    sides: sidesOf(line.sides),
-    sideBits: line.sides,
-    lineNumber: line.lineNumber,
-    units: line.units,
-    family: line.family,
-    region: line.region,
-    role: line.role,
-    billingNpi,
-    kx: line.kx,
-  };
-  if (line.renderingNpi !== null) answer.renderingNpi = line.renderingNpi;
-  if (pending) answer.pending = true;
-  return answer;
-}
-
-/** The contract's prior line (a new object: answers are shared, a caller's copy is its own). */
-function toPriorLine(line: AnswerLine): PriorLine {
-  const prior: PriorLine = {
-    file: line.file,
-    claimId: line.claimId,
-    serviceDate: line.serviceDate,
-    procedure: line.procedure,
-    modifiers: line.modifiers,
-    sides: line.sides,
-    lineNumber: line.lineNumber!,
-    units: line.units!,
-    family: line.family,
-    region: line.region,
-    role: line.role!,
-    billingNpi: line.billingNpi!,
-  };
-  if (line.renderingNpi !== undefined) prior.renderingNpi = line.renderingNpi;
-  if (line.pending === true) prior.pending = true;
-  return prior;
 }
 
 function notRecorded(file: FileIdentity): RecordResult {

@@ -14,7 +14,7 @@ import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { HistoryError } from './errors.js';
 import { normalizeMemberId, type PatientIdentity } from './identity.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import type { ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
 
 /** Page cache of the history database (negative: KiB). */
 const CACHE_KIB = -4096;
@@ -37,12 +37,16 @@ export function openHistory(path: string = DEFAULT_HISTORY_PATH, options: OpenOp
   return SqliteHistoryStore.open(path, options);
 }
 
-const LINE_COLUMNS =
-  'claim_row, file_id, claim_id, billing_npi, held, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi';
+/**
+ * A patient's lines as a load reads them: a claim's lines in order, the claim's own columns on its first line only
+ * (null on the others: fewer strings to make), the line's facts packed as the table packs them (claims.ts).
+ */
+const LINE_COLUMNS = `l.claim_row, l.file_id, l.held, CASE l.seq WHEN 0 THEN l.claim_id END, CASE l.seq WHEN 0 THEN l.billing_npi END,
+  l.service_date, l.line_number, l.procedure, l.modifiers, l.sides | (l.family << 2) | (l.region << 5) | (l.role << 7) | (l.kx << 9), l.units, l.rendering_npi`;
 
 type LineRow = [
-  claimRow: number, fileId: number, claimId: string, billingNpi: string, held: number, seq: number, serviceDate: string, lineNumber: number,
-  procedure: string, modifiers: string, sides: number, family: number, region: number, role: number, units: number, kx: number, renderingNpi: string | null,
+  claimRow: number, fileId: number, held: number, claimId: string | null, billingNpi: string | null, serviceDate: string, lineNumber: number,
+  procedure: string, modifiers: string, facts: number, units: number, renderingNpi: string | null,
 ];
 
 type ClaimRow = [row: number, fileId: number, claimId: string, billingNpi: string, frequency: string, payerClaimNumber: string | null, status: string, awaiting: number];
@@ -75,9 +79,10 @@ export class SqliteHistoryStore implements HistoryStore {
       lastFile: db.prepare('SELECT coalesce(max(id), 0) FROM files').pluck(),
       linesByMember: read(
         `SELECT ${LINE_COLUMNS} FROM patients p JOIN lines l ON l.patient_id = p.id
-         WHERE p.member_id = ? AND p.dependent_key = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.service_date, l.claim_row, l.seq`,
+         WHERE p.member_id = ? AND p.dependent_key = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.claim_row, l.seq`,
       ),
-      linesByPatient: read(`SELECT ${LINE_COLUMNS} FROM lines l WHERE patient_id = ? AND active = 1 AND file_id <= ? ORDER BY service_date, claim_row, seq`),
+      linesByPatient: read(`SELECT ${LINE_COLUMNS} FROM lines l WHERE l.patient_id = ? AND l.active = 1 AND l.file_id <= ? ORDER BY l.claim_row, l.seq`),
+      claimKey: read('SELECT claim_id, billing_npi FROM claims WHERE id = ?'),
       patientByMember: db.prepare('SELECT id FROM patients WHERE member_id = ? AND dependent_key = ?').pluck(),
       memberlessByName: db.prepare('SELECT id FROM patients WHERE member_id IS NULL AND name_key = ? ORDER BY id').pluck(),
       patientsByName: db.prepare('SELECT id FROM patients WHERE name_key = ? ORDER BY id').pluck(),
@@ -173,51 +178,52 @@ export class SqliteHistoryStore implements HistoryStore {
     } else if (identity.nameKey !== null) {
       for (const id of s.patientsByName.all(identity.nameKey) as number[]) rowSets.push(s.linesByPatient.all(id, this.lastFile) as LineRow[]);
     }
-    const claims = new Map<number, PriorClaim & { seqs: number[] }>();
+    const result: PriorClaim[] = [];
     for (const rows of rowSets) {
+      let claim: PriorClaim | undefined;
       for (const row of rows) {
-        const [claimRow, fileId, claimId, billingNpi, held, seq] = row;
-        if (this.excludedFiles.has(fileId)) continue;
-        let claim = claims.get(claimRow);
-        if (claim === undefined) {
-          claim = { row: claimRow, file: this.fileName(fileId), claimId, billingNpi, frequency: '', payerClaimNumber: null, status: held === 1 ? 'held' : 'ready', chargeCents: 0, lines: [], awaiting: false, seqs: [] };
-          claims.set(claimRow, claim);
+        const claimRow = row[0];
+        if (claim === undefined || claim.row !== claimRow) {
+          if (this.excludedFiles.has(row[1])) continue;
+          claim = this.priorClaim(row);
+          result.push(claim);
         }
         claim.lines.push(this.lineOf(row));
-        claim.seqs.push(seq);
       }
     }
-    const result: PriorClaim[] = [];
-    for (const { seqs, ...claim } of claims.values()) {
-      // Read in date order: put a claim's lines back in their order in the claim.
-      if (seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]!)) {
-        const order = seqs.map((seq, i) => [seq, i] as const).sort((a, b) => a[0] - b[0]);
-        claim.lines = order.map(([, i]) => claim.lines[i]!);
-      }
-      result.push(claim);
-    }
-    return result.sort((a, b) => a.row - b.row);
+    if (rowSets.length > 1) result.sort((a, b) => a.row - b.row);
+    return result;
+  }
+
+  /** The claim of a claim's first line row (its key read apart when that row is not the claim's first line). */
+  private priorClaim(row: LineRow): PriorClaim {
+    const [claimRow, fileId, held] = row;
+    let claimId = row[3];
+    let billingNpi = row[4];
+    if (claimId === null || billingNpi === null) [claimId, billingNpi] = this.statements.claimKey.get(claimRow) as [string, string];
+    return { row: claimRow, file: this.fileName(fileId), claimId, billingNpi, frequency: '', payerClaimNumber: null, status: held === 1 ? 'held' : 'ready', chargeCents: 0, lines: [], awaiting: false };
   }
 
   private lineOf(row: LineRow): HistoryLine {
-    const modifiersText = row[9];
+    const modifiersText = row[8];
     let modifiers = this.modifierLists.get(modifiersText);
     if (modifiers === undefined) {
       modifiers = Object.freeze(modifiersText === '' ? [] : modifiersText.split(','));
       this.modifierLists.set(modifiersText, modifiers);
     }
+    const facts = row[9];
     return {
-      serviceDate: row[6],
-      lineNumber: row[7],
-      procedure: row[8],
+      serviceDate: row[5],
+      lineNumber: row[6],
+      procedure: row[7],
       modifiers,
-      sides: row[10],
-      family: FAMILY_CODES[row[11]]!,
-      region: REGION_CODES[row[12]]!,
-      role: ROLE_CODES[row[13]]!,
-      units: row[14],
-      kx: row[15] === 1,
-      renderingNpi: row[16],
+      sides: facts & 3,
+      family: FAMILY_CODES[(facts >> 2) & 7]!,
+      region: REGION_CODES[(facts >> 5) & 3]!,
+      role: ROLE_CODES[(facts >> 7) & 3]!,
+      units: row[10],
+      kx: (facts & 512) !== 0,
+      renderingNpi: row[11],
     };
   }
 
@@ -240,19 +246,49 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   recordFile(file: FileIdentity, claims: Iterable<ClaimToRecord>): RecordResult {
-    const existing = this.findFile(file.hash);
-    if (existing !== undefined) return { ...emptyResult(file, 'already-ingested'), claims: existing.claims, lines: existing.lines };
+    const writer = this.openFile(file);
+    if (writer === undefined) {
+      const existing = this.findFile(file.hash)!;
+      return { ...emptyResult(file, 'already-ingested'), claims: existing.claims, lines: existing.lines };
+    }
+    let rows: number[];
+    try {
+      rows = writer.write(claims);
+    } catch (error) {
+      writer.rollback();
+      throw error;
+    }
+    return { ...writer.commit(), rows };
+  }
+
+  openFile(file: FileIdentity): FileWriter | undefined {
+    if (this.findFile(file.hash) !== undefined) return undefined;
+    if (this.db.inTransaction) throw new HistoryError('HIST_FILE_OPEN', `history: cannot record ${file.name} while another file is being recorded`);
     const s = this.statements;
     const result = emptyResult(file, 'added');
-    const claimRows = new RowBatch(this.db, 'INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status, awaiting_original, first_date, last_date, line_count, charge_cents)', 13);
-    const lineRows = new RowBatch(this.db, 'INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)', 13);
     // The write path gives every row its parents itself (the file row, patient rows, claim rows in order): SQLite's
     // foreign key checks would repeat that at a look-up per line. They cannot change inside a transaction.
     this.db.pragma('foreign_keys = OFF');
+    this.db.exec('BEGIN IMMEDIATE');
+    let fileId: number;
+    let row: number;
     try {
-      this.db.transaction(() => {
-        const fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
-        let row = s.nextClaimRow.get() as number;
+      fileId = Number(s.insertFile.run(file.hash, file.name, file.format ?? null, new Date().toISOString()).lastInsertRowid);
+      row = s.nextClaimRow.get() as number;
+    } catch (error) {
+      this.end('ROLLBACK');
+      throw error;
+    }
+    let open = true;
+    const isOpen = () => {
+      if (!open) throw new HistoryError('HIST_FILE_CLOSED', `history: file ${file.name} was already committed or rolled back`);
+    };
+    return {
+      write: (claims) => {
+        isOpen();
+        const rows: number[] = [];
+        const claimRows = new RowBatch(this.db, 'INSERT INTO claims (id, file_id, claim_id, billing_npi, frequency, payer_claim_number, patient_id, status, awaiting_original, first_date, last_date, line_count, charge_cents)', 13);
+        const lineRows = new RowBatch(this.db, 'INSERT INTO temp.staged_lines (claim_row, seq, service_date, line_number, procedure, modifiers, sides, family, region, role, units, kx, rendering_npi)', 13);
         for (const { claim, identity, awaiting, supersedes, supersededInFile, settles } of claims) {
           const patientId = identity === null ? null : this.patientFor(identity);
           let first: string | null = null;
@@ -287,26 +323,55 @@ export class SqliteHistoryStore implements HistoryStore {
             result.awaitingOriginal++;
             this.pending++;
           }
-          result.rows.push(row++);
+          rows.push(row++);
           result.claims++;
         }
         claimRows.flush();
         lineRows.flush();
+        // Into the clustered table at once: the run's loads (the same connection) see the claims written so far.
         this.db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
         s.moveStaged.run();
         this.db.pragma(`cache_size = ${CACHE_KIB}`);
         s.clearStaged.run();
-        s.finishFile.run(result.claims, result.lines, fileId);
+        if (rows.length > 0) this.fileNames.set(fileId, file.name);
+        return rows;
+      },
+      commit: () => {
+        isOpen();
+        open = false;
+        try {
+          s.finishFile.run(result.claims, result.lines, fileId);
+        } catch (error) {
+          this.end('ROLLBACK');
+          throw error;
+        }
+        this.end('COMMIT');
         this.fileNames.set(fileId, file.name);
-      })();
-    } catch (error) {
-      this.patientIds.clear();
-      this.memberless = s.memberlessCount.get() as number;
-      throw error;
+        return result;
+      },
+      rollback: () => {
+        isOpen();
+        open = false;
+        this.end('ROLLBACK');
+      },
+    };
+  }
+
+  /** Ends a file's transaction (on a rollback, forgets what the write path remembered of it). */
+  private end(how: 'COMMIT' | 'ROLLBACK'): void {
+    try {
+      if (how === 'ROLLBACK') {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.patientIds.clear();
+        this.fileNames.clear();
+        this.statements.clearStaged.run();
+        this.memberless = this.statements.memberlessCount.get() as number;
+      } else {
+        this.db.exec('COMMIT');
+      }
     } finally {
       this.db.pragma('foreign_keys = ON');
     }
-    return result;
   }
 
   /** The patient row of an identity, created (or given its member id) as needed. */

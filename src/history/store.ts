@@ -85,6 +85,16 @@ export interface RecordResult {
   rows: number[];
 }
 
+/** A file being recorded in parts (HistoryStore.openFile): one transaction from open to commit or rollback. */
+export interface FileWriter {
+  /** Writes claims in order (later loads of the same store see them); returns the rows they were given. */
+  write(claims: Iterable<ClaimToRecord>): number[];
+  /** Ends the transaction: the file's counts (its rows were given by write). */
+  commit(): RecordResult;
+  /** Undoes every write of the file. */
+  rollback(): void;
+}
+
 export interface HistoryStats {
   path: string;
   schemaVersion: number;
@@ -140,6 +150,12 @@ export interface HistoryStore {
   findClaims(billingNpi: string, claimId: string, payerClaimNumber: string | null): PriorClaim[];
   /** Records a file's claims in one transaction (nothing when its bytes were recorded before). */
   recordFile(file: FileIdentity, claims: Iterable<ClaimToRecord>): MaybePromise<RecordResult>;
+  /**
+   * Opens a file's recording in parts, all in one transaction (undefined when its bytes were recorded before): a run
+   * holding more than its memory budget writes a large file's claims so far and lets go of them. Optional: a store
+   * without it (PostgreSQL) records each file whole (recordFile).
+   */
+  openFile?(file: FileIdentity): FileWriter | undefined;
   stats(): MaybePromise<HistoryStats>;
   /** Every claim stored for a member id (all dependents on it), oldest first. */
   patientClaims(memberId: string): MaybePromise<PatientClaim[]>;

@@ -229,3 +229,67 @@ describe('writers serialize', () => {
     store.close();
   });
 });
+
+// SQLite records a file in parts of one transaction (HistoryStore.openFile); a store without that (PostgreSQL)
+// keeps a large file's claims held until its end.
+describe('SQLite history: a file past the memory budget', () => {
+  it('a file larger than the memory budget is written in parts of one transaction, and its later claims see the earlier ones', async () => {
+    const seen = async (budget: number | undefined) => {
+      const store = openHistory(':memory:');
+      const run = new RunHistory(store, { record: true, ...(budget === undefined ? {} : { memoryBudgetBytes: budget }) });
+      const big = run.file(file('big.837'));
+      big.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'held');
+      big.add(claim({ id: 'C2', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      const written = store.stats().claims;
+      const duplicateOfHeld = await linesOn(store, run, '2026-03-02', asking({ id: 'X1' }));
+      big.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+      big.add(claim({ id: 'R1', freq: '7', date: '2026-03-09', lines: ['64493-RT-KX'] }), 'ready');
+      const result = (await big.commit()) as RecordResult;
+      const { claims, readyClaims, supersededClaims } = store.stats();
+      return { written, duplicateOfHeld, sessions: await facetSessions(store), result: { claims: result.claims, replaced: result.replaced }, stored: { claims, readyClaims, supersededClaims } };
+    };
+    expect(await seen(1)).toEqual({
+      written: 2,
+      duplicateOfHeld: ['big.837#C1 64493 (pending)'],
+      sessions: ['2026-03-02 big.837#C1', '2026-03-09 big.837#R1'],
+      result: { claims: 4, replaced: 2 },
+      stored: { claims: 4, readyClaims: 2, supersededClaims: 2 },
+    });
+    expect({ ...(await seen(1)), written: 0 }).toEqual(await seen(undefined));
+  });
+
+  it('a run holding more patients than its limit writes what it holds and lets go mid-file, seeing the same', async () => {
+    const seen = async (patientsHeld: number | undefined) => {
+      const store = openHistory(':memory:');
+      const run = new RunHistory(store, { record: true, ...(patientsHeld === undefined ? {} : { patientsHeld }) });
+      const one = run.file(file('one.837'));
+      one.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'held');
+      one.add(claim({ id: 'B1', member: 'MEM200', last: 'ROE', lines: ['64493-RT-KX'] }), 'ready');
+      const written = store.stats().claims;
+      const answer = await linesOn(store, run, '2026-03-02', asking({ id: 'X1' }));
+      one.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+      await one.commit();
+      return { written, answer, sessions: await facetSessions(store) };
+    };
+    expect(await seen(1)).toEqual({ written: 2, answer: ['one.837#C1 64493 (pending)'], sessions: ['2026-03-02 one.837#C1'] });
+    expect({ ...(await seen(1)), written: 0 }).toEqual(await seen(undefined));
+  });
+
+  it('a file written in parts and then discarded leaves the history as it was, and the run forgets its claims', async () => {
+    const store = openHistory(':memory:');
+    await ingestClaims(store, file('march.837'), [claim({ id: 'P1', date: '2026-03-01', lines: ['64493-RT-KX'] })]);
+    const run = new RunHistory(store, { record: true, memoryBudgetBytes: 1 });
+    const broken = run.file(file('broken.837'));
+    broken.add(claim({ id: 'C1', lines: ['64493-RT-KX'] }), 'ready');
+    broken.add(claim({ id: 'V1', freq: '8', date: '2026-03-01', lines: ['64493-RT-KX'] }), 'ready');
+    expect(store.stats().claims).toBe(3);
+    broken.discard();
+    expect(store.stats()).toMatchObject({ files: 1, claims: 1, readyClaims: 1 });
+    expect(await linesOn(store, run, '2026-03-02', asking({ id: 'X1' }))).toEqual([]);
+    expect(await linesOn(store, run, '2026-03-01', asking({ id: 'X1' }))).toEqual(['march.837#P1 64493']);
+    const next = run.file(file('next.837'));
+    next.add(claim({ id: 'C2', lines: ['64493-RT-KX'] }), 'ready');
+    expect(await next.commit()).toMatchObject({ status: 'added', claims: 1 });
+    expect(await facetSessions(store)).toEqual(['2026-03-01 march.837#P1', '2026-03-02 next.837#C2']);
+  });
+});
