@@ -67,6 +67,12 @@ export interface PrepareKey {
   payerClaimNumber: string | null;
 }
 
+/** One claim to read ahead for (HistoryStore.prepareMany). */
+export interface PrepareRequest {
+  patient: PatientKey;
+  key: PrepareKey | null;
+}
+
 export interface RecordResult {
   file: string;
   hash: string;
@@ -140,6 +146,11 @@ export interface HistoryStore {
    * undefined when the store answers at once (SQLite). Stores that need it answer nothing not read ahead.
    */
   prepare?(patient: PatientKey, key: PrepareKey | null): Promise<void> | undefined;
+  /**
+   * Reads ahead for several claims at once (one round trip to a server): what prepare reads for each of them, the
+   * answers then the same as after preparing them one by one. The claims are checked in order after it resolves.
+   */
+  prepareMany?(requests: readonly PrepareRequest[]): Promise<void> | undefined;
   /** The versions of a loaded patient the run saw (ClaimToRecord.seen); undefined: the store does not version patients. */
   seenVersions?(identity: PatientIdentity): PatientVersions | null;
   /** False when the store holds no held claim and no waiting replacement/void (then findClaims need not be asked for them). */
