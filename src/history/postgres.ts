@@ -3,8 +3,9 @@
  * store, the same answers, for several runs on several machines at once.
  *
  * - Reads ahead: `prepare(patient, key)` reads, in one statement (one snapshot), a patient met the first time (its
- *   live lines and the versions of its keys) and the claims of the claim's key; loadPatient and findClaims answer
- *   from what it read (the rules ask the view synchronously). A patient is read once per run (as with SQLite).
+ *   live lines and the versions of its keys) and the claims of the claim's key; `prepareMany` does the same for a
+ *   batch of claims in one statement. loadPatient and findClaims answer from what was read (the rules ask the view
+ *   synchronously). A patient is read once per run (as with SQLite).
  * - What a run sees: every file committed before a patient is read, by any run, except the run's own files (the
  *   run holds them) and the earlier recordings of its inputs (a re-run reads them again).
  * - Recording a file is one transaction; its content hash is unique, so a file is recorded once (a second recorder of

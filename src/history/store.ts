@@ -3,8 +3,8 @@
  * file's claims, load a patient's prior claims, find prior claims by their key. Everything a run asks the view is
  * answered in memory from what the store loaded (run.ts): the store is asked only when a claim arrives (its
  * patient, its key) and when a file ends. A store whose reads are asynchronous reads them ahead in `prepare` (the
- * run awaits it before the claim is checked) and answers loadPatient and findClaims from what it read; its
- * recordFile, stats and look-ups by hash return promises.
+ * run awaits it before the claim is checked; `prepareMany` for the claims a reader has ready) and answers
+ * loadPatient and findClaims from what it read; its recordFile, stats and look-ups by hash return promises.
  */
 import type { PatientKey } from '../encounter/history-view.js';
 import type { IsoDate } from '../encounter/model.js';
