@@ -3,8 +3,9 @@
  * store, the same answers, for several runs on several machines at once.
  *
  * - Reads ahead: `prepare(patient, key)` reads, in one statement (one snapshot), a patient met the first time (its
- *   live lines and the versions of its keys) and the claims of the claim's key; loadPatient and findClaims answer
- *   from what it read (the rules ask the view synchronously). A patient is read once per run (as with SQLite).
+ *   live lines and the versions of its keys) and the claims of the claim's key; `prepareMany` does the same for a
+ *   batch of claims in one statement. loadPatient and findClaims answer from what was read (the rules ask the view
+ *   synchronously). A patient is read once per run (as with SQLite).
  * - What a run sees: every file committed before a patient is read, by any run, except the run's own files (the
  *   run holds them) and the earlier recordings of its inputs (a re-run reads them again).
  * - Recording a file is one transaction; its content hash is unique, so a file is recorded once (a second recorder of
@@ -26,7 +27,7 @@ import { HistoryError } from './errors.js';
 import { identityOf, identityString, normalizeMemberId, type PatientIdentity } from './identity.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import type {
-  ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientClaim, PatientVersions, PrepareKey, PriorClaim, RecordedFile, RecordResult,
+  ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientClaim, PatientVersions, PrepareKey, PrepareRequest, PriorClaim, RecordedFile, RecordResult,
 } from './store.js';
 
 /** Rows per multi-row INSERT (unnest of arrays). */
@@ -61,6 +62,11 @@ export function versionKeysOf(identity: PatientIdentity): string[] {
  */
 function lockOf(key: string): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) % LOCK_BUCKETS;
+}
+
+/** The map key of a look-up key (its parts cannot hold a NUL). */
+function keyOf(billingNpi: string, claimId: string, payerClaimNumber: string | null): string {
+  return payerClaimNumber === null ? `${billingNpi}\u0000${claimId}` : `${billingNpi}\u0000${claimId}\u0000${payerClaimNumber}`;
 }
 
 /** A statement with :named parameters as pg's $n text and values (a parameter not given is left as it is: unused). */
@@ -115,6 +121,35 @@ function prefetchText(patient: 'member' | 'name' | 'none', key: boolean): string
   return `SELECT ${versions} AS versions, ${lines} AS lines, ${claims} AS claims`;
 }
 
+/**
+ * The read-ahead statement for many claims: the versions of the patients' keys, the lines of each patient (read by
+ * member id as prefetchText reads them, or by name only), and the claims of each key, each answer tagged with the
+ * index of its request. A patient's ids are joined (never matched twice: a member id's own rows and the memberless
+ * rows of its name are disjoint), so each lateral look-up uses the same indexes as the one-claim statement.
+ */
+const READ_AHEAD_MANY = `SELECT
+  (SELECT coalesce(json_object_agg(key, version), '{}'::json) FROM patient_versions WHERE key = ANY(:keys::text[])) AS versions,
+  (SELECT coalesce(json_agg(json_build_array(g.i, g.lines)), '[]'::json) FROM (
+     SELECT r.i, json_agg(${LINE_JSON} ORDER BY l.claim_row, l.seq) AS lines
+     FROM unnest(:mi::integer[], :mm::text[], :md::text[], :mn::text[]) AS r(i, m, d, n)
+     CROSS JOIN LATERAL (SELECT id FROM patients WHERE member_id = r.m AND dependent_key = r.d
+                         UNION ALL SELECT id FROM patients WHERE member_id IS NULL AND name_key = r.n) p
+     JOIN lines l ON l.patient_id = p.id JOIN files f ON f.id = l.file_id
+     WHERE l.active AND ${VISIBLE('l')} GROUP BY r.i) g) AS members,
+  (SELECT coalesce(json_agg(json_build_array(g.i, g.lines)), '[]'::json) FROM (
+     SELECT r.i, json_agg(${LINE_JSON} ORDER BY l.claim_row, l.seq) AS lines
+     FROM unnest(:ni::integer[], :nn::text[]) AS r(i, n)
+     CROSS JOIN LATERAL (SELECT id FROM patients WHERE name_key = r.n) p
+     JOIN lines l ON l.patient_id = p.id JOIN files f ON f.id = l.file_id
+     WHERE l.active AND ${VISIBLE('l')} GROUP BY r.i) g) AS names,
+  (SELECT coalesce(json_agg(json_build_array(k.i, q.claims)), '[]'::json)
+     FROM unnest(:ki::integer[], :kn::text[], :kc::text[], :kp::text[]) AS k(i, npi, claim, number)
+     CROSS JOIN LATERAL (
+       SELECT json_agg(json_build_array(c.id, f.name, c.claim_id, c.billing_npi, c.frequency, c.payer_claim_number, c.status, c.awaiting_original) ORDER BY c.id) AS claims
+       FROM claims c JOIN files f ON f.id = c.file_id
+       WHERE c.billing_npi = k.npi AND (c.claim_id = k.claim OR c.payer_claim_number = k.number) AND (c.status IN ('ready', 'held') OR c.awaiting_original) AND ${VISIBLE('c')}) q
+     WHERE q.claims IS NOT NULL) AS claims`;
+
 const readAheadTexts = new Map<string, string>();
 
 function readAheadText(patient: 'member' | 'name' | 'none', key: boolean): string {
@@ -141,8 +176,12 @@ export class PostgresHistoryStore implements HistoryStore {
   private readonly loaded = new Set<string>();
   /** Version key → version, as seen when the patient was read (and as this run left it). */
   private readonly seen = new Map<string, number>();
-  /** The claims of the key read ahead last. */
-  private key: { billingNpi: string; claimId: string; payerClaimNumber: string | null; claims: PriorClaim[] } | null = null;
+  /**
+   * The claims of the keys read ahead last (one claim's, or a batch's), by keyOf(billing NPI, claim id, payer claim
+   * number), and by billing NPI and claim id alone (what was read for any payer claim number of that key).
+   */
+  private readonly keys = new Map<string, PriorClaim[]>();
+  private readonly keysByClaim = new Map<string, PriorClaim[]>();
   private readonly modifierLists = new Map<string, readonly string[]>();
 
   private constructor(
@@ -218,7 +257,8 @@ export class PostgresHistoryStore implements HistoryStore {
     this.readAhead.clear();
     this.loaded.clear();
     this.seen.clear();
-    this.key = null;
+    this.keys.clear();
+    this.keysByClaim.clear();
   }
 
   async findFile(hash: string): Promise<RecordedFile | undefined> {
@@ -248,9 +288,79 @@ export class PostgresHistoryStore implements HistoryStore {
           for (const versionKey of keys) this.seen.set(versionKey, Number(row.versions[versionKey] ?? 0));
           this.readAhead.set(name, this.priorClaims(row.lines));
         }
-        this.key = key === null ? null : { ...key, claims: row.claims.map((claim) => this.priorClaimOf(claim)) };
+        this.keys.clear();
+        this.keysByClaim.clear();
+        if (key !== null) this.keepKey(key, row.claims.map((claim) => this.priorClaimOf(claim)));
       },
     );
+  }
+
+  /**
+   * Reads ahead for a batch of claims in one statement (one snapshot, one round trip): each patient met the first
+   * time (once, however many of the claims are its), the versions of its keys, and the claims of every key; the
+   * answers are those prepare gives claim by claim (nothing this run does between the claims of a batch reaches the
+   * database: its files are recorded when they end).
+   */
+  prepareMany(requests: readonly PrepareRequest[]): Promise<void> | undefined {
+    if (requests.length === 1) return this.prepare(requests[0]!.patient, requests[0]!.key);
+    const patients: { name: string; identity: PatientIdentity }[] = [];
+    const meeting = new Set<string>();
+    const versionKeys = new Set<string>();
+    const member = { i: [] as number[], m: [] as string[], d: [] as string[], n: [] as (string | null)[] };
+    const byName = { i: [] as number[], n: [] as string[] };
+    const keyed = { i: [] as number[], npi: [] as string[], claim: [] as string[], number: [] as (string | null)[] };
+    const keyRequests: PrepareKey[] = [];
+    const keySlots = new Set<string>();
+    for (const { patient, key } of requests) {
+      const identity = identityOf(patient);
+      const name = identityString(identity);
+      if (name !== null && !this.loaded.has(name) && !this.readAhead.has(name) && !meeting.has(name)) {
+        meeting.add(name);
+        const index = patients.push({ name, identity }) - 1;
+        for (const versionKey of versionKeysOf(identity)) versionKeys.add(versionKey);
+        if (identity.memberId !== null) {
+          member.i.push(index);
+          member.m.push(identity.memberId);
+          member.d.push(identity.dependentKey);
+          member.n.push(identity.nameKey);
+        } else {
+          byName.i.push(index);
+          byName.n.push(identity.nameKey!);
+        }
+      }
+      if (key !== null) {
+        const slot = keyOf(key.billingNpi, key.claimId, key.payerClaimNumber);
+        if (keySlots.has(slot)) continue;
+        keySlots.add(slot);
+        keyed.i.push(keyRequests.push(key) - 1);
+        keyed.npi.push(key.billingNpi);
+        keyed.claim.push(key.claimId);
+        keyed.number.push(key.payerClaimNumber);
+      }
+    }
+    if (patients.length === 0 && keyRequests.length === 0) return undefined;
+    const { text, values } = statement(READ_AHEAD_MANY, {
+      own: this.own, excluded: this.excluded, keys: [...versionKeys],
+      mi: member.i, mm: member.m, md: member.d, mn: member.n, ni: byName.i, nn: byName.n,
+      ki: keyed.i, kn: keyed.npi, kc: keyed.claim, kp: keyed.number,
+    });
+    type Row = { versions: Record<string, number>; members: [number, LineJson[]][]; names: [number, LineJson[]][]; claims: [number, ClaimJson[]][] };
+    return this.query<Row>({ name: 'spinescrub-read-many', text, values }).then((result) => {
+      const row = result.rows[0]!;
+      for (const versionKey of versionKeys) this.seen.set(versionKey, Number(row.versions[versionKey] ?? 0));
+      const lines = new Map<number, LineJson[]>([...row.members, ...row.names]);
+      for (const [index, { name }] of patients.entries()) this.readAhead.set(name, this.priorClaims(lines.get(index) ?? []));
+      const claims = new Map<number, ClaimJson[]>(row.claims);
+      this.keys.clear();
+      this.keysByClaim.clear();
+      for (const [index, key] of keyRequests.entries()) this.keepKey(key, (claims.get(index) ?? []).map((claim) => this.priorClaimOf(claim)));
+    });
+  }
+
+  /** Keeps the claims read ahead for a key (findClaims answers from them). */
+  private keepKey(key: PrepareKey, claims: PriorClaim[]): void {
+    this.keys.set(keyOf(key.billingNpi, key.claimId, key.payerClaimNumber), claims);
+    this.keysByClaim.set(keyOf(key.billingNpi, key.claimId, null), claims);
   }
 
   loadPatient(identity: PatientIdentity): PriorClaim[] {
@@ -265,11 +375,13 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   findClaims(billingNpi: string, claimId: string, payerClaimNumber: string | null): PriorClaim[] {
-    const key = this.key;
-    if (key !== null && key.billingNpi === billingNpi && key.claimId === claimId) {
-      // Read with the claim's payer claim number: without one, the claims of the key only.
-      if (payerClaimNumber === null) return key.claims.filter((claim) => claim.claimId === claimId);
-      if (payerClaimNumber === key.payerClaimNumber) return key.claims;
+    if (payerClaimNumber === null) {
+      // Read with the claim's payer claim number (whichever was read): without one, the claims of the key only.
+      const claims = this.keysByClaim.get(keyOf(billingNpi, claimId, null));
+      if (claims !== undefined) return claims.filter((claim) => claim.claimId === claimId);
+    } else {
+      const claims = this.keys.get(keyOf(billingNpi, claimId, payerClaimNumber));
+      if (claims !== undefined) return claims;
     }
     throw new HistoryError('HIST_NOT_PREPARED', 'history: claims were looked up by a key that was not read ahead (prepare the claim first)');
   }

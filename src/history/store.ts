@@ -3,8 +3,8 @@
  * file's claims, load a patient's prior claims, find prior claims by their key. Everything a run asks the view is
  * answered in memory from what the store loaded (run.ts): the store is asked only when a claim arrives (its
  * patient, its key) and when a file ends. A store whose reads are asynchronous reads them ahead in `prepare` (the
- * run awaits it before the claim is checked) and answers loadPatient and findClaims from what it read; its
- * recordFile, stats and look-ups by hash return promises.
+ * run awaits it before the claim is checked; `prepareMany` for the claims a reader has ready) and answers
+ * loadPatient and findClaims from what it read; its recordFile, stats and look-ups by hash return promises.
  */
 import type { PatientKey } from '../encounter/history-view.js';
 import type { IsoDate } from '../encounter/model.js';
@@ -65,6 +65,12 @@ export interface PrepareKey {
   billingNpi: string;
   claimId: string;
   payerClaimNumber: string | null;
+}
+
+/** One claim to read ahead for (HistoryStore.prepareMany). */
+export interface PrepareRequest {
+  patient: PatientKey;
+  key: PrepareKey | null;
 }
 
 export interface RecordResult {
@@ -140,6 +146,11 @@ export interface HistoryStore {
    * undefined when the store answers at once (SQLite). Stores that need it answer nothing not read ahead.
    */
   prepare?(patient: PatientKey, key: PrepareKey | null): Promise<void> | undefined;
+  /**
+   * Reads ahead for several claims at once (one round trip to a server): what prepare reads for each of them, the
+   * answers then the same as after preparing them one by one. The claims are checked in order after it resolves.
+   */
+  prepareMany?(requests: readonly PrepareRequest[]): Promise<void> | undefined;
   /** The versions of a loaded patient the run saw (ClaimToRecord.seen); undefined: the store does not version patients. */
   seenVersions?(identity: PatientIdentity): PatientVersions | null;
   /** False when the store holds no held claim and no waiting replacement/void (then findClaims need not be asked for them). */

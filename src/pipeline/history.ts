@@ -22,6 +22,11 @@ export interface FileHistory {
    * asynchronous (a database server) loads the claim's patient here; undefined when nothing needs awaiting.
    */
   prepare(claim: Claim): Promise<void> | undefined;
+  /**
+   * As prepare, for several claims at once (a database server: one round trip), before they are checked in order;
+   * the claims then see what they would see prepared one by one. Absent when prepare needs no awaiting (SQLite).
+   */
+  prepareMany?(claims: readonly Claim[]): Promise<void> | undefined;
   /** A checked claim (normalized, as corrected) and its fate: visible to later claims, recorded on commit. */
   add(claim: Claim, fate: 'ready' | 'held'): void;
   /**

@@ -139,9 +139,10 @@ export class SqliteRunHistory implements RunHistory {
 
 /**
  * The run's history over the shared PostgreSQL store: as SqliteRunHistory, with each claim's patient and key read
- * ahead before it is checked (prepare). When another run recorded one of a file's patients while the file was checked
- * (HIST_CONFLICT at commit), the run lets go of what it holds and reads it again from the store, where its own
- * earlier files now are: the file is then checked again (process-file.ts) against what the other run recorded.
+ * ahead before it is checked (prepare; the claims a reader has ready, in one round trip: prepareMany). When another
+ * run recorded one of a file's patients while the file was checked (HIST_CONFLICT at commit), the run lets go of what
+ * it holds and reads it again from the store, where its own earlier files now are: the file is then checked again
+ * (process-file.ts) against what the other run recorded.
  */
 export class PostgresRunHistory implements RunHistory {
   readonly available = true;
@@ -179,6 +180,7 @@ export class PostgresRunHistory implements RunHistory {
     return {
       view: run.view,
       prepare: (claim) => this.store.prepare(patientKeyOf(claim), prepareKeyOf(claim)),
+      prepareMany: (claims) => this.store.prepareMany(claims.map((claim) => ({ patient: patientKeyOf(claim), key: prepareKeyOf(claim) }))),
       add: (claim, fate) => recorder.add(claim, fate),
       commit: async () => {
         open = false;

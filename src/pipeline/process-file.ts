@@ -179,13 +179,40 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
   let inClaim = false;
   // The claims a reader has already read are taken without a promise each (one await per chunk read, not per claim).
   const readyClaims = typeof (claims as Partial<ReadyClaims>).takeReady === 'function' ? (claims as AsyncGenerator<ReadClaim> & ReadyClaims) : undefined;
+  // A history on a server reads ahead for the claims a reader has ready all at once (one round trip), then they are
+  // checked in order; a claim read alone, or a batch the server failed to read, is prepared claim by claim.
+  const batching = readyClaims !== undefined && fileHistory.prepareMany !== undefined;
+  const batch: ReadClaim[] = [];
+  let batchAt = 0;
+  let batchPrepared = false;
   try {
     for (;;) {
-      let read = readyClaims?.takeReady();
-      if (read === undefined) {
-        const step = await claims.next();
-        if (step.done === true) break;
-        read = step.value;
+      let read: ReadClaim | undefined;
+      if (batchAt < batch.length) {
+        read = batch[batchAt++]!;
+      } else {
+        read = readyClaims?.takeReady();
+        if (read === undefined) {
+          const step = await claims.next();
+          if (step.done === true) break;
+          read = step.value;
+        }
+        batch.length = batchAt = 0;
+        batchPrepared = false;
+        if (batching) {
+          batch.push(read);
+          for (let next = readyClaims.takeReady(); next !== undefined; next = batch.length < PREPARE_BATCH ? readyClaims.takeReady() : undefined) batch.push(next);
+          batchAt = 1;
+          if (batch.length > 1) {
+            try {
+              const preparing = fileHistory.prepareMany!(batch.map((ready) => ready.claim));
+              if (preparing !== undefined) await preparing;
+              batchPrepared = true;
+            } catch {
+              // Each claim is then prepared alone: a failure is its own (held with the reason, as below).
+            }
+          }
+        }
       }
       inClaim = true;
       claimsRead += 1;
@@ -193,7 +220,7 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
       let claimProblems: readonly HoldingProblem[] = holding ?? NO_PROBLEMS;
       let checked = true;
       try {
-        const preparing = fileHistory.prepare(read.claim);
+        const preparing = batchPrepared ? undefined : fileHistory.prepare(read.claim);
         if (preparing !== undefined) await preparing;
         result = context.check(read.claim, fileHistory.view, holding !== null);
       } catch (error) {
@@ -353,6 +380,9 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     },
   };
 }
+
+/** At most this many claims are read ahead for in one round trip to a history server (prepareMany). */
+const PREPARE_BATCH = 500;
 
 /** Checks of one file against a shared history that other runs keep changing, before the run gives up (HIST_CONFLICT). */
 const MAX_CONFLICT_PASSES = 5;
