@@ -21,7 +21,7 @@ import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStore, MaybePromis
 
 /** Memory for the claims a run holds (ClaimTable's arrays); past it the run writes what it holds and lets go. */
 const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
-/** Patients a run holds: their keys and identities (some 230 bytes each) live in the run's capped heap. */
+/** Patients a run holds: their keys and identities live in the run's capped heap (docs/performance.md, History). */
 const PATIENTS_HELD = 200_000;
 /** A member id that normalizing leaves as it is (identity.ts). */
 const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;

@@ -11,6 +11,7 @@ import { HistoryError } from '../history/errors.js';
 import type { PostgresHistoryStore } from '../history/postgres.js';
 import { prepareKeyOf, RunHistory as StoreRun } from '../history/run.js';
 import { openHistory, type SqliteHistoryStore } from '../history/sqlite.js';
+import type { HistoryStore } from '../history/store.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { bindHeader, type CsvColumnMap } from '../csv/columns.js';
 import { detectDelimiter } from '../csv/rows.js';
@@ -75,23 +76,46 @@ function outcomeOf(status: 'added' | 'already-ingested' | 'not-recorded'): Histo
   return status === 'added' ? 'recorded' : status === 'already-ingested' ? 'already-recorded' : 'not-recorded';
 }
 
+/** What the SQLite and PostgreSQL run histories share: the store's run, `--prior` files, and opening a file. */
+abstract class StoreRunHistory<Store extends HistoryStore> implements RunHistory {
+  readonly available = true;
+  protected run: StoreRun | null = null;
+
+  constructor(
+    protected readonly store: Store,
+    protected readonly inputHashes: readonly string[],
+    protected readonly record: boolean,
+    private readonly reference: ReferenceData,
+    private readonly csvOptions: FormatOptions,
+  ) {}
+
+  async addPrior(path: string, name: string): Promise<PriorResult> {
+    const result = await addPriorFile(this.store, path, { name, reference: this.reference, csvMaps: this.csvOptions.csvMaps ?? [] });
+    return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
+  }
+
+  startRun(): void {
+    this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes });
+  }
+
+  /** The run (started on the first file) and a recorder for the file's claims. */
+  protected openRecorder(file: FileIdentity): { run: StoreRun; recorder: ReturnType<StoreRun['file']> } {
+    if (!this.run) this.startRun();
+    const run = this.run!;
+    return { run, recorder: run.file({ name: file.name, hash: file.hash, format: file.format }) };
+  }
+
+  abstract openFile(file: FileIdentity, record: boolean): FileHistory;
+  abstract close(): void | Promise<void>;
+}
+
 /**
  * The run's history over the SQLite store: the store's run (history/run.ts) makes each claim visible to the claims
  * after it (in the file, and in the files after it); the pipeline checks files in input order, so what each claim
  * sees never depends on `--jobs`. The store's rows of this run's own inputs (a re-run) are left out: the run's own
  * reading of them counts instead, so a re-run sees exactly what the first run saw.
  */
-export class SqliteRunHistory implements RunHistory {
-  readonly available = true;
-  private run: StoreRun | null = null;
-
-  constructor(
-    private readonly store: SqliteHistoryStore,
-    private readonly inputHashes: readonly string[],
-    private readonly record: boolean,
-    private readonly reference: ReferenceData,
-    private readonly csvOptions: FormatOptions,
-  ) {}
+export class SqliteRunHistory extends StoreRunHistory<SqliteHistoryStore> {
 
   /**
    * Opens the history at `path`, waiting up to `waitSeconds` for another run's lock. Without recording
@@ -103,19 +127,8 @@ export class SqliteRunHistory implements RunHistory {
     return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
   }
 
-  async addPrior(path: string, name: string): Promise<PriorResult> {
-    const result = await addPriorFile(this.store, path, { name, reference: this.reference, csvMaps: this.csvOptions.csvMaps ?? [] });
-    return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
-  }
-
-  startRun(): void {
-    this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes });
-  }
-
   openFile(file: FileIdentity): FileHistory {
-    if (!this.run) this.startRun();
-    const run = this.run!;
-    const recorder = run.file({ name: file.name, hash: file.hash, format: file.format });
+    const { run, recorder } = this.openRecorder(file);
     let open = true;
     return {
       view: run.view,
@@ -144,38 +157,17 @@ export class SqliteRunHistory implements RunHistory {
  * it holds and reads it again from the store, where its own earlier files now are: the file is then checked again
  * (process-file.ts) against what the other run recorded.
  */
-export class PostgresRunHistory implements RunHistory {
-  readonly available = true;
-  private run: StoreRun | null = null;
+export class PostgresRunHistory extends StoreRunHistory<PostgresHistoryStore> {
   /** Hashes of the inputs this run has committed (recorded, or found recorded). */
   private readonly committed = new Set<string>();
-
-  constructor(
-    private readonly store: PostgresHistoryStore,
-    private readonly inputHashes: readonly string[],
-    private readonly record: boolean,
-    private readonly reference: ReferenceData,
-    private readonly csvOptions: FormatOptions,
-  ) {}
 
   static async open(url: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): Promise<PostgresRunHistory> {
     const { PostgresHistoryStore } = await import('../history/postgres.js');
     return new PostgresRunHistory(await PostgresHistoryStore.open(url), inputHashes, record, reference, csvOptions);
   }
 
-  async addPrior(path: string, name: string): Promise<PriorResult> {
-    const result = await addPriorFile(this.store, path, { name, reference: this.reference, csvMaps: this.csvOptions.csvMaps ?? [] });
-    return { name, outcome: result.status === 'added' ? 'added' : 'already-added', claims: result.claims };
-  }
-
-  startRun(): void {
-    this.run = new StoreRun(this.store, { record: this.record, inputHashes: this.inputHashes });
-  }
-
   openFile(file: FileIdentity): FileHistory {
-    if (!this.run) this.startRun();
-    const run = this.run!;
-    const recorder = run.file({ name: file.name, hash: file.hash, format: file.format });
+    const { run, recorder } = this.openRecorder(file);
     let open = true;
     return {
       view: run.view,
