@@ -5,10 +5,11 @@
  * (same host, pid no longer running) is stale: the next run takes it over.
  *
  * The lock file is written complete under a temporary name and linked to its final name: `link` fails when the
- * name exists, so two runs can never both create it, and a reader never sees half of one.
+ * name exists, so two runs can never both create it, and a reader never sees half of one. A run killed while it
+ * held such a temporary name leaves it behind; the next run that takes the lock removes it.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,6 +77,22 @@ async function readOwner(file: string): Promise<{ text: string; owner: LockOwner
   }
 }
 
+/** Temporary names beside the lock: `<lock>.<pid>-<random>` while it is created, `<lock>.stale-<pid>-<random>` while a stale one is removed. */
+const TEMP_NAME = /^\.spinescrub-lock\.(?:stale-)?(\d+)-[0-9a-f]+$/;
+/** A temporary name younger than this may belong to a run of another host sharing DIR (its pid means nothing here). */
+const TEMP_GRACE_MS = 60_000;
+
+/** Removes the temporary lock names of runs that were killed while they held one. */
+async function removeLeftTemps(outDir: string): Promise<void> {
+  for (const entry of await readdir(outDir)) {
+    const match = TEMP_NAME.exec(entry);
+    if (match === null || processAlive(Number(match[1]))) continue;
+    const full = path.join(outDir, entry);
+    const info = await lstat(full).catch(() => undefined);
+    if (info !== undefined && Date.now() - info.mtimeMs > TEMP_GRACE_MS) await unlink(full).catch(() => undefined);
+  }
+}
+
 /** Creates the lock file from a complete temporary file; false when another lock holds the name. */
 async function tryCreate(file: string, text: string): Promise<boolean> {
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -127,6 +144,7 @@ export async function acquireOutLock(outDir: string, options: OutLockOptions = {
   let told = false;
   for (;;) {
     if (await tryCreate(file, text)) {
+      await removeLeftTemps(outDir);
       return {
         file,
         owner,

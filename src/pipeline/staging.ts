@@ -15,6 +15,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { processAlive } from './out-lock.js';
 
 /** The outputs a run writes, as DIR sees them. */
 export const OUTPUT_NAMES = ['ready', 'held', 'exceptions.csv', 'exceptions.json', 'held-claims.csv', 'report.html', 'junit.xml'] as const;
@@ -49,15 +50,6 @@ export function modesOf(umask: number): Modes {
  */
 function faultPoint(step: string): void {
   if (process.env.SPINESCRUB_FAULT_AT === step) process.kill(process.pid, 'SIGKILL');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The pid a run's directory name starts with (`<pid>-<random>`, `legacy-<pid>-<random>`); NaN when none. */

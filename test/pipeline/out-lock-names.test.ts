@@ -2,7 +2,7 @@
  * The lock on the output directory (src/pipeline/out-lock.ts) and the output names of same-named inputs
  * (src/pipeline/output-names.ts), in process.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,17 @@ describe('acquireOutLock', () => {
     await lock.release();
     writeFileSync(path.join(dir, OUT_LOCK_NAME), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: 'elsewhere', since: '2026-11-27T02:00:00Z' }));
     await expect(acquireOutLock(dir)).rejects.toThrow(`is in use by pid ${2 ** 22 + 12345} on elsewhere since 2026-11-27T02:00:00Z`);
+  });
+
+  it('removes the temporary lock names a killed run left, not those of a live or recent one', async () => {
+    const dead = 2 ** 22 + 12345;
+    const old = new Date(Date.now() - 3_600_000);
+    const names = [`${OUT_LOCK_NAME}.${dead}-0badf00d`, `${OUT_LOCK_NAME}.stale-${dead}-0badf00d`, `${OUT_LOCK_NAME}.${process.ppid}-00c0ffee`, `${OUT_LOCK_NAME}.${dead + 1}-feedbeef`];
+    for (const name of names) writeFileSync(path.join(dir, name), '{}');
+    for (const name of names.slice(0, 3)) utimesSync(path.join(dir, name), old, old);
+    const lock = await acquireOutLock(dir);
+    expect(readdirSync(dir).sort()).toEqual([OUT_LOCK_NAME, `${OUT_LOCK_NAME}.${process.ppid}-00c0ffee`, `${OUT_LOCK_NAME}.${dead + 1}-feedbeef`].sort());
+    await lock.release();
   });
 
   it('removeInterruptedRun removes this process run directory and lock, nothing else', async () => {

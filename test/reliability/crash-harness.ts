@@ -187,8 +187,9 @@ export function checkHistory(file: string): HistoryState {
 
 /** The outputs as a reader sees them (a killed run's directory aside): each must be complete — identical to the reference. */
 export function checkOutputs(out: string, reference: Map<string, Buffer>): string[] {
-  // A killed run leaves its run directory and its lock (the next run removes or takes them over): not outputs.
-  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/') && file !== '.spinescrub-lock');
+  // A killed run leaves its run directory, its lock and perhaps the lock's temporary name (the next run removes or
+  // takes them over): not outputs.
+  const present = listTree(out).filter((file) => !file.startsWith('.spinescrub-runs/') && !file.startsWith('.spinescrub-lock'));
   for (const file of present) {
     const expected = reference.get(file);
     assert.ok(expected !== undefined, `${out}: unexpected output ${file}`);
