@@ -1,7 +1,9 @@
 /**
  * modifier/bilateral — a bilateral-eligible code (MPFS bilateral indicator 1) billed on an RT line and an LT
  * line of a session with the same units, pointers and other modifiers: Medicare wants one line with 50,
- * units per side, charges summed. A policy with `bilateral: rt-lt` reverses it: a 50 line becomes RT + LT.
+ * units per side, charges summed. A policy with `bilateral: rt-lt` reverses it: splitting a 50 line into RT + LT
+ * creates a line and moves half the charge onto it, which the payer may price differently, so the split is offered
+ * as a suggestion (the claim is held) and never applied.
  */
 import type { Encounter, ServiceLine } from '../../encounter/model.js';
 import { defineRule, type RuleContext } from '../types.js';
@@ -45,6 +47,7 @@ export default defineRule({
     scope: 'session',
     phase: 'recodes',
     fixable: 'safe',
+    hasSuggestions: true,
     docs: {
       description:
         'A bilateral-eligible code (indicator 1) on an RT line and an LT line of a session: one line with 50 (or the reverse under `bilateral: rt-lt`)',
@@ -79,19 +82,23 @@ export default defineRule({
           data: { line: describeLine(line), right, left },
           actual: describeLine(line),
           expected: [right, left],
-          fix: {
-            description: `split ${describeLine(line)} into ${right} and ${left}`,
-            changes: [
-              { op: 'set-modifiers', line: line.key, value: [RIGHT, ...others] },
-              { op: 'set-charge', line: line.key, value: rightCharge },
-              {
-                op: 'add-line',
-                from: line.key,
-                after: line.key,
-                value: { modifiers: [LEFT, ...others], units: line.units, chargeCents: leftCharge },
+          suggestions: [
+            {
+              description: `split ${describeLine(line)} into ${right} and ${left}`,
+              fix: {
+                changes: [
+                  { op: 'set-modifiers', line: line.key, value: [RIGHT, ...others] },
+                  { op: 'set-charge', line: line.key, value: rightCharge },
+                  {
+                    op: 'add-line',
+                    from: line.key,
+                    after: line.key,
+                    value: { modifiers: [LEFT, ...others], units: line.units, chargeCents: leftCharge },
+                  },
+                ],
               },
-            ],
-          },
+            },
+          ],
         });
       }
       return;

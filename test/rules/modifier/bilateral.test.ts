@@ -50,15 +50,13 @@ ruleTester.run(rule, {
       outputTotal: '400.00',
     },
     {
-      name: 'rt-lt payer: a 50 line is split, the charge too (RT takes the odd cent)',
+      name: 'rt-lt payer: splitting a 50 line (the charge too, RT taking the odd cent) is a suggestion, never applied',
       policy: { bilateralStyle: 'rt-lt' },
       claim: { dx, lines: ['64493-50-KX @1000.01', '64494-50-KX @500.00'] },
       errors: [
-        { messageId: 'splitSides', line: 1, message: split('64493-50-KX', '64493-RT-KX', '64493-LT-KX') },
-        { messageId: 'splitSides', line: 2, message: split('64494-50-KX', '64494-RT-KX', '64494-LT-KX') },
+        { messageId: 'splitSides', line: 1, message: split('64493-50-KX', '64493-RT-KX', '64493-LT-KX'), suggestions: ['64493-50-KX 1000.01 → 64493-RT-KX 500.01, 64493-LT-KX 500.00'] },
+        { messageId: 'splitSides', line: 2, message: split('64494-50-KX', '64494-RT-KX', '64494-LT-KX'), suggestions: ['64494-50-KX 500.00 → 64494-RT-KX 250.00, 64494-LT-KX 250.00'] },
       ],
-      output: ['64493-RT-KX @500.01', '64493-LT-KX @500.00', '64494-RT-KX @250.00', '64494-LT-KX @250.00'],
-      outputTotal: '1500.01',
     },
   ],
 });
