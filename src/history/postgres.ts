@@ -27,7 +27,7 @@ import { HistoryError } from './errors.js';
 import { identityOf, identityString, normalizeMemberId, type PatientIdentity } from './identity.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import type {
-  ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, PatientClaim, PatientVersions, PrepareKey, PrepareRequest, PriorClaim, RecordedFile, RecordResult,
+  ClaimToRecord, FileIdentity, HistoryStats, HistoryStore, LineStats, PatientClaim, PatientVersions, PrepareKey, PrepareRequest, PriorClaim, RecordedFile, RecordResult,
 } from './store.js';
 
 /** Rows per multi-row INSERT (unnest of arrays). */
@@ -634,43 +634,29 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   async stats(): Promise<HistoryStats> {
+    // Columns named and ordered as HistoryStats names and orders them.
     const claims = (
-      await this.query<{ total: number; ready: number; held: number; superseded: number; voids: number; awaiting: number }>(
-        `SELECT count(*) AS total, count(*) FILTER (WHERE status = 'ready') AS ready, count(*) FILTER (WHERE status = 'held') AS held,
-           count(*) FILTER (WHERE status = 'superseded') AS superseded, count(*) FILTER (WHERE status = 'void') AS voids,
-           count(*) FILTER (WHERE awaiting_original) AS awaiting
+      await this.query<Omit<HistoryStats, 'path' | 'schemaVersion' | LineStats | 'sizeBytes'>>(
+        `SELECT (SELECT count(*) FROM files) AS files, count(*) AS claims, count(*) FILTER (WHERE status = 'ready') AS "readyClaims",
+           count(*) FILTER (WHERE status = 'held') AS "heldClaims", count(*) FILTER (WHERE status = 'superseded') AS "supersededClaims",
+           count(*) FILTER (WHERE status = 'void') AS voids, count(*) FILTER (WHERE awaiting_original) AS "awaitingOriginal"
          FROM claims`,
       )
     ).rows[0]!;
     const lines = (
-      await this.query<{ total: number; active: number; first: string | null; last: string | null }>(
-        'SELECT count(*) AS total, count(*) FILTER (WHERE active) AS active, min(service_date) AS first, max(service_date) AS last FROM lines',
+      await this.query<Pick<HistoryStats, LineStats>>(
+        `SELECT count(*) AS lines, count(*) FILTER (WHERE active) AS "activeLines", (SELECT count(*) FROM patients) AS patients,
+           min(service_date) AS "firstServiceDate", max(service_date) AS "lastServiceDate"
+         FROM lines`,
       )
     ).rows[0]!;
-    const counts = (
-      await this.query<{ files: number; patients: number; size: number }>(
-        `SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM patients) AS patients,
-           (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relkind = 'r') AS size`,
+    const size = (
+      await this.query<{ size: number }>(
+        `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS size FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
       )
-    ).rows[0]!;
-    return {
-      path: this.path,
-      schemaVersion: PG_SCHEMA_VERSION,
-      files: counts.files,
-      claims: claims.total,
-      readyClaims: claims.ready,
-      heldClaims: claims.held,
-      supersededClaims: claims.superseded,
-      voids: claims.voids,
-      awaitingOriginal: claims.awaiting,
-      lines: lines.total,
-      activeLines: lines.active,
-      patients: counts.patients,
-      firstServiceDate: lines.first,
-      lastServiceDate: lines.last,
-      sizeBytes: counts.size,
-    };
+    ).rows[0]!.size;
+    return { path: this.path, schemaVersion: PG_SCHEMA_VERSION, ...claims, ...lines, sizeBytes: size };
   }
 
   async patientClaims(memberId: string): Promise<PatientClaim[]> {

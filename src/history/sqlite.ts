@@ -14,7 +14,7 @@ import { DEFAULT_HISTORY_PATH } from './defaults.js';
 import { HistoryError } from './errors.js';
 import { normalizeMemberId, type PatientIdentity } from './identity.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
+import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStats, HistoryStore, LineStats, PatientClaim, PriorClaim, RecordedFile, RecordResult } from './store.js';
 
 /** Page cache of the history database (negative: KiB). */
 const CACHE_KIB = -4096;
@@ -412,33 +412,23 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   stats(): HistoryStats {
-    const one = <T>(sql: string): T => this.db.prepare(sql).get() as T;
-    const claims = one<{ total: number; ready: number; held: number; superseded: number; voids: number; awaiting: number }>(
-      `SELECT count(*) AS total, coalesce(sum(status = 'ready'), 0) AS ready, coalesce(sum(status = 'held'), 0) AS held,
-         coalesce(sum(status = 'superseded'), 0) AS superseded, coalesce(sum(status = 'void'), 0) AS voids,
-         coalesce(sum(awaiting_original), 0) AS awaiting
-       FROM claims`,
-    );
-    const lines = one<{ total: number; active: number; first: string | null; last: string | null }>(
-      'SELECT count(*) AS total, coalesce(sum(active), 0) AS active, min(service_date) AS first, max(service_date) AS last FROM lines',
-    );
-    return {
-      path: this.path,
-      schemaVersion: SCHEMA_VERSION,
-      files: one<{ n: number }>('SELECT count(*) AS n FROM files').n,
-      claims: claims.total,
-      readyClaims: claims.ready,
-      heldClaims: claims.held,
-      supersededClaims: claims.superseded,
-      voids: claims.voids,
-      awaitingOriginal: claims.awaiting,
-      lines: lines.total,
-      activeLines: lines.active,
-      patients: one<{ n: number }>('SELECT count(*) AS n FROM patients').n,
-      firstServiceDate: lines.first,
-      lastServiceDate: lines.last,
-      sizeBytes: this.sizeBytes(),
-    };
+    // Columns named and ordered as HistoryStats names and orders them.
+    const claims = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM files) AS files, count(*) AS claims, coalesce(sum(status = 'ready'), 0) AS readyClaims,
+           coalesce(sum(status = 'held'), 0) AS heldClaims, coalesce(sum(status = 'superseded'), 0) AS supersededClaims,
+           coalesce(sum(status = 'void'), 0) AS voids, coalesce(sum(awaiting_original), 0) AS awaitingOriginal
+         FROM claims`,
+      )
+      .get() as Omit<HistoryStats, 'path' | 'schemaVersion' | LineStats | 'sizeBytes'>;
+    const lines = this.db
+      .prepare(
+        `SELECT count(*) AS lines, coalesce(sum(active), 0) AS activeLines, (SELECT count(*) FROM patients) AS patients,
+           min(service_date) AS firstServiceDate, max(service_date) AS lastServiceDate
+         FROM lines`,
+      )
+      .get() as Pick<HistoryStats, LineStats>;
+    return { path: this.path, schemaVersion: SCHEMA_VERSION, ...claims, ...lines, sizeBytes: this.sizeBytes() };
   }
 
   private sizeBytes(): number {

@@ -120,6 +120,9 @@ export interface HistoryStats {
   sizeBytes: number;
 }
 
+/** The stats a store counts in its lines query (the rest, but the path, version and size, in its claims query). */
+export type LineStats = 'lines' | 'activeLines' | 'patients' | 'firstServiceDate' | 'lastServiceDate';
+
 export interface PatientClaim {
   file: string;
   claimId: string;
