@@ -99,9 +99,9 @@ describe('reference tables (CLI)', () => {
       'ICD-10-CM order file: no imported version covers 1 date of service (2026-05-04); the shipped tables answered for it',
     ]);
     expect(findings(path.join(work, 'after'))).toEqual([
-      'R1 mue/units held: Unexpected 2 units of 64484 on 2026-10-05, expected at most 1 (practitioner MUE, adjudication indicator 3: per date of service)',
-      'R2 ncci/ptp held: Unexpected 64483-LT with 62323 on 2026-10-05: NCCI PTP edit 62323/64483 (Mutually exclusive procedures), expected no 64483 line, or an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) when the services are distinct',
-      'R3 dx/header-code held: Unexpected category header M54.17: not billable on 2026-10-06, expected one of M54.170, M54.171',
+      'R1 mue/units held: Correct the units of 64484 on 2026-10-05 to at most 1 (check which levels or sides were done): 2 units exceed the practitioner MUE (adjudication indicator 3: per date of service)',
+      'R2 ncci/ptp held: Remove 64483-LT, or add an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) to it if the services are distinct: billed with 62323 on 2026-10-05, it is column 2 of NCCI PTP edit 62323/64483 (Mutually exclusive procedures)',
+      'R3 dx/header-code held: Recode category header M54.17 to the billable code documented, one of M54.170, M54.171: a header is not billable on 2026-10-06',
     ]);
     const report = JSON.parse(readFileSync(path.join(work, 'after', 'exceptions.json'), 'utf8')) as Report;
     const versions = report.summary.referenceVersions!;

@@ -17,8 +17,8 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      invalid: 'Unexpected claim frequency code {{code}}, expected 1 (original), 7 (replacement) or 8 (void)',
-      missingPayerClaimNumber: 'Claim frequency {{code}} ({{kind}}) without the payer claim number (REF*F8) of the claim it {{verb}}',
+      invalid: 'Correct claim frequency code {{code}} to 1 (original), 7 (replacement) or 8 (void): CLM05-3 takes no other code',
+      missingPayerClaimNumber: 'Add the payer claim number (REF*F8) of the claim this one {{verb}}: claim frequency {{code}} ({{kind}}) must name it',
     },
   },
   check(encounter, context) {

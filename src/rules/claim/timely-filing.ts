@@ -48,7 +48,7 @@ export default defineRule<{ years?: number; days?: number }>({
       additionalProperties: false,
     },
     messages: {
-      late: 'Date of service {{dos}} is past the filing limit ({{limit}}): the last day to file was {{deadline}}, the run date is {{asOf}} ({{days}} days after the service)',
+      late: 'Check the date of service {{dos}}, and if it is right write the claim off or appeal with proof of timely filing: it is past the filing limit ({{limit}}), the last day to file was {{deadline}}, the run date is {{asOf}} ({{days}} days after the service)',
     },
   },
   defaultOptions: { years: 1 },

@@ -20,7 +20,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      mismatch: 'Total charge {{actual}} differs from the sum of the line charges {{expected}}: lines may be missing (held, the total is not changed)',
+      mismatch: 'Check the claim against its source for missing lines: total charge {{actual}} differs from the sum of the line charges {{expected}} (held, the total is not changed)',
     },
   },
   check(encounter, context) {

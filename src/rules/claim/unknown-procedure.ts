@@ -20,7 +20,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      shape: 'Unexpected procedure code "{{code}}", expected 5 characters of CPT/HCPCS shape (99213, 0213T, J1010)',
+      shape: 'Correct procedure code "{{code}}": it does not have the 5-character CPT/HCPCS shape (99213, 0213T, J1010)',
     },
   },
   check(encounter, context) {

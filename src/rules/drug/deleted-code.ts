@@ -23,7 +23,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       deletedCode:
-        'Unexpected {{code}} × {{units}} on {{date}} (deleted from {{deletedOn}}), expected {{replacement}} × {{replacementUnits}}',
+        'Bill {{code}} × {{units}} on {{date}} as {{replacement}} × {{replacementUnits}}: {{code}} is deleted from {{deletedOn}}',
     },
   },
   check(encounter, context) {

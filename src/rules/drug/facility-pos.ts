@@ -25,7 +25,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       facilityDrug:
-        'Unexpected drug line {{code}} on a professional claim with place of service {{pos}}, expected the facility to bill the drug',
+        'Remove drug line {{code}} from the professional claim: in place of service {{pos}} the facility bills the drug',
     },
   },
   // Precondition for the engine: drug lines only (isDrugLine).

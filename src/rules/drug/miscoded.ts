@@ -18,7 +18,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      miscoded: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected {{intended}} if that was the drug given',
+      miscoded: 'Recode {{code}} to {{intended}} if that was the drug given (check the record): {{code}} ({{description}}) on a claim with spine procedures is usually {{intended}} miscoded',
     },
   },
   // Precondition for the engine: needs a spine procedure on the claim (isSpine).

@@ -35,7 +35,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      badNdc: 'Unexpected NDC {{ndc}} on {{code}}, expected 11 digits (5-4-2 without hyphens)',
+      badNdc: 'Correct NDC {{ndc}} on {{code}} to 11 digits, 5-4-2 without hyphens: LIN03 carries the NDC in that form',
     },
   },
   check(encounter, context) {

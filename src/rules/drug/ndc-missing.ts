@@ -17,7 +17,7 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      missingNdc: 'Unexpected {{code}} without an NDC (LIN*N4), expected the 11-digit NDC of the drug given',
+      missingNdc: 'Add the 11-digit NDC of the drug given to {{code}} (LIN*N4): many payers require it on a J-code line',
     },
   },
   check(encounter, context) {

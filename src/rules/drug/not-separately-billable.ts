@@ -16,7 +16,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
     messages: {
-      included: 'Unexpected {{code}} (local anesthetic) with {{procedures}}: the local anesthetic is included in the procedure',
+      included: 'Remove {{code}} (local anesthetic): the local anesthetic is included in the procedure ({{procedures}})',
     },
   },
   // Precondition for the engine: needs a spine line (isSpineLine).

@@ -15,7 +15,7 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      offLabel: 'Unexpected {{code}} ({{description}}) on a claim with spine procedures, expected a drug labeled for spinal injection',
+      offLabel: 'Check that {{code}} ({{description}}) is the drug given: it is not labeled for spinal injection, and the claim has spine procedures',
     },
   },
   // Precondition for the engine: needs a spine procedure on the claim (isSpine).

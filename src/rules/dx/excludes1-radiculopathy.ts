@@ -32,7 +32,7 @@ export default defineRule<Record<string, unknown>, Ids>({
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
     messages: {
-      excludes1: 'Unexpected {{code}} with {{combination}} (Excludes1): radiculopathy due to a disc disorder or spondylosis is coded with the combination code alone',
+      excludes1: 'Remove {{code}} and point its lines to the combination code ({{combination}}): radiculopathy due to a disc disorder or spondylosis is coded with the combination code alone (Excludes1)',
       withAndWithout:
         'Keep one of {{with}} (spondylosis with radiculopathy) and {{without}} (without radiculopathy): the claim codes the same site both ways',
     },

@@ -24,7 +24,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      header: 'Unexpected category header {{display}}: not billable on {{dos}}, expected one of {{children}}',
+      header: 'Recode category header {{display}} to the billable code documented, one of {{children}}: a header is not billable on {{dos}}',
     },
   },
   check(encounter, context) {

@@ -20,8 +20,8 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
     messages: {
-      decimal: 'Unexpected decimal point in diagnosis {{code}}, expected {{expected}}',
-      shape: 'Unexpected diagnosis "{{code}}" (diagnosis {{index}}), expected an ICD-10-CM code of 3 to 7 characters such as M5416',
+      decimal: 'Send diagnosis {{code}} as {{expected}}: ICD-10-CM codes are transmitted without the decimal point',
+      shape: 'Correct diagnosis "{{code}}" (diagnosis {{index}}): an ICD-10-CM code is 3 to 7 characters, such as M5416',
     },
   },
   check(encounter, context) {

@@ -33,8 +33,8 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     hasSuggestions: true,
     messages: {
-      esiAxial: 'Unexpected {{code}} for axial pain only ({{diagnoses}}): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
-      facetRadicular: 'Unexpected {{code}} for radiculopathy only ({{diagnoses}}): facet injections and RFA need a non-radicular (axial) diagnosis',
+      esiAxial: 'Point {{code}} to a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster) if the record documents one: it points to axial pain only ({{diagnoses}}), and an epidural injection needs one of those',
+      facetRadicular: 'Point {{code}} to a non-radicular (axial) diagnosis if the record documents one: it points to radiculopathy only ({{diagnoses}}), and facet injections and RFA need an axial diagnosis',
     },
   },
   // Precondition for the engine: spine lines only (isSpineLine).

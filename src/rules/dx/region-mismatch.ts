@@ -33,7 +33,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     hasSuggestions: true,
     messages: {
-      mismatch: 'Unexpected {{diagnoses}} ({{dxRegion}}) for {{code}} ({{region}}): the diagnosis must be of the region treated',
+      mismatch: 'Point {{code}} ({{region}}) to a diagnosis of the region treated: it is supported only by {{diagnoses}} ({{dxRegion}})',
     },
   },
   // Precondition for the engine: spine lines only (isSpineLine).

@@ -16,7 +16,7 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      ambiguous: '{{code}} is supported only by {{diagnoses}}, whose site (multiple, thoracolumbar or unspecified) does not confirm the region treated',
+      ambiguous: 'Code the diagnosis of {{code}} to the region treated if the record documents it: {{code}} is supported only by {{diagnoses}}, whose site (multiple, thoracolumbar or unspecified) does not confirm the region treated',
     },
   },
   // Precondition for the engine: spine lines only (isSpineLine).

@@ -20,7 +20,7 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      unknown: '{{code}} points only to diagnoses outside the spine reference table ({{diagnoses}}): coverage support cannot be checked',
+      unknown: 'Check that the LCD billing article covers {{code}} for {{diagnoses}}: the line points only to diagnoses outside the spine reference table, so coverage support cannot be checked here',
     },
   },
   // Precondition for the engine: spine lines only (isSpineLine).

@@ -63,9 +63,9 @@ export default defineRule({
     fixable: 'safe',
     hasSuggestions: true,
     messages: {
-      bundled: 'Unexpected {{code}} with {{procedures}}: imaging guidance is included in the image-guided procedure',
+      bundled: 'Remove {{code}}: imaging guidance is included in the image-guided procedure ({{procedures}})',
       bundledModifier:
-        'Unexpected {{code}} with {{procedures}}: imaging guidance is included in the image-guided procedure, and 59 or an X modifier does not unbundle it',
+        'Remove {{code}}: imaging guidance is included in the image-guided procedure ({{procedures}}), and 59 or an X modifier does not unbundle it',
       otherProcedure:
         'Remove {{code}} if it guided {{procedures}} (included there), or mark it XS if it guided {{others}} (documented): which procedure it guided cannot be told from the claim',
     },

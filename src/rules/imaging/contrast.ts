@@ -25,7 +25,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'warning' },
     fixable: 'safe',
     messages: {
-      contrast: 'Unexpected contrast {{code}} with {{procedures}}: contrast is an inclusive component of the image-guided procedure',
+      contrast: 'Remove contrast {{code}} unless the payer pays contrast separately: contrast is an inclusive component of the image-guided procedure ({{procedures}})',
     },
   },
   // Precondition for the engine: needs an image-guided spine line (isSpineLine).

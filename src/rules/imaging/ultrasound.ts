@@ -16,7 +16,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     coverageLimit: true,
     messages: {
-      ultrasound: '{{code}} (ultrasound-guided) is not covered: the LCDs require fluoroscopic or CT guidance',
+      ultrasound: 'Bill {{code}} (ultrasound-guided) as not covered (Medicare: GA with an ABN on file, else GZ): the LCDs require fluoroscopic or CT guidance',
     },
   },
   check(encounter, context) {

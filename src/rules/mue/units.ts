@@ -37,9 +37,9 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       lineOverMue:
-        'Unexpected {{units}} units of {{code}} on one line, expected at most {{mue}} (practitioner MUE, adjudication indicator 1: per line)',
+        'Correct the units of {{code}} on one line to at most {{mue}} (check which levels or sides were done): {{units}} units exceed the practitioner MUE (adjudication indicator 1: per line)',
       dateOverMue:
-        'Unexpected {{units}} units of {{code}} on {{date}}{{side}}, expected at most {{mue}} (practitioner MUE, adjudication indicator {{mai}}: per date of service)',
+        'Correct the units of {{code}} on {{date}} to at most {{mue}} (check which levels or sides were done): {{units}} units{{side}} exceed the practitioner MUE (adjudication indicator {{mai}}: per date of service)',
     },
   },
   check(encounter, context) {

@@ -93,9 +93,9 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       noModifierAllowed:
-        'Unexpected {{second}} with {{first}} on {{date}}: NCCI PTP edit {{column1}}/{{column2}}{{rationale}} allows no modifier, expected no {{column2}} line (column 2 is denied)',
+        'Remove {{second}}: billed with {{first}} on {{date}}, it is column 2 of NCCI PTP edit {{column1}}/{{column2}}{{rationale}}, which allows no modifier (column 2 is denied)',
       modifierMissing:
-        'Unexpected {{second}} with {{first}} on {{date}}: NCCI PTP edit {{column1}}/{{column2}}{{rationale}}, expected no {{column2}} line, or an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) when the services are distinct',
+        'Remove {{second}}, or add an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) to it if the services are distinct: billed with {{first}} on {{date}}, it is column 2 of NCCI PTP edit {{column1}}/{{column2}}{{rationale}}',
     },
   },
   check(encounter, context) {

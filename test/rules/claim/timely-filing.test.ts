@@ -28,7 +28,7 @@ ruleTester.run(rule, {
         {
           messageId: 'late',
           line: 1,
-          message: 'Date of service 2025-11-26 is past the filing limit (one calendar year): the last day to file was 2026-11-26, the run date is 2026-11-27 (366 days after the service)',
+          message: 'Check the date of service 2025-11-26, and if it is right write the claim off or appeal with proof of timely filing: it is past the filing limit (one calendar year), the last day to file was 2026-11-26, the run date is 2026-11-27 (366 days after the service)',
         },
       ],
     },

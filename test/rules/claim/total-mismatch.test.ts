@@ -11,7 +11,7 @@ ruleTester.run(rule, {
     {
       name: 'total above the lines (a line may be missing): held, total kept',
       claim: { dx: ['M5416'], lines: ['64483-RT @500.00', '64484-RT @300.00'], total: '900.00' },
-      errors: [{ messageId: 'mismatch', line: null, data: { actual: '900.00', expected: '800.00' } }],
+      errors: [{ messageId: 'mismatch', line: null, data: { actual: '900.00', expected: '800.00' }, message: 'Check the claim against its source for missing lines: total charge 900.00 differs from the sum of the line charges 800.00 (held, the total is not changed)' }],
     },
     {
       name: 'total below the lines: held, total kept',

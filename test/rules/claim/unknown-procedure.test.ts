@@ -10,7 +10,7 @@ ruleTester.run(rule, {
       name: 'too short, too long, lowercase, punctuation',
       claim: { dx: ['M5416'], lines: ['6448', '644830', 'j1010', '64.83', '64483-RT'] },
       errors: [
-        { messageId: 'shape', line: 1, data: { code: '6448' } },
+        { messageId: 'shape', line: 1, data: { code: '6448' }, message: 'Correct procedure code "6448": it does not have the 5-character CPT/HCPCS shape (99213, 0213T, J1010)' },
         { messageId: 'shape', line: 2, data: { code: '644830' } },
         { messageId: 'shape', line: 3, data: { code: 'j1010' } },
         { messageId: 'shape', line: 4, data: { code: '64.83' } },

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
 const msg = (code: string, units: number, date: string, replacementUnits: number) =>
-  `Unexpected ${code} × ${units} on ${date} (deleted from 2024-04-01), expected J1010 × ${replacementUnits}`;
+  `Bill ${code} × ${units} on ${date} as J1010 × ${replacementUnits}: ${code} is deleted from 2024-04-01`;
 
 ruleTester.run(rule, {
   valid: [

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
 const msg = (code: string, pos: string) =>
-  `Unexpected drug line ${code} on a professional claim with place of service ${pos}, expected the facility to bill the drug`;
+  `Remove drug line ${code} from the professional claim: in place of service ${pos} the facility bills the drug`;
 
 ruleTester.run(rule, {
   valid: [

@@ -3,7 +3,7 @@ import rule, { elevenDigitNdc } from '../../../src/rules/drug/ndc-format.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
-const msg = (ndc: string, code: string) => `Unexpected NDC ${ndc} on ${code}, expected 11 digits (5-4-2 without hyphens)`;
+const msg = (ndc: string, code: string) => `Correct NDC ${ndc} on ${code} to 11 digits, 5-4-2 without hyphens: LIN03 carries the NDC in that form`;
 
 const cases = [
   { layout: '4-4-2', ndc: '0409-4888-02', fixed: '00409488802' },

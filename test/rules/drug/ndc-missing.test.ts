@@ -3,7 +3,7 @@ import { claimOf } from '../../support/claim-builder.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
-const msg = (code: string) => `Unexpected ${code} without an NDC (LIN*N4), expected the 11-digit NDC of the drug given`;
+const msg = (code: string) => `Add the 11-digit NDC of the drug given to ${code} (LIN*N4): many payers require it on a J-code line`;
 
 const otherQualifier = claimOf({ dx, lines: ['64483-RT', 'J1100 x10'] });
 const withOtherQualifier = {

@@ -12,7 +12,7 @@ ruleTester.run(rule, {
       name: 'bupivacaine and lidocaine with a facet injection',
       claim: { dx: ['M47816'], lines: ['64493-50 @900.00', 'J0665 x10 @20.00', 'J1100 x10 @5.00', 'J2001 @8.00'] },
       errors: [
-        { messageId: 'included', line: 2, message: 'Unexpected J0665 (local anesthetic) with 64493: the local anesthetic is included in the procedure' },
+        { messageId: 'included', line: 2, message: 'Remove J0665 (local anesthetic): the local anesthetic is included in the procedure (64493)' },
         { messageId: 'included', line: 4, data: { code: 'J2001', procedures: '64493' } },
       ],
       output: ['64493-50 @900.00', 'J1100 x10 @5.00'],

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816'];
 const msg =
-  'Unexpected J3304 (Injection, triamcinolone acetonide, preservative-free, extended-release, microsphere formulation, 1 mg) on a claim with spine procedures, expected a drug labeled for spinal injection';
+  'Check that J3304 (Injection, triamcinolone acetonide, preservative-free, extended-release, microsphere formulation, 1 mg) is the drug given: it is not labeled for spinal injection, and the claim has spine procedures';
 
 ruleTester.run(rule, {
   valid: [

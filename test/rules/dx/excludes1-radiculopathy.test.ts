@@ -36,7 +36,7 @@ ruleTester.run(rule, {
         {
           messageId: 'excludes1',
           line: null,
-          message: 'Unexpected M54.10 with M51.16 (Excludes1): radiculopathy due to a disc disorder or spondylosis is coded with the combination code alone',
+          message: 'Remove M54.10 and point its lines to the combination code (M51.16): radiculopathy due to a disc disorder or spondylosis is coded with the combination code alone (Excludes1)',
         },
       ],
       output: ['64483-RT ptr1'],

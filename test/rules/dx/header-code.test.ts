@@ -16,7 +16,7 @@ ruleTester.run(rule, {
         {
           messageId: 'header',
           line: null,
-          message: 'Unexpected category header M54.1: not billable on 2026-10-01, expected one of M54.10, M54.11, M54.12, M54.13, M54.14, M54.15, M54.16, M54.17, M54.18',
+          message: 'Recode category header M54.1 to the billable code documented, one of M54.10, M54.11, M54.12, M54.13, M54.14, M54.15, M54.16, M54.17, M54.18: a header is not billable on 2026-10-01',
         },
       ],
     },

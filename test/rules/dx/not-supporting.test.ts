@@ -21,7 +21,13 @@ ruleTester.run(rule, {
       name: 'RFA pointed only to radiculopathy; the one axial diagnosis on the claim',
       claim: { dx: ['M5416', 'M47816'], lines: ['64635-RT ptr1', '64636-RT ptr1'] },
       errors: [
-        { messageId: 'facetRadicular', line: 1, data: { code: '64635-RT', diagnoses: 'M54.16' }, suggestions: ['64635-RT ptr 1 → 64635-RT ptr 2'] },
+        {
+          messageId: 'facetRadicular',
+          line: 1,
+          data: { code: '64635-RT', diagnoses: 'M54.16' },
+          message: 'Point 64635-RT to a non-radicular (axial) diagnosis if the record documents one: it points to radiculopathy only (M54.16), and facet injections and RFA need an axial diagnosis',
+          suggestions: ['64635-RT ptr 1 → 64635-RT ptr 2'],
+        },
         { messageId: 'facetRadicular', line: 2, data: { code: '64636-RT', diagnoses: 'M54.16' }, suggestions: ['64636-RT ptr 1 → 64636-RT ptr 2'] },
       ],
     },
@@ -32,7 +38,7 @@ ruleTester.run(rule, {
         {
           messageId: 'esiAxial',
           line: 1,
-          message: 'Unexpected 64479-RT for axial pain only (M54.2): an epidural injection needs a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster)',
+          message: 'Point 64479-RT to a radicular diagnosis (or stenosis, postlaminectomy, post-op pain, zoster) if the record documents one: it points to axial pain only (M54.2), and an epidural injection needs one of those',
           suggestions: ['64479-RT ptr 1 → 64479-RT ptr 2'],
         },
       ],

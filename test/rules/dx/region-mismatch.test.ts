@@ -16,7 +16,7 @@ ruleTester.run(rule, {
       name: 'lumbar TFESI pointed to cervical radiculopathy; the one lumbar radicular diagnosis on the claim',
       claim: { dx: ['M5412', 'M5117'], lines: ['64483-RT ptr1', '64484-RT ptr1'] },
       errors: [
-        { messageId: 'mismatch', line: 1, message: 'Unexpected M54.12 (cervical/thoracic) for 64483-RT (lumbar/sacral): the diagnosis must be of the region treated', suggestions: ['64483-RT ptr 1 → 64483-RT ptr 2'] },
+        { messageId: 'mismatch', line: 1, message: 'Point 64483-RT (lumbar/sacral) to a diagnosis of the region treated: it is supported only by M54.12 (cervical/thoracic)', suggestions: ['64483-RT ptr 1 → 64483-RT ptr 2'] },
         { messageId: 'mismatch', line: 2, data: { diagnoses: 'M54.12', dxRegion: 'cervical/thoracic', code: '64484-RT', region: 'lumbar/sacral' }, suggestions: ['64484-RT ptr 1 → 64484-RT ptr 2'] },
       ],
     },

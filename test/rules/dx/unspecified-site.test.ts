@@ -13,7 +13,13 @@ ruleTester.run(rule, {
       name: 'thoracolumbar radiculopathy only',
       claim: { dx: ['M5415'], lines: ['64483-RT', '64484-RT'] },
       errors: [
-        { messageId: 'ambiguous', line: 1, severity: 'warning', data: { code: '64483-RT', diagnoses: 'M54.15' } },
+        {
+          messageId: 'ambiguous',
+          line: 1,
+          severity: 'warning',
+          data: { code: '64483-RT', diagnoses: 'M54.15' },
+          message: 'Code the diagnosis of 64483-RT to the region treated if the record documents it: 64483-RT is supported only by M54.15, whose site (multiple, thoracolumbar or unspecified) does not confirm the region treated',
+        },
         { messageId: 'ambiguous', line: 2, data: { code: '64484-RT', diagnoses: 'M54.15' } },
       ],
     },

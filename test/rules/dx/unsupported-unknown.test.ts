@@ -12,7 +12,15 @@ ruleTester.run(rule, {
     {
       name: 'every pointed diagnosis is outside the table',
       claim: { dx: ['Z9989', 'R520', 'M5416'], lines: ['64483-RT ptr1,2', '64483-LT ptr3'] },
-      errors: [{ messageId: 'unknown', line: 1, severity: 'warning', data: { code: '64483-RT', diagnoses: 'Z9989, R520' } }],
+      errors: [
+        {
+          messageId: 'unknown',
+          line: 1,
+          severity: 'warning',
+          data: { code: '64483-RT', diagnoses: 'Z9989, R520' },
+          message: 'Check that the LCD billing article covers 64483-RT for Z9989, R520: the line points only to diagnoses outside the spine reference table, so coverage support cannot be checked here',
+        },
+      ],
     },
     {
       name: 'an ICD-9 diagnosis cannot be told either',

@@ -18,7 +18,7 @@ ruleTester.run(rule, {
         {
           messageId: 'bundledModifier',
           line: 2,
-          message: 'Unexpected 77003-XS with 64483: imaging guidance is included in the image-guided procedure, and 59 or an X modifier does not unbundle it',
+          message: 'Remove 77003-XS: imaging guidance is included in the image-guided procedure (64483), and 59 or an X modifier does not unbundle it',
         },
       ],
       output: ['64483-RT @500.00'],
@@ -33,7 +33,7 @@ ruleTester.run(rule, {
     {
       name: '77003 with a TFESI and a knee injection marked XS: 77003 is spine guidance, the 20610-XS does not let it through',
       claim: { dx: ['M5416', 'M1711'], lines: ['64483-RT @500.00', '20610-RT-XS ptr2 @150.00', '77003 @80.00'] },
-      errors: [{ messageId: 'bundled', line: 3, message: 'Unexpected 77003 with 64483: imaging guidance is included in the image-guided procedure' }],
+      errors: [{ messageId: 'bundled', line: 3, message: 'Remove 77003: imaging guidance is included in the image-guided procedure (64483)' }],
       output: ['64483-RT @500.00', '20610-RT-XS @150.00'],
     },
     {
@@ -57,7 +57,7 @@ ruleTester.run(rule, {
     {
       name: 'fluoroscopy with a TFESI',
       claim: { dx: ['M5416'], lines: ['64483-RT @500.00', '64484-RT @300.00', '77003 @80.00'] },
-      errors: [{ messageId: 'bundled', line: 3, message: 'Unexpected 77003 with 64483, 64484: imaging guidance is included in the image-guided procedure' }],
+      errors: [{ messageId: 'bundled', line: 3, message: 'Remove 77003: imaging guidance is included in the image-guided procedure (64483, 64484)' }],
       output: ['64483-RT @500.00', '64484-RT @300.00'],
       outputTotal: '800.00',
     },

@@ -11,7 +11,15 @@ ruleTester.run(rule, {
     {
       name: 'contrast with a TFESI: reported, kept by default',
       claim: { dx: ['M5416'], lines: ['64483-RT', 'Q9966 x3 @30.00'] },
-      errors: [{ messageId: 'contrast', line: 2, severity: 'warning', data: { code: 'Q9966', procedures: '64483' } }],
+      errors: [
+        {
+          messageId: 'contrast',
+          line: 2,
+          severity: 'warning',
+          data: { code: 'Q9966', procedures: '64483' },
+          message: 'Remove contrast Q9966 unless the payer pays contrast separately: contrast is an inclusive component of the image-guided procedure (64483)',
+        },
+      ],
     },
     {
       name: 'removed when the policy says removeContrast',

@@ -5,9 +5,9 @@ import { RuleTester, ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47816', 'M1711'];
 const perDate = (units: number, code: string, mue: number, mai: number, side = '', date = '2026-10-01') =>
-  `Unexpected ${units} units of ${code} on ${date}${side}, expected at most ${mue} (practitioner MUE, adjudication indicator ${mai}: per date of service)`;
+  `Correct the units of ${code} on ${date} to at most ${mue} (check which levels or sides were done): ${units} units${side} exceed the practitioner MUE (adjudication indicator ${mai}: per date of service)`;
 const perLine = (units: number, code: string, mue: number) =>
-  `Unexpected ${units} units of ${code} on one line, expected at most ${mue} (practitioner MUE, adjudication indicator 1: per line)`;
+  `Correct the units of ${code} on one line to at most ${mue} (check which levels or sides were done): ${units} units exceed the practitioner MUE (adjudication indicator 1: per line)`;
 
 ruleTester.run(rule, {
   valid: [

@@ -38,12 +38,12 @@ export function referenceWithEdits(rows: readonly Row[]): ReferenceData {
 }
 
 const dx = ['M5416', 'M47816', 'M1711'];
-const withRationale = (second: string, first: string, c1: string, c2: string, rationale: string) =>
-  `Unexpected ${second} with ${first} on 2026-10-01: NCCI PTP edit ${c1}/${c2}${rationale ? ` (${rationale})` : ''}`;
+const why = (first: string, c1: string, c2: string, rationale: string) =>
+  `billed with ${first} on 2026-10-01, it is column 2 of NCCI PTP edit ${c1}/${c2}${rationale ? ` (${rationale})` : ''}`;
 const noModifier = (second: string, first: string, c1: string, c2: string, rationale: string) =>
-  `${withRationale(second, first, c1, c2, rationale)} allows no modifier, expected no ${c2} line (column 2 is denied)`;
+  `Remove ${second}: ${why(first, c1, c2, rationale)}, which allows no modifier (column 2 is denied)`;
 const missing = (second: string, first: string, c1: string, c2: string, rationale: string) =>
-  `${withRationale(second, first, c1, c2, rationale)}, expected no ${c2} line, or an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) when the services are distinct`;
+  `Remove ${second}, or add an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic one) to it if the services are distinct: ${why(first, c1, c2, rationale)}`;
 
 new RuleTester({ reference: referenceWithEdits(ROWS) }).run(rule, {
   valid: [
