@@ -41,9 +41,9 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
     messages: {
-      missing: 'Point line {{line}} ({{code}}) to the diagnosis it treats: the line has no diagnosis pointer',
-      outOfRange: 'Point line {{line}} ({{code}}) to a diagnosis on the claim: it points to diagnosis {{pointer}}, but the claim has {{count}}',
-      tooMany: 'Keep at most 4 diagnosis pointers on line {{line}} ({{code}}): it has {{count}}, and a line takes at most 4',
+      missing: 'Point {{code}} to the diagnosis it treats: the line has no diagnosis pointer',
+      outOfRange: 'Point {{code}} to a diagnosis on the claim: it points to diagnosis {{pointer}}, but the claim has {{count}}',
+      tooMany: 'Keep at most 4 diagnosis pointers on {{code}}: it has {{count}}',
     },
   },
   check(encounter, context) {
