@@ -22,7 +22,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       sedationWithInjection:
-        'Unexpected {{code}} with {{injection}} in the same session, expected no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)',
+        'Remove {{code}} from the session with {{injection}}: no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)',
     },
   },
   // Precondition for the engine: needs an injection (isInjection).

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47816'];
 const msg = (code: string, injection: string) =>
-  `Unexpected ${code} with ${injection} in the same session, expected no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)`;
+  `Remove ${code} from the session with ${injection}: no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)`;
 
 ruleTester.run(rule, {
   valid: [
