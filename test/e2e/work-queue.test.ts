@@ -60,7 +60,7 @@ describe('held-claims.csv', () => {
       {
         file: 'samples/clinic-b-errors.837', claimId: 'B2008', memberId: '9SY00000123', firstServiceDate: '2026-03-09', lastServiceDate: '2026-03-09',
         renderingNpi: '1910000219', payerId: 'SYNMCR01', payerName: 'MEDICARE PART B', charge: '290.00', ruleIds: 'addon/without-primary',
-        reason: 'line 1 (64484): Unexpected add-on 64484-RT without its primary in the session, expected 64483',
+        reason: 'line 1 (64484): Add the primary 64483 if it was done in this session, or remove add-on 64484-RT if it was billed in error: an add-on is reported only with its primary in the same session',
       },
       { ...b2008[0], file: 'samples/clinic-b-errors.csv' },
     ]);

@@ -58,7 +58,7 @@ describe.each(BACKENDS)('$name history', (backend) => {
       await ready(store, patientKeyOf(clean), clean);
       const result = runRules(clean, { rules: [duplicate], policy: profiles.medicare, reference: defaultReference, history: run.view, asOf: '2026-11-27', fix: false });
       expect(result.findings.map((finding) => finding.message)).toEqual([
-        'Unexpected 64483-RT on 2026-10-01: already billed in nightly.837 claim H1 (held) line 1 (64483-RT), expected it once (send a correction as a replacement, frequency 7)',
+        'Remove 64483-RT on 2026-10-01, or send this claim as a replacement (frequency 7) if it corrects the earlier one: already billed in nightly.837 claim H1 (held) line 1 (64483-RT), and a service is billed once',
       ]);
     });
 

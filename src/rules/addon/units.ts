@@ -24,8 +24,8 @@ export default defineRule({
     fixable: 'safe',
     hasSuggestions: true,
     messages: {
-      secondLevel: '{{code}} with {{units}} units: it is the second level only, expected {{expected}}',
-      oncePerDay: '{{code}} with {{units}} units: it is reported once per day for all further levels, expected 1 unit',
+      secondLevel: 'Bill {{code}} with {{units}} units as {{expected}}: {{code}} is the second level only, the next level has its own code',
+      oncePerDay: 'Bill {{code}} with 1 unit, not {{units}}: it is reported once per day for all further levels',
     },
   },
   check(encounter, context) {

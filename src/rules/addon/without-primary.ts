@@ -43,7 +43,8 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      missing: 'Unexpected add-on {{code}} without its primary in the session, expected {{primaries}}',
+      missing:
+        'Add the primary {{primaries}} if it was done in this session, or remove add-on {{code}} if it was billed in error: an add-on is reported only with its primary in the same session',
     },
   },
   check(encounter, context) {

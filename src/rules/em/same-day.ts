@@ -22,7 +22,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       emWithoutModifier:
-        'Unexpected {{code}} without 25 in a session with {{procedure}}, expected {{code}}-25 for a significant, separately identifiable visit (or no E/M)',
+        'Add 25 to {{code}} if the visit was significant and separately identifiable, or remove the E/M if not: it is in a session with {{procedure}}',
     },
   },
   // Precondition for the engine: needs a spine procedure (isSpine).

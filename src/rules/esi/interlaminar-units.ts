@@ -35,8 +35,8 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     fixable: 'safe',
     messages: {
-      units: '{{code}} with {{units}} units, expected 1: an interlaminar ESI is reported once per region per session',
-      lines: '{{code}} on {{count}} lines of one session, expected one line: an interlaminar ESI is reported once per region per session',
+      units: 'Bill {{code}} with 1 unit, not {{units}}: an interlaminar ESI is reported once per region per session',
+      lines: 'Keep one line of {{code}} and remove the others: {{count}} lines in one session, and an interlaminar ESI is reported once per region per session',
     },
   },
   // Precondition for the engine: interlaminar ESI lines only.

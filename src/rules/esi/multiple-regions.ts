@@ -21,8 +21,10 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     coverageLimit: true,
     messages: {
-      regions: '{{code}} ({{region}}) in a session that already has an ESI in the {{other}} region: the LCDs cover one region per session',
-      approaches: '{{code}} ({{approach}}) with {{otherCode}} ({{otherApproach}}) in the same region: the LCDs cover one ESI approach per region per session',
+      regions:
+        'Bill {{code}} ({{region}}) as not covered (Medicare: GA with an ABN on file, else GZ), or keep the ESI of one region only: the session already has an ESI in the {{other}} region, and the LCDs cover one region per session',
+      approaches:
+        'Bill {{code}} ({{approach}}) as not covered (Medicare: GA with an ABN on file, else GZ), or keep one approach: {{otherCode}} ({{otherApproach}}) is in the same region, and the LCDs cover one ESI approach per region per session',
     },
   },
   // Precondition for the engine: ESI lines only.

@@ -21,7 +21,8 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     coverageLimit: true,
     messages: {
-      levels: '{{levels}} transforaminal levels on {{side}} ({{region}}: {{codes}}), expected at most {{limit}}: the LCDs cover {{limit}} levels per session',
+      levels:
+        'Bill the levels beyond {{limit}} as not covered (Medicare: GA with an ABN on file, else GZ) or remove them: {{levels}} transforaminal levels on {{side}} ({{region}}: {{codes}}), and the LCDs cover {{limit}} levels per session',
     },
   },
   // Precondition for the engine: transforaminal ESI lines only.

@@ -17,7 +17,8 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     coverageLimit: true,
     messages: {
-      unguided: '{{code}} (interlaminar ESI without imaging guidance) is not covered: the ESI LCDs require fluoroscopic or CT guidance (62321/62323)',
+      unguided:
+        'Recode {{code}} to its image-guided code (62321/62323) if imaging guided the injection, or bill it as not covered (Medicare: GA with an ABN on file, else GZ): {{code}} (interlaminar ESI without imaging guidance) is not covered, as the ESI LCDs require fluoroscopic or CT guidance',
     },
   },
   // Precondition for the engine: interlaminar ESI lines only.

@@ -34,8 +34,8 @@ export default defineRule<FacetKxOptions, 'missingKx' | 'kxOnRfa'>({
     },
     messages: {
       missingKx:
-        'Unexpected {{line}} without KX: {{count}} in the {{region}} region in the 365 days before {{date}} and no RFA there, expected KX on a diagnostic block{{prior}}',
-      kxOnRfa: 'Unexpected KX on {{line}}: KX marks diagnostic facet injections, expected no KX on an RFA',
+        'Add KX to {{line}} if it is a diagnostic block: {{count}}{{prior}} in the {{region}} region in the 365 days before {{date}} and no RFA there',
+      kxOnRfa: 'Remove KX from {{line}}: KX marks diagnostic facet injections, not an RFA',
     },
   },
   defaultOptions: { diagnosticBlocks: 2 },

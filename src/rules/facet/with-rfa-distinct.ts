@@ -21,7 +21,7 @@ export default defineRule({
     severity: { medicare: 'info', guide: 'info' },
     messages: {
       distinctJoints:
-        'Unexpected facet injection {{injection}} with RFA {{rfa}} in the same {{region}} session, expected documentation that the joints differ',
+        'Check that the record documents different joints for facet injection {{injection}} and RFA {{rfa}}: both in one {{region}} session, the injection is payable only if the joints differ',
     },
   },
   // Precondition for the engine: needs a facet injection (beside an RFA).

@@ -42,9 +42,9 @@ export default defineRule({
     usesHistory: true,
     messages: {
       emInGlobal:
-        'Unexpected {{line}} on {{date}} without 24, {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period), expected 24 for an unrelated E/M',
+        'Add 24 to {{line}} on {{date}} if the E/M is unrelated to the RFA: {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period)',
       procedureInGlobal:
-        'Unexpected {{line}} on {{date}} without 58, 78 or 79, {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period), expected 58 (staged), 78 or 79 (unrelated)',
+        'Add 58 (staged), 78 or 79 (unrelated) to {{line}} on {{date}}, as the record shows: {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period)',
     },
   },
   // Precondition for the engine: E/M and spine lines only.

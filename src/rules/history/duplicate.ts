@@ -22,7 +22,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       duplicate:
-        'Unexpected {{line}} on {{date}}: already billed in {{prior}}, expected it once (send a correction as a replacement, frequency 7)',
+        'Remove {{line}} on {{date}}, or send this claim as a replacement (frequency 7) if it corrects the earlier one: already billed in {{prior}}, and a service is billed once',
     },
   },
   check(encounter, context) {

@@ -32,7 +32,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
       ambiguous:
-        'Unexpected {{code}} × 2 without 50, RT or LT, expected {{code}}-50 × 1 (both sides) or {{code}} + {{addon}} (two levels)',
+        'Bill {{code}} × 2 as {{code}}-50 × 1 if both sides were done, or as {{code}} + {{addon}} if two levels were: without 50, RT or LT the units do not say which',
     },
   },
   // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).

@@ -20,7 +20,7 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       notAllowed:
-        'Unexpected modifier {{modifiers}} on {{code}} (bilateral indicator 9: the concept does not apply), expected none of 50, RT, LT',
+        'Remove modifier {{modifiers}} from {{code}}: bilateral indicator 9 (the concept does not apply), so it takes none of 50, RT, LT',
     },
   },
   // Precondition for the engine: interlaminar ESI lines only.

@@ -58,9 +58,9 @@ export default defineRule({
     severity: { medicare: 'error', guide: 'error' },
     messages: {
       mergeSides:
-        'Unexpected {{right}} and {{left}} on two lines, expected one line {{merged}} with {{units}} per side',
+        'Merge {{right}} and {{left}} into one line {{merged}} with {{units}} per side: the payer bills bilateral services as one line with 50',
       splitSides:
-        'Unexpected {{line}} on one line, expected two lines {{right}} and {{left}} (the payer bills bilateral services as RT + LT)',
+        'Split {{line}} into two lines {{right}} and {{left}}: the payer bills bilateral services as RT + LT',
     },
   },
   // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).

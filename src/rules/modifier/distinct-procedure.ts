@@ -29,7 +29,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
       missingDistinct:
-        'Unexpected {{second}} without 59/XS/XE/XP/XU alongside {{first}} at {{site}}, expected XS on {{code}} (PTP pair, modifier indicator 1)',
+        'Add XS to {{code}} if the documentation shows the separate site: {{second}} is billed with {{first}} at {{site}} without 59/XS/XE/XP/XU (PTP pair, modifier indicator 1)',
     },
   },
   check(encounter, context) {

@@ -20,7 +20,7 @@ export default defineRule({
     },
     severity: { medicare: 'warning', guide: 'warning' },
     messages: {
-      missing: 'Unexpected {{code}} without 50, RT or LT, expected the side treated (50 both, RT right, LT left)',
+      missing: 'Add the side treated to {{code}}, as the record shows (50 both, RT right, LT left): the line has none of 50, RT or LT',
     },
   },
   // Precondition for the engine: bilateral-eligible lines are spine lines (isSpine).

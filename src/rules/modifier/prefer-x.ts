@@ -26,7 +26,7 @@ export default defineRule({
     },
     severity: { medicare: 'info', guide: 'info' },
     messages: {
-      preferXs: 'Unexpected modifier 59 on {{code}} ({{reason}}), expected XS (separate structure)',
+      preferXs: 'Replace 59 with XS on {{code}} ({{reason}}): XS names the separate structure, and 59 is for when no X modifier fits',
     },
   },
   check(encounter, context) {

@@ -33,7 +33,8 @@ export default defineRule({
     messages: {
       units: 'Bill {{code}} once and the extra levels as {{expected}}, or correct the units if fewer levels were done: the primary is one level, the claim shows {{units}} units',
       lines: 'Remove the repeated {{code}} on line {{line}} (a double entry), or bill the extra level as {{expected}}: the primary is one level per side, line {{first}} already bills it',
-      unitsNoSide: '{{code}} with {{units}} units and no 50, RT or LT: the primary is one level per side, the extra levels belong to its add-on codes',
+      unitsNoSide:
+        'Bill {{code}} once per side with 50, RT or LT, and the extra levels as its add-on codes: the primary is one level per side, the claim shows {{units}} units and no 50, RT or LT',
     },
   },
   check(encounter, context) {

@@ -27,7 +27,7 @@ export default defineRule({
     usesHistory: true,
     messages: {
       tooFew:
-        'Unexpected RFA in the {{region}} region on {{date}} after {{count}}{{side}}, expected at least {{min}} before a first RFA (the history may be incomplete){{prior}}',
+        'Check the record for at least {{min}} before the RFA in the {{region}} region on {{date}}: a first RFA needs them, and the history shows {{count}}{{side}} (it may be incomplete){{prior}}',
     },
   },
   // Precondition for the engine: RFA lines only.

@@ -22,7 +22,7 @@ export default defineRule({
     severity: { medicare: 'warning', guide: 'off' },
     messages: {
       sedationWithInjection:
-        'Unexpected {{code}} with {{injection}} in the same session, expected no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)',
+        'Bill {{code}} as not covered (Medicare: GA with an ABN on file, else GZ) or remove it: {{injection}} is in the same session, and the LCDs do not cover sedation or anesthesia for an ESI or facet injection',
     },
   },
   // Precondition for the engine: needs an injection (isInjection).

@@ -38,11 +38,11 @@ export default defineRule({
     usesHistory: true,
     messages: {
       addonApart:
-        'Unexpected {{line}} without its primary on this claim: {{primary}} is billed for the same patient, date and provider in {{prior}}, expected the session on one claim',
+        'Merge {{line}} and its primary {{primary}} into one claim (void one, replace the other): {{primary}} is billed for the same patient, date and provider in {{prior}}',
       primaryApart:
-        'Unexpected {{line}} apart from its add-on: {{addon}} is billed for the same patient, date and provider in {{prior}}, expected the session on one claim',
+        'Merge {{line}} and its add-on {{addon}} into one claim (void one, replace the other): {{addon}} is billed for the same patient, date and provider in {{prior}}',
       sidesApart:
-        'Unexpected {{line}} here and the other side in {{prior}} for the same patient, date and provider, expected one line with 50 on one claim',
+        'Merge {{line}} and the other side into one line with 50 on one claim (void one claim, replace the other): the other side is billed for the same patient, date and provider in {{prior}}',
     },
   },
   check(encounter, context) {

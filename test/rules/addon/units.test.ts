@@ -16,7 +16,7 @@ ruleTester.run(rule, {
         {
           messageId: 'secondLevel',
           line: 2,
-          message: '64491-RT with 2 units: it is the second level only, expected 64491-RT + 64492-RT',
+          message: 'Bill 64491-RT with 2 units as 64491-RT + 64492-RT: 64491-RT is the second level only, the next level has its own code',
           suggestions: ['64491-RT ×2 600.00 → 64491-RT 600.00, 64492-RT 0.00'],
         },
       ],
@@ -36,7 +36,7 @@ ruleTester.run(rule, {
     {
       name: '64495 ×2 → 1 unit (once per day), at the per-unit charge',
       claim: { dx: ['M47816'], lines: ['64493-RT', '64494-RT', '64495-RT x2 @400.00'] },
-      errors: [{ messageId: 'oncePerDay', line: 3, data: { code: '64495-RT', units: 2 } }],
+      errors: [{ messageId: 'oncePerDay', line: 3, message: 'Bill 64495-RT with 1 unit, not 2: it is reported once per day for all further levels' }],
       output: ['64493-RT', '64494-RT', '64495-RT @200.00'],
     },
     {

@@ -16,7 +16,7 @@ ruleTester.run(rule, {
     {
       name: '99153 without 99152',
       claim: { dx: ['M47816'], lines: ['64635-RT', '99153 x2'] },
-      errors: [{ messageId: 'missing', line: 2, message: 'Unexpected add-on 99153 without its primary in the session, expected 99151 or 99152 or G0500' }],
+      errors: [{ messageId: 'missing', line: 2, message: 'Add the primary 99151 or 99152 or G0500 if it was done in this session, or remove add-on 99153 if it was billed in error: an add-on is reported only with its primary in the same session' }],
     },
     {
       name: '99157 with the other physician\'s code mixed up (99152)',
@@ -26,7 +26,7 @@ ruleTester.run(rule, {
     {
       name: '64484 without 64483',
       claim: { dx: ['M5416'], lines: ['64484-RT'] },
-      errors: [{ messageId: 'missing', line: 1, message: 'Unexpected add-on 64484-RT without its primary in the session, expected 64483' }],
+      errors: [{ messageId: 'missing', line: 1, message: 'Add the primary 64483 if it was done in this session, or remove add-on 64484-RT if it was billed in error: an add-on is reported only with its primary in the same session' }],
     },
     {
       name: '64492 needs 64490 and 64491',

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47816'];
 const msg = (code: string, procedure: string) =>
-  `Unexpected ${code} without 25 in a session with ${procedure}, expected ${code}-25 for a significant, separately identifiable visit (or no E/M)`;
+  `Add 25 to ${code} if the visit was significant and separately identifiable, or remove the E/M if not: it is in a session with ${procedure}`;
 
 ruleTester.run(rule, {
   valid: [

@@ -12,14 +12,14 @@ ruleTester.run(rule, {
     {
       name: '62323 ×2 → 1 unit at the per-unit charge',
       claim: { dx: ['M5416'], lines: ['62323 x2 @1200.00', 'J1010 x80 @20.00'] },
-      errors: [{ messageId: 'units', line: 1, data: { code: '62323', units: 2 } }],
+      errors: [{ messageId: 'units', line: 1, message: 'Bill 62323 with 1 unit, not 2: an interlaminar ESI is reported once per region per session' }],
       output: ['62323 @600.00', 'J1010 x80 @20.00'],
       outputTotal: '620.00',
     },
     {
       name: 'the same code on three lines → one line',
       claim: { dx: ['M5416'], lines: ['62323 @600.00', '62323 @600.00', 'J1010 x40', '62323 x2 @1200.00'] },
-      errors: [{ messageId: 'lines', line: 1, message: '62323 on 3 lines of one session, expected one line: an interlaminar ESI is reported once per region per session' }],
+      errors: [{ messageId: 'lines', line: 1, message: 'Keep one line of 62323 and remove the others: 3 lines in one session, and an interlaminar ESI is reported once per region per session' }],
       output: ['62323 @600.00', 'J1010 x40'],
     },
     {

@@ -16,7 +16,8 @@ ruleTester.run(rule, {
           messageId: 'regions',
           line: 3,
           severity: 'warning',
-          message: '62321 (cervical/thoracic) in a session that already has an ESI in the lumbar/sacral region: the LCDs cover one region per session',
+          message:
+            'Bill 62321 (cervical/thoracic) as not covered (Medicare: GA with an ABN on file, else GZ), or keep the ESI of one region only: the session already has an ESI in the lumbar/sacral region, and the LCDs cover one region per session',
         },
       ],
     },
@@ -24,7 +25,12 @@ ruleTester.run(rule, {
       name: 'interlaminar and transforaminal in the lumbar region',
       claim: { dx: ['M5416'], lines: ['62323', '64483-LT', '64484-LT'] },
       errors: [
-        { messageId: 'approaches', line: 2, data: { code: '64483-LT', approach: 'transforaminal', otherCode: '62323', otherApproach: 'interlaminar' } },
+        {
+          messageId: 'approaches',
+          line: 2,
+          message:
+            'Bill 64483-LT (transforaminal) as not covered (Medicare: GA with an ABN on file, else GZ), or keep one approach: 62323 (interlaminar) is in the same region, and the LCDs cover one ESI approach per region per session',
+        },
         { messageId: 'approaches', line: 3, data: { code: '64484-LT', approach: 'transforaminal', otherCode: '62323', otherApproach: 'interlaminar' } },
       ],
     },

@@ -17,7 +17,8 @@ ruleTester.run(rule, {
           messageId: 'levels',
           line: 2,
           severity: 'warning',
-          message: '3 transforaminal levels on the right side (lumbar/sacral: 64483-RT, 64484-RT ×2, 64483-LT), expected at most 2: the LCDs cover 2 levels per session',
+          message:
+            'Bill the levels beyond 2 as not covered (Medicare: GA with an ABN on file, else GZ) or remove them: 3 transforaminal levels on the right side (lumbar/sacral: 64483-RT, 64484-RT ×2, 64483-LT), and the LCDs cover 2 levels per session',
         },
       ],
     },

@@ -22,7 +22,7 @@ ruleTester.run(rule, {
           messageId: 'missingKx',
           line: 1,
           message:
-            'Unexpected 64493-RT without KX: 0 diagnostic (KX) facet sessions in the lumbar/sacral region in the 365 days before 2026-10-01 and no RFA there, expected KX on a diagnostic block',
+            'Add KX to 64493-RT if it is a diagnostic block: 0 diagnostic (KX) facet sessions in the lumbar/sacral region in the 365 days before 2026-10-01 and no RFA there',
         },
         { messageId: 'missingKx', line: 2 },
       ],
@@ -41,7 +41,7 @@ ruleTester.run(rule, {
     {
       name: 'KX on an RFA line',
       claim: { dx: ['M47816'], lines: ['64635-RT-KX'] },
-      errors: [{ messageId: 'kxOnRfa', line: 1, message: 'Unexpected KX on 64635-RT-KX: KX marks diagnostic facet injections, expected no KX on an RFA' }],
+      errors: [{ messageId: 'kxOnRfa', line: 1, message: 'Remove KX from 64635-RT-KX: KX marks diagnostic facet injections, not an RFA' }],
     },
     {
       name: 'the number of blocks is an option',

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M47812'];
 const msg = (injection: string, rfa: string, region = 'lumbar/sacral') =>
-  `Unexpected facet injection ${injection} with RFA ${rfa} in the same ${region} session, expected documentation that the joints differ`;
+  `Check that the record documents different joints for facet injection ${injection} and RFA ${rfa}: both in one ${region} session, the injection is payable only if the joints differ`;
 
 ruleTester.run(rule, {
   valid: [

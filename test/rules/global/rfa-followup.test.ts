@@ -23,7 +23,7 @@ ruleTester.run(rule, {
           messageId: 'emInGlobal',
           line: 1,
           message:
-            'Unexpected 99213 on 2026-10-01 without 24, 5 days after the RFA of a.837 claim a-1 on 2026-09-26 (inside its 10-day global period), expected 24 for an unrelated E/M',
+            'Add 24 to 99213 on 2026-10-01 if the E/M is unrelated to the RFA: 5 days after the RFA of a.837 claim a-1 on 2026-09-26 (inside its 10-day global period)',
         },
       ],
     },
@@ -36,7 +36,7 @@ ruleTester.run(rule, {
           messageId: 'procedureInGlobal',
           line: 1,
           message:
-            'Unexpected 64635-LT on 2026-10-01 without 58, 78 or 79, 10 days after the RFA of e.837 claim e-1 on 2026-09-21 (inside its 10-day global period), expected 58 (staged), 78 or 79 (unrelated)',
+            'Add 58 (staged), 78 or 79 (unrelated) to 64635-LT on 2026-10-01, as the record shows: 10 days after the RFA of e.837 claim e-1 on 2026-09-21 (inside its 10-day global period)',
         },
         { messageId: 'procedureInGlobal', line: 2 },
       ],

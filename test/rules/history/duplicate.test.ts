@@ -30,7 +30,7 @@ ruleTester.run(rule, {
           messageId: 'duplicate',
           line: 1,
           severity: 'error',
-          message: 'Unexpected 64483-RT on 2026-10-01: already billed in g.837 claim g-1 line 2 (64483-RT), expected it once (send a correction as a replacement, frequency 7)',
+          message: 'Remove 64483-RT on 2026-10-01, or send this claim as a replacement (frequency 7) if it corrects the earlier one: already billed in g.837 claim g-1 line 2 (64483-RT), and a service is billed once',
         },
       ],
     },

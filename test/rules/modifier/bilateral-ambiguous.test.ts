@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47816'];
 const msg = (code: string, addon: string) =>
-  `Unexpected ${code} × 2 without 50, RT or LT, expected ${code}-50 × 1 (both sides) or ${code} + ${addon} (two levels)`;
+  `Bill ${code} × 2 as ${code}-50 × 1 if both sides were done, or as ${code} + ${addon} if two levels were: without 50, RT or LT the units do not say which`;
 
 ruleTester.run(rule, {
   valid: [

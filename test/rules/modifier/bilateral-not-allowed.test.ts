@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
 const msg = (modifiers: string, code: string) =>
-  `Unexpected modifier ${modifiers} on ${code} (bilateral indicator 9: the concept does not apply), expected none of 50, RT, LT`;
+  `Remove modifier ${modifiers} from ${code}: bilateral indicator 9 (the concept does not apply), so it takes none of 50, RT, LT`;
 
 ruleTester.run(rule, {
   valid: [

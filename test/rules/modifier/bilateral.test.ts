@@ -3,9 +3,9 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M5412'];
 const merge = (right: string, left: string, merged: string, units = 1) =>
-  `Unexpected ${right} and ${left} on two lines, expected one line ${merged} with ${units} unit${units === 1 ? '' : 's'} per side`;
+  `Merge ${right} and ${left} into one line ${merged} with ${units} unit${units === 1 ? '' : 's'} per side: the payer bills bilateral services as one line with 50`;
 const split = (line: string, right: string, left: string) =>
-  `Unexpected ${line} on one line, expected two lines ${right} and ${left} (the payer bills bilateral services as RT + LT)`;
+  `Split ${line} into two lines ${right} and ${left}: the payer bills bilateral services as RT + LT`;
 
 ruleTester.run(rule, {
   valid: [

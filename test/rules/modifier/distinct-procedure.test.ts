@@ -5,9 +5,9 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47812', 'M1711'];
 const msg = (second: string, first: string, site: 'structure' | 'region', code: string) =>
-  `Unexpected ${second} without 59/XS/XE/XP/XU alongside ${first} at ${
+  `Add XS to ${code} if the documentation shows the separate site: ${second} is billed with ${first} at ${
     site === 'structure' ? 'a different structure' : 'a different spinal region'
-  }, expected XS on ${code} (PTP pair, modifier indicator 1)`;
+  } without 59/XS/XE/XP/XU (PTP pair, modifier indicator 1)`;
 
 ruleTester.run(rule, {
   valid: [

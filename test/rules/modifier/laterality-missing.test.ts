@@ -2,7 +2,7 @@ import rule from '../../../src/rules/modifier/laterality-missing.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M5416'];
-const msg = (code: string) => `Unexpected ${code} without 50, RT or LT, expected the side treated (50 both, RT right, LT left)`;
+const msg = (code: string) => `Add the side treated to ${code}, as the record shows (50 both, RT right, LT left): the line has none of 50, RT or LT`;
 
 ruleTester.run(rule, {
   valid: [

@@ -2,7 +2,7 @@ import rule from '../../../src/rules/modifier/prefer-x.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M47816', 'M47812', 'M1711'];
-const msg = (code: string, reason: string) => `Unexpected modifier 59 on ${code} (${reason}), expected XS (separate structure)`;
+const msg = (code: string, reason: string) => `Replace 59 with XS on ${code} (${reason}): XS names the separate structure, and 59 is for when no X modifier fits`;
 
 ruleTester.run(rule, {
   valid: [

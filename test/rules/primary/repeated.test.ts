@@ -94,7 +94,7 @@ ruleTester.run(rule, {
     {
       name: 'no side and 3 units: extra levels for sure, but no side to move them to: no suggestion',
       claim: { dx: ['M5416'], lines: ['64483 x3'] },
-      errors: [{ messageId: 'unitsNoSide', line: 1, message: '64483 with 3 units and no 50, RT or LT: the primary is one level per side, the extra levels belong to its add-on codes' }],
+      errors: [{ messageId: 'unitsNoSide', line: 1, message: 'Bill 64483 once per side with 50, RT or LT, and the extra levels as its add-on codes: the primary is one level per side, the claim shows 3 units and no 50, RT or LT' }],
     },
     {
       name: 'the add-on already billed for the side: no split (a level would be counted twice)',

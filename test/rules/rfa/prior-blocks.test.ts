@@ -35,7 +35,7 @@ ruleTester.run(rule, {
           messageId: 'tooFew',
           line: 1,
           message:
-            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 1 prior facet session on the right side, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
+            'Check the record for at least 2 diagnostic blocks before the RFA in the lumbar/sacral region on 2026-10-01: a first RFA needs them, and the history shows 1 prior facet session on the right side (it may be incomplete); prior: d.837 claim d-1 on 2026-06-01',
         },
       ],
     },
@@ -49,7 +49,7 @@ ruleTester.run(rule, {
           messageId: 'tooFew',
           line: 1,
           message:
-            'Unexpected RFA in the lumbar/sacral region on 2026-10-01 after 0 prior facet sessions on the right side, expected at least 2 diagnostic blocks before a first RFA (the history may be incomplete)',
+            'Check the record for at least 2 diagnostic blocks before the RFA in the lumbar/sacral region on 2026-10-01: a first RFA needs them, and the history shows 0 prior facet sessions on the right side (it may be incomplete)',
         },
       ],
     },

@@ -3,7 +3,7 @@ import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416', 'M47816'];
 const msg = (code: string, injection: string) =>
-  `Unexpected ${code} with ${injection} in the same session, expected no sedation or anesthesia for an ESI or facet injection (LCD coverage limit)`;
+  `Bill ${code} as not covered (Medicare: GA with an ABN on file, else GZ) or remove it: ${injection} is in the same session, and the LCDs do not cover sedation or anesthesia for an ESI or facet injection`;
 
 ruleTester.run(rule, {
   valid: [

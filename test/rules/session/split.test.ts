@@ -20,7 +20,7 @@ ruleTester.run(rule, {
           messageId: 'addonApart',
           line: 1,
           message:
-            'Unexpected 64484-RT without its primary on this claim: 64483 is billed for the same patient, date and provider in e.837 claim e-1 line 1 (64483-RT), expected the session on one claim',
+            'Merge 64484-RT and its primary 64483 into one claim (void one, replace the other): 64483 is billed for the same patient, date and provider in e.837 claim e-1 line 1 (64483-RT)',
         },
       ],
     },
@@ -28,13 +28,19 @@ ruleTester.run(rule, {
       name: 'a primary here, its add-on there',
       claim: { dx: ['M47816'], lines: ['64493-50-KX'] },
       history: historyOf({ 'f.837': [{ lines: ['64494-50-KX'] }] }),
-      errors: [{ messageId: 'primaryApart', line: 1, data: { line: '64493-50-KX', addon: '64494', prior: 'f.837 claim f-1 line 1 (64494-50-KX)' } }],
+      errors: [
+        {
+          messageId: 'primaryApart',
+          line: 1,
+          message: 'Merge 64493-50-KX and its add-on 64494 into one claim (void one, replace the other): 64494 is billed for the same patient, date and provider in f.837 claim f-1 line 1 (64494-50-KX)',
+        },
+      ],
     },
     {
       name: 'RT here, LT there',
       claim: { dx: ['M5416'], lines: ['64483-RT'] },
       history: historyOf({ 'g.837': [{ lines: ['64483-LT'] }] }),
-      errors: [{ messageId: 'sidesApart', line: 1, message: 'Unexpected 64483-RT here and the other side in g.837 claim g-1 line 1 (64483-LT) for the same patient, date and provider, expected one line with 50 on one claim' }],
+      errors: [{ messageId: 'sidesApart', line: 1, message: 'Merge 64483-RT and the other side into one line with 50 on one claim (void one claim, replace the other): the other side is billed for the same patient, date and provider in g.837 claim g-1 line 1 (64483-LT)' }],
     },
   ],
 });
