@@ -18,7 +18,7 @@ export default defineRule({
     },
     severity: { medicare: 'error', guide: 'error' },
     messages: {
-      miscoded: 'Recode {{code}} to {{intended}} if that was the drug given (check the record): {{code}} ({{description}}) on a claim with spine procedures is usually {{intended}} miscoded',
+      miscoded: 'Recode {{code}} to {{intended}} if that was the drug given (check the record): {{code}} ({{description}}) on a claim with spine procedures is almost always {{intended}} billed under the wrong code',
     },
   },
   // Precondition for the engine: needs a spine procedure on the claim (isSpine).

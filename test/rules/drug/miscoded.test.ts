@@ -2,7 +2,7 @@ import rule from '../../../src/rules/drug/miscoded.js';
 import { ruleTester } from '../../support/rule-tester.js';
 
 const dx = ['M5416'];
-const msg = 'Recode J1110 to J1885 if that was the drug given (check the record): J1110 (Injection, dihydroergotamine mesylate, per 1 mg) on a claim with spine procedures is usually J1885 miscoded';
+const msg = 'Recode J1110 to J1885 if that was the drug given (check the record): J1110 (Injection, dihydroergotamine mesylate, per 1 mg) on a claim with spine procedures is almost always J1885 billed under the wrong code';
 
 ruleTester.run(rule, {
   valid: [
