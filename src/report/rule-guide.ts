@@ -167,7 +167,7 @@ export const RULE_GUIDES: Readonly<Record<string, RuleGuide>> = {
   },
   'coverage/liability-modifier': {
     sources: 'CMS Medicare Claims Processing Manual ch. 30 §50 (ABN; modifiers GA, GZ, GX)',
-    next: 'Add GA if an ABN is on file, GZ if not, or GX for a voluntary ABN.',
+    next: 'Add GA if an ABN is on file, GZ if not (GX, a voluntary ABN, does not cover an LCD limit).',
   },
   'claim/future-date': {
     sources: '42 CFR 424.32 (a claim bills services furnished); 005010X222A1 DTP*472 service date',
