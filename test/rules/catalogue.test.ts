@@ -36,6 +36,9 @@ const COVERAGE_LIMITS = [
   'frequency/esi', 'frequency/facet', 'frequency/rfa', 'rfa/repeat-interval',
 ];
 
+/** The verbs a rule message may start with: what the analyst does. */
+const ACTIONS = ['Add', 'Bill', 'Check', 'Code', 'Correct', 'Keep', 'Merge', 'Point', 'Recode', 'Remove', 'Replace', 'Send', 'Split'];
+
 describe('rule catalogue', () => {
   it('implements every non-history id of the catalogue, and no id outside it', () => {
     const ids = rules.map((rule) => rule.meta.id);
@@ -78,6 +81,14 @@ describe('rule catalogue', () => {
         expect(['claim', 'session']).toContain(meta.scope);
         expect([undefined, 'safe']).toContain(meta.fixable);
         expect([undefined, true]).toContain(meta.hasSuggestions);
+      });
+
+      it('words each message as what to do, then why (docs/rules/TESTING.md)', () => {
+        for (const [messageId, template] of Object.entries(rule.meta.messages)) {
+          expect(template, messageId).toMatch(/^[A-Z][a-z]+ [^:]*:/);
+          expect(template, messageId).not.toMatch(/^Unexpected\b/);
+          expect(ACTIONS, `${messageId}: starts with an action`).toContain(template.split(' ')[0]);
+        }
       });
     });
   }
