@@ -166,7 +166,7 @@ export interface RuleMeta<MessageIds extends string = string> {
   scope: RuleScope;
   docs: {
     description: string;
-    /** The policy citation: domain-rules.md key(s) and section, cms-indicators.md source, NCCI/LCD id. */
+    /** The policy citation: the public sources (CPT, CMS files, NCCI, LCD ids) behind the rule, as its doc page lists them. */
     source: string;
     url?: string;
   };

@@ -102,7 +102,7 @@ export const CODE_LISTS: readonly CodeList[] = [
   {
     name: 'ncci-modifiers',
     description:
-      'NCCI-associated modifiers other than the anatomic ones: on the column-2 code they bypass a PTP edit of modifier indicator 1 (rules.md `ncci/ptp`)',
+      'NCCI-associated modifiers other than the anatomic ones: on the column-2 code they bypass a PTP edit of modifier indicator 1 (docs/rules/ncci/ptp.md)',
     members: [
       ...members(['24', '25', '27', '57', '58', '59', '78', '79', '91'], [{ key: 'NCCI Policy Manual, ch. I §E', note: 'NCCI-associated modifiers' }]),
       ...members(['XE', 'XS', 'XP', 'XU'], [{ key: 'NCCI Policy Manual, ch. I §E', note: 'X{EPSU} from 2015-01-01' }], { from: '2015-01-01' }),
@@ -111,7 +111,7 @@ export const CODE_LISTS: readonly CodeList[] = [
   {
     name: 'anatomic-modifiers',
     description:
-      'Anatomic NCCI-associated modifiers: they bypass a PTP edit of modifier indicator 1 only for a site other than the column-1 code\'s (rules.md `ncci/ptp`)',
+      'Anatomic NCCI-associated modifiers: they bypass a PTP edit of modifier indicator 1 only for a site other than the column-1 code\'s (docs/rules/ncci/ptp.md)',
     members: members(
       ['E1', 'E2', 'E3', 'E4', 'FA', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'TA', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9',
         'LT', 'RT', 'LC', 'LD', 'RC', 'LM', 'RI'],
