@@ -44,7 +44,7 @@ export default defineRule({
       emInGlobal:
         'Add 24 to {{line}} on {{date}} if the E/M is unrelated to the RFA: {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period)',
       procedureInGlobal:
-        'Add 58 (staged), 78 or 79 (unrelated) to {{line}} on {{date}}, as the record shows: {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period)',
+        'Add 58 (staged or planned), 78 (unplanned return, related) or 79 (unrelated) to {{line}} on {{date}}, as the record shows: {{days}} days after the RFA of {{prior}} (inside its {{global}}-day global period)',
     },
   },
   // Precondition for the engine: E/M and spine lines only.

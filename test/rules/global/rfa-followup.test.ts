@@ -36,7 +36,7 @@ ruleTester.run(rule, {
           messageId: 'procedureInGlobal',
           line: 1,
           message:
-            'Add 58 (staged), 78 or 79 (unrelated) to 64635-LT on 2026-10-01, as the record shows: 10 days after the RFA of e.837 claim e-1 on 2026-09-21 (inside its 10-day global period)',
+            'Add 58 (staged or planned), 78 (unplanned return, related) or 79 (unrelated) to 64635-LT on 2026-10-01, as the record shows: 10 days after the RFA of e.837 claim e-1 on 2026-09-21 (inside its 10-day global period)',
         },
         { messageId: 'procedureInGlobal', line: 2 },
       ],
