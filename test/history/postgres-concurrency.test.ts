@@ -12,10 +12,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate837p } from '../../scripts/generate-837p.js';
 import type { PatientKey } from '../../src/encounter/history-view.js';
-import { PostgresHistoryStore } from '../../src/history/postgres.js';
 import { RunHistory } from '../../src/history/run.js';
 import { readTree, runCli, startCli } from '../e2e/helpers.js';
-import { createHistoryDatabase, POSTGRES_URL } from '../support/postgres.js';
+import { createHistoryDatabase, historyDatabaseForTests, POSTGRES_URL } from '../support/postgres.js';
 import { addClaim, ready } from './backends.js';
 import { claim } from './fixtures.js';
 
@@ -23,20 +22,7 @@ const JANE: PatientKey = { memberId: 'MEM100', lastName: 'DOE', firstName: 'JANE
 const file = (name: string) => ({ name, hash: `hash-${name}`, format: 'x12' });
 
 describe.skipIf(POSTGRES_URL === null)('two runs at once on one PostgreSQL history', () => {
-  let url: string;
-  const stores: PostgresHistoryStore[] = [];
-  const open = async () => {
-    const store = await PostgresHistoryStore.open(url);
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    url = await createHistoryDatabase('concurrency');
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-  });
+  const { open } = historyDatabaseForTests('concurrency');
 
   it('refuses a file whose patient another run recorded after this run read it, and the run sees it once it reads again', async () => {
     const [a, b] = [await open(), await open()];
@@ -67,14 +53,15 @@ describe.skipIf(POSTGRES_URL === null)('two runs at once on one PostgreSQL histo
 
   it('records a file two runs record at once once, and neither fails', async () => {
     const recorders = [];
-    for (const store of [await open(), await open()]) {
+    const pair = [await open(), await open()];
+    for (const store of pair) {
       const recorder = new RunHistory(store, { record: true, inputHashes: ['hash-same.837'] }).file(file('same.837'));
       await addClaim(store, recorder, claim({ id: 'S1', member: 'MEM200', lines: ['64483-LT'] }), 'ready');
       recorders.push(recorder);
     }
     const results = await Promise.all(recorders.map((recorder) => recorder.commit()));
     expect(results.map((result) => result.status).sort()).toEqual(['added', 'already-ingested']);
-    const stats = await stores[0]!.stats();
+    const stats = await pair[0]!.stats();
     expect(stats).toMatchObject({ files: 3, claims: 3 });
   });
 

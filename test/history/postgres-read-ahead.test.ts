@@ -5,13 +5,13 @@
  * without a PostgreSQL cluster.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { patientKeyOf } from '../../src/encounter/history-view.js';
 import type { Claim } from '../../src/encounter/model.js';
 import { identityOf } from '../../src/history/identity.js';
 import { PostgresHistoryStore } from '../../src/history/postgres.js';
 import { prepareKeyOf, RunHistory } from '../../src/history/run.js';
-import { createHistoryDatabase, POSTGRES_URL } from '../support/postgres.js';
+import { historyDatabaseForTests, POSTGRES_URL } from '../support/postgres.js';
 import { claim } from './fixtures.js';
 
 const file = (name: string) => ({ name, hash: `hash-${name}`, format: 'x12' });
@@ -52,16 +52,7 @@ function answers(store: PostgresHistoryStore, claims: readonly Claim[], before?:
 }
 
 describe.skipIf(POSTGRES_URL === null)('PostgresHistoryStore.prepareMany', () => {
-  let url: string;
-  const stores: PostgresHistoryStore[] = [];
-  const open = async () => {
-    const store = await PostgresHistoryStore.open(url);
-    stores.push(store);
-    return store;
-  };
-
-  beforeAll(async () => {
-    url = await createHistoryDatabase('readmany');
+  const { open } = historyDatabaseForTests('readmany', async () => {
     const store = await open();
     const prior = new RunHistory(store, { record: true }).file(file('prior.837'));
     for (const one of [claim({ id: 'A1', lines: ['64493-RT-KX'] }), claim({ id: 'B1', ...BOB, lines: ['64483-LT'] }), claim({ id: 'N1', ...NED, lines: ['62323'] })]) {
@@ -69,9 +60,6 @@ describe.skipIf(POSTGRES_URL === null)('PostgresHistoryStore.prepareMany', () =>
       prior.add(one, 'ready');
     }
     expect(await prior.commit()).toMatchObject({ status: 'added', claims: 3 });
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
   });
 
   it('answers as prepare claim by claim, in one statement, and reads a patient met already no more', async () => {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { PostgresHistoryStore } from '../../src/history/postgres.js';
 
 /** URL of the cluster's `postgres` database, or null when the PostgreSQL tests skip. */
@@ -25,4 +25,28 @@ export async function createHistoryDatabase(prefix = 'history', migrate = true):
   url.pathname = `/${name}`;
   if (migrate) await PostgresHistoryStore.migrate(url.toString());
   return url.toString();
+}
+
+/**
+ * Within a describe block: a history database of its own (created before its tests) and `open()` for stores on it,
+ * every one closed after its tests. `setUp` runs once the database exists (prior claims, say).
+ */
+export function historyDatabaseForTests(prefix: string, setUp?: () => Promise<void>): { open(): Promise<PostgresHistoryStore> } {
+  let url: string | undefined;
+  const stores: PostgresHistoryStore[] = [];
+  beforeAll(async () => {
+    url = await createHistoryDatabase(prefix);
+    await setUp?.();
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+  });
+  return {
+    async open() {
+      if (url === undefined) throw new Error('historyDatabaseForTests: open() before the database was created');
+      const store = await PostgresHistoryStore.open(url);
+      stores.push(store);
+      return store;
+    },
+  };
 }
