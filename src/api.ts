@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { InputFormat, IsoDate } from './encounter/model.js';
 import { loadPolicy as loadPolicySet, type PolicySet } from './policy/load.js';
-import { runPipeline, type FailOn } from './pipeline/run.js';
+import { MAX_THREADS, runPipeline, type FailOn } from './pipeline/run.js';
 import type { RunSummary } from './report/types.js';
 import { rules } from './rules/index.js';
 
@@ -31,6 +31,8 @@ export interface ScrubOptions {
   asOf?: IsoDate;
   /** Files in flight at once. Default 1. */
   jobs?: number;
+  /** Check workers: claims dealt out by patient to this many worker threads, the outputs the same. Default 1 (none). */
+  threads?: number;
   /** Read every input as this format (default: detected from its content). */
   format?: InputFormat;
   /** Column maps for CSV exports with other headers. */
@@ -81,6 +83,8 @@ export async function scrub(inputs: string | readonly string[], options: ScrubOp
   if (list.length === 0) throw new TypeError('Expected `inputs` to name at least one claim file or directory');
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new TypeError(`Expected \`jobs\` to be a whole number from 1 up, got ${String(options.jobs)}`);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new TypeError(`Expected \`threads\` to be a whole number from 1 to ${MAX_THREADS}, got ${String(options.threads)}`);
   const sink = logSink(options.log);
   const outcome = await runPipeline({
     inputs: list,
@@ -93,6 +97,7 @@ export async function scrub(inputs: string | readonly string[], options: ScrubOp
     failOn: options.failOn ?? 'never',
     holdOn: options.holdOn ?? 'error',
     jobs,
+    threads,
     fix: options.fix ?? true,
     asOf: options.asOf ?? today(),
     quiet: options.log === undefined,

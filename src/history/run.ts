@@ -20,9 +20,9 @@ import { identityOf, identityString, type PatientIdentity } from './identity.js'
 import type { ClaimToRecord, FileIdentity, FileWriter, HistoryStore, MaybePromise, PrepareKey, PriorClaim, RecordResult } from './store.js';
 
 /** Memory for the claims a run holds (ClaimTable's arrays); past it the run writes what it holds and lets go. */
-const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
+export const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
 /** Patients a run holds: their keys and identities live in the run's capped heap (docs/performance.md, History). */
-const PATIENTS_HELD = 200_000;
+export const PATIENTS_HELD = 200_000;
 /** A member id that normalizing leaves as it is (identity.ts). */
 const PLAIN_MEMBER_ID = /^[A-Z0-9]+$/;
 
@@ -42,8 +42,22 @@ export interface FileRecorder {
   add(claim: Claim, fate: 'ready' | 'held'): void;
   /** End of the file: record its claims in one transaction (unless `--no-record`); a promise when the store's writes are asynchronous. */
   commit(): MaybePromise<RecordResult>;
+  /**
+   * End of the file when another thread records it (check workers, pipeline/check-pool.ts): what commit would
+   * record, in the order the claims were added; recorded() then takes the rows the store gave them.
+   */
+  toRecord(): Iterable<ClaimToRecord>;
+  /** The rows the store gave the claims of toRecord(), in order; closes the file. */
+  recorded(rows: readonly number[]): void;
   /** The file failed: forget its claims and what they superseded. */
   discard(): void;
+  /** Rows of recorded claims the claim added last superseded (what other check workers must know of it). */
+  supersededByLast(): number[];
+  /**
+   * Rows of recorded claims a claim of another check worker superseded, in input order before this worker's next
+   * claim: a loaded one is superseded, one not loaded arrives superseded (undone with the file on discard).
+   */
+  supersedeRows(rows: readonly number[]): void;
 }
 
 /** A line of an answer: its claim and its position in the table. */
@@ -117,6 +131,11 @@ export class RunHistory {
     return this.table.bytes;
   }
 
+  /** Patients held in memory. */
+  get patientsHeld(): number {
+    return this.identities.length;
+  }
+
   file(file: FileIdentity): FileRecorder {
     const fileNumber = this.fileNames.length;
     this.fileNames.push(file.name);
@@ -148,6 +167,39 @@ export class RunHistory {
           throw error;
         }
         return this.afterRecording(state, state.writer.commit());
+      },
+      toRecord: () => {
+        open();
+        return this.toRecord(state);
+      },
+      recorded: (rows) => {
+        open();
+        state.done = true;
+        this.setRows(state, rows);
+      },
+      supersededByLast: () => {
+        const last = this.table.size - 1;
+        const effect = this.effects.get(last);
+        if (effect === undefined || last < state.first) return [];
+        const rows = [...effect.rows];
+        for (const target of effect.targets) if (this.table.row(target) >= 0) rows.push(this.table.row(target));
+        return rows;
+      },
+      supersedeRows: (rows) => {
+        open();
+        for (const row of rows) {
+          const loaded = this.rowClaims.get(row);
+          if (loaded !== undefined) {
+            const status = this.table.status(loaded);
+            if (!isLive(status)) continue;
+            state.changes.push([loaded, status]);
+            this.table.setStatus(loaded, 'superseded');
+          } else if (!this.supersededRows.has(row)) {
+            this.supersededRows.add(row);
+            state.rows.push(row);
+          }
+        }
+        if (rows.length > 0) this.version++;
       },
       discard: () => {
         open();
@@ -222,9 +274,10 @@ export class RunHistory {
 
   /**
    * Drops every claim held: what the run recorded is in the store, and the store's loads now reach it (and the
-   * earlier recordings of this run's inputs, whose own reading the run lets go of too).
+   * earlier recordings of this run's inputs, whose own reading the run lets go of too). A check worker is told when
+   * to: its run's thread records the files and keeps the memory budget across the workers.
    */
-  private letGo(): void {
+  letGo(): void {
     this.table = new ClaimTable();
     this.patients.clear();
     this.identities = [];

@@ -6,6 +6,7 @@
  */
 import type { Claim, InputFormat } from '../encounter/model.js';
 import { emptyHistory, type HistoryView } from '../encounter/history-view.js';
+import type { HistoryStore } from '../history/store.js';
 import type { HistoryOutcome } from '../report/types.js';
 
 export interface FileIdentity {
@@ -53,6 +54,11 @@ export interface RunHistory {
   /** Freezes what the run's files see: call once, after `--prior`, before the first file. */
   startRun(): void;
   openFile(file: FileIdentity, record: boolean): FileHistory;
+  /**
+   * The store, for check workers (`--threads`): the run's thread reads it for them and records their files; undefined
+   * where its reads cannot be answered at once (a database server).
+   */
+  sharedStore?(): HistoryStore | undefined;
   close(): void | Promise<void>;
 }
 

@@ -127,6 +127,10 @@ export class SqliteRunHistory extends StoreRunHistory<SqliteHistoryStore> {
     return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
   }
 
+  sharedStore(): SqliteHistoryStore {
+    return this.store;
+  }
+
   openFile(file: FileIdentity): FileHistory {
     const { run, recorder } = this.openRecorder(file);
     let open = true;

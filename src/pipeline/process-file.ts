@@ -23,6 +23,7 @@ import type { RunHistory } from './history.js';
 import type { Progress } from './progress.js';
 import { endStream, type Staging } from './staging.js';
 import type { ClaimReader, ClaimWriter, FileProblem, ReadClaim, ReadyClaims } from '../formats/types.js';
+import { CheckWorkerError, type CheckPool } from './check-pool.js';
 
 /** How the run reads and writes one format (parts.ts wires the real x12/ and csv/ modules). */
 export interface FormatParts {
@@ -52,6 +53,8 @@ export interface FileContext {
   onConflict?(file: string, attempt: number): void;
   /** Checks a held claim's work-queue entry against the report's schema, as it is spilled. */
   validateHeld?(record: HeldRecord): void;
+  /** Check workers (`--threads N`, N > 1): the claims are checked there (runThreadedPass); undefined: on this thread. */
+  pool?: CheckPool;
 }
 
 export interface PreparedInput {
@@ -143,7 +146,7 @@ interface PassOutcome {
   result: FileResult;
   problems: FileProblem[];
   discard(): Promise<void>;
-  history: ReturnType<RunHistory['openFile']>;
+  history: Pick<ReturnType<RunHistory['openFile']>, 'commit' | 'abort'>;
 }
 
 async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null, again = false): Promise<PassOutcome> {
@@ -445,15 +448,29 @@ async function failedConservation(pass: PassOutcome): Promise<FileResult> {
 
 export async function processFile(input: PreparedInput, context: FileContext): Promise<FileResult> {
   context.progress.fileStarted(input.name, input.bytes);
+  const pool = context.pool;
+  const nextPass = (holding: HoldingProblem[] | null, again = false, refused: ReadonlyMap<number, string> = NO_REFUSALS): Promise<PassOutcome> =>
+    pool === undefined ? runPass(input, context, holding, again) : runThreadedPass(input, context, pool, holding, refused);
   try {
-    let pass = await runPass(input, context, null);
+    let pass = await nextPass(null);
     const broken = pass.problems.filter((problem) => problem.envelope || problem.fatal);
     if (broken.length > 0 && pass.result.summary.claims > 0) {
       // Known only at the end of the file: its envelope cannot be trusted, so nothing of it is released, and
       // every claim carries the problem as a finding.
       pass.history.abort();
       await pass.discard();
-      pass = await runPass(input, context, holdingProblems(broken));
+      pass = await nextPass(holdingProblems(broken));
+    } else if (pool !== undefined) {
+      // With check workers a claim is checked (and its patient's later claims too) before the writer sees it: a
+      // corrected claim the writer refuses sends the file through again, that claim held as read from the start,
+      // as a single thread holds it at once.
+      const refused = new Map<number, string>();
+      while ((pass as ThreadedOutcome).refusals.size > 0) {
+        for (const [seq, message] of (pass as ThreadedOutcome).refusals) refused.set(seq, message);
+        pass.history.abort();
+        await pass.discard();
+        pass = await nextPass(null, false, refused);
+      }
     }
     if (pass.result.conservation) return await failedConservation(pass);
     let outcome: HistoryOutcome;
@@ -474,7 +491,7 @@ export async function processFile(input: PreparedInput, context: FileContext): P
           }
           context.onConflict?.(input.name, attempt);
           await pass.discard();
-          pass = await runPass(input, context, null, true);
+          pass = await nextPass(null, true);
           if (pass.result.conservation) return await failedConservation(pass);
         }
       }
@@ -484,4 +501,250 @@ export async function processFile(input: PreparedInput, context: FileContext): P
   } finally {
     context.progress.fileDone(input.name);
   }
+}
+// ---------------------------------------------------------------------------------------------------------
+// A pass with check workers (`--threads N`).
+
+const NO_REFUSALS: ReadonlyMap<number, string> = new Map();
+/** Claims read but not yet written back: past this, reading waits for the workers (memory stays bounded). */
+const MAX_IN_FLIGHT = 1024;
+
+interface ThreadedOutcome extends PassOutcome {
+  /** Corrected claims the writer refused in this pass (by their number in the file), with the writer's message. */
+  refusals: Map<number, string>;
+}
+
+/**
+ * One pass over a file with check workers: this thread reads, deals each claim to its patient's worker, and writes
+ * the results back in input order: the claim to ready/ or held/, its report records (bytes the worker made) to the
+ * spills. Everything else is runPass's: the same outputs, counts and problems.
+ */
+async function runThreadedPass(input: PreparedInput, context: FileContext, pool: CheckPool, holding: HoldingProblem[] | null, refused: ReadonlyMap<number, string>): Promise<ThreadedOutcome> {
+  const threaded = pool.open(input, holding, refused);
+  const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
+  const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
+  let bytesReported = 0;
+  let claimsToReport = 0;
+  const ready = new LazyOutput(context, input, 'ready', reader);
+  const held = new LazyOutput(context, input, 'held', reader);
+  const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
+  const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
+  const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
+  const heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
+  const rowsOut = new SpillFile(rowsSpill);
+  const csvOut = new SpillFile(csvSpill);
+  const junitOut = new SpillFile(junitSpill);
+  const heldOut = new SpillFile(heldSpill);
+  const heldIndex = new HeldIndex();
+  const refusals = new Map<number, string>();
+  let claimsRead = 0;
+  let readyCount = 0;
+  let heldCount = 0;
+  /** Claims read and not yet written, and the worker each went to (from the claim numbered `written`). */
+  const inFlight: ReadClaim[] = [];
+  const owners: number[] = [];
+  let head = 0;
+  let written = 0;
+  /** Writing stopped (a writer failed on a claim as read): the rest comes back unwritten. */
+  let stopped = false;
+
+  const drain = async (): Promise<void> => {
+    while (!stopped && written < claimsRead) {
+      const got = threaded.next(owners[head]!);
+      if (got === undefined) return;
+      const { batch, index } = got;
+      const read = inFlight[head]!;
+      inFlight[head] = undefined as never;
+      head += 1;
+      const seq = written;
+      written += 1;
+      let fate: 'ready' | 'held' = batch.fates[index] === 0 ? 'ready' : 'held';
+      const corrected = batch.changed[index] ?? null;
+      try {
+        const writer = (fate === 'ready' ? ready : held).get();
+        const claim = corrected ?? read.claim;
+        const pending = writer.writeNow ? writer.writeNow(read, claim, corrected !== null) : writer.write(read, claim, corrected !== null);
+        if (pending !== undefined) await pending;
+      } catch (error) {
+        if (corrected === null) {
+          stopped = true;
+          throw error;
+        }
+        // Refused: this pass is done again with the claim held as read (processFile); it goes on to find the others.
+        refusals.set(seq, (error as Error).message);
+        fate = 'held';
+        await held.get().write(read, read.claim, false);
+      }
+      if (fate === 'ready') readyCount += 1;
+      else heldCount += 1;
+      appendRange(rowsOut, batch.json, batch.jsonEnds, index);
+      appendRange(csvOut, batch.csv, batch.csvEnds, index);
+      appendRange(junitOut, batch.junit, batch.junitEnds, index);
+      const heldFrom = index === 0 ? 0 : batch.heldEnds[index - 1]!;
+      const heldTo = batch.heldEnds[index]!;
+      if (heldTo > heldFrom) {
+        const offset = heldOut.position();
+        heldOut.append(batch.held.subarray(heldFrom, heldTo));
+        heldIndex.add(batch.charges[index]!, offset, heldTo - heldFrom);
+      }
+      if (!holding) {
+        claimsToReport += 1;
+        if (stream.bytesRead !== bytesReported) {
+          context.progress.advance(input.name, stream.bytesRead - bytesReported, claimsToReport);
+          bytesReported = stream.bytesRead;
+          claimsToReport = 0;
+        }
+      }
+      if (head >= 1024) {
+        inFlight.splice(0, head);
+        owners.splice(0, head);
+        head = 0;
+      }
+    }
+  };
+  const waitForAll = async (): Promise<void> => {
+    pool.flush(threaded);
+    while (!stopped && written < claimsRead) {
+      await pool.nextResults();
+      await drain();
+    }
+  };
+
+  const claims = reader.claims();
+  const readyClaims = typeof (claims as Partial<ReadyClaims>).takeReady === 'function' ? (claims as AsyncGenerator<ReadClaim> & ReadyClaims) : undefined;
+  try {
+    try {
+      for (;;) {
+        let read = readyClaims?.takeReady();
+        if (read === undefined) {
+          const step = await claims.next();
+          if (step.done === true) break;
+          read = step.value;
+        }
+        owners.push(pool.deal(read.claim, claimsRead, threaded));
+        inFlight.push(read);
+        claimsRead += 1;
+        await drain();
+        while (!stopped && claimsRead - written >= MAX_IN_FLIGHT) {
+          pool.flush(threaded);
+          await pool.nextResults();
+          await drain();
+        }
+      }
+    } catch (error) {
+      await claims.return(undefined).catch(() => undefined);
+      // What was read is still written (the reader stopped): its claims are in the workers.
+      if (!(error instanceof CheckWorkerError) && !STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) await waitForAll();
+      throw error;
+    }
+    await waitForAll();
+  } catch (error) {
+    if (error instanceof CheckWorkerError) throw error;
+    if (stopped) claimsRead = written;
+    if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+      if (!stream.destroyed) stream.destroy();
+      for (const spill of [rowsOut, csvOut, junitOut]) {
+        try {
+          spill.close();
+        } catch {
+          // Its last bytes cannot be written either: the file goes with the run's directory.
+        }
+      }
+      await ready.discard();
+      await held.discard();
+      throw error;
+    }
+    reader.problems.push({
+      code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
+      message: `${input.name}: reading stopped: ${(error as Error).message}`,
+      location: { file: input.name },
+      envelope: true,
+      fatal: true,
+    });
+  }
+  // The workers' counts for the pass (after every result: their answers come in order).
+  const aggregate = await threaded.end(claimsRead);
+
+  if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
+  if (!stream.destroyed) stream.destroy();
+  try {
+    rowsOut.close();
+  } finally {
+    try {
+      csvOut.close();
+    } finally {
+      try {
+        junitOut.close();
+      } finally {
+        heldOut.close();
+      }
+    }
+  }
+  const readyOut = await ready.close();
+  const heldFile = await held.close();
+
+  const writtenOut = readyOut.claims + heldFile.claims;
+  const conservation =
+    claimsRead !== readyCount + heldCount || writtenOut !== claimsRead
+      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
+      : null;
+  const problems = [...reader.problems];
+  const readable = !problems.some((problem) => problem.envelope || problem.fatal);
+  const summary: FileSummary = {
+    file: input.name,
+    format: input.format,
+    bytes: input.bytes,
+    claims: claimsRead,
+    ready: readyCount,
+    held: heldCount,
+    correctedLines: aggregate.correctedLines,
+    findings: aggregate.findings,
+    readable,
+    problems: problems.map(problemSummary),
+  };
+  let open = true;
+  return {
+    problems,
+    refusals,
+    history: {
+      abort: () => {
+        if (open) threaded.discard();
+        open = false;
+      },
+      commit: async () => {
+        open = false;
+        const result = await threaded.commit();
+        return result === null ? 'not-recorded' : result.status === 'added' ? 'recorded' : result.status === 'already-ingested' ? 'already-recorded' : 'not-recorded';
+      },
+    },
+    result: {
+      index: input.index,
+      summary,
+      aggregate,
+      rowsSpill,
+      csvSpill,
+      junitSpill,
+      heldSpill,
+      heldIndex,
+      ready: readyOut.path,
+      held: heldFile.path,
+      conservation,
+      history: 'not-recorded',
+    },
+    async discard() {
+      await ready.discard();
+      await held.discard();
+      await unlink(rowsSpill).catch(() => undefined);
+      await unlink(csvSpill).catch(() => undefined);
+      await unlink(junitSpill).catch(() => undefined);
+      await unlink(heldSpill).catch(() => undefined);
+    },
+  };
+}
+
+/** Appends one claim's bytes of a batch (`index`'s range in `ends`) to a spill. */
+function appendRange(out: SpillFile, bytes: Uint8Array, ends: Uint32Array, index: number): void {
+  const from = index === 0 ? 0 : ends[index - 1]!;
+  const to = ends[index]!;
+  if (to > from) out.append(bytes.subarray(from, to));
 }

@@ -5,6 +5,7 @@
  * 3 an input could not be read); never calls process.exit.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,13 +13,10 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
+import type { InputFormat, IsoDate } from '../encounter/model.js';
 import { formatDollars } from '../encounter/money.js';
-import { normalizeClaim } from '../encounter/normalize.js';
 import { DEFAULT_HISTORY_PATH, isPostgresUrl } from '../history/defaults.js';
 import { HistoryError } from '../history/errors.js';
-import type { HistoryView } from '../encounter/history-view.js';
 import { loadPolicy, type PolicySet } from '../policy/load.js';
 import { ConfigError } from '../policy/errors.js';
 import { CsvError } from '../csv/errors.js';
@@ -28,16 +26,16 @@ import { DEFAULT_REFERENCE_PATH } from '../reference/defaults.js';
 import { ReferenceDataError } from '../reference/errors.js';
 import { ImportedReference } from '../reference/imported/reference.js';
 import type { ReferenceData } from '../reference/types.js';
-import { checkClaim, prepareRules, type PreparedRules } from '../rules/engine.js';
+import { createChecker } from './checker.js';
+import { reportValidators } from './validators.js';
 import { rules as allRules } from '../rules/index.js';
 import type { RuleModule } from '../rules/types.js';
 import { ReportAggregate } from '../report/aggregate.js';
-import { heldClaimOf, type HeldRecord } from '../report/held.js';
 import { readChunks, SyncFileWriter } from '../report/sync-file.js';
 import { writeRunReports } from '../report/write-reports.js';
 import { junitHead, junitSuiteError, junitSuiteOpen, JUNIT_SUITE_CLOSE, JUNIT_TAIL } from '../report/junit.js';
 import type { HoldOn } from '../report/rows.js';
-import type { ExceptionReportHead, ExceptionRow, FileSummary, RunSummary } from '../report/types.js';
+import type { ExceptionReportHead, FileSummary, RunSummary } from '../report/types.js';
 import { noRunHistory, type RunHistory } from './history.js';
 import { detectFormat, expandInputs, readHead, type InputFile, type SkippedInput } from './inputs.js';
 import { acquireOutLock, type OutLock } from './out-lock.js';
@@ -45,6 +43,7 @@ import { outputNames } from './output-names.js';
 import { createLogger, timestamp, type LogFormat, type Logger } from './log.js';
 import { runVerdict } from './verdict.js';
 import { chooseCsvMap, formatParts, loadCsvMap, openRunHistory, type FormatOptions } from './parts.js';
+import { CheckPool, CheckWorkerError } from './check-pool.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
 import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
@@ -106,6 +105,36 @@ export function describeFsError(error: unknown, fallbackPath: string): string {
 
 export type FailOn = 'error' | 'warning' | 'never';
 
+/** A check worker's heap limit when none is given (MiB), as the CLI's --max-heap default. */
+export const DEFAULT_WORKER_HEAP_MB = 128;
+/** Input bytes per check worker when their number is `auto`: a worker costs its start (loading the rules) and its heap. */
+const BYTES_PER_AUTO_THREAD = 1024 * 1024;
+/**
+ * Cores below which `auto` checks on the run's thread alone: with check workers the run's thread still reads, writes
+ * and records, every worker reads the file again, and each heap collects and compiles on its own, so a run takes
+ * more CPU in all; on fewer cores that costs more than it gains (docs/performance.md, "Several cores").
+ */
+const AUTO_MIN_CORES = 4;
+/** Check workers at most (a plan names a claim's worker in one byte). */
+export const MAX_THREADS = 64;
+
+/**
+ * The number of check workers of a run (1: none, the claims are checked on the run's thread) and, when it is 1 where
+ * more were asked for, why.
+ */
+function threadsOf(options: RunOptions, bytesTotal: number, history: RunHistory): { threads: number; why?: string } {
+  const asked = options.threads ?? 1;
+  if (asked === 1) return { threads: 1 };
+  const alone = (why: string) => (asked === 'auto' ? { threads: 1 } : { threads: 1, why });
+  // A test's own rules or reference data are objects of this thread: they cannot be sent to a worker.
+  if (options.rules !== undefined || options.reference !== undefined) return alone('the rules or reference data were given as objects');
+  if (history.available && history.sharedStore?.() === undefined) return alone("a PostgreSQL history is checked on the run's thread");
+  const cores = availableParallelism();
+  // `auto` leaves a core to the run's thread.
+  const threads = asked === 'auto' ? (cores < AUTO_MIN_CORES ? 1 : Math.min(cores - 1, Math.floor(bytesTotal / BYTES_PER_AUTO_THREAD))) : asked;
+  return { threads: Math.max(1, Math.min(MAX_THREADS, threads)) };
+}
+
 export interface RunOptions {
   inputs: string[];
   outDir: string;
@@ -119,6 +148,14 @@ export interface RunOptions {
   failOn: FailOn;
   holdOn: HoldOn;
   jobs: number;
+  /**
+   * Check workers (`--threads N`): claims are dealt out by patient to N worker threads and written back in input
+   * order, the outputs the same whatever N. 1 (the default here): checked on the run's own thread. `auto`: the
+   * machine's cores, fewer for small inputs (about one per MiB).
+   */
+  threads?: number | 'auto';
+  /** Each check worker's heap limit in MiB (the CLI's --max-heap; default DEFAULT_WORKER_HEAP_MB). */
+  maxHeapMb?: number;
   fix: boolean;
   asOf: IsoDate;
   quiet: boolean;
@@ -163,34 +200,6 @@ export interface RunOutcome {
   summary?: RunSummary;
   seconds: number;
   bytes: number;
-}
-
-const schemaUrl = new URL('../../schemas/exceptions.schema.json', import.meta.url);
-
-/** Validators for one finding and the summary (a run validates what it writes, streaming). */
-async function reportValidators(): Promise<{ row(row: ExceptionRow): void; held(record: HeldRecord): void; summary(summary: RunSummary): void }> {
-  const { readFile } = await import('node:fs/promises');
-  const schema = JSON.parse(await readFile(schemaUrl, 'utf8')) as { $id: string };
-  // validateSchema off: our own committed schema is checked against the meta-schema by a test
-  // (test/report/exceptions.test.ts), not on every run; rows are validated the same.
-  const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
-  ajv.addSchema(schema);
-  const finding = ajv.getSchema(`${schema.$id}#/$defs/finding`);
-  const summary = ajv.getSchema(`${schema.$id}#/$defs/summary`);
-  const held = ajv.getSchema(`${schema.$id}#/$defs/heldClaim`);
-  if (!finding || !summary || !held) throw new Error('exceptions.schema.json: $defs finding/summary/heldClaim missing');
-  const check = (validate: typeof finding, value: unknown, what: string): void => {
-    if (!validate(value)) {
-      const error = validate.errors?.[0];
-      throw new Error(`internal: ${what} does not match schemas/exceptions.schema.json: ${error?.instancePath ?? ''} ${error?.message ?? ''}`);
-    }
-  };
-  return {
-    row: (row) => check(finding, row, 'a finding'),
-    // The entry exceptions.json carries: the record without its findings (those are checked as rows).
-    held: (record) => check(held, heldClaimOf(record), 'a held claim'),
-    summary: (value) => check(summary, value, 'the summary'),
-  };
 }
 
 async function hashOf(file: string): Promise<string> {
@@ -301,6 +310,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   let staging: Staging | null = null;
   let imported: ImportedReference | null = null;
   let outLock: OutLock | null = null;
+  let pool: CheckPool | null = null;
   try {
     imported = options.reference === undefined ? openReferenceDatabase(options.referencePath) : null;
     const reference = options.reference ?? imported ?? defaultReference;
@@ -392,46 +402,43 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     }
 
     const bytesTotal = prepared.reduce((sum, input) => sum + input.bytes, 0);
+    const { threads, why } = threadsOf(options, bytesTotal, history);
+    if (why !== undefined) logger.info('threads', `--threads: the claims are checked on one thread: ${why}`);
+    if (threads > 1) {
+      pool = CheckPool.start(
+        threads,
+        {
+          ...(options.policy !== undefined ? { policy: options.policy } : {}),
+          referencePath: imported?.path ?? null,
+          asOf: options.asOf,
+          fix: options.fix,
+          holdOn: options.holdOn,
+          history: history.available,
+          record: options.record,
+          tempDir: staging.dir,
+        },
+        options.maxHeapMb ?? DEFAULT_WORKER_HEAP_MB,
+      );
+      pool.useStore(history.sharedStore?.() ?? null);
+    }
     const wantProgress = options.progress ?? !options.quiet;
     if (wantProgress) progress = isTty ? barProgress(prepared.length, bytesTotal, stderr as NodeJS.WriteStream) : lineProgress(prepared.length, bytesTotal, logger);
 
-    // The engine normalizes every claim it checks: the history gets that normalized claim instead of a second
-    // normalization (remembered by the identity of the claim it returned; claims are never mutated).
-    let lastChecked: Claim | null = null;
-    let lastNormalized: Claim | null = null;
     // Rows are checked against the report's schema as each file spills them; the summary at the end.
     const validators = await reportValidators();
-    // The rules made ready once per policy of the run (a payer may have a policy of its own).
-    const preparedRules = new Map<ReturnType<PolicySet['policyFor']>, PreparedRules>();
+    const checker = createChecker(ruleList, policies, reference, { asOf: options.asOf, fix: options.fix, holdOn: options.holdOn });
     const context: FileContext = {
       staging,
       formats: formatParts(formatOptions),
-      check: (claim: Claim, view: HistoryView, noFix?: boolean) => {
-        const policy = policies.policyFor(claim.payerId, claim.claimFilingIndicator);
-        let prepared = preparedRules.get(policy);
-        if (prepared === undefined) preparedRules.set(policy, (prepared = prepareRules(ruleList, policy)));
-        const checked = checkClaim(claim, {
-          rules: ruleList,
-          policy,
-          prepared,
-          reference,
-          history: view,
-          asOf: options.asOf,
-          fix: options.fix && noFix !== true,
-          holdOn: options.holdOn,
-        });
-        lastChecked = checked.result.claim;
-        lastNormalized = checked.normalized;
-        checked.result.judgedBy = { payerClass: policies.payerClassOf(claim.payerId, claim.claimFilingIndicator) ?? null, profile: policy.profile };
-        return checked.result;
-      },
-      normalize: (claim: Claim) => (claim === lastChecked && lastNormalized ? lastNormalized : normalizeClaim(claim, reference)),
+      check: checker.check,
+      normalize: checker.normalize,
       history,
       record: options.record,
       holdOn: options.holdOn,
       progress,
       validateRow: validators.row,
       validateHeld: validators.held,
+      ...(pool !== null ? { pool } : {}),
       onConflict: (file, attempt) =>
         logger.info('history-conflict', `${file}: another run recorded some of its patients while it was checked: checking it again (retry ${attempt})`, { file, attempt }),
     };
@@ -447,7 +454,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         release = resolve;
       });
       return limit(async (): Promise<FileResult> => {
-        if (history.available) await turn;
+        // Check workers take one file at a time (their passes follow each other).
+        if (history.available || pool !== null) await turn;
         try {
           const result = await processFile(input, context);
           for (const problem of result.summary.problems) {
@@ -476,6 +484,11 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     const results = settled.map((outcome) => (outcome as PromiseFulfilledResult<FileResult>).value);
     progress.stop();
     progress = noProgress;
+    if (pool !== null) {
+      // The workers' questions to the imported reference count in its usage summary.
+      await pool.finish(imported);
+      pool = null;
+    }
 
     // Assemble in input order.
     const ordered: ({ kind: 'done'; result: FileResult } | { kind: 'unreadable'; summary: FileSummary; index: number })[] = [
@@ -593,6 +606,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     return { exitCode, summary, seconds, bytes };
   } catch (error) {
     progress.stop();
+    if (error instanceof CheckWorkerError) {
+      logger.error('internal', error.message, { code: 'RUN_WORKER' });
+      return { exitCode: 2, error: { code: 'RUN_WORKER', message: error.message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
+    }
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof CsvError || error instanceof HistoryError || error instanceof ReferenceDataError) {
       logger.error('usage', error.message, { code: error.code });
       return { exitCode: 2, error: { code: error.code, message: error.message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
@@ -610,6 +627,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     logger.error('internal', message, { code: 'RUN_INTERNAL' });
     return { exitCode: 2, error: { code: 'RUN_INTERNAL', message }, seconds: (performance.now() - startedAt) / 1000, bytes: 0 };
   } finally {
+    await pool?.terminate();
     await Promise.resolve(history.close()).catch(() => undefined);
     imported?.close();
     if (staging) await staging.dispose().catch(() => undefined);

@@ -99,8 +99,14 @@ export class SpillFile {
   /** Bytes handed to the file so far. */
   private written = 0;
 
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
+  /** For a subclass that takes the bytes itself: counts them as written. */
+  protected handedOn(length: number): void {
+    this.written += length;
+  }
+
+  /** `file` null: no file (a subclass takes the bytes, MemorySpill). */
+  constructor(file: string | null) {
+    this.fd = file === null ? -1 : openSync(file, 'w');
   }
 
   /** Opens a record (flushes first when less than RECORD_ROOM bytes are free). */
@@ -198,6 +204,17 @@ export class SpillFile {
     this.writeAll(bytes, bytes.length);
   }
 
+  /** Any bytes (records another thread made: MemorySpill), copied through the buffer or written as they are. */
+  append(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length > this.buffer.length) {
+      this.writeAll(bytes, bytes.length);
+      return;
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
   /** Writes what is buffered and closes the file (once). */
   close(): void {
     if (this.closed) return;
@@ -205,18 +222,53 @@ export class SpillFile {
     try {
       this.flush();
     } finally {
-      closeSync(this.fd);
+      if (this.fd >= 0) closeSync(this.fd);
     }
   }
 
-  private flush(): void {
+  protected flush(): void {
     this.writeAll(this.buffer, this.used);
     this.used = 0;
     this.start = 0;
   }
 
-  private writeAll(bytes: Uint8Array, length: number): void {
+  protected writeAll(bytes: Uint8Array, length: number): void {
     for (let written = 0; written < length; ) written += writeSync(this.fd, bytes, written, length - written);
     this.written += length;
+  }
+}
+
+/**
+ * A SpillFile whose bytes stay in memory until taken: a check worker spills its claims' records here and hands
+ * the bytes to the run's thread, which appends them to the files in input order.
+ */
+export class MemorySpill extends SpillFile {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor() {
+    super(null);
+  }
+
+  /** Everything spilled since the last take, as one buffer of its own (transferable). */
+  take(): Uint8Array {
+    this.flush();
+    const bytes = new Uint8Array(this.size);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks = [];
+    this.size = 0;
+    return bytes;
+  }
+
+  protected override writeAll(bytes: Uint8Array, length: number): void {
+    if (length === 0) return;
+    this.chunks.push(Buffer.from(bytes.subarray(0, length)));
+    this.size += length;
+    // position() counts what was handed on, as it counts what a file was given.
+    this.handedOn(length);
   }
 }

@@ -30,6 +30,8 @@ export interface RunArgs {
   'hold-on': 'error' | 'warning';
   'max-warnings'?: number;
   jobs: number;
+  /** undefined: `auto` (the cores, fewer for small inputs). */
+  threads?: number;
   fix: boolean;
   'as-of'?: string;
   quiet: boolean;
@@ -90,6 +92,8 @@ export function runOptionsOf(args: RunArgs): WorkerRunOptions {
     holdOn: args['hold-on'],
     ...(args['max-warnings'] !== undefined ? { maxWarnings: args['max-warnings'] } : {}),
     jobs: args.jobs,
+    threads: args.threads ?? 'auto',
+    maxHeapMb: args['max-heap'],
     fix: args.fix,
     asOf: args['as-of'] ?? today(),
     quiet: args.quiet,
@@ -139,6 +143,7 @@ async function printConfig(args: RunArgs): Promise<number> {
       holdOn: options.holdOn,
       maxWarnings: options.maxWarnings ?? null,
       jobs: options.jobs,
+      threads: options.threads ?? 'auto',
       fix: options.fix,
       asOf: options.asOf,
       quiet: options.quiet,
@@ -191,6 +196,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .option('hold-on', { describe: 'hold a claim when a finding of this severity remains open', choices: ['error', 'warning'] as const, default: 'error' as const })
         .option('max-warnings', { describe: 'exit 1 when more findings than this stay open as warnings', requiresArg: true, coerce: wholeNumber('max-warnings', 0, 'a whole number from 0 up') })
         .option('jobs', { alias: 'j', describe: `files processed in parallel [default: ${availableParallelism()}]`, requiresArg: true, coerce: wholeNumber('jobs', 1, 'a positive integer') })
+        .option('threads', {
+          alias: 't',
+          describe: `check workers: claims are dealt out by patient, the outputs are the same whatever the number; each is another JavaScript heap of up to --max-heap [default: ${availableParallelism()}, fewer for inputs under a MiB each]`,
+          requiresArg: true,
+          coerce: wholeNumber('threads', 1, 'a positive integer'),
+        })
         .option('fix', { describe: 'apply safe fixes (--no-fix: report only, every claim written as read)', type: 'boolean', default: true })
         .option('as-of', { describe: 'the run date for date rules, YYYY-MM-DD (default: today, UTC)', type: 'string', requiresArg: true })
         .option('quiet', { alias: 'q', describe: 'report errors only (no progress, no text summary)', type: 'boolean', default: false })

@@ -189,6 +189,16 @@ export class ImportedReference implements ReferenceData {
     return answer;
   }
 
+  /** The dates of service asked about, per table (a check worker's questions, replayed by the run's thread: mergeAsked). */
+  asked(): [ImportedTable, IsoDate[]][] {
+    return TABLES.map((table) => [table, [...this.#inForce.get(table)!.keys()]]);
+  }
+
+  /** Counts questions asked elsewhere (asked() of another instance over the same database) in usage(). */
+  mergeAsked(asked: readonly (readonly [ImportedTable, readonly IsoDate[]])[]): void {
+    for (const [table, dates] of asked) for (const date of dates) this.#version(table, date);
+  }
+
   /** The versions and uncovered dates of the questions asked so far. */
   usage(): ReferenceVersionsSummary {
     const tables = TABLES.map((table): TableUsage => {
