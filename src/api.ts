@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { InputFormat, IsoDate } from './encounter/model.js';
 import { loadPolicy as loadPolicySet, type PolicySet } from './policy/load.js';
-import { MAX_THREADS, runPipeline, type FailOn } from './pipeline/run.js';
+import { MAX_THREADS } from './pipeline/check-protocol.js';
+import { runPipeline, type FailOn } from './pipeline/run.js';
 import type { RunSummary } from './report/types.js';
 import { rules } from './rules/index.js';
 

@@ -102,6 +102,9 @@ export type FromWorker =
   | { type: 'finished'; asked: [ImportedTable, IsoDate[]][] }
   | { type: 'error'; message: string };
 
+/** Check workers at most (a plan names a claim's worker in one byte). */
+export const MAX_THREADS = 64;
+
 /** ClaimToRecord objects per serialized chunk of a `to-record` answer. */
 export const RECORD_CHUNK = 1024;
 

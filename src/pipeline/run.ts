@@ -44,6 +44,7 @@ import { createLogger, timestamp, type LogFormat, type Logger } from './log.js';
 import { runVerdict } from './verdict.js';
 import { chooseCsvMap, formatParts, loadCsvMap, openRunHistory, type FormatOptions } from './parts.js';
 import { CheckPool, CheckWorkerError } from './check-pool.js';
+import { MAX_THREADS } from './check-protocol.js';
 import { processFile, type FileContext, type FileResult, type PreparedInput } from './process-file.js';
 import { barProgress, lineProgress, noProgress, type Progress } from './progress.js';
 import { DEFAULT_UMASK, modesOf, Staging, type Modes } from './staging.js';
@@ -115,8 +116,6 @@ const BYTES_PER_AUTO_THREAD = 1024 * 1024;
  * more CPU in all; on fewer cores that costs more than it gains (docs/performance.md, "Several cores").
  */
 const AUTO_MIN_CORES = 4;
-/** Check workers at most (a plan names a claim's worker in one byte). */
-export const MAX_THREADS = 64;
 
 /**
  * The number of check workers of a run (1: none, the claims are checked on the run's thread) and, when it is 1 where

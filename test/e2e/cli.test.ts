@@ -36,6 +36,8 @@ describe('spinescrub run (CLI)', () => {
   it.each([
     [['run', 'samples', '--out', 'x', '--jobs', '0'], /Expected `--jobs` to be a positive integer, got 0/],
     [['run', 'samples', '--out', 'x', '--jobs', 'abc'], /^spinescrub: Expected `--jobs` to be a positive integer, got abc\n$/],
+    [['run', 'samples', '--out', 'x', '--threads', '0'], /^spinescrub: Expected `--threads` to be a whole number from 1 to 64, got 0\n$/],
+    [['run', 'samples', '--out', 'x', '--threads', '65'], /^spinescrub: Expected `--threads` to be a whole number from 1 to 64, got 65\n$/],
     [['run', 'samples', '--out', 'x', '--max-warnings', '-1'], /^spinescrub: Expected `--max-warnings` to be a whole number from 0 up, got -1\n$/],
     [['run', 'samples', '--out', 'x', '--as-of', '2026-02-30'], /Expected `--as-of` to be a date YYYY-MM-DD, got 2026-02-30/],
     [['run', 'samples', '--out', 'x', '--fail-on', 'sometimes'], /Invalid values/],

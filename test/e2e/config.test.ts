@@ -64,7 +64,7 @@ describe('the config file', () => {
 
   it('--print-config: the resolved options, the policy and the reference versions, as JSON', async () => {
     const dir = project('printed', {
-      '.spinescrubrc.json': { history: 'state/history.db', csvMap: 'maps/a.json', policy: 'guide', jobs: 3, maxWarnings: 10, logFormat: 'json', umask: '022' },
+      '.spinescrubrc.json': { history: 'state/history.db', csvMap: 'maps/a.json', policy: 'guide', jobs: 3, threads: 3, maxWarnings: 10, logFormat: 'json', umask: '022' },
     });
     const printed = await printConfig(path.join(dir, 'sub'), '--jobs', '1', '--out', 'here');
     expect(printed.configFile).toBe(path.join(dir, '.spinescrubrc.json'));
@@ -80,6 +80,7 @@ describe('the config file', () => {
       holdOn: 'error',
       maxWarnings: 10,
       jobs: 1,
+      threads: 3,
       fix: true,
       asOf: new Date().toISOString().slice(0, 10),
       quiet: false,

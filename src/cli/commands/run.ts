@@ -9,6 +9,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { InputFormat } from '../../encounter/model.js';
 import { DEFAULT_HISTORY_PATH, isPostgresUrl, redactUrl } from '../../history/defaults.js';
 import { DEFAULT_REFERENCE_PATH } from '../../reference/defaults.js';
+import { MAX_THREADS } from '../../pipeline/check-protocol.js';
 import type { FailOn } from '../../pipeline/run.js';
 import { DEFAULT_UMASK } from '../../pipeline/staging.js';
 import type { LogFormat } from '../../pipeline/log.js';
@@ -200,7 +201,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
           alias: 't',
           describe: `check workers: claims are dealt out by patient, the outputs are the same whatever the number; each is another JavaScript heap of up to --max-heap [default: ${availableParallelism()}, fewer for inputs under a MiB each]`,
           requiresArg: true,
-          coerce: wholeNumber('threads', 1, 'a positive integer'),
+          coerce: (value: unknown) => {
+            const threads = wholeNumber('threads', 1, `a whole number from 1 to ${MAX_THREADS}`)(value);
+            if (threads > MAX_THREADS) throw new Error(`Expected \`--threads\` to be a whole number from 1 to ${MAX_THREADS}, got ${threads}`);
+            return threads;
+          },
         })
         .option('fix', { describe: 'apply safe fixes (--no-fix: report only, every claim written as read)', type: 'boolean', default: true })
         .option('as-of', { describe: 'the run date for date rules, YYYY-MM-DD (default: today, UTC)', type: 'string', requiresArg: true })
