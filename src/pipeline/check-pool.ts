@@ -19,9 +19,11 @@ import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Claim } from '../encounter/model.js';
 import { patientKeyOf } from '../encounter/history-view.js';
+import { HistoryError } from '../history/errors.js';
 import { identityOf, identityString } from '../history/identity.js';
-import { MEMORY_BUDGET_BYTES, PATIENTS_HELD } from '../history/run.js';
-import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from '../history/store.js';
+import { MEMORY_BUDGET_BYTES, PATIENTS_HELD, prepareKeyOf } from '../history/run.js';
+import type { ClaimToRecord, FileIdentity, HistoryStore, PatientVersions, PriorClaim, RecordResult } from '../history/store.js';
+import type { ReadClaim } from '../formats/types.js';
 import type { ImportedReference } from '../reference/imported/reference.js';
 import { ReportAggregate } from '../report/aggregate.js';
 import type { HoldingProblem } from '../report/rows.js';
@@ -71,6 +73,9 @@ export class CheckPool {
   /** The workers are being stopped: their exit is expected. */
   private finishing = false;
   private store: HistoryStore | null = null;
+  /** The run's inputs, and those recorded (or found recorded) so far: after a conflict the others are left out again. */
+  private inputHashes: readonly string[] = [];
+  private readonly committed = new Set<string>();
 
   private constructor(
     workers: Worker[],
@@ -116,8 +121,21 @@ export class CheckPool {
   }
 
   /** The history store the run's thread asks for the workers and records their files in (null: no history). */
-  useStore(store: HistoryStore | null): void {
+  useStore(store: HistoryStore | null, inputHashes: readonly string[]): void {
     this.store = store;
+    this.inputHashes = inputHashes;
+  }
+
+  /** True when the store reads ahead for a batch of claims (a database server): deal them in batches. */
+  get readsAhead(): boolean {
+    return this.store?.prepareMany !== undefined;
+  }
+
+  /** Reads ahead what dealing these claims will ask the store (a database server); undefined when nothing to await. */
+  prepare(claims: readonly ReadClaim[]): Promise<void> | undefined {
+    const store = this.store;
+    if (store === null || store.prepareMany === undefined) return undefined;
+    return store.prepareMany(claims.map(({ claim }) => ({ patient: patientKeyOf(claim), key: prepareKeyOf(claim) })));
   }
 
   get threads(): number {
@@ -189,7 +207,7 @@ export class CheckPool {
           this.patients.set(patient, worker);
           if (identity.nameKey !== null && !this.names.has(identity.nameKey)) this.names.set(identity.nameKey, worker);
           for (const claimRow of prior) if (!this.rows.has(claimRow.row)) this.rows.set(claimRow.row, worker);
-          if (store !== null) pass.plan.loads[worker]!.push([patient, prior]);
+          if (store !== null) pass.plan.loads[worker]!.push([patient, prior, store.seenVersions?.(identity) ?? null]);
         }
       }
     }
@@ -345,7 +363,14 @@ export class CheckPool {
         yield reader.claims[reader.at++]!;
       }
     }
-    const result = await this.store.recordFile(file, merged());
+    let result: RecordResult;
+    try {
+      result = await this.store.recordFile(file, merged());
+    } catch (error) {
+      if (error instanceof HistoryError && error.code === 'HIST_CONFLICT') this.reset();
+      throw error;
+    }
+    this.committed.add(file.hash);
     const rows = lists.map((): number[] => []);
     result.rows.forEach((row, i) => rows[owners[i]!]!.push(row));
     const bytesHeld = lists.reduce((sum, list) => sum + list.bytesHeld, 0);
@@ -360,6 +385,18 @@ export class CheckPool {
     for (let w = 0; w < this.workers.length; w++) this.post(w, { type: 'rows', pass, rows: rows[w]!, letGo });
     return result;
   }
+
+  /**
+   * Another run recorded some of a file's patients while it was checked: everything read is read again, the inputs
+   * this run has recorded now from the store (as PostgresRunHistory does on one thread), and the workers start afresh.
+   */
+  private reset(): void {
+    this.store!.beginRun(this.inputHashes.filter((hash) => !this.committed.has(hash)));
+    this.patients.clear();
+    this.names.clear();
+    this.rows.clear();
+    this.broadcast({ type: 'reset' });
+  }
 }
 
 /** Claims dealt and not yet sent to the workers. */
@@ -368,7 +405,7 @@ interface Plan {
   from: number;
   count: number;
   owners: Uint8Array;
-  loads: [string, PriorClaim[]][][];
+  loads: [string, PriorClaim[], PatientVersions | null][][];
   finds: [string, PriorClaim[]][][];
   barriers: number[];
 }

@@ -54,11 +54,8 @@ export interface RunHistory {
   /** Freezes what the run's files see: call once, after `--prior`, before the first file. */
   startRun(): void;
   openFile(file: FileIdentity, record: boolean): FileHistory;
-  /**
-   * The store, for check workers (`--threads`): the run's thread reads it for them and records their files; undefined
-   * where its reads cannot be answered at once (a database server).
-   */
-  sharedStore?(): HistoryStore | undefined;
+  /** The store, for check workers (`--threads`): the run's thread reads it for them and records their files. */
+  sharedStore?(): HistoryStore;
   close(): void | Promise<void>;
 }
 

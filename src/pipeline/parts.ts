@@ -165,6 +165,10 @@ export class PostgresRunHistory extends StoreRunHistory<PostgresHistoryStore> {
   /** Hashes of the inputs this run has committed (recorded, or found recorded). */
   private readonly committed = new Set<string>();
 
+  sharedStore(): PostgresHistoryStore {
+    return this.store;
+  }
+
   static async open(url: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): Promise<PostgresRunHistory> {
     const { PostgresHistoryStore } = await import('../history/postgres.js');
     return new PostgresRunHistory(await PostgresHistoryStore.open(url), inputHashes, record, reference, csvOptions);

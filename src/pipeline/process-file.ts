@@ -621,9 +621,18 @@ async function runThreadedPass(input: PreparedInput, context: FileContext, pool:
           if (step.done === true) break;
           read = step.value;
         }
-        owners.push(pool.deal(read.claim, claimsRead, threaded));
-        inFlight.push(read);
-        claimsRead += 1;
+        const batch = [read];
+        if (readyClaims !== undefined && pool.readsAhead) {
+          // A history on a server reads ahead for the claims the reader has ready, in one round trip, before they are dealt.
+          for (let next = readyClaims.takeReady(); next !== undefined; next = batch.length < PREPARE_BATCH ? readyClaims.takeReady() : undefined) batch.push(next);
+        }
+        const preparing = pool.prepare(batch);
+        if (preparing !== undefined) await preparing;
+        for (const one of batch) {
+          owners.push(pool.deal(one.claim, claimsRead, threaded));
+          inFlight.push(one);
+          claimsRead += 1;
+        }
         await drain();
         while (!stopped && claimsRead - written >= MAX_IN_FLIGHT) {
           pool.flush(threaded);
@@ -634,12 +643,13 @@ async function runThreadedPass(input: PreparedInput, context: FileContext, pool:
     } catch (error) {
       await claims.return(undefined).catch(() => undefined);
       // What was read is still written (the reader stopped): its claims are in the workers.
-      if (!(error instanceof CheckWorkerError) && !STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) await waitForAll();
+      if (!(error instanceof CheckWorkerError) && !(error instanceof HistoryError) && !STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) await waitForAll();
       throw error;
     }
     await waitForAll();
   } catch (error) {
-    if (error instanceof CheckWorkerError) throw error;
+    // The workers or the history failed: the run cannot go on (exit 2), whatever the file held.
+    if (error instanceof CheckWorkerError || error instanceof HistoryError) throw error;
     if (stopped) claimsRead = written;
     if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
       if (!stream.destroyed) stream.destroy();

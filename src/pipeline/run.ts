@@ -121,13 +121,12 @@ const AUTO_MIN_CORES = 4;
  * The number of check workers of a run (1: none, the claims are checked on the run's thread) and, when it is 1 where
  * more were asked for, why.
  */
-function threadsOf(options: RunOptions, bytesTotal: number, history: RunHistory): { threads: number; why?: string } {
+function threadsOf(options: RunOptions, bytesTotal: number): { threads: number; why?: string } {
   const asked = options.threads ?? 1;
   if (asked === 1) return { threads: 1 };
   const alone = (why: string) => (asked === 'auto' ? { threads: 1 } : { threads: 1, why });
   // A test's own rules or reference data are objects of this thread: they cannot be sent to a worker.
   if (options.rules !== undefined || options.reference !== undefined) return alone('the rules or reference data were given as objects');
-  if (history.available && history.sharedStore?.() === undefined) return alone("a PostgreSQL history is checked on the run's thread");
   const cores = availableParallelism();
   // `auto` leaves a core to the run's thread.
   const threads = asked === 'auto' ? (cores < AUTO_MIN_CORES ? 1 : Math.min(cores - 1, Math.floor(bytesTotal / BYTES_PER_AUTO_THREAD))) : asked;
@@ -401,7 +400,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     }
 
     const bytesTotal = prepared.reduce((sum, input) => sum + input.bytes, 0);
-    const { threads, why } = threadsOf(options, bytesTotal, history);
+    const { threads, why } = threadsOf(options, bytesTotal);
     if (why !== undefined) logger.info('threads', `--threads: the claims are checked on one thread: ${why}`);
     if (threads > 1) {
       pool = CheckPool.start(
@@ -418,7 +417,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
         },
         options.maxHeapMb ?? DEFAULT_WORKER_HEAP_MB,
       );
-      pool.useStore(history.sharedStore?.() ?? null);
+      pool.useStore(history.sharedStore?.() ?? null, prepared.map((input) => input.hash));
     }
     const wantProgress = options.progress ?? !options.quiet;
     if (wantProgress) progress = isTty ? barProgress(prepared.length, bytesTotal, stderr as NodeJS.WriteStream) : lineProgress(prepared.length, bytesTotal, logger);

@@ -87,9 +87,11 @@ describe.skipIf(POSTGRES_URL === null)('two runs at once on one PostgreSQL histo
 
     const args = (input: string, out: string, history: string) => ['run', path.join(work, input), '--out', path.join(work, out), '--as-of', '2026-11-27', '--history', history, '--no-progress'];
 
-    it('end as if one ran after the other: the later one holds the duplicates of the other, and neither crashes', async () => {
+    it.each([1, 2])('end as if one ran after the other (--threads %i): the later one holds the duplicates of the other, and neither crashes', async (threads) => {
       const shared = await createHistoryDatabase('cli');
-      const [north, south] = await Promise.all([startCli(args('north.837', 'north', shared)).done, startCli(args('south.837', 'south', shared)).done]);
+      const threaded = (input: string, out: string) => [...args(input, out, shared), '--threads', String(threads)];
+      const dir = (stem: string) => `${stem}-${threads}`;
+      const [north, south] = await Promise.all([startCli(threaded('north.837', dir('north'))).done, startCli(threaded('south.837', dir('south'))).done]);
       for (const result of [north, south]) {
         expect([0, 1]).toContain(result.code);
         expect(result.stderr).not.toMatch(/ error: /);
@@ -100,23 +102,23 @@ describe.skipIf(POSTGRES_URL === null)('two runs at once on one PostgreSQL histo
       await client.end();
       expect([...order].sort()).toEqual(['north.837', 'south.837']);
       // The same two files one after the other, in the order they were recorded, on a SQLite history.
-      const sqlite = path.join(work, 'sequential.db');
+      const sqlite = path.join(work, `sequential-${threads}.db`);
       const sequential = new Map<string, Map<string, Buffer>>();
       for (const name of order) {
         const stem = name.replace('.837', '');
-        const result = await runCli([...args(name, `${stem}-sequential`, sqlite), '-q']);
+        const result = await runCli([...args(name, `${dir(stem)}-sequential`, sqlite), '-q']);
         expect([0, 1]).toContain(result.code);
-        sequential.set(stem, readTree(path.join(work, `${stem}-sequential`)));
+        sequential.set(stem, readTree(path.join(work, `${dir(stem)}-sequential`)));
       }
       for (const stem of ['north', 'south']) {
-        const concurrent = readTree(path.join(work, stem));
+        const concurrent = readTree(path.join(work, dir(stem)));
         const expected = sequential.get(stem)!;
         expect([...concurrent.keys()]).toEqual([...expected.keys()]);
         for (const [name, bytes] of expected) expect(concurrent.get(name)?.equals(bytes), `${stem}: ${name}`).toBe(true);
       }
       // The later run holds what the earlier one released as duplicates.
       const later = order[1]!.replace('.837', '');
-      const duplicates = (stem: string) => (readTree(path.join(work, stem)).get('exceptions.csv')!.toString().match(/history\/duplicate/g) ?? []).length;
+      const duplicates = (stem: string) => (readTree(path.join(work, dir(stem))).get('exceptions.csv')!.toString().match(/history\/duplicate/g) ?? []).length;
       expect(duplicates(later)).toBeGreaterThan(duplicates(later === 'north' ? 'south' : 'north') + 400);
     }, 180_000);
   });
