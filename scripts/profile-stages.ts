@@ -32,7 +32,7 @@ type Stage =
 
 /** Stage markers, matched against `dir/file.js:function` of a frame under dist/ (the first from the root wins). */
 const MARKERS: [RegExp, Stage][] = [
-  [/^pipeline\/run\.js:check$/, 'check'],
+  [/^pipeline\/(run|checker)\.js:check$/, 'check'],
   [/^(pipeline\/parts|history\/run)\.js:commit$/, 'record history'],
   [/^(pipeline\/parts|history\/run)\.js:add$/, 'add to run history'],
   [/^(x12\/(reader|tokenizer|assembler)|csv\/read[^/]*)\.js:/, 'read and parse'],
@@ -162,6 +162,7 @@ function main(): void {
       const perClaim = budget > 0 ? `${(budget / claims).toFixed(1)} µs a claim on each side` : 'none: out of reach';
       console.log(`  ${cores} cores: at most ${best.toFixed(2)}× with a free hand-off; hand-off budget for 1.5×: ${perClaim}`);
     }
+    console.log("(the run's thread alone: V8's compile and collector threads, busy beside it, take cores too; docs/performance.md)");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

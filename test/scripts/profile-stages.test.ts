@@ -10,7 +10,7 @@ describe('stageTimes', () => {
       nodes: [
         { id: 1, callFrame: frame('(root)'), children: [2, 6, 7, 8] },
         { id: 2, callFrame: frame('runPass', 'pipeline/process-file.js'), children: [3, 5] },
-        { id: 3, callFrame: frame('check', 'pipeline/run.js'), children: [4] },
+        { id: 3, callFrame: frame('check', 'pipeline/checker.js'), children: [4] },
         // The history's answers inside a check are the check's; a commit is the recording's.
         { id: 4, callFrame: frame('linesOf', 'history/run.js') },
         { id: 5, callFrame: frame('commit', 'history/run.js') },
