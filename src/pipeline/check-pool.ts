@@ -22,7 +22,7 @@ import { patientKeyOf } from '../encounter/history-view.js';
 import { HistoryError } from '../history/errors.js';
 import { identityOf, identityString } from '../history/identity.js';
 import { MEMORY_BUDGET_BYTES, PATIENTS_HELD, prepareKeyOf } from '../history/run.js';
-import type { ClaimToRecord, FileIdentity, HistoryStore, PatientVersions, PriorClaim, RecordResult } from '../history/store.js';
+import type { ClaimToRecord, FileIdentity, HistoryStore, PriorClaim, RecordResult } from '../history/store.js';
 import type { ReadClaim } from '../formats/types.js';
 import type { ImportedReference } from '../reference/imported/reference.js';
 import { ReportAggregate } from '../report/aggregate.js';
@@ -207,7 +207,7 @@ export class CheckPool {
           this.patients.set(patient, worker);
           if (identity.nameKey !== null && !this.names.has(identity.nameKey)) this.names.set(identity.nameKey, worker);
           for (const claimRow of prior) if (!this.rows.has(claimRow.row)) this.rows.set(claimRow.row, worker);
-          if (store !== null) pass.plan.loads[worker]!.push([patient, prior, store.seenVersions?.(identity) ?? null]);
+          if (store !== null) pass.plan.loads[worker]!.push([patient, prior]);
         }
       }
     }
@@ -342,7 +342,11 @@ export class CheckPool {
     const readers = lists.map(() => ({ chunk: -1, claims: [] as ClaimToRecord[], at: 0 }));
     const at = lists.map(() => 0);
     const owners: number[] = [];
-    /** The workers' claims in input order, each chunk read as the store comes to it. */
+    const store = this.store;
+    /**
+     * The workers' claims in input order, each chunk read as the store comes to it. The versions of each patient
+     * seen are this thread's (it read the patients, and it knows what its own recordings made them).
+     */
     function* merged(): Generator<ClaimToRecord> {
       for (;;) {
         let best = -1;
@@ -360,7 +364,9 @@ export class CheckPool {
           lists[best]!.chunks[reader.chunk] = new Uint8Array(0);
           reader.at = 0;
         }
-        yield reader.claims[reader.at++]!;
+        const record = reader.claims[reader.at++]!;
+        if (store.seenVersions !== undefined) record.seen = record.identity === null ? null : store.seenVersions(record.identity);
+        yield record;
       }
     }
     let result: RecordResult;
@@ -405,7 +411,7 @@ interface Plan {
   from: number;
   count: number;
   owners: Uint8Array;
-  loads: [string, PriorClaim[], PatientVersions | null][][];
+  loads: [string, PriorClaim[]][][];
   finds: [string, PriorClaim[]][][];
   barriers: number[];
 }

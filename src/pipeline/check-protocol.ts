@@ -8,7 +8,7 @@
  */
 import type { CsvColumnMap } from '../csv/columns.js';
 import type { Claim, InputFormat, IsoDate } from '../encounter/model.js';
-import type { PatientVersions, PriorClaim } from '../history/store.js';
+import type { PriorClaim } from '../history/store.js';
 import type { ImportedTable } from '../reference/imported/files.js';
 import type { ReportAggregate } from '../report/aggregate.js';
 import type { HoldingProblem, HoldOn } from '../report/rows.js';
@@ -50,12 +50,11 @@ export type ToWorker =
     }
   /**
    * The workers of the claims numbered `from` on (one byte each); for this worker's claims, the prior claims of the
-   * patients met for the first time (by identity string, with the versions the store read them at: PostgreSQL) and
-   * the store's answers to findClaims (findKey).
+   * patients met for the first time (by identity string) and the store's answers to findClaims (findKey).
    * `barriers`: claims whose superseding may reach prior claims of another worker's patients: a worker checks no
    * claim after one of them before it knows what that claim superseded (`effects`).
    */
-  | { type: 'plan'; pass: number; from: number; owners: Uint8Array; loads: [string, PriorClaim[], PatientVersions | null][]; finds: [string, PriorClaim[]][]; barriers: number[] }
+  | { type: 'plan'; pass: number; from: number; owners: Uint8Array; loads: [string, PriorClaim[]][]; finds: [string, PriorClaim[]][]; barriers: number[] }
   /** The rows of recorded claims a barrier claim superseded (relayed from the worker that checked it). */
   | { type: 'effects'; pass: number; seq: number; rows: number[] }
   /** Every claim of the pass has come back: reply `ended`. */

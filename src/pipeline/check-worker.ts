@@ -12,7 +12,7 @@ import type { Claim } from '../encounter/model.js';
 import { emptyHistory } from '../encounter/history-view.js';
 import { RunHistory, type FileRecorder } from '../history/run.js';
 import { identityString, type PatientIdentity } from '../history/identity.js';
-import type { ClaimToRecord, HistoryStats, HistoryStore, PatientClaim, PatientVersions, PriorClaim, RecordedFile, RecordResult } from '../history/store.js';
+import type { ClaimToRecord, HistoryStats, HistoryStore, PatientClaim, PriorClaim, RecordedFile, RecordResult } from '../history/store.js';
 import { loadPolicy } from '../policy/load.js';
 import { defaultReference } from '../reference/index.js';
 import { ImportedReference } from '../reference/imported/reference.js';
@@ -35,15 +35,14 @@ import { reportValidators } from './validators.js';
 const RESULT_BATCH = 256;
 
 /**
- * The store a worker's history reads: the prior claims the run's thread loaded for it (each patient once, with the
- * versions it read them at) and the store's answers to findClaims for its claims. It records nothing: the run's
- * thread records.
+ * The store a worker's history reads: the prior claims the run's thread loaded for it (each patient once) and the
+ * store's answers to findClaims for its claims. It records nothing: the run's thread records (and says which
+ * versions of each patient it read: PostgreSQL).
  */
 class SentStore implements HistoryStore {
   readonly path = 'sent by the run';
   holdsPending = false;
   readonly loads = new Map<string, PriorClaim[]>();
-  readonly seen = new Map<string, PatientVersions | null>();
   readonly finds = new Map<string, PriorClaim[]>();
 
   beginRun(): void {}
@@ -64,10 +63,6 @@ class SentStore implements HistoryStore {
     const claims = this.finds.get(findKey(billingNpi, claimId, payerClaimNumber));
     if (claims === undefined) throw new Error('internal: a claim key was asked about that the run did not look up');
     return claims;
-  }
-
-  seenVersions(identity: PatientIdentity): PatientVersions | null {
-    return this.seen.get(identityString(identity)!) ?? null;
   }
 
   recordFile(): RecordResult {
@@ -347,10 +342,7 @@ try {
         }
         pass.owners.set(message.owners, message.from);
         pass.planned = end;
-        for (const [key, prior, seen] of message.loads) {
-          store.loads.set(key, prior);
-          store.seen.set(key, seen);
-        }
+        for (const [key, prior] of message.loads) store.loads.set(key, prior);
         for (const [key, found] of message.finds) store.finds.set(key, found);
         for (const barrier of message.barriers) pass.barriers.push(barrier);
         wake(pass);
@@ -408,7 +400,6 @@ try {
         if (message.letGo && history !== null) {
           history.letGo();
           store.loads.clear();
-          store.seen.clear();
         }
         return;
       }
@@ -420,7 +411,6 @@ try {
         passes.clear();
         history?.letGo();
         store.loads.clear();
-        store.seen.clear();
         return;
       }
       case 'discard': {

@@ -105,6 +105,10 @@ abstract class StoreRunHistory<Store extends HistoryStore> implements RunHistory
     return { run, recorder: run.file({ name: file.name, hash: file.hash, format: file.format }) };
   }
 
+  sharedStore(): Store {
+    return this.store;
+  }
+
   abstract openFile(file: FileIdentity, record: boolean): FileHistory;
   abstract close(): void | Promise<void>;
 }
@@ -125,10 +129,6 @@ export class SqliteRunHistory extends StoreRunHistory<SqliteHistoryStore> {
   static open(path: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions, waitSeconds = 0, addsPrior = false): SqliteRunHistory {
     const store = record || addsPrior ? openHistory(path, { waitSeconds }) : existsSync(path) ? openHistory(path, { readonly: true }) : openHistory(':memory:');
     return new SqliteRunHistory(store, inputHashes, record, reference, csvOptions);
-  }
-
-  sharedStore(): SqliteHistoryStore {
-    return this.store;
   }
 
   openFile(file: FileIdentity): FileHistory {
@@ -164,10 +164,6 @@ export class SqliteRunHistory extends StoreRunHistory<SqliteHistoryStore> {
 export class PostgresRunHistory extends StoreRunHistory<PostgresHistoryStore> {
   /** Hashes of the inputs this run has committed (recorded, or found recorded). */
   private readonly committed = new Set<string>();
-
-  sharedStore(): PostgresHistoryStore {
-    return this.store;
-  }
 
   static async open(url: string, inputHashes: readonly string[], record: boolean, reference: ReferenceData, csvOptions: FormatOptions): Promise<PostgresRunHistory> {
     const { PostgresHistoryStore } = await import('../history/postgres.js');

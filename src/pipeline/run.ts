@@ -148,8 +148,8 @@ export interface RunOptions {
   jobs: number;
   /**
    * Check workers (`--threads N`): claims are dealt out by patient to N worker threads and written back in input
-   * order, the outputs the same whatever N. 1 (the default here): checked on the run's own thread. `auto`: the
-   * machine's cores, fewer for small inputs (about one per MiB).
+   * order, the outputs the same whatever N. 1 (the default here): checked on the run's own thread. `auto`: cores − 1
+   * from 4 cores up (about one per MiB of input), else 1.
    */
   threads?: number | 'auto';
   /** Each check worker's heap limit in MiB (the CLI's --max-heap; default DEFAULT_WORKER_HEAP_MB). */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate837p } from '../../scripts/generate-837p.js';
 import { runPipeline, type RunOptions } from '../../src/pipeline/run.js';
@@ -17,6 +18,7 @@ import { openForImport } from '../../src/reference/imported/database.js';
 import { importFile } from '../../src/reference/imported/import.js';
 import { icdFile, mueFile } from '../reference/cms-files.js';
 import { listOutputTree } from '../support/output-tree.js';
+import { createHistoryDatabase, POSTGRES_URL } from '../support/postgres.js';
 
 const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 const MAPS = [path.join(SAMPLES, 'maps/tebra-kareo.json'), path.join(SAMPLES, 'maps/combined-code.json')];
@@ -155,6 +157,34 @@ describe('--threads', () => {
     const superseded = (db1!.claims as unknown[][]).filter((row) => row.includes('superseded')).length;
     expect(superseded).toBeGreaterThan(0);
   }, 600_000);
+
+  describe.skipIf(POSTGRES_URL === null)('on a PostgreSQL history', () => {
+    it('gives the same outputs as one thread when claims supersede recorded claims of other patients', async () => {
+      const base = await createHistoryDatabase('threads');
+      expect((await run('pg-base', [path.join(work, 'in')], { threads: 2, historyPath: base })).exitCode).toBe(0);
+      // A copy of the recorded history for each run (a database made from another as its template).
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      const copies: string[] = [];
+      try {
+        for (const threads of [1, 2]) {
+          const name = `${new URL(base).pathname.slice(1)}_${threads}`;
+          await admin.query(`CREATE DATABASE ${name} TEMPLATE ${new URL(base).pathname.slice(1)}`);
+          const url = new URL(base);
+          url.pathname = `/${name}`;
+          copies.push(url.toString());
+        }
+      } finally {
+        await admin.end();
+      }
+      const runs = [];
+      for (const [i, threads] of [1, 2].entries()) runs.push(await run(`pg-reused-${threads}`, [path.join(work, 'later-reused.837')], { threads, historyPath: copies[i]! }));
+      expect(runs.map((one) => one.exitCode)).toEqual([0, 0]);
+      expect(outputs(runs[1]!.out)).toEqual(outputs(runs[0]!.out));
+      // And as on SQLite, from the same files.
+      expect(outputs(runs[0]!.out)['exceptions.csv']).toBe(outputs(path.join(work, 'reused-1'))['exceptions.csv']);
+    }, 600_000);
+  });
 
   it('holds every claim of a file whose envelope is broken, as one thread does', async () => {
     const text = readFileSync(path.join(work, 'in', 'b.837'), 'latin1').replace(/SE\*(\d+)\*/, (_whole, count: string) => `SE*${Number(count) + 1}*`);

@@ -31,7 +31,7 @@ export interface RunArgs {
   'hold-on': 'error' | 'warning';
   'max-warnings'?: number;
   jobs: number;
-  /** undefined: `auto` (the cores, fewer for small inputs). */
+  /** undefined: `auto` (see pipeline/run.ts threadsOf). */
   threads?: number;
   fix: boolean;
   'as-of'?: string;
@@ -199,7 +199,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .option('jobs', { alias: 'j', describe: `files processed in parallel [default: ${availableParallelism()}]`, requiresArg: true, coerce: wholeNumber('jobs', 1, 'a positive integer') })
         .option('threads', {
           alias: 't',
-          describe: `check workers: claims are dealt out by patient, the outputs are the same whatever the number; each is another JavaScript heap of up to --max-heap [default: ${availableParallelism()}, fewer for inputs under a MiB each]`,
+          describe: `check workers: claims are dealt out by patient, the outputs are the same whatever the number; each is another JavaScript heap of up to --max-heap [default: auto: cores - 1 from 4 cores up, about one per MiB of input, else 1 (${availableParallelism() < 4 ? 1 : availableParallelism() - 1} here at most)]`,
           requiresArg: true,
           coerce: (value: unknown) => {
             const threads = wholeNumber('threads', 1, `a whole number from 1 to ${MAX_THREADS}`)(value);
