@@ -149,27 +149,156 @@ interface PassOutcome {
   history: Pick<ReturnType<RunHistory['openFile']>, 'commit' | 'abort'>;
 }
 
-async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null, again = false): Promise<PassOutcome> {
-  const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
+/** What one pass counts as it writes the file's claims. */
+interface PassCounts {
+  claimsRead: number;
+  ready: number;
+  held: number;
+  correctedLines: number;
+  findings: number;
+}
+
+/**
+ * What one pass over a file writes: the ready and held outputs (opened on their first claim), the report spills and
+ * the held claims' index. Rows and test cases are written into the spills as bytes, through a reused buffer each,
+ * with synchronous writes of ~64 KiB (no string per batch, no Buffer per write, no stream callbacks).
+ */
+class PassOutputs {
+  readonly ready: LazyOutput;
+  readonly held: LazyOutput;
+  readonly rowsSpill: string;
+  readonly csvSpill: string;
+  readonly junitSpill: string;
+  readonly heldSpill: string;
+  readonly rowsOut: SpillFile;
+  readonly csvOut: SpillFile;
+  readonly junitOut: SpillFile;
+  readonly heldOut: SpillFile;
+  readonly heldIndex = new HeldIndex();
+
+  constructor(
+    context: FileContext,
+    private readonly input: PreparedInput,
+    private readonly reader: ClaimReader,
+  ) {
+    this.ready = new LazyOutput(context, input, 'ready', reader);
+    this.held = new LazyOutput(context, input, 'held', reader);
+    this.rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
+    this.csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
+    this.junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
+    this.heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
+    this.rowsOut = new SpillFile(this.rowsSpill);
+    this.csvOut = new SpillFile(this.csvSpill);
+    this.junitOut = new SpillFile(this.junitSpill);
+    this.heldOut = new SpillFile(this.heldSpill);
+  }
+
+  /** The output's file system is full or read-only: close what can be closed and drop the outputs. */
+  async abandon(): Promise<void> {
+    for (const spill of [this.rowsOut, this.csvOut, this.junitOut]) {
+      try {
+        spill.close();
+      } catch {
+        // Its last bytes cannot be written either: the file goes with the run's directory.
+      }
+    }
+    await this.ready.discard();
+    await this.held.discard();
+  }
+
+  /** A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back. */
+  readingStopped(error: unknown): void {
+    const input = this.input;
+    this.reader.problems.push({
+      code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
+      message: `${input.name}: reading stopped: ${(error as Error).message}`,
+      location: { file: input.name },
+      envelope: true,
+      fatal: true,
+    });
+  }
+
+  /** Closes every output and says what the pass did: its summary, its files, and whether claims were lost. */
+  async finish(counts: PassCounts, aggregate: ReportAggregate, history: PassOutcome['history']): Promise<PassOutcome> {
+    const input = this.input;
+    try {
+      this.rowsOut.close();
+    } finally {
+      try {
+        this.csvOut.close();
+      } finally {
+        try {
+          this.junitOut.close();
+        } finally {
+          this.heldOut.close();
+        }
+      }
+    }
+    const readyOut = await this.ready.close();
+    const heldFile = await this.held.close();
+
+    const { claimsRead } = counts;
+    const written = readyOut.claims + heldFile.claims;
+    const conservation =
+      claimsRead !== counts.ready + counts.held || written !== claimsRead
+        ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
+        : null;
+    const problems = [...this.reader.problems];
+    const readable = !problems.some((problem) => problem.envelope || problem.fatal);
+    const summary: FileSummary = {
+      file: input.name,
+      format: input.format,
+      bytes: input.bytes,
+      claims: claimsRead,
+      ready: counts.ready,
+      held: counts.held,
+      correctedLines: counts.correctedLines,
+      findings: counts.findings,
+      readable,
+      problems: problems.map(problemSummary),
+    };
+    const { rowsSpill, csvSpill, junitSpill, heldSpill } = this;
+    return {
+      problems,
+      history,
+      result: {
+        index: input.index,
+        summary,
+        aggregate,
+        rowsSpill,
+        csvSpill,
+        junitSpill,
+        heldSpill,
+        heldIndex: this.heldIndex,
+        ready: readyOut.path,
+        held: heldFile.path,
+        conservation,
+        history: 'not-recorded',
+      },
+      discard: async () => {
+        await this.ready.discard();
+        await this.held.discard();
+        for (const spill of [rowsSpill, csvSpill, junitSpill, heldSpill]) await unlink(spill).catch(() => undefined);
+      },
+    };
+  }
+}
+
+/** The file's reader and the outputs of one pass over it. */
+function openPass(input: PreparedInput, context: FileContext): { stream: ReadStream; reader: ClaimReader; outputs: PassOutputs } {
   // 64 KiB reads: the X12 reader assembles every claim of a chunk before yielding the first, and the claims of a
   // larger chunk outlive young-generation collections (copied, promoted). Figures: docs/performance.md.
   const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
   const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
+  return { stream, reader, outputs: new PassOutputs(context, input, reader) };
+}
+
+async function runPass(input: PreparedInput, context: FileContext, holding: HoldingProblem[] | null, again = false): Promise<PassOutcome> {
+  const fileHistory = context.history.openFile({ name: input.name, hash: input.hash, format: input.format }, context.record);
+  const { stream, reader, outputs } = openPass(input, context);
   let bytesReported = 0;
   let claimsToReport = 0;
-  const ready = new LazyOutput(context, input, 'ready', reader);
-  const held = new LazyOutput(context, input, 'held', reader);
-  const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
-  const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
-  const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
-  const heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
-  // Rows and test cases are written into the spills as bytes, through a reused buffer each, with synchronous
-  // writes of ~64 KiB (no string per batch, no Buffer per write, no stream callbacks).
-  const rowsOut = new SpillFile(rowsSpill);
-  const csvOut = new SpillFile(csvSpill);
-  const junitOut = new SpillFile(junitSpill);
-  const heldOut = new SpillFile(heldSpill);
-  const heldIndex = new HeldIndex();
+  const { ready, held, rowsOut, csvOut, junitOut, heldOut, heldIndex } = outputs;
   const aggregate = new ReportAggregate();
   let claimsRead = 0;
   let readyCount = 0;
@@ -296,92 +425,17 @@ async function runPass(input: PreparedInput, context: FileContext, holding: Hold
     // The output's file system is full or read-only: the run cannot complete, whatever the file held.
     if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
       if (!stream.destroyed) stream.destroy();
-      for (const spill of [rowsOut, csvOut, junitOut]) {
-        try {
-          spill.close();
-        } catch {
-          // Its last bytes cannot be written either: the file goes with the run's directory.
-        }
-      }
-      await ready.discard();
-      await held.discard();
+      await outputs.abandon();
       throw error;
     }
-    // A reader or writer failure is a tool failure for this file: keep what was read, report it, hold nothing back.
-    reader.problems.push({
-      code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
-      message: `${input.name}: reading stopped: ${(error as Error).message}`,
-      location: { file: input.name },
-      envelope: true,
-      fatal: true,
-    });
+    outputs.readingStopped(error);
   }
 
   // A reader that reads the file by its path (the CSV reader's two passes) leaves this stream unread: the file
   // is done either way.
   if (!holding && !again) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
   if (!stream.destroyed) stream.destroy();
-  try {
-    rowsOut.close();
-  } finally {
-    try {
-      csvOut.close();
-    } finally {
-      try {
-        junitOut.close();
-      } finally {
-        heldOut.close();
-      }
-    }
-  }
-  const readyOut = await ready.close();
-  const heldFile = await held.close();
-
-  const written = readyOut.claims + heldFile.claims;
-  const conservation =
-    claimsRead !== readyCount + heldCount || written !== claimsRead
-      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
-      : null;
-  const problems = [...reader.problems];
-  const readable = !problems.some((problem) => problem.envelope || problem.fatal);
-  const summary: FileSummary = {
-    file: input.name,
-    format: input.format,
-    bytes: input.bytes,
-    claims: claimsRead,
-    ready: readyCount,
-    held: heldCount,
-    correctedLines,
-    findings,
-    readable,
-    problems: problems.map(problemSummary),
-  };
-  return {
-    problems,
-    history: fileHistory,
-    result: {
-      index: input.index,
-      summary,
-      aggregate,
-      rowsSpill,
-      csvSpill,
-      junitSpill,
-      heldSpill,
-      heldIndex,
-      ready: readyOut.path,
-      held: heldFile.path,
-      conservation,
-      history: 'not-recorded',
-    },
-    async discard() {
-      await ready.discard();
-      await held.discard();
-      await unlink(rowsSpill).catch(() => undefined);
-      await unlink(csvSpill).catch(() => undefined);
-      await unlink(junitSpill).catch(() => undefined);
-      await unlink(heldSpill).catch(() => undefined);
-    },
-  };
+  return outputs.finish({ claimsRead, ready: readyCount, held: heldCount, correctedLines, findings }, aggregate, fileHistory);
 }
 
 /** At most this many claims are read ahead for in one round trip to a history server (prepareMany). */
@@ -521,21 +575,10 @@ interface ThreadedOutcome extends PassOutcome {
  */
 async function runThreadedPass(input: PreparedInput, context: FileContext, pool: CheckPool, holding: HoldingProblem[] | null, refused: ReadonlyMap<number, string>): Promise<ThreadedOutcome> {
   const threaded = pool.open(input, holding, refused);
-  const stream = createReadStream(input.path, { highWaterMark: 64 * 1024 });
-  const reader = context.formats.open(input.format, stream, input.name, input.csvMap);
+  const { stream, reader, outputs } = openPass(input, context);
   let bytesReported = 0;
   let claimsToReport = 0;
-  const ready = new LazyOutput(context, input, 'ready', reader);
-  const held = new LazyOutput(context, input, 'held', reader);
-  const rowsSpill = context.staging.tempPath(`rows-${input.outputName}.ndjson`);
-  const csvSpill = context.staging.tempPath(`rows-${input.outputName}.csv`);
-  const junitSpill = context.staging.tempPath(`junit-${input.outputName}.xml`);
-  const heldSpill = context.staging.tempPath(`held-${input.outputName}.ndjson`);
-  const rowsOut = new SpillFile(rowsSpill);
-  const csvOut = new SpillFile(csvSpill);
-  const junitOut = new SpillFile(junitSpill);
-  const heldOut = new SpillFile(heldSpill);
-  const heldIndex = new HeldIndex();
+  const { ready, held, rowsOut, csvOut, junitOut, heldOut, heldIndex } = outputs;
   const refusals = new Map<number, string>();
   let claimsRead = 0;
   let readyCount = 0;
@@ -653,103 +696,30 @@ async function runThreadedPass(input: PreparedInput, context: FileContext, pool:
     if (stopped) claimsRead = written;
     if (STORAGE_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
       if (!stream.destroyed) stream.destroy();
-      for (const spill of [rowsOut, csvOut, junitOut]) {
-        try {
-          spill.close();
-        } catch {
-          // Its last bytes cannot be written either: the file goes with the run's directory.
-        }
-      }
-      await ready.discard();
-      await held.discard();
+      await outputs.abandon();
       throw error;
     }
-    reader.problems.push({
-      code: input.format === 'csv' ? 'CSV_READ_FAILED' : 'X12_READ_FAILED',
-      message: `${input.name}: reading stopped: ${(error as Error).message}`,
-      location: { file: input.name },
-      envelope: true,
-      fatal: true,
-    });
+    outputs.readingStopped(error);
   }
   // The workers' counts for the pass (after every result: their answers come in order).
   const aggregate = await threaded.end(claimsRead);
 
   if (!holding) context.progress.advance(input.name, Math.max(0, input.bytes - bytesReported), claimsToReport);
   if (!stream.destroyed) stream.destroy();
-  try {
-    rowsOut.close();
-  } finally {
-    try {
-      csvOut.close();
-    } finally {
-      try {
-        junitOut.close();
-      } finally {
-        heldOut.close();
-      }
-    }
-  }
-  const readyOut = await ready.close();
-  const heldFile = await held.close();
-
-  const writtenOut = readyOut.claims + heldFile.claims;
-  const conservation =
-    claimsRead !== readyCount + heldCount || writtenOut !== claimsRead
-      ? `${input.name}: ${claimsRead} claims read but ${readyOut.claims} written to ready and ${heldFile.claims} to held`
-      : null;
-  const problems = [...reader.problems];
-  const readable = !problems.some((problem) => problem.envelope || problem.fatal);
-  const summary: FileSummary = {
-    file: input.name,
-    format: input.format,
-    bytes: input.bytes,
-    claims: claimsRead,
-    ready: readyCount,
-    held: heldCount,
-    correctedLines: aggregate.correctedLines,
-    findings: aggregate.findings,
-    readable,
-    problems: problems.map(problemSummary),
-  };
   let open = true;
-  return {
-    problems,
-    refusals,
-    history: {
-      abort: () => {
-        if (open) threaded.discard();
-        open = false;
-      },
-      commit: async () => {
-        open = false;
-        const result = await threaded.commit();
-        return result === null ? 'not-recorded' : result.status === 'added' ? 'recorded' : result.status === 'already-ingested' ? 'already-recorded' : 'not-recorded';
-      },
+  const history: PassOutcome['history'] = {
+    abort: () => {
+      if (open) threaded.discard();
+      open = false;
     },
-    result: {
-      index: input.index,
-      summary,
-      aggregate,
-      rowsSpill,
-      csvSpill,
-      junitSpill,
-      heldSpill,
-      heldIndex,
-      ready: readyOut.path,
-      held: heldFile.path,
-      conservation,
-      history: 'not-recorded',
-    },
-    async discard() {
-      await ready.discard();
-      await held.discard();
-      await unlink(rowsSpill).catch(() => undefined);
-      await unlink(csvSpill).catch(() => undefined);
-      await unlink(junitSpill).catch(() => undefined);
-      await unlink(heldSpill).catch(() => undefined);
+    commit: async () => {
+      open = false;
+      const result = await threaded.commit();
+      return result === null ? 'not-recorded' : result.status === 'added' ? 'recorded' : result.status === 'already-ingested' ? 'already-recorded' : 'not-recorded';
     },
   };
+  const counts = { claimsRead, ready: readyCount, held: heldCount, correctedLines: aggregate.correctedLines, findings: aggregate.findings };
+  return { ...(await outputs.finish(counts, aggregate, history)), refusals };
 }
 
 /** Appends one claim's bytes of a batch (`index`'s range in `ends`) to a spill. */

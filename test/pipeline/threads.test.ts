@@ -8,15 +8,15 @@ import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, 
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate837p } from '../../scripts/generate-837p.js';
-import { runPipeline, type RunOptions } from '../../src/pipeline/run.js';
+import type { RunOptions } from '../../src/pipeline/run.js';
 import { openForImport } from '../../src/reference/imported/database.js';
 import { importFile } from '../../src/reference/imported/import.js';
 import { icdFile, mueFile } from '../reference/cms-files.js';
+import { runInProcess } from '../reliability/helpers.js';
 import { listOutputTree } from '../support/output-tree.js';
 import { createHistoryDatabase, POSTGRES_URL } from '../support/postgres.js';
 
@@ -58,30 +58,10 @@ async function generate(file: string, options: { claims: number; seed: number; s
   }
 }
 
-async function run(name: string, inputs: string[], extra: Partial<RunOptions>): Promise<{ exitCode: number; out: string; stderr: string }> {
-  const stderr = new PassThrough();
-  let err = '';
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+async function run(name: string, inputs: string[], extra: Partial<RunOptions>): Promise<{ exitCode: number; out: string }> {
   const out = path.join(work, name);
-  const outcome = await runPipeline({
-    inputs,
-    outDir: out,
-    historyPath: path.join(work, `${name}.db`),
-    record: true,
-    prior: [],
-    failOn: 'never',
-    holdOn: 'error',
-    jobs: 2,
-    fix: true,
-    asOf: '2026-11-27',
-    quiet: true,
-    logFormat: 'text',
-    progress: false,
-    stdout: new PassThrough(),
-    stderr,
-    ...extra,
-  });
-  return { exitCode: outcome.exitCode, out, stderr: err };
+  const outcome = await runInProcess(inputs, out, { historyPath: path.join(work, `${name}.db`), quiet: true, ...extra });
+  return { exitCode: outcome.exitCode, out };
 }
 
 /** Every output file of a folder, by its path in the folder. */
